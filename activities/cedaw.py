@@ -1,0 +1,27 @@
+"""The CEDAW linkage check as the review's `cedaw_check` stage runs it."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from rules.cedaw import check_linkage
+from schemas.cedaw import CedawSummary
+from schemas.review import CedawCheckRequest
+from schemas.submissions import SelfAssessment
+from store.repository import Store
+from workflows import contract
+
+
+class CedawActivities:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @activity.defn(name=contract.RUN_CEDAW_CHECK)
+    def run_cedaw_check(self, request: CedawCheckRequest) -> CedawSummary:
+        """Check the latest self-assessment; the result is stored once per document."""
+        _row, body = self.store.get_document(request.self_assessment.id)
+        member = self.store.get_member(request.member)
+        result = check_linkage(member, SelfAssessment.model_validate(body))
+        return self.store.save_cedaw_result(
+            request.cycle, request.member, request.self_assessment.id, result
+        )

@@ -1,0 +1,102 @@
+"""Activities of the cycle workflow: the draw, the reviews' inputs, withdrawing open reviews."""
+
+from __future__ import annotations
+
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.service import RPCError
+
+from activities.errors import refused
+from rules.troika import TroikaError, draw_digest, draw_troika
+from schemas.review import (
+    CyclePlan,
+    CycleSettings,
+    Durations,
+    ReviewBatch,
+    ReviewInput,
+    Withdraw,
+    WithdrawReviews,
+)
+from store.errors import StoreError
+from store.repository import Store
+from workflows import contract
+
+
+class CycleActivities:
+    def __init__(self, store: Store, client: Client | None = None) -> None:
+        self.store = store
+        self.client = client
+
+    @activity.defn(name=contract.PREPARE_CYCLE)
+    def prepare_cycle(self, settings: CycleSettings) -> CyclePlan:
+        """Draw the review troika from the seed and record it; a retry finds it recorded."""
+        try:
+            if settings.members is None:
+                members = self.store.list_members()
+            else:
+                members = self.store.get_members(settings.members)
+            draw = draw_troika(
+                members,
+                settings.seed,
+                settings.reviewers_per_member,
+                own_group=settings.own_group_requests,
+            )
+        except (StoreError, TroikaError) as err:
+            raise refused(str(err)) from None
+        digest = draw_digest(draw)
+        self.store.record_cycle(
+            cycle=settings.cycle,
+            seed=settings.seed,
+            reviewers_per_member=settings.reviewers_per_member,
+            chair=settings.chair,
+            settings=settings.model_dump(mode="json"),
+            draw_sha256=digest,
+            started_by=settings.started_by.email,
+            reviewers=draw.reviewers,
+            relaxed=draw.relaxed,
+        )
+        return CyclePlan(
+            cycle=settings.cycle,
+            seed=settings.seed,
+            members=sorted(draw.reviewers),
+            draw_sha256=digest,
+            relaxations=sum(len(rules) for rules in draw.relaxed.values()),
+        )
+
+    @activity.defn(name=contract.REVIEW_INPUTS)
+    def review_inputs(self, batch: ReviewBatch) -> list[ReviewInput]:
+        settings = CycleSettings.model_validate(self.store.cycle_settings(batch.cycle))
+        reviewers = self.store.assignments(batch.cycle, batch.members)
+        return [
+            ReviewInput(
+                cycle=batch.cycle,
+                member=self.store.get_member(code),
+                reviewers=reviewers.get(code, []),
+                seed=settings.seed,
+                chair=settings.chair,
+                durations=settings.durations or Durations(),
+                max_rounds=settings.max_rounds,
+            )
+            for code in batch.members
+        ]
+
+    @activity.defn(name=contract.WITHDRAW_REVIEWS)
+    async def withdraw_reviews(self, request: WithdrawReviews) -> int:
+        """Signal a withdrawal to every open review; resumes where a previous attempt stopped."""
+        assert self.client is not None, "withdraw_reviews needs a Temporal client"
+        details = activity.info().heartbeat_details
+        start = int(details[0]) if details else 0
+        sent = 0
+        command = Withdraw(actor=request.actor, reason=request.reason)
+        for index in range(start, len(request.members)):
+            member = request.members[index]
+            handle = self.client.get_workflow_handle(
+                contract.review_workflow_id(request.cycle, member)
+            )
+            try:
+                await handle.signal("withdraw", command)
+                sent += 1
+            except RPCError as err:
+                activity.logger.info("Review of %s not withdrawn: %s", member, err.message)
+            activity.heartbeat(index + 1)
+        return sent

@@ -1,0 +1,1 @@
+"""The `napreview` command line (Typer + Rich), one module per command group."""

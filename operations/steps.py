@@ -1,0 +1,147 @@
+"""A person's step on a review: resolve who they are, send the update, record any refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from operations.errors import InvalidInput, NotFoundError, StepRefused
+from schemas.members import Actor
+from schemas.review import Command, ReviewState, SubmitPeerReview, SubmitSelfAssessment
+from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from store.repository import Store
+from workflows import contract
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_document(path: Path, model: type[M]) -> M:
+    """Read and validate a submitted JSON file; every problem is named by its field."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file {path}.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidInput(f"{path} is not valid JSON: {err}.") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise InvalidInput(describe_validation(path.name, err)) from None
+
+
+def describe_validation(what: str, err: ValidationError) -> str:
+    lines = [f"{what} is not valid ({err.error_count()} problem(s)):"]
+    for problem in err.errors():
+        field = ".".join(str(p) for p in problem["loc"]) or "(the document)"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  - {field}: {message}")
+    return "\n".join(lines)
+
+
+async def review_step(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    step: str,
+    command: Command,
+) -> ReviewState:
+    """Send a step as an update so a refusal reaches the person at once; record refusals.
+
+    A validator's refusal never reaches Temporal's history, so it is kept in the store, where
+    `review show` and `audit` find it.
+    """
+    handle = client.get_workflow_handle(contract.review_workflow_id(cycle, member))
+    try:
+        return await handle.execute_update(f"do_{step}", command, result_type=ReviewState)
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
+            record_refusal(store, cycle, member, command.actor, step, cause.message)
+            raise StepRefused(cause.message) from None
+        raise
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(
+                f"There is no review of {member} in cycle {cycle}. "
+                f"'napreview cycle status {cycle}' lists the reviews."
+            ) from None
+        raise
+
+
+def record_refusal(
+    store: Store, cycle: str | None, member: str | None, actor: Actor, step: str, reason: str
+) -> None:
+    store.record_refusal(
+        actor=actor.email,
+        role=actor.role.value,
+        step=step,
+        reason=reason,
+        cycle=cycle,
+        member=member,
+    )
+
+
+async def review_state(client: Client, cycle: str, member: str) -> ReviewState:
+    handle = client.get_workflow_handle(contract.review_workflow_id(cycle, member))
+    try:
+        return await handle.query("state", result_type=ReviewState)
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(f"There is no review of {member} in cycle {cycle}.") from None
+        raise
+
+
+async def submit_self_assessment(
+    client: Client, store: Store, cycle: str, member: str, actor: Actor, assessment: SelfAssessment
+) -> ReviewState:
+    """Store the document, then ask the review to accept it by id and digest."""
+    code = store.get_member(member).code
+    ref = store.save_document(
+        kind=DocumentKind.SELF_ASSESSMENT,
+        cycle=cycle,
+        member=code,
+        submitted_by=actor.email,
+        body=assessment.model_dump(mode="json"),
+    )
+    return await review_step(
+        client,
+        store,
+        cycle,
+        code,
+        "submit_self_assessment",
+        SubmitSelfAssessment(actor=actor, document=ref),
+    )
+
+
+async def submit_peer_review(
+    client: Client, store: Store, cycle: str, member: str, actor: Actor, review: PeerReview
+) -> ReviewState:
+    """The reviewer is the acting person's member."""
+    code = store.get_member(member).code
+    if actor.member is None:
+        reason = f"{actor.email} acts for no member, so has no review to submit."
+        record_refusal(store, cycle, code, actor, "submit_peer_review", reason)
+        raise StepRefused(reason)
+    ref = store.save_document(
+        kind=DocumentKind.PEER_REVIEW,
+        cycle=cycle,
+        member=code,
+        reviewer=actor.member,
+        submitted_by=actor.email,
+        body=review.model_dump(mode="json"),
+    )
+    return await review_step(
+        client,
+        store,
+        cycle,
+        code,
+        "submit_peer_review",
+        SubmitPeerReview(actor=actor, document=ref),
+    )

@@ -1,0 +1,60 @@
+"""Valid example documents: `napreview template` prints them, demos and tests submit them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas.members import Member
+from schemas.recommendations import RECOMMENDATION_IDS
+from schemas.submissions import PeerReview, SelfAssessment
+
+
+def example_self_assessment(member: Member) -> SelfAssessment:
+    """A complete self-assessment to start from; every value is a placeholder to replace."""
+    statuses = ("achieved", "in_progress", "not_started", "not_applicable")
+    return SelfAssessment.model_validate(
+        {
+            "nap": {
+                "iteration": 1,
+                "title": f"National Action Plan of {member.name} on resolution 1325",
+                "adopted_on": date(2017, 1, 11),
+                "period_start": date(2017, 1, 1),
+                "period_end": date(2020, 12, 31),
+                "lead_agency": "Ministry of Foreign Affairs",
+                "pillars": ["participation", "prevention", "protection", "relief_and_recovery"],
+                "budget": {"allocated": True, "amount": 1000000, "currency": "EUR"},
+                "monitoring": {"framework": True, "reporting_frequency": "annual"},
+                "civil_society_role": "monitoring",
+                "local_action_plans": 0,
+                "cedaw": {"articles_cited": ["2", "5(a)", "7", "8"], "cites_gr30": True},
+                "gender_disaggregated_data": True,
+            },
+            "recommendations": [
+                {
+                    "id": rid,
+                    "status": statuses[i % len(statuses)],
+                    "evidence": f"What {member.name} has done on {rid}, with sources.",
+                }
+                for i, rid in enumerate(RECOMMENDATION_IDS)
+            ],
+            "cedaw_reporting": {
+                "last_report_year": 2017,
+                "covered_wps": True,
+                "observations_on_wps": True,
+                "nap_answers_observations": False,
+            },
+        }
+    )
+
+
+def example_peer_review() -> PeerReview:
+    return PeerReview.model_validate(
+        {
+            "ratings": {"participation": "strong", "accountability": "adequate", "alliances": "weak"},
+            "comments": "What the plan does well and where it falls short, with examples.",
+            "recommendations": [
+                "Allocate a dedicated budget line to each pillar.",
+                "Report on the plan in the next CEDAW periodic report.",
+            ],
+        }
+    )

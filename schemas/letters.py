@@ -1,0 +1,84 @@
+"""Letters: what a workflow asks an activity to send, and what it keeps of the result."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LetterKind(StrEnum):
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+    OVERDUE = "overdue"
+    REVIEW_REQUEST = "review_request"
+    REVIEWER_CHANGE = "reviewer_change"
+    RETURNED = "returned"
+    FINAL_FEEDBACK = "final_feedback"
+    WITHDRAWAL = "withdrawal"
+    CYCLE_SUMMARY = "cycle_summary"
+
+
+class Addressee(StrEnum):
+    """Whose focal point receives a letter; the activity resolves the person at send time."""
+
+    FOCAL_POINT = "focal_point"
+    SECRETARIAT = "secretariat"
+
+
+class LetterRequest(BaseModel):
+    """Everything a letter needs, by reference: the activity reads bodies from the store.
+
+    ``recipient_member`` is the member whose focal point receives the letter (the reviewed member,
+    or a reviewer). ``occasion`` tells apart letters of one kind, round and recipient that are
+    legitimately sent more than once (a reminder before a deadline that was later extended).
+    """
+
+    cycle: str
+    member: str
+    kind: LetterKind
+    round: int = 1
+    recipient_member: str | None = None
+    addressee: Addressee = Addressee.FOCAL_POINT
+    chair: str
+    occasion: str = ""
+    deadline: str | None = Field(default=None, description="ISO date the letter refers to")
+    reason: str | None = None
+    comments: str | None = None
+    reviewers: list[str] = Field(default_factory=list)
+    previous_reviewer: str | None = None
+    new_reviewer: str | None = None
+    responses: dict[str, str] = Field(default_factory=dict)
+    self_assessment_id: str | None = None
+    peer_review_ids: list[str] = Field(default_factory=list)
+    cedaw_result_id: str | None = None
+    stage: str | None = None
+
+    @property
+    def recipient_key(self) -> str:
+        if self.addressee is Addressee.SECRETARIAT:
+            return "secretariat"
+        return self.recipient_member or self.member
+
+    @property
+    def idempotency_key(self) -> str:
+        parts = [
+            f"review-{self.cycle}-{self.member}",
+            self.kind.value,
+            str(self.round),
+            self.recipient_key,
+        ]
+        if self.occasion:
+            parts.append(self.occasion)
+        return "/".join(parts)
+
+
+class LetterRef(BaseModel):
+    """What history keeps of a stored letter."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: LetterKind
+    recipient: str
+    sha256: str

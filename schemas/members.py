@@ -1,0 +1,99 @@
+"""Members of the Network, their focal points and the people who act in a review."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class MemberKind(StrEnum):
+    STATE = "state"
+    REGIONAL_ORGANIZATION = "regional_organization"
+
+
+class RegionalGroup(StrEnum):
+    """UN regional groups. Regional organisations have none (``None``)."""
+
+    AF = "AF"
+    APG = "APG"
+    EEG = "EEG"
+    GRULAC = "GRULAC"
+    WEOG = "WEOG"
+
+
+class CedawStatus(StrEnum):
+    STATE_PARTY = "state_party"
+    NOT_PARTY = "not_party"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Language(StrEnum):
+    EN = "en"
+    FR = "fr"
+    ES = "es"
+
+
+class Member(BaseModel):
+    """A member of the Network: a UN member state or a regional organisation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(
+        description="ISO 3166-1 alpha-3 code for a state, acronym for an organisation"
+    )
+    name: str
+    kind: MemberKind
+    regional_group: RegionalGroup | None
+    cedaw_status: CedawStatus
+    language: Language
+
+    @property
+    def draw_group(self) -> str:
+        """The group used by the troika draw: regional organisations count as one group."""
+        return self.regional_group.value if self.regional_group else "ORG"
+
+
+class Location(StrEnum):
+    CAPITAL = "capital"
+    NEW_YORK_MISSION = "new_york_mission"
+
+
+class FocalPoint(BaseModel):
+    """A member's WPS focal point at one location, for a dated period."""
+
+    member: str
+    name: str
+    title: str | None = None
+    ministry: str | None = None
+    email: str = Field(pattern=EMAIL_PATTERN)
+    location: Location = Location.CAPITAL
+    active_from: date
+    active_to: date | None = None
+
+
+class Role(StrEnum):
+    SECRETARIAT = "secretariat"
+    FOCAL_POINT = "focal_point"
+    AUDITOR = "auditor"
+
+
+class Actor(BaseModel):
+    """The person behind a step, as the store knows them when the step is sent.
+
+    The command line resolves the email to role and member; the workflow checks both against the
+    step, because a validator cannot look anything up.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    email: str
+    role: Role
+    member: str | None = None
+
+    def describe(self) -> str:
+        where = f" of {self.member}" if self.member else ""
+        return f"{self.email} ({self.role.value.replace('_', ' ')}{where})"

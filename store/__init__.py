@@ -1,0 +1,1 @@
+"""The records store: SQLAlchemy models, repositories and Alembic migrations."""

@@ -1,0 +1,226 @@
+"""SQLAlchemy tables. Bodies (documents, letters, CEDAW findings) live here, not in history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    regional_group: Mapped[str | None] = mapped_column(String(16))
+    cedaw_status: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2))
+
+
+class FocalPointRow(Base):
+    """One focal point for one period; a change closes the row and opens another."""
+
+    __tablename__ = "focal_points"
+    __table_args__ = (Index("ix_focal_points_member_location", "member_code", "location"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    ministry: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    location: Mapped[str] = mapped_column(String(32))
+    active_from: Mapped[date] = mapped_column(Date)
+    active_to: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recorded_by: Mapped[str | None] = mapped_column(String(254))
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32))
+    member_code: Mapped[str | None] = mapped_column(ForeignKey("members.code"))
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class NapRow(Base):
+    """A NAP iteration as last submitted in a self-assessment."""
+
+    __tablename__ = "naps"
+    __table_args__ = (UniqueConstraint("member_code", "iteration"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    iteration: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    adopted_on: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source_document_id: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CycleRow(Base):
+    __tablename__ = "cycles"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    reviewers_per_member: Mapped[int] = mapped_column(Integer)
+    chair: Mapped[str] = mapped_column(String(16))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    draw_sha256: Mapped[str] = mapped_column(String(64))
+    started_by: Mapped[str] = mapped_column(String(254))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AssignmentRow(Base):
+    """One reviewer of one member in one cycle; re-draws close a row and add another."""
+
+    __tablename__ = "troika_assignments"
+    __table_args__ = (Index("ix_assignments_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cycle_id: Mapped[str] = mapped_column(ForeignKey("cycles.id"))
+    member_code: Mapped[str] = mapped_column(String(16))
+    reviewer_code: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    relaxed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    replaces: Mapped[str | None] = mapped_column(String(16))
+    redraw_seed: Mapped[int | None] = mapped_column(BigInteger)
+    drawn_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DocumentRow(Base):
+    """A submitted self-assessment or peer review, stored before the workflow is asked."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    reviewer_code: Mapped[str | None] = mapped_column(String(16))
+    submitted_by: Mapped[str] = mapped_column(String(254))
+    sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CedawResultRow(Base):
+    __tablename__ = "cedaw_results"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    document_id: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[str] = mapped_column(String(32))
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LetterRow(Base):
+    """A rendered letter, stored once per idempotency key: a retried activity sends it once."""
+
+    __tablename__ = "letters"
+    __table_args__ = (Index("ix_letters_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    round: Mapped[int] = mapped_column(Integer)
+    recipient: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    copy_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    template: Mapped[str] = mapped_column(String(200))
+    template_version: Mapped[str] = mapped_column(String(64))
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ReviewRow(Base):
+    """A projection of each review for dashboards and the cycle summary; Temporal is the truth."""
+
+    __tablename__ = "reviews"
+
+    cycle_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    cedaw_rating: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class RefusalRow(Base):
+    """A refused step: who, what, why. Validators write nothing to history, so it is kept here."""
+
+    __tablename__ = "refusals"
+    __table_args__ = (Index("ix_refusals_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    cycle_id: Mapped[str | None] = mapped_column(String(40))
+    member_code: Mapped[str | None] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str | None] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)

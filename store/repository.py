@@ -1,0 +1,654 @@
+"""The store's operations, in the domain's words. Every method opens and commits its own session."""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from rules.digest import sha256_of
+from schemas.cedaw import CedawResult, CedawSummary
+from schemas.members import Actor, FocalPoint, Location, Member, Role
+from schemas.nap import Nap
+from schemas.submissions import DocumentKind, DocumentRef
+from store.db import make_engine, session_factory
+from store.errors import ConflictError, NotFoundError
+from store.models import (
+    AssignmentRow,
+    CedawResultRow,
+    CycleRow,
+    DocumentRow,
+    FocalPointRow,
+    LetterRow,
+    MemberRow,
+    NapRow,
+    RefusalRow,
+    ReviewRow,
+    UserRow,
+)
+
+
+def _member(row: MemberRow) -> Member:
+    return Member.model_validate(
+        {
+            "code": row.code,
+            "name": row.name,
+            "kind": row.kind,
+            "regional_group": row.regional_group,
+            "cedaw_status": row.cedaw_status,
+            "language": row.language,
+        }
+    )
+
+
+def _focal_point(row: FocalPointRow) -> FocalPoint:
+    return FocalPoint(
+        member=row.member_code,
+        name=row.name,
+        title=row.title,
+        ministry=row.ministry,
+        email=row.email,
+        location=Location(row.location),
+        active_from=row.active_from,
+        active_to=row.active_to,
+    )
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+class Store:
+    """The records of napreview. Safe to share between threads: sessions are per call."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = session_factory(engine)
+
+    @classmethod
+    def from_url(cls, url: str) -> Store:
+        return cls(make_engine(url))
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # --- members ---
+
+    def list_members(self) -> list[Member]:
+        with self.session() as s:
+            rows = s.scalars(select(MemberRow).order_by(MemberRow.code)).all()
+            return [_member(r) for r in rows]
+
+    def member_count(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(MemberRow)) or 0
+
+    def find_member(self, code: str) -> Member | None:
+        with self.session() as s:
+            row = s.get(MemberRow, code.strip().upper())
+            return _member(row) if row else None
+
+    def get_member(self, code: str) -> Member:
+        """The member with this code, or NotFoundError that suggests the nearest codes."""
+        member = self.find_member(code)
+        if member is None:
+            raise NotFoundError(self.unknown_member_message(code))
+        return member
+
+    def unknown_member_message(self, code: str) -> str:
+        members = self.list_members()
+        wanted = code.strip().upper()
+        by_code = difflib.get_close_matches(wanted, [m.code for m in members], n=3, cutoff=0.5)
+        names = {m.name.upper(): m.code for m in members}
+        by_name = [
+            names[n] for n in difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
+        ]
+        suggestions = list(dict.fromkeys(by_name + by_code))[:3]
+        message = f"There is no member with the code {code!r}."
+        if suggestions:
+            shown = ", ".join(f"{c} ({self._name(members, c)})" for c in suggestions)
+            message += f" Did you mean {shown}?"
+        return message + " 'napreview members list' shows every code."
+
+    @staticmethod
+    def _name(members: Sequence[Member], code: str) -> str:
+        return next(m.name for m in members if m.code == code)
+
+    def get_members(self, codes: Sequence[str]) -> list[Member]:
+        return [self.get_member(c) for c in codes]
+
+    # --- focal points and users ---
+
+    def focal_points(self, member: str, on: date | None = None) -> list[FocalPoint]:
+        """The member's active focal points on a day (default today), capital first."""
+        day = on or today()
+        with self.session() as s:
+            rows = s.scalars(
+                select(FocalPointRow)
+                .where(FocalPointRow.member_code == member)
+                .where(FocalPointRow.active_from <= day)
+                .where((FocalPointRow.active_to.is_(None)) | (FocalPointRow.active_to > day))
+                .order_by(FocalPointRow.location, FocalPointRow.id)
+            ).all()
+            return [_focal_point(r) for r in rows]
+
+    def focal_point_history(self, member: str) -> list[FocalPoint]:
+        with self.session() as s:
+            rows = s.scalars(
+                select(FocalPointRow)
+                .where(FocalPointRow.member_code == member)
+                .order_by(FocalPointRow.active_from, FocalPointRow.id)
+            ).all()
+            return [_focal_point(r) for r in rows]
+
+    def set_focal_point(
+        self,
+        member: str,
+        *,
+        name: str,
+        email: str,
+        title: str | None = None,
+        ministry: str | None = None,
+        location: Location = Location.CAPITAL,
+        by: str | None = None,
+        example: bool = False,
+    ) -> FocalPoint:
+        """Designate a focal point from today; the previous one at that location is closed, kept."""
+        code = self.get_member(member).code
+        email = email.strip().lower()
+        day = today()
+        with self.session() as s:
+            current = s.scalars(
+                select(FocalPointRow)
+                .where(FocalPointRow.member_code == code)
+                .where(FocalPointRow.location == location.value)
+                .where(FocalPointRow.active_to.is_(None))
+            ).all()
+            for row in current:
+                row.active_to = day
+            row = FocalPointRow(
+                member_code=code,
+                name=name,
+                title=title,
+                ministry=ministry,
+                email=email,
+                location=location.value,
+                active_from=day,
+                recorded_by=by,
+                example=example,
+            )
+            s.add(row)
+            user = s.get(UserRow, email)
+            if user is None:
+                s.add(
+                    UserRow(
+                        email=email, role=Role.FOCAL_POINT.value, member_code=code, example=example
+                    )
+                )
+            elif user.role == Role.FOCAL_POINT.value:
+                user.member_code = code
+            else:
+                raise ConflictError(
+                    f"{email} is registered as {user.role.replace('_', ' ')}; a focal point needs"
+                    " an address of their own."
+                )
+            s.flush()
+            return _focal_point(row)
+
+    def secretariat_email(self) -> str:
+        """Where notices to the secretariat go: the first secretariat user registered."""
+        with self.session() as s:
+            email = s.scalars(
+                select(UserRow.email)
+                .where(UserRow.role == Role.SECRETARIAT.value)
+                .order_by(UserRow.example, UserRow.created_at)
+            ).first()
+            return email or "secretariat@example.org"
+
+    def add_user(self, email: str, role: Role, member: str | None = None) -> Actor:
+        email = email.strip().lower()
+        if role is Role.FOCAL_POINT:
+            if not member:
+                raise ConflictError("A focal point needs --member, the member they act for.")
+            member = self.get_member(member).code
+        elif member:
+            raise ConflictError(
+                f"A {role.value.replace('_', ' ')} acts for no member; drop --member."
+            )
+        with self.session() as s:
+            user = s.get(UserRow, email)
+            if user is None:
+                s.add(UserRow(email=email, role=role.value, member_code=member))
+            else:
+                user.role = role.value
+                user.member_code = member
+        return Actor(email=email, role=role, member=member)
+
+    def resolve_actor(self, email: str) -> Actor:
+        """Who a person is now: their role and, for a focal point, the member they currently serve.
+
+        A focal point whose designation has ended keeps their account but acts for no member,
+        so a change of focal point takes effect at once.
+        """
+        email = email.strip().lower()
+        with self.session() as s:
+            user = s.get(UserRow, email)
+            if user is None:
+                raise NotFoundError(
+                    f"{email} is not a registered user. The secretariat can add them with "
+                    "'napreview users add'."
+                )
+            role = Role(user.role)
+            member = user.member_code
+            if role is Role.FOCAL_POINT:
+                day = today()
+                active = s.scalars(
+                    select(FocalPointRow.member_code)
+                    .where(FocalPointRow.email == email)
+                    .where(FocalPointRow.active_from <= day)
+                    .where((FocalPointRow.active_to.is_(None)) | (FocalPointRow.active_to > day))
+                ).first()
+                has_any = s.scalars(
+                    select(FocalPointRow.id).where(FocalPointRow.email == email)
+                ).first()
+                if has_any is not None:
+                    member = active
+            return Actor(email=email, role=role, member=member)
+
+    # --- cycles and the review troika ---
+
+    def record_cycle(
+        self,
+        *,
+        cycle: str,
+        seed: int,
+        reviewers_per_member: int,
+        chair: str,
+        settings: dict[str, Any],
+        draw_sha256: str,
+        started_by: str,
+        reviewers: dict[str, list[str]],
+        relaxed: dict[str, list[str]],
+    ) -> bool:
+        """Record a cycle and its draw once; a repeat with the same draw is a no-op (False)."""
+        with self.session() as s:
+            existing = s.get(CycleRow, cycle)
+            if existing is not None:
+                if existing.draw_sha256 != draw_sha256:
+                    raise ConflictError(f"Cycle {cycle} is already recorded with another draw.")
+                return False
+            s.add(
+                CycleRow(
+                    id=cycle,
+                    seed=seed,
+                    reviewers_per_member=reviewers_per_member,
+                    chair=chair,
+                    settings=settings,
+                    draw_sha256=draw_sha256,
+                    started_by=started_by,
+                )
+            )
+            s.flush()
+            for member, codes in reviewers.items():
+                for position, reviewer in enumerate(codes):
+                    s.add(
+                        AssignmentRow(
+                            cycle_id=cycle,
+                            member_code=member,
+                            reviewer_code=reviewer,
+                            position=position,
+                            relaxed=relaxed.get(member, []),
+                        )
+                    )
+            return True
+
+    def cycle_exists(self, cycle: str) -> bool:
+        with self.session() as s:
+            return s.get(CycleRow, cycle) is not None
+
+    def cycle_settings(self, cycle: str) -> dict[str, Any]:
+        with self.session() as s:
+            row = s.get(CycleRow, cycle)
+            if row is None:
+                raise NotFoundError(f"There is no cycle {cycle!r}.")
+            return dict(row.settings)
+
+    def cycle_members(self, cycle: str, offset: int = 0, limit: int | None = None) -> list[str]:
+        with self.session() as s:
+            query = (
+                select(AssignmentRow.member_code)
+                .where(AssignmentRow.cycle_id == cycle)
+                .distinct()
+                .order_by(AssignmentRow.member_code)
+                .offset(offset)
+            )
+            if limit is not None:
+                query = query.limit(limit)
+            return list(s.scalars(query).all())
+
+    def assignments(self, cycle: str, members: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """Current reviewers per member, in draw order."""
+        with self.session() as s:
+            query = (
+                select(AssignmentRow)
+                .where(AssignmentRow.cycle_id == cycle)
+                .where(AssignmentRow.active.is_(True))
+                .order_by(AssignmentRow.member_code, AssignmentRow.position)
+            )
+            if members is not None:
+                query = query.where(AssignmentRow.member_code.in_(list(members)))
+            result: dict[str, list[str]] = {}
+            for row in s.scalars(query).all():
+                result.setdefault(row.member_code, []).append(row.reviewer_code)
+            return result
+
+    def ever_assigned(self, cycle: str, member: str) -> list[str]:
+        with self.session() as s:
+            return list(
+                s.scalars(
+                    select(AssignmentRow.reviewer_code)
+                    .where(AssignmentRow.cycle_id == cycle)
+                    .where(AssignmentRow.member_code == member)
+                ).all()
+            )
+
+    def redraw_result(self, cycle: str, member: str, seed: int) -> tuple[str, list[str]] | None:
+        """The reviewer a re-draw with this seed already chose, so a retried activity agrees."""
+        with self.session() as s:
+            row = s.scalars(
+                select(AssignmentRow)
+                .where(AssignmentRow.cycle_id == cycle)
+                .where(AssignmentRow.member_code == member)
+                .where(AssignmentRow.redraw_seed == seed)
+            ).first()
+            return (row.reviewer_code, list(row.relaxed)) if row else None
+
+    def change_reviewer(
+        self,
+        cycle: str,
+        member: str,
+        leaving: str,
+        chosen: str,
+        why: str,
+        relaxed: list[str],
+        seed: int,
+    ) -> None:
+        """Close the leaving reviewer's assignment and open the chosen one, in one transaction."""
+        with self.session() as s:
+            rows = s.scalars(
+                select(AssignmentRow)
+                .where(AssignmentRow.cycle_id == cycle)
+                .where(AssignmentRow.member_code == member)
+            ).all()
+            position = len(rows)
+            for row in rows:
+                if row.reviewer_code == leaving and row.active:
+                    row.active = False
+                    row.ended_reason = why
+                    position = row.position
+            s.add(
+                AssignmentRow(
+                    cycle_id=cycle,
+                    member_code=member,
+                    reviewer_code=chosen,
+                    position=position,
+                    relaxed=relaxed,
+                    replaces=leaving,
+                    redraw_seed=seed,
+                )
+            )
+
+    # --- documents ---
+
+    def save_document(
+        self,
+        *,
+        kind: DocumentKind,
+        cycle: str,
+        member: str,
+        submitted_by: str,
+        body: dict[str, Any],
+        reviewer: str | None = None,
+    ) -> DocumentRef:
+        ref = DocumentRef(id=uuid.uuid4().hex, sha256=sha256_of(body))
+        with self.session() as s:
+            s.add(
+                DocumentRow(
+                    id=ref.id,
+                    kind=kind.value,
+                    cycle_id=cycle,
+                    member_code=member,
+                    reviewer_code=reviewer,
+                    submitted_by=submitted_by,
+                    sha256=ref.sha256,
+                    body=body,
+                )
+            )
+        return ref
+
+    def get_document(self, document_id: str) -> tuple[DocumentRow, dict[str, Any]]:
+        with self.session() as s:
+            row = s.get(DocumentRow, document_id)
+            if row is None:
+                raise NotFoundError(f"There is no document {document_id!r}.")
+            s.expunge(row)
+            return row, dict(row.body)
+
+    def record_nap(self, member: str, nap: Nap, document_id: str) -> None:
+        with self.session() as s:
+            row = s.scalars(
+                select(NapRow)
+                .where(NapRow.member_code == member)
+                .where(NapRow.iteration == nap.iteration)
+            ).first()
+            if row is None:
+                row = NapRow(member_code=member, iteration=nap.iteration)
+                s.add(row)
+            row.title = nap.title
+            row.adopted_on = nap.adopted_on
+            row.period_start = nap.period_start
+            row.period_end = nap.period_end
+            row.record = nap.model_dump(mode="json")
+            row.source_document_id = document_id
+            row.updated_at = datetime.now(UTC)
+
+    def naps(self, member: str) -> list[Nap]:
+        with self.session() as s:
+            rows = s.scalars(
+                select(NapRow).where(NapRow.member_code == member).order_by(NapRow.iteration)
+            ).all()
+            return [Nap.model_validate(r.record) for r in rows]
+
+    # --- CEDAW results ---
+
+    def save_cedaw_result(
+        self, cycle: str, member: str, document_id: str, result: CedawResult
+    ) -> CedawSummary:
+        """Store a check once per self-assessment document; a retry finds the stored one."""
+        result_id = f"cedaw-{cycle}-{member}-{document_id[:12]}"
+        body = result.model_dump(mode="json")
+        digest = sha256_of(body)
+        with self.session() as s:
+            if s.get(CedawResultRow, result_id) is None:
+                s.add(
+                    CedawResultRow(
+                        id=result_id,
+                        cycle_id=cycle,
+                        member_code=member,
+                        document_id=document_id,
+                        rating=result.rating.value,
+                        findings=body["findings"],
+                        sha256=digest,
+                    )
+                )
+        return CedawSummary(
+            result_id=result_id,
+            sha256=digest,
+            rating=result.rating,
+            gaps=result.gaps,
+            findings=len(result.findings),
+        )
+
+    def get_cedaw_result(self, result_id: str) -> CedawResult:
+        with self.session() as s:
+            row = s.get(CedawResultRow, result_id)
+            if row is None:
+                raise NotFoundError(f"There is no CEDAW result {result_id!r}.")
+            return CedawResult.model_validate(
+                {"member": row.member_code, "rating": row.rating, "findings": row.findings}
+            )
+
+    def cedaw_results_for_cycle(self, cycle: str) -> dict[str, CedawResult]:
+        """The latest check per member of a cycle."""
+        with self.session() as s:
+            rows = s.scalars(
+                select(CedawResultRow)
+                .where(CedawResultRow.cycle_id == cycle)
+                .order_by(CedawResultRow.created_at)
+            ).all()
+            return {
+                r.member_code: CedawResult.model_validate(
+                    {"member": r.member_code, "rating": r.rating, "findings": r.findings}
+                )
+                for r in rows
+            }
+
+    # --- letters ---
+
+    def find_letter(self, key: str) -> LetterRow | None:
+        with self.session() as s:
+            row = s.scalars(select(LetterRow).where(LetterRow.idempotency_key == key)).first()
+            if row is not None:
+                s.expunge(row)
+            return row
+
+    def store_letter(self, key: str, **fields: Any) -> tuple[LetterRow, bool]:
+        """Store a letter under its idempotency key; returns (letter, created)."""
+        with self.session() as s:
+            existing = s.scalars(select(LetterRow).where(LetterRow.idempotency_key == key)).first()
+            if existing is not None:
+                s.expunge(existing)
+                return existing, False
+        try:
+            with self.session() as s:
+                row = LetterRow(id=uuid.uuid4().hex[:16], idempotency_key=key, **fields)
+                s.add(row)
+                s.flush()
+                s.expunge(row)
+                return row, True
+        except IntegrityError:
+            # Another attempt of the same activity stored it first.
+            with self.session() as s:
+                row = s.scalars(select(LetterRow).where(LetterRow.idempotency_key == key)).one()
+                s.expunge(row)
+                return row, False
+
+    def get_letter(self, letter_id: str) -> LetterRow:
+        with self.session() as s:
+            row = s.get(LetterRow, letter_id)
+            if row is None:
+                raise NotFoundError(
+                    f"There is no letter {letter_id!r}. 'napreview letters list'"
+                    " shows the stored letters."
+                )
+            s.expunge(row)
+            return row
+
+    def list_letters(
+        self, cycle: str | None = None, member: str | None = None, kind: str | None = None
+    ) -> list[LetterRow]:
+        with self.session() as s:
+            query = select(LetterRow).order_by(LetterRow.created_at, LetterRow.id)
+            if cycle:
+                query = query.where(LetterRow.cycle_id == cycle)
+            if member:
+                query = query.where(LetterRow.member_code == member)
+            if kind:
+                query = query.where(LetterRow.kind == kind)
+            rows = list(s.scalars(query).all())
+            for row in rows:
+                s.expunge(row)
+            return rows
+
+    # --- review projection ---
+
+    def project_review(
+        self,
+        cycle: str,
+        member: str,
+        *,
+        stage: str,
+        round: int,
+        overdue: bool,
+        cedaw_rating: str | None,
+    ) -> None:
+        with self.session() as s:
+            row = s.get(ReviewRow, (cycle, member))
+            if row is None:
+                row = ReviewRow(cycle_id=cycle, member_code=member)
+                s.add(row)
+            row.stage = stage
+            row.round = round
+            row.overdue = overdue
+            row.cedaw_rating = cedaw_rating
+            row.updated_at = datetime.now(UTC)
+
+    def reviews(self, cycle: str) -> list[ReviewRow]:
+        with self.session() as s:
+            rows = list(
+                s.scalars(
+                    select(ReviewRow)
+                    .where(ReviewRow.cycle_id == cycle)
+                    .order_by(ReviewRow.member_code)
+                ).all()
+            )
+            for row in rows:
+                s.expunge(row)
+            return rows
+
+    # --- refusals ---
+
+    def record_refusal(
+        self,
+        *,
+        actor: str,
+        role: str | None,
+        step: str,
+        reason: str,
+        cycle: str | None = None,
+        member: str | None = None,
+    ) -> None:
+        with self.session() as s:
+            s.add(
+                RefusalRow(
+                    cycle_id=cycle,
+                    member_code=member,
+                    actor=actor,
+                    role=role,
+                    step=step,
+                    reason=reason,
+                )
+            )
+
+    def refusals(self, cycle: str, member: str) -> list[RefusalRow]:
+        with self.session() as s:
+            rows = list(
+                s.scalars(
+                    select(RefusalRow)
+                    .where(RefusalRow.cycle_id == cycle)
+                    .where(RefusalRow.member_code == member)
+                    .order_by(RefusalRow.at, RefusalRow.id)
+                ).all()
+            )
+            for row in rows:
+                s.expunge(row)
+            return rows

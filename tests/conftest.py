@@ -1,0 +1,105 @@
+"""Real parts for every test: the Temporal dev server and time-skipping server from the venv,
+and stores on SQLite and (where NAPREVIEW_TEST_DATABASE_URL is set) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from cli.embedded import pragma_args, temporal_cli_path, test_server_path
+from settings import Settings
+from store.db import make_engine, migrate
+from store.models import Base
+from store.repository import Store
+from store.seed import seed
+from worker import build_worker
+from workflows.contract import SEARCH_ATTRIBUTES
+
+POSTGRES_URL = os.environ.get("NAPREVIEW_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(temporal_cli_path()),
+        search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=pydantic_data_converter,
+        dev_server_extra_args=pragma_args(),
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(test_server_path()),
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def make_store(kind: str, tmp_path: Path) -> Store:
+    if kind == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("NAPREVIEW_TEST_DATABASE_URL is not set")
+        _reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'napreview.db'}"
+    migrate(url)
+    store = Store.from_url(url)
+    seed(store)
+    return store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A migrated, seeded SQLite store of its own for each test."""
+    s = make_store("sqlite", tmp_path)
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same test on SQLite and on PostgreSQL."""
+    s = make_store(request.param, tmp_path)
+    yield s
+    s.engine.dispose()
+
+
+def settings_for(store: Store, tmp_path: Path, task_queue: str | None = None) -> Settings:
+    return Settings(
+        home=tmp_path,
+        database_url=str(store.engine.url.render_as_string(hide_password=False)),
+        task_queue=task_queue or f"test-{uuid.uuid4().hex[:8]}",
+    )
+
+
+@asynccontextmanager
+async def running_worker(
+    client: Client, store: Store, tmp_path: Path
+) -> AsyncIterator[Settings]:
+    """A worker on a task queue of its own, serving the real workflows and activities."""
+    settings = settings_for(store, tmp_path)
+    async with build_worker(client, settings, store):
+        yield settings

@@ -1,0 +1,102 @@
+"""Shared steps for workflow and CLI tests: act as the example people of DESIGN §10.4."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+
+from temporalio.client import Client
+
+from operations import cycles, steps
+from rules.network import default_chair
+from schemas.examples import example_peer_review, example_self_assessment
+from schemas.review import CycleSettings, Durations, ReviewState, Stage
+from store.repository import Store
+from workflows import contract
+from workflows.review import MemberReviewWorkflow
+
+SECRETARIAT = "secretariat@example.org"
+AUDITOR = "auditor@example.org"
+
+
+def fp(code: str) -> str:
+    return f"fp.{code.lower()}@example.org"
+
+
+def new_cycle_id() -> str:
+    return f"2019-{uuid.uuid4().hex[:6]}"
+
+
+async def start_cycle(
+    client: Client,
+    store: Store,
+    task_queue: str,
+    members: list[str],
+    *,
+    cycle: str | None = None,
+    seed: int = 7,
+    durations: Durations | None = None,
+    batch_size: int = 100,
+) -> str:
+    cycle = cycle or new_cycle_id()
+    settings = CycleSettings(
+        cycle=cycle,
+        members=members,
+        seed=seed,
+        chair=default_chair(cycle),
+        durations=durations or Durations(),
+        started_by=store.resolve_actor(SECRETARIAT),
+    )
+    await cycles.start_cycle(client, store, settings, task_queue, batch_size=batch_size)
+    return cycle
+
+
+async def state_when(
+    client: Client, cycle: str, member: str, ready, timeout: float = 30.0
+) -> ReviewState:
+    """Poll the review's query until ``ready(state)``; the review runs on its own timeline."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    last: ReviewState | None = None
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            last = await steps.review_state(client, cycle, member)
+            if ready(last):
+                return last
+        except Exception:  # not started yet
+            pass
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"review of {member} never got there; last state: {last}")
+
+
+async def at_stage(client: Client, cycle: str, member: str, stage: Stage) -> ReviewState:
+    return await state_when(client, cycle, member, lambda s: s.stage is stage)
+
+
+async def submit_sa(client: Client, store: Store, cycle: str, member: str,
+                    email: str | None = None) -> ReviewState:
+    actor = store.resolve_actor(email or fp(member))
+    return await steps.submit_self_assessment(
+        client, store, cycle, member, actor, example_self_assessment(store.get_member(member))
+    )
+
+
+async def submit_pr(client: Client, store: Store, cycle: str, member: str,
+                    reviewer: str) -> ReviewState:
+    actor = store.resolve_actor(fp(reviewer))
+    return await steps.submit_peer_review(client, store, cycle, member, actor,
+                                          example_peer_review())
+
+
+def handle(client: Client, cycle: str, member: str):
+    return client.get_workflow_handle_for(
+        MemberReviewWorkflow.run, contract.review_workflow_id(cycle, member)
+    )
+
+
+FAST = Durations(
+    self_assessment=timedelta(days=60),
+    peer_review=timedelta(days=30),
+    sign_off=timedelta(days=14),
+    reminder=timedelta(days=7),
+)

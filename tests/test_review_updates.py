@@ -1,0 +1,144 @@
+"""Every step through its update on the real dev server: the happy path and every refusal of §4."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.client import WorkflowExecutionStatus
+
+from operations import steps
+from operations.errors import StepRefused
+from schemas.letters import LetterKind
+from schemas.review import Decision, Extend, ReviewerStatus, SignOff, Stage, Withdraw
+from tests.conftest import running_worker
+from tests.helpers import (
+    AUDITOR,
+    SECRETARIAT,
+    at_stage,
+    fp,
+    handle,
+    start_cycle,
+    state_when,
+    submit_pr,
+    submit_sa,
+)
+
+MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
+
+
+async def test_germany_driven_to_completed_step_by_step(dev_env, store, tmp_path):
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+        state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+        reviewers = [s.member for s in state.reviewers]
+        assert len(reviewers) == 3 and "DEU" not in reviewers
+
+        state = await submit_sa(client, store, cycle, "DEU")
+        state = await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
+        for reviewer in reviewers:
+            await submit_pr(client, store, cycle, "DEU", reviewer)
+        state = await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
+        assert state.cedaw is not None and state.cedaw.rating.value == "weak"
+
+        secretariat = store.resolve_actor(SECRETARIAT)
+        state = await steps.review_step(
+            client, store, cycle, "DEU", "sign_off",
+            SignOff(actor=secretariat, decision=Decision.APPROVE, comments="Well done."),
+        )
+        assert state.stage is Stage.COMPLETED
+        result = await handle(client, cycle, "DEU").result()
+        assert result.outcome is Stage.COMPLETED
+        assert set(result.peer_reviews) == set(reviewers)
+        kinds = [letter.kind for letter in result.letters]
+        assert kinds[0] is LetterKind.INVITATION
+        assert kinds.count(LetterKind.REVIEW_REQUEST) == 3
+        assert kinds[-1] is LetterKind.FINAL_FEEDBACK
+        stored = store.list_letters(cycle=cycle, member="DEU")
+        assert {r.id for r in stored} == {letter.id for letter in result.letters}
+        description = await handle(client, cycle, "DEU").describe()
+        assert description.status == WorkflowExecutionStatus.COMPLETED
+
+
+async def _refused(coro, fragment: str) -> None:
+    with pytest.raises(StepRefused) as info:
+        await coro
+    assert fragment in str(info.value)
+
+
+async def test_every_refusal_answers_and_changes_nothing(dev_env, store, tmp_path):
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+        before = await state_when(client, cycle, "DEU", lambda s: s.letters)
+        reviewer = before.reviewers[0].member
+        outsider = next(m for m in MEMBERS if m != "DEU" and m not in
+                        [s.member for s in before.reviewers])
+
+        # the wrong person: another member's focal point, the secretariat, an auditor
+        await _refused(submit_sa(client, store, cycle, "DEU", fp("FRA")), "not the focal point")
+        await _refused(submit_sa(client, store, cycle, "DEU", SECRETARIAT), "only the focal point")
+        await _refused(submit_sa(client, store, cycle, "DEU", AUDITOR), "only the focal point")
+        # out of turn: a peer review before peer review, a sign-off before sign-off
+        await _refused(submit_pr(client, store, cycle, "DEU", reviewer), "not peer review")
+        secretariat = store.resolve_actor(SECRETARIAT)
+        await _refused(
+            steps.review_step(client, store, cycle, "DEU", "sign_off",
+                              SignOff(actor=secretariat, decision=Decision.APPROVE)),
+            "not sign off",
+        )
+        # a focal point may not extend or withdraw
+        focal_point = store.resolve_actor(fp("DEU"))
+        await _refused(
+            steps.review_step(client, store, cycle, "DEU", "withdraw",
+                              Withdraw(actor=focal_point, reason="no")),
+            "only the secretariat",
+        )
+        after = await steps.review_state(client, cycle, "DEU")
+        assert after.stage is Stage.SELF_ASSESSMENT
+        assert after.self_assessments == [] and after.letters == before.letters
+        assert len(store.refusals(cycle, "DEU")) == 6
+
+        # twice: the second self-assessment is refused
+        await submit_sa(client, store, cycle, "DEU")
+        await _refused(submit_sa(client, store, cycle, "DEU"), "already submitted")
+        await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
+        # a member that was not drawn, and the member itself, cannot review
+        await _refused(submit_pr(client, store, cycle, "DEU", outsider), "not one of the reviewers")
+        await _refused(submit_pr(client, store, cycle, "DEU", "DEU"), "own member")
+        await submit_pr(client, store, cycle, "DEU", reviewer)
+        await _refused(submit_pr(client, store, cycle, "DEU", reviewer), "already submitted")
+        state = await steps.review_state(client, cycle, "DEU")
+        assert [s.status for s in state.reviewers].count(ReviewerStatus.SUBMITTED) == 1
+
+
+async def test_a_refused_signal_is_recorded_and_changes_nothing(dev_env, store, tmp_path):
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+        intruder = store.resolve_actor(fp("FRA"))
+        await handle(client, cycle, "DEU").signal(
+            "extend", Extend(actor=intruder, by="P14D", reason="please")
+        )
+        state = await state_when(client, cycle, "DEU", lambda s: s.rejected)
+        assert state.rejected[0].step == "extend"
+        assert "only the secretariat" in state.rejected[0].reason
+        assert state.extensions == [] and state.stage is Stage.SELF_ASSESSMENT
+
+
+async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path):
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+        await at_stage(client, cycle, "FRA", Stage.SELF_ASSESSMENT)
+        secretariat = store.resolve_actor(SECRETARIAT)
+        state = await steps.review_step(
+            client, store, cycle, "FRA", "withdraw",
+            Withdraw(actor=secretariat, reason="Membership suspended"),
+        )
+        assert state.stage is Stage.WITHDRAWN
+        result = await handle(client, cycle, "FRA").result()
+        assert result.letters[-1].kind is LetterKind.WITHDRAWAL
+        assert result.withdrawn_reason == "Membership suspended"
+        letter = store.get_letter(result.letters[-1].id)
+        assert letter.language == "fr"

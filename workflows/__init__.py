@@ -1,0 +1,1 @@
+"""Temporal workflows: orchestration only. No database, template or settings imports here."""

@@ -1,0 +1,52 @@
+"""Names shared by workflows, activities, the worker and the command line.
+
+Workflows call activities by these names so that the workflow sandbox never imports the
+activities' database and template code.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.common import RetryPolicy, SearchAttributeKey
+
+REVIEW_WORKFLOW = "MemberReview"
+CYCLE_WORKFLOW = "ReviewCycle"
+
+PREPARE_CYCLE = "prepare_cycle"
+REVIEW_INPUTS = "review_inputs"
+ACCEPT_DOCUMENT = "accept_document"
+RUN_CEDAW_CHECK = "run_cedaw_check"
+REDRAW_REVIEWER = "redraw_reviewer"
+SEND_LETTER = "send_letter"
+PROJECT_REVIEW = "project_review"
+WITHDRAW_REVIEWS = "withdraw_reviews"
+
+NAP_CYCLE = SearchAttributeKey.for_keyword("NapCycle")
+NAP_MEMBER = SearchAttributeKey.for_keyword("NapMember")
+NAP_STAGE = SearchAttributeKey.for_keyword("NapStage")
+NAP_OVERDUE = SearchAttributeKey.for_bool("NapOverdue")
+SEARCH_ATTRIBUTES = (NAP_CYCLE, NAP_MEMBER, NAP_STAGE, NAP_OVERDUE)
+
+# Error types an activity raises for a refusal that retrying cannot change.
+REFUSED = "Refused"
+NO_REVIEWER_LEFT = "NoReviewerLeft"
+DOCUMENT_MISMATCH = "DocumentMismatch"
+
+# Outages (database, disk) are retried without end, backing off to once a minute; business
+# refusals are not retried at all.
+ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=[REFUSED, NO_REVIEWER_LEFT, DOCUMENT_MISMATCH],
+)
+ACTIVITY_TIMEOUT = timedelta(minutes=2)
+
+
+def review_workflow_id(cycle: str, member: str) -> str:
+    return f"review-{cycle}-{member}"
+
+
+def cycle_workflow_id(cycle: str) -> str:
+    return f"cycle-{cycle}"
