@@ -1,0 +1,30 @@
+"""`napreview`: the command line of DESIGN §10.2. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import audit, cycle, letters, registry, review, running
+
+app = typer.Typer(
+    name="napreview",
+    help="Review cycles of the Women, Peace and Security Focal Points Network.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+registry.register(app)
+cycle.register(app)
+review.register(app)
+letters.register(app)
+audit.register(app)
+running.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""`napreview demo`: a whole cycle with simulated people, and a live table until it is done.
+
+Every simulated person acts through the same operations as the command line, as the example
+people of DESIGN §10.4. One member's review is returned for revision once, to show a second round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from rich.live import Live
+from rich.table import Table
+from temporalio.client import Client
+
+from cli.common import client, console, member_codes, run, settings, store
+from operations import cycles, steps
+from rules.network import default_chair
+from schemas.examples import example_peer_review, example_self_assessment
+from schemas.review import CycleSettings, Decision, Durations, ReviewState, SignOff, Stage
+from store.repository import Store
+from store.seed import SECRETARIAT_EMAIL, example_focal_point_email
+
+DEMO_DURATIONS = Durations(
+    self_assessment=timedelta(hours=2),
+    peer_review=timedelta(hours=2),
+    sign_off=timedelta(hours=2),
+    reminder=timedelta(minutes=30),
+)
+
+
+async def _when(client: Client, cycle: str, member: str, ready) -> ReviewState:  # type: ignore[no-untyped-def]
+    while True:
+        try:
+            state = await steps.review_state(client, cycle, member)
+            if ready(state):
+                return state
+        except Exception:  # noqa: BLE001 - the review may not have started yet
+            pass
+        await asyncio.sleep(0.2)
+
+
+async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bool) -> None:
+    """One member's people, doing their part in turn."""
+    fp = s.resolve_actor(example_focal_point_email(member))
+    secretariat = s.resolve_actor(SECRETARIAT_EMAIL)
+    assessment = example_self_assessment(s.get_member(member))
+    state = await _when(client, cycle, member, lambda st: st.stage is Stage.SELF_ASSESSMENT)
+    await steps.submit_self_assessment(client, s, cycle, member, fp, assessment)
+    state = await _when(client, cycle, member, lambda st: st.stage is not Stage.SELF_ASSESSMENT)
+    for slot in state.reviewers:
+        reviewer = s.resolve_actor(example_focal_point_email(slot.member))
+        await steps.submit_peer_review(client, s, cycle, member, reviewer, example_peer_review())
+    await _when(client, cycle, member, lambda st: st.stage is Stage.SIGN_OFF)
+    if returned:
+        await steps.review_step(
+            client,
+            s,
+            cycle,
+            member,
+            "sign_off",
+            SignOff(
+                actor=secretariat,
+                decision=Decision.RETURN_FOR_REVISION,
+                comments="Please say how the budget is allocated across the four pillars.",
+            ),
+        )
+        await steps.submit_self_assessment(client, s, cycle, member, fp, assessment)
+        await _when(client, cycle, member, lambda st: st.stage is Stage.SIGN_OFF)
+    await steps.review_step(
+        client,
+        s,
+        cycle,
+        member,
+        "sign_off",
+        SignOff(
+            actor=secretariat,
+            decision=Decision.APPROVE,
+            comments="Approved for the annual meeting.",
+        ),
+    )
+
+
+def _table(cycle: str, counts: dict[str, int], total: int, elapsed: float) -> Table:
+    table = Table(title=f"Demo cycle {cycle}: {total} members, {elapsed:.0f}s")
+    table.add_column("Stage")
+    table.add_column("Reviews", justify="right")
+    for stage in Stage:
+        table.add_row(stage.value.replace("_", " "), str(counts.get(stage.value, 0)))
+    return table
+
+
+async def _demo(codes: list[str] | None) -> dict[str, int]:
+    from worker import build_worker
+
+    config = settings()
+    s = store()
+    temporal = await client()
+    members = codes if codes is not None else [m.code for m in s.list_members()]
+    cycle = "demo-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    cycle_settings = CycleSettings(
+        cycle=cycle,
+        members=members,
+        seed=2019,
+        chair=default_chair("2019"),
+        durations=DEMO_DURATIONS,
+        started_by=s.resolve_actor(SECRETARIAT_EMAIL),
+    )
+    started = asyncio.get_running_loop().time()
+    async with build_worker(temporal, config, s):
+        await cycles.start_cycle(temporal, s, cycle_settings, config.task_queue)
+        limit = asyncio.Semaphore(12)
+
+        async def one(member: str, returned: bool) -> None:
+            async with limit:
+                await _drive(temporal, s, cycle, member, returned)
+
+        people = asyncio.gather(*(one(m, i == 0) for i, m in enumerate(sorted(members))))
+        counts: dict[str, int] = {}
+        with Live(console=console, refresh_per_second=4) as live:
+            while True:
+                counts = {}
+                for row in s.reviews(cycle):
+                    counts[row.stage] = counts.get(row.stage, 0) + 1
+                elapsed = asyncio.get_running_loop().time() - started
+                live.update(_table(cycle, counts, len(members), elapsed))
+                if people.done():
+                    people.result()
+                if counts.get(Stage.COMPLETED.value, 0) == len(members):
+                    break
+                await asyncio.sleep(0.5)
+        await people
+    console.print(
+        f"All {len(members)} reviews of cycle {cycle} are completed. "
+        f"See them with: napreview cycle status {cycle}"
+    )
+    return counts
+
+
+def run_demo(members: str) -> None:
+    run(_demo(member_codes(members)))

@@ -1,0 +1,276 @@
+"""A member's review: show it, and every step a person takes on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from cli.common import (
+    AS_OPTION,
+    EXIT_USAGE,
+    JSON_OPTION,
+    acting,
+    client,
+    console,
+    describe_duration,
+    fail,
+    handled,
+    parse_duration,
+    print_json,
+    run,
+    store,
+)
+from operations import steps
+from schemas.members import Actor
+from schemas.review import (
+    Command,
+    Decision,
+    Extend,
+    ReassignReviewer,
+    Recuse,
+    ReplaceReviewer,
+    ReviewState,
+    SignOff,
+    Withdraw,
+)
+from schemas.submissions import PeerReview, SelfAssessment
+
+review_app = typer.Typer(help="One member's review.", no_args_is_help=True)
+submit_app = typer.Typer(
+    help="Submit a document (JSON; see 'napreview schema').", no_args_is_help=True
+)
+reviewers_app = typer.Typer(help="Change a member's review troika.", no_args_is_help=True)
+
+
+def show_json(state: ReviewState) -> dict[str, Any]:
+    """The §10.2 shape, with refusals from the review and from the store in time order."""
+    s = store()
+    cedaw = None
+    if state.cedaw:
+        result = s.get_cedaw_result(state.cedaw.result_id)
+        cedaw = {
+            "rating": result.rating.value,
+            "findings": [f.model_dump(mode="json") for f in result.findings],
+        }
+    rejected = [r.model_dump(mode="json") for r in state.rejected]
+    rejected += [
+        {"at": r.at.isoformat(), "actor": r.actor, "step": r.step, "reason": r.reason}
+        for r in s.refusals(state.cycle, state.member)
+    ]
+    rejected.sort(key=lambda r: r["at"])
+    return {
+        "cycle": state.cycle,
+        "member": state.member,
+        "stage": state.stage.value,
+        "round": state.round,
+        "overdue": state.overdue,
+        "deadline": state.deadline.due.isoformat() if state.deadline else None,
+        "reviewers": [
+            {
+                "member": slot.member,
+                "submitted": slot.document is not None,
+                "status": slot.status.value,
+                "overdue": slot.overdue,
+                "deadline": slot.deadline.due.isoformat() if slot.deadline else None,
+            }
+            for slot in state.reviewers
+        ],
+        "cedaw": cedaw,
+        "letters": [letter.id for letter in state.letters],
+        "rejected": rejected,
+        "extensions": [e.model_dump(mode="json") for e in state.extensions],
+        "redraws": [r.model_dump(mode="json") for r in state.redraws],
+        "sign_offs": [d.model_dump(mode="json") for d in state.sign_offs],
+    }
+
+
+def _print_state(state: ReviewState) -> None:
+    data = show_json(state)
+    name = store().get_member(state.member).name
+    overdue = " [red](overdue)[/red]" if state.overdue else ""
+    console.print(
+        f"[bold]{name}[/bold] in cycle {state.cycle}: "
+        f"{state.stage.value.replace('_', ' ')}, round {state.round}{overdue}"
+    )
+    if data["deadline"]:
+        console.print(f"Deadline: {data['deadline']}")
+    table = Table(title="Review troika")
+    for column in ("Reviewer", "Status", "Deadline"):
+        table.add_column(column)
+    for slot in data["reviewers"]:
+        status = slot["status"] + (" (overdue)" if slot["overdue"] else "")
+        table.add_row(slot["member"], status, slot["deadline"] or "")
+    console.print(table)
+    if data["cedaw"]:
+        console.print(
+            f"CEDAW linkage: {data['cedaw']['rating']} ({len(data['cedaw']['findings'])} findings)"
+        )
+    console.print(f"Letters: {', '.join(data['letters']) or 'none'}")
+    for refusal in data["rejected"]:
+        console.print(
+            f"Refused {refusal['at']}: {refusal['step']} by {refusal['actor']} — "
+            f"{refusal['reason']}",
+            markup=False,
+        )
+
+
+@review_app.command("show")
+@handled
+def review_show(cycle: str, member: str, as_json: bool = JSON_OPTION) -> None:
+    """Where a review stands: stage, round, reviewers, CEDAW rating, letters, refusals."""
+    code = store().get_member(member).code
+
+    async def query() -> ReviewState:
+        return await steps.review_state(await client(), cycle, code)
+
+    state = run(query())
+    if as_json:
+        print_json(show_json(state))
+    else:
+        _print_state(state)
+
+
+def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> ReviewState:
+    actor = acting(as_)
+    code = store().get_member(member).code
+    command: Command = make(actor)
+
+    async def send() -> ReviewState:
+        return await steps.review_step(await client(), store(), cycle, code, step, command)
+
+    return run(send())
+
+
+def _done(state: ReviewState, what: str) -> None:
+    console.print(
+        f"{what} The review of {state.member} is now at "
+        f"{state.stage.value.replace('_', ' ')} (round {state.round})."
+    )
+
+
+@review_app.command("extend")
+@handled
+def review_extend(
+    cycle: str,
+    member: str,
+    by: str = typer.Option(..., "--by", help="e.g. 14d"),
+    reason: str = typer.Option(..., "--reason"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Move the current stage's deadline (secretariat)."""
+    delta = parse_duration(by, "--by")
+    state = _step(cycle, member, "extend", lambda a: Extend(actor=a, by=delta, reason=reason), as_)
+    _done(state, f"Deadline extended by {describe_duration(delta)}.")
+
+
+@review_app.command("withdraw")
+@handled
+def review_withdraw(
+    cycle: str,
+    member: str,
+    reason: str = typer.Option(..., "--reason"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Withdraw a review at any stage (secretariat); a withdrawal letter goes to the member."""
+    state = _step(cycle, member, "withdraw", lambda a: Withdraw(actor=a, reason=reason), as_)
+    _done(state, "Withdrawn.")
+
+
+@submit_app.command("self-assessment")
+@handled
+def submit_self_assessment(
+    cycle: str, member: str, file: Path, as_: str | None = AS_OPTION
+) -> None:
+    """Submit a member's self-assessment (its focal point)."""
+    document = steps.read_document(file, SelfAssessment)
+    actor = acting(as_)
+
+    async def send() -> ReviewState:
+        return await steps.submit_self_assessment(
+            await client(), store(), cycle, member, actor, document
+        )
+
+    _done(run(send()), "Self-assessment received.")
+
+
+@submit_app.command("peer-review")
+@handled
+def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS_OPTION) -> None:
+    """Submit a peer review of MEMBER; the reviewer is the acting person's member."""
+    document = steps.read_document(file, PeerReview)
+    actor = acting(as_)
+
+    async def send() -> ReviewState:
+        return await steps.submit_peer_review(
+            await client(), store(), cycle, member, actor, document
+        )
+
+    _done(run(send()), "Peer review received.")
+
+
+@reviewers_app.command("replace")
+@handled
+def reviewers_replace(cycle: str, member: str, reviewer: str, as_: str | None = AS_OPTION) -> None:
+    """The reviewed member's one substitution of a reviewer per cycle."""
+    code = store().get_member(reviewer).code
+    state = _step(
+        cycle, member, "replace_reviewer", lambda a: ReplaceReviewer(actor=a, reviewer=code), as_
+    )
+    _changed(state)
+
+
+@reviewers_app.command("recuse")
+@handled
+def reviewers_recuse(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
+    """The acting reviewer steps down from reviewing MEMBER."""
+    state = _step(cycle, member, "recuse", lambda a: Recuse(actor=a), as_)
+    _changed(state)
+
+
+@reviewers_app.command("reassign")
+@handled
+def reviewers_reassign(cycle: str, member: str, reviewer: str, as_: str | None = AS_OPTION) -> None:
+    """Replace a reviewer that does not respond (secretariat)."""
+    code = store().get_member(reviewer).code
+    state = _step(
+        cycle, member, "reassign_reviewer", lambda a: ReassignReviewer(actor=a, reviewer=code), as_
+    )
+    _changed(state)
+
+
+def _changed(state: ReviewState) -> None:
+    redraw = state.redraws[-1]
+    console.print(
+        f"{redraw.previous} leaves the review troika of {state.member}; "
+        f"{redraw.chosen} was drawn in its place (seed {redraw.seed})."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(review_app, name="review")
+    app.add_typer(submit_app, name="submit")
+    app.add_typer(reviewers_app, name="reviewers")
+
+    @app.command("sign-off")
+    @handled
+    def sign_off(
+        cycle: str,
+        member: str,
+        approve: bool = typer.Option(False, "--approve"),
+        return_: bool = typer.Option(False, "--return", help="Return for revision"),
+        comments: str = typer.Option("", "--comments"),
+        as_: str | None = AS_OPTION,
+    ) -> None:
+        """The secretariat's decision: approve, or return for revision."""
+        if approve == return_:
+            raise fail(EXIT_USAGE, "Give exactly one of --approve or --return.")
+        decision = Decision.APPROVE if approve else Decision.RETURN_FOR_REVISION
+
+        def make(actor: Actor) -> SignOff:
+            return SignOff(actor=actor, decision=decision, comments=comments)
+
+        state = _step(cycle, member, "sign_off", make, as_)
+        _done(state, "Approved." if approve else "Returned for revision.")
