@@ -1,0 +1,197 @@
+"""The command line end to end on the real dev server, as the example people would use it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from tests.helpers import SECRETARIAT, fp
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def napreview(dev_env, store, tmp_path, monkeypatch):
+    """Run `napreview ...` against the test server and this test's store; a worker serves."""
+    monkeypatch.setenv("NAPREVIEW_HOME", str(tmp_path))
+    monkeypatch.setenv("NAPREVIEW_DATABASE_URL", store.engine.url.render_as_string(False))
+    monkeypatch.setenv(
+        "NAPREVIEW_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host
+    )
+    monkeypatch.setenv("NAPREVIEW_TASK_QUEUE", f"cli-{tmp_path.name}")
+    monkeypatch.delenv("NAPREVIEW_USER", raising=False)
+
+    def call(*args: str):
+        return runner.invoke(app, list(args))
+
+    return call
+
+
+def wait_for(napreview, cycle: str, member: str, ready, timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    state: dict = {}
+    while time.monotonic() < deadline:
+        shown = napreview("review", "show", cycle, member, "--json")
+        if shown.exit_code == 0:
+            state = json.loads(shown.stdout)
+            if ready(state):
+                return state
+        time.sleep(0.2)
+    raise AssertionError(f"not reached; last state {state}")
+
+
+@pytest.fixture
+async def worker(dev_env, store, tmp_path, napreview):
+    from settings import load_settings
+    from worker import build_worker
+
+    settings = load_settings()
+    async with build_worker(dev_env.client, settings, store):
+        yield settings
+
+
+async def _in_thread(func, *args):
+    import asyncio
+
+    return await asyncio.to_thread(func, *args)
+
+
+def drive_germany(napreview, tmp_path: Path) -> None:
+    cycle = "2019"
+    started = napreview(
+        "cycle",
+        "start",
+        cycle,
+        "--members",
+        "DEU,FRA,MEX,NAM,JPN",
+        "--seed",
+        "11",
+        "--as",
+        SECRETARIAT,
+    )
+    assert started.exit_code == 0, started.output
+    state = wait_for(napreview, cycle, "DEU", lambda s: s["letters"])
+    assert state["stage"] == "self_assessment"
+
+    template = napreview("template", "self-assessment", "DEU")
+    sa = tmp_path / "sa.json"
+    sa.write_text(template.stdout)
+    # the wrong person: France's focal point cannot submit Germany's self-assessment
+    refused = napreview("submit", "self-assessment", cycle, "DEU", str(sa), "--as", fp("FRA"))
+    assert refused.exit_code == 3
+    assert "not the focal point of Germany" in refused.output
+    # a malformed file names the field, and changes nothing
+    broken = json.loads(template.stdout)
+    broken["nap"]["pillars"] = ["peacekeeping"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(broken))
+    invalid = napreview("submit", "self-assessment", cycle, "DEU", str(bad), "--as", fp("DEU"))
+    assert invalid.exit_code == 2 and "nap.pillars.0" in invalid.output
+    # an unknown member is not found, with a suggestion
+    unknown = napreview("review", "show", cycle, "GERMANY", "--json")
+    assert unknown.exit_code == 4 and "DEU (Germany)" in unknown.output
+
+    accepted = napreview("submit", "self-assessment", cycle, "DEU", str(sa), "--as", fp("DEU"))
+    assert accepted.exit_code == 0, accepted.output
+    twice = napreview("submit", "self-assessment", cycle, "DEU", str(sa), "--as", fp("DEU"))
+    assert twice.exit_code == 3 and "already submitted" in twice.output
+
+    state = wait_for(napreview, cycle, "DEU", lambda s: s["stage"] == "peer_review")
+    review = tmp_path / "review.json"
+    review.write_text(napreview("template", "peer-review", "DEU").stdout)
+    for reviewer in [r["member"] for r in state["reviewers"]]:
+        done = napreview("submit", "peer-review", cycle, "DEU", str(review), "--as", fp(reviewer))
+        assert done.exit_code == 0, done.output
+    state = wait_for(napreview, cycle, "DEU", lambda s: s["stage"] == "sign_off")
+    assert state["cedaw"]["rating"] == "weak" and state["cedaw"]["findings"]
+
+    auditor = napreview("sign-off", cycle, "DEU", "--approve", "--as", "auditor@example.org")
+    assert auditor.exit_code == 3 and "only the secretariat" in auditor.output
+    approved = napreview(
+        "sign-off", cycle, "DEU", "--approve", "--comments", "Well done", "--as", SECRETARIAT
+    )
+    assert approved.exit_code == 0, approved.output
+    state = wait_for(napreview, cycle, "DEU", lambda s: s["stage"] == "completed")
+    steps = [r["step"] for r in state["rejected"]]
+    assert steps.count("submit_self_assessment") == 2 and "sign_off" in steps
+    letters = json.loads(
+        napreview("letters", "list", "--cycle", cycle, "--member", "DEU", "--json").stdout
+    )
+    assert [letter["kind"] for letter in letters][-1] == "final_feedback"
+    text = napreview("letters", "show", letters[-1]["id"])
+    assert "Germany" in text.stdout
+
+
+async def test_a_review_driven_step_by_step_through_the_cli(worker, napreview, tmp_path):
+    await _in_thread(drive_germany, napreview, tmp_path)
+
+
+def overdue_in_peer_review(napreview, tmp_path: Path) -> None:
+    # Real seconds on the dev server: this checks visibility end to end; the timer logic itself
+    # is tested with skipped time on the time-skipping server.
+    started = napreview(
+        "cycle",
+        "start",
+        "2019-short",
+        "--members",
+        "DEU,FRA,MEX,NAM",
+        "--peer-review",
+        "2s",
+        "--reminder",
+        "1s",
+        "--as",
+        SECRETARIAT,
+    )
+    assert started.exit_code == 0, started.output
+    wait_for(napreview, "2019-short", "DEU", lambda s: s["letters"])
+    sa = tmp_path / "sa.json"
+    sa.write_text(napreview("template", "self-assessment", "DEU").stdout)
+    assert (
+        napreview(
+            "submit", "self-assessment", "2019-short", "DEU", str(sa), "--as", fp("DEU")
+        ).exit_code
+        == 0
+    )
+    wait_for(napreview, "2019-short", "DEU", lambda s: s["overdue"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        result = napreview(
+            "cycle", "status", "2019-short", "--stage", "peer_review", "--overdue", "--json"
+        )
+        status = json.loads(result.stdout)
+        if status["reviews"]:
+            break
+        time.sleep(0.5)
+    assert [r["member"] for r in status["reviews"]] == ["DEU"]
+    assert status["reviews"][0]["overdue"] is True
+    assert status["counts"]["self_assessment"] == 3 and status["counts"]["peer_review"] == 1
+
+
+async def test_cycle_status_answers_overdue_peer_reviews_from_visibility(
+    worker, napreview, tmp_path
+):
+    await _in_thread(overdue_in_peer_review, napreview, tmp_path)
+
+
+def demo_all(napreview) -> None:
+    result = napreview("demo", "--members", "all")
+    assert result.exit_code == 0, result.output
+    assert "All 83 reviews" in result.output
+    cycle = result.output.split("napreview cycle status ")[-1].split()[0]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = json.loads(napreview("cycle", "status", cycle, "--json").stdout)
+        if status["counts"]["completed"] == 83:
+            break
+        time.sleep(0.5)
+    assert status["counts"]["completed"] == 83
+
+
+@pytest.mark.slow
+async def test_demo_completes_all_83_reviews(dev_env, napreview):
+    await _in_thread(demo_all, napreview)

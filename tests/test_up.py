@@ -1,0 +1,137 @@
+"""`napreview up`: the embedded stack starts, serves, stops cleanly, and keeps state on restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cli.embedded import port_free
+
+NAPREVIEW = str(Path(sys.executable).parent / "napreview")
+
+
+def free_port() -> int:
+    for port in range(17300, 17900, 7):
+        if port_free(port) and port_free(port + 1000):
+            return port
+    raise RuntimeError("no free port")
+
+
+def env_for(home: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NAPREVIEW_")}
+    env.update(NAPREVIEW_HOME=str(home), NAPREVIEW_TEMPORAL_ADDRESS=f"localhost:{port}")
+    return env
+
+
+def cli(home: Path, port: int, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NAPREVIEW, *args], env=env_for(home, port), capture_output=True, text=True, timeout=120
+    )
+
+
+def start_up(home: Path, port: int) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [NAPREVIEW, "up", "--port", str(port), "--home", str(home), "--headless"],
+        env=env_for(home, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if "Ctrl-C stops" in line:
+            return process
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError("napreview up did not come up:\n" + "".join(lines))
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    return output
+
+
+def servers_using(home: Path) -> list[str]:
+    found = subprocess.run(["pgrep", "-f", f"--db-filename {home}"], capture_output=True, text=True)
+    return found.stdout.split()
+
+
+@pytest.mark.slow
+def test_up_serves_stops_cleanly_and_restart_keeps_state(tmp_path: Path) -> None:
+    home, port = tmp_path / "home", free_port()
+    process = start_up(home, port)
+    try:
+        members = json.loads(cli(home, port, "members", "list", "--json").stdout)
+        assert len(members) == 83
+        started = cli(
+            home,
+            port,
+            "cycle",
+            "start",
+            "2019",
+            "--members",
+            "DEU,FRA,MEX,NAM",
+            "--as",
+            "secretariat@example.org",
+        )
+        assert started.returncode == 0, started.stderr
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            shown = cli(home, port, "review", "show", "2019", "DEU", "--json")
+            if shown.returncode == 0 and json.loads(shown.stdout)["letters"]:
+                break
+            time.sleep(0.5)
+        assert json.loads(shown.stdout)["stage"] == "self_assessment"
+    finally:
+        stop(process)
+    assert process.returncode == 0
+    assert servers_using(home) == [], "the Temporal server outlived napreview up"
+
+    process = start_up(home, port)
+    try:
+        shown = cli(home, port, "review", "show", "2019", "DEU", "--json")
+        assert shown.returncode == 0, shown.stderr
+        state = json.loads(shown.stdout)
+        assert state["stage"] == "self_assessment" and len(state["reviewers"]) == 3
+        again = cli(home, port, "cycle", "start", "2019", "--as", "secretariat@example.org")
+        assert again.returncode == 3 and "already been started" in again.stderr
+    finally:
+        stop(process)
+    assert servers_using(home) == []
+
+
+def test_up_refuses_a_busy_port_in_one_sentence(tmp_path: Path) -> None:
+    import socket
+
+    port = free_port()
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", port))
+        blocker.listen()
+        result = cli(
+            tmp_path, port, "up", "--port", str(port), "--home", str(tmp_path), "--headless"
+        )
+    assert result.returncode == 2
+    assert f"Port {port} is already in use" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_up_refuses_an_unwritable_home(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    result = cli(tmp_path, free_port(), "up", "--home", str(blocked / "home"), "--headless")
+    assert result.returncode == 2
+    assert "cannot be written to" in result.stderr
+    assert "Traceback" not in result.stderr
