@@ -603,7 +603,6 @@ class MemberReviewWorkflow:
         slot.status = ReviewerStatus.SUBMITTED
         slot.document = cmd.document
         slot.recommendations = receipt.recommendations
-        await self._publish()
 
     async def _apply_respond(self, cmd: RespondToRecommendations) -> None:
         self.responses.update({k: v.value for k, v in cmd.responses.items()})
