@@ -69,8 +69,10 @@ async def state_when(
     raise AssertionError(f"review of {member} never got there; last state: {last}")
 
 
-async def at_stage(client: Client, cycle: str, member: str, stage: Stage) -> ReviewState:
-    return await state_when(client, cycle, member, lambda s: s.stage is stage)
+async def at_stage(
+    client: Client, cycle: str, member: str, stage: Stage, timeout: float = 30.0
+) -> ReviewState:
+    return await state_when(client, cycle, member, lambda s: s.stage is stage, timeout)
 
 
 async def submit_sa(client: Client, store: Store, cycle: str, member: str,

@@ -41,7 +41,9 @@ ACTIVITY_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
     non_retryable_error_types=[REFUSED, NO_REVIEWER_LEFT, DOCUMENT_MISMATCH],
 )
-ACTIVITY_TIMEOUT = timedelta(minutes=2)
+# Every activity is short (a store write, a rendering); a short limit means work lost with a
+# killed worker is retried on another within seconds, not minutes.
+ACTIVITY_TIMEOUT = timedelta(seconds=20)
 
 
 def review_workflow_id(cycle: str, member: str) -> str:

@@ -254,11 +254,11 @@ class MemberReviewWorkflow:
             when, notice = due
             delay = when - workflow.now()
             if delay > timedelta(0):
-                try:
+                # When the timer fires, look again: the reviewer it was armed for may have
+                # submitted meanwhile, and must not be chased.
+                with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(woken, timeout=delay)
-                    continue
-                except TimeoutError:
-                    pass
+                continue
             await notice()
 
     def _next_notice(self) -> tuple[datetime, Callable[[], Awaitable[None]]] | None:
