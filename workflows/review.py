@@ -84,6 +84,7 @@ class MemberReviewWorkflow:
         self.responses: dict[str, str] = {}
         self.withdrawal: Withdraw | None = None
         self.decision: SignOff | None = None
+        self.decisions_carried_out = 0
         self.published_overdue: bool | None = None
         self.wake = 0
         self.lock = asyncio.Lock()
@@ -99,8 +100,10 @@ class MemberReviewWorkflow:
             if self.withdrawal:
                 break
             if not self._peer_reviews_done():
+                # Everyone drawn gets a request, even one who answers before it is written.
+                asked = self._active_slots()
                 await self._enter(Stage.PEER_REVIEW)
-                for slot in self._active_slots():
+                for slot in asked:
                     await self._letter(
                         LetterKind.REVIEW_REQUEST,
                         recipient_member=slot.member,
@@ -153,6 +156,7 @@ class MemberReviewWorkflow:
         if decision.decision is Decision.APPROVE:
             await self._letter(LetterKind.FINAL_FEEDBACK, comments=decision.comments)
             await self._enter(Stage.COMPLETED)
+            self.decisions_carried_out += 1
             return True
         returned_round = self.round
         self.round += 1
@@ -164,6 +168,7 @@ class MemberReviewWorkflow:
             deadline=self.deadline,
             round_=returned_round,
         )
+        self.decisions_carried_out += 1
         return False
 
     async def _withdraw(self) -> None:
@@ -328,7 +333,7 @@ class MemberReviewWorkflow:
             recipient_member=recipient_member,
             addressee=addressee,
             chair=self.inp.chair,
-            occasion=deadline.due.isoformat() if deadline and kind in _PER_DEADLINE else "",
+            occasion=_occasion(kind, deadline, previous_reviewer, new_reviewer),
             deadline=deadline.due.date().isoformat() if deadline else None,
             reason=reason,
             comments=comments,
@@ -624,10 +629,12 @@ class MemberReviewWorkflow:
         await self._change_reviewer(slot, ReviewerStatus.REASSIGNED, cmd.actor.email)
 
     async def _apply_sign_off(self, cmd: SignOff) -> None:
-        """Hand the decision to the main loop and answer once it has been carried out."""
+        """Hand the decision to the main loop and answer once it has been carried out, letter
+        included (a returned review enters self-assessment before its letter is written)."""
         self.decision = cmd
+        carried_out = self.decisions_carried_out + 1
         await workflow.wait_condition(
-            lambda: self.stage is not Stage.SIGN_OFF or self.withdrawal is not None
+            lambda: self.decisions_carried_out >= carried_out or self.withdrawal is not None
         )
 
     async def _apply_extend(self, cmd: Extend) -> None:
@@ -883,6 +890,22 @@ class MemberReviewWorkflow:
 
 
 _PER_DEADLINE = (LetterKind.REMINDER, LetterKind.OVERDUE, LetterKind.REVIEW_REQUEST)
+
+
+def _occasion(
+    kind: LetterKind,
+    deadline: Deadline | None,
+    previous_reviewer: str | None,
+    new_reviewer: str | None,
+) -> str:
+    """What tells apart letters of one kind, round and recipient that are rightly sent twice.
+
+    A reviewer change names who left and who came: a recusal and a reassignment in one round
+    are two letters, not one stored letter returned twice.
+    """
+    if kind is LetterKind.REVIEWER_CHANGE:
+        return f"{previous_reviewer}->{new_reviewer}"
+    return deadline.due.isoformat() if deadline and kind in _PER_DEADLINE else ""
 
 
 def _validated(check: Callable[[], None]) -> None:

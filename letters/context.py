@@ -1,0 +1,298 @@
+"""What a letter says, already resolved from the store by the caller (DESIGN §7).
+
+Plain pydantic data, so the activity that renders a letter can record exactly what it rendered
+(the renderer hashes the canonical JSON of this context). Nothing here reads the store.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from enum import StrEnum
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.cedaw import CedawResult, Finding, LinkageRating, Severity
+from schemas.letters import Addressee, LetterKind
+from schemas.members import Language, Member
+from schemas.recommendations import RECOMMENDATION_IDS, Theme, theme_of
+from schemas.review import Stage
+from schemas.submissions import (
+    PeerReview,
+    Rating,
+    RecommendationProgress,
+    RecommendationResponse,
+    RecommendationStatus,
+    SelfAssessment,
+)
+
+
+class Person(BaseModel):
+    """Whoever a letter is addressed to: a focal point, or the secretariat for internal notices."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    title: str | None = None
+    ministry: str | None = None
+    email: str
+
+
+class ReviewerChange(StrEnum):
+    """Why a reviewer left the review troika (DESIGN §5)."""
+
+    REPLACED = "replaced"
+    RECUSED = "recused"
+    REASSIGNED = "reassigned"
+
+
+class PeerRecommendation(BaseModel):
+    """One recommendation of a peer review with the reviewed member's answer."""
+
+    key: str = Field(description="'<reviewer code>#<n>', n from 1")
+    text: str
+    response: RecommendationResponse
+    marked: bool = Field(description="False when the member did not answer: it stands as noted")
+
+
+class ReviewedBy(BaseModel):
+    """A peer review with the member that gave it."""
+
+    reviewer: Member
+    review: PeerReview
+
+    def recommendations_with(
+        self, responses: dict[str, RecommendationResponse]
+    ) -> list[PeerRecommendation]:
+        """The review's recommendations with the member's answers; unmarked ones stand as noted."""
+        answered = []
+        for n, text in enumerate(self.review.recommendations, start=1):
+            key = f"{self.reviewer.code}#{n}"
+            response = responses.get(key)
+            answered.append(
+                PeerRecommendation(
+                    key=key,
+                    text=text,
+                    response=response or RecommendationResponse.NOTED,
+                    marked=response is not None,
+                )
+            )
+        return answered
+
+
+class GapCount(BaseModel):
+    """How often one CEDAW gap code was found across the cycle."""
+
+    code: str
+    count: int = Field(ge=1)
+    example: str | None = Field(
+        default=None, description="one finding's message, to say what it is"
+    )
+
+
+class MemberRating(BaseModel):
+    member: Member
+    rating: LinkageRating
+
+
+class CycleSummaryData(BaseModel):
+    """The figures of a cycle for the Network's annual meeting, counted by the caller."""
+
+    total_members: int = Field(ge=0)
+    stages: dict[Stage, int] = Field(description="reviews per stage; stages left out count 0")
+    overdue: list[Member] = Field(default_factory=list)
+    cedaw_ratings: list[MemberRating] = Field(default_factory=list)
+    common_gaps: list[GapCount] = Field(
+        default_factory=list, description="most common gap codes first"
+    )
+
+    def stage_counts(self) -> list[tuple[Stage, int]]:
+        """Every stage in process order, so the meeting sees the empty ones too."""
+        return [(stage, self.stages.get(stage, 0)) for stage in Stage]
+
+    def rating_distribution(self) -> list[tuple[LinkageRating, list[Member]]]:
+        """Members per CEDAW linkage rating, strongest first, names in alphabetical order."""
+        return [
+            (
+                rating,
+                sorted((r.member for r in self.cedaw_ratings if r.rating is rating), key=_name),
+            )
+            for rating in LinkageRating
+        ]
+
+    @property
+    def not_checked(self) -> int:
+        """Members whose review has not reached the CEDAW linkage check (or was withdrawn)."""
+        return max(self.total_members - len(self.cedaw_ratings), 0)
+
+
+def _name(member: Member) -> str:
+    return member.name
+
+
+# What each kind cannot be written without; the renderer refuses rather than print "None".
+_REQUIRED: dict[LetterKind, tuple[str, ...]] = {
+    LetterKind.INVITATION: ("deadline",),
+    LetterKind.REMINDER: ("deadline",),
+    LetterKind.OVERDUE: ("deadline",),
+    LetterKind.REVIEW_REQUEST: ("deadline", "recipient_member"),
+    LetterKind.REVIEWER_CHANGE: ("previous_reviewer", "reviewer_change"),
+    LetterKind.RETURNED: (),
+    LetterKind.FINAL_FEEDBACK: ("self_assessment",),
+    LetterKind.WITHDRAWAL: ("reason",),
+    LetterKind.CYCLE_SUMMARY: ("summary",),
+}
+
+# The steps a reminder or an overdue notice can be about, and who is late at each.
+DEADLINE_STAGES = (Stage.SELF_ASSESSMENT, Stage.PEER_REVIEW, Stage.SIGN_OFF)
+
+
+class LetterContext(BaseModel):
+    """Everything one letter says, with people and documents already resolved.
+
+    ``member`` is the reviewed member (for ``cycle_summary``, the Chair member may be given).
+    ``recipient`` is the person addressed: a focal point, or the secretariat when ``addressee`` is
+    ``secretariat``. ``recipient_member`` is the member whose focal point is addressed when it is
+    not ``member`` (a reviewer). ``stage`` says which step a reminder or overdue notice is about.
+    ``round`` is the round the letter belongs to (for ``returned``: the round returned).
+    """
+
+    kind: LetterKind
+    language: Language
+    cycle: str
+    date: datetime.date
+    member: Member
+    recipient: Person
+    recipient_member: Member | None = None
+    addressee: Addressee = Addressee.FOCAL_POINT
+    copy_to: list[str] = Field(default_factory=list)
+    chair: Member
+    round: int = Field(default=1, ge=1)
+    stage: Stage = Stage.SELF_ASSESSMENT
+    deadline: datetime.date | None = None
+    reason: str | None = None
+    comments: str | None = None
+    reviewers: list[Member] = Field(default_factory=list)
+    previous_reviewer: Member | None = None
+    new_reviewer: Member | None = None
+    reviewer_change: ReviewerChange | None = None
+    self_assessment: SelfAssessment | None = None
+    peer_reviews: list[ReviewedBy] = Field(default_factory=list)
+    responses: dict[str, RecommendationResponse] = Field(default_factory=dict)
+    cedaw: CedawResult | None = None
+    summary: CycleSummaryData | None = None
+
+    @model_validator(mode="after")
+    def _has_what_the_kind_needs(self) -> Self:
+        missing = [name for name in _REQUIRED[self.kind] if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.kind.value} letter needs {', '.join(missing)}")
+        if self.kind in (LetterKind.REMINDER, LetterKind.OVERDUE):
+            if self.stage not in DEADLINE_STAGES:
+                raise ValueError(
+                    f"a {self.kind.value} letter is about one of "
+                    + ", ".join(s.value for s in DEADLINE_STAGES)
+                )
+            if self.stage is Stage.PEER_REVIEW and self.recipient_member is None:
+                raise ValueError("a peer-review reminder or overdue notice needs recipient_member")
+        return self
+
+    @property
+    def addressed_member(self) -> Member | None:
+        """The member whose focal point reads the letter; None for the secretariat, the Network."""
+        if self.addressee is Addressee.SECRETARIAT or self.kind is LetterKind.CYCLE_SUMMARY:
+            return None
+        return self.recipient_member or self.member
+
+    @property
+    def other_reviewers(self) -> list[Member]:
+        """The review troika without the member addressed (for a reviewer: its fellow reviewers)."""
+        addressed = self.addressed_member
+        return [r for r in self.reviewers if addressed is None or r.code != addressed.code]
+
+
+class ThemeProgress(BaseModel):
+    """The self-assessment's recommendations of one theme, in id order."""
+
+    theme: Theme
+    recommendations: list[RecommendationProgress]
+
+
+def progress_by_theme(assessment: SelfAssessment) -> list[ThemeProgress]:
+    """The 24 recommendations grouped by theme, in the order of the 2018 debriefing."""
+    by_id = {r.id: r for r in assessment.recommendations}
+    return [
+        ThemeProgress(
+            theme=theme,
+            recommendations=[
+                by_id[i] for i in RECOMMENDATION_IDS if theme_of(i) is theme and i in by_id
+            ],
+        )
+        for theme in Theme
+    ]
+
+
+class PriorityKind(StrEnum):
+    CEDAW_GAP = "cedaw_gap"
+    NOT_STARTED = "not_started"
+    WEAK_THEME = "weak_theme"
+    IN_PROGRESS = "in_progress"
+
+
+class Priority(BaseModel):
+    """One line of the final letter's prioritised recommendations."""
+
+    kind: PriorityKind
+    finding: Finding | None = None
+    recommendation: str | None = None
+    theme: Theme | None = None
+    weak_by: list[Member] = Field(default_factory=list)
+
+
+def prioritise(ctx: LetterContext) -> list[Priority]:
+    """The final feedback's recommendations, most pressing first.
+
+    1. Every CEDAW linkage gap, in the order the check reported them: a gap is a shortfall against
+       the Convention and GR30 that the member can close in its NAP.
+    2. Every recommendation of the 2018 debriefing the member reports as ``not_started``.
+    3. Every theme at least one reviewer rated ``weak``, the most often weak-rated first (ties in
+       theme order), naming the reviewers.
+    4. Every recommendation reported ``in_progress``, to be carried through.
+
+    Within 2 and 4, recommendations follow the debriefing's order (P1 … B5). Achieved and not
+    applicable recommendations, CEDAW advice and info findings, and adequate or strong ratings
+    do not appear: the letter reports them in their own sections.
+    """
+    priorities: list[Priority] = []
+    if ctx.cedaw is not None:
+        priorities += [
+            Priority(kind=PriorityKind.CEDAW_GAP, finding=f)
+            for f in ctx.cedaw.findings
+            if f.severity is Severity.GAP
+        ]
+    statuses = {}
+    if ctx.self_assessment is not None:
+        statuses = {r.id: r.status for r in ctx.self_assessment.recommendations}
+    priorities += [
+        Priority(kind=PriorityKind.NOT_STARTED, recommendation=i)
+        for i in RECOMMENDATION_IDS
+        if statuses.get(i) is RecommendationStatus.NOT_STARTED
+    ]
+    weak: Counter[Theme] = Counter()
+    weak_by: dict[Theme, list[Member]] = {theme: [] for theme in Theme}
+    for entry in ctx.peer_reviews:
+        for theme in Theme:
+            if entry.review.ratings.for_theme(theme) is Rating.WEAK:
+                weak[theme] += 1
+                weak_by[theme].append(entry.reviewer)
+    themes = sorted(weak, key=lambda t: (-weak[t], list(Theme).index(t)))
+    priorities += [
+        Priority(kind=PriorityKind.WEAK_THEME, theme=t, weak_by=weak_by[t]) for t in themes
+    ]
+    priorities += [
+        Priority(kind=PriorityKind.IN_PROGRESS, recommendation=i)
+        for i in RECOMMENDATION_IDS
+        if statuses.get(i) is RecommendationStatus.IN_PROGRESS
+    ]
+    return priorities

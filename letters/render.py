@@ -1,0 +1,314 @@
+"""Renders a letter as text and HTML from one template per kind and language (DESIGN §7).
+
+A letter template (``<language>/<kind>.j2``) says what the letter says with semantic macros
+(``m.paragraph``, ``m.heading``, ``m.list``, ``m.table`` …) over its language's frame
+(``<language>/letter.j2``: letterhead, salutation, signature) and the shared base layout
+(``base.j2``: the order of the parts). It is rendered twice: once in a text environment whose
+``m`` is ``layouts/text.j2``, once in an HTML environment (autoescape on) whose ``m`` is
+``layouts/html.j2``. Anything a person typed reaches the templates only as data, so it is escaped
+in HTML, shown as is in text, and never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+import logging
+import re
+import textwrap
+from pathlib import Path
+
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+    meta,
+    pass_context,
+    pass_eval_context,
+)
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+from pydantic import BaseModel
+
+import templates
+from letters.context import LetterContext, prioritise, progress_by_theme
+from schemas.letters import LetterKind
+from schemas.members import Language
+from schemas.recommendations import RECOMMENDATIONS, THEME_TITLES
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(templates.__file__).parent
+FALLBACK_LANGUAGE = Language.EN
+TEXT_LAYOUT = "layouts/text.j2"
+HTML_LAYOUT = "layouts/html.j2"
+TEXT_WIDTH = 78
+# Joins the words of a date or an inline command in text, so that wrapping never splits them.
+_GLUE = "\ue000"
+
+_MONTHS: dict[Language, tuple[str, ...]] = {
+    Language.EN: (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    Language.FR: (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
+    Language.ES: (
+        "enero", "febrero", "marzo", "abril", "mayo", "junio",
+        "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    ),
+}  # fmt: skip
+
+
+# Thousands separator and decimal mark; French uses a narrow no-break space.
+_NUMBER_MARKS: dict[Language, tuple[str, str]] = {
+    Language.EN: (",", "."),
+    Language.FR: ("\u202f", ","),
+    Language.ES: (".", ","),
+}
+
+
+def format_date(day: datetime.date, language: Language | str) -> str:
+    """A date as a letter in that language writes it: 11 January 2017, 1er janvier 2017 …"""
+    language = Language(language)
+    month = _MONTHS[language][day.month - 1]
+    if language is Language.FR:
+        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
+    if language is Language.ES:
+        return f"{day.day} de {month} de {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
+class RenderedLetter(BaseModel):
+    """A letter as stored: both bodies, and the digests that let an auditor check what was sent,
+    from which template sources and which inputs."""
+
+    subject: str
+    text: str
+    html: str
+    language: Language
+    template: str
+    template_version: str
+    inputs_sha256: str
+    sha256: str
+
+
+def inputs_digest(ctx: LetterContext) -> str:
+    """SHA-256 of the context's canonical JSON: the same inputs always give the same digest."""
+    canonical = json.dumps(
+        ctx.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- filters: whitespace and wrapping only, never markup on text that is not already Markup ---
+
+
+def _squash(value: str) -> str:
+    """Collapses the template's line breaks inside a paragraph; keeps Markup as Markup."""
+    collapsed = " ".join(str(value).split())
+    return Markup(collapsed) if isinstance(value, Markup) else collapsed
+
+
+# Spaces a text line never breaks at: before ; : ! ? » and after « (French typography), after
+# a number ("9 findings") and between an abbreviation and its number ("No. 30", "par. 28").
+_UNBREAKABLE_SPACE = re.compile(
+    r" (?=[;:!?»])|(?<=«) |(?<=\d) (?=\w)"
+    r"|(?:(?<=No\.)|(?<=nº)|(?<=núm\.)|(?<=par\.)|(?<=párr\.)|(?<=párrs\.)|(?<=paras)) (?=\d)"
+)
+
+
+def _wrap(value: str, width: int = TEXT_WIDTH, indent: str = "", first: str | None = None) -> str:
+    """Wraps each line of plain text, with a hanging indent; keeps the lines a person typed."""
+    lines = []
+    text = _UNBREAKABLE_SPACE.sub(_GLUE, str(value))
+    for n, line in enumerate(text.splitlines() or [""]):
+        lead = first if first is not None and n == 0 else indent
+        if not line.strip():
+            lines.append("")
+            continue
+        lines.append(
+            textwrap.fill(
+                line.strip(),
+                width=width,
+                initial_indent=lead,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines).replace(_GLUE, " ")
+
+
+@pass_eval_context
+def _glue(eval_ctx: EvalContext, value: str) -> str:
+    """Keeps a short phrase (a date, an inline command) on one line of the text letter."""
+    return value if eval_ctx.autoescape else str(value).replace(" ", _GLUE)
+
+
+def _nl2br(value: str) -> Markup:
+    """Typed text in HTML: escaped, with its line breaks kept."""
+    return Markup("<br>\n").join(escape(value).strip().splitlines())
+
+
+@pass_context
+def _date(context: Context, day: datetime.date) -> str:
+    """A date in the letter's language, never split over two lines of a text letter."""
+    return _glue(context.eval_ctx, format_date(day, context["language"]))
+
+
+@pass_context
+def _number(context: Context, value: float) -> str:
+    """An amount with the language's digit grouping: 1,000,000 / 1 000 000 / 1.000.000."""
+    grouping, decimal = _NUMBER_MARKS[Language(context["language"])]
+    digits = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return digits.translate(str.maketrans({",": grouping, ".": decimal}))
+
+
+def _lookup(value: object, words: dict[object, str] | None) -> object:
+    """A value in the letter's words (terms.j2), e.g. ``pillars|map("lookup", t.pillar)``;
+    without words, the value itself."""
+    return value if words is None else words[value]
+
+
+def _environment(loader: BaseLoader, *, html: bool) -> Environment:
+    env = Environment(
+        loader=loader,
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(
+        squash=_squash,
+        wrap=_wrap,
+        glue=_glue,
+        nl2br=_nl2br,
+        date=_date,
+        number=_number,
+        lookup=_lookup,
+    )
+    env.globals.update(RECOMMENDATIONS=RECOMMENDATIONS, THEME_TITLES=THEME_TITLES)
+    return env
+
+
+def _tidy(rendered: str) -> str:
+    """No trailing spaces, at most one blank line in a row (typed text included), one final
+    newline."""
+    lines = [line.rstrip() for line in rendered.replace(_GLUE, " ").strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class LetterRenderer:
+    """Renders letters from one set of templates; the default reads the ``templates`` package."""
+
+    def __init__(self, loader: BaseLoader | None = None) -> None:
+        loader = loader or FileSystemLoader(TEMPLATES_DIR)
+        self._text = _environment(loader, html=False)
+        self._html = _environment(loader, html=True)
+
+    def template_name(self, kind: LetterKind, language: Language) -> tuple[Language, str]:
+        """The template for a kind in a language, or the English one (with a warning) if missing."""
+        name = f"{language.value}/{kind.value}.j2"
+        try:
+            self._text.get_template(name)
+        except TemplateNotFound:
+            if language is FALLBACK_LANGUAGE:
+                raise
+            logger.warning(
+                "no %s letter template in %r; rendering it in %r",
+                kind.value,
+                language.value,
+                FALLBACK_LANGUAGE.value,
+            )
+            return self.template_name(kind, FALLBACK_LANGUAGE)
+        return language, name
+
+    def template_version(self, name: str) -> str:
+        """SHA-256 of every template source the letter uses: itself, what it extends or imports,
+        and both layouts."""
+        names = self._referenced(name, set()) | {TEXT_LAYOUT, HTML_LAYOUT}
+        digest = hashlib.sha256()
+        for used in sorted(names):
+            source, _, _ = self._text.loader.get_source(self._text, used)
+            digest.update(used.encode("utf-8") + b"\0" + source.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def _referenced(self, name: str, seen: set[str]) -> set[str]:
+        if name in seen:
+            return seen
+        seen.add(name)
+        source, _, _ = self._text.loader.get_source(self._text, name)
+        for child in meta.find_referenced_templates(self._text.parse(source)):
+            if child is None:
+                raise ValueError(f"{name} refers to a template by a computed name")
+            self._referenced(child, seen)
+        return seen
+
+    def render(self, ctx: LetterContext) -> RenderedLetter:
+        language, name = self.template_name(ctx.kind, ctx.language)
+        variables = _variables(ctx, language)
+        text_template = self._text.get_template(name)
+        text_variables = {**variables, "m": _layout(self._text, TEXT_LAYOUT, language)}
+        html_variables = {**variables, "m": _layout(self._html, HTML_LAYOUT, language)}
+        text = _tidy(text_template.render(text_variables))
+        html = _tidy(self._html.get_template(name).render(html_variables))
+        return RenderedLetter(
+            subject=_subject(text_template, text_variables),
+            text=text,
+            html=html,
+            language=language,
+            template=name,
+            template_version=self.template_version(name),
+            inputs_sha256=inputs_digest(ctx),
+            sha256=_sha256(text),
+        )
+
+
+def _layout(env: Environment, name: str, language: Language) -> object:
+    """The layout's macros (``m`` in the templates), knowing the language for its typography."""
+    return env.get_template(name).make_module({"language": language})
+
+
+def _subject(template: Template, variables: dict[str, object]) -> str:
+    block = template.blocks["subject"]
+    subject = "".join(block(template.new_context(variables))).replace(_GLUE, " ")
+    return " ".join(subject.split())
+
+
+def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
+    """The context's fields as template variables, plus what the letters derive from them."""
+    variables: dict[str, object] = {name: getattr(ctx, name) for name in LetterContext.model_fields}
+    variables.update(
+        language=language,
+        addressed_member=ctx.addressed_member,
+        other_reviewers=ctx.other_reviewers,
+        progress=progress_by_theme(ctx.self_assessment) if ctx.self_assessment else [],
+        priorities=prioritise(ctx) if ctx.kind is LetterKind.FINAL_FEEDBACK else [],
+    )
+    return variables
+
+
+@functools.cache
+def default_renderer() -> LetterRenderer:
+    """The renderer over the templates shipped in the ``templates`` package, built once."""
+    return LetterRenderer()
+
+
+def render_letter(ctx: LetterContext) -> RenderedLetter:
+    """Renders a letter with the templates shipped in the ``templates`` package."""
+    return default_renderer().render(ctx)

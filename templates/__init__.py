@@ -1,0 +1,1 @@
+"""Letter templates per language (en/, fr/, es/) on a shared base layout; package data."""
