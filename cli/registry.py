@@ -10,16 +10,14 @@ from rich.table import Table
 
 from cli.common import (
     AS_OPTION,
-    EXIT_REFUSED,
     JSON_OPTION,
     acting,
     console,
-    fail,
     handled,
     print_json,
     store,
 )
-from operations.steps import record_refusal
+from operations.steps import require_secretariat
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.members import Location, Member, Role
 from schemas.submissions import PeerReview, SelfAssessment
@@ -118,10 +116,7 @@ def focal_points_set(
     actor = acting(as_)
     s = store()
     code = s.get_member(member).code
-    if actor.role is not Role.SECRETARIAT:
-        reason = f"{actor.email} may not designate focal points; only the secretariat may."
-        record_refusal(s, None, code, actor, "set_focal_point", reason)
-        raise fail(EXIT_REFUSED, f"Refused: {reason}")
+    require_secretariat(s, actor, "designate_focal_points", member=code)
     fp = s.set_focal_point(
         code,
         name=name,
@@ -148,10 +143,7 @@ def users_add(
     """Register a person with a role (a focal point also names their member)."""
     actor = acting(as_)
     s = store()
-    if actor.role is not Role.SECRETARIAT:
-        reason = f"{actor.email} may not add users; only the secretariat may."
-        record_refusal(s, None, None, actor, "add_user", reason)
-        raise fail(EXIT_REFUSED, f"Refused: {reason}")
+    require_secretariat(s, actor, "add_users")
     user = s.add_user(email, role, member)
     where = f" of {user.member}" if user.member else ""
     console.print(f"{user.email} is registered as {role.value.replace('_', ' ')}{where}.")

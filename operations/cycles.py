@@ -9,23 +9,13 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from operations.errors import NotFoundError, StepRefused
-from operations.steps import record_refusal
+from operations.steps import record_refusal, require_secretariat
 from rules.troika import TroikaError, draw_troika
-from schemas.members import Actor, Role
+from schemas.members import Actor
 from schemas.review import CycleCancel, CycleInput, CycleProgress, CycleSettings, Stage
 from store.repository import Store
 from workflows import contract
 from workflows.cycle import CycleWorkflow
-
-
-def require_secretariat(store: Store, actor: Actor, step: str, cycle: str | None = None) -> None:
-    if actor.role is not Role.SECRETARIAT:
-        reason = (
-            f"{actor.email} acts as {actor.role.value.replace('_', ' ')}; only the secretariat "
-            f"may {step.replace('_', ' ')}."
-        )
-        record_refusal(store, cycle, None, actor, step, reason)
-        raise StepRefused(reason)
 
 
 async def start_cycle(

@@ -12,7 +12,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from operations.errors import InvalidInput, NotFoundError, StepRefused
-from schemas.members import Actor
+from schemas.members import Actor, Role
 from schemas.review import Command, ReviewState, SubmitPeerReview, SubmitSelfAssessment
 from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 from store.repository import Store
@@ -73,6 +73,19 @@ async def review_step(
                 f"'napreview cycle status {cycle}' lists the reviews."
             ) from None
         raise
+
+
+def require_secretariat(
+    store: Store, actor: Actor, step: str, cycle: str | None = None, member: str | None = None
+) -> None:
+    """Steps only the secretariat may take outside a review; a refusal is recorded."""
+    if actor.role is not Role.SECRETARIAT:
+        reason = (
+            f"{actor.email} acts as {actor.role.value.replace('_', ' ')}; only the secretariat "
+            f"may {step.replace('_', ' ')}."
+        )
+        record_refusal(store, cycle, member, actor, step, reason)
+        raise StepRefused(reason)
 
 
 def record_refusal(

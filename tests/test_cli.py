@@ -195,3 +195,47 @@ def demo_all(napreview) -> None:
 @pytest.mark.slow
 async def test_demo_completes_all_83_reviews(dev_env, napreview):
     await _in_thread(demo_all, napreview)
+
+
+def test_registry_commands_refuse_anyone_but_the_secretariat(napreview):
+    refused = napreview(
+        "focal-points",
+        "set",
+        "DEU",
+        "--name",
+        "Anna Schmidt",
+        "--email",
+        "a.schmidt@diplo.de",
+        "--as",
+        fp("DEU"),
+    )
+    assert refused.exit_code == 3 and "only the secretariat" in refused.output
+    done = napreview(
+        "focal-points",
+        "set",
+        "DEU",
+        "--name",
+        "Anna Schmidt",
+        "--email",
+        "a.schmidt@diplo.de",
+        "--as",
+        SECRETARIAT,
+    )
+    assert done.exit_code == 0, done.output
+    shown = json.loads(napreview("members", "show", "DEU", "--json").stdout)
+    assert [f["email"] for f in shown["focal_points"]] == [
+        "fp.deu@example.org",
+        "a.schmidt@diplo.de",
+    ]
+    auditor = napreview(
+        "users", "add", "x@example.org", "--role", "auditor", "--as", "auditor@example.org"
+    )
+    assert auditor.exit_code == 3
+    added = napreview("users", "add", "x@example.org", "--role", "auditor", "--as", SECRETARIAT)
+    assert added.exit_code == 0
+    nobody = napreview("members", "list", "--as", "x@example.org")
+    assert nobody.exit_code == 2  # members list takes no --as: bad usage
+    unknown = napreview(
+        "users", "add", "y@example.org", "--role", "auditor", "--as", "stranger@example.org"
+    )
+    assert unknown.exit_code == 4 and "not a registered user" in unknown.output
