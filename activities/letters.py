@@ -35,10 +35,27 @@ from workflows import contract
 SECRETARIAT_NAME = "UN Women, secretariat of the WPS Focal Points Network"
 
 
-def mission_of(member: Member) -> str:
-    if member.kind is MemberKind.REGIONAL_ORGANIZATION:
-        return f"Delegation of the {member.name} to the United Nations"
-    return f"Permanent Mission of {member.name} to the United Nations"
+_MISSIONS = {
+    "en": (
+        "Permanent Mission of {name} to the United Nations",
+        "Delegation of the {name} to the United Nations",
+    ),
+    "fr": (
+        "Mission permanente de {name} auprès de l'Organisation des Nations Unies",
+        "Délégation de {name} auprès de l'Organisation des Nations Unies",
+    ),
+    "es": (
+        "Misión Permanente de {name} ante las Naciones Unidas",
+        "Delegación de {name} ante las Naciones Unidas",
+    ),
+}
+
+
+def mission_of(member: Member, language: str = "en") -> str:
+    """The member's mission in New York, in the letter's language (copied on every letter)."""
+    state, organisation = _MISSIONS.get(language, _MISSIONS["en"])
+    template = organisation if member.kind is MemberKind.REGIONAL_ORGANIZATION else state
+    return template.format(name=member.name)
 
 
 class LetterActivities:
@@ -144,7 +161,7 @@ class LetterActivities:
 
     def _focal_point(self, member: Member) -> tuple[Person, list[str]]:
         focal_points = self.store.focal_points(member.code)
-        copy_to = [mission_of(member)]
+        copy_to = [mission_of(member, member.language.value)]
         if not focal_points:
             return Person(name=f"The WPS focal point of {member.name}", email=""), copy_to
         primary = focal_points[0]

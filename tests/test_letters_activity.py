@@ -36,7 +36,9 @@ def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
     rows = store.list_letters(cycle="2019", member="FRA")
     assert len(rows) == 1 and rows[0].language == "fr"
     assert rows[0].recipient == "fp.fra@example.org"
-    assert "Permanent Mission of France to the United Nations" in rows[0].copy_to
+    assert rows[0].copy_to == [
+        "Mission permanente de France auprès de l'Organisation des Nations Unies"
+    ]
     files = sorted(p.suffix for p in (tmp_path / "letters" / "2019" / "FRA").iterdir())
     assert files == [".html", ".txt"]
 

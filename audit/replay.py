@@ -1,0 +1,126 @@
+"""Replaying a recorded history against the current workflow code (DESIGN §8 `--verify`).
+
+A replay proves that the code a worker runs today would make the same decisions the history
+records; a change that breaks running reviews fails here first. The same replay tells which
+signals the workflow refused: a signal handler cannot answer its sender, so its refusal lives
+only in the workflow's state, which the replay rebuilds without any server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import (
+    HandleSignalInput,
+    Interceptor,
+    Replayer,
+    WorkflowInboundInterceptor,
+    WorkflowInterceptorClassInput,
+)
+
+from audit.timeline import SignalOutcome
+from workflows import contract
+from workflows.cycle import CycleWorkflow
+from workflows.review import MemberReviewWorkflow
+
+WORKFLOWS: tuple[type, ...] = (CycleWorkflow, MemberReviewWorkflow)
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    workflow_id: str
+    run_id: str
+    deterministic: bool
+    error: str | None
+    signals: tuple[SignalOutcome, ...] = field(default=())
+
+
+async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS) -> ReplayReport:
+    """Replay one history in the workflow sandbox, as a worker would, and report."""
+    watch = _SignalWatch()
+    replayer = Replayer(
+        workflows=list(workflows),
+        data_converter=pydantic_data_converter,
+        interceptors=[watch],
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    failure = result.replay_failure
+    return ReplayReport(
+        workflow_id=history.workflow_id,
+        run_id=history.run_id,
+        deterministic=failure is None,
+        error=f"{type(failure).__name__}: {failure}" if failure else None,
+        signals=tuple(
+            SignalOutcome(signal=s.signal, finished=s.finished, refusals=tuple(s.refusals))
+            for s in watch.outcomes
+        ),
+    )
+
+
+def history_from_json(text: str, workflow_id: str | None = None) -> WorkflowHistory:
+    """A history from Temporal's JSON; without an id, the id the napreview workflow had."""
+    data = json.loads(text)
+    return WorkflowHistory.from_json(workflow_id or workflow_id_of(data), data)
+
+
+def workflow_id_of(history: dict[str, Any]) -> str:
+    """`review-<cycle>-<member>` or `cycle-<cycle>`, read from the recorded start input."""
+    first = WorkflowHistory.from_json("unknown", {"events": history["events"][:1]}).events[0]
+    attrs = first.workflow_execution_started_event_attributes
+    kind = attrs.workflow_type.name
+    values = pydantic_data_converter.payload_converter.from_payloads(
+        list(attrs.input.payloads), None
+    )
+    value = values[0] if values else {}
+    if kind == contract.REVIEW_WORKFLOW:
+        return contract.review_workflow_id(value["cycle"], value["member"]["code"])
+    if kind == contract.CYCLE_WORKFLOW:
+        return contract.cycle_workflow_id(value["settings"]["cycle"])
+    return f"{kind}-replayed"
+
+
+@dataclass
+class _Outcome:
+    signal: str
+    finished: bool = False
+    refusals: list[str] = field(default_factory=list)
+
+
+class _SignalWatch(Interceptor):
+    """Notes, for each signal in history order, whether the workflow recorded a refusal."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[_Outcome] = []
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor]:
+        outcomes = self.outcomes
+
+        class _Inbound(WorkflowInboundInterceptor):
+            async def handle_signal(self, input: HandleSignalInput) -> None:
+                outcome = _Outcome(signal=input.signal)
+                outcomes.append(outcome)
+                rejected = getattr(workflow.instance(), "rejected", None)
+                before = list(rejected) if isinstance(rejected, list) else []
+                await super().handle_signal(input)
+                outcome.finished = True
+                if not isinstance(rejected, list):
+                    return
+                actor = getattr(input.args[0], "actor", None) if input.args else None
+                said = actor.describe() if actor is not None else None
+                outcome.refusals = [
+                    r.reason
+                    for r in rejected
+                    if not any(r is b for b in before)
+                    and r.step == input.signal
+                    and (said is None or r.actor == said)
+                ]
+
+        return _Inbound

@@ -1,0 +1,290 @@
+"""Record the histories `tests/test_replay.py` replays: real reviews driven on real servers.
+
+    .venv/bin/python -m tests.record_histories [OUT_DIR]      (default tests/histories)
+
+Re-record only on purpose. A history recorded with today's code replays with today's code by
+construction; the committed files matter because they were recorded with the code that was
+released, so that a later change which breaks running reviews fails `make test`. After an
+intended, versioned change (`workflow.patched`), keep the old files and add new ones.
+
+The completed, returned-and-revised and withdrawn reviews and the cancelled cycle run on the
+dev server (updates need it); the overdue review runs on the time-skipping server, which lets
+the deadline pass in a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
+
+from cli.embedded import pragma_args, temporal_cli_path, test_server_path
+from operations import cycles, steps
+from operations.errors import StepRefused
+from schemas.examples import example_self_assessment
+from schemas.review import (
+    Decision,
+    Durations,
+    Extend,
+    ReplaceReviewer,
+    RespondToRecommendations,
+    SignOff,
+    Stage,
+    SubmitSelfAssessment,
+    Withdraw,
+)
+from schemas.submissions import DocumentKind, DocumentRef
+from store.repository import Store
+from tests.conftest import make_store, running_worker
+from tests.helpers import (
+    SECRETARIAT,
+    at_stage,
+    fp,
+    handle,
+    start_cycle,
+    state_when,
+    submit_pr,
+    submit_sa,
+)
+from workflows import contract
+from workflows.contract import SEARCH_ATTRIBUTES
+
+MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
+
+
+async def _save(client: Client, workflow_id: str, out: Path, name: str) -> None:
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    (out / name).write_text(history.to_json() + "\n", encoding="utf-8")
+    print(f"{name}: {len(history.events)} events of {workflow_id}")
+
+
+async def _completed(client: Client, store: Store, cycle: str) -> None:
+    """Germany: refusals, a substitution of a reviewer, an extension, responses, approval."""
+    state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    with contextlib.suppress(StepRefused):
+        await submit_sa(client, store, cycle, "DEU", fp("FRA"))
+    france = store.resolve_actor(fp("FRA"))
+    await handle(client, cycle, "DEU").signal(
+        "extend", Extend(actor=france, by=timedelta(days=14), reason="please")
+    )
+    await state_when(client, cycle, "DEU", lambda s: s.rejected)
+    # A document the store does not hold: the validator lets it through, the handler refuses.
+    germany = store.resolve_actor(fp("DEU"))
+    with contextlib.suppress(StepRefused):
+        await steps.review_step(
+            client,
+            store,
+            cycle,
+            "DEU",
+            "submit_self_assessment",
+            SubmitSelfAssessment(actor=germany, document=DocumentRef(id="0" * 32, sha256="0" * 64)),
+        )
+    await submit_sa(client, store, cycle, "DEU")
+    state = await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
+    leaving = state.reviewers[0].member
+    state = await steps.review_step(
+        client,
+        store,
+        cycle,
+        "DEU",
+        "replace_reviewer",
+        ReplaceReviewer(actor=germany, reviewer=leaving),
+    )
+    secretariat = store.resolve_actor(SECRETARIAT)
+    await steps.review_step(
+        client,
+        store,
+        cycle,
+        "DEU",
+        "extend",
+        Extend(actor=secretariat, by=timedelta(days=7), reason="Elections in the capital"),
+    )
+    reviewers = [s.member for s in state.reviewers if s.status.value == "active"]
+    for reviewer in reviewers:
+        await submit_pr(client, store, cycle, "DEU", reviewer)
+    await steps.review_step(
+        client,
+        store,
+        cycle,
+        "DEU",
+        "respond_to_recommendations",
+        RespondToRecommendations(actor=germany, responses={f"{reviewers[0]}#1": "supported"}),
+    )
+    await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
+    await steps.review_step(
+        client,
+        store,
+        cycle,
+        "DEU",
+        "sign_off",
+        SignOff(actor=secretariat, decision=Decision.APPROVE, comments="Well done."),
+    )
+    await handle(client, cycle, "DEU").result()
+
+
+async def _returned(client: Client, store: Store, cycle: str) -> None:
+    """France: returned for revision once, revised, approved in round 2."""
+    state = await at_stage(client, cycle, "FRA", Stage.SELF_ASSESSMENT)
+    await submit_sa(client, store, cycle, "FRA")
+    await at_stage(client, cycle, "FRA", Stage.PEER_REVIEW)
+    for slot in state.reviewers:
+        await submit_pr(client, store, cycle, "FRA", slot.member)
+    await at_stage(client, cycle, "FRA", Stage.SIGN_OFF)
+    secretariat = store.resolve_actor(SECRETARIAT)
+    await steps.review_step(
+        client,
+        store,
+        cycle,
+        "FRA",
+        "sign_off",
+        SignOff(
+            actor=secretariat,
+            decision=Decision.RETURN_FOR_REVISION,
+            comments="Please add the budget.",
+        ),
+    )
+    await state_when(client, cycle, "FRA", lambda s: s.round == 2)
+    await submit_sa(client, store, cycle, "FRA")
+    await state_when(client, cycle, "FRA", lambda s: s.stage is Stage.SIGN_OFF and s.round == 2)
+    await steps.review_step(
+        client,
+        store,
+        cycle,
+        "FRA",
+        "sign_off",
+        SignOff(actor=secretariat, decision=Decision.APPROVE, comments="Thank you."),
+    )
+    await handle(client, cycle, "FRA").result()
+
+
+async def _withdrawn(client: Client, store: Store, cycle: str) -> None:
+    """Mexico: withdrawn by the secretariat during peer review."""
+    await at_stage(client, cycle, "MEX", Stage.SELF_ASSESSMENT)
+    await submit_sa(client, store, cycle, "MEX")
+    await at_stage(client, cycle, "MEX", Stage.PEER_REVIEW)
+    await steps.review_step(
+        client,
+        store,
+        cycle,
+        "MEX",
+        "withdraw",
+        Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="Membership suspended"),
+    )
+    await handle(client, cycle, "MEX").result()
+
+
+async def record_on_dev_server(out: Path, tmp: Path) -> None:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(temporal_cli_path()),
+        search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=pydantic_data_converter,
+        dev_server_extra_args=pragma_args(),
+    )
+    try:
+        store = make_store("sqlite", tmp)
+        client = env.client
+        async with running_worker(client, store, tmp) as settings:
+            cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+            await _completed(client, store, cycle)
+            await _returned(client, store, cycle)
+            await _withdrawn(client, store, cycle)
+            await cycles.cancel_cycle(
+                client, store, cycle, store.resolve_actor(SECRETARIAT), "Recorded for tests"
+            )
+            await client.get_workflow_handle(contract.cycle_workflow_id(cycle)).result()
+            await _save(
+                client, contract.review_workflow_id(cycle, "DEU"), out, "review-completed.json"
+            )
+            await _save(
+                client, contract.review_workflow_id(cycle, "FRA"), out, "review-returned.json"
+            )
+            await _save(
+                client, contract.review_workflow_id(cycle, "MEX"), out, "review-withdrawn.json"
+            )
+            await _save(client, contract.cycle_workflow_id(cycle), out, "cycle-cancelled.json")
+    finally:
+        await env.shutdown()
+
+
+async def _register_search_attributes(client: Client) -> None:
+    kinds = {
+        key.name: IndexedValueType.INDEXED_VALUE_TYPE_BOOL
+        if key.name == contract.NAP_OVERDUE.name
+        else IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for key in SEARCH_ATTRIBUTES
+    }
+    # Already there, or a server that accepts any attribute: either way, carry on.
+    with contextlib.suppress(RPCError):
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace="default", search_attributes=kinds)
+        )
+
+
+async def record_overdue(out: Path, tmp: Path) -> None:
+    """Germany misses its deadline: reminder, overdue notice, extension, withdrawal."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(test_server_path()),
+        data_converter=pydantic_data_converter,
+    )
+    try:
+        client = env.client
+        await _register_search_attributes(client)
+        store = make_store("sqlite", tmp)
+        durations = Durations(self_assessment=timedelta(days=10), reminder=timedelta(days=3))
+        async with running_worker(client, store, tmp) as settings:
+            cycle = await start_cycle(
+                client, store, settings.task_queue, MEMBERS[:4], durations=durations
+            )
+            review = handle(client, cycle, "DEU")
+            await state_when(client, cycle, "DEU", lambda s: s.letters)
+            await env.sleep(timedelta(days=8))
+            await state_when(client, cycle, "DEU", lambda s: len(s.letters) >= 2)
+            await env.sleep(timedelta(days=3))
+            await state_when(client, cycle, "DEU", lambda s: s.overdue)
+            secretariat = store.resolve_actor(SECRETARIAT)
+            await review.signal(
+                "extend", Extend(actor=secretariat, by=timedelta(days=5), reason="Late mail")
+            )
+            await state_when(client, cycle, "DEU", lambda s: not s.overdue)
+            # A late self-assessment from the wrong person, sent as a signal: refused.
+            document = store.save_document(
+                kind=DocumentKind.SELF_ASSESSMENT,
+                cycle=cycle,
+                member="DEU",
+                submitted_by=fp("FRA"),
+                body=example_self_assessment(store.get_member("DEU")).model_dump(mode="json"),
+            )
+            await review.signal(
+                "submit_self_assessment",
+                SubmitSelfAssessment(actor=store.resolve_actor(fp("FRA")), document=document),
+            )
+            await state_when(client, cycle, "DEU", lambda s: s.rejected)
+            await review.signal("withdraw", Withdraw(actor=secretariat, reason="No answer"))
+            await review.result()
+            await _save(
+                client, contract.review_workflow_id(cycle, "DEU"), out, "review-overdue.json"
+            )
+    finally:
+        await env.shutdown()
+
+
+async def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+        await record_on_dev_server(out, Path(first))
+        await record_overdue(out, Path(second))
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "histories"
+    asyncio.run(main(target))
