@@ -50,7 +50,11 @@ def example_self_assessment(member: Member) -> SelfAssessment:
 def example_peer_review() -> PeerReview:
     return PeerReview.model_validate(
         {
-            "ratings": {"participation": "strong", "accountability": "adequate", "alliances": "weak"},
+            "ratings": {
+                "participation": "strong",
+                "accountability": "adequate",
+                "alliances": "weak",
+            },
             "comments": "What the plan does well and where it falls short, with examples.",
             "recommendations": [
                 "Allocate a dedicated budget line to each pillar.",

@@ -96,9 +96,7 @@ def settings_for(store: Store, tmp_path: Path, task_queue: str | None = None) ->
 
 
 @asynccontextmanager
-async def running_worker(
-    client: Client, store: Store, tmp_path: Path
-) -> AsyncIterator[Settings]:
+async def running_worker(client: Client, store: Store, tmp_path: Path) -> AsyncIterator[Settings]:
     """A worker on a task queue of its own, serving the real workflows and activities."""
     settings = settings_for(store, tmp_path)
     async with build_worker(client, settings, store):

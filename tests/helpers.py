@@ -75,19 +75,22 @@ async def at_stage(
     return await state_when(client, cycle, member, lambda s: s.stage is stage, timeout)
 
 
-async def submit_sa(client: Client, store: Store, cycle: str, member: str,
-                    email: str | None = None) -> ReviewState:
+async def submit_sa(
+    client: Client, store: Store, cycle: str, member: str, email: str | None = None
+) -> ReviewState:
     actor = store.resolve_actor(email or fp(member))
     return await steps.submit_self_assessment(
         client, store, cycle, member, actor, example_self_assessment(store.get_member(member))
     )
 
 
-async def submit_pr(client: Client, store: Store, cycle: str, member: str,
-                    reviewer: str) -> ReviewState:
+async def submit_pr(
+    client: Client, store: Store, cycle: str, member: str, reviewer: str
+) -> ReviewState:
     actor = store.resolve_actor(fp(reviewer))
-    return await steps.submit_peer_review(client, store, cycle, member, actor,
-                                          example_peer_review())
+    return await steps.submit_peer_review(
+        client, store, cycle, member, actor, example_peer_review()
+    )
 
 
 def handle(client: Client, cycle: str, member: str):

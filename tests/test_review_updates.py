@@ -42,7 +42,11 @@ async def test_germany_driven_to_completed_step_by_step(dev_env, store, tmp_path
 
         secretariat = store.resolve_actor(SECRETARIAT)
         state = await steps.review_step(
-            client, store, cycle, "DEU", "sign_off",
+            client,
+            store,
+            cycle,
+            "DEU",
+            "sign_off",
             SignOff(actor=secretariat, decision=Decision.APPROVE, comments="Well done."),
         )
         assert state.stage is Stage.COMPLETED
@@ -71,8 +75,9 @@ async def test_every_refusal_answers_and_changes_nothing(dev_env, store, tmp_pat
         cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
         before = await state_when(client, cycle, "DEU", lambda s: s.letters)
         reviewer = before.reviewers[0].member
-        outsider = next(m for m in MEMBERS if m != "DEU" and m not in
-                        [s.member for s in before.reviewers])
+        outsider = next(
+            m for m in MEMBERS if m != "DEU" and m not in [s.member for s in before.reviewers]
+        )
 
         # the wrong person: another member's focal point, the secretariat, an auditor
         await _refused(submit_sa(client, store, cycle, "DEU", fp("FRA")), "not the focal point")
@@ -82,15 +87,22 @@ async def test_every_refusal_answers_and_changes_nothing(dev_env, store, tmp_pat
         await _refused(submit_pr(client, store, cycle, "DEU", reviewer), "not peer review")
         secretariat = store.resolve_actor(SECRETARIAT)
         await _refused(
-            steps.review_step(client, store, cycle, "DEU", "sign_off",
-                              SignOff(actor=secretariat, decision=Decision.APPROVE)),
+            steps.review_step(
+                client,
+                store,
+                cycle,
+                "DEU",
+                "sign_off",
+                SignOff(actor=secretariat, decision=Decision.APPROVE),
+            ),
             "not sign off",
         )
         # a focal point may not extend or withdraw
         focal_point = store.resolve_actor(fp("DEU"))
         await _refused(
-            steps.review_step(client, store, cycle, "DEU", "withdraw",
-                              Withdraw(actor=focal_point, reason="no")),
+            steps.review_step(
+                client, store, cycle, "DEU", "withdraw", Withdraw(actor=focal_point, reason="no")
+            ),
             "only the secretariat",
         )
         after = await steps.review_state(client, cycle, "DEU")
@@ -133,7 +145,11 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
         await at_stage(client, cycle, "FRA", Stage.SELF_ASSESSMENT)
         secretariat = store.resolve_actor(SECRETARIAT)
         state = await steps.review_step(
-            client, store, cycle, "FRA", "withdraw",
+            client,
+            store,
+            cycle,
+            "FRA",
+            "withdraw",
             Withdraw(actor=secretariat, reason="Membership suspended"),
         )
         assert state.stage is Stage.WITHDRAWN

@@ -65,10 +65,10 @@ class CycleWorkflow:
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue()
         if self.cancel_request:
-            # Members whose review never started count as withdrawn.
+            # Members whose review never started count as withdrawn; `started` keeps saying how
+            # many reviews really exist (the cancel carried by continue-as-new stops the starts).
             for code in members[self.started :]:
                 self.finished.setdefault(code, Stage.WITHDRAWN)
-            self.started = len(members)
         await workflow.wait_condition(
             lambda: (
                 len(self.finished) >= len(members) or workflow.info().is_continue_as_new_suggested()
