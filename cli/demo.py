@@ -29,29 +29,26 @@ DEMO_DURATIONS = Durations(
 )
 
 
-async def _when(client: Client, cycle: str, member: str, ready) -> ReviewState:  # type: ignore[no-untyped-def]
-    while True:
-        try:
-            state = await steps.review_state(client, cycle, member)
-            if ready(state):
-                return state
-        except Exception:  # noqa: BLE001 - the review may not have started yet
-            pass
-        await asyncio.sleep(0.2)
-
-
 async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bool) -> None:
     """One member's people, doing their part in turn."""
     fp = s.resolve_actor(example_focal_point_email(member))
     secretariat = s.resolve_actor(SECRETARIAT_EMAIL)
     assessment = example_self_assessment(s.get_member(member))
-    state = await _when(client, cycle, member, lambda st: st.stage is Stage.SELF_ASSESSMENT)
+
+    async def reached(ready) -> ReviewState:  # type: ignore[no-untyped-def]
+        return await steps.wait_for_review(client, cycle, member, ready, interval=0.2)
+
+    state = await steps.wait_for_review(
+        client, cycle, member, lambda st: st.stage is Stage.SELF_ASSESSMENT
+    )
     await steps.submit_self_assessment(client, s, cycle, member, fp, assessment)
-    state = await _when(client, cycle, member, lambda st: st.stage is not Stage.SELF_ASSESSMENT)
+    state = await steps.wait_for_review(
+        client, cycle, member, lambda st: st.stage is not Stage.SELF_ASSESSMENT
+    )
     for slot in state.reviewers:
         reviewer = s.resolve_actor(example_focal_point_email(slot.member))
         await steps.submit_peer_review(client, s, cycle, member, reviewer, example_peer_review())
-    await _when(client, cycle, member, lambda st: st.stage is Stage.SIGN_OFF)
+    await reached(lambda st: st.stage is Stage.SIGN_OFF)
     if returned:
         await steps.review_step(
             client,
@@ -66,7 +63,7 @@ async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bo
             ),
         )
         await steps.submit_self_assessment(client, s, cycle, member, fp, assessment)
-        await _when(client, cycle, member, lambda st: st.stage is Stage.SIGN_OFF)
+        await reached(lambda st: st.stage is Stage.SIGN_OFF)
     await steps.review_step(
         client,
         s,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -158,3 +160,30 @@ async def submit_peer_review(
         "submit_peer_review",
         SubmitPeerReview(actor=actor, document=ref),
     )
+
+
+async def wait_for_review(
+    client: Client,
+    cycle: str,
+    member: str,
+    ready: Callable[[ReviewState], bool],
+    timeout: float | None = None,
+    interval: float = 0.1,
+) -> ReviewState:
+    """Query the review until ``ready(state)``: a review moves on its own timeline.
+
+    A review not started yet (or not answering yet) is waited for too. Without a timeout this
+    waits as long as it takes; with one it raises TimeoutError naming the last state seen.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout is None else loop.time() + timeout
+    last: ReviewState | None = None
+    while deadline is None or loop.time() < deadline:
+        try:
+            last = await review_state(client, cycle, member)
+            if ready(last):
+                return last
+        except Exception:  # noqa: BLE001 - not started, or not answering yet
+            pass
+        await asyncio.sleep(interval)
+    raise TimeoutError(f"review of {member} in {cycle} never got there; last state: {last}")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from datetime import timedelta
 
 from temporalio.client import Client
 
@@ -55,18 +53,11 @@ async def start_cycle(
 async def state_when(
     client: Client, cycle: str, member: str, ready, timeout: float = 30.0
 ) -> ReviewState:
-    """Poll the review's query until ``ready(state)``; the review runs on its own timeline."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    last: ReviewState | None = None
-    while asyncio.get_running_loop().time() < deadline:
-        try:
-            last = await steps.review_state(client, cycle, member)
-            if ready(last):
-                return last
-        except Exception:  # not started yet
-            pass
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"review of {member} never got there; last state: {last}")
+    """Poll the review's query until ``ready(state)``; a miss fails the test."""
+    try:
+        return await steps.wait_for_review(client, cycle, member, ready, timeout)
+    except TimeoutError as err:
+        raise AssertionError(str(err)) from None
 
 
 async def at_stage(
@@ -97,11 +88,3 @@ def handle(client: Client, cycle: str, member: str):
     return client.get_workflow_handle_for(
         MemberReviewWorkflow.run, contract.review_workflow_id(cycle, member)
     )
-
-
-FAST = Durations(
-    self_assessment=timedelta(days=60),
-    peer_review=timedelta(days=30),
-    sign_off=timedelta(days=14),
-    reminder=timedelta(days=7),
-)
