@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test test-faults lint bench install clean
 
 # (Re)install when the venv is missing or pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -19,7 +19,11 @@ run: $(STAMP)
 	$(BIN)/napreview up
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --ignore=tests/faults
+
+# Long fault suite (killed workers and servers, outages); .ci/run runs it after `make test`.
+test-faults: $(STAMP)
+	$(BIN)/python -m pytest -q tests/faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ NAPREVIEW_* variables; run as many as needed, on as many machines as needed.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
@@ -15,6 +16,7 @@ from datetime import timedelta
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.cedaw import CedawActivities
 from activities.cycle import CycleActivities
@@ -23,6 +25,7 @@ from activities.review import ReviewActivities
 from settings import Settings, load_settings
 from store.db import migrate
 from store.repository import Store
+from update_order import UpdateOrderRunner, from_server
 from workflows.cycle import CycleWorkflow
 from workflows.review import MemberReviewWorkflow
 
@@ -73,31 +76,48 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
     ]
 
 
-def build_worker(client: Client, settings: Settings, store: Store) -> Worker:
+SERVES = ("all", "workflows", "activities")
+
+
+def build_worker(client: Client, settings: Settings, store: Store, serves: str = "all") -> Worker:
+    """A worker for the workflows, the activities or both (``serves``).
+
+    Build it inside the event loop that will run it: the update order reads history there.
+    """
+    if serves not in SERVES:
+        raise ValueError(f"serves must be one of {', '.join(SERVES)}")
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=WORKFLOWS,
-        activities=activities_for(store, settings, client),
+        workflows=WORKFLOWS if serves != "activities" else [],
+        workflow_runner=UpdateOrderRunner(SandboxedWorkflowRunner(), from_server(client)),
+        activities=activities_for(store, settings, client) if serves != "workflows" else [],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all") -> None:
     """Serve until ``stop`` is set, then finish running activities (graceful shutdown)."""
     migrate(settings.resolved_database_url)
     store = Store.from_url(settings.resolved_database_url)
     client = await connect(settings)
-    worker = build_worker(client, settings, store)
+    worker = build_worker(client, settings, store, serves)
     async with worker:
         log.info(
-            "Worker serving task queue %r on %s", settings.task_queue, settings.temporal_address
+            "Worker serving %s on task queue %r of %s",
+            "workflows and activities" if serves == "all" else serves,
+            settings.task_queue,
+            settings.temporal_address,
         )
         await stop.wait()
 
 
 def main() -> None:
+    """`python worker.py [--only workflows|activities]`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=SERVES[1:], help="serve only these (default: both)")
+    serves = parser.parse_args().only or "all"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = asyncio.Event()
 
@@ -105,7 +125,7 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(load_settings(), stop)
+        await run_worker(load_settings(), stop, serves)
 
     asyncio.run(serve())
 

@@ -23,8 +23,10 @@ from temporalio.worker import (
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
 )
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from audit.timeline import SignalOutcome
+from update_order import UpdateOrderRunner, from_history
 from workflows import contract
 from workflows.cycle import CycleWorkflow
 from workflows.review import MemberReviewWorkflow
@@ -48,6 +50,7 @@ async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS
         workflows=list(workflows),
         data_converter=pydantic_data_converter,
         interceptors=[watch],
+        workflow_runner=UpdateOrderRunner(SandboxedWorkflowRunner(), from_history(history)),
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     failure = result.replay_failure

@@ -39,14 +39,14 @@ def prepare_store(config: Settings) -> tuple[Store, bool]:
     return store, seed(store)
 
 
-async def _serve_until_stopped(config: Settings) -> None:
+async def _serve_until_stopped(config: Settings, serves: str = "all") -> None:
     from worker import run_worker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_worker(config, stop)
+    await run_worker(config, stop, serves)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,15 +91,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command("worker")
     @handled
-    def worker() -> None:
+    def worker(
+        only: str = typer.Option(
+            "all", "--only", help="Serve only 'workflows' or only 'activities' (default: both)"
+        ),
+    ) -> None:
         """A worker for an existing Temporal service (NAPREVIEW_TEMPORAL_ADDRESS and friends)."""
+        if only not in ("all", "workflows", "activities"):
+            raise fail(EXIT_USAGE, "--only takes 'workflows' or 'activities'.")
         config = settings()
         console.print(
             f"Worker for {config.temporal_address}, namespace {config.namespace}, "
             f"task queue {config.task_queue}. Ctrl-C stops it."
         )
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve_until_stopped(config))
+            asyncio.run(_serve_until_stopped(config, only))
 
     @app.command("demo")
     @handled

@@ -28,6 +28,15 @@ RECORDED = [
     "review-overdue.json",
     "cycle-cancelled.json",
 ]
+# Recorded while a worker was killed three times mid-cycle (../shared/evidence): a query reached a
+# worker without the review cached while a workflow task waited, so a peer-review update ran after
+# an activity result in the same task. The SDK alone cannot replay them (sdk-python #1591).
+KILLED_WORKER = [
+    "replay-after-worker-kill/review-k3-DEU.json",
+    "replay-after-worker-kill/review-k3-FRA.json",
+    "replay-after-worker-kill/review-k3-MEX.json",
+    "replay-after-worker-kill/review-k3-NOR.json",
+]
 
 
 def load(name: str) -> WorkflowHistory:
@@ -48,7 +57,7 @@ def test_every_kind_of_review_is_recorded():
     assert sorted(p.name for p in HISTORIES.glob("*.json")) == sorted(RECORDED)
 
 
-@pytest.mark.parametrize("name", RECORDED)
+@pytest.mark.parametrize("name", RECORDED + KILLED_WORKER)
 async def test_recorded_history_replays_with_the_current_code(name):
     history = load(name)
     report = await replay(history)

@@ -1,0 +1,51 @@
+"""Worker processes a fault test can kill with SIGKILL, on the test's server and store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from temporalio.client import Client
+
+from settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class WorkerProcesses:
+    """`python worker.py` processes sharing one server, store and task queue."""
+
+    def __init__(self, client: Client, settings: Settings, log_dir: Path) -> None:
+        self.env = {
+            **os.environ,
+            "NAPREVIEW_HOME": str(settings.home),
+            "NAPREVIEW_DATABASE_URL": settings.resolved_database_url,
+            "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+            "NAPREVIEW_TASK_QUEUE": settings.task_queue,
+        }
+        self.log_dir = log_dir
+        self.running: list[subprocess.Popen[bytes]] = []
+        self.started = 0
+
+    def start(self, only: str | None = None) -> subprocess.Popen[bytes]:
+        self.started += 1
+        log = (self.log_dir / f"worker-{self.started}.log").open("wb")
+        args = [sys.executable, str(ROOT / "worker.py")] + (["--only", only] if only else [])
+        process = subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=log)
+        self.running.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        self.running.remove(process)
+
+    def kill_all(self) -> None:
+        for process in list(self.running):
+            self.kill(process)
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))

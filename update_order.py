@@ -1,0 +1,222 @@
+"""Replay runs each update where its history recorded it, so no review gets stuck on replay.
+
+Why: the SDK (temporalio 1.35; sdk-python #1591, open) does not always hand a workflow the same
+work in the same order live and on replay. When a query reaches a worker that has not cached the
+review while a workflow task is waiting (a worker was just killed), the SDK builds the review from
+history to answer it and runs it past its last workflow task: an activity result that arrived
+meanwhile is applied then. An update sent in that window then reaches the review in an activation
+of its own, *after* that activity result, and history records the activity's consequences first,
+then the update's acceptance. On replay the SDK hands both over in one activation and runs the
+update first: "Nondeterminism error: Update machine does not handle this event", and the review can
+never move again (the four histories under tests/histories/replay-after-worker-kill/).
+
+What: a workflow runner around the SDK's. Live it changes nothing. On replay, an update that the
+history shows was accepted after other work of the same workflow task is applied after the other
+jobs of its activation, as it was live; every other activation is passed through untouched, so
+histories recorded in the SDK's own order replay exactly as before. Which updates ran late is read
+from the history itself: given to the Replayer, fetched by the worker (only for an activation that
+holds both an update and other work, which is rare).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Iterable
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.client import Client, WorkflowHistory
+from temporalio.worker import (
+    WorkflowInstance,
+    WorkflowInstanceDetails,
+    WorkflowRunner,
+)
+from temporalio.workflow import _Definition
+
+log = logging.getLogger("napreview.update_order")
+
+# The events a workflow task's commands leave in history (sdk-core `is_command_event`).
+_COMMAND_EVENTS = frozenset(
+    {
+        EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED,
+        EventType.EVENT_TYPE_MARKER_RECORDED,
+        EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+        EventType.EVENT_TYPE_TIMER_CANCELED,
+        EventType.EVENT_TYPE_TIMER_STARTED,
+        EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+        EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+        EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED,
+        EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+    }
+)
+_UPDATE_EVENTS = frozenset(
+    {
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+    }
+)
+
+# (workflow id, run id) -> ids of the updates that history shows ran after other work.
+LateUpdates = Callable[[str, str], frozenset[str]]
+
+
+def late_updates(events: Iterable[HistoryEvent]) -> frozenset[str]:
+    """Ids of updates accepted, within one workflow task, after work that was not an update's.
+
+    The server tags what an update handler commanded with the update's id (event group markers);
+    where a history has no such tags (older servers), an update accepted after any command of
+    the same task that is not itself an update event counts as late only if that task did not
+    begin with an update (in the SDK's own order, updates always come first).
+    """
+    events = list(events)
+    tagged = any(e.event_group_markers for e in events)
+    late: set[str] = set()
+    task: list[HistoryEvent] | None = None
+    for event in [*events, None]:
+        if task is not None and (event is None or event.event_type not in _COMMAND_EVENTS):
+            late |= _late_in_task(task, tagged)
+            task = None
+        if event is None:
+            break
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            task = []
+        elif task is not None:
+            task.append(event)
+    return frozenset(late)
+
+
+def _late_in_task(commands: list[HistoryEvent], tagged: bool) -> set[str]:
+    late: set[str] = set()
+    other_work_before = False
+    starts_with_update = bool(commands) and commands[0].event_type in _UPDATE_EVENTS
+    for event in commands:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            attrs = event.workflow_execution_update_accepted_event_attributes
+            if other_work_before and (tagged or not starts_with_update):
+                late.add(attrs.protocol_instance_id)
+        elif event.event_type not in _UPDATE_EVENTS and not _by_an_update(event):
+            other_work_before = True
+    return late
+
+
+def _by_an_update(event: HistoryEvent) -> bool:
+    return any(m.HasField("inbound_update") for m in event.event_group_markers)
+
+
+class UpdateOrderRunner(WorkflowRunner):
+    """Wraps a workflow runner; see the module docstring."""
+
+    def __init__(self, inner: WorkflowRunner, late: LateUpdates) -> None:
+        self._inner = inner
+        self._late = late
+
+    def prepare_workflow(self, defn: _Definition) -> None:
+        self._inner.prepare_workflow(defn)
+
+    def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
+        instance = self._inner.create_instance(det)
+        info = det.info
+        original = instance.activate
+        known: dict[str, frozenset[str]] = {}
+
+        def late_for_run() -> frozenset[str]:
+            if "late" not in known:
+                known["late"] = self._late(info.workflow_id, info.run_id)
+            return known["late"]
+
+        def activate(act: WorkflowActivation) -> WorkflowActivationCompletion:
+            deferred = _deferred_jobs(act, late_for_run)
+            if not deferred:
+                return original(act)
+            first, second = WorkflowActivation(), WorkflowActivation()
+            first.CopyFrom(act)
+            second.CopyFrom(act)
+            del first.jobs[:]
+            del second.jobs[:]
+            for index, job in enumerate(act.jobs):
+                (second if index in deferred else first).jobs.append(job)
+            log.info(
+                "Replaying %s: %d update(s) applied after the other work of their task, "
+                "as history recorded them",
+                info.workflow_id,
+                len(deferred),
+            )
+            return _merged(original(first), original(second))
+
+        instance.activate = activate  # type: ignore[method-assign]
+        return instance
+
+
+def _deferred_jobs(act: WorkflowActivation, late_for_run: Callable[[], frozenset[str]]) -> set[int]:
+    """Indexes of update jobs to apply after the rest, for a replayed activation that has both."""
+    if not act.is_replaying:
+        return set()
+    updates = [i for i, job in enumerate(act.jobs) if job.HasField("do_update")]
+    if not updates or len(updates) == len(act.jobs):
+        return set()
+    late = late_for_run()
+    return {i for i in updates if act.jobs[i].do_update.protocol_instance_id in late}
+
+
+def _merged(
+    first: WorkflowActivationCompletion, second: WorkflowActivationCompletion
+) -> WorkflowActivationCompletion:
+    if first.HasField("failed"):
+        return first
+    if second.HasField("failed"):
+        return second
+    merged = WorkflowActivationCompletion()
+    merged.CopyFrom(first)
+    merged.successful.commands.extend(second.successful.commands)
+    for flag in second.successful.used_internal_flags:
+        if flag not in merged.successful.used_internal_flags:
+            merged.successful.used_internal_flags.append(flag)
+    if second.successful.versioning_behavior:
+        merged.successful.versioning_behavior = second.successful.versioning_behavior
+    return merged
+
+
+def from_history(history: WorkflowHistory) -> LateUpdates:
+    """For the Replayer: the history at hand says which updates ran late."""
+    late = late_updates(history.events)
+    return lambda workflow_id, run_id: late
+
+
+def from_server(client: Client, timeout: float = 1.5) -> LateUpdates:
+    """For a worker: fetch the run's history when (rarely) needed.
+
+    Activations run in a worker thread while the client lives on the worker's event loop, so the
+    fetch is handed to that loop. If it cannot be fetched in time, the SDK's own order is kept,
+    which is what every activation without a late update needs anyway.
+    """
+    loop = asyncio.get_running_loop()
+
+    def fetch(workflow_id: str, run_id: str) -> frozenset[str]:
+        if threading.get_ident() == getattr(loop, "_thread_id", None):
+            return frozenset()
+        handle = client.get_workflow_handle(workflow_id, run_id=run_id)
+        try:
+            history = asyncio.run_coroutine_threadsafe(handle.fetch_history(), loop).result(timeout)
+        except Exception as err:  # noqa: BLE001 - fall back to the SDK's order, and say so
+            log.warning(
+                "Could not read the history of %s to order its updates: %s", workflow_id, err
+            )
+            return frozenset()
+        return late_updates(history.events)
+
+    return fetch
