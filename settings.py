@@ -27,12 +27,22 @@ class Settings(BaseSettings):
     temporal_tls_server_name: str | None = None
     temporal_api_key: str | None = None
     user: str | None = Field(default=None, description="the acting person's email")
+    token: str | None = Field(default=None, description="the acting person's personal token")
+    signing_keys_dir_override: Path | None = Field(
+        default=None,
+        validation_alias="NAPREVIEW_SIGNING_KEYS_DIR",
+        description="where the front end's signing keys are (default: HOME/keys)",
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'napreview.db').resolve()}"
+
+    @property
+    def signing_keys_dir(self) -> Path:
+        return self.signing_keys_dir_override or self.home / "keys"
 
     @property
     def letters_dir(self) -> Path:

@@ -35,6 +35,7 @@ from temporalio.worker import (
     WorkflowInstanceDetails,
     WorkflowRunner,
 )
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 from temporalio.workflow import _Definition
 
 log = logging.getLogger("napreview.update_order")
@@ -189,6 +190,14 @@ def _merged(
     if second.successful.versioning_behavior:
         merged.successful.versioning_behavior = second.successful.versioning_behavior
     return merged
+
+
+def napreview_runner(late: LateUpdates) -> UpdateOrderRunner:
+    """The workflow runner of every napreview worker and replay: the SDK's sandbox, with the
+    cryptography package passed through (a native extension cannot be loaded twice; the
+    workflows only verify signatures with it, a pure computation), inside the update order."""
+    restrictions = SandboxRestrictions.default.with_passthrough_modules("cryptography")
+    return UpdateOrderRunner(SandboxedWorkflowRunner(restrictions=restrictions), late)
 
 
 def from_history(history: WorkflowHistory) -> LateUpdates:

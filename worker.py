@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
@@ -15,23 +16,32 @@ from datetime import timedelta
 
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.cedaw import CedawActivities
 from activities.cycle import CycleActivities
 from activities.letters import LetterActivities
 from activities.review import ReviewActivities
+from codec import codec_from_environment
 from settings import Settings, load_settings
 from store.db import migrate
 from store.repository import Store
-from update_order import UpdateOrderRunner, from_server
+from update_order import from_server, napreview_runner
 from workflows.cycle import CycleWorkflow
 from workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 
 WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow]
+
+
+def data_converter() -> DataConverter:
+    """Pydantic payloads, encrypted when NAPREVIEW_CODEC_KEYS is set (codec.py)."""
+    codec = codec_from_environment()
+    if codec is None:
+        return pydantic_data_converter
+    return dataclasses.replace(pydantic_data_converter, payload_codec=codec)
 
 
 async def connect(settings: Settings) -> Client:
@@ -53,7 +63,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(),
         tls=tls,
         api_key=settings.temporal_api_key,
     )
@@ -68,6 +78,7 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
         cycle.prepare_cycle,
         cycle.review_inputs,
         cycle.withdraw_reviews,
+        cycle.confirm_finished,
         review.accept_document,
         review.redraw_reviewer,
         review.project_review,
@@ -90,7 +101,7 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS if serves != "activities" else [],
-        workflow_runner=UpdateOrderRunner(SandboxedWorkflowRunner(), from_server(client)),
+        workflow_runner=napreview_runner(from_server(client)),
         activities=activities_for(store, settings, client) if serves != "workflows" else [],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         graceful_shutdown_timeout=timedelta(seconds=10),

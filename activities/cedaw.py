@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from activities.errors import store_rejections_are_final
 from rules.cedaw import check_linkage
 from schemas.cedaw import CedawSummary
 from schemas.review import CedawCheckRequest
@@ -17,6 +18,7 @@ class CedawActivities:
         self.store = store
 
     @activity.defn(name=contract.RUN_CEDAW_CHECK)
+    @store_rejections_are_final
     def run_cedaw_check(self, request: CedawCheckRequest) -> CedawSummary:
         """Check the latest self-assessment; the result is stored once per document."""
         _row, body = self.store.get_document(request.self_assessment.id)

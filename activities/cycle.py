@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from temporalio import activity
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.service import RPCError
 
 from activities.errors import refused
 from rules.troika import TroikaError, draw_digest, draw_troika
 from schemas.review import (
+    ConfirmFinished,
     CyclePlan,
     CycleSettings,
     Durations,
     ReviewBatch,
     ReviewInput,
+    ReviewSummary,
+    Stage,
     Withdraw,
     WithdrawReviews,
 )
@@ -51,7 +56,7 @@ class CycleActivities:
             chair=settings.chair,
             settings=settings.model_dump(mode="json"),
             draw_sha256=digest,
-            started_by=settings.started_by.email,
+            started_by=settings.started_by.ref,
             reviewers=draw.reviewers,
             relaxed=draw.relaxed,
         )
@@ -76,6 +81,7 @@ class CycleActivities:
                 chair=settings.chair,
                 durations=settings.durations or Durations(),
                 max_rounds=settings.max_rounds,
+                trusted_keys=settings.trusted_keys,
             )
             for code in batch.members
         ]
@@ -87,7 +93,7 @@ class CycleActivities:
         details = activity.info().heartbeat_details
         start = int(details[0]) if details else 0
         sent = 0
-        command = Withdraw(actor=request.actor, reason=request.reason)
+        command = Withdraw(actor=request.actor, reason=request.reason, cycle_cancel=request.cancel)
         for index in range(start, len(request.members)):
             member = request.members[index]
             handle = self.client.get_workflow_handle(
@@ -100,3 +106,36 @@ class CycleActivities:
                 activity.logger.info("Review of %s not withdrawn: %s", member, err.message)
             activity.heartbeat(index + 1)
         return sent
+
+    @activity.defn(name=contract.CONFIRM_FINISHED)
+    async def confirm_finished(self, request: ConfirmFinished) -> dict[str, Stage]:
+        """The outcome of each review that Temporal shows closed; a review still running is left
+        out, so a forged `review_finished` signal changes nothing.
+
+        A review tells its cycle just before it closes, so one still running is given a few
+        seconds to close.
+        """
+        assert self.client is not None, "confirm_finished needs a Temporal client"
+        outcomes = await asyncio.gather(
+            *(self._outcome(request.cycle, member) for member in request.members)
+        )
+        return {m: o for m, o in zip(request.members, outcomes, strict=True) if o is not None}
+
+    async def _outcome(self, cycle: str, member: str) -> Stage | None:
+        assert self.client is not None
+        handle = self.client.get_workflow_handle(
+            contract.review_workflow_id(cycle, member), result_type=ReviewSummary
+        )
+        try:
+            summary = await asyncio.wait_for(handle.result(), 5)
+        except TimeoutError:
+            return None
+        except WorkflowFailureError:
+            return Stage.WITHDRAWN  # closed without completing (failed, terminated, timed out)
+        except RPCError as err:
+            activity.logger.info("Review of %s not confirmed: %s", member, err.message)
+            return None
+        description = await handle.describe()
+        if description.status is not WorkflowExecutionStatus.COMPLETED:
+            return None
+        return summary.outcome

@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import DataError, IntegrityError
 from temporalio.exceptions import ApplicationError
 
 from workflows import contract
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def refused(message: str, kind: str = contract.REFUSED) -> ApplicationError:
     """A refusal retrying cannot change; anything else an activity raises is retried."""
     return ApplicationError(message, type=kind, non_retryable=True)
+
+
+def store_rejections_are_final(func: F) -> F:
+    """An input the database refuses (too long, malformed, a broken constraint) will be refused
+    on every retry: fail at once and say so, so the step is refused rather than retried for
+    ever. An outage (the database away) is still retried until it comes back."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (DataError, IntegrityError) as err:
+            detail = str(err.orig).splitlines()[0] if err.orig else type(err).__name__
+            raise refused(
+                f"The records cannot keep what this step carries ({detail}).",
+                contract.STORE_REJECTED,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]

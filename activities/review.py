@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from activities.errors import refused
+from activities.errors import refused, store_rejections_are_final
 from rules.troika import TroikaError, redraw_reviewer
 from schemas.review import (
     AcceptDocument,
@@ -25,6 +25,7 @@ class ReviewActivities:
         self.store = store
 
     @activity.defn(name=contract.ACCEPT_DOCUMENT)
+    @store_rejections_are_final
     def accept_document(self, request: AcceptDocument) -> DocumentReceipt:
         """Confirm the stored document is the one the step names, and file what it records."""
         try:
@@ -49,6 +50,7 @@ class ReviewActivities:
         )
 
     @activity.defn(name=contract.REDRAW_REVIEWER)
+    @store_rejections_are_final
     def redraw_reviewer(self, request: RedrawRequest) -> RedrawOutcome:
         """Draw a successor under the troika rules and record it; a retry returns the same one."""
         done = self.store.redraw_result(request.cycle, request.member, request.seed)
@@ -85,6 +87,7 @@ class ReviewActivities:
         return RedrawOutcome(chosen=outcome.chosen, relaxed=outcome.relaxed)
 
     @activity.defn(name=contract.PROJECT_REVIEW)
+    @store_rejections_are_final
     def project_review(self, projection: ReviewProjection) -> None:
         self.store.project_review(
             projection.cycle,

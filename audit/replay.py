@@ -23,10 +23,9 @@ from temporalio.worker import (
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
 )
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from audit.timeline import SignalOutcome
-from update_order import UpdateOrderRunner, from_history
+from update_order import from_history, napreview_runner
 from workflows import contract
 from workflows.cycle import CycleWorkflow
 from workflows.review import MemberReviewWorkflow
@@ -50,7 +49,7 @@ async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS
         workflows=list(workflows),
         data_converter=pydantic_data_converter,
         interceptors=[watch],
-        workflow_runner=UpdateOrderRunner(SandboxedWorkflowRunner(), from_history(history)),
+        workflow_runner=napreview_runner(from_history(history)),
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     failure = result.replay_failure

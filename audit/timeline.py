@@ -11,7 +11,7 @@ replay of the history (see `audit.replay`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -96,13 +96,18 @@ def build_timeline(
     history: WorkflowHistory,
     refusals: Sequence[StoredRefusal] = (),
     signals: Sequence[SignalOutcome] | None = None,
+    people: Mapping[str, str] | None = None,
 ) -> Timeline:
-    """The timeline of one workflow run; `signals` from a replay tell refused signals apart."""
-    reader = _Reader(signals)
+    """The timeline of one workflow run; `signals` from a replay tell refused signals apart.
+
+    History names people by opaque person ids; ``people`` (person id → email, from the store)
+    says who they are, so a corrected address shows everywhere at once.
+    """
+    reader = _Reader(signals, people or {})
     for event in history.events:
         reader.read(event)
     reader.finish()
-    events = _merge(reader.events, list(refusals))
+    events = _merge(reader.events, list(refusals), people or {})
     return Timeline(
         workflow_id=history.workflow_id,
         run_id=history.run_id if history.events else "",
@@ -146,7 +151,8 @@ def _time(event: HistoryEvent) -> datetime:
 class _Reader:
     """Walks the history once, keeping the stage and what each pending activity was asked."""
 
-    def __init__(self, signals: Sequence[SignalOutcome] | None) -> None:
+    def __init__(self, signals: Sequence[SignalOutcome] | None, people: Mapping[str, str]) -> None:
+        self.people = people
         self.events: list[TimelineEvent] = []
         self.workflow_type = ""
         self.status = "running"
@@ -245,7 +251,7 @@ class _Reader:
             "max_rounds": s.max_rounds,
             "continued": inp.plan is not None,
         }
-        actor = _actor(s.started_by.model_dump(mode="json"))
+        actor = _actor(s.started_by.model_dump(mode="json"), self.people)
         if inp.plan is not None:
             detail.update(started=inp.started, finished=len(inp.finished))
             summary = (
@@ -378,8 +384,10 @@ class _Reader:
         outcome: str,
         reason: str | None = None,
     ) -> int:
-        actor = _actor(command.get("actor"))
-        detail = {k: v for k, v in command.items() if k != "actor"}
+        actor = _actor(command.get("actor"), self.people)
+        detail = {k: v for k, v in command.items() if k not in ("actor", "proof")}
+        if command.get("proof"):
+            detail["signed_with"] = command["proof"].get("key_id")
         detail.update(step=step, via=via, outcome=outcome)
         if reason is not None:
             detail["refusal"] = reason
@@ -615,10 +623,21 @@ _LETTER_NAMES = {
 # --------------------------------------------------------------------------- words
 
 
-def _actor(value: Any) -> dict[str, str | None] | None:
-    if not isinstance(value, dict) or "email" not in value:
+def _actor(value: Any, people: Mapping[str, str]) -> dict[str, str | None] | None:
+    """Who acted: the person id history carries, resolved to an email through the store
+    (older histories carry the email itself)."""
+    if not isinstance(value, dict):
         return None
-    return {"email": value["email"], "role": value.get("role"), "member": value.get("member")}
+    person = value.get("person_id") or None
+    email = value.get("email") or (people.get(person) if person else None)
+    if not (person or email):
+        return None
+    return {
+        "person_id": person,
+        "email": email,
+        "role": value.get("role"),
+        "member": value.get("member"),
+    }
 
 
 def describe_actor(actor: dict[str, str | None] | None) -> str:
@@ -627,7 +646,8 @@ def describe_actor(actor: dict[str, str | None] | None) -> str:
         return "someone not named"
     role = (actor.get("role") or "role not recorded").replace("_", " ")
     member = f" of {actor['member']}" if actor.get("member") else ""
-    return f"{actor['email']} ({role}{member})"
+    who = actor.get("email") or f"person {actor.get('person_id')} (no longer in the records)"
+    return f"{who} ({role}{member})"
 
 
 def describe_duration(value: timedelta) -> str:
@@ -684,17 +704,19 @@ def describe_step(step: str, command: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- store refusals
 
 
-def _merge(events: list[TimelineEvent], refusals: list[StoredRefusal]) -> list[TimelineEvent]:
+def _merge(
+    events: list[TimelineEvent], refusals: list[StoredRefusal], people: Mapping[str, str]
+) -> list[TimelineEvent]:
     """Insert the store's refusals by time, leaving out those history already shows."""
     pending = sorted((r for r in refusals if not _shown_in_history(r, events)), key=lambda r: r.at)
     merged: list[TimelineEvent] = []
     stage: str | None = None
     for event in events:
         while pending and _aware(pending[0].at) < event.time:
-            merged.append(_refusal_event(pending.pop(0), stage))
+            merged.append(_refusal_event(pending.pop(0), stage, people))
         merged.append(event)
         stage = event.stage
-    merged.extend(_refusal_event(r, stage) for r in pending)
+    merged.extend(_refusal_event(r, stage, people) for r in pending)
     return merged
 
 
@@ -711,7 +733,7 @@ def _shown_in_history(refusal: StoredRefusal, events: list[TimelineEvent]) -> bo
             and not event.detail.get("also_in_store")
             and event.detail.get("step") == refusal.step
             and event.actor
-            and event.actor["email"] == refusal.actor
+            and refusal.actor in (event.actor.get("email"), event.actor.get("person_id"))
             and event.detail.get("refusal") == refusal.reason
             and abs(_aware(refusal.at) - event.time) <= SAME_REFUSAL_WINDOW
         ):
@@ -720,8 +742,12 @@ def _shown_in_history(refusal: StoredRefusal, events: list[TimelineEvent]) -> bo
     return False
 
 
-def _refusal_event(refusal: StoredRefusal, stage: str | None) -> TimelineEvent:
-    actor = {"email": refusal.actor, "role": refusal.role, "member": None}
+def _refusal_event(
+    refusal: StoredRefusal, stage: str | None, people: Mapping[str, str]
+) -> TimelineEvent:
+    person = refusal.actor if refusal.actor.startswith("p-") else None
+    email = people.get(refusal.actor) if person else refusal.actor
+    actor = {"person_id": person, "email": email, "role": refusal.role, "member": None}
     return TimelineEvent(
         event_id=None,
         time=_aware(refusal.at),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import audit, cycle, letters, registry, review, running
+from cli import audit, codec_server, cycle, identity, letters, registry, review, running
 
 app = typer.Typer(
     name="napreview",
@@ -20,6 +20,8 @@ review.register(app)
 letters.register(app)
 audit.register(app)
 running.register(app)
+identity.register(app, registry.users_app)
+codec_server.register(app)
 
 
 def main() -> None:

@@ -86,7 +86,11 @@ async def _audit(
     refusals = [
         StoredRefusal.model_validate(row, from_attributes=True) for row in s.refusals(cycle, code)
     ]
-    timeline = build_timeline(history, refusals, report.signals if report.deterministic else None)
+    signals = report.signals if report.deterministic else None
+    timeline = build_timeline(history, refusals, signals)
+    people = s.people(_person_ids(timeline, refusals))
+    if people:
+        timeline = build_timeline(history, refusals, signals, people)
 
     output: dict[str, Any] = timeline.model_dump(mode="json")
     if verify:
@@ -163,6 +167,13 @@ def _export(directory: Path, history: WorkflowHistory, timeline: Timeline) -> di
         "missing_letters": missing,
         "digest": manifest["digest"],
     }
+
+
+def _person_ids(timeline: Timeline, refusals: list[StoredRefusal]) -> list[str]:
+    """Every person id the history or the records name, to resolve through the store."""
+    found = {e.actor["person_id"] for e in timeline.events if e.actor and e.actor.get("person_id")}
+    found |= {r.actor for r in refusals if r.actor.startswith("p-")}
+    return sorted(str(p) for p in found)
 
 
 def _show(timeline: Timeline) -> None:

@@ -20,6 +20,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from operations.errors import InvalidInput, StepRefused
+from operations.signing import SigningUnavailable
 from operations.steps import describe_validation
 from schemas.members import Actor
 from settings import Settings, load_settings
@@ -36,7 +37,10 @@ errors = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 AS_OPTION = typer.Option(
-    None, "--as", help="The acting person's email (default: NAPREVIEW_USER)", show_default=False
+    None,
+    "--as",
+    help="On a trial installation: act as one of the example people (default: NAPREVIEW_USER)",
+    show_default=False,
 )
 JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output on stdout")
 
@@ -71,6 +75,8 @@ def handled(func: Callable[..., T]) -> Callable[..., T]:
             _say(EXIT_NOT_FOUND, str(err))
         except RPCError as err:
             _say(EXIT_UNEXPECTED, f"The Temporal service answered with an error: {err.message}")
+        except SigningUnavailable as err:
+            _say(EXIT_UNEXPECTED, str(err))
         except (ConnectionError, OSError) as err:
             _say(EXIT_UNEXPECTED, f"Could not reach a service napreview needs: {err}")
         except RuntimeError as err:
@@ -105,11 +111,24 @@ def store() -> Store:
     if url not in _stores:
         try:
             migrate(url)
-        except Exception as err:  # noqa: BLE001 - reported in plain words
-            raise fail(EXIT_UNEXPECTED, f"The database at {url} cannot be opened: {err}") from err
+        except Exception as err:  # noqa: BLE001 - reported in plain words, never a password
+            raise fail(
+                EXIT_UNEXPECTED,
+                f"The database at {safe_url(url)} cannot be opened: {type(err).__name__}.",
+            ) from err
         _stores[url] = Store.from_url(url)
         seed(_stores[url])
     return _stores[url]
+
+
+def safe_url(url: str) -> str:
+    """A database URL as it may be shown: the password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparseable URL is not shown at all
+        return "(the configured database)"
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -124,11 +143,47 @@ async def client() -> Client:
 
 
 def acting(email: str | None) -> Actor:
-    """The acting person from --as or NAPREVIEW_USER, resolved in the store."""
-    email = email or settings().user
-    if not email:
-        raise fail(EXIT_USAGE, "Say who is acting: --as EMAIL, or set NAPREVIEW_USER.")
-    return store().resolve_actor(email)
+    """Who acts, proven: a personal token (NAPREVIEW_TOKEN, or the one `napreview login`
+    kept); on a trial installation that still has the example people, --as EMAIL (or
+    NAPREVIEW_USER) may name one of them without a token. A production installation refuses a
+    bare --as: nobody becomes somebody else by typing their address."""
+    from cli.identity import saved_token
+    from store.tokens import TokenRefused, person_for_token
+
+    config = settings()
+    token = config.token or saved_token()
+    named = (email or config.user or "").strip().lower() or None
+    s = store()
+    if token:
+        try:
+            person = person_for_token(s, token)
+        except TokenRefused as err:
+            raise fail(EXIT_REFUSED, f"Refused: {err}") from None
+        if named and named != person.email:
+            raise fail(
+                EXIT_REFUSED,
+                f"Refused: your token proves you are {person.email}; you cannot act as {named}.",
+            )
+        return person
+    if not named:
+        raise fail(
+            EXIT_USAGE,
+            "Say who is acting: 'napreview login' with your personal token, or set "
+            "NAPREVIEW_TOKEN (on a trial installation, --as EMAIL names an example person).",
+        )
+    if not (s.has_example_people() and s.is_example_person(named)):
+        s.record_refusal(
+            actor=named,
+            role=None,
+            step="act_as",
+            reason="--as without a personal token on an installation without example people",
+        )
+        raise fail(
+            EXIT_REFUSED,
+            "Refused: --as names only the example people of a trial installation. Prove who "
+            "you are with your personal token: 'napreview login', or NAPREVIEW_TOKEN.",
+        )
+    return s.resolve_actor(named)
 
 
 def print_json(value: Any) -> None:

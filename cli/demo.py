@@ -18,6 +18,7 @@ from operations import cycles, steps
 from rules.network import default_chair
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.review import CycleSettings, Decision, Durations, ReviewState, SignOff, Stage
+from schemas.submissions import RecommendationResponse
 from store.repository import Store
 from store.seed import SECRETARIAT_EMAIL, example_focal_point_email
 
@@ -26,6 +27,7 @@ DEMO_DURATIONS = Durations(
     peer_review=timedelta(hours=2),
     sign_off=timedelta(hours=2),
     reminder=timedelta(minutes=30),
+    responses=timedelta(hours=2),
 )
 
 
@@ -48,6 +50,18 @@ async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bo
     for slot in state.reviewers:
         reviewer = s.resolve_actor(example_focal_point_email(slot.member))
         await steps.submit_peer_review(client, s, cycle, member, reviewer, example_peer_review())
+    # The member answers the peer recommendations: the first supported, the others noted.
+    state = await reached(lambda st: st.answers_due is not None or st.stage is Stage.SIGN_OFF)
+    keys = [
+        f"{slot.member}#{n}"
+        for slot in state.reviewers
+        if slot.document
+        for n in range(1, slot.recommendations + 1)
+    ]
+    if keys and state.stage is not Stage.SIGN_OFF:
+        answers = {key: RecommendationResponse.NOTED for key in keys}
+        answers[keys[0]] = RecommendationResponse.SUPPORTED
+        await steps.respond_to_recommendations(client, s, cycle, member, fp, answers)
     await reached(lambda st: st.stage is Stage.SIGN_OFF)
     if returned:
         await steps.review_step(

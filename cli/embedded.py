@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -105,14 +110,63 @@ def start_dev_server(
     ]
     if headless:
         args.append("--headless")
+    end_stale_server(home)
     log = log_file.open("ab")
-    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        args,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+    (home / PID_FILE).write_text(f"{process.pid}\n")
     try:
         wait_for_port(port, process)
     except EmbeddedError:
         stop_process(process)
         raise
+    for name in ("temporal.db", "temporal.db-wal", "temporal.db-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(home / name, 0o600)
     return process
+
+
+PID_FILE = "temporal.pid"
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it runs: ask Linux to end it when `up` dies, even by
+    SIGKILL, so no orphaned server keeps the port and the database."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def end_stale_server(home: Path) -> None:
+    """A server a previous `up` started and did not stop (where the parent-death signal is not
+    available): end it, by its recorded pid, if it is still that server."""
+    pid_file = home / PID_FILE
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        pid_file.unlink(missing_ok=True)
+        return
+    ours = str(home / "temporal.db").encode()
+    if any(part.endswith(b"temporal") for part in command[:1]) and ours in command:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.1)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:

@@ -19,7 +19,8 @@ from store.seed import seed
 
 def _writable_home(home: Path) -> Path:
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        home.chmod(0o700)  # the records, letters and keys are for the napreview user only
         probe = home / ".write-test"
         probe.write_text("ok")
         probe.unlink()
@@ -33,9 +34,21 @@ def _writable_home(home: Path) -> Path:
 
 
 def prepare_store(config: Settings) -> tuple[Store, bool]:
-    """Migrate, and seed on first start."""
+    """Migrate, seed on first start, and give the front end its signing keys on first start."""
+    from operations.signing import Signer, SigningUnavailable
+
     migrate(config.resolved_database_url)
     store = Store.from_url(config.resolved_database_url)
+    url = config.resolved_database_url
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///"))
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            if path.exists():
+                path.chmod(0o600)
+    try:
+        Signer.load(config.signing_keys_dir)
+    except SigningUnavailable:
+        Signer.create(config.signing_keys_dir)
     return store, seed(store)
 
 

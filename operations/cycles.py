@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from operations.errors import NotFoundError, StepRefused
+from operations.signing import signer
 from operations.steps import record_refusal, require_secretariat
 from rules.troika import TroikaError, draw_troika
 from schemas.members import Actor
@@ -39,6 +40,8 @@ async def start_cycle(
     except TroikaError as err:
         raise StepRefused(str(err)) from None
     workflow_id = contract.cycle_workflow_id(settings.cycle)
+    if not settings.trusted_keys:
+        settings = settings.model_copy(update={"trusted_keys": signer().public_keys()})
     try:
         await client.start_workflow(
             CycleWorkflow.run,
@@ -61,11 +64,11 @@ async def cancel_cycle(
     client: Client, store: Store, cycle: str, actor: Actor, reason: str
 ) -> CycleProgress:
     require_secretariat(store, actor, "cancel_cycle", cycle)
-    handle = client.get_workflow_handle(contract.cycle_workflow_id(cycle))
+    workflow_id = contract.cycle_workflow_id(cycle)
+    handle = client.get_workflow_handle(workflow_id)
+    command = signer().sign("cancel_cycle", workflow_id, CycleCancel(actor=actor, reason=reason))
     try:
-        return await handle.execute_update(
-            "cancel", CycleCancel(actor=actor, reason=reason), result_type=CycleProgress
-        )
+        return await handle.execute_update("cancel", command, result_type=CycleProgress)
     except WorkflowUpdateFailedError as err:
         if isinstance(err.cause, ApplicationError):
             record_refusal(store, cycle, None, actor, "cancel_cycle", err.cause.message)
@@ -100,7 +103,11 @@ async def cycle_status(
 ) -> CycleStatus:
     """Answered from Temporal visibility (the search attributes), with rounds and reviewers
     from the store."""
-    base = f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = {_quote(cycle)}"
+    # A review that continued as new is listed once per run: count the latest run only.
+    base = (
+        f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = {_quote(cycle)} "
+        "AND ExecutionStatus != 'ContinuedAsNew'"
+    )
     counts: dict[str, int] = {s.value: 0 for s in Stage}
     async for execution in client.list_workflows(base):
         found = execution.typed_search_attributes.get(contract.NAP_STAGE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -14,27 +15,93 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from operations.errors import InvalidInput, NotFoundError, StepRefused
+from operations.signing import signer
 from schemas.members import Actor, Role
-from schemas.review import Command, ReviewState, SubmitPeerReview, SubmitSelfAssessment
-from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from schemas.review import (
+    Command,
+    RespondToRecommendations,
+    ReviewState,
+    ReviewSummary,
+    Stage,
+    SubmitPeerReview,
+    SubmitSelfAssessment,
+)
+from schemas.submissions import (
+    DocumentKind,
+    PeerReview,
+    RecommendationResponse,
+    SelfAssessment,
+)
 from store.repository import Store
 from workflows import contract
 
 M = TypeVar("M", bound=BaseModel)
 
 
+# A submitted document is a few kilobytes; anything far larger is not one.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+
+
 def read_document(path: Path, model: type[M]) -> M:
-    """Read and validate a submitted JSON file; every problem is named by its field."""
+    """Read and validate a submitted JSON file; every problem is named by its field.
+
+    Refused before reading: a directory, a device or pipe, a file over 5 MB; refused before
+    validating: JSON nested deeper than any document (a bomb, not a self-assessment).
+    """
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        info = path.stat()
     except FileNotFoundError:
         raise InvalidInput(f"There is no file {path}.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InvalidInput(f"{path} is not valid JSON: {err}.") from None
+    except OSError as err:
+        raise InvalidInput(f"{path} cannot be read: {err.strerror}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path} is not a file (a folder or a device); give a JSON file.")
+    if info.st_size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            f"{path} is {info.st_size // (1024 * 1024)} MB; a document may be at most 5 MB."
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        raw = parse_json(data.decode("utf-8"))
+    except OSError as err:
+        raise InvalidInput(f"{path} cannot be read: {err.strerror}.") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text.") from None
+    except ValueError as err:
+        raise InvalidInput(f"{path} is not valid JSON: {err}") from None
     try:
         return model.model_validate(raw)
     except ValidationError as err:
         raise InvalidInput(describe_validation(path.name, err)) from None
+
+
+def parse_json(text: str) -> object:
+    """JSON, refused when nested deeper than MAX_JSON_DEPTH (checked before parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                raise ValueError(f"it is nested more than {MAX_JSON_DEPTH} levels deep.")
+        elif char in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{err.msg} at line {err.lineno}, column {err.colno}.") from None
 
 
 def describe_validation(what: str, err: ValidationError) -> str:
@@ -59,9 +126,11 @@ async def review_step(
     A validator's refusal never reaches Temporal's history, so it is kept in the store, where
     `review show` and `audit` find it.
     """
-    handle = client.get_workflow_handle(contract.review_workflow_id(cycle, member))
+    workflow_id = contract.review_workflow_id(cycle, member)
+    handle = client.get_workflow_handle(workflow_id)
+    signed = signer().sign(step, workflow_id, command)
     try:
-        return await handle.execute_update(f"do_{step}", command, result_type=ReviewState)
+        return await handle.execute_update(f"do_{step}", signed, result_type=ReviewState)
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
@@ -69,6 +138,10 @@ async def review_step(
             raise StepRefused(cause.message) from None
         raise
     except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND and "already completed" in err.message:
+            reason = await closed_review_reason(client, store, cycle, member)
+            record_refusal(store, cycle, member, command.actor, step, reason)
+            raise StepRefused(reason) from None
         if err.status == RPCStatusCode.NOT_FOUND:
             raise NotFoundError(
                 f"There is no review of {member} in cycle {cycle}. "
@@ -77,15 +150,29 @@ async def review_step(
         raise
 
 
+async def closed_review_reason(client: Client, store: Store, cycle: str, member: str) -> str:
+    """Why nothing more can change on a review whose workflow has closed."""
+    handle = client.get_workflow_handle(
+        contract.review_workflow_id(cycle, member), result_type=ReviewSummary
+    )
+    name = store.get_member(member).name
+    try:
+        summary = await handle.result()
+        description = await handle.describe()
+    except Exception:  # noqa: BLE001 - closed in some other way (terminated by an operator)
+        return f"The review of {name} in cycle {cycle} has ended; nothing more can change."
+    what = "approved" if summary.outcome is Stage.COMPLETED else "withdrawn"
+    when = description.close_time
+    on = f" on {when:%d %B %Y}" if when else ""
+    return f"The review of {name} in cycle {cycle} was {what}{on}; nothing more can change."
+
+
 def require_secretariat(
     store: Store, actor: Actor, step: str, cycle: str | None = None, member: str | None = None
 ) -> None:
     """Steps only the secretariat may take outside a review; a refusal is recorded."""
     if actor.role is not Role.SECRETARIAT:
-        reason = (
-            f"{actor.email} acts as {actor.role.value.replace('_', ' ')}; only the secretariat "
-            f"may {step.replace('_', ' ')}."
-        )
+        reason = f"You act as {actor.acts_as()}; only the secretariat may {step.replace('_', ' ')}."
         record_refusal(store, cycle, member, actor, step, reason)
         raise StepRefused(reason)
 
@@ -94,7 +181,7 @@ def record_refusal(
     store: Store, cycle: str | None, member: str | None, actor: Actor, step: str, reason: str
 ) -> None:
     store.record_refusal(
-        actor=actor.email,
+        actor=actor.ref,
         role=actor.role.value,
         step=step,
         reason=reason,
@@ -122,7 +209,7 @@ async def submit_self_assessment(
         kind=DocumentKind.SELF_ASSESSMENT,
         cycle=cycle,
         member=code,
-        submitted_by=actor.email,
+        submitted_by=actor.ref,
         body=assessment.model_dump(mode="json"),
     )
     return await review_step(
@@ -141,7 +228,7 @@ async def submit_peer_review(
     """The reviewer is the acting person's member."""
     code = store.get_member(member).code
     if actor.member is None:
-        reason = f"{actor.email} acts for no member, so has no review to submit."
+        reason = f"You act as {actor.acts_as()}, so have no review to submit."
         record_refusal(store, cycle, code, actor, "submit_peer_review", reason)
         raise StepRefused(reason)
     ref = store.save_document(
@@ -149,7 +236,7 @@ async def submit_peer_review(
         cycle=cycle,
         member=code,
         reviewer=actor.member,
-        submitted_by=actor.email,
+        submitted_by=actor.ref,
         body=review.model_dump(mode="json"),
     )
     return await review_step(
@@ -187,3 +274,23 @@ async def wait_for_review(
             pass
         await asyncio.sleep(interval)
     raise TimeoutError(f"review of {member} in {cycle} never got there; last state: {last}")
+
+
+async def respond_to_recommendations(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    actor: Actor,
+    responses: dict[str, RecommendationResponse],
+) -> ReviewState:
+    """The reviewed member marks peer recommendations ('<reviewer>#<n>') supported or noted."""
+    code = store.get_member(member).code
+    return await review_step(
+        client,
+        store,
+        cycle,
+        code,
+        "respond_to_recommendations",
+        RespondToRecommendations(actor=actor, responses=responses),
+    )

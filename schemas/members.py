@@ -84,16 +84,32 @@ class Role(StrEnum):
 class Actor(BaseModel):
     """The person behind a step, as the store knows them when the step is sent.
 
-    The command line resolves the email to role and member; the workflow checks both against the
-    step, because a validator cannot look anything up.
+    The front end resolves the person to role and member; the workflow checks both against the
+    step, because a validator cannot look anything up. History carries the opaque ``person_id``
+    only: the email stays on this side (``exclude``), so personal data can be corrected in the
+    store. (Reviews started before person ids carry an email instead, and still replay.)
     """
 
     model_config = ConfigDict(frozen=True)
 
-    email: str
+    person_id: str = Field(default="", max_length=40)
     role: Role
-    member: str | None = None
+    member: str | None = Field(default=None, max_length=16)
+    email: str | None = Field(default=None, exclude=True, max_length=254)
+
+    @property
+    def ref(self) -> str:
+        """How records name this person: the person id (an email only in old histories)."""
+        return self.person_id or self.email or "unknown"
 
     def describe(self) -> str:
         where = f" of {self.member}" if self.member else ""
-        return f"{self.email} ({self.role.value.replace('_', ' ')}{where})"
+        return f"{self.ref} ({self.role.value.replace('_', ' ')}{where})"
+
+    def acts_as(self) -> str:
+        """'the focal point of DEU', 'the secretariat': how refusals address the person."""
+        if self.role is Role.FOCAL_POINT:
+            return (
+                f"the focal point of {self.member}" if self.member else "a focal point of no member"
+            )
+        return f"the {self.role.value.replace('_', ' ')}"

@@ -6,7 +6,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from schemas.text import PlausibleDate, no_nul, text
 
 
 class Pillar(StrEnum):
@@ -25,42 +27,49 @@ class CivilSocietyRole(StrEnum):
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused, so that a misspelt field is reported rather than ignored."""
+    """Unknown fields are refused, so that a misspelt field is reported rather than ignored;
+    no text anywhere may hold a NUL (the store could never keep it)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        return no_nul(value)
 
 
 class Budget(Strict):
     allocated: bool
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, ge=0, le=1e15)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
 
 class Monitoring(Strict):
     framework: bool
-    reporting_frequency: str | None = None
+    reporting_frequency: text(100) | None = None
 
 
 class CedawReferences(Strict):
-    articles_cited: list[str] = Field(
+    articles_cited: list[text(16, 1)] = Field(
         default_factory=list,
+        max_length=40,
         description='CEDAW articles the plan cites, e.g. "2", "5(a)", "7"',
     )
     cites_gr30: bool = False
 
 
 class Nap(Strict):
-    iteration: int = Field(ge=1, description="1 for the first plan, 2 for the second, ...")
-    title: str = Field(min_length=1)
-    adopted_on: date
-    period_start: date
-    period_end: date
-    lead_agency: str = Field(min_length=1)
-    pillars: list[Pillar] = Field(min_length=1)
+    iteration: int = Field(ge=1, le=99, description="1 for the first plan, 2 for the second, ...")
+    title: text(500, 1)
+    adopted_on: PlausibleDate
+    period_start: PlausibleDate
+    period_end: PlausibleDate
+    lead_agency: text(500, 1)
+    pillars: list[Pillar] = Field(min_length=1, max_length=4)
     budget: Budget
     monitoring: Monitoring
     civil_society_role: CivilSocietyRole
-    local_action_plans: int = Field(default=0, ge=0)
+    local_action_plans: int = Field(default=0, ge=0, le=100_000)
     cedaw: CedawReferences
     gender_disaggregated_data: bool
 

@@ -10,7 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from schemas.cedaw import CedawSummary
 from schemas.letters import LetterRef
 from schemas.members import Actor, Member
+from schemas.proof import KEY_ID_PATTERN, Proof
 from schemas.submissions import DocumentRef, RecommendationResponse
+from schemas.text import Duration, text
+
+# Ed25519 public keys by key id, as the workflows are given them at start.
+TrustedKeys = dict[str, str]
 
 
 class Stage(StrEnum):
@@ -30,12 +35,18 @@ STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
 
 
 class Durations(BaseModel):
-    """How long each step may take, and how early a reminder goes out (DESIGN §4)."""
+    """How long each step may take, and how early a reminder goes out (DESIGN §4).
 
-    self_assessment: timedelta = timedelta(days=60)
-    peer_review: timedelta = timedelta(days=30)
-    sign_off: timedelta = timedelta(days=14)
-    reminder: timedelta = timedelta(days=7)
+    ``responses``: once every peer review is in, how long the reviewed member has to mark the
+    peer recommendations supported or noted before the review goes on (unanswered ones then
+    stand as noted).
+    """
+
+    self_assessment: Duration = timedelta(days=60)
+    peer_review: Duration = timedelta(days=30)
+    sign_off: Duration = timedelta(days=14)
+    reminder: Duration = timedelta(days=7)
+    responses: Duration = timedelta(days=14)
 
     def for_stage(self, stage: Stage) -> timedelta:
         return getattr(self, stage.value)
@@ -51,6 +62,9 @@ class CycleSettings(BaseModel):
     max_rounds: int = Field(default=3, ge=1, le=10)
     started_by: Actor
     own_group_requests: list[str] = Field(default_factory=list)
+    trusted_keys: TrustedKeys = Field(
+        default_factory=dict, description="front-end public keys every step must be signed with"
+    )
 
 
 class ReviewInput(BaseModel):
@@ -62,6 +76,10 @@ class ReviewInput(BaseModel):
     durations: Durations = Durations()
     max_rounds: int = 3
     cycle_workflow_id: str | None = None
+    trusted_keys: TrustedKeys = Field(default_factory=dict)
+    carried: ReviewCarry | None = Field(
+        default=None, description="what a continued run carries over from the previous one"
+    )
 
 
 class Decision(StrEnum):
@@ -73,9 +91,12 @@ class Decision(StrEnum):
 
 
 class Command(BaseModel):
+    """A step a person asks for; ``proof`` is the front end's signature over it."""
+
     model_config = ConfigDict(frozen=True)
 
     actor: Actor
+    proof: Proof | None = None
 
 
 class SubmitSelfAssessment(Command):
@@ -106,16 +127,37 @@ class ReassignReviewer(Command):
 
 class SignOff(Command):
     decision: Decision
-    comments: str = Field(default="", max_length=20000)
+    comments: text(20000) = ""
 
 
 class Extend(Command):
-    by: timedelta
-    reason: str = Field(min_length=1, max_length=2000)
+    by: Duration
+    reason: text(2000, 1)
+
+
+class CycleCancel(Command):
+    reason: text(2000, 1)
 
 
 class Withdraw(Command):
-    reason: str = Field(min_length=1, max_length=2000)
+    """Withdraw one review: the secretariat's own step, or its cancellation of the whole cycle
+    (``cycle_cancel``, the signed cancel the cycle received, forwarded to each open review)."""
+
+    reason: text(2000, 1)
+    cycle_cancel: CycleCancel | None = None
+
+
+class TrustKey(Command):
+    """Trust one more front-end key (key rotation); signed with a key already trusted."""
+
+    key_id: str = Field(pattern=KEY_ID_PATTERN)
+    public_key: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class DistrustKey(Command):
+    """Stop trusting a front-end key (retired or compromised)."""
+
+    key_id: str = Field(pattern=KEY_ID_PATTERN)
 
 
 # --- state and results ---
@@ -213,6 +255,38 @@ class ReviewState(BaseModel):
     replacement_used: bool
     responses: dict[str, RecommendationResponse] = Field(default_factory=dict)
     withdrawn_reason: str | None = None
+    answers_due: datetime | None = None
+    noted_by_default: list[str] = Field(default_factory=list)
+    trusted_key_ids: list[str] = Field(default_factory=list)
+    finished_at: datetime | None = None
+
+
+class ReviewCarry(BaseModel):
+    """A review's state, carried into the next run when its history grows long.
+
+    Only taken at a quiet moment (waiting for a person, no step in flight), so the next run
+    resumes waiting in the same stage without sending anything twice.
+    """
+
+    stage: Stage
+    round: int
+    deadline: Deadline | None
+    reviewers: list[ReviewerSlot]
+    self_assessments: list[DocumentRef]
+    cedaw: CedawSummary | None
+    letters: list[LetterRef]
+    rejected: list[Refusal]
+    redraws: list[Redraw]
+    extensions: list[ExtensionRecord]
+    sign_offs: list[SignOffRecord]
+    replacement_used: bool
+    responses: dict[str, RecommendationResponse]
+    answers_due: datetime | None
+    noted_by_default: list[str]
+    trusted_keys: TrustedKeys
+    nonces: list[str]
+    published_overdue: bool | None
+    runs: int
 
 
 class ReviewSummary(BaseModel):
@@ -236,10 +310,6 @@ class ReviewFinished(BaseModel):
     member: str
     outcome: Stage
     cedaw_rating: str | None = None
-
-
-class CycleCancel(Command):
-    reason: str = Field(min_length=1, max_length=2000)
 
 
 class CyclePlan(BaseModel):
@@ -321,6 +391,16 @@ class WithdrawReviews(BaseModel):
     members: list[str]
     actor: Actor
     reason: str
+    cancel: CycleCancel | None = Field(
+        default=None, description="the signed cancellation, forwarded to each review"
+    )
+
+
+class ConfirmFinished(BaseModel):
+    """Reviews that told the cycle they ended; the cycle believes only what Temporal confirms."""
+
+    cycle: str
+    members: list[str]
 
 
 class ReviewBatch(BaseModel):
@@ -337,3 +417,5 @@ class CycleInput(BaseModel):
     finished: dict[str, Stage] = Field(default_factory=dict)
     cancel: CycleCancel | None = None
     batch_size: int = Field(default=100, ge=1, le=1000)
+    trusted_keys: TrustedKeys | None = None
+    nonces: list[str] = Field(default_factory=list)

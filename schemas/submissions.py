@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from schemas.nap import Nap, Strict
 from schemas.recommendations import RECOMMENDATION_IDS, Theme
+from schemas.text import text
 
 
 class RecommendationStatus(StrEnum):
@@ -21,7 +22,7 @@ class RecommendationStatus(StrEnum):
 class RecommendationProgress(Strict):
     id: str = Field(description="One of the 24 recommendation ids, P1 to B5")
     status: RecommendationStatus
-    evidence: str = Field(default="", max_length=5000)
+    evidence: text(5000) = ""
 
     @field_validator("id")
     @classmethod
@@ -40,7 +41,7 @@ class CedawReporting(Strict):
 
 class SelfAssessment(Strict):
     nap: Nap
-    recommendations: list[RecommendationProgress]
+    recommendations: list[RecommendationProgress] = Field(max_length=48)
     cedaw_reporting: CedawReporting
 
     @model_validator(mode="after")
@@ -77,8 +78,8 @@ class ThemeRatings(Strict):
 
 class PeerReview(Strict):
     ratings: ThemeRatings
-    comments: str = Field(default="", max_length=20000)
-    recommendations: list[str] = Field(default_factory=list, max_length=30)
+    comments: text(20000) = ""
+    recommendations: list[text(2000)] = Field(default_factory=list, max_length=30)
 
     @field_validator("recommendations")
     @classmethod

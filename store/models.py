@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -80,10 +81,16 @@ class FocalPointRow(Base):
     example: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+def new_person_id() -> str:
+    """An opaque id for a person: what history carries instead of an email or a name."""
+    return "p-" + secrets.token_hex(8)
+
+
 class UserRow(Base):
     __tablename__ = "users"
 
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_person_id)
     role: Mapped[str] = mapped_column(String(32))
     member_code: Mapped[str | None] = mapped_column(ForeignKey("members.code"))
     example: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -224,3 +231,19 @@ class RefusalRow(Base):
     role: Mapped[str | None] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
+
+
+class TokenRow(Base):
+    """A personal token for the command line: shown once, kept only as its SHA-256."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(ForeignKey("users.email"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

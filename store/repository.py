@@ -227,11 +227,13 @@ class Store:
         with self.session() as s:
             user = s.get(UserRow, email)
             if user is None:
-                s.add(UserRow(email=email, role=role.value, member_code=member))
+                user = UserRow(email=email, role=role.value, member_code=member)
+                s.add(user)
+                s.flush()
             else:
                 user.role = role.value
                 user.member_code = member
-        return Actor(email=email, role=role, member=member)
+            return Actor(person_id=user.person_id, email=email, role=role, member=member)
 
     def resolve_actor(self, email: str) -> Actor:
         """Who a person is now: their role and, for a focal point, the member they currently serve.
@@ -262,7 +264,32 @@ class Store:
                 ).first()
                 if has_any is not None:
                     member = active
-            return Actor(email=email, role=role, member=member)
+            return Actor(person_id=user.person_id, email=email, role=role, member=member)
+
+    def people(self, person_ids: Sequence[str]) -> dict[str, str]:
+        """Person id → email, for the timeline and the records (history keeps ids only)."""
+        if not person_ids:
+            return {}
+        with self.session() as s:
+            rows = s.execute(
+                select(UserRow.person_id, UserRow.email).where(
+                    UserRow.person_id.in_(sorted(set(person_ids)))
+                )
+            ).all()
+            return {person_id: email for person_id, email in rows}
+
+    def has_example_people(self) -> bool:
+        """An installation that still has the example people of DESIGN §10.4 (a trial one)."""
+        with self.session() as s:
+            return (
+                s.scalars(select(UserRow.email).where(UserRow.example.is_(True))).first()
+                is not None
+            )
+
+    def is_example_person(self, email: str) -> bool:
+        with self.session() as s:
+            user = s.get(UserRow, email.strip().lower())
+            return bool(user and user.example)
 
     # --- cycles and the review troika ---
 
@@ -314,6 +341,21 @@ class Store:
     def cycle_exists(self, cycle: str) -> bool:
         with self.session() as s:
             return s.get(CycleRow, cycle) is not None
+
+    def trust_key_for_cycles(self, key_id: str, public_key: str) -> None:
+        """Reviews a cycle starts from now on trust this key too (key rotation)."""
+        with self.session() as s:
+            for row in s.scalars(select(CycleRow)).all():
+                keys = dict(row.settings.get("trusted_keys") or {})
+                keys[key_id] = public_key
+                row.settings = {**row.settings, "trusted_keys": keys}
+
+    def distrust_key_for_cycles(self, key_id: str) -> None:
+        with self.session() as s:
+            for row in s.scalars(select(CycleRow)).all():
+                keys = dict(row.settings.get("trusted_keys") or {})
+                if keys.pop(key_id, None) is not None:
+                    row.settings = {**row.settings, "trusted_keys": keys}
 
     def cycle_settings(self, cycle: str) -> dict[str, Any]:
         with self.session() as s:

@@ -16,6 +16,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from cli.embedded import pragma_args, temporal_cli_path, test_server_path
+from operations import signing
+from operations.signing import Signer
 from settings import Settings
 from store.db import make_engine, migrate
 from store.models import Base
@@ -25,6 +27,15 @@ from worker import build_worker
 from workflows.contract import SEARCH_ATTRIBUTES
 
 POSTGRES_URL = os.environ.get("NAPREVIEW_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def front_end_keys() -> Iterator[Signer]:
+    """The tests sign their commands like a front end, with a key ring of their own."""
+    ring = Signer.ephemeral()
+    signing.use(ring)
+    yield ring
+    signing.use(None)
 
 
 @pytest.fixture(scope="session")

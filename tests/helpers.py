@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from temporalio.client import Client
 
-from operations import cycles, steps
+from operations import cycles, signing, steps
 from rules.network import default_chair
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.review import CycleSettings, Durations, ReviewState, Stage
+from schemas.submissions import RecommendationResponse
 from store.repository import Store
 from workflows import contract
 from workflows.review import MemberReviewWorkflow
@@ -82,6 +84,41 @@ async def submit_pr(
     return await steps.submit_peer_review(
         client, store, cycle, member, actor, example_peer_review()
     )
+
+
+async def answer_all(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    answer: RecommendationResponse = RecommendationResponse.SUPPORTED,
+) -> ReviewState:
+    """The reviewed member answers every peer recommendation, once all peer reviews are in."""
+    state = await state_when(
+        client, cycle, member, lambda s: not [r for r in s.reviewers if r.status == "active"]
+    )
+    keys = [
+        f"{slot.member}#{n}"
+        for slot in state.reviewers
+        if slot.status == "submitted"
+        for n in range(1, slot.recommendations + 1)
+    ]
+    if not keys:
+        return state
+    actor = store.resolve_actor(fp(member))
+    return await steps.respond_to_recommendations(
+        client, store, cycle, member, actor, dict.fromkeys(keys, answer)
+    )
+
+
+async def signal(
+    client: Client, cycle: str, member: str, step: str, command, at: datetime | None = None
+) -> None:
+    """Send a step as a signal, signed like the front ends sign it (``at``: the server's clock
+    where it is not the wall clock, as on the time-skipping server)."""
+    workflow_id = contract.review_workflow_id(cycle, member)
+    signed = signing.signer().sign(step, workflow_id, command, at=at)
+    await client.get_workflow_handle(workflow_id).signal(step, signed)
 
 
 def handle(client: Client, cycle: str, member: str):

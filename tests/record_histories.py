@@ -48,9 +48,11 @@ from store.repository import Store
 from tests.conftest import make_store, running_worker
 from tests.helpers import (
     SECRETARIAT,
+    answer_all,
     at_stage,
     fp,
     handle,
+    signal,
     start_cycle,
     state_when,
     submit_pr,
@@ -74,8 +76,8 @@ async def _completed(client: Client, store: Store, cycle: str) -> None:
     with contextlib.suppress(StepRefused):
         await submit_sa(client, store, cycle, "DEU", fp("FRA"))
     france = store.resolve_actor(fp("FRA"))
-    await handle(client, cycle, "DEU").signal(
-        "extend", Extend(actor=france, by=timedelta(days=14), reason="please")
+    await signal(
+        client, cycle, "DEU", "extend", Extend(actor=france, by=timedelta(days=14), reason="please")
     )
     await state_when(client, cycle, "DEU", lambda s: s.rejected)
     # A document the store does not hold: the validator lets it through, the handler refuses.
@@ -112,6 +114,7 @@ async def _completed(client: Client, store: Store, cycle: str) -> None:
     reviewers = [s.member for s in state.reviewers if s.status.value == "active"]
     for reviewer in reviewers:
         await submit_pr(client, store, cycle, "DEU", reviewer)
+    await answer_all(client, store, cycle, "DEU")
     await steps.review_step(
         client,
         store,
@@ -139,6 +142,7 @@ async def _returned(client: Client, store: Store, cycle: str) -> None:
     await at_stage(client, cycle, "FRA", Stage.PEER_REVIEW)
     for slot in state.reviewers:
         await submit_pr(client, store, cycle, "FRA", slot.member)
+    await answer_all(client, store, cycle, "FRA")
     await at_stage(client, cycle, "FRA", Stage.SIGN_OFF)
     secretariat = store.resolve_actor(SECRETARIAT)
     await steps.review_step(

@@ -15,7 +15,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from cli.embedded import pragma_args, temporal_cli_path
-from operations import cycles, steps
+from operations import cycles, signing, steps
 from operations.errors import NotFoundError, StepRefused
 from rules.network import MEMBERS as NETWORK
 from rules.network import default_chair
@@ -32,7 +32,7 @@ from schemas.review import (
 )
 from store.repository import Store
 from tests.conftest import running_worker
-from tests.helpers import SECRETARIAT, fp, new_cycle_id, submit_pr, submit_sa
+from tests.helpers import SECRETARIAT, answer_all, fp, new_cycle_id, submit_pr, submit_sa
 from workflows import contract
 from workflows.cycle import CycleWorkflow
 
@@ -88,7 +88,10 @@ async def all_started(client: Client, cycle: str, count: int) -> CycleProgress:
 
 async def listed_reviews(client: Client, cycle: str, count: int, extra: str = "") -> list:
     """The cycle's reviews as Temporal visibility lists them (eventually consistent)."""
-    query = f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = '{cycle}'{extra}"
+    query = (
+        f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = '{cycle}' "
+        f"AND ExecutionStatus != 'ContinuedAsNew'{extra}"
+    )
 
     async def probe() -> list | None:
         found = [execution async for execution in client.list_workflows(query)]
@@ -127,6 +130,8 @@ async def complete_review(
     for slot in state.reviewers:
         async with gate:
             await submit_pr(client, store, cycle, member, slot.member)
+    async with gate:
+        await answer_all(client, store, cycle, member)
     await stage_reached(client, cycle, member, Stage.SIGN_OFF, every)
     async with gate:
         await steps.review_step(
@@ -229,10 +234,18 @@ async def test_cancel_withdraws_every_open_review_and_the_cycle_reports(dev_env,
         with pytest.raises(StepRefused) as info:
             await cycles.cancel_cycle(client, store, cycle, france, "no")
         assert "only the secretariat" in str(info.value)
+        # Past the command line: unsigned, the cycle ignores it; signed for a focal point, it
+        # is still refused.
         with pytest.raises(WorkflowUpdateFailedError) as direct:
             await cycle_handle(client, cycle).execute_update(
                 CycleWorkflow.cancel, CycleCancel(actor=france, reason="no")
             )
+        assert "no proof that a napreview front end sent it" in str(direct.value.cause)
+        signed = signing.signer().sign(
+            "cancel_cycle", f"cycle-{cycle}", CycleCancel(actor=france, reason="no")
+        )
+        with pytest.raises(WorkflowUpdateFailedError) as direct:
+            await cycle_handle(client, cycle).execute_update(CycleWorkflow.cancel, signed)
         assert "only the secretariat" in str(direct.value.cause)
         assert (await progress(client, cycle)).cancelled is False
 

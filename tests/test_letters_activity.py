@@ -16,7 +16,15 @@ from operations import steps
 from schemas.letters import LetterKind, LetterRequest
 from schemas.review import Decision, SignOff, Stage
 from tests.conftest import running_worker, settings_for
-from tests.helpers import SECRETARIAT, at_stage, handle, start_cycle, submit_pr, submit_sa
+from tests.helpers import (
+    SECRETARIAT,
+    answer_all,
+    at_stage,
+    handle,
+    start_cycle,
+    submit_pr,
+    submit_sa,
+)
 
 
 def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
@@ -68,6 +76,7 @@ async def _complete(client, store, cycle: str, member: str) -> None:
     state = await at_stage(client, cycle, member, Stage.PEER_REVIEW)
     for slot in state.reviewers:
         await submit_pr(client, store, cycle, member, slot.member)
+    await answer_all(client, store, cycle, member)
     await at_stage(client, cycle, member, Stage.SIGN_OFF)
     await steps.review_step(
         client,
@@ -145,6 +154,7 @@ async def test_no_letter_is_stored_twice_when_a_worker_is_killed_mid_cycle(
             state = await at_stage(client, cycle, member, Stage.PEER_REVIEW, timeout=90)
             for slot in state.reviewers:
                 await submit_pr(client, store, cycle, member, slot.member)
+            await answer_all(client, store, cycle, member)
         for member in members:
             await at_stage(client, cycle, member, Stage.SIGN_OFF)
             await steps.review_step(

@@ -90,8 +90,9 @@ async def test_completed_review_names_every_person_and_digest():
         for e in timeline.events
         if e.kind == "step" and e.detail["step"] == "submit_self_assessment"
     ]
+    # Recorded before person ids: the history itself names the email.
     assert [e.actor for e in submitted] == [
-        {"email": "fp.deu@example.org", "role": "focal_point", "member": "DEU"}
+        {"person_id": None, "email": "fp.deu@example.org", "role": "focal_point", "member": "DEU"}
     ]
     assert submitted[0].stage == "self_assessment"
     assert "Self-assessment submitted by fp.deu@example.org (focal point of DEU)" in (
@@ -144,7 +145,10 @@ async def test_overdue_review_shows_reminder_deadline_and_extension_in_order():
     order = kinds(timeline)
     assert order.index("overdue") < order.index("extension") < order.index("overdue_cleared")
     refused = next(e for e in timeline.events if e.kind == "refused")
-    assert refused.detail["via"] == "signal" and "not the focal point" in refused.detail["refusal"]
+    assert (
+        refused.detail["via"] == "signal"
+        and "only the focal point of Germany" in refused.detail["refusal"]
+    )
 
 
 async def test_cycle_history_shows_the_draw_and_the_cancellation():

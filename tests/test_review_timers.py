@@ -29,6 +29,7 @@ from schemas.review import (
     Decision,
     Durations,
     Extend,
+    RespondToRecommendations,
     ReviewerStatus,
     ReviewState,
     SignOff,
@@ -37,9 +38,10 @@ from schemas.review import (
     SubmitSelfAssessment,
     Withdraw,
 )
-from schemas.submissions import DocumentKind
+from schemas.submissions import DocumentKind, RecommendationResponse
 from store.models import LetterRow
 from store.repository import Store
+from tests import helpers
 from tests.conftest import running_worker
 from tests.helpers import SECRETARIAT, fp, handle, start_cycle
 from workflows import contract
@@ -48,6 +50,15 @@ from workflows import contract
 MEMBERS = ["DEU", "MEX", "NAM", "JPN"]
 HOUR = timedelta(hours=1)
 T = TypeVar("T")
+
+
+_clock: list[WorkflowEnvironment] = []
+
+
+async def signal(client: Client, cycle: str, member: str, step: str, command) -> None:
+    """Signed at the time-skipping server's time: the review checks a proof is fresh by it."""
+    at = await _clock[0].get_current_time() if _clock else None
+    await helpers.signal(client, cycle, member, step, command, at=at)
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +80,7 @@ async def ts_env(time_env: WorkflowEnvironment) -> WorkflowEnvironment:
     except RPCError as err:  # registered by an earlier session fixture on the same server
         if "already" not in err.message.lower():
             raise
+    _clock[:] = [time_env]
     return time_env
 
 
@@ -91,7 +103,7 @@ async def cycle_running(
             withdraw = Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="End of test")
             for member in MEMBERS:
                 with contextlib.suppress(RPCError):  # already completed
-                    await handle(client, cycle, member).signal("withdraw", withdraw)
+                    await signal(client, cycle, member, "withdraw", withdraw)
             cycle_handle = client.get_workflow_handle(contract.cycle_workflow_id(cycle))
             await asyncio.wait_for(cycle_handle.result(), timeout=30)
 
@@ -185,8 +197,12 @@ async def send_self_assessment(client: Client, store: Store, cycle: str, member:
         submitted_by=actor.email,
         body=example_self_assessment(store.get_member(member)).model_dump(mode="json"),
     )
-    await handle(client, cycle, member).signal(
-        "submit_self_assessment", SubmitSelfAssessment(actor=actor, document=ref)
+    await signal(
+        client,
+        cycle,
+        member,
+        "submit_self_assessment",
+        SubmitSelfAssessment(actor=actor, document=ref),
     )
 
 
@@ -202,16 +218,48 @@ async def send_peer_review(
         submitted_by=actor.email,
         body=example_peer_review().model_dump(mode="json"),
     )
-    await handle(client, cycle, member).signal(
-        "submit_peer_review", SubmitPeerReview(actor=actor, document=ref)
+    await signal(
+        client, cycle, member, "submit_peer_review", SubmitPeerReview(actor=actor, document=ref)
     )
+
+
+async def send_answers(client: Client, store: Store, cycle: str, member: str) -> ReviewState:
+    """Once every peer review is in, the member marks each recommendation supported."""
+    review = await state_when(
+        client,
+        cycle,
+        member,
+        lambda s: all(r.status is not ReviewerStatus.ACTIVE for r in s.reviewers),
+        "all peer reviews in",
+    )
+    keys = [
+        f"{r.member}#{n}"
+        for r in review.reviewers
+        if r.status is ReviewerStatus.SUBMITTED
+        for n in range(1, r.recommendations + 1)
+    ]
+    await signal(
+        client,
+        cycle,
+        member,
+        "respond_to_recommendations",
+        RespondToRecommendations(
+            actor=store.resolve_actor(fp(member)),
+            responses=dict.fromkeys(keys, RecommendationResponse.SUPPORTED),
+        ),
+    )
+    return review
 
 
 async def send_extension(
     client: Client, store: Store, cycle: str, member: str, by: timedelta, reason: str
 ) -> None:
-    await handle(client, cycle, member).signal(
-        "extend", Extend(actor=store.resolve_actor(SECRETARIAT), by=by, reason=reason)
+    await signal(
+        client,
+        cycle,
+        member,
+        "extend",
+        Extend(actor=store.resolve_actor(SECRETARIAT), by=by, reason=reason),
     )
 
 
@@ -280,7 +328,7 @@ async def test_extension_moves_the_deadline_and_the_notices_follow_it(ts_env, st
         assert second.due == first.due + timedelta(days=20)
         assert second.remind_at == first.remind_at + timedelta(days=20)
         [record] = review.extensions
-        assert (record.by, record.reason, record.new_deadline) == (
+        assert (store.people([record.by])[record.by], record.reason, record.new_deadline) == (
             SECRETARIAT,
             "Elections",
             second.due,
@@ -417,6 +465,7 @@ async def test_peer_review_reminders_and_overdue_notices_go_to_each_late_reviewe
         assert reminders[-1].recipient == fp(late[1])
 
         await send_peer_review(client, store, cycle, "DEU", late[1])
+        await send_answers(client, store, cycle, "DEU")
         review = await state_when(
             client, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF, "sign-off"
         )
@@ -438,6 +487,7 @@ async def test_sign_off_reminder_and_overdue_notice_go_to_the_secretariat(ts_env
         )
         for slot in review.reviewers:
             await send_peer_review(client, store, cycle, "DEU", slot.member)
+        await send_answers(client, store, cycle, "DEU")
         review = await state_when(
             client, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF, "sign-off"
         )
@@ -457,7 +507,10 @@ async def test_sign_off_reminder_and_overdue_notice_go_to_the_secretariat(ts_env
         await search_attribute(client, cycle, "DEU", contract.NAP_OVERDUE, True)
         await projected_overdue(store, cycle, "DEU", True)
 
-        await handle(client, cycle, "DEU").signal(
+        await signal(
+            client,
+            cycle,
+            "DEU",
             "sign_off",
             SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE),
         )

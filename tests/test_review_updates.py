@@ -13,9 +13,11 @@ from tests.conftest import running_worker
 from tests.helpers import (
     AUDITOR,
     SECRETARIAT,
+    answer_all,
     at_stage,
     fp,
     handle,
+    signal,
     start_cycle,
     state_when,
     submit_pr,
@@ -37,6 +39,7 @@ async def test_germany_driven_to_completed_step_by_step(dev_env, store, tmp_path
         state = await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
         for reviewer in reviewers:
             await submit_pr(client, store, cycle, "DEU", reviewer)
+        await answer_all(client, store, cycle, "DEU")
         state = await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
         assert state.cedaw is not None and state.cedaw.rating.value == "weak"
 
@@ -80,7 +83,7 @@ async def test_every_refusal_answers_and_changes_nothing(dev_env, store, tmp_pat
         )
 
         # the wrong person: another member's focal point, the secretariat, an auditor
-        await _refused(submit_sa(client, store, cycle, "DEU", fp("FRA")), "not the focal point")
+        await _refused(submit_sa(client, store, cycle, "DEU", fp("FRA")), "only the focal point of")
         await _refused(submit_sa(client, store, cycle, "DEU", SECRETARIAT), "only the focal point")
         await _refused(submit_sa(client, store, cycle, "DEU", AUDITOR), "only the focal point")
         # out of turn: a peer review before peer review, a sign-off before sign-off
@@ -129,8 +132,8 @@ async def test_a_refused_signal_is_recorded_and_changes_nothing(dev_env, store, 
         cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
         await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
         intruder = store.resolve_actor(fp("FRA"))
-        await handle(client, cycle, "DEU").signal(
-            "extend", Extend(actor=intruder, by="P14D", reason="please")
+        await signal(
+            client, cycle, "DEU", "extend", Extend(actor=intruder, by="P14D", reason="please")
         )
         state = await state_when(client, cycle, "DEU", lambda s: s.rejected)
         assert state.rejected[0].step == "extend"

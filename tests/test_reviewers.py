@@ -27,6 +27,7 @@ from store.repository import Store
 from tests.conftest import running_worker
 from tests.helpers import (
     SECRETARIAT,
+    answer_all,
     at_stage,
     fp,
     handle,
@@ -95,7 +96,12 @@ async def test_the_member_substitutes_one_reviewer_and_only_once(dev_env, store,
         )
         assert state.replacement_used is True
         [redraw] = state.redraws
-        assert (redraw.why, redraw.previous, redraw.by) == ("replaced", leaving, fp("DEU"))
+        # History names people by opaque id; the store says who they are.
+        assert (redraw.why, redraw.previous, store.people([redraw.by])[redraw.by]) == (
+            "replaced",
+            leaving,
+            fp("DEU"),
+        )
         assert_troika_rules(store, state, set(drawn))
         assert next(s for s in state.reviewers if s.member == leaving).status is (
             ReviewerStatus.REPLACED
@@ -137,7 +143,7 @@ async def test_the_member_substitutes_one_reviewer_and_only_once(dev_env, store,
                 "replace_reviewer",
                 ReplaceReviewer(actor=mexico, reviewer=drawn[1]),
             ),
-            "not the focal point",
+            "only the focal point of",
         )
         after = await steps.review_state(client, cycle, "DEU")
         assert current(after) == current(state) and len(after.redraws) == 1
@@ -196,7 +202,11 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
             client, store, cycle, "recuse", Recuse(actor=store.resolve_actor(fp(first)))
         )
         recusal = state.redraws[-1]
-        assert (recusal.why, recusal.previous, recusal.by) == ("recused", first, fp(first))
+        assert (recusal.why, recusal.previous, store.people([recusal.by])[recusal.by]) == (
+            "recused",
+            first,
+            fp(first),
+        )
         assert_troika_rules(store, state, everyone)
         everyone.add(recusal.chosen)
 
@@ -219,7 +229,11 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
             ReassignReviewer(actor=secretariat, reviewer=second),
         )
         reassignment = state.redraws[-1]
-        assert (reassignment.why, reassignment.previous, reassignment.by) == (
+        assert (
+            reassignment.why,
+            reassignment.previous,
+            store.people([reassignment.by])[reassignment.by],
+        ) == (
             "reassigned",
             second,
             SECRETARIAT,
@@ -246,6 +260,7 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
             await refused(submit_pr(client, store, cycle, "DEU", gone), "not one of the reviewers")
         await submit_pr(client, store, cycle, "DEU", recusal.chosen)
         await submit_pr(client, store, cycle, "DEU", reassignment.chosen)
+        await answer_all(client, store, cycle, "DEU")
         state = await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
         result_reviews = {s.member for s in state.reviewers if s.status is ReviewerStatus.SUBMITTED}
         assert result_reviews == {third, recusal.chosen, reassignment.chosen}
@@ -286,7 +301,7 @@ async def test_a_new_focal_point_takes_over_at_once(dev_env, store, tmp_path):
         store.set_focal_point(
             "DEU", name="Erika Mustermann", email="e.mustermann@example.org", by=SECRETARIAT
         )
-        await refused(submit_sa(client, store, cycle, "DEU"), "not the focal point")
+        await refused(submit_sa(client, store, cycle, "DEU"), "only the focal point of")
         assert (await steps.review_state(client, cycle, "DEU")).self_assessments == []
 
         await submit_sa(client, store, cycle, "DEU", "e.mustermann@example.org")
@@ -300,7 +315,7 @@ async def test_a_new_focal_point_takes_over_at_once(dev_env, store, tmp_path):
                 "replace_reviewer",
                 ReplaceReviewer(actor=old, reviewer=current(state)[0]),
             ),
-            "not the focal point",
+            "only the focal point of",
         )
         new = store.resolve_actor("e.mustermann@example.org")
         await step(
@@ -324,6 +339,7 @@ async def test_return_for_revision_keeps_the_peer_reviews_and_stops_after_three_
         reviewers = current(state)
         for reviewer in reviewers:
             await submit_pr(client, store, cycle, "DEU", reviewer)
+        await answer_all(client, store, cycle, "DEU")
         state = await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
         peer_reviews = {s.member: s.document for s in state.reviewers}
         secretariat = store.resolve_actor(SECRETARIAT)

@@ -135,3 +135,32 @@ def test_up_refuses_an_unwritable_home(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "cannot be written to" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_up_killed_outright_leaves_no_server_behind(tmp_path: Path) -> None:
+    home, port = tmp_path / "home", free_port()
+    process = start_up(home, port)
+    assert servers_using(home), "the embedded server should be running"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 15
+    while servers_using(home) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert servers_using(home) == []
+    # and the next `up` starts on the same port and data
+    again = start_up(home, port)
+    try:
+        assert len(json.loads(cli(home, port, "members", "list", "--json").stdout)) == 83
+    finally:
+        stop(again)
+
+
+def test_the_home_folder_and_its_records_are_for_their_owner_only(tmp_path: Path) -> None:
+    home, port = tmp_path / "home", free_port()
+    process = start_up(home, port)
+    stop(process)
+    assert (home.stat().st_mode & 0o777) == 0o700
+    for name in ("napreview.db", "temporal.db", "keys"):
+        assert (home / name).exists(), name
+        assert (home / name).stat().st_mode & 0o077 == 0, name

@@ -21,6 +21,7 @@ REDRAW_REVIEWER = "redraw_reviewer"
 SEND_LETTER = "send_letter"
 PROJECT_REVIEW = "project_review"
 WITHDRAW_REVIEWS = "withdraw_reviews"
+CONFIRM_FINISHED = "confirm_finished"
 
 NAP_CYCLE = SearchAttributeKey.for_keyword("NapCycle")
 NAP_MEMBER = SearchAttributeKey.for_keyword("NapMember")
@@ -32,6 +33,7 @@ SEARCH_ATTRIBUTES = (NAP_CYCLE, NAP_MEMBER, NAP_STAGE, NAP_OVERDUE)
 REFUSED = "Refused"
 NO_REVIEWER_LEFT = "NoReviewerLeft"
 DOCUMENT_MISMATCH = "DocumentMismatch"
+STORE_REJECTED = "StoreRejected"
 
 # Outages (database, disk) are retried without end, backing off to once a minute; business
 # refusals are not retried at all.
@@ -39,7 +41,7 @@ ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=[REFUSED, NO_REVIEWER_LEFT, DOCUMENT_MISMATCH],
+    non_retryable_error_types=[REFUSED, NO_REVIEWER_LEFT, DOCUMENT_MISMATCH, STORE_REJECTED],
 )
 # Every activity is short (a store write, a rendering); a short limit means work lost with a
 # killed worker is retried on another within seconds, not minutes.

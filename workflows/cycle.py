@@ -3,6 +3,10 @@
 Built to stay inside Temporal's limits for ten thousand members: the draw and its assignments
 live in the store (history keeps the seed and a digest), children start in batches, each review
 tells the cycle when it ends by a signal, and the cycle continues as new when its history grows.
+
+Anybody who can reach Temporal can send a signal, so a v2 cycle (marker ``napreview-v2``) counts
+a review as finished only once an activity has seen that review closed, and takes a
+cancellation only with the front end's signature (schemas/proof.py).
 """
 
 from __future__ import annotations
@@ -16,20 +20,30 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from schemas.letters import Addressee, LetterKind, LetterRef, LetterRequest
     from schemas.members import Role
+
+    # Passed through with cryptography, a native extension that cannot be loaded twice;
+    # verifying is pure computation.
+    from schemas.proof import verify
     from schemas.review import (
+        ConfirmFinished,
         CycleCancel,
         CycleInput,
         CyclePlan,
         CycleProgress,
         CycleSummary,
+        DistrustKey,
         ReviewBatch,
         ReviewFinished,
         ReviewInput,
         Stage,
+        TrustKey,
         WithdrawReviews,
     )
     from workflows import contract
-    from workflows.review import MemberReviewWorkflow
+    from workflows.review import MAX_NONCES_KEPT, V2, MemberReviewWorkflow
+
+# How many claimed endings one confirmation looks at.
+CONFIRM_BATCH = 200
 
 
 @workflow.defn(name=contract.CYCLE_WORKFLOW)
@@ -42,6 +56,13 @@ class CycleWorkflow:
         self.finished = dict(inp.finished)
         self.cancel_request = inp.cancel
         self.starting = False
+        self.v2 = workflow.patched(V2)
+        self.trusted_keys = dict(
+            inp.trusted_keys if inp.trusted_keys is not None else inp.settings.trusted_keys
+        )
+        self.nonces = list(inp.nonces)
+        self.claimed: list[str] = []
+        self.unconfirmed_claims = 0
 
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleSummary:
@@ -69,11 +90,15 @@ class CycleWorkflow:
             # many reviews really exist (the cancel carried by continue-as-new stops the starts).
             for code in members[self.started :]:
                 self.finished.setdefault(code, Stage.WITHDRAWN)
-        await workflow.wait_condition(
-            lambda: (
-                len(self.finished) >= len(members) or workflow.info().is_continue_as_new_suggested()
+        if self.v2:
+            await self._confirm_until_all_finished(members)
+        else:
+            await workflow.wait_condition(
+                lambda: (
+                    len(self.finished) >= len(members)
+                    or workflow.info().is_continue_as_new_suggested()
+                )
             )
-        )
         if len(self.finished) < len(members):
             await self._continue()
         letter = await workflow.execute_activity(
@@ -101,6 +126,36 @@ class CycleWorkflow:
             cancelled=self.cancel_request is not None,
             summary_letter=letter,
         )
+
+    async def _confirm_until_all_finished(self, members: list[str]) -> None:
+        """Count a review as finished only once Temporal shows it closed (a forged
+        `review_finished` signal changes nothing)."""
+        while len(self.finished) < len(members):
+            await workflow.wait_condition(
+                lambda: (
+                    bool(self.claimed)
+                    or len(self.finished) >= len(members)
+                    or workflow.info().is_continue_as_new_suggested()
+                )
+            )
+            if not self.claimed:
+                return
+            batch, self.claimed = self.claimed[:CONFIRM_BATCH], self.claimed[CONFIRM_BATCH:]
+            confirmed = await workflow.execute_activity(
+                contract.CONFIRM_FINISHED,
+                ConfirmFinished(cycle=self.inp.settings.cycle, members=batch),
+                result_type=dict[str, Stage],
+                start_to_close_timeout=contract.ACTIVITY_TIMEOUT,
+                retry_policy=contract.ACTIVITY_RETRY,
+            )
+            for member in batch:
+                if member in confirmed:
+                    self.finished[member] = confirmed[member]
+                else:
+                    self.unconfirmed_claims += 1
+                    workflow.logger.warning(
+                        "A review_finished signal for %s was not confirmed; ignored", member
+                    )
 
     async def _start_reviews(self, batch: list[str]) -> None:
         settings = self.inp.settings
@@ -142,15 +197,26 @@ class CycleWorkflow:
                 finished=self.finished,
                 cancel=self.cancel_request,
                 batch_size=self.inp.batch_size,
+                trusted_keys=self.trusted_keys,
+                nonces=self.nonces,
             )
         )
 
     @workflow.signal
     def review_finished(self, finished: ReviewFinished) -> None:
-        self.finished[finished.member] = finished.outcome
+        if not self.v2:
+            self.finished[finished.member] = finished.outcome
+            return
+        known = self.plan is not None and finished.member in self.plan.members
+        if known and finished.member not in self.finished and finished.member not in self.claimed:
+            self.claimed.append(finished.member)
 
     @workflow.update
     async def cancel(self, cmd: CycleCancel) -> CycleProgress:
+        self._check_cancel(cmd)  # again: another cancel may have won the race
+        if cmd.proof is not None and self.v2:
+            self.nonces.append(cmd.proof.nonce)
+            del self.nonces[:-MAX_NONCES_KEPT]
         self.cancel_request = cmd
         await workflow.wait_condition(lambda: not self.starting)
         assert self.plan is not None
@@ -164,6 +230,7 @@ class CycleWorkflow:
                     members=open_reviews,
                     actor=cmd.actor,
                     reason=cmd.reason,
+                    cancel=cmd if self.v2 else None,
                 ),
                 start_to_close_timeout=contract.ACTIVITY_TIMEOUT * 5,
                 heartbeat_timeout=contract.ACTIVITY_TIMEOUT,
@@ -173,22 +240,82 @@ class CycleWorkflow:
 
     @cancel.validator
     def _validate_cancel(self, cmd: CycleCancel) -> None:
+        self._check_cancel(cmd)
+
+    def _check_cancel(self, cmd: CycleCancel) -> None:
+        if self.trusted_keys:
+            reason = verify(
+                cmd.proof,
+                "cancel_cycle",
+                workflow.info().workflow_id,
+                cmd,
+                self.trusted_keys,
+                workflow.now(),
+            )
+            if reason is None and cmd.proof is not None and cmd.proof.nonce in self.nonces:
+                reason = "This step was already received; it is not taken twice."
+            if reason:
+                raise ApplicationError(reason, type=contract.REFUSED, non_retryable=True)
         if cmd.actor.role is not Role.SECRETARIAT:
             raise ApplicationError(
-                f"{cmd.actor.email} acts as {cmd.actor.role.value.replace('_', ' ')}; only the "
-                "secretariat may cancel a cycle.",
+                f"You act as {cmd.actor.acts_as()}; only the secretariat may cancel a cycle.",
                 type=contract.REFUSED,
+                non_retryable=True,
             )
         if self.cancel_request is not None:
             raise ApplicationError(
-                f"Cycle {self.inp.settings.cycle} is already cancelled.", type=contract.REFUSED
+                f"Cycle {self.inp.settings.cycle} is already cancelled.",
+                type=contract.REFUSED,
+                non_retryable=True,
             )
         if self.plan is None:
             raise ApplicationError(
                 f"Cycle {self.inp.settings.cycle} is still drawing its reviewers; try again in a "
                 "moment.",
                 type=contract.REFUSED,
+                non_retryable=True,
             )
+
+    @workflow.update
+    async def do_trust_key(self, cmd: TrustKey) -> None:
+        self._check_key_change("trust_key", cmd)
+        self.trusted_keys[cmd.key_id] = cmd.public_key
+
+    @do_trust_key.validator
+    def _validate_trust_key(self, cmd: TrustKey) -> None:
+        self._check_key_change("trust_key", cmd)
+
+    @workflow.update
+    async def do_distrust_key(self, cmd: DistrustKey) -> None:
+        self._check_key_change("distrust_key", cmd)
+        self.trusted_keys.pop(cmd.key_id, None)
+
+    @do_distrust_key.validator
+    def _validate_distrust_key(self, cmd: DistrustKey) -> None:
+        self._check_key_change("distrust_key", cmd)
+
+    def _check_key_change(self, step: str, cmd: TrustKey | DistrustKey) -> None:
+        """Key rotation: signed with a key already trusted, by the secretariat."""
+
+        def refuse(reason: str) -> None:
+            raise ApplicationError(reason, type=contract.REFUSED, non_retryable=True)
+
+        if not self.trusted_keys:
+            refuse(f"Cycle {self.inp.settings.cycle} was started before commands were signed.")
+        reason = verify(
+            cmd.proof, step, workflow.info().workflow_id, cmd, self.trusted_keys, workflow.now()
+        )
+        if reason:
+            refuse(reason)
+        if cmd.actor.role is not Role.SECRETARIAT:
+            refuse(f"You act as {cmd.actor.acts_as()}; only the secretariat may change keys.")
+        if isinstance(cmd, TrustKey) and self.trusted_keys.get(cmd.key_id) == cmd.public_key:
+            refuse(f"Key {cmd.key_id} is already trusted.")
+        if isinstance(cmd, DistrustKey):
+            if cmd.key_id not in self.trusted_keys:
+                refuse(f"Key {cmd.key_id} is not trusted by this cycle.")
+            if len(self.trusted_keys) == 1 or (cmd.proof and cmd.proof.key_id == cmd.key_id):
+                refuse("A key cannot retire itself, and the last trusted key stays.")
 
     @workflow.query
     def progress(self) -> CycleProgress:

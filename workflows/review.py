@@ -3,7 +3,11 @@
 Every step arrives twice over: as a signal (fire and forget; a refusal is recorded in the
 review's state) and as an update (the caller waits; a refusal comes back at once, through the
 validator). Both share one check per step, so the rules cannot drift apart. The checks trust the
-role and member the command line resolved from the store: a validator cannot look anything up.
+role and member the front end resolved from the store (a validator cannot look anything up), and
+only once the front end's signature over the command holds (schemas/proof.py).
+
+Reviews started before this release (no marker ``napreview-v2`` in history) keep the rules they
+started with, so their histories still replay: see ``self.v2``.
 """
 
 from __future__ import annotations
@@ -11,22 +15,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pydantic import ValidationError
 from temporalio import workflow
+from temporalio.common import RawValue
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.cedaw import CedawSummary
     from schemas.letters import Addressee, LetterKind, LetterRef, LetterRequest
     from schemas.members import Role
+
+    # Passed through with cryptography, a native extension that cannot be loaded twice;
+    # verifying is pure computation.
+    from schemas.proof import verify
     from schemas.review import (
         AcceptDocument,
         CedawCheckRequest,
         Command,
         Deadline,
         Decision,
+        DistrustKey,
         DocumentReceipt,
         Extend,
         ExtensionRecord,
@@ -38,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         Refusal,
         ReplaceReviewer,
         RespondToRecommendations,
+        ReviewCarry,
         ReviewerSlot,
         ReviewerStatus,
         ReviewFinished,
@@ -50,18 +63,41 @@ with workflow.unsafe.imports_passed_through():
         Stage,
         SubmitPeerReview,
         SubmitSelfAssessment,
+        TrustKey,
         Withdraw,
     )
-    from schemas.submissions import DocumentKind, DocumentRef
+    from schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
     from workflows import contract
 
+# The one marker that tells reviews started by this release from older ones.
+V2 = "napreview-v2"
 DEADLINED = (Stage.SELF_ASSESSMENT, Stage.PEER_REVIEW, Stage.SIGN_OFF)
-# Keep at most this many refusals in state; the signals themselves stay in history.
+# Keep at most this many refusals in state (actor, step, reason only; never the payload).
 MAX_REFUSALS_KEPT = 200
+# Nonces of signed steps remembered to refuse a step sent twice; older ones are also too old
+# to pass the proof's freshness check.
+MAX_NONCES_KEPT = 500
+# What an activity answers when retrying cannot help: the step is refused and recorded.
+REFUSALS = (contract.DOCUMENT_MISMATCH, contract.STORE_REJECTED, contract.REFUSED)
+# A cycle's cancellation reaches its reviews through an activity that may be retried for a while.
+CYCLE_CANCEL_FRESHNESS = timedelta(days=7)
 
 
 class Refused(Exception):
     """A step refused for a reason the person can act on."""
+
+
+class Withdrawn(Exception):
+    """The review was withdrawn while the work in hand was under way."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One kind of step: the command it carries, how it is checked and how it is applied."""
+
+    model: type[Command]
+    check: Callable[[MemberReviewWorkflow, Command], None]
+    apply: Callable[[MemberReviewWorkflow, Command], Awaitable[None]]
 
 
 @workflow.defn(name=contract.REVIEW_WORKFLOW)
@@ -69,6 +105,7 @@ class MemberReviewWorkflow:
     @workflow.init
     def __init__(self, inp: ReviewInput) -> None:
         self.inp = inp
+        self.v2 = workflow.patched(V2)
         self.stage = Stage.SELF_ASSESSMENT
         self.round = 1
         self.deadline: Deadline | None = None
@@ -82,23 +119,44 @@ class MemberReviewWorkflow:
         self.sign_offs: list[SignOffRecord] = []
         self.replacement_used = False
         self.responses: dict[str, str] = {}
+        self.answers_due: datetime | None = None
+        self.noted_by_default: list[str] = []
+        self.trusted_keys = dict(inp.trusted_keys)
+        self.nonces: list[str] = []
         self.withdrawal: Withdraw | None = None
         self.decision: SignOff | None = None
         self.decisions_carried_out = 0
         self.published_overdue: bool | None = None
+        self.finished_at: datetime | None = None
+        self.runs = 1
         self.wake = 0
         self.lock = asyncio.Lock()
+        if inp.carried:
+            self._restore(inp.carried)
 
     # ------------------------------------------------------------------ the process
 
     @workflow.run
     async def run(self, inp: ReviewInput) -> ReviewSummary:
-        await self._enter(Stage.SELF_ASSESSMENT)
-        await self._letter(LetterKind.INVITATION, deadline=self.deadline)
-        while not self.withdrawal:
+        # A withdrawal interrupts whatever is under way (``Withdrawn``), from the very start.
+        with contextlib.suppress(Withdrawn):
+            if not inp.carried:
+                await self._enter(Stage.SELF_ASSESSMENT)
+                await self._letter(LetterKind.INVITATION, deadline=self.deadline)
+            while not self.withdrawal and not self.stage.terminal:
+                await self._next_stage()
+        if self.withdrawal and self.stage is not Stage.COMPLETED:
+            await self._withdraw()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._tell_cycle()
+        return self._summary()
+
+    async def _next_stage(self) -> None:
+        """Wait for what the current stage waits for, then move the review on."""
+        if self.stage is Stage.SELF_ASSESSMENT:
             await self._wait(self._self_assessment_in)
             if self.withdrawal:
-                break
+                return
             if not self._peer_reviews_done():
                 # Everyone drawn gets a request, even one who answers before it is written.
                 asked = self._active_slots()
@@ -109,44 +167,81 @@ class MemberReviewWorkflow:
                         recipient_member=slot.member,
                         deadline=slot.deadline,
                     )
-                await self._wait(self._peer_reviews_done)
-                if self.withdrawal:
-                    break
-            await self._enter(Stage.CEDAW_CHECK)
-            self.cedaw = await self._activity(
-                contract.RUN_CEDAW_CHECK,
-                CedawCheckRequest(
-                    cycle=inp.cycle,
-                    member=inp.member.code,
-                    self_assessment=self.self_assessments[-1],
-                ),
-                CedawSummary,
-            )
+                return
+            # A revised self-assessment: the peer reviews already given stand.
+        elif self.stage is Stage.PEER_REVIEW:
+            await self._wait(self._peer_reviews_done)
             if self.withdrawal:
-                break
-            await self._enter(Stage.SIGN_OFF)
+                return
+            if self.v2:
+                await self._await_answers()
+                if self.withdrawal:
+                    return
+        elif self.stage is Stage.SIGN_OFF:
             await self._wait(lambda: self.decision is not None)
             if self.withdrawal:
-                break
-            if await self._apply_decision():
-                break
-        if self.withdrawal and self.stage is not Stage.COMPLETED:
-            await self._withdraw()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._tell_cycle()
-        return self._summary()
+                return
+            await self._apply_decision()
+            return
+        await self._check_cedaw()
+        if self.withdrawal:
+            return
+        await self._enter(Stage.SIGN_OFF)
+
+    async def _check_cedaw(self) -> None:
+        await self._enter(Stage.CEDAW_CHECK)
+        cedaw = await self._activity(
+            contract.RUN_CEDAW_CHECK,
+            CedawCheckRequest(
+                cycle=self.inp.cycle,
+                member=self.inp.member.code,
+                self_assessment=self.self_assessments[-1],
+            ),
+            CedawSummary,
+        )
+        assert isinstance(cedaw, CedawSummary)
+        self.cedaw = cedaw
 
     def _self_assessment_in(self) -> bool:
         return len(self.self_assessments) >= self.round
 
-    async def _apply_decision(self) -> bool:
-        """Carry out the secretariat's decision; True when the review is completed."""
+    async def _await_answers(self) -> None:
+        """Give the member time to mark each peer recommendation supported or noted.
+
+        The review goes on once all are answered or the time is up; those left then stand as
+        noted, and the letters say so.
+        """
+        if not self._unanswered():
+            return
+        self.answers_due = workflow.now() + self.inp.durations.responses
+        await self._wait(lambda: not self._unanswered(), until=lambda: self.answers_due)
+        if self.withdrawal:
+            return
+        left = self._unanswered()
+        if left:
+            self.noted_by_default = left
+            self.responses.update({key: RecommendationResponse.NOTED.value for key in left})
+        self.answers_due = None
+
+    def _recommendation_keys(self) -> list[str]:
+        return [
+            f"{s.member}#{n}"
+            for s in self.reviewers
+            if s.status is ReviewerStatus.SUBMITTED
+            for n in range(1, s.recommendations + 1)
+        ]
+
+    def _unanswered(self) -> list[str]:
+        return [key for key in self._recommendation_keys() if key not in self.responses]
+
+    async def _apply_decision(self) -> None:
+        """Carry out the secretariat's decision."""
         decision = self.decision
         assert decision is not None
         self.sign_offs.append(
             SignOffRecord(
                 at=workflow.now(),
-                by=decision.actor.email,
+                by=decision.actor.ref,
                 round=self.round,
                 decision=decision.decision,
                 comments=decision.comments,
@@ -157,7 +252,7 @@ class MemberReviewWorkflow:
             await self._letter(LetterKind.FINAL_FEEDBACK, comments=decision.comments)
             await self._enter(Stage.COMPLETED)
             self.decisions_carried_out += 1
-            return True
+            return
         returned_round = self.round
         self.round += 1
         self.cedaw = None
@@ -169,12 +264,13 @@ class MemberReviewWorkflow:
             round_=returned_round,
         )
         self.decisions_carried_out += 1
-        return False
 
     async def _withdraw(self) -> None:
         assert self.withdrawal is not None
         self.decision = None
-        await self._letter(LetterKind.WITHDRAWAL, reason=self.withdrawal.reason)
+        await self._letter(
+            LetterKind.WITHDRAWAL, reason=self.withdrawal.reason, interruptible=False
+        )
         await self._enter(Stage.WITHDRAWN)
 
     async def _tell_cycle(self) -> None:
@@ -194,11 +290,75 @@ class MemberReviewWorkflow:
                 "Cycle workflow %s did not take the news", self.inp.cycle_workflow_id
             )
 
+    # ------------------------------------------------------------------ a long history
+
+    def _quiet(self) -> bool:
+        """Nothing in flight: the review can continue in a new run without losing anything."""
+        return (
+            workflow.all_handlers_finished()
+            and not self.lock.locked()
+            and self.decision is None
+            and self.withdrawal is None
+        )
+
+    async def _continue_if_long(self) -> None:
+        """Continue as new before history nears Temporal's limits (floods of refused signals,
+        a review open for years with reminders)."""
+        if not (self.v2 and workflow.info().is_continue_as_new_suggested() and self._quiet()):
+            return
+        workflow.continue_as_new(self.inp.model_copy(update={"carried": self._carry()}))
+
+    def _carry(self) -> ReviewCarry:
+        return ReviewCarry(
+            stage=self.stage,
+            round=self.round,
+            deadline=self.deadline,
+            reviewers=self.reviewers,
+            self_assessments=self.self_assessments,
+            cedaw=self.cedaw,
+            letters=self.letters,
+            rejected=self.rejected[-50:],
+            redraws=self.redraws,
+            extensions=self.extensions,
+            sign_offs=self.sign_offs,
+            replacement_used=self.replacement_used,
+            responses={k: RecommendationResponse(v) for k, v in self.responses.items()},
+            answers_due=self.answers_due,
+            noted_by_default=self.noted_by_default,
+            trusted_keys=self.trusted_keys,
+            nonces=self.nonces,
+            published_overdue=self.published_overdue,
+            runs=self.runs + 1,
+        )
+
+    def _restore(self, carried: ReviewCarry) -> None:
+        self.stage = carried.stage
+        self.round = carried.round
+        self.deadline = carried.deadline
+        self.reviewers = list(carried.reviewers)
+        self.self_assessments = list(carried.self_assessments)
+        self.cedaw = carried.cedaw
+        self.letters = list(carried.letters)
+        self.rejected = list(carried.rejected)
+        self.redraws = list(carried.redraws)
+        self.extensions = list(carried.extensions)
+        self.sign_offs = list(carried.sign_offs)
+        self.replacement_used = carried.replacement_used
+        self.responses = {k: v.value for k, v in carried.responses.items()}
+        self.answers_due = carried.answers_due
+        self.noted_by_default = list(carried.noted_by_default)
+        self.trusted_keys = dict(carried.trusted_keys)
+        self.nonces = list(carried.nonces)
+        self.published_overdue = carried.published_overdue
+        self.runs = carried.runs
+
     # ------------------------------------------------------------------ stages and deadlines
 
     async def _enter(self, stage: Stage) -> None:
         self.stage = stage
         now = workflow.now()
+        if stage.terminal:
+            self.finished_at = now
         if stage in (Stage.SELF_ASSESSMENT, Stage.SIGN_OFF):
             self.deadline = self._new_deadline(now + self.inp.durations.for_stage(stage))
         else:
@@ -233,6 +393,7 @@ class MemberReviewWorkflow:
                 cedaw_rating=self.cedaw.rating.value if self.cedaw else None,
             ),
             None,
+            interruptible=not self.stage.terminal,
         )
 
     @property
@@ -241,18 +402,32 @@ class MemberReviewWorkflow:
             return any(slot.overdue for slot in self.reviewers)
         return bool(self.stage in DEADLINED and self.deadline and self.deadline.overdue)
 
-    async def _wait(self, done: Callable[[], bool]) -> None:
-        """Wait until done or withdrawn, sending reminders and overdue notices when they fall due.
+    async def _wait(
+        self,
+        done: Callable[[], bool],
+        until: Callable[[], datetime | None] | None = None,
+    ) -> None:
+        """Wait until done, withdrawn or (if given) the time ``until`` says, sending reminders
+        and overdue notices when they fall due.
 
-        A change of deadline (extension, new reviewer) bumps ``self.wake`` so the timer is re-armed.
+        A change of deadline (extension, new reviewer) bumps ``self.wake`` so the timer is
+        re-armed.
         """
         while not (done() or self.withdrawal):
+            await self._continue_if_long()
             wake = self.wake
 
             def woken(wake: int = wake) -> bool:
                 return done() or self.withdrawal is not None or self.wake != wake
 
             due = self._next_notice()
+            limit = until() if until else None
+            if limit is not None and (due is None or limit <= due[0]):
+                if limit <= workflow.now():
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(woken, timeout=limit - workflow.now())
+                continue
             if due is None:
                 await workflow.wait_condition(woken)
                 continue
@@ -303,14 +478,32 @@ class MemberReviewWorkflow:
 
     # ------------------------------------------------------------------ activities
 
-    async def _activity(self, name: str, arg: object, result_type: type | None) -> object:
-        return await workflow.execute_activity(
+    async def _activity(
+        self, name: str, arg: object, result_type: type | None, *, interruptible: bool = True
+    ) -> object:
+        """Run an activity; in a v2 review a withdrawal interrupts it (``Withdrawn``), so that
+        withdrawing always works, even while the work in hand keeps failing."""
+        handle = workflow.start_activity(
             name,
             arg,
             result_type=result_type,
             start_to_close_timeout=contract.ACTIVITY_TIMEOUT,
             retry_policy=contract.ACTIVITY_RETRY,
         )
+        if not (self.v2 and interruptible):
+            return await handle
+        if self.withdrawal is not None:
+            handle.cancel()
+            raise Withdrawn
+        withdrawn = asyncio.ensure_future(
+            workflow.wait_condition(lambda: self.withdrawal is not None)
+        )
+        await workflow.wait([handle, withdrawn], return_when=asyncio.FIRST_COMPLETED)
+        if handle.done():
+            withdrawn.cancel()
+            return handle.result()
+        handle.cancel()
+        raise Withdrawn
 
     async def _letter(
         self,
@@ -324,6 +517,7 @@ class MemberReviewWorkflow:
         previous_reviewer: str | None = None,
         new_reviewer: str | None = None,
         round_: int | None = None,
+        interruptible: bool = True,
     ) -> None:
         request = LetterRequest(
             cycle=self.inp.cycle,
@@ -346,7 +540,9 @@ class MemberReviewWorkflow:
             cedaw_result_id=self.cedaw.result_id if self.cedaw else None,
             stage=self.stage.value,
         )
-        ref = await self._activity(contract.SEND_LETTER, request, LetterRef)
+        ref = await self._activity(
+            contract.SEND_LETTER, request, LetterRef, interruptible=interruptible
+        )
         assert isinstance(ref, LetterRef)
         self.letters.append(ref)
 
@@ -418,17 +614,40 @@ class MemberReviewWorkflow:
 
     # ---------------------------------------------------------- checks (shared by both paths)
 
+    def _check_proof(self, step: str, cmd: Command) -> None:
+        """The front end's signature must hold, for this step on this review, and be new."""
+        if not self.trusted_keys:
+            return  # a review started before commands were signed
+        reason = verify(
+            cmd.proof,
+            step,
+            workflow.info().workflow_id,
+            cmd,
+            self.trusted_keys,
+            workflow.now(),
+        )
+        if reason:
+            raise Refused(reason)
+        assert cmd.proof is not None
+        if cmd.proof.nonce in self.nonces:
+            raise Refused("This step was already received; it is not taken twice.")
+
     def _check_common(self, cmd: Command, *roles: Role) -> None:
         if self.stage.terminal:
-            raise Refused(
-                f"The review of {self._name} is {self.stage.value}; nothing more can change."
-            )
+            raise Refused(self._closed_message())
         if cmd.actor.role not in roles:
             allowed = " or ".join(r.value.replace("_", " ") for r in roles)
             raise Refused(
-                f"{cmd.actor.email} acts as {cmd.actor.role.value.replace('_', ' ')}; "
-                f"only the {allowed} may take this step."
+                f"You act as {cmd.actor.acts_as()}; only the {allowed} may take this step."
             )
+
+    def _closed_message(self) -> str:
+        what = "approved" if self.stage is Stage.COMPLETED else "withdrawn"
+        when = f" on {self.finished_at:%d %B %Y}" if self.finished_at else ""
+        return (
+            f"The review of {self._name} in cycle {self.inp.cycle} was {what}{when}; "
+            "nothing more can change."
+        )
 
     def _check_stage(self, *stages: Stage) -> None:
         if self.stage not in stages:
@@ -441,8 +660,8 @@ class MemberReviewWorkflow:
     def _check_own_focal_point(self, cmd: Command) -> None:
         if cmd.actor.member != self.inp.member.code:
             raise Refused(
-                f"{cmd.actor.email} is not the focal point of {self._name}; only they may take "
-                "this step."
+                f"You act as {cmd.actor.acts_as()}; only the focal point of {self._name} may "
+                "take this step."
             )
 
     @property
@@ -450,6 +669,7 @@ class MemberReviewWorkflow:
         return self.inp.member.name
 
     def check_submit_self_assessment(self, cmd: SubmitSelfAssessment) -> None:
+        self._check_proof("submit_self_assessment", cmd)
         self._check_common(cmd, Role.FOCAL_POINT)
         self._check_own_focal_point(cmd)
         if self.stage is Stage.SELF_ASSESSMENT and len(self.self_assessments) >= self.round:
@@ -461,6 +681,7 @@ class MemberReviewWorkflow:
             )
 
     def check_submit_peer_review(self, cmd: SubmitPeerReview) -> None:
+        self._check_proof("submit_peer_review", cmd)
         self._check_common(cmd, Role.FOCAL_POINT)
         if cmd.actor.member == self.inp.member.code:
             raise Refused("Nobody reviews their own member.")
@@ -469,26 +690,22 @@ class MemberReviewWorkflow:
             raise Refused(f"{cmd.actor.member} has already submitted its review of {self._name}.")
         if not self._slot(cmd.actor.member, ReviewerStatus.ACTIVE):
             raise Refused(
-                f"{cmd.actor.member or cmd.actor.email} is not one of the reviewers of "
+                f"You act as {cmd.actor.acts_as()}, which is not one of the reviewers of "
                 f"{self._name}."
             )
         self._check_stage(Stage.PEER_REVIEW)
 
     def check_respond(self, cmd: RespondToRecommendations) -> None:
+        self._check_proof("respond_to_recommendations", cmd)
         self._check_common(cmd, Role.FOCAL_POINT)
         self._check_own_focal_point(cmd)
         self._check_stage(Stage.CEDAW_CHECK, Stage.SIGN_OFF, Stage.PEER_REVIEW)
-        known = {
-            f"{s.member}#{n}"
-            for s in self.reviewers
-            if s.status is ReviewerStatus.SUBMITTED
-            for n in range(1, s.recommendations + 1)
-        }
-        unknown = sorted(set(cmd.responses) - known)
+        unknown = sorted(set(cmd.responses) - set(self._recommendation_keys()))
         if unknown:
             raise Refused("No such peer recommendation: " + ", ".join(unknown) + ".")
 
     def check_replace(self, cmd: ReplaceReviewer) -> None:
+        self._check_proof("replace_reviewer", cmd)
         self._check_common(cmd, Role.FOCAL_POINT)
         self._check_own_focal_point(cmd)
         self._check_stage(Stage.PEER_REVIEW)
@@ -497,11 +714,13 @@ class MemberReviewWorkflow:
         self._check_leaving(cmd.reviewer)
 
     def check_recuse(self, cmd: Recuse) -> None:
+        self._check_proof("recuse", cmd)
         self._check_common(cmd, Role.FOCAL_POINT)
         self._check_stage(Stage.PEER_REVIEW)
         self._check_leaving(cmd.actor.member)
 
     def check_reassign(self, cmd: ReassignReviewer) -> None:
+        self._check_proof("reassign_reviewer", cmd)
         self._check_common(cmd, Role.SECRETARIAT)
         self._check_stage(Stage.PEER_REVIEW)
         self._check_leaving(cmd.reviewer)
@@ -513,6 +732,7 @@ class MemberReviewWorkflow:
             raise Refused(f"{reviewer} is not one of the reviewers of {self._name}.")
 
     def check_sign_off(self, cmd: SignOff) -> None:
+        self._check_proof("sign_off", cmd)
         self._check_common(cmd, Role.SECRETARIAT)
         self._check_stage(Stage.SIGN_OFF)
         if self.decision is not None:
@@ -524,53 +744,94 @@ class MemberReviewWorkflow:
             )
 
     def check_extend(self, cmd: Extend) -> None:
+        self._check_proof("extend", cmd)
         self._check_common(cmd, Role.SECRETARIAT)
         self._check_stage(*DEADLINED)
         if cmd.by <= timedelta(0):
             raise Refused("An extension must be longer than zero.")
 
     def check_withdraw(self, cmd: Withdraw) -> None:
+        if cmd.cycle_cancel is not None:
+            self._check_cycle_cancel(cmd)
+        else:
+            self._check_proof("withdraw", cmd)
         self._check_common(cmd, Role.SECRETARIAT)
         if self.withdrawal is not None:
             raise Refused(f"The review of {self._name} is already being withdrawn.")
 
+    def _check_cycle_cancel(self, cmd: Withdraw) -> None:
+        """A withdrawal forwarded by the cycle carries the secretariat's signed cancellation."""
+        cancel = cmd.cycle_cancel
+        assert cancel is not None
+        if not self.trusted_keys:
+            return
+        reason = verify(
+            cancel.proof,
+            "cancel_cycle",
+            contract.cycle_workflow_id(self.inp.cycle),
+            cancel,
+            self.trusted_keys,
+            workflow.now(),
+            freshness=CYCLE_CANCEL_FRESHNESS,
+        )
+        if reason:
+            raise Refused(reason)
+        if cancel.actor != cmd.actor or cancel.reason != cmd.reason:
+            raise Refused("The withdrawal does not match the cancellation it carries.")
+
+    def check_trust_key(self, cmd: TrustKey) -> None:
+        self._check_proof("trust_key", cmd)
+        self._check_common(cmd, Role.SECRETARIAT)
+        if not self.trusted_keys:
+            raise Refused(f"The review of {self._name} was started before commands were signed.")
+        if self.trusted_keys.get(cmd.key_id) == cmd.public_key:
+            raise Refused(f"Key {cmd.key_id} is already trusted.")
+
+    def check_distrust_key(self, cmd: DistrustKey) -> None:
+        self._check_proof("distrust_key", cmd)
+        self._check_common(cmd, Role.SECRETARIAT)
+        if cmd.key_id not in self.trusted_keys:
+            raise Refused(f"Key {cmd.key_id} is not trusted by this review.")
+        if cmd.proof is not None and cmd.proof.key_id == cmd.key_id:
+            raise Refused("A key cannot retire itself; sign with another trusted key.")
+        if len(self.trusted_keys) == 1:
+            raise Refused("The last trusted key cannot be retired.")
+
     # ------------------------------------------------------------------ how a step is applied
 
-    async def _step(
-        self,
-        name: str,
-        cmd: Command,
-        check: Callable[[], None],
-        apply: Callable[[], Awaitable[None]],
-    ) -> ReviewState:
-        """Check again under the lock (another step may have won the race) and apply."""
-        async with self.lock:
+    async def _step(self, name: str, cmd: Command) -> ReviewState:
+        """Check again under the lock (another step may have won the race) and apply.
+
+        In a v2 review a withdrawal does not queue behind the lock: it must work even while
+        another step is stuck on failing work (which it interrupts).
+        """
+        step = STEPS[name]
+        lock = contextlib.nullcontext() if self.v2 and isinstance(cmd, Withdraw) else self.lock
+        async with lock:
             try:
-                check()
-                await apply()
+                step.check(self, cmd)
+                self._remember_nonce(cmd)
+                await step.apply(self, cmd)
             except Refused as refusal:
-                self._record_refusal(name, cmd, str(refusal))
+                self._record_refusal(name, cmd.actor.describe(), str(refusal))
                 raise ApplicationError(
                     str(refusal), type=contract.REFUSED, non_retryable=True
                 ) from None
+            except Withdrawn:
+                reason = f"The review of {self._name} was withdrawn before this step was taken."
+                self._record_refusal(name, cmd.actor.describe(), reason)
+                raise ApplicationError(reason, type=contract.REFUSED, non_retryable=True) from None
         return self.state()
 
-    def _record_refusal(self, step: str, cmd: Command, reason: str) -> None:
-        self.rejected.append(
-            Refusal(at=workflow.now(), actor=cmd.actor.describe(), step=step, reason=reason)
-        )
-        del self.rejected[:-MAX_REFUSALS_KEPT]
+    def _remember_nonce(self, cmd: Command) -> None:
+        if self.v2 and cmd.proof is not None:
+            self.nonces.append(cmd.proof.nonce)
+            del self.nonces[:-MAX_NONCES_KEPT]
 
-    async def _signalled(
-        self,
-        name: str,
-        cmd: Command,
-        check: Callable[[], None],
-        apply: Callable[[], Awaitable[None]],
-    ) -> None:
-        """A signal cannot be answered: a refusal is recorded instead, and nothing changes."""
-        with contextlib.suppress(ApplicationError):
-            await self._step(name, cmd, check, apply)
+    def _record_refusal(self, step: str, actor: str, reason: str) -> None:
+        """Actor, step and reason only: a refused payload is never kept."""
+        self.rejected.append(Refusal(at=workflow.now(), actor=actor, step=step, reason=reason))
+        del self.rejected[:-MAX_REFUSALS_KEPT]
 
     async def _accept(
         self, kind: DocumentKind, document: DocumentRef, reviewer: str | None = None
@@ -589,7 +850,7 @@ class MemberReviewWorkflow:
             )
         except ActivityError as err:
             cause = err.cause
-            if isinstance(cause, ApplicationError) and cause.type == contract.DOCUMENT_MISMATCH:
+            if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
                 raise Refused(cause.message) from None
             raise
         assert isinstance(receipt, DocumentReceipt)
@@ -597,14 +858,21 @@ class MemberReviewWorkflow:
 
     async def _apply_self_assessment(self, cmd: SubmitSelfAssessment) -> None:
         await self._accept(DocumentKind.SELF_ASSESSMENT, cmd.document)
-        self.check_submit_self_assessment(cmd)
+        self.check_submit_self_assessment_again(cmd)
         self.self_assessments.append(cmd.document)
+
+    def check_submit_self_assessment_again(self, cmd: SubmitSelfAssessment) -> None:
+        """After the store confirmed the document the review may have moved (withdrawn)."""
+        self._check_common(cmd, Role.FOCAL_POINT)
+        if self.stage is not Stage.SELF_ASSESSMENT or len(self.self_assessments) >= self.round:
+            raise Refused(f"The self-assessment for round {self.round} is already submitted.")
 
     async def _apply_peer_review(self, cmd: SubmitPeerReview) -> None:
         receipt = await self._accept(DocumentKind.PEER_REVIEW, cmd.document, cmd.actor.member)
-        self.check_submit_peer_review(cmd)
+        self._check_common(cmd, Role.FOCAL_POINT)
         slot = self._slot(cmd.actor.member, ReviewerStatus.ACTIVE)
-        assert slot is not None
+        if slot is None or self.stage is not Stage.PEER_REVIEW:
+            raise Refused(f"{cmd.actor.member} is no longer a reviewer of {self._name}.")
         slot.status = ReviewerStatus.SUBMITTED
         slot.document = cmd.document
         slot.recommendations = receipt.recommendations
@@ -615,18 +883,18 @@ class MemberReviewWorkflow:
     async def _apply_replace(self, cmd: ReplaceReviewer) -> None:
         slot = self._slot(cmd.reviewer, ReviewerStatus.ACTIVE)
         assert slot is not None
-        await self._change_reviewer(slot, ReviewerStatus.REPLACED, cmd.actor.email)
+        await self._change_reviewer(slot, ReviewerStatus.REPLACED, cmd.actor.ref)
         self.replacement_used = True
 
     async def _apply_recuse(self, cmd: Recuse) -> None:
         slot = self._slot(cmd.actor.member, ReviewerStatus.ACTIVE)
         assert slot is not None
-        await self._change_reviewer(slot, ReviewerStatus.RECUSED, cmd.actor.email)
+        await self._change_reviewer(slot, ReviewerStatus.RECUSED, cmd.actor.ref)
 
     async def _apply_reassign(self, cmd: ReassignReviewer) -> None:
         slot = self._slot(cmd.reviewer, ReviewerStatus.ACTIVE)
         assert slot is not None
-        await self._change_reviewer(slot, ReviewerStatus.REASSIGNED, cmd.actor.email)
+        await self._change_reviewer(slot, ReviewerStatus.REASSIGNED, cmd.actor.ref)
 
     async def _apply_sign_off(self, cmd: SignOff) -> None:
         """Hand the decision to the main loop and answer once it has been carried out, letter
@@ -639,7 +907,14 @@ class MemberReviewWorkflow:
 
     async def _apply_extend(self, cmd: Extend) -> None:
         now = workflow.now()
-        if self.stage is Stage.PEER_REVIEW:
+        extending_answers = (
+            self.v2 and self.answers_due is not None and self.stage is Stage.PEER_REVIEW
+        )
+        if extending_answers:
+            assert self.answers_due is not None
+            self.answers_due += cmd.by
+            deadlines = []
+        elif self.stage is Stage.PEER_REVIEW:
             deadlines = [s.deadline for s in self._active_slots() if s.deadline]
         else:
             deadlines = [self.deadline] if self.deadline else []
@@ -650,14 +925,19 @@ class MemberReviewWorkflow:
                 deadline.remind_at, deadline.reminded = remind_at, False
             if deadline.due > now:
                 deadline.overdue = False
+        new_deadline = (
+            self.answers_due
+            if extending_answers and self.answers_due
+            else max((d.due for d in deadlines), default=now)
+        )
         self.extensions.append(
             ExtensionRecord(
                 at=now,
-                by=cmd.actor.email,
+                by=cmd.actor.ref,
                 stage=self.stage,
                 extended_by=cmd.by,
                 reason=cmd.reason,
-                new_deadline=max((d.due for d in deadlines), default=now),
+                new_deadline=new_deadline,
             )
         )
         self.wake += 1
@@ -672,87 +952,37 @@ class MemberReviewWorkflow:
                 f"The review of {self._name} was approved before the withdrawal took effect."
             )
 
+    async def _apply_trust_key(self, cmd: TrustKey) -> None:
+        self.trusted_keys[cmd.key_id] = cmd.public_key
+
+    async def _apply_distrust_key(self, cmd: DistrustKey) -> None:
+        self.trusted_keys.pop(cmd.key_id, None)
+
     # ------------------------------------------------------------------ signals
 
-    @workflow.signal
-    async def submit_self_assessment(self, cmd: SubmitSelfAssessment) -> None:
-        await self._signalled(
-            "submit_self_assessment",
-            cmd,
-            lambda: self.check_submit_self_assessment(cmd),
-            lambda: self._apply_self_assessment(cmd),
-        )
+    @workflow.signal(dynamic=True)
+    async def _signal(self, name: str, args: Sequence[RawValue]) -> None:
+        """Every signal arrives here, so that one that cannot be read, or names no step, is
+        recorded as a refusal with its reason instead of being dropped without a trace; a
+        refusal cannot answer its sender, so it is kept in the review's state."""
+        step = STEPS.get(name)
+        if step is None or name in UPDATE_ONLY:
+            self._record_refusal(
+                name[:64], "unknown sender", f"napreview has no step called {name[:64]!r}."
+            )
+            return
+        cmd, problem = _decoded(args, step.model)
+        if cmd is None:
+            self._record_refusal(name, _sender_of(args), problem)
+            return
+        with contextlib.suppress(ApplicationError):
+            await self._step(name, cmd)
 
-    @workflow.signal
-    async def submit_peer_review(self, cmd: SubmitPeerReview) -> None:
-        await self._signalled(
-            "submit_peer_review",
-            cmd,
-            lambda: self.check_submit_peer_review(cmd),
-            lambda: self._apply_peer_review(cmd),
-        )
-
-    @workflow.signal
-    async def respond_to_recommendations(self, cmd: RespondToRecommendations) -> None:
-        await self._signalled(
-            "respond_to_recommendations",
-            cmd,
-            lambda: self.check_respond(cmd),
-            lambda: self._apply_respond(cmd),
-        )
-
-    @workflow.signal
-    async def replace_reviewer(self, cmd: ReplaceReviewer) -> None:
-        await self._signalled(
-            "replace_reviewer",
-            cmd,
-            lambda: self.check_replace(cmd),
-            lambda: self._apply_replace(cmd),
-        )
-
-    @workflow.signal
-    async def recuse(self, cmd: Recuse) -> None:
-        await self._signalled(
-            "recuse", cmd, lambda: self.check_recuse(cmd), lambda: self._apply_recuse(cmd)
-        )
-
-    @workflow.signal
-    async def reassign_reviewer(self, cmd: ReassignReviewer) -> None:
-        await self._signalled(
-            "reassign_reviewer",
-            cmd,
-            lambda: self.check_reassign(cmd),
-            lambda: self._apply_reassign(cmd),
-        )
-
-    @workflow.signal
-    async def sign_off(self, cmd: SignOff) -> None:
-        await self._signalled(
-            "sign_off", cmd, lambda: self.check_sign_off(cmd), lambda: self._apply_sign_off(cmd)
-        )
-
-    @workflow.signal
-    async def extend(self, cmd: Extend) -> None:
-        await self._signalled(
-            "extend", cmd, lambda: self.check_extend(cmd), lambda: self._apply_extend(cmd)
-        )
-
-    @workflow.signal
-    async def withdraw(self, cmd: Withdraw) -> None:
-        await self._signalled(
-            "withdraw", cmd, lambda: self.check_withdraw(cmd), lambda: self._apply_withdraw(cmd)
-        )
-
-    # ------------------------------------------------------------------ updates (the CLI's path)
+    # ------------------------------------------------------------------ updates (the front ends')
 
     @workflow.update
     async def do_submit_self_assessment(self, cmd: SubmitSelfAssessment) -> ReviewState:
-        return await self._step(
-            "submit_self_assessment",
-            cmd,
-            lambda: self.check_submit_self_assessment(cmd),
-            lambda: self._apply_self_assessment(cmd),
-        )
+        return await self._step("submit_self_assessment", cmd)
 
     @do_submit_self_assessment.validator
     def _validate_submit_self_assessment(self, cmd: SubmitSelfAssessment) -> None:
@@ -760,12 +990,7 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_submit_peer_review(self, cmd: SubmitPeerReview) -> ReviewState:
-        return await self._step(
-            "submit_peer_review",
-            cmd,
-            lambda: self.check_submit_peer_review(cmd),
-            lambda: self._apply_peer_review(cmd),
-        )
+        return await self._step("submit_peer_review", cmd)
 
     @do_submit_peer_review.validator
     def _validate_submit_peer_review(self, cmd: SubmitPeerReview) -> None:
@@ -773,12 +998,7 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_respond_to_recommendations(self, cmd: RespondToRecommendations) -> ReviewState:
-        return await self._step(
-            "respond_to_recommendations",
-            cmd,
-            lambda: self.check_respond(cmd),
-            lambda: self._apply_respond(cmd),
-        )
+        return await self._step("respond_to_recommendations", cmd)
 
     @do_respond_to_recommendations.validator
     def _validate_respond(self, cmd: RespondToRecommendations) -> None:
@@ -786,12 +1006,7 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_replace_reviewer(self, cmd: ReplaceReviewer) -> ReviewState:
-        return await self._step(
-            "replace_reviewer",
-            cmd,
-            lambda: self.check_replace(cmd),
-            lambda: self._apply_replace(cmd),
-        )
+        return await self._step("replace_reviewer", cmd)
 
     @do_replace_reviewer.validator
     def _validate_replace(self, cmd: ReplaceReviewer) -> None:
@@ -799,9 +1014,7 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_recuse(self, cmd: Recuse) -> ReviewState:
-        return await self._step(
-            "recuse", cmd, lambda: self.check_recuse(cmd), lambda: self._apply_recuse(cmd)
-        )
+        return await self._step("recuse", cmd)
 
     @do_recuse.validator
     def _validate_recuse(self, cmd: Recuse) -> None:
@@ -809,12 +1022,7 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_reassign_reviewer(self, cmd: ReassignReviewer) -> ReviewState:
-        return await self._step(
-            "reassign_reviewer",
-            cmd,
-            lambda: self.check_reassign(cmd),
-            lambda: self._apply_reassign(cmd),
-        )
+        return await self._step("reassign_reviewer", cmd)
 
     @do_reassign_reviewer.validator
     def _validate_reassign(self, cmd: ReassignReviewer) -> None:
@@ -822,9 +1030,7 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_sign_off(self, cmd: SignOff) -> ReviewState:
-        return await self._step(
-            "sign_off", cmd, lambda: self.check_sign_off(cmd), lambda: self._apply_sign_off(cmd)
-        )
+        return await self._step("sign_off", cmd)
 
     @do_sign_off.validator
     def _validate_sign_off(self, cmd: SignOff) -> None:
@@ -832,9 +1038,7 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_extend(self, cmd: Extend) -> ReviewState:
-        return await self._step(
-            "extend", cmd, lambda: self.check_extend(cmd), lambda: self._apply_extend(cmd)
-        )
+        return await self._step("extend", cmd)
 
     @do_extend.validator
     def _validate_extend(self, cmd: Extend) -> None:
@@ -842,13 +1046,27 @@ class MemberReviewWorkflow:
 
     @workflow.update
     async def do_withdraw(self, cmd: Withdraw) -> ReviewState:
-        return await self._step(
-            "withdraw", cmd, lambda: self.check_withdraw(cmd), lambda: self._apply_withdraw(cmd)
-        )
+        return await self._step("withdraw", cmd)
 
     @do_withdraw.validator
     def _validate_withdraw(self, cmd: Withdraw) -> None:
         _validated(lambda: self.check_withdraw(cmd))
+
+    @workflow.update
+    async def do_trust_key(self, cmd: TrustKey) -> ReviewState:
+        return await self._step("trust_key", cmd)
+
+    @do_trust_key.validator
+    def _validate_trust_key(self, cmd: TrustKey) -> None:
+        _validated(lambda: self.check_trust_key(cmd))
+
+    @workflow.update
+    async def do_distrust_key(self, cmd: DistrustKey) -> ReviewState:
+        return await self._step("distrust_key", cmd)
+
+    @do_distrust_key.validator
+    def _validate_distrust_key(self, cmd: DistrustKey) -> None:
+        _validated(lambda: self.check_distrust_key(cmd))
 
     # ------------------------------------------------------------------ what people can read
 
@@ -872,6 +1090,10 @@ class MemberReviewWorkflow:
             replacement_used=self.replacement_used,
             responses=self.responses,
             withdrawn_reason=self.withdrawal.reason if self.withdrawal else None,
+            answers_due=self.answers_due,
+            noted_by_default=self.noted_by_default,
+            trusted_key_ids=sorted(self.trusted_keys),
+            finished_at=self.finished_at,
         )
 
     def _summary(self) -> ReviewSummary:
@@ -889,7 +1111,77 @@ class MemberReviewWorkflow:
         )
 
 
+STEPS: dict[str, Step] = {
+    "submit_self_assessment": Step(
+        SubmitSelfAssessment,
+        MemberReviewWorkflow.check_submit_self_assessment,
+        MemberReviewWorkflow._apply_self_assessment,
+    ),
+    "submit_peer_review": Step(
+        SubmitPeerReview,
+        MemberReviewWorkflow.check_submit_peer_review,
+        MemberReviewWorkflow._apply_peer_review,
+    ),
+    "respond_to_recommendations": Step(
+        RespondToRecommendations,
+        MemberReviewWorkflow.check_respond,
+        MemberReviewWorkflow._apply_respond,
+    ),
+    "replace_reviewer": Step(
+        ReplaceReviewer, MemberReviewWorkflow.check_replace, MemberReviewWorkflow._apply_replace
+    ),
+    "recuse": Step(Recuse, MemberReviewWorkflow.check_recuse, MemberReviewWorkflow._apply_recuse),
+    "reassign_reviewer": Step(
+        ReassignReviewer, MemberReviewWorkflow.check_reassign, MemberReviewWorkflow._apply_reassign
+    ),
+    "sign_off": Step(
+        SignOff, MemberReviewWorkflow.check_sign_off, MemberReviewWorkflow._apply_sign_off
+    ),
+    "extend": Step(Extend, MemberReviewWorkflow.check_extend, MemberReviewWorkflow._apply_extend),
+    "withdraw": Step(
+        Withdraw, MemberReviewWorkflow.check_withdraw, MemberReviewWorkflow._apply_withdraw
+    ),
+    "trust_key": Step(
+        TrustKey, MemberReviewWorkflow.check_trust_key, MemberReviewWorkflow._apply_trust_key
+    ),
+    "distrust_key": Step(
+        DistrustKey,
+        MemberReviewWorkflow.check_distrust_key,
+        MemberReviewWorkflow._apply_distrust_key,
+    ),
+}
+# Key changes answer their sender: only as updates.
+UPDATE_ONLY = frozenset({"trust_key", "distrust_key"})
+
 _PER_DEADLINE = (LetterKind.REMINDER, LetterKind.OVERDUE, LetterKind.REVIEW_REQUEST)
+
+
+def _decoded(args: Sequence[RawValue], model: type[Command]) -> tuple[Command | None, str]:
+    """The command a signal carries, or why it cannot be read (field by field)."""
+    if len(args) != 1:
+        return None, f"The step carries {len(args)} values instead of one command; it is ignored."
+    try:
+        value = workflow.payload_converter().from_payload(args[0].payload, model)
+    except ValidationError as err:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'the command'}: {e['msg']}"
+            for e in err.errors()[:5]
+        )
+        return None, f"The step could not be read ({problems}); it is ignored."
+    except Exception as err:  # noqa: BLE001 - any undecodable payload is refused, not raised
+        return None, f"The step could not be read ({type(err).__name__}); it is ignored."
+    assert isinstance(value, model)
+    return value, ""
+
+
+def _sender_of(args: Sequence[RawValue]) -> str:
+    """Best effort, for the record: the person id a malformed command claims to come from."""
+    with contextlib.suppress(Exception):
+        raw = workflow.payload_converter().from_payload(args[0].payload, dict)
+        person = raw.get("actor", {}).get("person_id") or raw.get("actor", {}).get("email")
+        if isinstance(person, str) and person:
+            return person[:40]
+    return "unknown sender"
 
 
 def _occasion(

@@ -1,0 +1,59 @@
+"""Limits every text that arrives must meet, the same as the store's columns.
+
+A value the database would refuse must be refused here, before it reaches Temporal: an activity
+that can never store what a review asks it to would be retried for ever, and the review with it.
+PostgreSQL refuses NUL characters in text and JSON, so they are refused everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+# Dates people give (NAP adoption, plan periods) must fall in a plausible range.
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+# No deadline, extension or reminder is longer than this: a typo of 9999d must not overflow.
+LONGEST_DURATION = timedelta(days=3 * 366)
+
+
+def no_nul(value: Any) -> Any:
+    """Refuse NUL characters in a string, or in any string inside lists and dicts."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("contains a NUL character (\\x00), which cannot be stored")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            no_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            no_nul(key)
+            no_nul(item)
+    return value
+
+
+def in_date_range(value: date) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+    return value
+
+
+def sensible_duration(value: timedelta) -> timedelta:
+    if value > LONGEST_DURATION:
+        raise ValueError("is longer than three years")
+    return value
+
+
+def text(max_length: int, min_length: int = 0) -> Any:
+    """A string of at most ``max_length`` characters with no NUL."""
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length),
+        AfterValidator(no_nul),
+    ]
+
+
+PlausibleDate = Annotated[date, AfterValidator(in_date_range)]
+Duration = Annotated[timedelta, Field(ge=timedelta(0)), AfterValidator(sensible_duration)]
