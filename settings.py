@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,14 @@ class Settings(BaseSettings):
     temporal_tls_server_name: str | None = None
     temporal_api_key: str | None = None
     user: str | None = Field(default=None, description="the acting person's email")
+    # Letters by email (DESIGN §7). Without a host, letters go to the outbox folder as .eml files.
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, description="default 465 with tls, else 587")
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "UN Women, WPS Focal Points Network <secretariat@example.org>"
+    smtp_timeout: float = 30.0
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -37,6 +46,10 @@ class Settings(BaseSettings):
     @property
     def letters_dir(self) -> Path:
         return self.home / "letters"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.home / "outbox"
 
     @property
     def temporal_db_file(self) -> Path:

@@ -18,17 +18,19 @@ from temporalio.worker import Worker
 
 from activities.cedaw import CedawActivities
 from activities.cycle import CycleActivities
+from activities.delivery import DeliveryActivities
 from activities.letters import LetterActivities
 from activities.review import ReviewActivities
 from settings import Settings, load_settings
 from store.db import migrate
 from store.repository import Store
 from workflows.cycle import CycleWorkflow
+from workflows.delivery import DeliverLetterWorkflow
 from workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 
-WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow]
+WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow]
 
 
 async def connect(settings: Settings) -> Client:
@@ -60,7 +62,8 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
     cycle = CycleActivities(store, client)
     review = ReviewActivities(store)
     cedaw = CedawActivities(store)
-    letters = LetterActivities(store, settings.letters_dir)
+    letters = LetterActivities(store, settings.letters_dir, client, settings.task_queue)
+    delivery = DeliveryActivities(store, settings)
     return [
         cycle.prepare_cycle,
         cycle.review_inputs,
@@ -70,6 +73,7 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
         review.project_review,
         cedaw.run_cedaw_check,
         letters.send_letter,
+        delivery.deliver_letter,
     ]
 
 

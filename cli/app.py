@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import audit, cycle, letters, registry, review, running
+from cli import audit, cycle, letters, network, registry, review, running
 
 app = typer.Typer(
     name="napreview",
@@ -18,6 +18,7 @@ registry.register(app)
 cycle.register(app)
 review.register(app)
 letters.register(app)
+network.register(app)
 audit.register(app)
 running.register(app)
 
