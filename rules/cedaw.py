@@ -306,8 +306,8 @@ def _plan_findings(assessment: SelfAssessment, mapping: LinkageMapping) -> list[
                     severity=Severity.ADVICE,
                     message=(
                         f"The plan cites {text!r}, which is not a CEDAW article (articles 1 to 30, "
-                        "with a letter or number for a sub-paragraph, e.g. '5(a)', '4(1)'). Correct the citation so "
-                        "that it counts."
+                        "with a letter or number for a sub-paragraph, e.g. '5(a)', '4(1)'). "
+                        "Correct the citation so that it counts."
                     ),
                 )
             )

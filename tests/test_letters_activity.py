@@ -14,12 +14,13 @@ from temporalio.testing import ActivityEnvironment
 from activities.letters import LetterActivities
 from operations import steps
 from schemas.letters import LetterKind, LetterRequest
+from schemas.members import Honorific
 from schemas.review import Decision, SignOff, Stage
 from tests.conftest import running_worker, settings_for
 from tests.helpers import SECRETARIAT, at_stage, handle, start_cycle, submit_pr, submit_sa
 
 
-def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
+async def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
     activities = LetterActivities(store, tmp_path / "letters")
     request = LetterRequest(
         cycle="2019",
@@ -30,23 +31,30 @@ def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
         stage="self_assessment",
     )
     env = ActivityEnvironment()
-    first = env.run(activities.send_letter, request)
-    second = env.run(activities.send_letter, request)
+    first = await env.run(activities.send_letter, request)
+    second = await env.run(activities.send_letter, request)
     assert first == second
     rows = store.list_letters(cycle="2019", member="FRA")
     assert len(rows) == 1 and rows[0].language == "fr"
     assert rows[0].recipient == "fp.fra@example.org"
     assert rows[0].copy_to == [
-        "Mission permanente de France auprès de l'Organisation des Nations Unies"
+        "Mission permanente de la France auprès de l'Organisation des Nations Unies"
     ]
-    files = sorted(p.suffix for p in (tmp_path / "letters" / "2019" / "FRA").iterdir())
-    assert files == [".html", ".txt"]
+    files = sorted((tmp_path / "letters" / "2019" / "FRA").iterdir())
+    assert [p.suffix for p in files] == [".html", ".txt"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in files)
 
 
-def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_path):
+async def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_path):
     activities = LetterActivities(store, tmp_path / "letters")
-    store.set_focal_point("MEX", name="Lucía Pérez", email="lperez@sre.gob.mx")
-    ref = ActivityEnvironment().run(
+    store.set_focal_point(
+        "MEX",
+        name="Lucía Pérez",
+        email="lperez@sre.gob.mx",
+        honorific=Honorific.MS,
+        family_name="Pérez",
+    )
+    ref = await ActivityEnvironment().run(
         activities.send_letter,
         LetterRequest(
             cycle="2019",
@@ -60,6 +68,7 @@ def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_path):
     letter = store.get_letter(ref.id)
     assert letter.recipient == "lperez@sre.gob.mx" and letter.language == "es"
     assert "Lucía Pérez" in letter.body_text
+    assert "Estimada Sra. Pérez:" in letter.body_text
 
 
 async def _complete(client, store, cycle: str, member: str) -> None:
