@@ -90,7 +90,7 @@ class DeliveryActivities:
             await self._refuse(
                 row, f"recipient refused: {row.recipient}: {answer.code} {answer.message}"
             )
-        detail = reply.strip()
+        detail = f"250 {reply.strip()}"  # the server's answer to DATA (250 is success)
         if refused:
             detail += "; not accepted in copy: " + ", ".join(
                 f"{address} ({answer.code} {answer.message})" for address, answer in refused.items()
