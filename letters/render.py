@@ -268,6 +268,15 @@ class LetterRenderer:
         # choice are computed once per template, not once per letter.
         self._versions: dict[str, str] = {}
         self._names: dict[tuple[LetterKind, Language], tuple[Language, str]] = {}
+        self._layouts: dict[tuple[bool, Language], object] = {}
+
+    def _layout(self, *, html: bool, language: Language) -> object:
+        """The layout's macros for a language, built once (they hold no state of a letter)."""
+        key = (html, language)
+        if key not in self._layouts:
+            env, name = (self._html, HTML_LAYOUT) if html else (self._text, TEXT_LAYOUT)
+            self._layouts[key] = _layout(env, name, language)
+        return self._layouts[key]
 
     def template_name(self, kind: LetterKind, language: Language) -> tuple[Language, str]:
         """The template for a kind in a language, or the English one (with a warning) if missing."""
@@ -331,8 +340,8 @@ class LetterRenderer:
         self, ctx: LetterContext, language: Language, name: str, variables: dict[str, object]
     ) -> RenderedLetter:
         text_template = self._text.get_template(name)
-        text_variables = {**variables, "m": _layout(self._text, TEXT_LAYOUT, language)}
-        html_variables = {**variables, "m": _layout(self._html, HTML_LAYOUT, language)}
+        text_variables = {**variables, "m": self._layout(html=False, language=language)}
+        html_variables = {**variables, "m": self._layout(html=True, language=language)}
         text = _tidy(text_template.render(text_variables))
         html = _tidy(self._html.get_template(name).render(html_variables))
         return RenderedLetter(
