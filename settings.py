@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "UN Women, WPS Focal Points Network <secretariat@example.org>"
     smtp_timeout: float = 30.0
+    # Start a delivery (deliver-<letter id>) for every stored letter; false stores and files
+    # letters only (letters stay queued).
+    deliver_letters: bool = True
 
     @cached_property
     def resolved_database_url(self) -> str:

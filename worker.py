@@ -62,7 +62,12 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
     cycle = CycleActivities(store, client)
     review = ReviewActivities(store)
     cedaw = CedawActivities(store)
-    letters = LetterActivities(store, settings.letters_dir, client, settings.task_queue)
+    letters = LetterActivities(
+        store,
+        settings.letters_dir,
+        client if settings.deliver_letters else None,
+        settings.task_queue,
+    )
     delivery = DeliveryActivities(store, settings)
     return [
         cycle.prepare_cycle,

@@ -23,6 +23,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.letters import SECRETARIAT_NAME
+from letters.addresses import SECRETARIAT_NAMES
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.letters import LetterKind
 from schemas.review import (
@@ -48,6 +49,14 @@ from workflows import contract
 MEMBERS = ["DEU", "MEX", "NAM", "JPN"]
 HOUR = timedelta(hours=1)
 T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def no_delivery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Letters are stored, not delivered, here: the time-skipping server cannot skip time past a
+    delivery activity left waiting on the task queue of a worker that a finished test stopped.
+    Delivery is tested on the dev server (tests/test_delivery.py)."""
+    monkeypatch.setenv("NAPREVIEW_DELIVER_LETTERS", "false")
 
 
 @pytest.fixture(scope="session")
@@ -386,7 +395,8 @@ async def test_peer_review_reminders_and_overdue_notices_go_to_each_late_reviewe
         await skip_to(ts_env, deadline.due + HOUR)
         notices = await letters_when(store, cycle, "DEU", LetterKind.OVERDUE, 2)
         assert sorted(n.recipient for n in notices) == sorted(fp(m) for m in late)
-        assert all(SECRETARIAT_NAME in n.copy_to for n in notices)
+        # The secretariat is named in copy in each notice's language.
+        assert all(set(SECRETARIAT_NAMES.values()) & set(n.copy_to) for n in notices)
         review = await state_when(client, cycle, "DEU", lambda s: s.overdue, "overdue flag")
         assert review.stage is Stage.PEER_REVIEW
         assert {s.member for s in review.reviewers if s.overdue} == set(late)
