@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 
 from letters.email import letter_message
 from letters.files import write_atomically
-from letters.pdf import letter_pdf
+from letters.pdf import letter_pdf_elsewhere
 from schemas.delivery import (
     DELIVER_LETTER,
     DELIVERY_REFUSED,
@@ -42,7 +42,7 @@ class DeliveryActivities:
             return _outcome(row.id, DeliveryState(row.delivery_state), row.delivery_detail or "")
         if not row.recipient:
             await self._refuse(row, "no email address is recorded for the addressee")
-        pdf = await asyncio.to_thread(letter_pdf, row.body_html)
+        pdf = await letter_pdf_elsewhere(row.body_html)
         message = letter_message(row, self.settings.smtp_from, pdf)
         if not self.settings.smtp_host:
             detail = await asyncio.to_thread(self._to_outbox, row, message)
