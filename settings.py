@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,17 @@ class Settings(BaseSettings):
         validation_alias="NAPREVIEW_SIGNING_KEYS_DIR",
         description="where the front end's signing keys are (default: HOME/keys)",
     )
+    # Letters by email (DESIGN §7). Without a host, letters go to the outbox folder as .eml files.
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, description="default 465 with tls, else 587")
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "UN Women, WPS Focal Points Network <secretariat@example.org>"
+    smtp_timeout: float = 30.0
+    # Start a delivery (deliver-<letter id>) for every stored letter; false stores and files
+    # letters only (letters stay queued).
+    deliver_letters: bool = True
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -47,6 +59,10 @@ class Settings(BaseSettings):
     @property
     def letters_dir(self) -> Path:
         return self.home / "letters"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.home / "outbox"
 
     @property
     def temporal_db_file(self) -> Path:

@@ -21,6 +21,7 @@ from temporalio.worker import Worker
 
 from activities.cedaw import CedawActivities
 from activities.cycle import CycleActivities
+from activities.delivery import DeliveryActivities
 from activities.letters import LetterActivities
 from activities.review import ReviewActivities
 from codec import codec_from_environment
@@ -29,11 +30,12 @@ from store.db import migrate
 from store.repository import Store
 from update_order import from_server, napreview_runner
 from workflows.cycle import CycleWorkflow
+from workflows.delivery import DeliverLetterWorkflow
 from workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 
-WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow]
+WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow]
 
 
 def data_converter() -> DataConverter:
@@ -73,7 +75,13 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
     cycle = CycleActivities(store, client)
     review = ReviewActivities(store)
     cedaw = CedawActivities(store)
-    letters = LetterActivities(store, settings.letters_dir)
+    letters = LetterActivities(
+        store,
+        settings.letters_dir,
+        client if settings.deliver_letters else None,
+        settings.task_queue,
+    )
+    delivery = DeliveryActivities(store, settings)
     return [
         cycle.prepare_cycle,
         cycle.review_inputs,
@@ -84,6 +92,7 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
         review.project_review,
         cedaw.run_cedaw_check,
         letters.send_letter,
+        delivery.deliver_letter,
     ]
 
 

@@ -134,6 +134,16 @@ def _decode(payloads: Payloads) -> Any:
     return values[0] if values else None
 
 
+def _decode_one(payload: Any) -> Any:
+    """One payload (a search attribute's value) as plain data, or None."""
+    if payload is None:
+        return None
+    try:
+        return _payloads.from_payloads([payload])[0]
+    except Exception:  # noqa: BLE001 - an unreadable value says nothing
+        return None
+
+
 def _as(model: type[M], value: Any) -> M | None:
     """The value as a schema model, or None when an older or other shape does not fit."""
     if value is None:
@@ -165,6 +175,7 @@ class _Reader:
         self.signals = list(signals) if signals is not None else None
         self.next_signal = 0
         self.unlabelled_timer: int | None = None
+        self.next_round: int | None = None
 
     def add(
         self,
@@ -393,6 +404,8 @@ class _Reader:
             detail["refusal"] = reason
         if step in ("replace_reviewer", "recuse", "reassign_reviewer"):
             self.reviewer_change_actor = actor
+        if step == "sign_off" and command.get("decision") == "return_for_revision":
+            self.next_round = self.round + 1
         what = describe_step(step, command)
         said = {
             ACCEPTED: "accepted",
@@ -413,20 +426,34 @@ class _Reader:
             self._projection(event, _as(ReviewProjection, value))
 
     def _projection(self, event: HistoryEvent, projection: ReviewProjection | None) -> None:
-        if projection is None:
+        if projection is not None:
+            self._moved(event, projection.stage.value, projection.round, projection.overdue)
+
+    def _on_upsert_workflow_search_attributes(self, event: HistoryEvent, a: Any) -> None:
+        """The stage and overdue flag as the review published them (reviews since v2 write the
+        store's projection only when they end)."""
+        fields = a.search_attributes.indexed_fields
+        stage = _decode_one(fields.get(contract.NAP_STAGE.name))
+        overdue = _decode_one(fields.get(contract.NAP_OVERDUE.name))
+        if not isinstance(stage, str):
             return
-        stage = projection.stage.value
-        if stage != self.stage or projection.round != self.round:
-            self.stage, self.round = stage, projection.round
+        round_ = self.round
+        if stage == "self_assessment" and self.next_round:
+            round_, self.next_round = self.next_round, None
+        self._moved(event, stage, round_, bool(overdue))
+
+    def _moved(self, event: HistoryEvent, stage: str, round_: int, overdue: bool) -> None:
+        if stage != self.stage or round_ != self.round:
+            self.stage, self.round = stage, round_
             self.add(
                 event,
                 "stage",
-                f"Stage: {STAGE_NAMES.get(stage, stage)} (round {projection.round})",
-                {"stage": stage, "round": projection.round},
+                f"Stage: {STAGE_NAMES.get(stage, stage)} (round {round_})",
+                {"stage": stage, "round": round_},
             )
-        if projection.overdue != self.overdue:
-            self.overdue = projection.overdue
-            if projection.overdue:
+        if overdue != self.overdue:
+            self.overdue = overdue
+            if overdue:
                 self.add(event, "overdue", "Flagged overdue", {"overdue": True})
             else:
                 self.add(event, "overdue_cleared", "No longer overdue", {"overdue": False})
@@ -484,7 +511,7 @@ class _Reader:
             event,
             "letter",
             f"{_LETTER_NAMES.get(ref.kind.value, ref.kind.value)} letter stored for "
-            f"{ref.recipient or 'nobody on record'}{deadline} (SHA-256 {ref.sha256[:12]}…)",
+            f"{_addressee(ref.recipient)}{deadline} (SHA-256 {ref.sha256[:12]}…)",
             detail,
         )
         if self.unlabelled_timer is not None and ref.kind.value in ("reminder", "overdue"):
@@ -648,6 +675,18 @@ def describe_actor(actor: dict[str, str | None] | None) -> str:
     member = f" of {actor['member']}" if actor.get("member") else ""
     who = actor.get("email") or f"person {actor.get('person_id')} (no longer in the records)"
     return f"{who} ({role}{member})"
+
+
+def _addressee(recipient: str) -> str:
+    """Who a letter is for: history names a member's focal point by code (older histories
+    hold the address itself); the letter in the store has the person's name and address."""
+    if not recipient:
+        return "nobody on record"
+    if "@" in recipient:
+        return recipient
+    if recipient == "secretariat":
+        return "the secretariat"
+    return f"the focal point of {recipient}"
 
 
 def describe_duration(value: timedelta) -> str:

@@ -23,7 +23,7 @@ from temporalio.worker import Worker
 from bench.bare import BareReview, bare_step
 from cli.embedded import pragma_args, temporal_cli_path
 from operations import cycles, steps
-from rules.network import default_chair
+from rules.network import CHAIRS
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.review import CycleSettings, Decision, SignOff, Stage
 from settings import Settings
@@ -61,7 +61,7 @@ async def napreview_round(client: Client, store: Store, settings: Settings) -> t
         client,
         store,
         CycleSettings(
-            cycle=cycle, members=MEMBERS, seed=1, chair=default_chair(cycle), started_by=secretariat
+            cycle=cycle, members=MEMBERS, seed=1, chair=CHAIRS[2019], started_by=secretariat
         ),
         settings.task_queue,
     )

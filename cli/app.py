@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from cli import audit, codec_server, cycle, identity, letters, registry, review, running
+from cli import (
+    audit,
+    codec_server,
+    cycle,
+    identity,
+    letters,
+    network,
+    registry,
+    review,
+    running,
+)
 
 app = typer.Typer(
     name="napreview",
@@ -18,6 +28,7 @@ registry.register(app)
 cycle.register(app)
 review.register(app)
 letters.register(app)
+network.register(app)
 audit.register(app)
 running.register(app)
 identity.register(app, registry.users_app)

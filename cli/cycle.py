@@ -7,10 +7,12 @@ from rich.table import Table
 
 from cli.common import (
     AS_OPTION,
+    EXIT_USAGE,
     JSON_OPTION,
     acting,
     client,
     console,
+    fail,
     handled,
     member_codes,
     parse_duration,
@@ -21,9 +23,10 @@ from cli.common import (
 )
 from operations import cycles
 from operations.errors import StepRefused
-from rules.network import default_chair
+from rules.network import cycle_year
 from rules.troika import TroikaError, draw_digest, draw_troika
 from schemas.review import CycleSettings, Durations, Stage
+from store.repository import Store
 
 troika_app = typer.Typer(help="The review troika (peer reviewers).", no_args_is_help=True)
 cycle_app = typer.Typer(help="Review cycles.", no_args_is_help=True)
@@ -83,7 +86,7 @@ def cycle_start(
     reviewers: int = REVIEWERS_OPTION,
     seed: int | None = typer.Option(None, "--seed", help="Default: derived from the cycle id"),
     chair: str | None = typer.Option(
-        None, "--chair", help="Default: the Chair of the cycle's year"
+        None, "--chair", help="Default: the Chair recorded for the cycle's year"
     ),
     self_assessment: str = typer.Option("60d", "--self-assessment"),
     peer_review: str = typer.Option("30d", "--peer-review"),
@@ -99,7 +102,7 @@ def cycle_start(
     actor = acting(as_)
     s = store()
     codes = member_codes(members)
-    chair_code = s.get_member(chair).code if chair else default_chair(cycle)
+    chair_code = s.get_member(chair).code if chair else recorded_chair(s, cycle)
     seed_value = seed if seed is not None else int.from_bytes(cycle.encode()[:6], "big")
     cycle_settings = CycleSettings(
         cycle=cycle,
@@ -191,6 +194,20 @@ def cycle_cancel(
         )
 
     run(cancel())
+
+
+def recorded_chair(s: Store, cycle: str) -> str:
+    """The Chair the secretariat recorded for the cycle's year; never a guess."""
+    year = cycle_year(cycle)
+    code = s.network_chair(year) if year is not None else None
+    if code is None:
+        which = f"for {year}" if year is not None else f"for cycle {cycle!r} (its id names no year)"
+        raise fail(
+            EXIT_USAGE,
+            f"No Chair of the Network is recorded {which}. Pass --chair CODE, or record the "
+            f"Chair first with 'napreview network chair set YEAR CODE'.",
+        )
+    return code
 
 
 def register(app: typer.Typer) -> None:

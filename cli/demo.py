@@ -7,6 +7,7 @@ people of DESIGN §10.4. One member's review is returned for revision once, to s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 from rich.live import Live
@@ -15,6 +16,7 @@ from temporalio.client import Client
 
 from cli.common import client, console, member_codes, run, settings, store
 from operations import cycles, steps
+from operations.errors import NotFoundError
 from rules.network import default_chair
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.review import CycleSettings, Decision, Durations, ReviewState, SignOff, Stage
@@ -130,9 +132,10 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
         counts: dict[str, int] = {}
         with Live(console=console, refresh_per_second=4) as live:
             while True:
-                counts = {}
-                for row in s.reviews(cycle):
-                    counts[row.stage] = counts.get(row.stage, 0) + 1
+                # From visibility, like `cycle status`: the stage each review published.
+                with contextlib.suppress(NotFoundError):
+                    status = await cycles.cycle_status(temporal, s, cycle)
+                    counts = {k: v for k, v in status.counts.items() if v}
                 elapsed = asyncio.get_running_loop().time() - started
                 live.update(_table(cycle, counts, len(members), elapsed))
                 if people.done():

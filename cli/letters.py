@@ -7,11 +7,13 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cli.common import JSON_OPTION, console, handled, print_json, store
+from activities.letters import file_letter
+from cli.common import JSON_OPTION, console, handled, print_json, settings, store
 from operations.steps import read_document
 from rules.cedaw import check_linkage
 from schemas.letters import LetterKind
 from schemas.submissions import SelfAssessment
+from store.models import LetterRow
 
 letters_app = typer.Typer(help="Letters sent to members and the secretariat.", no_args_is_help=True)
 cedaw_app = typer.Typer(help="The CEDAW linkage check (GR30).", no_args_is_help=True)
@@ -42,13 +44,15 @@ def letters_list(
                     "language": r.language,
                     "sha256": r.sha256,
                     "created_at": r.created_at.isoformat(),
+                    "cc": list(r.cc or []),
+                    "delivery": delivery_json(r),
                 }
                 for r in rows
             ]
         )
         return
     table = Table(title=f"{len(rows)} letter(s)")
-    for column in ("Id", "Created", "Kind", "Cycle", "Member", "Recipient", "Lang"):
+    for column in ("Id", "Created", "Kind", "Cycle", "Member", "Recipient", "Lang", "Delivery"):
         table.add_column(column)
     for r in rows:
         table.add_row(
@@ -59,16 +63,52 @@ def letters_list(
             r.member_code,
             r.recipient,
             r.language,
+            r.delivery_state or "-",
         )
     console.print(table)
+
+
+def delivery_json(row: LetterRow) -> dict[str, object]:
+    """queued, sent (with the server's reply) or failed (with the reason); null state for a
+    letter stored before delivery existed."""
+    return {
+        "state": row.delivery_state,
+        "detail": row.delivery_detail,
+        "attempts": row.delivery_attempts or 0,
+        "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
+    }
 
 
 @letters_app.command("show")
 @handled
 def letters_show(letter_id: str, html: bool = typer.Option(False, "--html")) -> None:
-    """A letter's text (or HTML)."""
+    """A letter's addresses and delivery state, then its text (or only its HTML)."""
     row = store().get_letter(letter_id)
-    print(row.body_html if html else row.body_text)
+    if html:
+        print(row.body_html)
+        return
+    state = row.delivery_state or "not delivered (stored before delivery existed)"
+    detail = f" — {row.delivery_detail}" if row.delivery_detail else ""
+    print(f"To: {row.recipient_name} <{row.recipient}>")
+    if row.cc:
+        print(f"Cc: {', '.join(row.cc)}")
+    print(f"Subject: {row.subject}")
+    print(f"Delivery: {state}{detail}")
+    print()
+    print(row.body_text)
+
+
+@letters_app.command("export")
+@handled
+def letters_export(cycle: str | None = typer.Option(None, "--cycle")) -> None:
+    """Rewrite every letter file (text and HTML) from the store; files already right are kept."""
+    s = store()
+    folder = settings().letters_dir
+    rows = s.list_letters(cycle=cycle)
+    rewritten = sum(len(file_letter(folder, row)) for row in rows)
+    console.print(
+        f"{len(rows)} letter(s) checked in {folder}; {rewritten} file(s) written from the store."
+    )
 
 
 @cedaw_app.command("check")

@@ -19,7 +19,7 @@ from cli.common import (
 )
 from operations.steps import require_secretariat
 from schemas.examples import example_peer_review, example_self_assessment
-from schemas.members import Location, Member, Role
+from schemas.members import Honorific, Location, Member, Rank, Role
 from schemas.submissions import PeerReview, SelfAssessment
 
 members_app = typer.Typer(help="The Network's members.", no_args_is_help=True)
@@ -107,8 +107,17 @@ def focal_points_set(
     member: str,
     name: str = typer.Option(..., "--name"),
     email: str = typer.Option(..., "--email"),
-    title: str | None = typer.Option(None, "--title"),
+    title: str | None = typer.Option(None, "--title", help="Position, e.g. 'Head of Division'"),
     ministry: str | None = typer.Option(None, "--ministry"),
+    honorific: Honorific | None = typer.Option(
+        None, "--honorific", help="Ms or Mr: the salutation (Dear Ms …, Madame, Estimada Sra. …)"
+    ),
+    rank: Rank | None = typer.Option(
+        None, "--rank", help="Dr, Ambassador or Professor, used in the salutation"
+    ),
+    family_name: str | None = typer.Option(
+        None, "--family-name", help="Default: the last word of --name"
+    ),
     location: Location = typer.Option(Location.CAPITAL, "--location"),
     as_: str | None = AS_OPTION,
 ) -> None:
@@ -125,6 +134,9 @@ def focal_points_set(
         ministry=ministry,
         location=location,
         by=actor.email,
+        honorific=honorific,
+        rank=rank,
+        family_name=family_name or (name.split()[-1] if honorific or rank else None),
     )
     console.print(
         f"{fp.name} <{fp.email}> is the focal point of {code} "

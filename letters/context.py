@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.cedaw import CedawResult, Finding, LinkageRating, Severity
 from schemas.letters import Addressee, LetterKind
-from schemas.members import Language, Member
+from schemas.members import Honorific, Language, Member, Rank
 from schemas.recommendations import RECOMMENDATION_IDS, Theme, theme_of
 from schemas.review import Stage
 from schemas.submissions import (
@@ -37,6 +37,9 @@ class Person(BaseModel):
     title: str | None = None
     ministry: str | None = None
     email: str
+    honorific: Honorific | None = None
+    rank: Rank | None = None
+    family_name: str | None = None
 
 
 class ReviewerChange(StrEnum):
@@ -79,6 +82,14 @@ class ReviewedBy(BaseModel):
                 )
             )
         return answered
+
+
+class OpenRecommendation(BaseModel):
+    """A peer recommendation the reviewed member has not yet marked supported or noted."""
+
+    key: str
+    reviewer: Member
+    text: str
 
 
 class GapCount(BaseModel):
@@ -204,6 +215,17 @@ class LetterContext(BaseModel):
         if self.addressee is Addressee.SECRETARIAT or self.kind is LetterKind.CYCLE_SUMMARY:
             return None
         return self.recipient_member or self.member
+
+    @property
+    def open_recommendations(self) -> list[OpenRecommendation]:
+        """Peer recommendations still open: not yet marked supported or noted (a returned
+        self-assessment is revised with them in view)."""
+        return [
+            OpenRecommendation(key=rec.key, reviewer=entry.reviewer, text=rec.text)
+            for entry in self.peer_reviews
+            for rec in entry.recommendations_with(self.responses)
+            if not rec.marked
+        ]
 
     @property
     def other_reviewers(self) -> list[Member]:

@@ -11,6 +11,7 @@ in HTML, shown as is in text, and never compiled as a template.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import functools
 import hashlib
@@ -38,8 +39,10 @@ from pydantic import BaseModel
 
 import templates
 from letters.context import LetterContext, prioritise, progress_by_theme
-from schemas.letters import LetterKind
-from schemas.members import Language
+from letters.salutation import address_form, salutation
+from rules.names import agree, name_forms, pick
+from schemas.letters import Addressee, LetterKind
+from schemas.members import Language, Member
 from schemas.recommendations import RECOMMENDATIONS, THEME_TITLES
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,9 @@ FALLBACK_LANGUAGE = Language.EN
 TEXT_LAYOUT = "layouts/text.j2"
 HTML_LAYOUT = "layouts/html.j2"
 TEXT_WIDTH = 78
+# The language of the letter being rendered, for filters called from imported macros (terms.j2
+# is imported without the letter's context, so that Jinja2 caches it).
+_LANGUAGE: contextvars.ContextVar[Language] = contextvars.ContextVar("letter_language")
 # Joins the words of a date or an inline command in text, so that wrapping never splits them.
 _GLUE = "\ue000"
 
@@ -173,6 +179,40 @@ def _number(context: Context, value: float) -> str:
     return digits.translate(str.maketrans({",": grouping, ".": decimal}))
 
 
+def _language_of(context: Context) -> Language:
+    language = context.get("language")
+    return Language(language) if language is not None else _LANGUAGE.get()
+
+
+@pass_context
+def _name(context: Context, member: Member, form: str = "name") -> str:
+    """A member's name in the letter's language: ``name`` with its article ("la Belgique"),
+    ``of`` / ``to`` after de/à, de/a, of/to ("du Mali", "al Perú"), ``short`` bare."""
+    forms = name_forms(member, _language_of(context))
+    if form not in ("name", "of", "to", "short"):
+        raise ValueError(f"unknown name form {form!r}")
+    return str(getattr(forms, form))
+
+
+def _upfirst(value: str) -> str:
+    """The first letter in capitals, the rest untouched ("les Pays-Bas" → "Les Pays-Bas")."""
+    text = str(value)
+    upper = text[:1].upper() + text[1:]
+    return Markup(upper) if isinstance(value, Markup) else upper
+
+
+@pass_context
+def _agree(context: Context, word: str, member: Member) -> str:
+    """A participle agreed with the member: "tiré"|agree(m) → tirée, tirés; elegido → elegidos."""
+    return agree(word, member, _language_of(context))
+
+
+@pass_context
+def _pick(context: Context, member: Member, *words: str) -> str:
+    """A word by the member's number (two words) or gender and number (four words)."""
+    return pick(member, _language_of(context), *words)
+
+
 def _lookup(value: object, words: dict[object, str] | None) -> object:
     """A value in the letter's words (terms.j2), e.g. ``pillars|map("lookup", t.pillar)``;
     without words, the value itself."""
@@ -197,6 +237,10 @@ def _environment(loader: BaseLoader, *, html: bool) -> Environment:
         date=_date,
         number=_number,
         lookup=_lookup,
+        name=_name,
+        upfirst=_upfirst,
+        agree=_agree,
+        pick=_pick,
     )
     env.globals.update(RECOMMENDATIONS=RECOMMENDATIONS, THEME_TITLES=THEME_TITLES)
     return env
@@ -220,9 +264,28 @@ class LetterRenderer:
         loader = loader or FileSystemLoader(TEMPLATES_DIR)
         self._text = _environment(loader, html=False)
         self._html = _environment(loader, html=True)
+        # Template sources do not change while a process runs: their digests and the fallback
+        # choice are computed once per template, not once per letter.
+        self._versions: dict[str, str] = {}
+        self._names: dict[tuple[LetterKind, Language], tuple[Language, str]] = {}
+        self._layouts: dict[tuple[bool, Language], object] = {}
+
+    def _layout(self, *, html: bool, language: Language) -> object:
+        """The layout's macros for a language, built once (they hold no state of a letter)."""
+        key = (html, language)
+        if key not in self._layouts:
+            env, name = (self._html, HTML_LAYOUT) if html else (self._text, TEXT_LAYOUT)
+            self._layouts[key] = _layout(env, name, language)
+        return self._layouts[key]
 
     def template_name(self, kind: LetterKind, language: Language) -> tuple[Language, str]:
         """The template for a kind in a language, or the English one (with a warning) if missing."""
+        key = (kind, language)
+        if key not in self._names:
+            self._names[key] = self._find_template(kind, language)
+        return self._names[key]
+
+    def _find_template(self, kind: LetterKind, language: Language) -> tuple[Language, str]:
         name = f"{language.value}/{kind.value}.j2"
         try:
             self._text.get_template(name)
@@ -235,12 +298,17 @@ class LetterRenderer:
                 language.value,
                 FALLBACK_LANGUAGE.value,
             )
-            return self.template_name(kind, FALLBACK_LANGUAGE)
+            return self._find_template(kind, FALLBACK_LANGUAGE)
         return language, name
 
     def template_version(self, name: str) -> str:
         """SHA-256 of every template source the letter uses: itself, what it extends or imports,
-        and both layouts."""
+        and both layouts; computed once per template and process."""
+        if name not in self._versions:
+            self._versions[name] = self._digest(name)
+        return self._versions[name]
+
+    def _digest(self, name: str) -> str:
         names = self._referenced(name, set()) | {TEXT_LAYOUT, HTML_LAYOUT}
         digest = hashlib.sha256()
         for used in sorted(names):
@@ -262,9 +330,18 @@ class LetterRenderer:
     def render(self, ctx: LetterContext) -> RenderedLetter:
         language, name = self.template_name(ctx.kind, ctx.language)
         variables = _variables(ctx, language)
+        token = _LANGUAGE.set(language)
+        try:
+            return self._render(ctx, language, name, variables)
+        finally:
+            _LANGUAGE.reset(token)
+
+    def _render(
+        self, ctx: LetterContext, language: Language, name: str, variables: dict[str, object]
+    ) -> RenderedLetter:
         text_template = self._text.get_template(name)
-        text_variables = {**variables, "m": _layout(self._text, TEXT_LAYOUT, language)}
-        html_variables = {**variables, "m": _layout(self._html, HTML_LAYOUT, language)}
+        text_variables = {**variables, "m": self._layout(html=False, language=language)}
+        html_variables = {**variables, "m": self._layout(html=True, language=language)}
         text = _tidy(text_template.render(text_variables))
         html = _tidy(self._html.get_template(name).render(html_variables))
         return RenderedLetter(
@@ -293,8 +370,13 @@ def _subject(template: Template, variables: dict[str, object]) -> str:
 def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
     """The context's fields as template variables, plus what the letters derive from them."""
     variables: dict[str, object] = {name: getattr(ctx, name) for name in LetterContext.model_fields}
+    personal = ctx.addressee is not Addressee.SECRETARIAT or ctx.kind is LetterKind.CYCLE_SUMMARY
+    person = ctx.recipient if personal else None
     variables.update(
         language=language,
+        salutation=salutation(person, language),
+        address_form=address_form(person, language),
+        open_recommendations=ctx.open_recommendations,
         addressed_member=ctx.addressed_member,
         other_reviewers=ctx.other_reviewers,
         progress=progress_by_theme(ctx.self_assessment) if ctx.self_assessment else [],

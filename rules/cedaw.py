@@ -10,7 +10,7 @@ Decisions the design leaves open, and what this module does:
   citing "5(a)" does not cover "5" (nor "5(b)").
 - **Regional organisations** (not parties to CEDAW) get an ``info`` finding on alignment with GR30
   principles, and the plan checks still run as advice: what would be a ``gap`` for a State party
-  is reported as ``advice``. The CEDAW reporting checks (article 18, GR30 para 83) are skipped: an
+  is reported as ``advice``. The CEDAW reporting checks (article 18, GR30 para 84) are skipped: an
   organisation submits no periodic report. The rating is always ``not_applicable``.
 - **A State that is not a party** (the United States) gets an ``advice`` finding saying so; the
   plan checks run as for a State party and the rating is computed as usual. The reporting checks
@@ -51,7 +51,7 @@ LAST_ARTICLE = 30  # the Convention has 30 articles
 
 _PILLAR_ORDER = {p: i for i, p in enumerate(Pillar)}
 _SEVERITY_ORDER = {Severity.GAP: 0, Severity.ADVICE: 1, Severity.INFO: 2}
-_ARTICLE = re.compile(r"^(\d{1,2})(?:\(([a-z])\)|([a-z]))?$")
+_ARTICLE = re.compile(r"^(\d{1,2})(?:\(([a-z]|\d)\)|([a-z]))?$")
 _PREFIX = re.compile(r"^(?:cedaw\s*)?(?:articles?|arts?\.?)?\s*", re.IGNORECASE)
 _DASHES = re.compile(r"\s*[-\u2010-\u2015]\s*")
 _PARAGRAPH = re.compile(r"^\d{1,3}$")
@@ -163,7 +163,7 @@ class TreatyStatus(_Frozen):
 class ThemeLink(_Frozen):
     """One row of the table: a GR30 theme, the WPS pillars it serves and the articles it rests on.
 
-    A row without pillars is the reporting row (article 18, GR30 para 83).
+    A row without pillars is the reporting row (article 18, GR30 paras 27, 83, 84).
     """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -244,6 +244,12 @@ class LinkageMapping(_Frozen):
             if set(theme.pillars) & set(pillars):
                 for article in theme.articles:
                     needed.setdefault(article, []).append(theme)
+        # Citing a whole article covers its sub-paragraphs: where both are needed ("4" for
+        # constitutional reform, "4(1)" for participation), one finding on "4" names all themes.
+        for article in [a for a in needed if "(" in a]:
+            whole = article.partition("(")[0]
+            if whole in needed:
+                needed[whole] += [t for t in needed.pop(article) if t not in needed[whole]]
         return dict(sorted(needed.items(), key=lambda item: _article_key(item[0])))
 
 
@@ -300,8 +306,8 @@ def _plan_findings(assessment: SelfAssessment, mapping: LinkageMapping) -> list[
                     severity=Severity.ADVICE,
                     message=(
                         f"The plan cites {text!r}, which is not a CEDAW article (articles 1 to 30, "
-                        "with a letter for a sub-paragraph, e.g. '5(a)'). Correct the citation so "
-                        "that it counts."
+                        "with a letter or number for a sub-paragraph, e.g. '5(a)', '4(1)'). "
+                        "Correct the citation so that it counts."
                     ),
                 )
             )
@@ -327,7 +333,7 @@ def _plan_findings(assessment: SelfAssessment, mapping: LinkageMapping) -> list[
             continue
         pillars = _sorted_pillars({p for t in themes for p in t.pillars} & plan_pillars)
         names = "; ".join(t.theme for t in themes)
-        paragraphs = _join([p for t in themes for p in t.gr30_paragraphs])
+        paragraphs = _join(sorted({p for t in themes for p in t.gr30_paragraphs}, key=int))
         findings.append(
             Finding(
                 code="ARTICLE_NOT_CITED",
@@ -386,7 +392,7 @@ def _plan_findings(assessment: SelfAssessment, mapping: LinkageMapping) -> list[
 
 
 def _reporting_findings(assessment: SelfAssessment, mapping: LinkageMapping) -> list[Finding]:
-    """Findings on the State party's CEDAW periodic reporting (article 18, GR30 para 83)."""
+    """Findings on the State party's CEDAW periodic reporting (article 18, GR30 para 84)."""
     facts = assessment.cedaw_reporting
     article = _join(list(mapping.reporting_theme.articles))
     para = mapping.references.reporting.paragraph

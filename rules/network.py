@@ -147,13 +147,23 @@ def _build() -> tuple[Member, ...]:
 MEMBERS: tuple[Member, ...] = _build()
 MEMBERS_BY_CODE: dict[str, Member] = {m.code: m for m in MEMBERS}
 
-# The Network's Chair by year (leadership troika of 2018: previous, current, next).
+# The Chairs a new store is seeded with: the leadership troika of 2018 (previous, current, next).
+# Later Chairs are data the secretariat records (`napreview network chair set YEAR CODE`), kept
+# in the store; cycles look their Chair up there.
 CHAIRS: dict[int, str] = {2017: "ESP", 2018: "DEU", 2019: "NAM"}
 
 
-def default_chair(cycle: str) -> str:
-    """The Chair of the year the cycle id starts with where known, else the latest known Chair."""
+def cycle_year(cycle: str) -> int | None:
+    """The year a cycle id starts with ("2019", "2019-short" → 2019), if it starts with one."""
     year = cycle[:4]
-    if year.isdigit() and int(year) in CHAIRS:
-        return CHAIRS[int(year)]
-    return CHAIRS[max(CHAIRS)]
+    if year.isdigit() and (len(cycle) == 4 or not cycle[4].isdigit()):
+        return int(year)
+    return None
+
+
+def default_chair(cycle: str) -> str:
+    """The seeded Chair of the cycle's year; a year without one is an error, never a guess."""
+    year = cycle_year(cycle)
+    if year is None or year not in CHAIRS:
+        raise ValueError(f"no Chair of the Network is known for cycle {cycle!r}")
+    return CHAIRS[year]

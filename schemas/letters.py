@@ -74,7 +74,8 @@ class LetterRequest(BaseModel):
 
 
 class LetterRef(BaseModel):
-    """What history keeps of a stored letter."""
+    """What history keeps of a stored letter: its id, its digest and whose focal point (member
+    code) or "secretariat" it is for; names and addresses stay in the store."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -62,12 +62,37 @@ class Location(StrEnum):
     NEW_YORK_MISSION = "new_york_mission"
 
 
+class Honorific(StrEnum):
+    """The courtesy title a letter addresses a person by; it also gives French and Spanish the
+    gender of the salutation (Madame / Monsieur, Estimada Sra. / Estimado Sr.)."""
+
+    MS = "Ms"
+    MR = "Mr"
+
+
+class Rank(StrEnum):
+    """A title the salutation uses in place of Ms or Mr (Dear Ambassador Shikongo, Madame
+    l'Ambassadrice, Estimada Dra. Hassan)."""
+
+    DR = "Dr"
+    AMBASSADOR = "Ambassador"
+    PROFESSOR = "Professor"
+
+
 class FocalPoint(BaseModel):
-    """A member's WPS focal point at one location, for a dated period."""
+    """A member's WPS focal point at one location, for a dated period.
+
+    ``title`` is the person's position (shown under the name); ``honorific``, ``rank`` and
+    ``family_name`` make the salutation ("Dear Ms Schmidt", "Madame,", "Estimada Sra.
+    Fernández:"). Without an honorific, letters use a neutral salutation.
+    """
 
     member: str
     name: str
     title: str | None = None
+    honorific: Honorific | None = None
+    rank: Rank | None = None
+    family_name: str | None = None
     ministry: str | None = None
     email: str = Field(pattern=EMAIL_PATTERN)
     location: Location = Location.CAPITAL

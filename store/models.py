@@ -71,6 +71,9 @@ class FocalPointRow(Base):
     member_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
+    honorific: Mapped[str | None] = mapped_column(String(16))
+    rank: Mapped[str | None] = mapped_column(String(32))
+    family_name: Mapped[str | None] = mapped_column(String(200))
     ministry: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), index=True)
     location: Mapped[str] = mapped_column(String(32))
@@ -201,6 +204,26 @@ class LetterRow(Base):
     template_version: Mapped[str] = mapped_column(String(64))
     inputs_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Addresses in copy (the Permanent Mission where known, the secretariat on overdue notices,
+    # the members on the cycle summary); ``copy_to`` holds the names the letter shows.
+    cc: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Delivery by email (DESIGN §7): queued, sent (with the server's reply) or failed (with the
+    # reason). None for letters stored before delivery existed.
+    delivery_state: Mapped[str | None] = mapped_column(String(16))
+    delivery_detail: Mapped[str | None] = mapped_column(Text)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ChairRow(Base):
+    """The Chair of the Network for a year, as the secretariat records it."""
+
+    __tablename__ = "network_chairs"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    member_code: Mapped[str] = mapped_column(String(16))
+    recorded_by: Mapped[str] = mapped_column(String(254))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ReviewRow(Base):

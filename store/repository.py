@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from rules.digest import sha256_of
 from schemas.cedaw import CedawResult, CedawSummary
-from schemas.members import Actor, FocalPoint, Location, Member, Role
+from schemas.members import Actor, FocalPoint, Honorific, Location, Member, Rank, Role
 from schemas.nap import Nap
 from schemas.submissions import DocumentKind, DocumentRef
 from store.db import make_engine, session_factory
@@ -23,6 +23,7 @@ from store.errors import ConflictError, NotFoundError
 from store.models import (
     AssignmentRow,
     CedawResultRow,
+    ChairRow,
     CycleRow,
     DocumentRow,
     FocalPointRow,
@@ -53,6 +54,9 @@ def _focal_point(row: FocalPointRow) -> FocalPoint:
         member=row.member_code,
         name=row.name,
         title=row.title,
+        honorific=row.honorific,
+        rank=row.rank,
+        family_name=row.family_name,
         ministry=row.ministry,
         email=row.email,
         location=Location(row.location),
@@ -124,7 +128,17 @@ class Store:
         return next(m.name for m in members if m.code == code)
 
     def get_members(self, codes: Sequence[str]) -> list[Member]:
-        return [self.get_member(c) for c in codes]
+        """The members with these codes, in that order, read in one query."""
+        wanted = [c.strip().upper() for c in codes]
+        if not wanted:
+            return []
+        with self.session() as s:
+            rows = s.scalars(select(MemberRow).where(MemberRow.code.in_(set(wanted)))).all()
+            found = {r.code: _member(r) for r in rows}
+        missing = next((c for c, w in zip(codes, wanted, strict=True) if w not in found), None)
+        if missing is not None:
+            raise NotFoundError(self.unknown_member_message(missing))
+        return [found[w] for w in wanted]
 
     # --- focal points and users ---
 
@@ -161,6 +175,9 @@ class Store:
         location: Location = Location.CAPITAL,
         by: str | None = None,
         example: bool = False,
+        honorific: Honorific | None = None,
+        rank: Rank | None = None,
+        family_name: str | None = None,
     ) -> FocalPoint:
         """Designate a focal point from today; the previous one at that location is closed, kept."""
         code = self.get_member(member).code
@@ -179,6 +196,9 @@ class Store:
                 member_code=code,
                 name=name,
                 title=title,
+                honorific=honorific.value if honorific else None,
+                rank=rank.value if rank else None,
+                family_name=family_name,
                 ministry=ministry,
                 email=email,
                 location=location.value,
@@ -203,6 +223,50 @@ class Store:
                 )
             s.flush()
             return _focal_point(row)
+
+    def focal_points_of(
+        self, members: Sequence[str], on: date | None = None
+    ) -> dict[str, list[FocalPoint]]:
+        """Active focal points of many members in one query, capital first (cycle summaries)."""
+        day = on or today()
+        with self.session() as s:
+            rows = s.scalars(
+                select(FocalPointRow)
+                .where(FocalPointRow.member_code.in_(list(members)))
+                .where(FocalPointRow.active_from <= day)
+                .where((FocalPointRow.active_to.is_(None)) | (FocalPointRow.active_to > day))
+                .order_by(FocalPointRow.member_code, FocalPointRow.location, FocalPointRow.id)
+            ).all()
+            result: dict[str, list[FocalPoint]] = {}
+            for row in rows:
+                result.setdefault(row.member_code, []).append(_focal_point(row))
+            return result
+
+    # --- the Chair of the Network ---
+
+    def network_chairs(self) -> dict[int, str]:
+        """The Chair of each year the secretariat recorded."""
+        with self.session() as s:
+            rows = s.scalars(select(ChairRow).order_by(ChairRow.year)).all()
+            return {r.year: r.member_code for r in rows}
+
+    def network_chair(self, year: int) -> str | None:
+        with self.session() as s:
+            row = s.get(ChairRow, year)
+            return row.member_code if row else None
+
+    def set_network_chair(self, year: int, member: str, by: str) -> str:
+        """Record (or correct) the Chair of a year; returns the member code."""
+        code = self.get_member(member).code
+        with self.session() as s:
+            row = s.get(ChairRow, year)
+            if row is None:
+                s.add(ChairRow(year=year, member_code=code, recorded_by=by))
+            else:
+                row.member_code = code
+                row.recorded_by = by
+                row.recorded_at = datetime.now(UTC)
+        return code
 
     def secretariat_email(self) -> str:
         """Where notices to the secretariat go: the first secretariat user registered."""
@@ -593,6 +657,21 @@ class Store:
                 row = s.scalars(select(LetterRow).where(LetterRow.idempotency_key == key)).one()
                 s.expunge(row)
                 return row, False
+
+    def record_delivery(
+        self, letter_id: str, state: str, detail: str | None, *, attempt: bool = False
+    ) -> None:
+        """The letter's delivery state: queued, sent (with the server's reply) or failed."""
+        with self.session() as s:
+            row = s.get(LetterRow, letter_id)
+            if row is None:
+                raise NotFoundError(f"There is no letter {letter_id!r}.")
+            row.delivery_state = state
+            row.delivery_detail = detail
+            if attempt:
+                row.delivery_attempts = (row.delivery_attempts or 0) + 1
+            if state == "sent":
+                row.delivered_at = datetime.now(UTC)
 
     def get_letter(self, letter_id: str) -> LetterRow:
         with self.session() as s:

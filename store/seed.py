@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rules.network import MEMBERS
-from schemas.members import Location, Role
+from schemas.members import Honorific, Location, Rank, Role
+from store.example_people import EXAMPLE_PEOPLE, MINISTRY, POSITION, SECRETARIAT
 from store.models import MemberRow, UserRow
 from store.repository import Store
 
@@ -34,14 +35,18 @@ def seed(store: Store) -> bool:
         s.add(UserRow(email=SECRETARIAT_EMAIL, role=Role.SECRETARIAT.value, example=True))
         s.add(UserRow(email=AUDITOR_EMAIL, role=Role.AUDITOR.value, example=True))
     for m in MEMBERS:
+        honorific, rank, given, family = EXAMPLE_PEOPLE[m.code]
         store.set_focal_point(
             m.code,
-            name=f"Example focal point of {m.name}",
+            name=f"{given} {family}",
             email=example_focal_point_email(m.code),
-            title="WPS focal point (example data)",
-            ministry="Ministry of Foreign Affairs" if m.regional_group else "Secretariat",
+            title=POSITION[m.language],
+            ministry=(MINISTRY if m.regional_group else SECRETARIAT)[m.language],
             location=Location.CAPITAL,
             by="seed",
             example=True,
+            honorific=Honorific(honorific),
+            rank=Rank(rank) if rank else None,
+            family_name=family,
         )
     return True

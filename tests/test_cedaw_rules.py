@@ -164,10 +164,15 @@ def test_the_shipped_mapping_holds_the_table_of_design_section_6() -> None:
     assert (reporting.pillars, reporting.articles, reporting.gr30_paragraphs) == (
         (),
         ("18",),
-        ("83",),
+        ("27", "83", "84"),
     )
     assert mapping.references.nap_compliance.paragraph == "28"
-    assert mapping.references.reporting.paragraph == "83"
+    assert mapping.references.reporting.paragraph == "84"
+    participation = next(t for t in mapping.themes if t.id == "participation")
+    assert (participation.articles, participation.gr30_paragraphs) == (
+        ("4(1)", "7", "8"),
+        ("46", "47"),
+    )
     assert any(
         "CEDAW/C/GC/30" in s.citation and "2013" in s.citation for s in mapping.references.sources
     )
@@ -194,7 +199,7 @@ def test_an_unknown_pillar_in_the_mapping_is_a_clear_error() -> None:
         (lambda d: d["themes"][0].update(articles=["2", "2"]), "twice"),
         (lambda d: d["themes"][1].update(id="conflict_prevention"), "unique"),
         (lambda d: d["themes"][0].update(pillars=[]), "exactly one theme must have no pillars"),
-        (lambda d: d["references"]["reporting"].update(paragraph="84"), "reporting row"),
+        (lambda d: d["references"]["reporting"].update(paragraph="85"), "reporting row"),
         (lambda d: d["themes"][0].update(colour="red"), "colour"),
         (lambda d: d["references"]["reporting"].update(source="gr35"), "gr35"),
     ],
@@ -250,8 +255,12 @@ def test_a_missing_article_names_the_plans_pillars_and_the_themes_that_need_it()
 
     four = by_article["4"]
     assert four.pillar == "participation"
-    assert four.gr30_paragraph == "73"
+    # Article 4 for constitutional reform (para 73) and 4(1) for participation (paras 46-47):
+    # citing article 4 covers both, so one finding names both themes.
+    assert four.gr30_paragraph == "46, 47, 73"
     assert "constitutional and electoral reform" in four.message
+    assert "participation in decision-making" in four.message
+    assert "4(1)" not in by_article
     assert four.message.startswith("Cite CEDAW article 4 in the plan")
 
     one = by_article["1"]
@@ -363,11 +372,11 @@ def test_a_plan_without_monitoring_framework_gets_advice() -> None:
     assert result.rating is LinkageRating.STRONG
 
 
-def test_a_report_that_did_not_cover_wps_is_a_gap_under_para_83() -> None:
+def test_a_report_that_did_not_cover_wps_is_a_gap_under_para_84() -> None:
     result = check_linkage(DEU, assessment(**{"cedaw_reporting.covered_wps": False}))
     (finding,) = result.findings
     assert (finding.code, finding.severity) == ("REPORT_WITHOUT_WPS", Severity.GAP)
-    assert (finding.article, finding.gr30_paragraph) == ("18", "83")
+    assert (finding.article, finding.gr30_paragraph) == ("18", "84")
     assert "2017" in finding.message
     assert result.rating is LinkageRating.PARTIAL
 
@@ -376,7 +385,7 @@ def test_observations_on_wps_not_answered_by_the_plan_are_a_gap() -> None:
     result = check_linkage(DEU, assessment(**{"cedaw_reporting.nap_answers_observations": False}))
     (finding,) = result.findings
     assert (finding.code, finding.severity) == ("OBSERVATIONS_NOT_ANSWERED", Severity.GAP)
-    assert (finding.article, finding.gr30_paragraph) == ("18", "83")
+    assert (finding.article, finding.gr30_paragraph) == ("18", "84")
 
 
 def test_no_observations_on_wps_means_nothing_to_answer() -> None:
@@ -396,7 +405,7 @@ def test_no_report_year_is_advice_to_report() -> None:
     result = check_linkage(DEU, assessment(**{"cedaw_reporting.last_report_year": None}))
     (finding,) = result.findings
     assert (finding.code, finding.severity) == ("NO_REPORT_YEAR", Severity.ADVICE)
-    assert (finding.article, finding.gr30_paragraph) == ("18", "83")
+    assert (finding.article, finding.gr30_paragraph) == ("18", "84")
     assert "Report to the CEDAW Committee" in finding.message
 
 

@@ -259,7 +259,10 @@ async def test_cancel_withdraws_every_open_review_and_the_cycle_reports(dev_env,
         assert summary.outcomes == {"completed": 1, "withdrawn": len(members) - 1}
         assert summary.summary_letter is not None
         assert summary.summary_letter.kind is LetterKind.CYCLE_SUMMARY
-        assert summary.summary_letter.recipient == store.secretariat_email()
+        # The summary goes to the Chair's focal point, the members in copy (issue #10).
+        assert summary.summary_letter.recipient == "NAM"  # history: whose focal point
+        letter = store.get_letter(summary.summary_letter.id)
+        assert letter.recipient == "fp.nam@example.org"
 
         for member in members[1:]:
             state = await review_state(client, cycle, member)

@@ -14,6 +14,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.letters import LetterActivities
 from operations import steps
 from schemas.letters import LetterKind, LetterRequest
+from schemas.members import Honorific
 from schemas.review import Decision, SignOff, Stage
 from tests.conftest import running_worker, settings_for
 from tests.helpers import (
@@ -27,7 +28,7 @@ from tests.helpers import (
 )
 
 
-def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
+async def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
     activities = LetterActivities(store, tmp_path / "letters")
     request = LetterRequest(
         cycle="2019",
@@ -38,23 +39,30 @@ def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
         stage="self_assessment",
     )
     env = ActivityEnvironment()
-    first = env.run(activities.send_letter, request)
-    second = env.run(activities.send_letter, request)
+    first = await env.run(activities.send_letter, request)
+    second = await env.run(activities.send_letter, request)
     assert first == second
     rows = store.list_letters(cycle="2019", member="FRA")
     assert len(rows) == 1 and rows[0].language == "fr"
     assert rows[0].recipient == "fp.fra@example.org"
     assert rows[0].copy_to == [
-        "Mission permanente de France auprès de l'Organisation des Nations Unies"
+        "Mission permanente de la France auprès de l'Organisation des Nations Unies"
     ]
-    files = sorted(p.suffix for p in (tmp_path / "letters" / "2019" / "FRA").iterdir())
-    assert files == [".html", ".txt"]
+    files = sorted((tmp_path / "letters" / "2019" / "FRA").iterdir())
+    assert [p.suffix for p in files] == [".html", ".txt"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in files)
 
 
-def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_path):
+async def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_path):
     activities = LetterActivities(store, tmp_path / "letters")
-    store.set_focal_point("MEX", name="Lucía Pérez", email="lperez@sre.gob.mx")
-    ref = ActivityEnvironment().run(
+    store.set_focal_point(
+        "MEX",
+        name="Lucía Pérez",
+        email="lperez@sre.gob.mx",
+        honorific=Honorific.MS,
+        family_name="Pérez",
+    )
+    ref = await ActivityEnvironment().run(
         activities.send_letter,
         LetterRequest(
             cycle="2019",
@@ -68,6 +76,7 @@ def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_path):
     letter = store.get_letter(ref.id)
     assert letter.recipient == "lperez@sre.gob.mx" and letter.language == "es"
     assert "Lucía Pérez" in letter.body_text
+    assert "Estimada Sra. Pérez:" in letter.body_text
 
 
 async def _complete(client, store, cycle: str, member: str) -> None:
@@ -105,11 +114,7 @@ async def test_french_spanish_and_english_members_get_letters_in_their_language(
         expected = {"FRA": ("fr", "Madame"), "MEX": ("es", "Estimad"), "DEU": ("en", "Dear")}
         for member, (language, greeting) in expected.items():
             result = await handle(client, cycle, member).result()
-            own = [
-                store.get_letter(ref.id)
-                for ref in result.letters
-                if ref.recipient == f"fp.{member.lower()}@example.org"
-            ]
+            own = [store.get_letter(ref.id) for ref in result.letters if ref.recipient == member]
             kinds = {letter.kind for letter in own}
             assert {"invitation", "final_feedback"} <= kinds
             assert {letter.language for letter in own} == {language}

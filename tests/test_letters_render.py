@@ -1,7 +1,7 @@
-"""Letters (DESIGN §7): golden files per kind and language, escaping, fallback and digests.
+"""Letters (DESIGN §7) rendered from hand-made contexts: escaping, fallback, digests, the pieces.
 
-Regenerate the golden files after a deliberate change to a template with
-``UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_letters_render.py`` and read the diff.
+The golden files are produced from the real path (the letter activity over a real store) by
+tests/test_letters_golden.py.
 """
 
 from __future__ import annotations
@@ -282,7 +282,7 @@ def cedaw_result(code: str) -> CedawResult:
                 code="OBSERVATIONS_NOT_ANSWERED",
                 severity=Severity.GAP,
                 article="18",
-                gr30_paragraph="83",
+                gr30_paragraph="84",
                 message="The CEDAW Committee's concluding observations address women, peace and "
                 "security, but the plan does not answer them. Add actions to the plan that "
                 "respond to each of those observations.",
@@ -291,10 +291,10 @@ def cedaw_result(code: str) -> CedawResult:
                 code="ARTICLE_NOT_CITED",
                 severity=Severity.GAP,
                 article="6",
-                gr30_paragraph="38, 39",
+                gr30_paragraph="41",
                 pillar="protection",
                 message="Cite CEDAW article 6 in the plan: its pillar protection rests on it "
-                "through the GR30 theme trafficking (GR30 paras 38, 39).",
+                "through the GR30 theme trafficking (GR30 para 41).",
             ),
             Finding(
                 code="GR30_NOT_CITED",
@@ -430,24 +430,6 @@ def context(kind: LetterKind, language: Language, **changes: object) -> LetterCo
 # --- golden files ------------------------------------------------------------------------------
 
 CASES = [(kind, language) for language in Language for kind in LetterKind]
-
-
-@pytest.mark.parametrize(
-    ("kind", "language"), CASES, ids=[f"{lang.value}-{kind.value}" for kind, lang in CASES]
-)
-def test_letter_matches_golden_file(kind: LetterKind, language: Language) -> None:
-    letter = render_letter(context(kind, language))
-    assert letter.language is language
-    assert letter.template == f"{language.value}/{kind.value}.j2"
-    for suffix, body in ((".txt", letter.text), (".html", letter.html)):
-        path = GOLDEN / language.value / f"{kind.value}{suffix}"
-        if UPDATE_GOLDEN:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(body, encoding="utf-8")
-        assert path.exists(), f"{path} is missing; run with UPDATE_GOLDEN=1 to write it"
-        assert body == path.read_text(encoding="utf-8"), (
-            f"{path} differs; if the change is intended, run with UPDATE_GOLDEN=1 and read the diff"
-        )
 
 
 # --- what a person typed is data: escaped in HTML, literal in text, never evaluated ---------------
@@ -697,7 +679,7 @@ def test_a_leaving_reviewer_is_told_it_is_released() -> None:
 def test_a_regional_organisation_is_asked_about_its_regional_action_plan() -> None:
     ctx = context(LetterKind.INVITATION, Language.EN, member=member("AU"), copy_to=[], reviewers=[])
     text = " ".join(render_letter(ctx).text.split())
-    assert "the regional action plan of African Union" in text
+    assert "the regional action plan of the African Union" in text
     assert "napreview submit self-assessment 2019 AU FILE" in text
     assert "review troika drawn" not in text
 
@@ -798,4 +780,4 @@ def test_a_letter_with_only_what_its_kind_needs_reads_without_gaps(
 
 def test_spanish_joins_names_with_e_before_an_i_sound() -> None:
     ctx = context(LetterKind.INVITATION, Language.ES, reviewers=[member("ESP"), member("IDN")])
-    assert "Spain e Indonesia" in " ".join(render_letter(ctx).text.split())
+    assert "España e Indonesia" in " ".join(render_letter(ctx).text.split())

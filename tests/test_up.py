@@ -65,7 +65,11 @@ def stop(process: subprocess.Popen[str]) -> str:
 
 
 def servers_using(home: Path) -> list[str]:
-    found = subprocess.run(["pgrep", "-f", f"--db-filename {home}"], capture_output=True, text=True)
+    # "--" first: a pattern that starts with "--" is otherwise taken for an option (and pgrep
+    # would find nothing, whatever runs).
+    found = subprocess.run(
+        ["pgrep", "-f", "--", f"--db-filename {home}"], capture_output=True, text=True
+    )
     return found.stdout.split()
 
 

@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
 
 # How many claimed endings one confirmation looks at.
 CONFIRM_BATCH = 200
+RESTART_EVERY = 500
 
 
 @workflow.defn(name=contract.CYCLE_WORKFLOW)
@@ -77,13 +78,18 @@ class CycleWorkflow:
             )
             self.plan = plan
         members = self.plan.members
+        started_here = 0
         while self.started < len(members) and not self.cancel_request:
             batch = members[self.started : self.started + inp.batch_size]
             self.starting = True
             await self._start_reviews(batch)
             self.started += len(batch)
+            started_here += len(batch)
             self.starting = False
-            if workflow.info().is_continue_as_new_suggested():
+            # A run keeps at most RESTART_EVERY children open, a quarter of Temporal's cap of
+            # 2,000 per execution, whatever the length of its history.
+            many = self.v2 and started_here >= RESTART_EVERY and self.started < len(members)
+            if workflow.info().is_continue_as_new_suggested() or many:
                 await self._continue()
         if self.cancel_request:
             # Members whose review never started count as withdrawn; `started` keeps saying how

@@ -161,12 +161,19 @@ class MemberReviewWorkflow:
                 # Everyone drawn gets a request, even one who answers before it is written.
                 asked = self._active_slots()
                 await self._enter(Stage.PEER_REVIEW)
-                for slot in asked:
-                    await self._letter(
+                requests = [
+                    self._letter(
                         LetterKind.REVIEW_REQUEST,
                         recipient_member=slot.member,
                         deadline=slot.deadline,
                     )
+                    for slot in asked
+                ]
+                if self.v2:
+                    await asyncio.gather(*requests)  # written together, in one workflow task
+                else:
+                    for request in requests:
+                        await request
                 return
             # A revised self-assessment: the peer reviews already given stand.
         elif self.stage is Stage.PEER_REVIEW:
@@ -382,6 +389,10 @@ class MemberReviewWorkflow:
             ]
         )
         self.published_overdue = overdue
+        if self.v2 and not self.stage.terminal:
+            # The search attributes hold stage and overdue; the store's projection (for the
+            # cycle summary) is written once, when the review ends.
+            return
         await self._activity(
             contract.PROJECT_REVIEW,
             ReviewProjection(

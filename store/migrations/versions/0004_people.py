@@ -1,7 +1,7 @@
 """people: opaque person ids (history carries them instead of emails) and personal tokens
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002_letters
 """
 
 import secrets
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0002_letters"
 branch_labels = None
 depends_on = None
 

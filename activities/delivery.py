@@ -1,0 +1,114 @@
+"""Delivering a stored letter: by SMTP when a server is configured, else to the outbox folder.
+
+Runs in the ``deliver-<letter id>`` workflow. Records the delivery state on the letter: sent with
+the server's reply, or failed with the reason of a permanent refusal. An outage (no connection,
+a timeout, a 4xx answer) is raised as an ordinary error, so Temporal retries it until the server
+is back; the message is the same on every attempt (Message-ID and Date from the letter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from email.message import EmailMessage
+
+import aiosmtplib
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from letters.email import letter_message
+from letters.files import write_atomically
+from letters.pdf import letter_pdf_elsewhere
+from schemas.delivery import (
+    DELIVER_LETTER,
+    DELIVERY_REFUSED,
+    DeliveryOutcome,
+    DeliveryRequest,
+    DeliveryState,
+)
+from settings import Settings
+from store.models import LetterRow
+from store.repository import Store
+
+
+class DeliveryActivities:
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+
+    @activity.defn(name=DELIVER_LETTER)
+    async def deliver_letter(self, request: DeliveryRequest) -> DeliveryOutcome:
+        row = await asyncio.to_thread(self.store.get_letter, request.letter_id)
+        if row.delivery_state in (DeliveryState.SENT.value, DeliveryState.FAILED.value):
+            return _outcome(row.id, DeliveryState(row.delivery_state), row.delivery_detail or "")
+        if not row.recipient:
+            await self._refuse(row, "no email address is recorded for the addressee")
+        pdf = await letter_pdf_elsewhere(row.body_html)
+        message = letter_message(row, self.settings.smtp_from, pdf)
+        if not self.settings.smtp_host:
+            detail = await asyncio.to_thread(self._to_outbox, row, message)
+        else:
+            detail = await self._by_smtp(row, message)
+        await asyncio.to_thread(self.store.record_delivery, row.id, "sent", detail, attempt=True)
+        return _outcome(row.id, DeliveryState.SENT, detail)
+
+    def _to_outbox(self, row: LetterRow, message: EmailMessage) -> str:
+        """One .eml file per letter, named by its id: a retry rewrites the same file."""
+        path = self.settings.outbox_dir / f"{row.id}.eml"
+        write_atomically(path, bytes(message))
+        return f"written to the outbox: {path.resolve()}"
+
+    async def _by_smtp(self, row: LetterRow, message: EmailMessage) -> str:
+        s = self.settings
+        security = s.smtp_security
+        try:
+            refused, reply = await aiosmtplib.send(
+                message,
+                hostname=s.smtp_host,
+                port=s.smtp_port or (465 if security == "tls" else 587),
+                username=s.smtp_username,
+                password=s.smtp_password,
+                use_tls=security == "tls",
+                start_tls=security == "starttls",
+                timeout=s.smtp_timeout,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as err:
+            reasons = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in err.recipients)
+            if all(500 <= r.code < 600 for r in err.recipients):
+                await self._refuse(row, f"recipient refused: {reasons}")
+            await self._retry_later(row, f"recipient deferred: {reasons}")
+            raise
+        except aiosmtplib.SMTPResponseException as err:
+            if 500 <= err.code < 600:
+                await self._refuse(row, f"refused by the server: {err.code} {err.message}")
+            await self._retry_later(row, f"{err.code} {err.message}")
+            raise
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as err:
+            await self._retry_later(row, f"{type(err).__name__}: {err}")
+            raise
+        if row.recipient in refused:
+            answer = refused[row.recipient]
+            await self._refuse(
+                row, f"recipient refused: {row.recipient}: {answer.code} {answer.message}"
+            )
+        detail = f"250 {reply.strip()}"  # the server's answer to DATA (250 is success)
+        if refused:
+            detail += "; not accepted in copy: " + ", ".join(
+                f"{address} ({answer.code} {answer.message})" for address, answer in refused.items()
+            )
+        return detail
+
+    async def _retry_later(self, row: LetterRow, reason: str) -> None:
+        """Still queued, with the last reason; the caller re-raises so Temporal retries."""
+        activity.logger.warning("Letter %s not delivered yet: %s", row.id, reason)
+        await asyncio.to_thread(
+            self.store.record_delivery, row.id, "queued", f"retrying: {reason}", attempt=True
+        )
+
+    async def _refuse(self, row: LetterRow, reason: str) -> None:
+        """A permanent refusal: recorded as failed, and not retried."""
+        await asyncio.to_thread(self.store.record_delivery, row.id, "failed", reason, attempt=True)
+        raise ApplicationError(reason, type=DELIVERY_REFUSED, non_retryable=True)
+
+
+def _outcome(letter_id: str, state: DeliveryState, detail: str) -> DeliveryOutcome:
+    return DeliveryOutcome(letter_id=letter_id, state=state, detail=detail)

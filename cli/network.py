@@ -1,0 +1,50 @@
+"""The Network itself: the Chair of each year, which the secretariat records (DESIGN §7)."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from cli.common import AS_OPTION, JSON_OPTION, acting, console, handled, print_json, store
+from operations.steps import require_secretariat
+
+network_app = typer.Typer(help="The Network: its Chair by year.", no_args_is_help=True)
+chair_app = typer.Typer(help="The Chair of the Network by year.", no_args_is_help=True)
+
+
+@chair_app.command("set")
+@handled
+def chair_set(
+    year: int = typer.Argument(..., min=1900, max=9999),
+    member: str = typer.Argument(..., help="The member code of the Chair"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Record the Chair of a year (secretariat only); a cycle of that year names it."""
+    actor = acting(as_)
+    s = store()
+    code = s.get_member(member).code
+    require_secretariat(s, actor, "record_the_chair_of_the_network", member=code)
+    s.set_network_chair(year, code, by=actor.email)
+    console.print(f"{s.get_member(code).name} ({code}) is the Chair of the Network for {year}.")
+
+
+@chair_app.command("list")
+@handled
+def chair_list(as_json: bool = JSON_OPTION) -> None:
+    """The Chair of each recorded year."""
+    chairs = store().network_chairs()
+    if as_json:
+        print_json([{"year": year, "chair": code} for year, code in chairs.items()])
+        return
+    table = Table(title="Chairs of the Network")
+    table.add_column("Year")
+    table.add_column("Chair")
+    names = {m.code: m.name for m in store().list_members()}
+    for year, code in chairs.items():
+        table.add_row(str(year), f"{code} {names.get(code, '')}")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    network_app.add_typer(chair_app, name="chair")
+    app.add_typer(network_app, name="network")

@@ -1,0 +1,70 @@
+"""Letter files on disk, written so that a crash, a full disk or a read-only disk never leaves
+a file empty or half written: a temporary file in the same folder, fsync, rename, fsync of the
+folder; mode 0600 (letters name people). A file already right is left alone."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+FILE_MODE = 0o600
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_is(path: Path, digest: str) -> bool:
+    """Whether the file exists and holds exactly the text with this SHA-256."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except (FileNotFoundError, IsADirectoryError):
+        return False
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step; raises OSError (retried by Temporal) when the
+    disk is full or read-only, and leaves the previous file, if any, untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def ensure_file(path: Path, text: str, digest: str | None = None) -> bool:
+    """Make ``path`` hold ``text`` (checked against ``digest``, the stored SHA-256, when given);
+    returns True when it had to be (re)written."""
+    expected = digest or sha256_text(text)
+    if sha256_text(text) != expected:
+        raise ValueError(f"{path.name}: the stored text does not match its stored digest")
+    if file_is(path, expected):
+        if path.stat().st_mode & 0o777 != FILE_MODE:
+            path.chmod(FILE_MODE)
+        return False
+    write_atomically(path, text.encode("utf-8"))
+    return True
+
+
+def safe(text: str) -> str:
+    """A name part safe in any file system."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
+
+
+def letter_stem(kind: str, round_: int, recipient_key: str, letter_id: str) -> str:
+    return f"{kind}-round{round_}-{safe(recipient_key)}-{letter_id}"

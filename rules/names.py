@@ -1,0 +1,155 @@
+"""Member names as each language writes them (DESIGN §2): with article, gender, number, and the
+forms after "de/à" (French), "de/a" (Spanish) and "of/to" (English).
+
+The names are data (``rules/member_names.json``), seeded from CLDR through Babel by
+``rules/names_build.py`` and corrected by hand to the United Nations' official short names
+(UNTERM). This module holds the grammar that composes the forms, so the data file and the rule
+can be checked against each other, and the lookups the letters use. No I/O but reading that file.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from enum import StrEnum
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.members import Language, Member
+
+NAMES_RESOURCE = "member_names.json"
+
+logger = logging.getLogger(__name__)
+
+Gender = Literal["m", "f"]
+
+
+class Number(StrEnum):
+    SINGULAR = "sg"
+    PLURAL = "pl"
+
+
+class NameForms(BaseModel):
+    """One member's name in one language, in every form a sentence needs.
+
+    ``short`` is the bare name (address lines, lists, tables); ``name`` has its article
+    ("la Belgique", "el Perú", "the Netherlands"); ``of`` and ``to`` are the forms after the
+    language's "de"/"à", "de"/"a" or "of"/"to", contracted where the language contracts
+    ("du Mali", "aux Philippines", "del Perú", "al Japón").
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    short: str
+    article: str = ""
+    name: str
+    of: str
+    to: str
+    gender: Gender = "m"
+    number: Number = Number.SINGULAR
+
+
+_VOWELS = tuple("AEIOUYÂÀÉÈÊÎÏÔÛaeiouyâàéèêîïôû")
+
+# (article) -> (form after "de", form after "à"/"a"): the contractions of each language.
+_FR_CONTRACTIONS = {"le": ("du", "au"), "les": ("des", "aux"), "la": ("de la", "à la")}
+_ES_CONTRACTIONS = {"el": ("del", "al"), "la": ("de la", "a la"), "los": ("de los", "a los")}
+_ES_CONTRACTIONS["las"] = ("de las", "a las")
+
+
+def compose(language: Language, article: str, short: str) -> tuple[str, str, str]:
+    """(name, of, to) from an article and a bare name, by the grammar of the language.
+
+    French: "l'" elides ("l'Allemagne", "de l'Allemagne", "à l'Allemagne"); "le" and "les"
+    contract ("du Mali", "au Mali", "des Pays-Bas", "aux Pays-Bas"); a name without article
+    takes "de", elided before a vowel ("de Chypre", "d'El Salvador", "à Chypre"). Spanish: only
+    "el" contracts ("del Perú", "al Perú"); an article that is part of the name is part of
+    ``short`` and never contracts ("de El Salvador"). English: "of"/"to" before the name.
+    """
+    language = Language(language)
+    if language is Language.FR:
+        if article == "l'":
+            name = f"l'{short}"
+            return name, f"de {name}", f"à {name}"
+        if article in _FR_CONTRACTIONS:
+            of, to = _FR_CONTRACTIONS[article]
+            return f"{article} {short}", f"{of} {short}", f"{to} {short}"
+        if article:
+            raise ValueError(f"unknown French article {article!r} for {short!r}")
+        of = f"d'{short}" if short.startswith(_VOWELS) else f"de {short}"
+        return short, of, f"à {short}"
+    if language is Language.ES:
+        if article in _ES_CONTRACTIONS:
+            of, to = _ES_CONTRACTIONS[article]
+            return f"{article} {short}", f"{of} {short}", f"{to} {short}"
+        if article:
+            raise ValueError(f"unknown Spanish article {article!r} for {short!r}")
+        return short, f"de {short}", f"a {short}"
+    if article not in ("", "the"):
+        raise ValueError(f"unknown English article {article!r} for {short!r}")
+    name = f"{article} {short}" if article else short
+    return name, f"of {name}", f"to {name}"
+
+
+def forms(language: Language, short: str, article: str = "", **grammar: str) -> NameForms:
+    """The forms of a name, composed by :func:`compose`."""
+    name, of, to = compose(language, article, short)
+    return NameForms(short=short, article=article, name=name, of=of, to=to, **grammar)
+
+
+@functools.cache
+def _table() -> dict[str, dict[Language, NameForms]]:
+    text = resources.files("rules").joinpath(NAMES_RESOURCE).read_text(encoding="utf-8")
+    raw = json.loads(text)
+    return {
+        code: {Language(lang): NameForms.model_validate(f) for lang, f in by_language.items()}
+        for code, by_language in raw["members"].items()
+    }
+
+
+def known_codes() -> frozenset[str]:
+    """The member codes the names file covers."""
+    return frozenset(_table())
+
+
+def name_forms(member: Member, language: Language | str) -> NameForms:
+    """The member's name in a language; a member the file does not know (added later with
+    ``members add``) keeps its recorded name, without article, in every language."""
+    language = Language(language)
+    entry = _table().get(member.code, {}).get(language)
+    if entry is not None:
+        return entry
+    logger.warning("no %s name for member %s; using %r", language.value, member.code, member.name)
+    return forms(language, member.name)
+
+
+def agree(word: str, member: Member, language: Language | str) -> str:
+    """A participle or adjective agreed with the member: tiré → tirée, tirés, tirées (French);
+    elegido → elegida, elegidos, elegidas (Spanish). English words do not change."""
+    language = Language(language)
+    f = name_forms(member, language)
+    plural = f.number is Number.PLURAL
+    if language is Language.FR:
+        return word + ("e" if f.gender == "f" else "") + ("s" if plural else "")
+    if language is Language.ES:
+        if word.endswith("o"):
+            stem = word[:-1]
+            return stem + ("a" if f.gender == "f" else "o") + ("s" if plural else "")
+        if plural:
+            return word + ("s" if word.endswith(_VOWELS) else "es")
+    return word
+
+
+def pick(member: Member, language: Language | str, *words: str) -> str:
+    """One of the words by the member's grammar: two words (singular, plural) or four
+    (masculine singular, feminine singular, masculine plural, feminine plural)."""
+    f = name_forms(member, language)
+    plural = f.number is Number.PLURAL
+    if len(words) == 2:
+        return words[1] if plural else words[0]
+    if len(words) == 4:
+        return words[(2 if plural else 0) + (1 if f.gender == "f" else 0)]
+    raise ValueError("pick takes two words (singular, plural) or four (m, f, m pl, f pl)")
