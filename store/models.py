@@ -224,3 +224,7 @@ class RefusalRow(Base):
     role: Mapped[str | None] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
+
+
+# The portal's tables share this metadata (and so the migrations); see store/account_models.py.
+from store import account_models as _account_models  # noqa: E402, F401
