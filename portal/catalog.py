@@ -1,0 +1,1 @@
+CATALOG: dict[str, dict[str, str]] = {"en": {}, "fr": {}, "es": {}}
