@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import audit, cycle, letters, registry, review, running
+from cli import audit, cycle, letters, portal, registry, review, running, work
 
 app = typer.Typer(
     name="napreview",
@@ -20,6 +20,8 @@ review.register(app)
 letters.register(app)
 audit.register(app)
 running.register(app)
+work.register(app)
+portal.register(app)
 
 
 def main() -> None:

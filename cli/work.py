@@ -46,11 +46,7 @@ def _when(task: tasks.Task) -> str:
     if task.deadline is None:
         return ""
     left = task.days_left
-    tail = (
-        "overdue"
-        if task.overdue or (left is not None and left < 0)
-        else f"{left} day(s) left"
-    )
+    tail = "overdue" if task.overdue or (left is not None and left < 0) else f"{left} day(s) left"
     return f"{task.deadline:%Y-%m-%d} ({tail})"
 
 
@@ -185,7 +181,11 @@ def respond_command(
         left = [r.key for r in recs if r.response is None]
         console.print(
             f"{len(answers)} answer(s) recorded for the review of {state.member}. "
-            + (f"Still unanswered: {', '.join(left)}." if left else "Every recommendation is answered.")
+            + (
+                f"Still unanswered: {', '.join(left)}."
+                if left
+                else "Every recommendation is answered."
+            )
         )
 
     run(send())

@@ -193,9 +193,7 @@ def _peer_view(
     )
 
 
-async def dossier(
-    client: Client, store: Store, actor: Actor, cycle: str, member: str
-) -> Dossier:
+async def dossier(client: Client, store: Store, actor: Actor, cycle: str, member: str) -> Dossier:
     """The whole review as this person may see it (ReadRefused, recorded, when they may not)."""
     code = store.get_member(member).code
     access.require_review(store, actor, cycle, code)

@@ -116,9 +116,7 @@ async def _focal_point_tasks(client: Client, store: Store, member: str) -> list[
         if state.stage is Stage.SELF_ASSESSMENT and len(state.self_assessments) < state.round:
             kind = TaskKind.SELF_ASSESSMENT if state.round == 1 else TaskKind.REVISION
             task = _task(kind, state, due, state.overdue)
-            returned = [
-                d for d in state.sign_offs if d.decision is Decision.RETURN_FOR_REVISION
-            ]
+            returned = [d for d in state.sign_offs if d.decision is Decision.RETURN_FOR_REVISION]
             if kind is TaskKind.REVISION and returned:
                 task.comments = returned[-1].comments
             tasks.append(task)

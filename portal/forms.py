@@ -219,7 +219,8 @@ def document_from_raw(groups: list[Group], raw: Raw) -> dict[str, Any]:
         _set(document, parts, converted)
     if entries:
         list_name = next(g.path for g in groups if g.recommendation).rsplit(".", 1)[0]
-        _set(document, list_name.split("."), [entries[r] for r in RECOMMENDATION_IDS if r in entries])
+        ordered = [entries[r] for r in RECOMMENDATION_IDS if r in entries]
+        _set(document, list_name.split("."), ordered)
     return document
 
 
@@ -291,9 +292,11 @@ def problems(groups: list[Group], document: dict[str, Any], err: ValidationError
             loc = [recs_list, str(rid), *loc[2:]]
         path = ".".join(loc)
         if path not in paths:
-            path = next((p for p in paths if p.startswith(path + ".") and path), None) if (
-                e["type"] == "missing"
-            ) else None
+            path = (
+                next((p for p in paths if p.startswith(path + ".") and path), None)
+                if (e["type"] == "missing")
+                else None
+            )
         message = str(e["msg"]).removeprefix("Value error, ")
         found.append(Problem(path, e["type"], message, dict(e.get("ctx") or {})))
     return found

@@ -164,9 +164,7 @@ def _lifetime(portal: Portal) -> Any:
     return timedelta(hours=portal.options.session_hours)
 
 
-def _language(
-    request: Request, portal: Portal, actor: Actor | None, member: Member | None
-) -> str:
+def _language(request: Request, portal: Portal, actor: Actor | None, member: Member | None) -> str:
     if actor is not None:
         chosen = portal.accounts.language(actor.email)
         if chosen in i18n.LANGUAGES:

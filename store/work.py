@@ -143,8 +143,9 @@ def cycles(store: Store) -> list[CycleLine]:
         ).all()
         members = dict(
             s.execute(
-                select(AssignmentRow.cycle_id, func.count(func.distinct(AssignmentRow.member_code)))
-                .group_by(AssignmentRow.cycle_id)
+                select(
+                    AssignmentRow.cycle_id, func.count(func.distinct(AssignmentRow.member_code))
+                ).group_by(AssignmentRow.cycle_id)
             ).all()
         )
         counts: dict[str, dict[str, int]] = {}

@@ -25,8 +25,13 @@ router = APIRouter()
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 DEFAULTS = {"self_assessment": "60d", "peer_review": "30d", "sign_off": "14d", "reminder": "7d"}
-PROGRESS = (Stage.SELF_ASSESSMENT, Stage.PEER_REVIEW, Stage.CEDAW_CHECK, Stage.SIGN_OFF,
-            Stage.COMPLETED)
+PROGRESS = (
+    Stage.SELF_ASSESSMENT,
+    Stage.PEER_REVIEW,
+    Stage.CEDAW_CHECK,
+    Stage.SIGN_OFF,
+    Stage.COMPLETED,
+)
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -110,14 +115,13 @@ async def new_cycle(request: Request) -> Response:
     try:
         draw = draw_troika(pool, seed, reviewers)
     except TroikaError as err:
-        return _new_form(request, values, errors={"members": "draw"}, draw_error=str(err),
-                         status=422)
+        return _new_form(
+            request, values, errors={"members": "draw"}, draw_error=str(err), status=422
+        )
     values["seed"] = str(seed)
     values["chair"] = chair
     if str(form.get("action")) != "start":
-        return _new_form(
-            request, values, draw=draw, digest=draw_digest(draw), preview=True
-        )
+        return _new_form(request, values, draw=draw, digest=draw_digest(draw), preview=True)
     settings = CycleSettings(
         cycle=cycle,
         members=codes,

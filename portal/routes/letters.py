@@ -15,8 +15,7 @@ router = APIRouter()
 # The letter's own page is a whole HTML document with its own styles: shown in a sandboxed
 # frame, never able to run a script.
 LETTER_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; "
-    "sandbox"
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
 )
 
 
@@ -66,13 +65,12 @@ def letter_body(request: Request, letter_id: str) -> Response:
 def letter_download(request: Request, letter_id: str, format: str = "html") -> Response:
     letter = _letter(request, letter_id)
     text = format == "txt"
+    suffix = "txt" if text else "html"
     return Response(
         letter.body_text if text else letter.body_html,
         media_type="text/plain; charset=utf-8" if text else "text/html; charset=utf-8",
         headers={
-            "Content-Disposition": (
-                f'attachment; filename="letter-{letter.id}-{letter.kind}.{"txt" if text else "html"}"'
-            ),
+            "Content-Disposition": f'attachment; filename="letter-{letter.id}.{suffix}"',
             "Content-Security-Policy": LETTER_CSP,
         },
     )

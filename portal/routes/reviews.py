@@ -78,9 +78,7 @@ def _is_own(actor: Actor, code: str) -> bool:
 
 
 def _active_slot(d: documents.Dossier, member: str | None) -> bool:
-    return any(
-        s.member == member and s.status is ReviewerStatus.ACTIVE for s in d.state.reviewers
-    )
+    return any(s.member == member and s.status is ReviewerStatus.ACTIVE for s in d.state.reviewers)
 
 
 def _sa_due(d: documents.Dossier) -> bool:
@@ -100,7 +98,12 @@ async def review_page(request: Request, cycle: str, member: str, done: str = "")
 
 
 def _review(
-    request: Request, v: Visitor, d: documents.Dossier, *, done: str = "", error: str = "",
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    *,
+    done: str = "",
+    error: str = "",
     status: int = 200,
 ) -> Response:
     portal = portal_of(request)
@@ -305,8 +308,9 @@ async def self_assessment_post(request: Request, cycle: str, member: str) -> Res
         return await _submit_json(request, v, d, form, raw, pdf_error)
     saved = portal.accounts.save_draft(v.actor.email, cycle, code, SA_DRAFT, raw)
     if action != "submit" or pdf_error:
-        return _sa_form(request, v, d, raw, saved=saved, pdf_error=pdf_error,
-                        status=422 if pdf_error else 200)
+        return _sa_form(
+            request, v, d, raw, saved=saved, pdf_error=pdf_error, status=422 if pdf_error else 200
+        )
     document = forms.document_from_raw(SA_GROUPS, raw)
     try:
         assessment = SelfAssessment.model_validate(document)
@@ -317,7 +321,11 @@ async def self_assessment_post(request: Request, cycle: str, member: str) -> Res
 
 
 async def _submit_json(
-    request: Request, v: Visitor, d: documents.Dossier, form: Any, raw: dict[str, Any],
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    form: Any,
+    raw: dict[str, Any],
     pdf_error: str | None,
 ) -> Response:
     upload = form.get("document_json")
@@ -338,7 +346,10 @@ async def _submit_json(
 
 
 async def _send_self_assessment(
-    request: Request, v: Visitor, d: documents.Dossier, assessment: SelfAssessment,
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    assessment: SelfAssessment,
     raw: dict[str, Any],
 ) -> Response:
     portal = portal_of(request)
@@ -376,14 +387,18 @@ async def peer_review_page(
         readable = [p for p in readable if p.reviewer == reviewer.upper()]
     if not readable:
         raise PageNotFound()
-    return render(
-        request, "peer_reviews.html", {"d": d, "code": code, "reviews": readable}
-    )
+    return render(request, "peer_reviews.html", {"d": d, "code": code, "reviews": readable})
 
 
 def _pr_form(
-    request: Request, v: Visitor, d: documents.Dossier, raw: dict[str, Any], *,
-    problems: list[forms.Problem] | None = None, saved: Any = None, status: int = 200,
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    raw: dict[str, Any],
+    *,
+    problems: list[forms.Problem] | None = None,
+    saved: Any = None,
+    status: int = 200,
 ) -> Response:
     portal = portal_of(request)
     assert v.actor is not None

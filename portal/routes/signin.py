@@ -49,9 +49,7 @@ async def sign_in(request: Request) -> Response:
     email = str(form.get("email") or "").strip().lower()[:254]
     password = str(form.get("password") or "")
     back = safe_back(str(form.get("next") or "/"))
-    outcome = await asyncio.to_thread(
-        portal.accounts.sign_in, email, password, _address(request)
-    )
+    outcome = await asyncio.to_thread(portal.accounts.sign_in, email, password, _address(request))
     if not outcome.ok:
         failures = portal.accounts.failures(email)
         # Each wrong password in a row makes the next answer slower.
@@ -126,7 +124,11 @@ async def choose_language(request: Request) -> Response:
         if v.actor is not None:
             portal_of(request).accounts.set_language(v.actor.email, language)
         response.set_cookie(
-            LANG_COOKIE, language, samesite="lax", secure=is_https(request), path="/",
+            LANG_COOKIE,
+            language,
+            samesite="lax",
+            secure=is_https(request),
+            path="/",
             max_age=365 * 86400,
         )
     return response
