@@ -131,64 +131,6 @@ def _review(
     return render(request, "review.html", context, status=status)
 
 
-_ACTIONS = {"extend", "reassign", "sign-off", "withdraw", "replace", "recuse", "respond"}
-
-
-@router.post("/reviews/{cycle}/{member}/{action}")
-async def review_action(request: Request, cycle: str, member: str, action: str) -> Response:
-    v = person(request)
-    form = await posted(request, v)
-    if action not in _ACTIONS:
-        raise PageNotFound()
-    code = _code(request, member)
-    d = await _dossier(request, v, cycle, code)
-    portal = portal_of(request)
-    assert v.actor is not None
-    actor = v.actor
-    client = await portal.client()
-    try:
-        if action == "respond":
-            answers = {
-                r.key: RecommendationResponse(str(form.get(f"answer-{r.key}")))
-                for r in d.recommendations
-                if form.get(f"answer-{r.key}") in ("supported", "noted")
-            }
-            if not answers:
-                return _review(request, v, d, error="no_answers", status=422)
-            await documents.respond(client, portal.store, cycle, code, actor, answers)
-        else:
-            step, command = _command(action, actor, form)
-            await steps.review_step(client, portal.store, cycle, code, step, command)
-    except StepRefused as refusal:
-        d = await _dossier(request, v, cycle, code)
-        return _review(request, v, d, error=str(refusal), status=409)
-    except (ValidationError, ValueError):
-        return _review(request, v, d, error="invalid", status=422)
-    return see_other(f"/reviews/{cycle}/{code}?done={action}")
-
-
-def _command(action: str, actor: Actor, form: Any) -> tuple[str, Command]:
-    reason = str(form.get("reason") or "").strip()
-    if action == "extend":
-        days = int(str(form.get("days") or "0"))
-        return "extend", Extend(actor=actor, by=timedelta(days=days), reason=reason)
-    if action == "withdraw":
-        return "withdraw", Withdraw(actor=actor, reason=reason)
-    if action == "sign-off":
-        decision = Decision(str(form.get("decision") or ""))
-        comments = str(form.get("comments") or "")
-        return "sign_off", SignOff(actor=actor, decision=decision, comments=comments)
-    if action == "reassign":
-        return "reassign_reviewer", ReassignReviewer(
-            actor=actor, reviewer=str(form.get("reviewer") or "")
-        )
-    if action == "replace":
-        return "replace_reviewer", ReplaceReviewer(
-            actor=actor, reviewer=str(form.get("reviewer") or "")
-        )
-    return "recuse", Recuse(actor=actor)
-
-
 # --------------------------------------------------------------------------- documents
 
 
@@ -515,3 +457,62 @@ async def export(request: Request, cycle: str, member: str) -> Response:
             "X-Export-Digest": digest,
         },
     )
+
+
+# The steps' route comes last: the documents' own POST routes above must match first.
+_ACTIONS = {"extend", "reassign", "sign-off", "withdraw", "replace", "recuse", "respond"}
+
+
+@router.post("/reviews/{cycle}/{member}/{action}")
+async def review_action(request: Request, cycle: str, member: str, action: str) -> Response:
+    v = person(request)
+    form = await posted(request, v)
+    if action not in _ACTIONS:
+        raise PageNotFound()
+    code = _code(request, member)
+    d = await _dossier(request, v, cycle, code)
+    portal = portal_of(request)
+    assert v.actor is not None
+    actor = v.actor
+    client = await portal.client()
+    try:
+        if action == "respond":
+            answers = {
+                r.key: RecommendationResponse(str(form.get(f"answer-{r.key}")))
+                for r in d.recommendations
+                if form.get(f"answer-{r.key}") in ("supported", "noted")
+            }
+            if not answers:
+                return _review(request, v, d, error="no_answers", status=422)
+            await documents.respond(client, portal.store, cycle, code, actor, answers)
+        else:
+            step, command = _command(action, actor, form)
+            await steps.review_step(client, portal.store, cycle, code, step, command)
+    except StepRefused as refusal:
+        d = await _dossier(request, v, cycle, code)
+        return _review(request, v, d, error=str(refusal), status=409)
+    except (ValidationError, ValueError):
+        return _review(request, v, d, error="invalid", status=422)
+    return see_other(f"/reviews/{cycle}/{code}?done={action}")
+
+
+def _command(action: str, actor: Actor, form: Any) -> tuple[str, Command]:
+    reason = str(form.get("reason") or "").strip()
+    if action == "extend":
+        days = int(str(form.get("days") or "0"))
+        return "extend", Extend(actor=actor, by=timedelta(days=days), reason=reason)
+    if action == "withdraw":
+        return "withdraw", Withdraw(actor=actor, reason=reason)
+    if action == "sign-off":
+        decision = Decision(str(form.get("decision") or ""))
+        comments = str(form.get("comments") or "")
+        return "sign_off", SignOff(actor=actor, decision=decision, comments=comments)
+    if action == "reassign":
+        return "reassign_reviewer", ReassignReviewer(
+            actor=actor, reviewer=str(form.get("reviewer") or "")
+        )
+    if action == "replace":
+        return "replace_reviewer", ReplaceReviewer(
+            actor=actor, reviewer=str(form.get("reviewer") or "")
+        )
+    return "recuse", Recuse(actor=actor)
