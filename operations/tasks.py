@@ -129,8 +129,8 @@ async def _focal_point_tasks(client: Client, store: Store, member: str) -> list[
     drawn = [
         line
         for line, submitted in work.reviews_drawn_for(store, member)
-        if not submitted and line.stage == Stage.PEER_REVIEW.value
-    ]
+        if not submitted and not Stage(line.stage).terminal
+    ]  # the review's own state decides: the projection may lag a moment behind
     for state in await _states(client, [(r.cycle, r.member) for r in drawn]):
         slot = next(
             (
