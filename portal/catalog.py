@@ -998,4 +998,12 @@ ES: dict[str, str] = {
     "— choose —": "— elegir —",
 }
 
+# French typography: a no-break space before the colon, a narrow one before ; ? and !
+FR = {
+    key: value.replace(" :", NB + ":")
+    .replace(" ;", "\u202f;")
+    .replace(" ?", "\u202f?")
+    .replace(" !", "\u202f!")
+    for key, value in FR.items()
+}
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "fr": FR, "es": ES}

@@ -196,7 +196,10 @@ def document_from_raw(groups: list[Group], raw: Raw) -> dict[str, Any]:
     """The JSON document (as `napreview submit` reads it); empty inputs are left out so the
     schema reports them as missing."""
     document: dict[str, Any] = {}
-    entries: dict[str, dict[str, Any]] = {}
+    # every recommendation is an entry, so a status left out is reported beside its own field
+    entries: dict[str, dict[str, Any]] = {
+        g.recommendation: {"id": g.recommendation} for g in groups if g.recommendation
+    }
     for f in all_fields(groups):
         value = raw.get(f.path)
         if f.kind == "checkbox":

@@ -91,21 +91,41 @@ _FALLBACK_TERMS: dict[str, dict[str, str]] = {
 
 
 @functools.cache
-def terms(language: str) -> dict[str, dict[Any, str]]:
-    """The letters' terms.j2 for the language (stage, status, rating, pillar, theme,
-    recommendation, response, civil_society, severity, linkage …)."""
-    found: dict[str, dict[Any, str]] = {}
+def _terms_module(language: str) -> Any:
+    """The letters' terms.j2 of a language, rendered once (None when the letters have none)."""
     try:
         from letters.render import default_renderer
 
         env = default_renderer()._text  # noqa: SLF001 - the letters' own words, read-only
-        module = env.get_template(f"{language}/terms.j2").module
+        return env.get_template(f"{language}/terms.j2").module
+    except Exception:  # noqa: BLE001 - fall back to English words rather than fail a page
+        log.warning("no letter terms for %s; the portal shows English words", language)
+        return None
+
+
+def finding_text(language: str, finding: Any, member: Any) -> str:
+    """A CEDAW finding phrased as the letters phrase it in the language, else its message."""
+    module = _terms_module(language)
+    macro = getattr(module, "finding", None) if module is not None else None
+    if macro is not None:
+        try:
+            return str(macro(finding, member)).strip() or finding.message
+        except Exception:  # noqa: BLE001 - an unknown shape keeps the check's own message
+            return str(finding.message)
+    return str(finding.message)
+
+
+@functools.cache
+def terms(language: str) -> dict[str, dict[Any, str]]:
+    """The letters' terms.j2 for the language (stage, status, rating, pillar, theme,
+    recommendation, response, civil_society, severity, linkage …)."""
+    found: dict[str, dict[Any, str]] = {}
+    module = _terms_module(language)
+    if module is not None:
         for name in dir(module):
             value = getattr(module, name)
             if not name.startswith("_") and isinstance(value, dict):
                 found[name] = value
-    except Exception:  # noqa: BLE001 - fall back to English words rather than fail a page
-        log.warning("no letter terms for %s; the portal shows English words", language)
     for name, words in _FALLBACK_TERMS.items():
         found.setdefault(name, words)
     return found

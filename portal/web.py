@@ -220,6 +220,7 @@ def render(
         "lang": lang,
         "_": i18n.gettext(lang),
         "term": lambda group, value: i18n.term(lang, group, value),
+        "finding": lambda f, member: i18n.finding_text(lang, f, member),
         "member_name": lambda code: i18n.member_name(code, lang),
         "member_label": lambda code: i18n.member_label(code, lang),
         "day": lambda value: i18n.format_day(value, lang),
