@@ -206,6 +206,9 @@ FR: dict[str, str] = {
     "not the example password": "il ne peut pas être le mot de passe d'exemple",
     # phrases
     "A new password": "Nouveau mot de passe",
+    "Every member of the Network (the boxes below are then ignored)": (
+        "Tous les membres du Réseau (les cases ci-dessous sont alors ignorées)"
+    ),
     "A recommendation is empty.": "Une recommandation est vide.",
     "A replay with the current workflow code agrees with the history.": (
         "Une réexécution avec le code actuel du processus concorde avec l'historique."
@@ -652,6 +655,9 @@ ES: dict[str, str] = {
     "not the example password": "no puede ser la contraseña de ejemplo",
     # phrases
     "A new password": "Nueva contraseña",
+    "Every member of the Network (the boxes below are then ignored)": (
+        "Todos los miembros de la Red (en ese caso no se tienen en cuenta las casillas siguientes)"
+    ),
     "A recommendation is empty.": "Una recomendación está vacía.",
     "A replay with the current workflow code agrees with the history.": (
         "Una reejecución con el código actual del proceso concuerda con el historial."

@@ -13,7 +13,17 @@ from pydantic import ValidationError
 
 from operations import cycles as cycle_ops
 from operations.errors import NotFoundError, StepRefused
-from portal.web import PageNotFound, person, portal_of, posted, render, require_role, see_other
+from portal import i18n
+from portal.web import (
+    PageNotFound,
+    person,
+    portal_of,
+    posted,
+    render,
+    require_role,
+    see_other,
+    visitor,
+)
 from rules.network import default_chair
 from rules.troika import TroikaError, draw_digest, draw_troika
 from schemas.members import Role
@@ -52,7 +62,11 @@ def cycles_page(request: Request) -> Response:
 def _new_form(
     request: Request, values: dict[str, Any], status: int = 200, **extra: Any
 ) -> Response:
-    members = portal_of(request).store.list_members()
+    language = visitor(request).language
+    members = sorted(
+        portal_of(request).store.list_members(),
+        key=lambda m: i18n.member_name(m.code, language),
+    )
     return render(
         request, "cycle_new.html", {"values": values, "members": members, **extra}, status=status
     )
@@ -62,7 +76,15 @@ def _new_form(
 def new_cycle_page(request: Request) -> Response:
     v = person(request)
     require_role(v, Role.SECRETARIAT)
-    values = {"cycle": "", "members": [], "chair": "", "reviewers": "3", "seed": "", **DEFAULTS}
+    values = {
+        "cycle": "",
+        "members": [],
+        "all": False,
+        "chair": "",
+        "reviewers": "3",
+        "seed": "",
+        **DEFAULTS,
+    }
     return _new_form(request, values)
 
 
@@ -76,6 +98,7 @@ async def new_cycle(request: Request) -> Response:
     values: dict[str, Any] = {
         "cycle": str(form.get("cycle") or "").strip(),
         "members": [str(m) for m in form.getlist("members")],
+        "all": form.get("all") == "yes",
         "chair": str(form.get("chair") or ""),
         "reviewers": str(form.get("reviewers") or "3"),
         "seed": str(form.get("seed") or "").strip(),
@@ -87,7 +110,7 @@ async def new_cycle(request: Request) -> Response:
     elif portal.store.cycle_exists(values["cycle"]):
         errors["cycle"] = "cycle_exists"
     known = {m.code for m in portal.store.list_members()}
-    codes = sorted({m for m in values["members"] if m in known})
+    codes = sorted(known) if values["all"] else sorted({m for m in values["members"] if m in known})
     if len(codes) < 2:
         errors["members"] = "members"
     durations = {k: parse_duration(values[k]) for k in DEFAULTS}
