@@ -206,6 +206,9 @@ FR: dict[str, str] = {
     "not the example password": "il ne peut pas être le mot de passe d'exemple",
     # phrases
     "A new password": "Nouveau mot de passe",
+    "The events are described in English, as the audit trail records them.": (
+        "Les événements sont décrits en anglais, tels que la piste d'audit les enregistre."
+    ),
     "Every member of the Network (the boxes below are then ignored)": (
         "Tous les membres du Réseau (les cases ci-dessous sont alors ignorées)"
     ),
@@ -655,6 +658,9 @@ ES: dict[str, str] = {
     "not the example password": "no puede ser la contraseña de ejemplo",
     # phrases
     "A new password": "Nueva contraseña",
+    "The events are described in English, as the audit trail records them.": (
+        "Los sucesos se describen en inglés, tal como los registra la pista de auditoría."
+    ),
     "Every member of the Network (the boxes below are then ignored)": (
         "Todos los miembros de la Red (en ese caso no se tienen en cuenta las casillas siguientes)"
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from cli.app import app as cli_app
 from operations.invitations import INVITE, send_link
 from portal.app import create_app
 from portal.config import PortalSettings
+from schemas.examples import example_self_assessment
 from schemas.members import Role
 from schemas.review import Stage
 from store.accounts import MAX_FAILURES
@@ -211,6 +213,59 @@ async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http):
     outsider = http()
     await outsider.sign_in(fp("UFM"))
     assert (await outsider.get(f"/reviews/{cycle}/DEU/nap/{nap.id}")).status_code == 404
+
+    # the command line's JSON file instead of the form
+    bad = await deu.post(
+        form, {"action": "upload"}, files={"document_json": ("sa.json", b"{", "application/json")}
+    )
+    assert bad.status_code == 422 and "not valid JSON" in bad.text
+    document = example_self_assessment(portal_env.store.get_member("DEU")).model_dump(mode="json")
+    document["nap"]["pillars"] = ["peacekeeping"]
+    invalid = await deu.post(
+        form,
+        {"action": "upload"},
+        files={"document_json": ("sa.json", json.dumps(document).encode(), "application/json")},
+    )
+    assert invalid.status_code == 422 and 'id="f-nap-pillars-error"' in invalid.text
+    document["nap"]["pillars"] = ["protection"]
+    sent = await deu.post(
+        form,
+        {"action": "upload"},
+        files={"document_json": ("sa.json", json.dumps(document).encode(), "application/json")},
+    )
+    assert sent.status_code == 303, sent.text
+    state = await at_stage(portal_env.client, cycle, "DEU", Stage.PEER_REVIEW)
+    assert len(state.self_assessments) == 1
+    assert portal_env.accounts.draft(fp("DEU"), cycle, "DEU", "self_assessment") is None
+
+
+async def test_a_forgotten_password_and_the_operators_commands(portal_env, http, monkeypatch):
+    outbox = portal_env.settings.home / "outbox"
+    before = set(outbox.glob("*.eml")) if outbox.exists() else set()
+    anonymous = http()
+    await anonymous.get("/password/forgot")
+    for email in (fp("AU"), "nobody@example.org"):
+        answer = await anonymous.post("/password/forgot", {"email": email})
+        assert answer.status_code == 200 and "If this address belongs" in answer.text
+    (message,) = set(outbox.glob("*.eml")) - before
+    text = message.read_text()
+    assert fp("AU") in text and "/password/" in text
+
+    monkeypatch.setenv("NAPREVIEW_HOME", str(portal_env.settings.home))
+    monkeypatch.setenv("NAPREVIEW_DATABASE_URL", portal_env.settings.resolved_database_url)
+    monkeypatch.setenv("NAPREVIEW_PORTAL_URL", portal_env.url)
+    runner = CliRunner()
+    weak = runner.invoke(cli_app, ["users", "set-password", fp("AU"), "--password-stdin"], "x\n")
+    assert weak.exit_code == 2
+    done = runner.invoke(
+        cli_app, ["users", "set-password", fp("AU"), "--password-stdin"], "an operator's choice\n"
+    )
+    assert done.exit_code == 0, done.output
+    assert (await http().sign_in(fp("AU"), "an operator's choice")).status_code == 303
+    invited = runner.invoke(cli_app, ["users", "invite", fp("COE")])
+    assert invited.exit_code == 0, invited.output
+    link = next(w for w in invited.output.split() if w.startswith(portal_env.url))
+    assert (await http().get(link.removeprefix(portal_env.url))).status_code == 200
 
 
 def test_napreview_portal_refuses_while_example_passwords_remain(portal_env, monkeypatch):
