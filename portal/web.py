@@ -97,6 +97,7 @@ class Visitor:
     csrf: str
     language: str
     session_token: str | None = None
+    email: str = ""  # the signed-in address (drafts and accounts are kept by it)
     member: Member | None = None
     new_csrf_cookie: bool = False
 
@@ -147,13 +148,16 @@ def visitor(request: Request) -> Visitor:
             actor = None
     if actor is not None and actor.member:
         member = portal.store.find_member(actor.member)
-    language = _language(request, portal, actor, member)
+    language = _language(request, portal, found.email if found else None, member)
     if actor is not None and found is not None:
-        v = Visitor(actor, found.csrf_token, language, token, member)
+        v = Visitor(
+            actor, found.csrf_token, language, session_token=token, member=member, email=found.email
+        )
     else:
         anon = request.cookies.get(ANON_CSRF_COOKIE)
         fresh = not anon or len(anon) < 32
-        v = Visitor(None, secrets.token_urlsafe(32) if fresh else anon, language, None, None, fresh)
+        csrf = secrets.token_urlsafe(32) if fresh or anon is None else anon
+        v = Visitor(None, csrf, language, new_csrf_cookie=fresh)
     request.state.visitor = v
     return v
 
@@ -164,9 +168,9 @@ def _lifetime(portal: Portal) -> Any:
     return timedelta(hours=portal.options.session_hours)
 
 
-def _language(request: Request, portal: Portal, actor: Actor | None, member: Member | None) -> str:
-    if actor is not None:
-        chosen = portal.accounts.language(actor.email)
+def _language(request: Request, portal: Portal, email: str | None, member: Member | None) -> str:
+    if email is not None:
+        chosen = portal.accounts.language(email)
         if chosen in i18n.LANGUAGES:
             return chosen  # type: ignore[return-value]
         if member is not None:

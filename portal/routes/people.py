@@ -59,7 +59,7 @@ async def people_action(request: Request, action: str) -> Response:
                 title=str(form.get("title") or "").strip() or None,
                 ministry=str(form.get("ministry") or "").strip() or None,
                 location=Location(str(form.get("location") or "capital")),
-                by=v.actor.email,
+                by=v.email,
             )
         elif action == "invite":
             found = {p.email: p for p in portal.accounts.people()}.get(email)
@@ -73,12 +73,12 @@ async def people_action(request: Request, action: str) -> Response:
                 INVITE,
                 base_url=portal.options.url,
                 outbox=portal.settings.home / "outbox",
-                created_by=v.actor.email,
+                created_by=v.email,
                 language=language or "en",
             )
             return _people(request, done="invited", link=sent.link, invited=email)
         elif action in ("deactivate", "activate"):
-            if email == v.actor.email:
+            if email == v.email:
                 return _people(request, error="self", status=409)
             portal.accounts.set_active(email, action == "activate")
         else:

@@ -151,7 +151,7 @@ def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[st
     else the member's last NAP on record, else nothing."""
     portal = portal_of(request)
     assert v.actor is not None
-    saved = portal.accounts.draft(v.actor.email, d.state.cycle, d.state.member, SA_DRAFT)
+    saved = portal.accounts.draft(v.email, d.state.cycle, d.state.member, SA_DRAFT)
     if saved:
         return saved[0]
     if d.self_assessments:
@@ -206,7 +206,7 @@ def _sa_form(
 ) -> Response:
     portal = portal_of(request)
     assert v.actor is not None
-    draft = portal.accounts.draft(v.actor.email, d.state.cycle, d.state.member, SA_DRAFT)
+    draft = portal.accounts.draft(v.email, d.state.cycle, d.state.member, SA_DRAFT)
     return render(
         request,
         "self_assessment_form.html",
@@ -245,10 +245,10 @@ async def self_assessment_post(request: Request, cycle: str, member: str) -> Res
         data = await pdf.read()
         pdf_error = _pdf_problem(pdf, data, portal.options.max_upload_mb)
         if pdf_error is None:
-            portal.accounts.save_nap_file(cycle, code, pdf.filename, data, v.actor.email)
+            portal.accounts.save_nap_file(cycle, code, pdf.filename, data, v.email)
     if action == "upload":
         return await _submit_json(request, v, d, form, raw, pdf_error)
-    saved = portal.accounts.save_draft(v.actor.email, cycle, code, SA_DRAFT, raw)
+    saved = portal.accounts.save_draft(v.email, cycle, code, SA_DRAFT, raw)
     if action != "submit" or pdf_error:
         return _sa_form(
             request, v, d, raw, saved=saved, pdf_error=pdf_error, status=422 if pdf_error else 200
@@ -303,7 +303,7 @@ async def _send_self_assessment(
         )
     except StepRefused as refusal:
         return _review(request, v, d, error=str(refusal), status=409)
-    portal.accounts.drop_draft(v.actor.email, cycle, code, SA_DRAFT)
+    portal.accounts.drop_draft(v.email, cycle, code, SA_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=self_assessment")
 
 
@@ -322,7 +322,7 @@ async def peer_review_page(
         and _active_slot(d, v.actor.member)
         and reviewer is None
     ):
-        saved = portal.accounts.draft(v.actor.email, cycle, code, PR_DRAFT)
+        saved = portal.accounts.draft(v.email, cycle, code, PR_DRAFT)
         return _pr_form(request, v, d, saved[0] if saved else {})
     readable = [p for p in d.peer_reviews if p.document is not None]
     if reviewer:
@@ -344,7 +344,7 @@ def _pr_form(
 ) -> Response:
     portal = portal_of(request)
     assert v.actor is not None
-    draft = portal.accounts.draft(v.actor.email, d.state.cycle, d.state.member, PR_DRAFT)
+    draft = portal.accounts.draft(v.email, d.state.cycle, d.state.member, PR_DRAFT)
     sa = d.latest_self_assessment
     return render(
         request,
@@ -374,7 +374,7 @@ async def peer_review_post(request: Request, cycle: str, member: str) -> Respons
     assert v.actor is not None
     portal = portal_of(request)
     raw = forms.raw_from_form(PR_GROUPS, form)
-    saved = portal.accounts.save_draft(v.actor.email, cycle, code, PR_DRAFT, raw)
+    saved = portal.accounts.save_draft(v.email, cycle, code, PR_DRAFT, raw)
     if str(form.get("action") or "draft") != "submit":
         return _pr_form(request, v, d, raw, saved=saved)
     document = forms.document_from_raw(PR_GROUPS, raw)
@@ -389,7 +389,7 @@ async def peer_review_post(request: Request, cycle: str, member: str) -> Respons
         )
     except StepRefused as refusal:
         return _review(request, v, d, error=str(refusal), status=409)
-    portal.accounts.drop_draft(v.actor.email, cycle, code, PR_DRAFT)
+    portal.accounts.drop_draft(v.email, cycle, code, PR_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=peer_review")
 
 

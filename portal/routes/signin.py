@@ -108,7 +108,7 @@ async def sign_out_everywhere(request: Request) -> Response:
     v = visitor(request)
     await posted(request, v, changes=False)
     if v.actor is not None:
-        portal_of(request).accounts.close_all_sessions(v.actor.email)
+        portal_of(request).accounts.close_all_sessions(v.email)
     response = see_other("/sign-in?done=signed_out_everywhere")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -122,7 +122,7 @@ async def choose_language(request: Request) -> Response:
     response = see_other(safe_back(str(form.get("back") or "/")))
     if language in i18n.LANGUAGES:
         if v.actor is not None:
-            portal_of(request).accounts.set_language(v.actor.email, language)
+            portal_of(request).accounts.set_language(v.email, language)
         response.set_cookie(
             LANG_COOKIE,
             language,
