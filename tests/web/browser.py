@@ -3,6 +3,7 @@ and the accessibility check (axe-core)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
@@ -37,8 +38,12 @@ async def shoot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 async def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Serious or critical axe-core violations of the page, one line each."""
-    results = await _axe.run(page)
+    results = await _axe.run(page, options={"resultTypes": ["violations", "passes"]})
     found = []
+    if os.environ.get("NAPREVIEW_AXE_REPORT"):
+        for v in results.response.get("violations", []):
+            print(page.url, v["id"], v.get("impact"), len(v.get("nodes", [])))
+        print(page.url, "passes:", len(results.response.get("passes", [])))
     for violation in results.response.get("violations", []):
         if violation.get("impact") in SERIOUS:
             targets = [n.get("target") for n in violation.get("nodes", [])][:3]
