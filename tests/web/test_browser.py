@@ -137,7 +137,15 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     await deu.wait_for_url(f"**/reviews/{cycle}/DEU?done=respond")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF)
 
-    # --- the secretariat reads everything and returns it, with the keyboard alone ---
+    # --- the secretariat sees the sign-off waiting, reads everything and returns it, with the
+    # keyboard alone ---
+    await sec.goto("/")
+    await sec.locator(f'main a[href="/reviews/{cycle}/DEU"]').first.wait_for()
+    await shoot(sec, "en-home-secretariat")
+    problems += await serious_violations(sec)
+    await sec.goto("/people")
+    await shoot(sec, "en-people")
+    problems += await serious_violations(sec)
     await sec.goto(f"/reviews/{cycle}/DEU")
     await sec.get_by_text(f"Comments of {reviewers[0]}.").wait_for()
     await shoot(sec, "en-review-secretariat")
@@ -215,6 +223,13 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
 
 async def test_refusals_in_a_browser(portal_env, browser):
     env = portal_env
+    for language in ("fr-FR", "es-ES"):  # the sign-in page follows the browser's language
+        context = await browser.new_context(base_url=env.url, locale=language)
+        page = await context.new_page()
+        await page.goto("/sign-in")
+        assert await page.get_attribute("html", "lang") == language[:2]
+        await shoot(page, f"{language[:2]}-sign-in")
+        await context.close()
     context = await browser.new_context(base_url=env.url)
     page = await context.new_page()
 
