@@ -21,14 +21,14 @@ from schemas.examples import example_self_assessment
 from schemas.members import Role
 from schemas.review import Stage
 from store.accounts import MAX_FAILURES
-from tests.helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle
+from tests.helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 
 
-async def _cycle(portal_env) -> tuple[str, list[str], str]:
+async def _cycle(portal_env, members: list[str] = MEMBERS) -> tuple[str, list[str], str]:
     cycle = await start_cycle(
-        portal_env.client, portal_env.store, portal_env.settings.task_queue, MEMBERS
+        portal_env.client, portal_env.store, portal_env.settings.task_queue, members
     )
     state = await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
     reviewers = [r.member for r in state.reviewers]
@@ -273,3 +273,56 @@ def test_napreview_portal_refuses_while_example_passwords_remain(portal_env, mon
     monkeypatch.setenv("NAPREVIEW_DATABASE_URL", portal_env.settings.resolved_database_url)
     refused = CliRunner().invoke(cli_app, ["portal", "--port", "1"])
     assert refused.exit_code == 3 and "example" in refused.output
+
+
+async def test_every_review_step_from_the_review_page(portal_env, http):
+    """Replace, recuse, reassign, extend, withdraw: the same updates as the command line, with
+    their refusals shown on the page and recorded."""
+    env = portal_env
+    # enough members that three re-draws still find a reviewer
+    cycle, reviewers, _ = await _cycle(env, [*MEMBERS, "ZAF", "BRA", "POL", "IDN", "AUS", "KEN"])
+    await submit_sa(env.client, env.store, cycle, "DEU")
+    state = await at_stage(env.client, cycle, "DEU", Stage.PEER_REVIEW)
+    deu, sec = http(), http()
+    await deu.sign_in(fp("DEU"))
+    await sec.sign_in(SECRETARIAT)
+    page = f"/reviews/{cycle}/DEU"
+    await deu.get(page)
+    first = state.reviewers[0].member
+    replaced = await deu.post(f"{page}/replace", {"reviewer": first})
+    assert replaced.status_code == 303, replaced.text
+    state = await env_state(env, cycle, lambda s: s.replacement_used)
+    again = await deu.post(f"{page}/replace", {"reviewer": state.reviewers[1].member})
+    assert again.status_code == 409 and "Refused" in again.text
+    assert "replace_reviewer" in [r.step for r in env.store.refusals(cycle, "DEU")]
+
+    active = [s.member for s in state.reviewers if s.status.value == "active"]
+    reviewer = http()
+    await reviewer.sign_in(fp(active[0]))
+    await reviewer.get(page)
+    assert (await reviewer.post(f"{page}/recuse")).status_code == 303
+    state = await env_state(env, cycle, lambda s: len(s.redraws) == 2)
+
+    await sec.get(page)
+    active = [s.member for s in state.reviewers if s.status.value == "active"]
+    assert (await sec.post(f"{page}/reassign", {"reviewer": active[-1]})).status_code == 303
+    state = await env_state(env, cycle, lambda s: len(s.redraws) == 3)
+    assert [r.why for r in state.redraws] == ["replaced", "recused", "reassigned"]
+    extended = await sec.post(f"{page}/extend", {"days": "14", "reason": "Elections"})
+    assert extended.status_code == 303
+    empty = await sec.post(f"{page}/withdraw", {"reason": ""})
+    assert empty.status_code == 422
+    assert (
+        await sec.post(f"{page}/withdraw", {"reason": "Asked by the member"})
+    ).status_code == 303
+    state = await env_state(env, cycle, lambda s: s.stage is Stage.WITHDRAWN)
+    assert state.extensions[0].reason == "Elections"
+    shown = await sec.get(page)
+    assert "Withdrawn" in shown.text and "Refused" not in shown.text.split("Refused steps")[0]
+    filtered = await sec.get(f"/cycles/{cycle}?stage=withdrawn")
+    assert filtered.status_code == 200 and "Germany (DEU)" in filtered.text
+    assert "France (FRA)" not in filtered.text
+
+
+async def env_state(env, cycle, ready):  # type: ignore[no-untyped-def]
+    return await state_when(env.client, cycle, "DEU", ready)

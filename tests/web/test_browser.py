@@ -7,10 +7,10 @@ no serious violation on the main pages."""
 from __future__ import annotations
 
 import re
-
-import pytest
+from datetime import timedelta
 
 from operations.steps import wait_for_review
+from schemas.members import Role
 from schemas.recommendations import RECOMMENDATION_IDS
 from schemas.review import Stage
 from store.accounts import EXAMPLE_PASSWORD
@@ -247,9 +247,7 @@ async def test_refusals_in_a_browser(portal_env, browser):
     assert not await serious_violations(page)
 
     # a locked account
-    env.store.add_user(
-        "locked.person@example.org", __import__("schemas.members").members.Role.AUDITOR
-    )
+    env.store.add_user("locked.person@example.org", Role.AUDITOR)
     env.accounts.set_password("locked.person@example.org", "the right password")
     for n in range(5):
         await page.goto("/sign-in")
@@ -259,8 +257,6 @@ async def test_refusals_in_a_browser(portal_env, browser):
     await page.get_by_text("This account is locked").wait_for()
 
     # an expired invitation
-    from datetime import timedelta
-
     token = env.accounts.create_link(
         "locked.person@example.org", "invite", None, timedelta(seconds=-1)
     )
@@ -292,8 +288,3 @@ async def test_refusals_in_a_browser(portal_env, browser):
     )
     assert answer.status == 403
     await auditor.context.close()
-
-
-@pytest.fixture(autouse=True)
-def _order_note() -> None:
-    """The refusals test reads the cycle the whole-path test started (same session)."""
