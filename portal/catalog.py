@@ -206,6 +206,12 @@ FR: dict[str, str] = {
     "not the example password": "il ne peut pas être le mot de passe d'exemple",
     # phrases
     "A new password": "Nouveau mot de passe",
+    "Each member's stages over time": "Les étapes de chaque membre dans le temps",
+    "One row per member; each bar is a stage, from when the review entered it to when it left "
+    "it. The table below gives the same in words.": (
+        "Une ligne par membre ; chaque barre est une étape, du moment où l'examen y est entré "
+        "au moment où il l'a quittée. Le tableau ci-dessous donne les mêmes informations."
+    ),
     "The events are described in English, as the audit trail records them.": (
         "Les événements sont décrits en anglais, tels que la piste d'audit les enregistre."
     ),
@@ -269,9 +275,6 @@ FR: dict[str, str] = {
     "Cycle id": "Identifiant du cycle",
     "Cycle {cycle}": "Cycle {cycle}",
     "Cycles": "Cycles",
-    "Dark: current stage; light: passed; red edge: overdue; grey: withdrawn.": (
-        "Foncé : étape en cours ; clair : étape franchie ; bord rouge : en retard ; gris : retiré."
-    ),
     "Date": "Date",
     "Deactivate": "Désactiver",
     "Deadline": "Échéance",
@@ -347,10 +350,6 @@ FR: dict[str, str] = {
     "Nothing is waiting for you.": "Rien n'attend votre intervention.",
     "Once per cycle; a new reviewer is drawn by lot.": (
         "Une fois par cycle ; un nouvel examinateur est tiré au sort."
-    ),
-    "One row per member; filled cells are stages passed, the dark cell the current stage.": (
-        "Une ligne par membre ; les cases claires sont les étapes franchies, la case foncée "
-        "l'étape en cours."
     ),
     "Or upload the JSON file": "Ou téléverser le fichier JSON",
     "Overall rating:": f"Appréciation d'ensemble{NB}:",
@@ -523,7 +522,6 @@ FR: dict[str, str] = {
     "Waiting for you": "En attente de votre intervention",
     "What happened": "Événement",
     "What was sent is too large.": "L'envoi est trop volumineux.",
-    "Where each member stands": "Où en est chaque membre",
     "Withdraw": "Retirer",
     "Withdraw the review": "Retirer l'examen",
     "Write the peer review": "Rédiger l'examen par les pairs",
@@ -658,6 +656,12 @@ ES: dict[str, str] = {
     "not the example password": "no puede ser la contraseña de ejemplo",
     # phrases
     "A new password": "Nueva contraseña",
+    "Each member's stages over time": "Las etapas de cada miembro a lo largo del tiempo",
+    "One row per member; each bar is a stage, from when the review entered it to when it left "
+    "it. The table below gives the same in words.": (
+        "Una fila por miembro; cada barra es una etapa, desde que el examen entró en ella hasta "
+        "que salió. El cuadro siguiente ofrece la misma información."
+    ),
     "The events are described in English, as the audit trail records them.": (
         "Los sucesos se describen en inglés, tal como los registra la pista de auditoría."
     ),
@@ -720,9 +724,6 @@ ES: dict[str, str] = {
     "Cycle id": "Identificador del ciclo",
     "Cycle {cycle}": "Ciclo {cycle}",
     "Cycles": "Ciclos",
-    "Dark: current stage; light: passed; red edge: overdue; grey: withdrawn.": (
-        "Oscuro: etapa en curso; claro: etapa superada; borde rojo: con retraso; gris: retirado."
-    ),
     "Date": "Fecha",
     "Deactivate": "Desactivar",
     "Deadline": "Plazo",
@@ -798,10 +799,6 @@ ES: dict[str, str] = {
     "Nothing is waiting for you.": "No hay nada pendiente de su parte.",
     "Once per cycle; a new reviewer is drawn by lot.": (
         "Una vez por ciclo; se sortea un nuevo examinador."
-    ),
-    "One row per member; filled cells are stages passed, the dark cell the current stage.": (
-        "Una fila por miembro; las casillas claras son etapas superadas, la oscura la etapa en "
-        "curso."
     ),
     "Or upload the JSON file": "O cargar el archivo JSON",
     "Overall rating:": "Valoración general:",
@@ -974,7 +971,6 @@ ES: dict[str, str] = {
     "Waiting for you": "Pendiente de su parte",
     "What happened": "Suceso",
     "What was sent is too large.": "El envío es demasiado voluminoso.",
-    "Where each member stands": "Situación de cada miembro",
     "Withdraw": "Retirar",
     "Withdraw the review": "Retirar el examen",
     "Write the peer review": "Redactar el examen entre pares",

@@ -13,6 +13,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 
 from portal.catalog import CATALOG
@@ -66,6 +67,13 @@ def format_moment(value: datetime | None, language: str) -> str:
     if value is None:
         return ""
     return babel_datetime(value, format="medium", tzinfo=None, locale=language) + " UTC"
+
+
+def format_clock(value: datetime | None, language: str) -> str:
+    """The time of day alone, for the ticks of a chart spanning hours."""
+    if value is None:
+        return ""
+    return babel_time(value, format="medium", locale=language)
 
 
 def format_number(value: float | int | None, language: str) -> str:

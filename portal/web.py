@@ -229,6 +229,7 @@ def render(
         "member_label": lambda code: i18n.member_label(code, lang),
         "day": lambda value: i18n.format_day(value, lang),
         "moment": lambda value: i18n.format_moment(value, lang),
+        "clock": lambda value: i18n.format_clock(value, lang),
         "number": lambda value: i18n.format_number(value, lang),
         "languages": i18n.LANGUAGE_NAMES,
         "Role": Role,

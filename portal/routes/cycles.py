@@ -4,7 +4,7 @@ and a cycle's progress, overdue first, with a picture of where each member stand
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from operations import cycles as cycle_ops
 from operations.errors import NotFoundError, StepRefused
-from portal import i18n
+from operations.progress import cycle_progress
+from portal import chart, i18n
 from portal.web import (
     PageNotFound,
     person,
@@ -179,6 +180,12 @@ async def cycle_page(
         raise PageNotFound() from None
     projections = {r.member_code: r for r in portal.store.reviews(cycle)}
     lines = sorted(status.reviews, key=lambda r: (not r.overdue, r.member))
+    picture = None
+    if len(lines) <= 120:  # a bigger cycle is read from the table
+        progress = await cycle_progress(await portal.client(), cycle, [r.member for r in lines])
+        picture = chart.timeline(
+            progress, datetime.now(UTC), {r.member for r in lines if r.overdue}
+        )
     return render(
         request,
         "cycle.html",
@@ -189,7 +196,8 @@ async def cycle_page(
             "stage": chosen.value if chosen else "",
             "overdue": overdue == "1",
             "done": done,
-            "progress": PROGRESS,
+            "chart": picture,
+            "stages": [s.value for s in Stage],
             "updated": {m: r.updated_at for m, r in projections.items()},
             "total": sum(status.counts.values()),
         },

@@ -319,6 +319,10 @@ async def test_every_review_step_from_the_review_page(portal_env, http):
     assert state.extensions[0].reason == "Elections"
     shown = await sec.get(page)
     assert "Withdrawn" in shown.text and "Refused" not in shown.text.split("Refused steps")[0]
+    whole = (await sec.get(f"/cycles/{cycle}")).text
+    # the picture: Germany's row went through self-assessment and peer review to withdrawn
+    germany = whole.split("Germany: ")
+    assert len(germany) >= 4 and 'class="bar stage-withdrawn' in whole
     filtered = await sec.get(f"/cycles/{cycle}?stage=withdrawn")
     assert filtered.status_code == 200 and "Germany (DEU)" in filtered.text
     assert "France (FRA)" not in filtered.text
