@@ -55,6 +55,9 @@ router = APIRouter()
 SA_GROUPS = forms.groups_for(SelfAssessment)
 PR_GROUPS = forms.groups_for(PeerReview)
 SA_DRAFT, PR_DRAFT = "self_assessment", "peer_review"
+# What a redirect after a step may say was done (anything else in ?done= is ignored).
+_DONE = {"self_assessment", "peer_review", "respond", "sign-off", "extend", "withdraw"}
+_DONE |= {"reassign", "replace", "recuse"}
 
 
 def _code(request: Request, member: str) -> str:
@@ -94,7 +97,7 @@ async def review_page(request: Request, cycle: str, member: str, done: str = "")
     v = person(request)
     code = _code(request, member)
     d = await _dossier(request, v, cycle, code)
-    return _review(request, v, d, done=done)
+    return _review(request, v, d, done=done if done in _DONE else "")
 
 
 def _review(

@@ -205,6 +205,8 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
         for page, name, path in (
             (deu, "home-focal-point", "/"),
             (deu, "review-focal-point", f"/reviews/{cycle}/DEU"),
+            (deu, "self-assessment", f"/reviews/{cycle}/DEU/self-assessment?round=2"),
+            (deu, "peer-reviews", f"/reviews/{cycle}/DEU/peer-review"),
             (sec, "cycle", f"/cycles/{cycle}"),
             (sec, "review-secretariat", f"/reviews/{cycle}/DEU"),
             (auditor, "timeline", f"/reviews/{cycle}/DEU/timeline"),
