@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError
 
 from portal.config import PortalSettings, load_portal_settings
 from portal.routes import cycles, home, letters, people, reviews, signin
@@ -68,6 +69,17 @@ def create_app(
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = exc.status_code if exc.status_code in (404, 405) else 400
         return render(request, "error.html", {"code": code, "reason": "not_found"}, status=code)
+
+    @app.exception_handler(RPCError)
+    async def _temporal(request: Request, exc: RPCError) -> Response:
+        log.error("Temporal answered %s on %s", exc.message, request.url.path)
+        return render(request, "error.html", {"code": 503, "reason": "temporal"}, status=503)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        code = 503 if "connect" in str(exc).lower() else 500
+        return render(request, "error.html", {"code": code, "reason": "unexpected"}, status=code)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (signin, home, reviews, cycles, people, letters):

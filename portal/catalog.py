@@ -206,6 +206,16 @@ FR: dict[str, str] = {
     "not the example password": "il ne peut pas être le mot de passe d'exemple",
     # phrases
     "A new password": "Nouveau mot de passe",
+    "Something went wrong": "Un incident s'est produit",
+    "The review service did not answer as it should. Nothing was lost; please try again in a "
+    "moment. If it goes on, please tell the secretariat.": (
+        "Le service des examens n'a pas répondu comme prévu. Rien n'a été perdu ; veuillez "
+        "réessayer dans un instant. Si l'incident persiste, veuillez en informer le secrétariat."
+    ),
+    "Only the latest {n} letters are shown; narrow the list with the filters.": (
+        "Seules les {n} lettres les plus récentes sont affichées ; affinez la liste avec les "
+        "filtres."
+    ),
     "Each member's stages over time": "Les étapes de chaque membre dans le temps",
     "One row per member; each bar is a stage, from when the review entered it to when it left "
     "it. The table below gives the same in words.": (
@@ -656,6 +666,15 @@ ES: dict[str, str] = {
     "not the example password": "no puede ser la contraseña de ejemplo",
     # phrases
     "A new password": "Nueva contraseña",
+    "Something went wrong": "Se ha producido un problema",
+    "The review service did not answer as it should. Nothing was lost; please try again in a "
+    "moment. If it goes on, please tell the secretariat.": (
+        "El servicio de exámenes no respondió como debía. No se ha perdido nada; inténtelo de "
+        "nuevo dentro de un momento. Si el problema persiste, informe a la secretaría."
+    ),
+    "Only the latest {n} letters are shown; narrow the list with the filters.": (
+        "Solo se muestran las {n} cartas más recientes; acote la lista con los filtros."
+    ),
     "Each member's stages over time": "Las etapas de cada miembro a lo largo del tiempo",
     "One row per member; each bar is a stage, from when the review entered it to when it left "
     "it. The table below gives the same in words.": (

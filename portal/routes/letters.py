@@ -11,6 +11,7 @@ from store.errors import NotFoundError
 from store.models import LetterRow
 
 router = APIRouter()
+SHOWN = 500
 
 # The letter's own page is a whole HTML document with its own styles: shown in a sandboxed
 # frame, never able to run a script.
@@ -39,10 +40,18 @@ def letters_page(request: Request, cycle: str = "", member: str = "", kind: str 
         member=member.upper() or None,
         kind=kind or None,
     )
+    newest = list(reversed(rows))
     return render(
         request,
         "letters.html",
-        {"letters": list(reversed(rows)), "cycle": cycle, "member": member, "kind": kind},
+        {
+            "letters": newest[:SHOWN],
+            "more": len(newest) > SHOWN,
+            "shown": SHOWN,
+            "cycle": cycle,
+            "member": member,
+            "kind": kind,
+        },
     )
 
 

@@ -330,3 +330,19 @@ async def test_every_review_step_from_the_review_page(portal_env, http):
 
 async def env_state(env, cycle, ready):  # type: ignore[no-untyped-def]
     return await state_when(env.client, cycle, "DEU", ready)
+
+
+async def test_a_temporal_outage_is_a_page_in_words_not_a_stack_trace(portal_env):
+    settings = portal_env.settings.model_copy(update={"temporal_address": "127.0.0.1:1"})
+    app = create_app(settings, PortalSettings(), portal_env.store)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal") as client:
+        page = await client.get("/sign-in")
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        await client.post(
+            "/sign-in",
+            data={"csrf_token": csrf, "email": AUDITOR, "password": "napreview-example"},
+        )
+        home = await client.get("/")
+        assert home.status_code == 503 and "Something went wrong" in home.text
+        assert "Traceback" not in home.text
