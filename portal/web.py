@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -162,9 +163,7 @@ def visitor(request: Request) -> Visitor:
     return v
 
 
-def _lifetime(portal: Portal) -> Any:
-    from datetime import timedelta
-
+def _lifetime(portal: Portal) -> timedelta:
     return timedelta(hours=portal.options.session_hours)
 
 

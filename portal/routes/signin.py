@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -13,6 +14,7 @@ from portal.web import (
     ANON_CSRF_COOKIE,
     LANG_COOKIE,
     SESSION_COOKIE,
+    client_address,
     is_https,
     portal_of,
     posted,
@@ -49,7 +51,8 @@ async def sign_in(request: Request) -> Response:
     email = str(form.get("email") or "").strip().lower()[:254]
     password = str(form.get("password") or "")
     back = safe_back(str(form.get("next") or "/"))
-    outcome = await asyncio.to_thread(portal.accounts.sign_in, email, password, _address(request))
+    address = client_address(request)
+    outcome = await asyncio.to_thread(portal.accounts.sign_in, email, password, address)
     if not outcome.ok:
         failures = portal.accounts.failures(email)
         # Each wrong password in a row makes the next answer slower.
@@ -80,15 +83,7 @@ async def sign_in(request: Request) -> Response:
     return response
 
 
-def _address(request: Request) -> str | None:
-    from portal.web import client_address
-
-    return client_address(request)
-
-
-def _lifetime(request: Request):  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
+def _lifetime(request: Request) -> timedelta:
     return timedelta(hours=portal_of(request).options.session_hours)
 
 
