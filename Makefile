@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-faults lint bench install clean
+.PHONY: run test test-browser test-faults lint bench install clean
 
 # (Re)install when the venv is missing or pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q --ignore=tests/faults
+
+# The portal's tests alone (also part of `make test`): Debian's Chromium driven by Playwright.
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q tests/web
 
 # Long fault suite (killed workers and servers, outages); .ci/run runs it after `make test`.
 test-faults: $(STAMP)

@@ -111,7 +111,12 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
         task_queue=settings.task_queue,
         workflows=WORKFLOWS if serves != "activities" else [],
         workflow_runner=napreview_runner(from_server(client)),
-        activities=activities_for(store, settings, client) if serves != "workflows" else [],
+        activities=(
+            activities_for(store, settings, client)
+            if serves != "workflows"
+            # The reviews' projection runs as a local activity, in the worker that runs them.
+            else [ReviewActivities(store).project_review]
+        ),
         activity_executor=ThreadPoolExecutor(max_workers=16),
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

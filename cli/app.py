@@ -11,9 +11,11 @@ from cli import (
     identity,
     letters,
     network,
+    portal,
     registry,
     review,
     running,
+    work,
 )
 
 app = typer.Typer(
@@ -33,6 +35,8 @@ audit.register(app)
 running.register(app)
 identity.register(app, registry.users_app)
 codec_server.register(app)
+work.register(app)
+portal.register(app)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from rich.table import Table
 from temporalio.client import Client
 
 from cli.common import client, console, member_codes, run, settings, store
-from operations import cycles, steps
+from operations import cycles, documents, steps
 from operations.errors import NotFoundError
 from rules.network import default_chair
 from schemas.examples import example_peer_review, example_self_assessment
@@ -63,7 +63,7 @@ async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bo
     if keys and state.stage is not Stage.SIGN_OFF:
         answers = {key: RecommendationResponse.NOTED for key in keys}
         answers[keys[0]] = RecommendationResponse.SUPPORTED
-        await steps.respond_to_recommendations(client, s, cycle, member, fp, answers)
+        await documents.respond(client, s, cycle, member, fp, answers)
     await reached(lambda st: st.stage is Stage.SIGN_OFF)
     if returned:
         await steps.review_step(

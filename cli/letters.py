@@ -8,7 +8,16 @@ import typer
 from rich.table import Table
 
 from activities.letters import file_letter
-from cli.common import JSON_OPTION, console, handled, print_json, settings, store
+from cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    acting,
+    console,
+    handled,
+    print_json,
+    settings,
+    store,
+)
 from operations.steps import read_document
 from rules.cedaw import check_linkage
 from schemas.letters import LetterKind
@@ -25,12 +34,24 @@ def letters_list(
     cycle: str | None = typer.Option(None, "--cycle"),
     member: str | None = typer.Option(None, "--member"),
     kind: LetterKind | None = typer.Option(None, "--kind"),
+    recipient: str | None = typer.Option(None, "--recipient", help="Only letters to this address"),
+    as_: str | None = AS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Stored letters, oldest first."""
+    """Stored letters, oldest first. With --as, only the letters that person may read."""
+    from operations.access import letters_for
+
     s = store()
     code = s.get_member(member).code if member else None
-    rows = s.list_letters(cycle=cycle, member=code, kind=kind.value if kind else None)
+    wanted = kind.value if kind else None
+    if as_ or settings().user:
+        rows = letters_for(
+            s, acting(as_), cycle=cycle, member=code, kind=wanted, recipient=recipient
+        )
+    else:
+        rows = s.list_letters(cycle=cycle, member=code, kind=wanted)
+        if recipient:
+            rows = [r for r in rows if r.recipient == recipient.strip().lower()]
     if as_json:
         print_json(
             [

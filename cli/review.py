@@ -21,6 +21,7 @@ from cli.common import (
     parse_duration,
     print_json,
     run,
+    settings,
     store,
 )
 from operations import steps
@@ -84,7 +85,46 @@ def show_json(state: ReviewState) -> dict[str, Any]:
         "extensions": [e.model_dump(mode="json") for e in state.extensions],
         "redraws": [r.model_dump(mode="json") for r in state.redraws],
         "sign_offs": [d.model_dump(mode="json") for d in state.sign_offs],
+        "peer_reviews": _peer_reviews(state),
+        "responses": {k: v.value for k, v in state.responses.items()},
+        "answers_due": state.answers_due.isoformat() if state.answers_due else None,
+        "noted_by_default": state.noted_by_default,
     }
+
+
+def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
+    """Each submitted peer review with its ratings and recommendations (keyed as `respond`
+    takes them) and the member's answers."""
+    from operations.documents import peer_recommendations
+
+    answers = {r.key: r for r in peer_recommendations(store(), state)}
+    shown = []
+    for slot in state.reviewers:
+        if slot.document is None:
+            continue
+        _row, body = store().get_document(slot.document.id)
+        review = PeerReview.model_validate(body)
+        shown.append(
+            {
+                "reviewer": slot.member,
+                "ratings": review.ratings.model_dump(mode="json"),
+                "comments": review.comments,
+                "recommendations": [
+                    {
+                        "key": key,
+                        "text": text,
+                        "response": answers[key].response.value
+                        if key in answers and answers[key].response
+                        else None,
+                    }
+                    for key, text in (
+                        (f"{slot.member}#{n}", text)
+                        for n, text in enumerate(review.recommendations, start=1)
+                    )
+                ],
+            }
+        )
+    return shown
 
 
 def _print_state(state: ReviewState) -> None:
@@ -108,6 +148,21 @@ def _print_state(state: ReviewState) -> None:
         console.print(
             f"CEDAW linkage: {data['cedaw']['rating']} ({len(data['cedaw']['findings'])} findings)"
         )
+    for review in data["peer_reviews"]:
+        ratings = ", ".join(f"{k} {v}" for k, v in review["ratings"].items())
+        console.print(f"Peer review by {review['reviewer']}: {ratings}", markup=False)
+        if review["comments"]:
+            console.print(f"  {review['comments']}", markup=False)
+        for rec in review["recommendations"]:
+            answer = rec["response"] or "not answered"
+            console.print(f"  {rec['key']} [{answer}] {rec['text']}", markup=False)
+    for decision in data["sign_offs"]:
+        console.print(
+            f"Sign-off round {decision['round']}: {decision['decision'].replace('_', ' ')} by "
+            f"{decision['by']} at {decision['at']}"
+            + (f" — {decision['comments']}" if decision["comments"] else ""),
+            markup=False,
+        )
     console.print(f"Letters: {', '.join(data['letters']) or 'none'}")
     for refusal in data["rejected"]:
         console.print(
@@ -119,9 +174,16 @@ def _print_state(state: ReviewState) -> None:
 
 @review_app.command("show")
 @handled
-def review_show(cycle: str, member: str, as_json: bool = JSON_OPTION) -> None:
-    """Where a review stands: stage, round, reviewers, CEDAW rating, letters, refusals."""
+def review_show(
+    cycle: str, member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION
+) -> None:
+    """Where a review stands: stage, round, reviewers, peer reviews, CEDAW rating, sign-off
+    decisions, letters, refusals. With --as, only for those who may read the review."""
     code = store().get_member(member).code
+    if as_ or settings().user:
+        from operations.access import require_review
+
+        require_review(store(), acting(as_), cycle, code)
 
     async def query() -> ReviewState:
         return await steps.review_state(await client(), cycle, code)

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from cli.common import EXIT_USAGE, console, fail, handled, settings
-from cli.embedded import EmbeddedError, start_dev_server, stop_process
+from cli.embedded import EmbeddedError, port_free, start_dev_server, stop_process
 from settings import Settings
 from store.db import migrate
 from store.repository import Store
@@ -69,8 +69,17 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(7233, "--port", help="Temporal's port; the Web UI is port+1000"),
         home: Path | None = typer.Option(None, "--home", help="Data folder (NAPREVIEW_HOME)"),
         headless: bool = typer.Option(False, "--headless", help="No Web UI"),
+        portal_port: int = typer.Option(8000, "--portal-port", help="The portal's port"),
     ) -> None:
-        """Start the embedded Temporal server and a worker; Ctrl-C stops both."""
+        """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
+        from cli.portal import example_sign_ins, serve_with_worker
+        from store.accounts import Accounts
+
+        if not port_free(portal_port):
+            raise fail(
+                EXIT_USAGE,
+                f"Port {portal_port} is already in use; choose another with --portal-port.",
+            )
         base = settings()
         folder = _writable_home(home or base.home)
         config = Settings(home=folder, temporal_address=f"localhost:{port}")
@@ -81,6 +90,7 @@ def register(app: typer.Typer) -> None:
             raise fail(EXIT_USAGE, str(err)) from None
         try:
             _store, seeded = prepare_store(config)
+            Accounts(_store).give_example_passwords()
             console.print(
                 f"[bold]napreview is up.[/bold] Temporal on localhost:{port}, data in {folder}."
             )
@@ -88,16 +98,18 @@ def register(app: typer.Typer) -> None:
                 console.print("First start: the 83 members and the example people are seeded.")
             if not headless:
                 console.print(f"Web UI: http://localhost:{ui_port}")
+            url = f"http://localhost:{portal_port}"
+            console.print(example_sign_ins(url), markup=False, soft_wrap=True)
             console.print(
                 "Try, in another terminal:\n"
                 "  napreview members list\n"
                 "  napreview demo --members DEU,FRA,MEX,NAM,JPN\n"
                 "  napreview cycle start 2019 --as secretariat@example.org\n"
                 "  napreview cycle status 2019\n"
-                "Ctrl-C stops the worker and the server."
+                "Ctrl-C stops the portal, the worker and the server."
             )
             with contextlib.suppress(KeyboardInterrupt):
-                asyncio.run(_serve_until_stopped(config))
+                asyncio.run(serve_with_worker(config, portal_port, _store))
         finally:
             stop_process(server)
             console.print("napreview stopped; everything is kept in " + str(folder))

@@ -19,19 +19,13 @@ from operations.signing import signer
 from schemas.members import Actor, Role
 from schemas.review import (
     Command,
-    RespondToRecommendations,
     ReviewState,
     ReviewSummary,
     Stage,
     SubmitPeerReview,
     SubmitSelfAssessment,
 )
-from schemas.submissions import (
-    DocumentKind,
-    PeerReview,
-    RecommendationResponse,
-    SelfAssessment,
-)
+from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 from store.repository import Store
 from workflows import contract
 
@@ -44,11 +38,17 @@ MAX_JSON_DEPTH = 32
 
 
 def read_document(path: Path, model: type[M]) -> M:
-    """Read and validate a submitted JSON file; every problem is named by its field.
+    """Read and validate a submitted JSON file; every problem is named by its field."""
+    raw = read_json(path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise InvalidInput(describe_validation(path.name, err)) from None
 
-    Refused before reading: a directory, a device or pipe, a file over 5 MB; refused before
-    validating: JSON nested deeper than any document (a bomb, not a self-assessment).
-    """
+
+def read_json(path: Path) -> object:
+    """A JSON file a person gives, refused before reading when it is a directory, a device or
+    pipe, or over 5 MB, and before parsing when nested deeper than any document (a bomb)."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -64,17 +64,13 @@ def read_document(path: Path, model: type[M]) -> M:
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_DOCUMENT_BYTES + 1)
-        raw = parse_json(data.decode("utf-8"))
+        return parse_json(data.decode("utf-8"))
     except OSError as err:
         raise InvalidInput(f"{path} cannot be read: {err.strerror}.") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text.") from None
     except ValueError as err:
         raise InvalidInput(f"{path} is not valid JSON: {err}") from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as err:
-        raise InvalidInput(describe_validation(path.name, err)) from None
 
 
 def parse_json(text: str) -> object:
@@ -274,23 +270,3 @@ async def wait_for_review(
             pass
         await asyncio.sleep(interval)
     raise TimeoutError(f"review of {member} in {cycle} never got there; last state: {last}")
-
-
-async def respond_to_recommendations(
-    client: Client,
-    store: Store,
-    cycle: str,
-    member: str,
-    actor: Actor,
-    responses: dict[str, RecommendationResponse],
-) -> ReviewState:
-    """The reviewed member marks peer recommendations ('<reviewer>#<n>') supported or noted."""
-    code = store.get_member(member).code
-    return await review_step(
-        client,
-        store,
-        cycle,
-        code,
-        "respond_to_recommendations",
-        RespondToRecommendations(actor=actor, responses=responses),
-    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 
 # Dates people give (NAP adoption, plan periods) must fall in a plausible range.
 EARLIEST_DATE = date(1990, 1, 1)
@@ -50,7 +50,7 @@ def text(max_length: int, min_length: int = 0) -> Any:
     """A string of at most ``max_length`` characters with no NUL."""
     return Annotated[
         str,
-        StringConstraints(min_length=min_length, max_length=max_length),
+        Field(min_length=min_length, max_length=max_length),
         AfterValidator(no_nul),
     ]
 

@@ -270,3 +270,7 @@ class TokenRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+# The portal's tables share this metadata (and so the migrations); see store/account_models.py.
+from store import account_models as _account_models  # noqa: E402, F401

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from temporalio.client import Client
 
-from operations import cycles, signing, steps
+from operations import cycles, documents, signing, steps
 from rules.network import default_chair
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.review import CycleSettings, Durations, ReviewState, Stage
@@ -106,9 +106,7 @@ async def answer_all(
     if not keys:
         return state
     actor = store.resolve_actor(fp(member))
-    return await steps.respond_to_recommendations(
-        client, store, cycle, member, actor, dict.fromkeys(keys, answer)
-    )
+    return await documents.respond(client, store, cycle, member, actor, dict.fromkeys(keys, answer))
 
 
 async def signal(

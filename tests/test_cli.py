@@ -107,6 +107,23 @@ def drive_germany(napreview, tmp_path: Path) -> None:
     for reviewer in [r["member"] for r in state["reviewers"]]:
         done = napreview("submit", "peer-review", cycle, "DEU", str(review), "--as", fp(reviewer))
         assert done.exit_code == 0, done.output
+    # Germany answers the peer recommendations before the review may reach sign-off.
+    state = wait_for(napreview, cycle, "DEU", lambda s: s.get("answers_due") is not None)
+    keys = [r["key"] for pr in state["peer_reviews"] for r in pr["recommendations"]]
+    early = napreview("sign-off", cycle, "DEU", "--approve", "--as", SECRETARIAT)
+    assert early.exit_code == 3 and "not sign off" in early.output
+    answered = napreview(
+        "respond",
+        cycle,
+        "DEU",
+        "--supported",
+        ",".join(keys[:1]),
+        "--noted",
+        ",".join(keys[1:]),
+        "--as",
+        fp("DEU"),
+    )
+    assert answered.exit_code == 0, answered.output
     state = wait_for(napreview, cycle, "DEU", lambda s: s["stage"] == "sign_off")
     assert state["cedaw"]["rating"] == "weak" and state["cedaw"]["findings"]
 

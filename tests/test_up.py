@@ -19,7 +19,7 @@ NAPREVIEW = str(Path(sys.executable).parent / "napreview")
 
 def free_port() -> int:
     for port in range(17300, 17900, 7):
-        if port_free(port) and port_free(port + 1000):
+        if port_free(port) and port_free(port + 1000) and port_free(port + 2000):
             return port
     raise RuntimeError("no free port")
 
@@ -36,9 +36,20 @@ def cli(home: Path, port: int, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def start_up(home: Path, port: int) -> subprocess.Popen[str]:
+def start_up(home: Path, port: int, seen: list[str] | None = None) -> subprocess.Popen[str]:
+    """`napreview up` with the portal on port+2000; ``seen`` collects what it printed."""
     process = subprocess.Popen(
-        [NAPREVIEW, "up", "--port", str(port), "--home", str(home), "--headless"],
+        [
+            NAPREVIEW,
+            "up",
+            "--port",
+            str(port),
+            "--home",
+            str(home),
+            "--headless",
+            "--portal-port",
+            str(port + 2000),
+        ],  # fmt: skip
         env=env_for(home, port),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -51,6 +62,8 @@ def start_up(home: Path, port: int) -> subprocess.Popen[str]:
         line = process.stdout.readline()
         lines.append(line)
         if "Ctrl-C stops" in line:
+            if seen is not None:
+                seen.extend(lines)
             return process
         if process.poll() is not None:
             break
@@ -76,10 +89,17 @@ def servers_using(home: Path) -> list[str]:
 @pytest.mark.slow
 def test_up_serves_stops_cleanly_and_restart_keeps_state(tmp_path: Path) -> None:
     home, port = tmp_path / "home", free_port()
-    process = start_up(home, port)
+    printed: list[str] = []
+    process = start_up(home, port, printed)
     try:
         members = json.loads(cli(home, port, "members", "list", "--json").stdout)
         assert len(members) == 83
+        portal = f"http://localhost:{port + 2000}"
+        assert portal in "".join(printed) and "napreview-example" in "".join(printed)
+        import urllib.request
+
+        with urllib.request.urlopen(f"{portal}/healthz", timeout=10) as answer:
+            assert answer.status == 200
         started = cli(
             home,
             port,

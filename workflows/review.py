@@ -389,22 +389,27 @@ class MemberReviewWorkflow:
             ]
         )
         self.published_overdue = overdue
-        if self.v2 and not self.stage.terminal:
-            # The search attributes hold stage and overdue; the store's projection (for the
-            # cycle summary) is written once, when the review ends.
+        projection = ReviewProjection(
+            cycle=self.inp.cycle,
+            member=self.inp.member.code,
+            stage=self.stage,
+            round=self.round,
+            overdue=overdue,
+            cedaw_rating=self.cedaw.rating.value if self.cedaw else None,
+        )
+        if self.v2:
+            # The work lists and the portal read this projection. A local activity: run in the
+            # worker that runs the review, one marker in history instead of three events and a
+            # round trip through the task queue.
+            await workflow.execute_local_activity(
+                contract.PROJECT_REVIEW,
+                projection,
+                start_to_close_timeout=contract.ACTIVITY_TIMEOUT,
+                retry_policy=contract.ACTIVITY_RETRY,
+            )
             return
         await self._activity(
-            contract.PROJECT_REVIEW,
-            ReviewProjection(
-                cycle=self.inp.cycle,
-                member=self.inp.member.code,
-                stage=self.stage,
-                round=self.round,
-                overdue=overdue,
-                cedaw_rating=self.cedaw.rating.value if self.cedaw else None,
-            ),
-            None,
-            interruptible=not self.stage.terminal,
+            contract.PROJECT_REVIEW, projection, None, interruptible=not self.stage.terminal
         )
 
     @property

@@ -1,0 +1,177 @@
+"""The portal from the command line: `napreview portal` serves it alone (production, behind a
+reverse proxy), `up` serves it beside the worker; operators set passwords and invite people."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+
+import typer
+
+from cli.common import (
+    AS_OPTION,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    acting,
+    console,
+    fail,
+    handled,
+    settings,
+    store,
+)
+from cli.embedded import port_free
+from cli.registry import users_app
+from operations.invitations import INVITE, send_link
+from portal.config import load_portal_settings
+from settings import Settings
+from store.accounts import EXAMPLE_PASSWORD, Accounts, PasswordTooWeak
+from store.repository import Store
+from store.seed import AUDITOR_EMAIL, SECRETARIAT_EMAIL
+
+
+def example_sign_ins(url: str) -> str:
+    """What `up` prints: where the portal is and who can sign in with the example password."""
+    return (
+        f"Portal: {url}  (sign in as one of the example people, password "
+        f"'{EXAMPLE_PASSWORD}')\n"
+        f"  {SECRETARIAT_EMAIL}    the secretariat\n"
+        f"  {AUDITOR_EMAIL}        an auditor\n"
+        "  fp.deu@example.org, fp.fra@example.org …  the focal point of each member "
+        "(fp.<code>@example.org)"
+    )
+
+
+async def serve_with_worker(config: Settings, port: int, store_: Store) -> None:
+    """The worker and the portal in one process, stopped together by Ctrl-C."""
+    from portal.server import serve_portal
+    from worker import run_worker
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    options = load_portal_settings()
+    if options.url == "http://localhost:8000" and port != 8000:
+        options.url = f"http://localhost:{port}"
+    portal = asyncio.create_task(serve_portal(config, options, "127.0.0.1", port, stop, store_))
+    try:
+        await run_worker(config, stop)
+    finally:
+        stop.set()
+        await portal
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("portal")
+    @handled
+    def portal_command(
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on"),
+        port: int = typer.Option(8000, "--port", help="Port to listen on"),
+    ) -> None:
+        """Serve the portal alone, for an existing Temporal service and database.
+
+        Run several behind a reverse proxy (HTTPS): they share nothing but Temporal and the
+        database. Set NAPREVIEW_PORTAL_URL to the public address and NAPREVIEW_PORTAL_TRUST_PROXY
+        so the proxy's X-Forwarded-Proto marks cookies Secure.
+        """
+        from portal.server import serve_portal
+
+        config = settings()
+        s = store()
+        left = Accounts(s).example_passwords_left()
+        if left:
+            raise fail(
+                EXIT_REFUSED,
+                f"{len(left)} example account(s) still have the documented development password "
+                f"(e.g. {left[0]}); the portal does not serve a production installation like "
+                "that. Remove it with 'napreview users clear-example-passwords' or set real "
+                "passwords with 'napreview users set-password EMAIL --password-stdin'.",
+            )
+        if not port_free(port, host if host not in ("0.0.0.0", "::") else "127.0.0.1"):
+            raise fail(EXIT_USAGE, f"Port {port} is already in use; choose another with --port.")
+        options = load_portal_settings()
+        console.print(
+            f"Portal on http://{host}:{port} (public address {options.url}); "
+            f"Temporal at {config.temporal_address}. Ctrl-C stops it."
+        )
+
+        async def serve() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await serve_portal(
+                config, options, host, port, stop, s, proxy_headers=options.trust_proxy
+            )
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve())
+
+    @users_app.command("set-password")
+    @handled
+    def set_password(
+        email: str,
+        password_stdin: bool = typer.Option(
+            False, "--password-stdin", help="Read the password from standard input"
+        ),
+    ) -> None:
+        """Set a person's portal password (operators); it unlocks the account."""
+        if not password_stdin:
+            raise fail(EXIT_USAGE, "Give the password on standard input with --password-stdin.")
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            Accounts(store()).set_password(email, password)
+        except PasswordTooWeak as err:
+            raise fail(EXIT_USAGE, f"This password cannot be used: {err}.") from None
+        console.print(f"The password of {email.strip().lower()} is set.")
+
+    @users_app.command("invite")
+    @handled
+    def invite(email: str, as_: str | None = AS_OPTION) -> None:
+        """Send a person a single-use link to choose their password, and print it."""
+        s = store()
+        by = acting(as_).email if (as_ or settings().user) else None
+        found = {p.email: p for p in Accounts(s).people()}.get(email.strip().lower())
+        language = "en"
+        if found and found.language:
+            language = found.language
+        elif found and found.member:
+            language = s.get_member(found.member).language.value
+        sent = send_link(
+            s,
+            email,
+            INVITE,
+            base_url=load_portal_settings().url,
+            outbox=settings().home / "outbox",
+            created_by=by,
+            language=language,
+        )
+        console.print(
+            f"Invitation for {sent.email}, valid until {sent.expires_at:%Y-%m-%d %H:%M} UTC "
+            f"(once):\n{sent.link}\nMessage written to {sent.message}",
+            markup=False,
+            soft_wrap=True,
+        )
+
+    @users_app.command("deactivate")
+    @handled
+    def deactivate(email: str) -> None:
+        """No more signing in for this person; their sessions end now."""
+        Accounts(store()).set_active(email, False)
+        console.print(f"{email.strip().lower()} can no longer sign in.")
+
+    @users_app.command("activate")
+    @handled
+    def activate(email: str) -> None:
+        """Let a deactivated person sign in again."""
+        Accounts(store()).set_active(email, True)
+        console.print(f"{email.strip().lower()} can sign in again.")
+
+    @users_app.command("clear-example-passwords")
+    @handled
+    def clear_example_passwords() -> None:
+        """Remove the development password from every example account (before production)."""
+        n = Accounts(store()).clear_example_passwords()
+        console.print(f"The example password is removed from {n} account(s).")

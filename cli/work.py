@@ -1,0 +1,197 @@
+"""A person's own work: `tasks`, `documents show` and `respond` (issue #8), each one call into
+operations/ that the portal makes too."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    acting,
+    client,
+    console,
+    handled,
+    print_json,
+    run,
+    store,
+)
+from operations import documents, tasks
+from schemas.recommendations import RECOMMENDATIONS
+from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+
+documents_app = typer.Typer(help="Read a review's documents.", no_args_is_help=True)
+
+
+class DocumentChoice(StrEnum):
+    SELF_ASSESSMENT = "self-assessment"
+    PEER_REVIEW = "peer-review"
+
+
+_TASK_WORDS = {
+    tasks.TaskKind.SELF_ASSESSMENT: "Submit the self-assessment",
+    tasks.TaskKind.REVISION: "Revise the self-assessment (returned)",
+    tasks.TaskKind.PEER_REVIEW: "Write the peer review",
+    tasks.TaskKind.RECOMMENDATIONS: "Answer the peer recommendations",
+    tasks.TaskKind.SIGN_OFF: "Sign off",
+    tasks.TaskKind.OVERDUE: "Overdue",
+}
+
+
+def _when(task: tasks.Task) -> str:
+    if task.deadline is None:
+        return ""
+    left = task.days_left
+    tail = "overdue" if task.overdue or (left is not None and left < 0) else f"{left} day(s) left"
+    return f"{task.deadline:%Y-%m-%d} ({tail})"
+
+
+def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """What waits for the acting person, overdue first."""
+    actor = acting(as_)
+
+    async def fetch() -> tasks.WorkList:
+        return await tasks.work_list(await client(), store(), actor)
+
+    result = run(fetch())
+    if as_json:
+        print_json(result)
+        return
+    if not result.tasks:
+        console.print(f"Nothing waits for {actor.email}.")
+        return
+    table = Table(title=f"Waiting for {actor.email}")
+    for column in ("What", "Cycle", "Member", "Stage", "Deadline", "Note"):
+        table.add_column(column)
+    for task in result.tasks:
+        note = task.comments or (f"{task.count} to answer" if task.count else "")
+        table.add_row(
+            _TASK_WORDS[task.kind],
+            task.cycle,
+            task.member,
+            task.stage.value.replace("_", " "),
+            _when(task),
+            note,
+        )
+    console.print(table)
+
+
+@documents_app.command("show")
+@handled
+def documents_show(
+    cycle: str,
+    member: str,
+    document: DocumentChoice,
+    reviewer: str | None = typer.Option(None, "--reviewer", help="Whose peer review"),
+    round_: int | None = typer.Option(None, "--round", min=1, help="Self-assessment round"),
+    as_: str | None = AS_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """A submitted document, for those who may read it (others: exit 3, recorded)."""
+    actor = acting(as_)
+    kind = (
+        DocumentKind.SELF_ASSESSMENT
+        if document is DocumentChoice.SELF_ASSESSMENT
+        else DocumentKind.PEER_REVIEW
+    )
+
+    async def fetch() -> documents.DocumentView:
+        return await documents.show_document(
+            await client(), store(), actor, cycle, member, kind, reviewer, round_
+        )
+
+    view = run(fetch())
+    if as_json:
+        print_json(view)
+        return
+    if kind is DocumentKind.SELF_ASSESSMENT:
+        _print_self_assessment(view)
+    else:
+        _print_peer_review(view)
+
+
+def _print_self_assessment(view: documents.DocumentView) -> None:
+    sa = SelfAssessment.model_validate(view.body)
+    nap = sa.nap
+    console.print(
+        f"[bold]Self-assessment of {view.member}[/bold], cycle {view.cycle}, round {view.round} "
+        f"(submitted {view.submitted_at:%Y-%m-%d %H:%M} UTC, SHA-256 {view.sha256[:16]}…)"
+    )
+    console.print(
+        f"NAP {nap.iteration}: {nap.title} ({nap.period_start} to {nap.period_end}); "
+        f"lead: {nap.lead_agency}; pillars: {', '.join(p.value for p in nap.pillars)}",
+        markup=False,
+    )
+    console.print(
+        f"CEDAW articles cited: {', '.join(nap.cedaw.articles_cited) or 'none'}; "
+        f"GR30 cited: {'yes' if nap.cedaw.cites_gr30 else 'no'}",
+        markup=False,
+    )
+    table = Table(title="The 24 recommendations")
+    for column in ("Id", "Recommendation", "Status", "Evidence"):
+        table.add_column(column, overflow="fold")
+    for item in sa.recommendations:
+        table.add_row(
+            item.id, RECOMMENDATIONS[item.id], item.status.value.replace("_", " "), item.evidence
+        )
+    console.print(table)
+
+
+def _print_peer_review(view: documents.DocumentView) -> None:
+    review = PeerReview.model_validate(view.body)
+    console.print(
+        f"[bold]Peer review of {view.member} by {view.reviewer}[/bold], cycle {view.cycle} "
+        f"(submitted {view.submitted_at:%Y-%m-%d %H:%M} UTC)"
+    )
+    r = review.ratings
+    console.print(
+        f"Participation: {r.participation.value}; accountability: {r.accountability.value}; "
+        f"alliances: {r.alliances.value}"
+    )
+    if review.comments:
+        console.print(review.comments, markup=False)
+    for n, text in enumerate(review.recommendations, start=1):
+        console.print(f"  {view.reviewer}#{n}  {text}", markup=False)
+
+
+def respond_command(
+    cycle: str,
+    member: str,
+    file: Path | None = typer.Argument(None, help="JSON answers (optional)"),
+    supported: str = typer.Option("", "--supported", help="Keys, e.g. FRA#1,MEX#2"),
+    noted: str = typer.Option("", "--noted", help="Keys, e.g. JPN#1"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Answer the peer recommendations: supported or noted (the member's focal point)."""
+    document = documents.read_responses_file(file) if file else None
+    answers = documents.parse_responses(
+        [k for k in supported.split(",") if k.strip()],
+        [k for k in noted.split(",") if k.strip()],
+        document,
+    )
+    actor = acting(as_)
+
+    async def send() -> None:
+        state = await documents.respond(await client(), store(), cycle, member, actor, answers)
+        recs = documents.peer_recommendations(store(), state)
+        left = [r.key for r in recs if r.response is None]
+        console.print(
+            f"{len(answers)} answer(s) recorded for the review of {state.member}. "
+            + (
+                f"Still unanswered: {', '.join(left)}."
+                if left
+                else "Every recommendation is answered."
+            )
+        )
+
+    run(send())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tasks")(handled(tasks_command))
+    app.add_typer(documents_app, name="documents")
+    app.command("respond")(handled(respond_command))

@@ -1,0 +1,154 @@
+"""One portal for the web tests of a session: the real dev server, a worker, a SQLite store
+and the portal served by uvicorn on a free port; Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from temporalio.client import Client
+
+from portal.config import PortalSettings
+from portal.server import serve_portal
+from settings import Settings
+from store.accounts import EXAMPLE_PASSWORD, Accounts
+from store.db import migrate
+from store.repository import Store
+from store.seed import seed
+from worker import build_worker
+
+CHROMIUM = Path(os.environ.get("NAPREVIEW_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
+
+
+@dataclass
+class PortalEnv:
+    url: str
+    store: Store
+    accounts: Accounts
+    settings: Settings
+    client: Client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+async def portal_env(dev_env, tmp_path_factory) -> AsyncIterator[PortalEnv]:
+    home = tmp_path_factory.mktemp("portal")
+    url = f"sqlite:///{home / 'napreview.db'}"
+    migrate(url)
+    store = Store.from_url(url)
+    seed(store)
+    accounts = Accounts(store)
+    accounts.give_example_passwords()
+    settings = Settings(
+        home=home,
+        database_url=url,
+        temporal_address=dev_env.client.service_client.config.target_host,
+        task_queue=f"portal-{uuid.uuid4().hex[:8]}",
+    )
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    options = PortalSettings(url=base, failure_delay=0.01)
+    stop = asyncio.Event()
+    async with build_worker(dev_env.client, settings, store):
+        server = asyncio.create_task(
+            serve_portal(settings, options, "127.0.0.1", port, stop, store)
+        )
+        async with httpx.AsyncClient() as http:
+            for _ in range(100):
+                try:
+                    if (await http.get(f"{base}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+        yield PortalEnv(base, store, accounts, settings, dev_env.client)
+        stop.set()
+        await server
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    if not CHROMIUM.exists():
+        message = f"No Chromium at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it (.ci/run): a skip there would hide the path
+        pytest.skip(message)
+    from playwright.async_api import async_playwright
+
+    playwright = await async_playwright().start()
+    launched = await playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+    yield launched
+    await launched.close()
+    await playwright.stop()
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Http:
+    """A person's browser without the browser: cookies, and the form's CSRF token."""
+
+    def __init__(self, base: str) -> None:
+        self.client = httpx.AsyncClient(base_url=base, follow_redirects=False)
+        self.csrf = ""
+
+    async def get(self, path: str) -> httpx.Response:
+        response = await self.client.get(path)
+        found = CSRF.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    async def post(self, path: str, data: dict | None = None, csrf: bool = True, **kw):
+        data = dict(data or {})
+        if csrf:
+            data["csrf_token"] = self.csrf
+        return await self.client.post(path, data=data, **kw)
+
+    async def sign_in(self, email: str, password: str = EXAMPLE_PASSWORD) -> httpx.Response:
+        await self.get("/sign-in")
+        response = await self.post("/sign-in", {"email": email, "password": password})
+        await self.get("/")
+        return response
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+@pytest.fixture
+async def http(portal_env) -> AsyncIterator:
+    made: list[Http] = []
+
+    def make() -> Http:
+        made.append(Http(portal_env.url))
+        return made[-1]
+
+    yield make
+    for h in made:
+        await h.close()

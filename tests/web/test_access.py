@@ -1,0 +1,348 @@
+"""The portal's doors without a browser: access checked on the server for every request
+(404 outside a focal point's scope, 403 for an auditor's change or a missing CSRF token),
+sessions and their cookies, lockout, single-use links, drafts and the NAP file."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import httpx
+from typer.testing import CliRunner
+
+from cli.app import app as cli_app
+from operations.invitations import INVITE, send_link
+from portal.app import create_app
+from portal.config import PortalSettings
+from schemas.examples import example_self_assessment
+from schemas.members import Role
+from schemas.review import Stage
+from store.accounts import MAX_FAILURES
+from tests.helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
+
+MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
+
+
+async def _cycle(portal_env, members: list[str] = MEMBERS) -> tuple[str, list[str], str]:
+    cycle = await start_cycle(
+        portal_env.client, portal_env.store, portal_env.settings.task_queue, members
+    )
+    state = await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    reviewers = [r.member for r in state.reviewers]
+    outsider = next(m for m in MEMBERS if m not in reviewers + ["DEU"])
+    return cycle, reviewers, outsider
+
+
+async def test_a_focal_point_sees_only_its_own_and_an_auditor_changes_nothing(portal_env, http):
+    cycle, reviewers, outsider = await _cycle(portal_env)
+    deu = http()
+    await deu.sign_in(fp("DEU"))
+    assert (await deu.get(f"/reviews/{cycle}/DEU")).status_code == 200
+    for path in (
+        f"/reviews/{cycle}/{outsider}",
+        f"/reviews/{cycle}/{outsider}/self-assessment",
+        f"/reviews/{cycle}/{outsider}/peer-review",
+        f"/reviews/{cycle}/{outsider}/timeline",
+        f"/reviews/{cycle}/DEU/timeline",
+        f"/cycles/{cycle}",
+        "/people",
+        "/reviews/nope/DEU",
+    ):
+        assert (await deu.get(path)).status_code == 404, path
+    steps = [r.step for r in portal_env.store.refusals(cycle, outsider)]
+    assert "read_review" in steps
+    # letters: its own are readable, another member's are not found
+    await at_stage(portal_env.client, cycle, outsider, Stage.SELF_ASSESSMENT)
+    theirs = [
+        letter
+        for letter in portal_env.store.list_letters(cycle=cycle, member=outsider)
+        if letter.recipient == fp(outsider)
+    ]
+    mine = [
+        letter
+        for letter in portal_env.store.list_letters(cycle=cycle, member="DEU")
+        if letter.recipient == fp("DEU")
+    ]
+    assert theirs and mine
+    assert (await deu.get(f"/letters/{theirs[0].id}")).status_code == 404
+    assert (await deu.get(f"/letters/{theirs[0].id}/body")).status_code == 404
+    assert (await deu.get(f"/letters/{mine[0].id}")).status_code == 200
+    body = await deu.get(f"/letters/{mine[0].id}/body")
+    assert "sandbox" in body.headers["content-security-policy"]
+    listed = (await deu.get("/letters")).text
+    assert mine[0].id in listed and theirs[0].id not in listed
+    # a change without the form's token is refused
+    missing = await deu.post(f"/reviews/{cycle}/DEU/respond", {"x": "y"}, csrf=False)
+    assert missing.status_code == 403
+
+    auditor = http()
+    await auditor.sign_in(AUDITOR)
+    assert (await auditor.get(f"/reviews/{cycle}/{outsider}")).status_code == 200
+    for path, data in (
+        (f"/reviews/{cycle}/DEU/withdraw", {"reason": "audit"}),
+        (f"/reviews/{cycle}/DEU/sign-off", {"decision": "approve"}),
+        ("/cycles/new", {"cycle": "x", "action": "start"}),
+        ("/people/add", {"email": "a@b.org", "role": "auditor"}),
+        (f"/reviews/{cycle}/DEU/self-assessment", {"action": "draft"}),
+    ):
+        refused = await auditor.post(path, data)
+        assert refused.status_code == 403, path
+    timeline = await auditor.get(f"/reviews/{cycle}/DEU/timeline")
+    assert timeline.status_code == 200 and "review-" in timeline.text
+    export = await auditor.get(f"/reviews/{cycle}/DEU/export")
+    assert export.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
+    assert any(n.endswith("manifest.json") for n in names)
+    assert any(n.endswith("history.json") for n in names)
+    # The secretariat reads everything
+    sec = http()
+    await sec.sign_in(SECRETARIAT)
+    page = await sec.get(f"/cycles/{cycle}")
+    assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
+
+
+async def test_sessions_cookies_lockout_and_links(portal_env, http):
+    store, accounts = portal_env.store, portal_env.accounts
+    email = "lock.test@example.org"
+    store.add_user(email, Role.AUDITOR)
+    accounts.set_password(email, "a long secret 1")
+    anonymous = http()
+    page = await anonymous.get("/sign-in")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    signed = await anonymous.post("/sign-in", {"email": email, "password": "a long secret 1"})
+    assert signed.status_code == 303
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    token = signed.cookies["napreview_session"]
+    assert len(token) >= 43 and token not in str(store.engine.url)
+    # sign out everywhere ends the other session too
+    other = http()
+    await other.sign_in(email, "a long secret 1")
+    assert (await other.get("/")).status_code == 200
+    await anonymous.get("/")
+    out = await anonymous.post("/sign-out-everywhere")
+    assert out.status_code == 303
+    assert (await other.get("/")).status_code == 303
+
+    guesser = http()
+    for n in range(MAX_FAILURES):
+        await guesser.get("/sign-in")
+        wrong = await guesser.post("/sign-in", {"email": email, "password": f"guess {n}"})
+        assert wrong.status_code == 401
+    assert "locked" in wrong.text
+    await guesser.get("/sign-in")
+    right = await guesser.post("/sign-in", {"email": email, "password": "a long secret 1"})
+    assert right.status_code == 401 and "locked" in right.text
+    reasons = [reason for _, ok, reason in accounts.attempts(email)]
+    assert reasons[-1] == "locked" and reasons.count("wrong_password") == MAX_FAILURES - 1
+
+    # an invitation: single use, expiring; it unlocks the account
+    sent = send_link(
+        store,
+        email,
+        INVITE,
+        base_url=portal_env.url,
+        outbox=portal_env.settings.home / "outbox",
+        created_by=SECRETARIAT,
+    )
+    assert sent.message.exists() and sent.link in sent.message.read_text()
+    path = sent.link.removeprefix(portal_env.url)
+    fresh = http()
+    assert (await fresh.get(path)).status_code == 200
+    mismatch = await fresh.post(path, {"password": "new secret 22", "confirm": "other"})
+    assert mismatch.status_code == 422
+    short = await fresh.post(path, {"password": "short", "confirm": "short"})
+    assert short.status_code == 422
+    done = await fresh.post(path, {"password": "new secret 22", "confirm": "new secret 22"})
+    assert done.status_code == 303
+    assert (await fresh.get(path)).status_code == 410
+    assert (await fresh.sign_in(email, "new secret 22")).status_code == 303
+    expired_token = accounts.create_link(email, INVITE, None, timedelta(seconds=-1))
+    expired = await http().get(f"/password/{expired_token}")
+    assert expired.status_code == 410 and "expired" in expired.text
+
+    # deactivated by the secretariat: no more sessions
+    sec = http()
+    await sec.sign_in(SECRETARIAT)
+    assert (await sec.post("/people/deactivate", {"email": email})).status_code == 303
+    assert (await fresh.get("/")).status_code == 303
+    assert (await http().sign_in(email, "new secret 22")).status_code == 401
+
+
+async def test_secure_cookies_behind_a_trusted_proxy(portal_env):
+    app = create_app(portal_env.settings, PortalSettings(trust_proxy=True), portal_env.store)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal") as client:
+        page = await client.get("/sign-in", headers={"x-forwarded-proto": "https"})
+        assert "secure" in page.headers["set-cookie"].lower()
+        plain = await client.get("/sign-in")
+        assert "secure" not in plain.headers["set-cookie"].lower()
+
+
+async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http):
+    cycle, _, _ = await _cycle(portal_env)
+    deu = http()
+    await deu.sign_in(fp("DEU"))
+    form = f"/reviews/{cycle}/DEU/self-assessment"
+    assert (await deu.get(form)).status_code == 200
+    typed = {"action": "draft", "nap.title": "Plan <b>draft</b>", "nap.iteration": "2"}
+    saved = await deu.post(form, typed)
+    assert saved.status_code == 200 and "Draft saved" in saved.text
+    again = await deu.get(form)
+    assert 'value="Plan &lt;b&gt;draft&lt;/b&gt;"' in again.text
+    wrong = await deu.post(form, {**typed, "action": "submit", "nap.iteration": "two"})
+    assert wrong.status_code == 422
+    assert 'aria-describedby="f-nap-iteration-error"' in wrong.text
+    assert 'id="f-nap-iteration-error"' in wrong.text and 'value="two"' in wrong.text
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+    not_pdf = await deu.post(
+        form, {"action": "draft"}, files={"nap_pdf": ("plan.pdf", b"hello", "application/pdf")}
+    )
+    assert not_pdf.status_code == 422 and "not a PDF" in not_pdf.text
+    stored = await deu.post(
+        form, {"action": "draft"}, files={"nap_pdf": ("plan.pdf", pdf, "application/pdf")}
+    )
+    assert stored.status_code == 200
+    (nap,) = portal_env.accounts.nap_files(cycle, "DEU")
+    assert nap.sha256 == hashlib.sha256(pdf).hexdigest()
+    download = await deu.get(f"/reviews/{cycle}/DEU/nap/{nap.id}")
+    assert download.content == pdf and download.headers["content-type"] == "application/pdf"
+    outsider = http()
+    await outsider.sign_in(fp("UFM"))
+    assert (await outsider.get(f"/reviews/{cycle}/DEU/nap/{nap.id}")).status_code == 404
+
+    # the command line's JSON file instead of the form
+    bad = await deu.post(
+        form, {"action": "upload"}, files={"document_json": ("sa.json", b"{", "application/json")}
+    )
+    assert bad.status_code == 422 and "not valid JSON" in bad.text
+    document = example_self_assessment(portal_env.store.get_member("DEU")).model_dump(mode="json")
+    document["nap"]["pillars"] = ["peacekeeping"]
+    invalid = await deu.post(
+        form,
+        {"action": "upload"},
+        files={"document_json": ("sa.json", json.dumps(document).encode(), "application/json")},
+    )
+    assert invalid.status_code == 422 and 'id="f-nap-pillars-error"' in invalid.text
+    document["nap"]["pillars"] = ["protection"]
+    sent = await deu.post(
+        form,
+        {"action": "upload"},
+        files={"document_json": ("sa.json", json.dumps(document).encode(), "application/json")},
+    )
+    assert sent.status_code == 303, sent.text
+    state = await at_stage(portal_env.client, cycle, "DEU", Stage.PEER_REVIEW)
+    assert len(state.self_assessments) == 1
+    assert portal_env.accounts.draft(fp("DEU"), cycle, "DEU", "self_assessment") is None
+
+
+async def test_a_forgotten_password_and_the_operators_commands(portal_env, http, monkeypatch):
+    outbox = portal_env.settings.home / "outbox"
+    before = set(outbox.glob("*-account-*.eml")) if outbox.exists() else set()
+    anonymous = http()
+    await anonymous.get("/password/forgot")
+    for email in (fp("AU"), "nobody@example.org"):
+        answer = await anonymous.post("/password/forgot", {"email": email})
+        assert answer.status_code == 200 and "If this address belongs" in answer.text
+    (message,) = set(outbox.glob("*-account-*.eml")) - before
+    text = message.read_text()
+    assert fp("AU") in text and "/password/" in text
+
+    monkeypatch.setenv("NAPREVIEW_HOME", str(portal_env.settings.home))
+    monkeypatch.setenv("NAPREVIEW_DATABASE_URL", portal_env.settings.resolved_database_url)
+    monkeypatch.setenv("NAPREVIEW_PORTAL_URL", portal_env.url)
+    runner = CliRunner()
+    weak = runner.invoke(cli_app, ["users", "set-password", fp("AU"), "--password-stdin"], "x\n")
+    assert weak.exit_code == 2
+    done = runner.invoke(
+        cli_app, ["users", "set-password", fp("AU"), "--password-stdin"], "an operator's choice\n"
+    )
+    assert done.exit_code == 0, done.output
+    assert (await http().sign_in(fp("AU"), "an operator's choice")).status_code == 303
+    invited = runner.invoke(cli_app, ["users", "invite", fp("COE")])
+    assert invited.exit_code == 0, invited.output
+    link = next(w for w in invited.output.split() if w.startswith(portal_env.url))
+    assert (await http().get(link.removeprefix(portal_env.url))).status_code == 200
+
+
+def test_napreview_portal_refuses_while_example_passwords_remain(portal_env, monkeypatch):
+    monkeypatch.setenv("NAPREVIEW_HOME", str(portal_env.settings.home))
+    monkeypatch.setenv("NAPREVIEW_DATABASE_URL", portal_env.settings.resolved_database_url)
+    refused = CliRunner().invoke(cli_app, ["portal", "--port", "1"])
+    assert refused.exit_code == 3 and "example" in refused.output
+
+
+async def test_every_review_step_from_the_review_page(portal_env, http):
+    """Replace, recuse, reassign, extend, withdraw: the same updates as the command line, with
+    their refusals shown on the page and recorded."""
+    env = portal_env
+    # enough members that three re-draws still find a reviewer
+    cycle, reviewers, _ = await _cycle(env, [*MEMBERS, "ZAF", "BRA", "POL", "IDN", "AUS", "KEN"])
+    await submit_sa(env.client, env.store, cycle, "DEU")
+    state = await at_stage(env.client, cycle, "DEU", Stage.PEER_REVIEW)
+    deu, sec = http(), http()
+    await deu.sign_in(fp("DEU"))
+    await sec.sign_in(SECRETARIAT)
+    page = f"/reviews/{cycle}/DEU"
+    await deu.get(page)
+    first = state.reviewers[0].member
+    replaced = await deu.post(f"{page}/replace", {"reviewer": first})
+    assert replaced.status_code == 303, replaced.text
+    state = await env_state(env, cycle, lambda s: s.replacement_used)
+    again = await deu.post(f"{page}/replace", {"reviewer": state.reviewers[1].member})
+    assert again.status_code == 409 and "Refused" in again.text
+    assert "replace_reviewer" in [r.step for r in env.store.refusals(cycle, "DEU")]
+
+    active = [s.member for s in state.reviewers if s.status.value == "active"]
+    reviewer = http()
+    await reviewer.sign_in(fp(active[0]))
+    await reviewer.get(page)
+    assert (await reviewer.post(f"{page}/recuse")).status_code == 303
+    state = await env_state(env, cycle, lambda s: len(s.redraws) == 2)
+
+    await sec.get(page)
+    active = [s.member for s in state.reviewers if s.status.value == "active"]
+    assert (await sec.post(f"{page}/reassign", {"reviewer": active[-1]})).status_code == 303
+    state = await env_state(env, cycle, lambda s: len(s.redraws) == 3)
+    assert [r.why for r in state.redraws] == ["replaced", "recused", "reassigned"]
+    extended = await sec.post(f"{page}/extend", {"days": "14", "reason": "Elections"})
+    assert extended.status_code == 303
+    empty = await sec.post(f"{page}/withdraw", {"reason": ""})
+    assert empty.status_code == 422
+    assert (
+        await sec.post(f"{page}/withdraw", {"reason": "Asked by the member"})
+    ).status_code == 303
+    state = await env_state(env, cycle, lambda s: s.stage is Stage.WITHDRAWN)
+    assert state.extensions[0].reason == "Elections"
+    shown = await sec.get(page)
+    assert "Withdrawn" in shown.text and "Refused" not in shown.text.split("Refused steps")[0]
+    whole = (await sec.get(f"/cycles/{cycle}")).text
+    # the picture: Germany's row went through self-assessment and peer review to withdrawn
+    germany = whole.split("Germany: ")
+    assert len(germany) >= 4 and 'class="bar stage-withdrawn' in whole
+    filtered = await sec.get(f"/cycles/{cycle}?stage=withdrawn")
+    assert filtered.status_code == 200 and "Germany (DEU)" in filtered.text
+    assert "France (FRA)" not in filtered.text
+
+
+async def env_state(env, cycle, ready):  # type: ignore[no-untyped-def]
+    return await state_when(env.client, cycle, "DEU", ready)
+
+
+async def test_a_temporal_outage_is_a_page_in_words_not_a_stack_trace(portal_env):
+    settings = portal_env.settings.model_copy(update={"temporal_address": "127.0.0.1:1"})
+    app = create_app(settings, PortalSettings(), portal_env.store)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal") as client:
+        page = await client.get("/sign-in")
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        await client.post(
+            "/sign-in",
+            data={"csrf_token": csrf, "email": AUDITOR, "password": "napreview-example"},
+        )
+        home = await client.get("/")
+        assert home.status_code == 503 and "Something went wrong" in home.text
+        assert "Traceback" not in home.text
