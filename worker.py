@@ -13,8 +13,7 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
@@ -22,6 +21,7 @@ from activities.cedaw import CedawActivities
 from activities.cycle import CycleActivities
 from activities.letters import LetterActivities
 from activities.review import ReviewActivities
+from operations.client import connect
 from settings import Settings, load_settings
 from store.db import migrate
 from store.repository import Store
@@ -32,31 +32,6 @@ from workflows.review import MemberReviewWorkflow
 log = logging.getLogger("napreview.worker")
 
 WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow]
-
-
-async def connect(settings: Settings) -> Client:
-    """A client for the configured Temporal service, local or remote (mTLS or API key)."""
-    tls: TLSConfig | bool = False
-    if settings.temporal_tls or settings.temporal_tls_cert or settings.temporal_api_key:
-        tls = TLSConfig(
-            client_cert=settings.temporal_tls_cert.read_bytes()
-            if settings.temporal_tls_cert
-            else None,
-            client_private_key=settings.temporal_tls_key.read_bytes()
-            if settings.temporal_tls_key
-            else None,
-            server_root_ca_cert=settings.temporal_tls_ca.read_bytes()
-            if settings.temporal_tls_ca
-            else None,
-            domain=settings.temporal_tls_server_name,
-        )
-    return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.namespace,
-        data_converter=pydantic_data_converter,
-        tls=tls,
-        api_key=settings.temporal_api_key,
-    )
 
 
 def activities_for(store: Store, settings: Settings, client: Client | None) -> list[object]:

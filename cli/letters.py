@@ -8,10 +8,7 @@ import typer
 from rich.table import Table
 
 from cli.common import JSON_OPTION, console, handled, print_json, store
-from operations.steps import read_document
-from rules.cedaw import check_linkage
 from schemas.letters import LetterKind
-from schemas.submissions import SelfAssessment
 
 letters_app = typer.Typer(help="Letters sent to members and the secretariat.", no_args_is_help=True)
 cedaw_app = typer.Typer(help="The CEDAW linkage check (GR30).", no_args_is_help=True)
@@ -75,6 +72,10 @@ def letters_show(letter_id: str, html: bool = typer.Option(False, "--html")) -> 
 @handled
 def cedaw_check(member: str, file: Path, as_json: bool = JSON_OPTION) -> None:
     """Run the CEDAW linkage check on a self-assessment file, without any workflow."""
+    from operations.steps import read_document
+    from rules.cedaw import check_linkage
+    from schemas.submissions import SelfAssessment
+
     m = store().get_member(member)
     assessment = read_document(file, SelfAssessment)
     result = check_linkage(m, assessment)

@@ -23,7 +23,6 @@ from cli.common import (
     run,
     store,
 )
-from operations import steps
 from schemas.members import Actor
 from schemas.review import (
     Command,
@@ -124,6 +123,8 @@ def review_show(cycle: str, member: str, as_json: bool = JSON_OPTION) -> None:
     code = store().get_member(member).code
 
     async def query() -> ReviewState:
+        from operations import steps
+
         return await steps.review_state(await client(), cycle, code)
 
     state = run(query())
@@ -139,6 +140,8 @@ def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> Rev
     command: Command = make(actor)
 
     async def send() -> ReviewState:
+        from operations import steps
+
         return await steps.review_step(await client(), store(), cycle, code, step, command)
 
     return run(send())
@@ -185,6 +188,8 @@ def submit_self_assessment(
     cycle: str, member: str, file: Path, as_: str | None = AS_OPTION
 ) -> None:
     """Submit a member's self-assessment (its focal point)."""
+    from operations import steps
+
     document = steps.read_document(file, SelfAssessment)
     actor = acting(as_)
 
@@ -200,6 +205,8 @@ def submit_self_assessment(
 @handled
 def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS_OPTION) -> None:
     """Submit a peer review of MEMBER; the reviewer is the acting person's member."""
+    from operations import steps
+
     document = steps.read_document(file, PeerReview)
     actor = acting(as_)
 

@@ -6,15 +6,15 @@ import asyncio
 import contextlib
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.common import EXIT_USAGE, console, fail, handled, settings
-from cli.embedded import EmbeddedError, start_dev_server, stop_process
-from settings import Settings
-from store.db import migrate
-from store.repository import Store
-from store.seed import seed
+
+if TYPE_CHECKING:
+    from settings import Settings
+    from store.repository import Store
 
 
 def _writable_home(home: Path) -> Path:
@@ -34,6 +34,10 @@ def _writable_home(home: Path) -> Path:
 
 def prepare_store(config: Settings) -> tuple[Store, bool]:
     """Migrate, and seed on first start."""
+    from store.db import migrate
+    from store.repository import Store
+    from store.seed import seed
+
     migrate(config.resolved_database_url)
     store = Store.from_url(config.resolved_database_url)
     return store, seed(store)
@@ -58,6 +62,9 @@ def register(app: typer.Typer) -> None:
         headless: bool = typer.Option(False, "--headless", help="No Web UI"),
     ) -> None:
         """Start the embedded Temporal server and a worker; Ctrl-C stops both."""
+        from cli.embedded import EmbeddedError, start_dev_server, stop_process
+        from settings import Settings
+
         base = settings()
         folder = _writable_home(home or base.home)
         config = Settings(home=folder, temporal_address=f"localhost:{port}")

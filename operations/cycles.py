@@ -91,6 +91,10 @@ class CycleStatus(BaseModel):
     reviews: list[ReviewLine]
 
 
+# Visibility pages as large as the server gives (SQL visibility caps a page at 1,000).
+LIST_PAGE_SIZE = 1000
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -99,34 +103,44 @@ async def cycle_status(
     client: Client, store: Store, cycle: str, stage: Stage | None = None, overdue: bool = False
 ) -> CycleStatus:
     """Answered from Temporal visibility (the search attributes), with rounds and reviewers
-    from the store."""
-    base = f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = {_quote(cycle)}"
+    from the store.
+
+    One listing serves the counts and the lines (filtered here): at ten thousand reviews a
+    second listing costs seconds, and the counts must cover the whole cycle anyway.
+    """
+    query = f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = {_quote(cycle)}"
     counts: dict[str, int] = {s.value: 0 for s in Stage}
-    async for execution in client.list_workflows(base):
-        found = execution.typed_search_attributes.get(contract.NAP_STAGE)
-        if found:
-            counts[found] = counts.get(found, 0) + 1
-    if not any(counts.values()) and not store.cycle_exists(cycle):
-        raise NotFoundError(f"There is no cycle {cycle!r}.")
-    query = base
-    if stage is not None:
-        query += f" AND NapStage = {_quote(stage.value)}"
-    if overdue:
-        query += " AND NapOverdue = true"
-    rounds = {r.member_code: r.round for r in store.reviews(cycle)}
-    reviewers = store.assignments(cycle)
-    lines = []
-    async for execution in client.list_workflows(query):
+    found: list[tuple[str, Stage, bool]] = []
+    async for execution in client.list_workflows(query, page_size=LIST_PAGE_SIZE):
         attrs = execution.typed_search_attributes
-        member = attrs.get(contract.NAP_MEMBER) or ""
-        lines.append(
-            ReviewLine(
-                member=member,
-                stage=Stage(attrs.get(contract.NAP_STAGE) or Stage.SELF_ASSESSMENT.value),
-                round=rounds.get(member, 1),
-                overdue=bool(attrs.get(contract.NAP_OVERDUE)),
-                reviewers=reviewers.get(member, []),
+        at = attrs.get(contract.NAP_STAGE)
+        if at:
+            counts[at] = counts.get(at, 0) + 1
+        found.append(
+            (
+                attrs.get(contract.NAP_MEMBER) or "",
+                Stage(at or Stage.SELF_ASSESSMENT.value),
+                bool(attrs.get(contract.NAP_OVERDUE)),
             )
         )
+    if not any(counts.values()) and not store.cycle_exists(cycle):
+        raise NotFoundError(f"There is no cycle {cycle!r}.")
+    wanted = [
+        (member, at, late)
+        for member, at, late in found
+        if (stage is None or at is stage) and (late or not overdue)
+    ]
+    rounds = store.review_rounds(cycle)
+    reviewers = store.assignments(cycle, [m for m, _, _ in wanted] if len(wanted) < 500 else None)
+    lines = [
+        ReviewLine(
+            member=member,
+            stage=at,
+            round=rounds.get(member, 1),
+            overdue=late,
+            reviewers=reviewers.get(member, []),
+        )
+        for member, at, late in wanted
+    ]
     lines.sort(key=lambda line: line.member)
     return CycleStatus(cycle=cycle, counts=counts, reviews=lines)
