@@ -31,9 +31,18 @@ from operations.errors import NotFoundError
 if TYPE_CHECKING:
     from temporalio.client import WorkflowHistory
 
+    from audit.replay import ReplayReport
     from audit.timeline import Timeline
 
 VERIFY_EXPORT = "verify-export"
+
+
+async def replay(history: WorkflowHistory) -> ReplayReport:
+    """Replay against the current workflow code (audit.replay, imported when an audit runs)."""
+    from audit.replay import replay as replay_history
+
+    return await replay_history(history)
+
 
 _QUIET_KINDS = {"timer_set", "timer_fired", "stage", "overdue_cleared"}
 
@@ -74,7 +83,6 @@ def audit_command(
 async def _audit(
     cycle: str, member: str | None, as_json: bool, export: Path | None, verify: bool
 ) -> None:
-    from audit.replay import replay
     from audit.timeline import StoredRefusal, build_timeline
     from workflows import contract
 
