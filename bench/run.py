@@ -513,6 +513,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cpu_per_review(rounds: list[Round]) -> float:
+    return _median(rounds, lambda r: sum(r.cpu.values()))
+
+
 def _median(rounds: list[Round], key: Callable[[Round], float]) -> float:
     return statistics.median(key(r) for r in rounds)
 
@@ -596,6 +600,11 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
                 "letter_digests": config.letter_digests,
             },
             "ratio": round(statistics.median(ratios), 3) if ratios else None,
+            # What a review costs in CPU (worker, server and the people's side together), bare
+            # over napreview: the ratio a fully loaded machine would show, whatever the latency.
+            "cpu_ratio": (
+                round(_cpu_per_review(bare) / _cpu_per_review(nap), 3) if bare and nap else None
+            ),
             "ratios_by_round": [round(r, 3) for r in ratios],
             "napreview": summarise_side(
                 nap, nap_history, measure.peak_rss_mb(bench.workers["napreview"].pid)
@@ -691,6 +700,7 @@ def report(results: dict[str, Any]) -> str:
 
     row("reviews per second", nap["reviews_per_second"], bare["reviews_per_second"])
     row("  ratio (median of rounds)", results["ratio"], "")
+    row("  CPU per review, bare/napreview", results["cpu_ratio"], "")
     row("step -> next stage p50 (s)", nap["step_to_next_stage_p50_s"],
         bare["step_to_next_stage_p50_s"])  # fmt: skip
     row("step -> next stage p95 (s)", nap["step_to_next_stage_p95_s"],
