@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter
+from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.cedaw import CedawActivities
@@ -24,7 +21,7 @@ from activities.cycle import CycleActivities
 from activities.delivery import DeliveryActivities
 from activities.letters import LetterActivities
 from activities.review import ReviewActivities
-from codec import codec_from_environment
+from operations.client import connect
 from settings import Settings, load_settings
 from store.db import migrate
 from store.repository import Store
@@ -36,39 +33,6 @@ from workflows.review import MemberReviewWorkflow
 log = logging.getLogger("napreview.worker")
 
 WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow]
-
-
-def data_converter() -> DataConverter:
-    """Pydantic payloads, encrypted when NAPREVIEW_CODEC_KEYS is set (codec.py)."""
-    codec = codec_from_environment()
-    if codec is None:
-        return pydantic_data_converter
-    return dataclasses.replace(pydantic_data_converter, payload_codec=codec)
-
-
-async def connect(settings: Settings) -> Client:
-    """A client for the configured Temporal service, local or remote (mTLS or API key)."""
-    tls: TLSConfig | bool = False
-    if settings.temporal_tls or settings.temporal_tls_cert or settings.temporal_api_key:
-        tls = TLSConfig(
-            client_cert=settings.temporal_tls_cert.read_bytes()
-            if settings.temporal_tls_cert
-            else None,
-            client_private_key=settings.temporal_tls_key.read_bytes()
-            if settings.temporal_tls_key
-            else None,
-            server_root_ca_cert=settings.temporal_tls_ca.read_bytes()
-            if settings.temporal_tls_ca
-            else None,
-            domain=settings.temporal_tls_server_name,
-        )
-    return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.namespace,
-        data_converter=data_converter(),
-        tls=tls,
-        api_key=settings.temporal_api_key,
-    )
 
 
 def activities_for(store: Store, settings: Settings, client: Client | None) -> list[object]:

@@ -70,20 +70,22 @@ class CycleActivities:
 
     @activity.defn(name=contract.REVIEW_INPUTS)
     def review_inputs(self, batch: ReviewBatch) -> list[ReviewInput]:
+        """The inputs of a batch of reviews: members and reviewers read in one query each."""
         settings = CycleSettings.model_validate(self.store.cycle_settings(batch.cycle))
         reviewers = self.store.assignments(batch.cycle, batch.members)
+        members = self.store.get_members(batch.members)
         return [
             ReviewInput(
                 cycle=batch.cycle,
-                member=self.store.get_member(code),
-                reviewers=reviewers.get(code, []),
+                member=member,
+                reviewers=reviewers.get(member.code, []),
                 seed=settings.seed,
                 chair=settings.chair,
                 durations=settings.durations or Durations(),
                 max_rounds=settings.max_rounds,
                 trusted_keys=settings.trusted_keys,
             )
-            for code in batch.members
+            for member in members
         ]
 
     @activity.defn(name=contract.WITHDRAW_REVIEWS)

@@ -1,35 +1,79 @@
-"""Letters rendered per second on one core (issue #12): the final feedback letter, the longest,
-and an invitation, rendered from prepared contexts with the shipped templates.
+"""Letters per second on one core: the mix one review sends (an invitation, three review
+requests, the final feedback), in English, French and Spanish, from reviews the bench completed.
 
-    .venv/bin/python -m bench.letters
+Two figures: rendering alone (the Jinja2 text and HTML of a context already built), and the
+send_letter activity's own work without the store write (reading the context from the store,
+then rendering), both in this process, on one thread, while the workers are idle.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 
+from activities.letters import LetterActivities
 from letters.render import render_letter
-from schemas.letters import LetterKind
-from schemas.members import Language
+from schemas.letters import LetterKind, LetterRequest
+from schemas.review import ReviewState
+from store.repository import Store
 
 
-def rate(kind: LetterKind, language: Language, seconds: float = 3.0) -> float:
-    from tests.test_letters_render import context
+def review_letters(state: ReviewState, chair: str) -> list[LetterRequest]:
+    """The five letters of a completed review without revisions, as the workflow asks for them."""
+    reviewers = [slot.member for slot in state.reviewers]
+    common = {"cycle": state.cycle, "member": state.member, "chair": chair, "reviewers": reviewers}
+    documents = {
+        "self_assessment_id": state.self_assessments[-1].id,
+        "peer_review_ids": [s.document.id for s in state.reviewers if s.document],
+        "cedaw_result_id": state.cedaw.result_id if state.cedaw else None,
+    }
+    letters = [LetterRequest(kind=LetterKind.INVITATION, deadline="2030-01-31", **common)]
+    letters += [
+        LetterRequest(
+            kind=LetterKind.REVIEW_REQUEST,
+            recipient_member=reviewer,
+            deadline="2030-02-28",
+            self_assessment_id=documents["self_assessment_id"],
+            **common,
+        )
+        for reviewer in reviewers
+    ]
+    letters.append(
+        LetterRequest(
+            kind=LetterKind.FINAL_FEEDBACK,
+            comments="Approved for the annual meeting.",
+            stage="sign_off",
+            **documents,
+            **common,
+        )
+    )
+    return letters
 
-    ctx = context(kind, language)
-    render_letter(ctx)  # templates compiled and digests computed once per process
-    count, started = 0, time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        render_letter(ctx)
-        count += 1
-    return count / (time.perf_counter() - started)
 
-
-def main() -> None:
-    for kind in (LetterKind.INVITATION, LetterKind.REVIEW_REQUEST, LetterKind.FINAL_FEEDBACK):
-        for language in Language:
-            print(f"{kind.value:16} {language.value}  {rate(kind, language, 1.5):7.0f} letters/s")
-
-
-if __name__ == "__main__":
-    main()
+def letters_per_second(store: Store, requests: list[LetterRequest], seconds: float = 3.0):  # type: ignore[no-untyped-def]
+    """Render the requests round and round for about ``seconds``; letters per CPU second."""
+    with tempfile.TemporaryDirectory() as folder:
+        activity = LetterActivities(store, Path(folder))
+        contexts = [activity.context_for(r) for r in requests]
+        for context in contexts:  # warm: templates compiled, caches filled
+            render_letter(context)
+        # CPU time of this (single-threaded) process: letters per second of one core, whatever
+        # else the machine is doing.
+        rendered, started, cpu = 0, time.perf_counter(), time.process_time()
+        while time.perf_counter() - started < seconds:
+            for context in contexts:
+                render_letter(context)
+            rendered += len(contexts)
+        render_rate = rendered / (time.process_time() - cpu)
+        built, started, cpu = 0, time.perf_counter(), time.process_time()
+        while time.perf_counter() - started < seconds:
+            for request in requests:
+                render_letter(activity.context_for(request))
+            built += len(requests)
+        full_rate = built / (time.process_time() - cpu)
+    return {
+        "rendered_per_second": round(render_rate, 1),
+        "context_and_render_per_second": round(full_rate, 1),
+        "mix": sorted({f"{c.kind.value}/{c.language}" for c in contexts}),
+    }

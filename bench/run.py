@@ -1,169 +1,764 @@
-"""`make bench`: time whole reviews in napreview and in a bare workflow of the same shape.
+"""`make bench`: napreview's real cycle against a bare cycle of the same shape, in one run.
 
-Both run in this process against one embedded dev server (file store, WAL pragmas, as `make run`
-starts it), with one worker each. The figure that matters is the ratio; absolute seconds depend
-on the machine.
+Everything runs as `napreview up` runs it: the embedded dev server (`temporal server start-dev`
+with `--db-filename` and the WAL pragmas, the search attributes registered), and a worker of its
+own for each side, each in a process of its own (`napreview worker`, `python -m
+bench.bare_worker`) so their CPU and peak memory are read apart. This process plays the people:
+through `operations/` and updates, as the command line and the demo do, at most
+BENCH_CONCURRENCY reviews in flight, polling a review's state every BENCH_POLL seconds.
+
+Rounds alternate which side goes first (bare then napreview, napreview then bare, ...), so the
+noise of a shared two-core machine hits both alike; the ratio is taken per round and its median
+reported. Settings (environment): BENCH_N (members; 83 by default, synthetic members are added
+beyond the Network's 83), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_BATCH (the cycle's batch size),
+BENCH_POLL, BENCH_KEEP=1 (keep the data folder), BENCH_PROFILE=1 (py-spy on napreview's worker).
+Results: printed, and written to bench/results/latest.json and bench/results/n<N>.json.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from bench.bare import BareReview, bare_step
-from cli.embedded import pragma_args, temporal_cli_path
+from bench import measure
+from bench.bare import BareCycle, BareCycleInput, BareReview, bare_cycle_id, bare_review_id
+from bench.letters import letters_per_second, review_letters
+from bench.napreview_worker import cache_letter_digests
+from bench.synthetic import add_synthetic_members
+from cli.embedded import start_dev_server, stop_process, temporal_cli_path
 from operations import cycles, steps
 from rules.network import CHAIRS
 from schemas.examples import example_peer_review, example_self_assessment
-from schemas.review import CycleSettings, Decision, SignOff, Stage
-from settings import Settings
+from schemas.members import Actor
+from schemas.review import (
+    CycleProgress,
+    CycleSettings,
+    Decision,
+    ReviewState,
+    SignOff,
+    Stage,
+)
 from store.db import migrate
 from store.repository import Store
-from store.seed import seed
-from worker import build_worker
-from workflows.contract import SEARCH_ATTRIBUTES
+from store.seed import SECRETARIAT_EMAIL, example_focal_point_email, seed
+from workflows import contract
 
-MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU", "POL", "BRA", "KEN", "AUS", "IDN", "CAN"]
-ROUNDS = 3
-# Activities in one approved review: invitation, 3 review requests, final letter, 4 document
-# acceptances, the CEDAW check, 5 projections of the stage.
-ACTIVITIES = 15
+RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).parent.parent
+T = TypeVar("T")
 
-
-async def until(check, timeout: float = 60.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = await check()
-            if value:
-                return value
-        except Exception:  # noqa: BLE001 - not started yet
-            pass
-        await asyncio.sleep(0.02)
-    raise TimeoutError
+# Targets of issue #12.
+TARGET_RATIO = 0.8
+TARGET_EVENTS = 120
+TARGET_HISTORY_KB = 100
+TARGET_LETTERS = 500
+TARGET_CYCLE_START_83 = 1.0
+TARGET_CLI = 0.5
+TARGET_STATUS_10000 = 2.0
+TARGET_WORKER_RSS_MB = 1024
 
 
-async def napreview_round(client: Client, store: Store, settings: Settings) -> tuple[float, int]:
-    cycle = f"bench-{uuid.uuid4().hex[:6]}"
-    secretariat = store.resolve_actor("secretariat@example.org")
-    started = time.perf_counter()
-    await cycles.start_cycle(
-        client,
-        store,
-        CycleSettings(
-            cycle=cycle, members=MEMBERS, seed=1, chair=CHAIRS[2019], started_by=secretariat
-        ),
-        settings.task_queue,
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+@dataclass
+class Config:
+    n: int = field(default_factory=lambda: _env_int("BENCH_N", 83))
+    rounds: int = 0
+    concurrency: int = field(default_factory=lambda: _env_int("BENCH_CONCURRENCY", 24))
+    batch_size: int = field(default_factory=lambda: _env_int("BENCH_BATCH", 100))
+    poll: float = field(default_factory=lambda: float(os.environ.get("BENCH_POLL") or 0.1))
+    keep: bool = field(default_factory=lambda: os.environ.get("BENCH_KEEP") == "1")
+    profile: bool = field(default_factory=lambda: os.environ.get("BENCH_PROFILE") == "1")
+    sides: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            (os.environ.get("BENCH_SIDES") or "bare,napreview").split(",")
+        )
+    )
+    letter_digests: str = field(
+        default_factory=lambda: os.environ.get("BENCH_LETTER_DIGESTS") or "as shipped"
     )
 
-    async def one(member: str) -> None:
-        fp = store.resolve_actor(f"fp.{member.lower()}@example.org")
-        await until(lambda: steps.review_state(client, cycle, member))
-        await steps.submit_self_assessment(
-            client, store, cycle, member, fp, example_self_assessment(store.get_member(member))
+    def __post_init__(self) -> None:
+        default_rounds = 3 if self.n <= 100 else 2 if self.n <= 1000 else 1
+        self.rounds = _env_int("BENCH_ROUNDS", default_rounds)
+
+
+@dataclass
+class Round:
+    side: str
+    round: int
+    first: bool
+    cycle: str
+    seconds: float = 0.0
+    reviews_per_second: float = 0.0
+    cycle_start_s: float = 0.0
+    cycle_counted_s: float = 0.0
+    cycle_done_s: float = 0.0
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        every = [x for values in self.latencies.values() for x in values]
+        return {
+            "side": self.side,
+            "round": self.round,
+            "first": self.first,
+            "cycle": self.cycle,
+            "seconds": round(self.seconds, 2),
+            "reviews_per_second": round(self.reviews_per_second, 2),
+            "cycle_start_s": round(self.cycle_start_s, 3),
+            "cycle_counted_s": round(self.cycle_counted_s, 3),
+            "cycle_done_s": round(self.cycle_done_s, 2),
+            "step_to_next_stage_p50_s": round(measure.percentile(every, 0.5), 3),
+            "step_to_next_stage_p95_s": round(measure.percentile(every, 0.95), 3),
+            "by_step_p50_s": {
+                k: round(measure.percentile(v, 0.5), 3) for k, v in self.latencies.items()
+            },
+            "cpu_seconds_per_review": {k: round(v, 4) for k, v in self.cpu.items()},
+        }
+
+
+class Bench:
+    def __init__(self, config: Config, home: Path) -> None:
+        self.config = config
+        self.home = home
+        self.url = f"sqlite:///{home / 'napreview.db'}"
+        self.temporal = temporal_cli_path()
+        self.port = _free_port()
+        self.address = f"localhost:{self.port}"
+        self.server: subprocess.Popen[bytes] | None = None
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}
+        self.profiler: subprocess.Popen[bytes] | None = None
+        self.store: Store
+        self.client: Client
+        self.members: list[str] = []
+        self.actors: dict[str, Actor] = {}
+
+    # ------------------------------------------------------------------ set-up
+
+    def env(self, task_queue: str = "bench-napreview") -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            NAPREVIEW_HOME=str(self.home),
+            NAPREVIEW_DATABASE_URL=self.url,
+            NAPREVIEW_TEMPORAL_ADDRESS=self.address,
+            NAPREVIEW_TASK_QUEUE=task_queue,
         )
-        state = await until(lambda: _at(client, cycle, member, Stage.PEER_REVIEW))
-        for slot in state.reviewers:
-            reviewer = store.resolve_actor(f"fp.{slot.member.lower()}@example.org")
-            await steps.submit_peer_review(
-                client, store, cycle, member, reviewer, example_peer_review()
+        env.pop("NAPREVIEW_USER", None)
+        return env
+
+    async def start(self) -> None:
+        self.server = start_dev_server(
+            self.home, self.port, _free_port(), True, self.home / "temporal.log"
+        )
+        migrate(self.url)
+        self.store = Store.from_url(self.url)
+        seed(self.store)
+        add_synthetic_members(self.store, self.config.n)
+        codes = [m.code for m in self.store.list_members()]
+        self.members = codes[: self.config.n]
+        logs = self.home / "workers.log"
+        with logs.open("ab") as log:
+            self.workers["napreview"] = subprocess.Popen(
+                [sys.executable, "-m", "bench.napreview_worker"],
+                env=self.env("bench-napreview"),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
-        await until(lambda: _at(client, cycle, member, Stage.SIGN_OFF))
-        await steps.review_step(
-            client,
-            store,
-            cycle,
-            member,
-            "sign_off",
-            SignOff(actor=secretariat, decision=Decision.APPROVE),
+            self.workers["bare"] = subprocess.Popen(
+                [sys.executable, "-m", "bench.bare_worker"],
+                env=self.env("bench-bare"),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.client = await Client.connect(self.address, data_converter=pydantic_data_converter)
+        for queue in ("bench-napreview", "bench-bare"):
+            await self._pollers(queue)
+
+    async def _pollers(self, queue: str, timeout: float = 60.0) -> None:
+        """Wait until a worker polls the queue (it has imported, connected, migrated)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.workers.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"the {name} worker stopped; see {self.home}/workers.log")
+            answer = await self.client.workflow_service.describe_task_queue(
+                DescribeTaskQueueRequest(
+                    namespace="default",
+                    task_queue=TaskQueue(name=queue),
+                    task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+                )
+            )
+            if answer.pollers:
+                return
+            await asyncio.sleep(0.2)
+        raise TimeoutError(f"no worker polls {queue}")
+
+    async def stop(self) -> None:
+        if self.profiler is not None:
+            self.profiler.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.profiler.wait(60)
+        for process in self.workers.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.workers.values():
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.server is not None:
+            stop_process(self.server)
+
+    def actor(self, email: str) -> Actor:
+        """A person resolved once, as the demo does (`--as` resolves on every call)."""
+        if email not in self.actors:
+            self.actors[email] = self.store.resolve_actor(email)
+        return self.actors[email]
+
+    def cpu(self) -> dict[str, float]:
+        assert self.server is not None
+        return {
+            "worker_napreview": measure.cpu_seconds(self.workers["napreview"].pid),
+            "worker_bare": measure.cpu_seconds(self.workers["bare"].pid),
+            "server": measure.cpu_seconds(self.server.pid),
+            "driver": time.process_time(),
+        }
+
+    # ------------------------------------------------------------------ one round of each side
+
+    async def round(self, side: str, number: int, first: bool, members: list[str]) -> Round:
+        tag = uuid.uuid4().hex[:6]
+        cycle = f"b{number}-{tag}" if side == "napreview" else f"{number}-{tag}"
+        result = Round(side=side, round=number, first=first, cycle=cycle)
+        result.latencies = {"self_assessment": [], "peer_review": [], "sign_off": []}
+        before = self.cpu()
+        started = time.perf_counter()
+        if side == "napreview":
+            done = await self._napreview(cycle, members, result, started)
+        else:
+            done = await self._bare(cycle, members, result, started)
+        result.seconds = done - started
+        result.reviews_per_second = len(members) / result.seconds
+        after = self.cpu()
+        worker = "worker_napreview" if side == "napreview" else "worker_bare"
+        result.cpu = {
+            "worker": (after[worker] - before[worker]) / len(members),
+            "server": (after["server"] - before["server"]) / len(members),
+            "driver": (after["driver"] - before["driver"]) / len(members),
+        }
+        return result
+
+    async def _watch_start(
+        self, progress: Callable[[], Awaitable[int]], total: int, started: float, result: Round
+    ) -> None:
+        """Time until the cycle counts every review as started (its progress query says so)."""
+        interval = 0.02 if total <= 100 else 0.25
+        while True:
+            with contextlib.suppress(Exception):
+                if await progress() >= total:
+                    result.cycle_counted_s = time.perf_counter() - started
+                    return
+            await asyncio.sleep(interval)
+
+    async def _last_started(self, workflow_ids: list[str], since: float) -> float:
+        """Seconds from ``since`` (wall clock) until the last of these workflows started, by
+        the server's own start times: when the cycle's last batch of reviews existed."""
+        handles = [self.client.get_workflow_handle(wid) for wid in workflow_ids]
+        described = await asyncio.gather(*(h.describe() for h in handles))
+        return max(d.start_time.timestamp() for d in described) - since
+
+    async def _napreview(self, cycle: str, members: list[str], result: Round, t0: float) -> float:
+        store = self.store
+        secretariat = self.actor(SECRETARIAT_EMAIL)
+        settings = CycleSettings(
+            cycle=cycle,
+            members=None if len(members) == store.member_count() else members,
+            seed=len(members) + result.round,
+            chair=CHAIRS[2019],
+            started_by=secretariat,
+        )
+        since = time.time()
+        await cycles.start_cycle(
+            self.client, store, settings, "bench-napreview", batch_size=self.config.batch_size
+        )
+        handle = self.client.get_workflow_handle(contract.cycle_workflow_id(cycle))
+
+        async def progress() -> int:
+            answer = await handle.query("progress", result_type=CycleProgress)
+            return answer.started
+
+        watcher = asyncio.create_task(self._watch_start(progress, len(members), t0, result))
+        gate = asyncio.Semaphore(self.config.concurrency)
+        poll = self.config.poll
+
+        async def at(member: str, ready: Callable[[ReviewState], bool]) -> ReviewState:
+            return await steps.wait_for_review(self.client, cycle, member, ready, interval=poll)
+
+        async def one(member: str) -> None:
+            async with gate:
+                fp = self.actor(example_focal_point_email(member))
+                await at(member, lambda s: True)
+                assessment = example_self_assessment(store.get_member(member))
+                moved = time.perf_counter()
+                await steps.submit_self_assessment(
+                    self.client, store, cycle, member, fp, assessment
+                )
+                state = await at(member, lambda s: s.stage is not Stage.SELF_ASSESSMENT)
+                result.latencies["self_assessment"].append(time.perf_counter() - moved)
+                for slot in state.reviewers:
+                    reviewer = self.actor(example_focal_point_email(slot.member))
+                    moved = time.perf_counter()
+                    await steps.submit_peer_review(
+                        self.client, store, cycle, member, reviewer, example_peer_review()
+                    )
+                await at(member, lambda s: s.stage is Stage.SIGN_OFF)
+                result.latencies["peer_review"].append(time.perf_counter() - moved)
+                moved = time.perf_counter()
+                await steps.review_step(
+                    self.client,
+                    store,
+                    cycle,
+                    member,
+                    "sign_off",
+                    SignOff(actor=secretariat, decision=Decision.APPROVE),
+                )
+                await at(member, lambda s: s.stage is Stage.COMPLETED)
+                result.latencies["sign_off"].append(time.perf_counter() - moved)
+
+        await asyncio.gather(*(one(m) for m in sorted(members)))
+        done = time.perf_counter()
+        await watcher
+        last = sorted(members)[-self.config.batch_size :]
+        result.cycle_start_s = await self._last_started(
+            [contract.review_workflow_id(cycle, m) for m in last], since
+        )
+        await _finished(handle.result())
+        result.cycle_done_s = time.perf_counter() - t0
+        return done
+
+    async def _bare(self, cycle: str, members: list[str], result: Round, t0: float) -> float:
+        since = time.time()
+        handle = await self.client.start_workflow(
+            BareCycle.run,
+            BareCycleInput(cycle=cycle, members=sorted(members), batch_size=self.config.batch_size),
+            id=bare_cycle_id(cycle),
+            task_queue="bench-bare",
         )
 
-    await asyncio.gather(*(one(m) for m in MEMBERS))
-    elapsed = time.perf_counter() - started
-    history = await client.get_workflow_handle(f"review-{cycle}-DEU").fetch_history()
-    return elapsed, len(history.events)
+        async def progress() -> int:
+            started, _finished = await handle.query(BareCycle.progress)
+            return started
 
+        watcher = asyncio.create_task(self._watch_start(progress, len(members), t0, result))
+        gate = asyncio.Semaphore(self.config.concurrency)
+        poll = self.config.poll
 
-async def _at(client: Client, cycle: str, member: str, stage: Stage):  # type: ignore[no-untyped-def]
-    state = await steps.review_state(client, cycle, member)
-    return state if state.stage is stage else None
+        async def at(member: str, ready: Callable[[str], bool]) -> str:
+            review = self.client.get_workflow_handle(bare_review_id(cycle, member))
+            while True:
+                with contextlib.suppress(Exception):
+                    stage = await review.query(BareReview.current_stage)
+                    if ready(stage):
+                        return stage
+                await asyncio.sleep(poll)
 
+        async def one(member: str) -> None:
+            async with gate:
+                review = self.client.get_workflow_handle(bare_review_id(cycle, member))
+                await at(member, lambda s: True)
+                moved = time.perf_counter()
+                await review.signal(BareReview.submit, "self_assessment")
+                await at(member, lambda s: s != "self_assessment")
+                result.latencies["self_assessment"].append(time.perf_counter() - moved)
+                for _ in range(3):
+                    moved = time.perf_counter()
+                    await review.signal(BareReview.submit, "peer_review")
+                await at(member, lambda s: s == "sign_off")
+                result.latencies["peer_review"].append(time.perf_counter() - moved)
+                moved = time.perf_counter()
+                await review.signal(BareReview.sign_off)
+                await at(member, lambda s: s == "completed")
+                result.latencies["sign_off"].append(time.perf_counter() - moved)
 
-async def bare_round(client: Client, task_queue: str, activities: int) -> float:
-    started = time.perf_counter()
-
-    async def one(member: str) -> None:
-        handle = await client.start_workflow(
-            BareReview.run, activities, id=f"bare-{uuid.uuid4().hex}", task_queue=task_queue
+        await asyncio.gather(*(one(m) for m in sorted(members)))
+        done = time.perf_counter()
+        await watcher
+        last = sorted(members)[-self.config.batch_size :]
+        result.cycle_start_s = await self._last_started(
+            [bare_review_id(cycle, m) for m in last], since
         )
-        for step in range(5):
-            await handle.signal(BareReview.step_done, f"{member}-{step}")
-            await until(lambda s=step: _count_at_least(handle, s + 1))
-        await handle.result()
+        await _finished(handle.result())
+        result.cycle_done_s = time.perf_counter() - t0
+        return done
 
-    await asyncio.gather(*(one(m) for m in MEMBERS))
-    return time.perf_counter() - started
+    # ------------------------------------------------------------------ histories and the rest
 
+    def histories(self, cycle_id: str, review_ids: list[str]) -> dict[str, Any]:
+        reviews = [measure.history_size(self.temporal, self.address, wid) for wid in review_ids]
+        runs = measure.run_ids(self.temporal, self.address, cycle_id)
+        cycle_runs = [
+            measure.history_size(self.temporal, self.address, cycle_id, run) for run in runs
+        ]
+        return {
+            "review_events_mean": round(statistics.mean(r.events for r in reviews), 1),
+            "review_events_max": max(r.events for r in reviews),
+            "review_kb_mean": round(statistics.mean(r.bytes for r in reviews) / 1024, 1),
+            "review_kb_max": round(max(r.bytes for r in reviews) / 1024, 1),
+            "reviews_sampled": len(reviews),
+            "cycle_runs": len(cycle_runs),
+            "cycle_events_total": sum(r.events for r in cycle_runs),
+            "cycle_events_max_run": max((r.events for r in cycle_runs), default=0),
+            "cycle_kb_total": round(sum(r.bytes for r in cycle_runs) / 1024, 1),
+            "cycle_kb_max_run": round(max((r.bytes for r in cycle_runs), default=0) / 1024, 1),
+        }
 
-async def _count_at_least(handle, n: int) -> bool:  # type: ignore[no-untyped-def]
-    return await handle.query(BareReview.count) >= n
+    async def letters(self, cycle: str) -> dict[str, Any]:
+        """Letters per second from completed reviews in each language."""
+        chair = CHAIRS[2019]
+        requests = []
+        by_language: dict[str, str] = {}
+        for member in self.store.get_members(self.members):
+            by_language.setdefault(member.language.value, member.code)
+        for code in by_language.values():
+            state = await steps.review_state(self.client, cycle, code)
+            requests += review_letters(state, chair)
+        return letters_per_second(self.store, requests)
 
+    def command_line(self, cycle: str, member: str) -> dict[str, Any]:
+        """Wall time of command-line calls, each a process of its own as a person runs it."""
+        env = self.env()
+        napreview = str(Path(sys.executable).parent / "napreview")
+        calls = {
+            "--help": [napreview, "--help"],
+            "members list --json": [napreview, "members", "list", "--json"],
+            "schema self-assessment": [napreview, "schema", "self-assessment"],
+            "letters list --json": [
+                napreview, "letters", "list", "--cycle", cycle, "--member", member, "--json"
+            ],
+            "review show --json": [napreview, "review", "show", cycle, member, "--json"],
+            "cycle status --json": [napreview, "cycle", "status", cycle, "--json"],
+        }  # fmt: skip
+        timed = {name: measure.time_command(args, env) for name, args in calls.items()}
+        return {
+            "import_cli_app_s": measure.import_time("cli.app", env),
+            "calls_s": {name: t["seconds"] for name, t in timed.items()},
+            "calls_cpu_s": {name: t["cpu_seconds"] for name, t in timed.items()},
+            "failed": [name for name, t in timed.items() if t["exit_code"]],
+        }
 
-async def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder)
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=str(temporal_cli_path()),
-            search_attributes=SEARCH_ATTRIBUTES,
-            data_converter=pydantic_data_converter,
-            dev_server_database_filename=str(home / "temporal.db"),
-            dev_server_extra_args=pragma_args(),
+    def start_profiler(self) -> Path | None:
+        py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        if not Path(py_spy).exists():
+            print("BENCH_PROFILE=1 needs py-spy (pip install py-spy); not profiling.")
+            return None
+        out = RESULTS / f"profile-n{self.config.n}.txt"
+        self.profiler = subprocess.Popen(
+            [
+                py_spy,
+                "record",
+                "--pid",
+                str(self.workers["napreview"].pid),
+                "--rate",
+                "100",
+                "--format",
+                "raw",
+                "--output",
+                str(out),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        try:
-            url = f"sqlite:///{home / 'napreview.db'}"
-            migrate(url)
-            store = Store.from_url(url)
-            seed(store)
-            settings = Settings(home=home, database_url=url, task_queue="bench-napreview")
-            napreview_times, bare_times = [], []
-            events = 0
-            async with (
-                build_worker(env.client, settings, store),
-                Worker(
-                    env.client,
-                    task_queue="bench-bare",
-                    workflows=[BareReview],
-                    activities=[bare_step],
-                    activity_executor=__import__("concurrent.futures").futures.ThreadPoolExecutor(
-                        16
-                    ),
-                ),
-            ):
-                for _ in range(ROUNDS):
-                    elapsed, events = await napreview_round(env.client, store, settings)
-                    napreview_times.append(elapsed)
-                    # same number of activities as a napreview review (letters, projections,
-                    # document checks, the CEDAW check)
-                    bare_times.append(await bare_round(env.client, "bench-bare", ACTIVITIES))
-        finally:
-            await env.shutdown()
-    n, b = statistics.median(napreview_times), statistics.median(bare_times)
-    print(f"{len(MEMBERS)} reviews driven to completion concurrently, median of {ROUNDS} rounds")
-    print(f"  napreview : {n:6.2f} s  ({events} history events per review)")
-    print(f"  bare      : {b:6.2f} s  (same signals, {ACTIVITIES} no-op activities)")
-    print(f"  ratio     : {n / b:6.2f}x")
+        return out
+
+
+async def _finished(result: Awaitable[object], timeout: float = 600.0) -> None:
+    """The cycle's end (its summary letter); a cycle that cannot finish is reported, not waited
+    for forever."""
+    try:
+        await asyncio.wait_for(result, timeout)
+    except TimeoutError:
+        print(f"  the cycle workflow did not finish within {timeout:.0f} s after its reviews")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cpu_per_review(rounds: list[Round]) -> float:
+    return _median(rounds, lambda r: sum(r.cpu.values()))
+
+
+def _median(rounds: list[Round], key: Callable[[Round], float]) -> float:
+    return statistics.median(key(r) for r in rounds)
+
+
+def summarise_side(rounds: list[Round], history: dict[str, Any], rss: float) -> dict[str, Any]:
+    every = [x for r in rounds for values in r.latencies.values() for x in values]
+    return {
+        "reviews_per_second": round(_median(rounds, lambda r: r.reviews_per_second), 2),
+        "seconds": round(_median(rounds, lambda r: r.seconds), 2),
+        "step_to_next_stage_p50_s": round(measure.percentile(every, 0.5), 3),
+        "step_to_next_stage_p95_s": round(measure.percentile(every, 0.95), 3),
+        "cycle_start_s": round(_median(rounds, lambda r: r.cycle_start_s), 3),
+        "cycle_counted_s": round(_median(rounds, lambda r: r.cycle_counted_s), 3),
+        "cycle_done_s": round(_median(rounds, lambda r: r.cycle_done_s), 2),
+        "cpu_seconds_per_review": {
+            part: round(_median(rounds, lambda r, p=part: r.cpu[p]), 4)
+            for part in ("worker", "server", "driver")
+        },
+        "history": history,
+        "worker_peak_rss_mb": round(rss, 1),
+    }
+
+
+async def run_bench(config: Config, home: Path) -> dict[str, Any]:
+    bench = Bench(config, home)
+    print(
+        f"bench: {config.n} members, {config.rounds} round(s) per side, "
+        f"{config.concurrency} reviews in flight, batches of {config.batch_size}, data in {home}",
+        flush=True,
+    )
+    try:
+        await bench.start()
+        # Warm both workers (imports, sandbox, caches) with a small cycle each, not measured.
+        warm = bench.members[:6]
+        for side in config.sides:
+            await bench.round(side, -1, True, warm)
+        profile = bench.start_profiler() if config.profile else None
+        rounds: list[Round] = []
+        for number in range(config.rounds):
+            order = ("bare", "napreview") if number % 2 == 0 else ("napreview", "bare")
+            order = tuple(side for side in order if side in config.sides)
+            for position, side in enumerate(order):
+                done = await bench.round(side, number, position == 0, bench.members)
+                rounds.append(done)
+                print(
+                    f"  round {number + 1} {side:9s}: {done.seconds:7.2f} s, "
+                    f"{done.reviews_per_second:6.2f} reviews/s, start {done.cycle_start_s:.2f} s",
+                    flush=True,
+                )
+        nap = [r for r in rounds if r.side == "napreview"]
+        bare = [r for r in rounds if r.side == "bare"]
+        last_nap = nap[-1].cycle
+        sample = sorted(bench.members)[:: max(1, len(bench.members) // 5)][:5]
+        nap_history = bench.histories(
+            contract.cycle_workflow_id(last_nap),
+            [contract.review_workflow_id(last_nap, m) for m in sample],
+        )
+        bare_history = (
+            bench.histories(
+                bare_cycle_id(bare[-1].cycle), [bare_review_id(bare[-1].cycle, m) for m in sample]
+            )
+            if bare
+            else {}
+        )
+        letters = await bench.letters(last_nap)
+        cli = bench.command_line(last_nap, sample[0])
+        assert bench.server is not None
+        ratios = [
+            n.reviews_per_second / b.reviews_per_second for n, b in zip(nap, bare, strict=False)
+        ]
+        results = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": measure.machine(),
+            "config": {
+                "n": config.n,
+                "rounds": config.rounds,
+                "concurrency": config.concurrency,
+                "batch_size": config.batch_size,
+                "poll_s": config.poll,
+                "sides": list(config.sides),
+                "letter_digests": config.letter_digests,
+            },
+            "ratio": round(statistics.median(ratios), 3) if ratios else None,
+            # What a review costs in CPU (worker, server and the people's side together), bare
+            # over napreview: the ratio a fully loaded machine would show, whatever the latency.
+            "cpu_ratio": (
+                round(_cpu_per_review(bare) / _cpu_per_review(nap), 3) if bare and nap else None
+            ),
+            "ratios_by_round": [round(r, 3) for r in ratios],
+            "napreview": summarise_side(
+                nap, nap_history, measure.peak_rss_mb(bench.workers["napreview"].pid)
+            ),
+            "bare": summarise_side(
+                bare, bare_history, measure.peak_rss_mb(bench.workers["bare"].pid)
+            )
+            if bare
+            else None,
+            "letters": letters,
+            "command_line": cli,
+            "server_peak_rss_mb": round(measure.peak_rss_mb(bench.server.pid), 1),
+            "databases_mb": {
+                "temporal": round(measure.file_mb(home / "temporal.db"), 1),
+                "napreview": round(measure.file_mb(home / "napreview.db"), 1),
+            },
+            "rounds": [r.summary() for r in rounds],
+        }
+        if profile is not None:
+            results["profile"] = str(profile.relative_to(ROOT))
+        results["targets"] = targets(results)
+        return results
+    finally:
+        await bench.stop()
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    n = results["config"]["n"]
+    nap = results["napreview"]
+    calls = results["command_line"]["calls_s"]
+    small = {k: v for k, v in calls.items() if k != "cycle status --json"}
+    found = [
+        ("napreview/bare reviews per second", f">= {TARGET_RATIO}", results["ratio"],
+         results["ratio"] is not None and results["ratio"] >= TARGET_RATIO),
+        ("history events per review", f"<= {TARGET_EVENTS}", nap["history"]["review_events_max"],
+         nap["history"]["review_events_max"] <= TARGET_EVENTS),
+        ("history KB per review", f"<= {TARGET_HISTORY_KB}", nap["history"]["review_kb_max"],
+         nap["history"]["review_kb_max"] <= TARGET_HISTORY_KB),
+        ("letters rendered per second, one core", f">= {TARGET_LETTERS}",
+         results["letters"]["rendered_per_second"],
+         results["letters"]["rendered_per_second"] >= TARGET_LETTERS),
+        ("slowest small command-line call (s)", f"< {TARGET_CLI}", max(small.values()),
+         max(small.values()) < TARGET_CLI),
+        ("worker peak RSS (MB)", f"< {TARGET_WORKER_RSS_MB}", nap["worker_peak_rss_mb"],
+         nap["worker_peak_rss_mb"] < TARGET_WORKER_RSS_MB),
+    ]  # fmt: skip
+    if n <= 100:
+        found.append(
+            ("cycle start (s)", f"< {TARGET_CYCLE_START_83}", nap["cycle_start_s"],
+             nap["cycle_start_s"] < TARGET_CYCLE_START_83)
+        )  # fmt: skip
+    status = calls["cycle status --json"]
+    limit = TARGET_STATUS_10000 if n > 100 else TARGET_CLI
+    found.append((f"cycle status over {n} reviews (s)", f"< {limit}", status, status < limit))
+    return [{"name": a, "target": b, "value": c, "met": bool(d)} for a, b, c, d in found]
+
+
+_EMPTY_SIDE: dict[str, Any] = {
+    "reviews_per_second": "-",
+    "step_to_next_stage_p50_s": "-",
+    "step_to_next_stage_p95_s": "-",
+    "cycle_start_s": "-",
+    "cycle_counted_s": "-",
+    "history": {
+        key: "-"
+        for key in (
+            "review_events_max",
+            "review_kb_max",
+            "cycle_runs",
+            "cycle_events_total",
+            "cycle_kb_max_run",
+        )
+    },
+    "cpu_seconds_per_review": {"worker": "-", "server": "-", "driver": "-"},
+    "worker_peak_rss_mb": "-",
+}
+
+
+def report(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    nap, bare = results["napreview"], results["bare"] or _EMPTY_SIDE
+    lines = [
+        f"make bench, {results['config']['n']} members, {results['when']}",
+        f"machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}, "
+        f"temporalio {m['temporalio']}, temporal CLI {m['temporal_cli']}",
+        f"letter template digests: {results['config']['letter_digests']}",
+        "",
+        f"{'':34s}{'napreview':>12s}{'bare':>12s}",
+    ]
+
+    def row(label: str, a: object, b: object = "") -> None:
+        lines.append(f"{label:34s}{a!s:>12s}{b!s:>12s}")
+
+    row("reviews per second", nap["reviews_per_second"], bare["reviews_per_second"])
+    row("  ratio (median of rounds)", results["ratio"], "")
+    row("  CPU per review, bare/napreview", results["cpu_ratio"], "")
+    row("step -> next stage p50 (s)", nap["step_to_next_stage_p50_s"],
+        bare["step_to_next_stage_p50_s"])  # fmt: skip
+    row("step -> next stage p95 (s)", nap["step_to_next_stage_p95_s"],
+        bare["step_to_next_stage_p95_s"])  # fmt: skip
+    row("cycle start: last review (s)", nap["cycle_start_s"], bare["cycle_start_s"])
+    row("cycle start: counted (s)", nap["cycle_counted_s"], bare["cycle_counted_s"])
+    row("history events per review (max)", nap["history"]["review_events_max"],
+        bare["history"]["review_events_max"])  # fmt: skip
+    row("history KB per review (max)", nap["history"]["review_kb_max"],
+        bare["history"]["review_kb_max"])  # fmt: skip
+    row("cycle history runs", nap["history"]["cycle_runs"], bare["history"]["cycle_runs"])
+    row("cycle history events (all runs)", nap["history"]["cycle_events_total"],
+        bare["history"]["cycle_events_total"])  # fmt: skip
+    row("cycle history KB (largest run)", nap["history"]["cycle_kb_max_run"],
+        bare["history"]["cycle_kb_max_run"])  # fmt: skip
+    for part in ("worker", "server", "driver"):
+        row(f"CPU s per review: {part}", nap["cpu_seconds_per_review"][part],
+            bare["cpu_seconds_per_review"][part])  # fmt: skip
+    row("worker peak RSS (MB)", nap["worker_peak_rss_mb"], bare["worker_peak_rss_mb"])
+    lines.append("")
+    lines.append(
+        f"letters per CPU second: rendered {results['letters']['rendered_per_second']}, "
+        f"with context from the store {results['letters']['context_and_render_per_second']}"
+    )
+    cli, dbs = results["command_line"], results["databases_mb"]
+    lines.append(f"import cli.app: {cli['import_cli_app_s']} s; command-line calls (s):")
+    lines.append(f"  {'':38s}{'wall':>8s}{'CPU':>8s}")
+    for name, seconds in cli["calls_s"].items():
+        lines.append(f"  napreview {name:28s}{seconds:>8}{cli['calls_cpu_s'][name]:>8}")
+    lines.append(
+        f"server peak RSS {results['server_peak_rss_mb']} MB; databases: temporal "
+        f"{dbs['temporal']} MB, napreview {dbs['napreview']} MB"
+    )
+    lines.append("")
+    lines.append("targets:")
+    for t in results["targets"]:
+        verdict = "met   " if t["met"] else "MISSED"
+        lines.append(f"  {verdict} {t['name']}: {t['value']} (target {t['target']})")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cache_letter_digests()  # the letters figure measures the same renderer as the worker
+    config = Config()
+    home = Path(tempfile.mkdtemp(prefix="napreview-bench-"))
+    try:
+        results = asyncio.run(run_bench(config, home))
+    finally:
+        if not config.keep:
+            shutil.rmtree(home, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    text = json.dumps(results, indent=2)
+    for name in ("latest.json", f"n{config.n}.json"):
+        (RESULTS / name).write_text(text + "\n")
+    print()
+    print(report(results))
     sys.stdout.flush()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -8,16 +8,10 @@ cannot take arguments of its own and subcommands at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
-from temporalio.client import WorkflowHistory
-from temporalio.service import RPCError, RPCStatusCode
 
-from audit.export import ExportError, LetterCopy, export_bundle, letters_referenced, verify_export
-from audit.replay import replay
-from audit.timeline import STAGE_NAMES, StoredRefusal, Timeline, build_timeline, describe_actor
 from cli.common import (
     EXIT_REFUSED,
     EXIT_UNEXPECTED,
@@ -33,9 +27,22 @@ from cli.common import (
     store,
 )
 from operations.errors import NotFoundError
-from workflows import contract
+
+if TYPE_CHECKING:
+    from temporalio.client import WorkflowHistory
+
+    from audit.replay import ReplayReport
+    from audit.timeline import StoredRefusal, Timeline
 
 VERIFY_EXPORT = "verify-export"
+
+
+async def replay(history: WorkflowHistory) -> ReplayReport:
+    """Replay against the current workflow code (audit.replay, imported when an audit runs)."""
+    from audit.replay import replay as replay_history
+
+    return await replay_history(history)
+
 
 _QUIET_KINDS = {"timer_set", "timer_fired", "stage", "overdue_cleared"}
 
@@ -76,6 +83,9 @@ def audit_command(
 async def _audit(
     cycle: str, member: str | None, as_json: bool, export: Path | None, verify: bool
 ) -> None:
+    from audit.timeline import StoredRefusal, build_timeline
+    from workflows import contract
+
     s = store()
     code = s.get_member(member).code if member else None
     workflow_id = (
@@ -118,6 +128,8 @@ async def _audit(
 
 
 async def _fetch(workflow_id: str, cycle: str, member: str | None) -> WorkflowHistory:
+    from temporalio.service import RPCError, RPCStatusCode
+
     handle = (await client()).get_workflow_handle(workflow_id)
     try:
         return await handle.fetch_history()
@@ -132,6 +144,8 @@ async def _fetch(workflow_id: str, cycle: str, member: str | None) -> WorkflowHi
 
 
 def _export(directory: Path, history: WorkflowHistory, timeline: Timeline) -> dict[str, Any]:
+    from audit.export import ExportError, LetterCopy, export_bundle, letters_referenced
+
     s = store()
     letters: list[LetterCopy] = []
     missing: list[str] = []
@@ -177,6 +191,10 @@ def _person_ids(timeline: Timeline, refusals: list[StoredRefusal]) -> list[str]:
 
 
 def _show(timeline: Timeline) -> None:
+    from rich.table import Table
+
+    from audit.timeline import STAGE_NAMES, describe_actor
+
     table = Table(
         title=f"{timeline.workflow_id} ({timeline.status}), run {timeline.run_id}",
         caption=f"Timeline SHA-256 {timeline.sha256}",
@@ -200,6 +218,8 @@ def _show(timeline: Timeline) -> None:
 
 
 def _verify_export(directory: Path, as_json: bool) -> None:
+    from audit.export import verify_export
+
     verdict = verify_export(directory)
     if as_json:
         print_json(

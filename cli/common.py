@@ -1,5 +1,9 @@
 """What every command shares: settings, the store, the Temporal client, the acting person,
-JSON or Rich output, and one place that turns errors into exit codes (DESIGN §10.2)."""
+JSON or Rich output, and one place that turns errors into exit codes (DESIGN §10.2).
+
+Import-light on purpose: a call that does little must answer fast, so Temporal, SQLAlchemy,
+Alembic and the store are imported by the functions that need them, not here.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +15,21 @@ import re
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from temporalio.client import Client
-from temporalio.service import RPCError
 
 from operations.errors import InvalidInput, StepRefused
-from operations.signing import SigningUnavailable
-from operations.steps import describe_validation
-from schemas.members import Actor
-from settings import Settings, load_settings
-from store.db import migrate
 from store.errors import ConflictError, NotFoundError
-from store.repository import Store
-from store.seed import seed
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+
+    from schemas.members import Actor
+    from settings import Settings
+    from store.repository import Store
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_REFUSED, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -68,29 +70,42 @@ def handled(func: Callable[..., T]) -> Callable[..., T]:
         except InvalidInput as err:
             _say(EXIT_USAGE, str(err))
         except ValidationError as err:
+            from operations.steps import describe_validation
+
             _say(EXIT_USAGE, describe_validation("The input", err))
         except (StepRefused, ConflictError) as err:
             _say(EXIT_REFUSED, f"Refused: {err}")
         except NotFoundError as err:
             _say(EXIT_NOT_FOUND, str(err))
-        except RPCError as err:
-            _say(EXIT_UNEXPECTED, f"The Temporal service answered with an error: {err.message}")
-        except SigningUnavailable as err:
-            _say(EXIT_UNEXPECTED, str(err))
-        except (ConnectionError, OSError) as err:
-            _say(EXIT_UNEXPECTED, f"Could not reach a service napreview needs: {err}")
-        except RuntimeError as err:
-            if "connect" in str(err).lower():
-                settings = load_settings()
-                _say(
-                    EXIT_UNEXPECTED,
-                    f"No Temporal service answers at {settings.temporal_address}. Start one "
-                    "with 'make run' (or 'napreview up'), or set NAPREVIEW_TEMPORAL_ADDRESS.",
-                )
-            raise
+        except Exception as err:
+            if type(err).__name__ == "SigningUnavailable":  # operations.signing, when loaded
+                _say(EXIT_UNEXPECTED, str(err))
+            if _is_rpc_error(err):
+                message = getattr(err, "message", str(err))
+                _say(EXIT_UNEXPECTED, f"The Temporal service answered with an error: {message}")
+            _unexpected(err)
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+def _is_rpc_error(err: Exception) -> bool:
+    """An error from the Temporal service; only possible once temporalio has been imported."""
+    service = sys.modules.get("temporalio.service")
+    return service is not None and isinstance(err, service.RPCError)
+
+
+def _unexpected(err: Exception) -> None:
+    """Connection problems in plain words; anything else goes up as it came."""
+    if isinstance(err, ConnectionError | OSError):
+        _say(EXIT_UNEXPECTED, f"Could not reach a service napreview needs: {err}")
+    if isinstance(err, RuntimeError) and "connect" in str(err).lower():
+        _say(
+            EXIT_UNEXPECTED,
+            f"No Temporal service answers at {settings().temporal_address}. Start one "
+            "with 'make run' (or 'napreview up'), or set NAPREVIEW_TEMPORAL_ADDRESS.",
+        )
+    raise err
 
 
 def _say(code: int, message: str) -> None:
@@ -99,6 +114,8 @@ def _say(code: int, message: str) -> None:
 
 
 def settings() -> Settings:
+    from settings import load_settings
+
     return load_settings()
 
 
@@ -106,7 +123,14 @@ _stores: dict[str, Store] = {}
 
 
 def store() -> Store:
-    """The store, migrated (and on a new installation seeded) on first use in this process."""
+    """The store, migrated (and on a new installation seeded) on first use in this process.
+
+    A schema already current costs one query (no Alembic); seeding checks one count.
+    """
+    from store.db import migrate
+    from store.repository import Store
+    from store.seed import seed
+
     url = settings().resolved_database_url
     if url not in _stores:
         try:
@@ -137,7 +161,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 async def client() -> Client:
-    from worker import connect
+    from operations.client import connect
 
     return await connect(settings())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
@@ -21,12 +23,13 @@ from cli.common import (
     settings,
     store,
 )
-from operations import cycles
 from operations.errors import StepRefused
 from rules.network import cycle_year
-from rules.troika import TroikaError, draw_digest, draw_troika
 from schemas.review import CycleSettings, Durations, Stage
 from store.repository import Store
+
+if TYPE_CHECKING:
+    from operations.cycles import CycleStatus
 
 troika_app = typer.Typer(help="The review troika (peer reviewers).", no_args_is_help=True)
 cycle_app = typer.Typer(help="Review cycles.", no_args_is_help=True)
@@ -45,6 +48,8 @@ def troika_draw(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the draw a cycle would make with this seed; starts nothing."""
+    from rules.troika import TroikaError, draw_digest, draw_troika
+
     s = store()
     codes = member_codes(members)
     pool = s.list_members() if codes is None else s.get_members(codes)
@@ -121,6 +126,8 @@ def cycle_start(
     )
 
     async def start() -> str:
+        from operations import cycles
+
         return await cycles.start_cycle(await client(), s, cycle_settings, settings().task_queue)
 
     workflow_id = run(start())
@@ -152,7 +159,9 @@ def cycle_status(
 ) -> None:
     """Where each review stands, from Temporal's visibility (search attributes)."""
 
-    async def status() -> cycles.CycleStatus:
+    async def status() -> CycleStatus:
+        from operations import cycles
+
         return await cycles.cycle_status(await client(), store(), cycle, stage, overdue)
 
     result = run(status())
@@ -186,6 +195,8 @@ def cycle_cancel(
     actor = acting(as_)
 
     async def cancel() -> None:
+        from operations import cycles
+
         progress = await cycles.cancel_cycle(await client(), store(), cycle, actor, reason)
         open_reviews = progress.started - len(progress.finished)
         console.print(

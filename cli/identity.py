@@ -41,7 +41,9 @@ def saved_token() -> str | None:
         return None
 
 
-def register(app: typer.Typer, users_app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
+    from cli.registry import users_app
+
     app.add_typer(keys_app, name="keys")
 
     @app.command("login")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from activities.letters import file_letter
 from cli.common import (
     AS_OPTION,
     JSON_OPTION,
@@ -18,11 +18,10 @@ from cli.common import (
     settings,
     store,
 )
-from operations.steps import read_document
-from rules.cedaw import check_linkage
 from schemas.letters import LetterKind
-from schemas.submissions import SelfAssessment
-from store.models import LetterRow
+
+if TYPE_CHECKING:
+    from store.models import LetterRow
 
 letters_app = typer.Typer(help="Letters sent to members and the secretariat.", no_args_is_help=True)
 cedaw_app = typer.Typer(help="The CEDAW linkage check (GR30).", no_args_is_help=True)
@@ -126,6 +125,8 @@ def letters_export(cycle: str | None = typer.Option(None, "--cycle")) -> None:
     s = store()
     folder = settings().letters_dir
     rows = s.list_letters(cycle=cycle)
+    from activities.letters import file_letter
+
     rewritten = sum(len(file_letter(folder, row)) for row in rows)
     console.print(
         f"{len(rows)} letter(s) checked in {folder}; {rewritten} file(s) written from the store."
@@ -136,6 +137,10 @@ def letters_export(cycle: str | None = typer.Option(None, "--cycle")) -> None:
 @handled
 def cedaw_check(member: str, file: Path, as_json: bool = JSON_OPTION) -> None:
     """Run the CEDAW linkage check on a self-assessment file, without any workflow."""
+    from operations.steps import read_document
+    from rules.cedaw import check_linkage
+    from schemas.submissions import SelfAssessment
+
     m = store().get_member(member)
     assessment = read_document(file, SelfAssessment)
     result = check_linkage(m, assessment)

@@ -6,6 +6,7 @@ import json
 from enum import StrEnum
 
 import typer
+from pydantic import BaseModel
 from rich.table import Table
 
 from cli.common import (
@@ -17,10 +18,7 @@ from cli.common import (
     print_json,
     store,
 )
-from operations.steps import require_secretariat
-from schemas.examples import example_peer_review, example_self_assessment
 from schemas.members import Honorific, Location, Member, Rank, Role
-from schemas.submissions import PeerReview, SelfAssessment
 
 members_app = typer.Typer(help="The Network's members.", no_args_is_help=True)
 focal_points_app = typer.Typer(help="Members' WPS focal points.", no_args_is_help=True)
@@ -32,7 +30,10 @@ class DocumentName(StrEnum):
     PEER_REVIEW = "peer-review"
 
 
-MODELS = {DocumentName.SELF_ASSESSMENT: SelfAssessment, DocumentName.PEER_REVIEW: PeerReview}
+def document_model(name: DocumentName) -> type[BaseModel]:
+    from schemas.submissions import PeerReview, SelfAssessment
+
+    return SelfAssessment if name is DocumentName.SELF_ASSESSMENT else PeerReview
 
 
 def member_json(member: Member) -> dict[str, object]:
@@ -122,6 +123,8 @@ def focal_points_set(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Designate a member's focal point from today; the previous one is kept in the history."""
+    from operations.steps import require_secretariat
+
     actor = acting(as_)
     s = store()
     code = s.get_member(member).code
@@ -153,6 +156,8 @@ def users_add(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Register a person with a role (a focal point also names their member)."""
+    from operations.steps import require_secretariat
+
     actor = acting(as_)
     s = store()
     require_secretariat(s, actor, "add_users")
@@ -170,12 +175,14 @@ def register(app: typer.Typer) -> None:
     @handled
     def schema(name: DocumentName) -> None:
         """The JSON Schema of a document people submit."""
-        print_json(MODELS[name].model_json_schema())
+        print_json(document_model(name).model_json_schema())
 
     @app.command("template")
     @handled
     def template(name: DocumentName, member: str) -> None:
         """A valid example document to start from."""
+        from schemas.examples import example_peer_review, example_self_assessment
+
         m = store().get_member(member)
         document = (
             example_self_assessment(m)

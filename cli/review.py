@@ -24,7 +24,6 @@ from cli.common import (
     settings,
     store,
 )
-from operations import steps
 from schemas.members import Actor
 from schemas.review import (
     Command,
@@ -186,6 +185,8 @@ def review_show(
         require_review(store(), acting(as_), cycle, code)
 
     async def query() -> ReviewState:
+        from operations import steps
+
         return await steps.review_state(await client(), cycle, code)
 
     state = run(query())
@@ -201,6 +202,8 @@ def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> Rev
     command: Command = make(actor)
 
     async def send() -> ReviewState:
+        from operations import steps
+
         return await steps.review_step(await client(), store(), cycle, code, step, command)
 
     return run(send())
@@ -247,6 +250,8 @@ def submit_self_assessment(
     cycle: str, member: str, file: Path, as_: str | None = AS_OPTION
 ) -> None:
     """Submit a member's self-assessment (its focal point)."""
+    from operations import steps
+
     document = steps.read_document(file, SelfAssessment)
     actor = acting(as_)
 
@@ -262,6 +267,8 @@ def submit_self_assessment(
 @handled
 def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS_OPTION) -> None:
     """Submit a peer review of MEMBER; the reviewer is the acting person's member."""
+    from operations import steps
+
     document = steps.read_document(file, PeerReview)
     actor = acting(as_)
 

@@ -6,15 +6,15 @@ import asyncio
 import contextlib
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.common import EXIT_USAGE, console, fail, handled, settings
-from cli.embedded import EmbeddedError, port_free, start_dev_server, stop_process
-from settings import Settings
-from store.db import migrate
-from store.repository import Store
-from store.seed import seed
+
+if TYPE_CHECKING:
+    from settings import Settings
+    from store.repository import Store
 
 
 def _writable_home(home: Path) -> Path:
@@ -36,6 +36,9 @@ def _writable_home(home: Path) -> Path:
 def prepare_store(config: Settings) -> tuple[Store, bool]:
     """Migrate, seed on first start, and give the front end its signing keys on first start."""
     from operations.signing import Signer, SigningUnavailable
+    from store.db import migrate
+    from store.repository import Store
+    from store.seed import seed
 
     migrate(config.resolved_database_url)
     store = Store.from_url(config.resolved_database_url)
@@ -72,7 +75,9 @@ def register(app: typer.Typer) -> None:
         portal_port: int = typer.Option(8000, "--portal-port", help="The portal's port"),
     ) -> None:
         """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
+        from cli.embedded import EmbeddedError, port_free, start_dev_server, stop_process
         from cli.portal import example_sign_ins, serve_with_worker
+        from settings import Settings
         from store.accounts import Accounts
 
         if not port_free(portal_port):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
 from pydantic import BaseModel
+from temporalio.api.workflowservice.v1 import ListWorkflowExecutionsRequest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -11,18 +16,18 @@ from temporalio.service import RPCError, RPCStatusCode
 from operations.errors import NotFoundError, StepRefused
 from operations.signing import signer
 from operations.steps import record_refusal, require_secretariat
-from rules.troika import TroikaError, draw_troika
 from schemas.members import Actor
 from schemas.review import CycleCancel, CycleInput, CycleProgress, CycleSettings, Stage
 from store.repository import Store
 from workflows import contract
-from workflows.cycle import CycleWorkflow
 
 
 async def start_cycle(
     client: Client, store: Store, settings: CycleSettings, task_queue: str, batch_size: int = 100
 ) -> str:
     """Check the request fully before anything starts, then start `cycle-<cycle>` once."""
+    from rules.troika import TroikaError, draw_troika
+
     require_secretariat(store, settings.started_by, "start_cycle", settings.cycle)
     members = (
         store.get_members(settings.members)
@@ -44,7 +49,7 @@ async def start_cycle(
         settings = settings.model_copy(update={"trusted_keys": signer().public_keys()})
     try:
         await client.start_workflow(
-            CycleWorkflow.run,
+            contract.CYCLE_WORKFLOW,
             CycleInput(settings=settings, batch_size=batch_size),
             id=workflow_id,
             task_queue=task_queue,
@@ -94,6 +99,35 @@ class CycleStatus(BaseModel):
     reviews: list[ReviewLine]
 
 
+# Visibility pages as large as the server gives (SQL visibility caps a page at 1,000).
+LIST_PAGE_SIZE = 1000
+
+
+async def _search_attributes(client: Client, query: str) -> AsyncIterator[dict[str, Any]]:
+    """The search attributes of every execution a visibility query finds, page by page.
+
+    Read straight from the service's answer: building a WorkflowExecution for each of ten
+    thousand reviews (memo, typed attributes, times) costs seconds; this costs milliseconds.
+    Search attribute values are JSON (the default converter's encoding for them).
+    """
+    token = b""
+    while True:
+        page = await client.workflow_service.list_workflow_executions(
+            ListWorkflowExecutionsRequest(
+                namespace=client.namespace,
+                query=query,
+                page_size=LIST_PAGE_SIZE,
+                next_page_token=token,
+            )
+        )
+        for execution in page.executions:
+            fields = execution.search_attributes.indexed_fields
+            yield {name: json.loads(payload.data) for name, payload in fields.items()}
+        token = page.next_page_token
+        if not token:
+            return
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -102,38 +136,47 @@ async def cycle_status(
     client: Client, store: Store, cycle: str, stage: Stage | None = None, overdue: bool = False
 ) -> CycleStatus:
     """Answered from Temporal visibility (the search attributes), with rounds and reviewers
-    from the store."""
-    # A review that continued as new is listed once per run: count the latest run only.
-    base = (
+    from the store.
+
+    One listing serves the counts and the lines (filtered here): at ten thousand reviews a
+    second listing costs seconds, and the counts must cover the whole cycle anyway. A review
+    that continued as new is listed once per run: only its latest run counts.
+    """
+    query = (
         f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = {_quote(cycle)} "
         "AND ExecutionStatus != 'ContinuedAsNew'"
     )
     counts: dict[str, int] = {s.value: 0 for s in Stage}
-    async for execution in client.list_workflows(base):
-        found = execution.typed_search_attributes.get(contract.NAP_STAGE)
-        if found:
-            counts[found] = counts.get(found, 0) + 1
-    if not any(counts.values()) and not store.cycle_exists(cycle):
-        raise NotFoundError(f"There is no cycle {cycle!r}.")
-    query = base
-    if stage is not None:
-        query += f" AND NapStage = {_quote(stage.value)}"
-    if overdue:
-        query += " AND NapOverdue = true"
-    rounds = {r.member_code: r.round for r in store.reviews(cycle)}
-    reviewers = store.assignments(cycle)
-    lines = []
-    async for execution in client.list_workflows(query):
-        attrs = execution.typed_search_attributes
-        member = attrs.get(contract.NAP_MEMBER) or ""
-        lines.append(
-            ReviewLine(
-                member=member,
-                stage=Stage(attrs.get(contract.NAP_STAGE) or Stage.SELF_ASSESSMENT.value),
-                round=rounds.get(member, 1),
-                overdue=bool(attrs.get(contract.NAP_OVERDUE)),
-                reviewers=reviewers.get(member, []),
+    found: list[tuple[str, Stage, bool]] = []
+    async for attrs in _search_attributes(client, query):
+        at = attrs.get(contract.NAP_STAGE.name)
+        if at:
+            counts[at] = counts.get(at, 0) + 1
+        found.append(
+            (
+                attrs.get(contract.NAP_MEMBER.name) or "",
+                Stage(at or Stage.SELF_ASSESSMENT.value),
+                bool(attrs.get(contract.NAP_OVERDUE.name)),
             )
         )
+    if not any(counts.values()) and not store.cycle_exists(cycle):
+        raise NotFoundError(f"There is no cycle {cycle!r}.")
+    wanted = [
+        (member, at, late)
+        for member, at, late in found
+        if (stage is None or at is stage) and (late or not overdue)
+    ]
+    rounds = store.review_rounds(cycle)
+    reviewers = store.assignments(cycle, [m for m, _, _ in wanted] if len(wanted) < 500 else None)
+    lines = [
+        ReviewLine(
+            member=member,
+            stage=at,
+            round=rounds.get(member, 1),
+            overdue=late,
+            reviewers=reviewers.get(member, []),
+        )
+        for member, at, late in wanted
+    ]
     lines.sort(key=lambda line: line.member)
     return CycleStatus(cycle=cycle, counts=counts, reviews=lines)

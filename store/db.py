@@ -1,20 +1,34 @@
-"""Engine, sessions and migrations. SQLite by default, PostgreSQL by URL."""
+"""Engine, sessions and migrations. SQLite by default, PostgreSQL by URL.
+
+Alembic is imported only when a migration must run: a command-line call on a database whose
+schema is already current reads one row (`alembic_version`) and moves on.
+"""
 
 from __future__ import annotations
 
+import ast
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
 
 def make_engine(url: str) -> Engine:
+    """A new engine; most callers want ``engine_for`` (one per URL and process)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # Every worker thread may hold a session at once (16 activity threads and the loop).
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=8, max_overflow=24)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -28,17 +42,62 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def engine_for(url: str) -> Engine:
+    """The process's one engine (and connection pool) for a URL."""
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = make_engine(url)
+        return engine
+
+
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
+def head_revisions() -> frozenset[str]:
+    """The heads of the migration scripts, read from their ``revision`` / ``down_revision``
+    assignments without importing Alembic (or the scripts)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+            if not isinstance(target, ast.Name) or getattr(node, "value", None) is None:
+                continue
+            if target.id not in ("revision", "down_revision"):
+                continue
+            value = ast.literal_eval(node.value)
+            found = value if isinstance(value, tuple | list) else (value,)
+            names = {v for v in found if isinstance(v, str)}
+            (revisions if target.id == "revision" else parents).update(names)
+    return frozenset(revisions - parents)
+
+
+def schema_is_current(url: str) -> bool:
+    """True when the database records exactly the migration heads; False when unsure."""
+    try:
+        heads = head_revisions()
+        with engine_for(url).connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except (SQLAlchemyError, OSError, SyntaxError, ValueError):
+        return False
+    return bool(heads) and {row[0] for row in rows} == heads
+
+
 def migrate(url: str) -> None:
-    """Bring the database schema up to date (idempotent)."""
+    """Bring the database schema up to date (idempotent; a current schema costs one query)."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if schema_is_current(url):
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(url), "head")
 
 

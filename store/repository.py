@@ -1,24 +1,32 @@
-"""The store's operations, in the domain's words. Every method opens and commits its own session."""
+"""The store's operations, in the domain's words. Every method opens and commits its own session.
+
+Members are read far more often than they change (every letter names three to six of them), so
+each Store keeps them all in memory, read in one query: refreshed after MEMBER_CACHE_SECONDS, at
+once when a code is not found, and whenever this Store writes a member. A change made by another
+process (the command line) reaches a running worker within that time.
+"""
 
 from __future__ import annotations
 
 import difflib
+import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from rules.digest import sha256_of
 from schemas.cedaw import CedawResult, CedawSummary
 from schemas.members import Actor, FocalPoint, Honorific, Location, Member, Rank, Role
 from schemas.nap import Nap
 from schemas.submissions import DocumentKind, DocumentRef
-from store.db import make_engine, session_factory
+from store.db import engine_for, session_factory
 from store.errors import ConflictError, NotFoundError
 from store.models import (
     AssignmentRow,
@@ -69,16 +77,24 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+MEMBER_CACHE_SECONDS = 60.0
+
+
 class Store:
     """The records of napreview. Safe to share between threads: sessions are per call."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = session_factory(engine)
+        self._members: dict[str, Member] | None = None
+        self._members_read_at = 0.0
+        self._members_lock = threading.Lock()
+        event.listen(self._sessions, "after_flush", self._after_flush)
+        event.listen(self._sessions, "do_orm_execute", self._after_statement)
 
     @classmethod
     def from_url(cls, url: str) -> Store:
-        return cls(make_engine(url))
+        return cls(engine_for(url))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -87,19 +103,55 @@ class Store:
 
     # --- members ---
 
-    def list_members(self) -> list[Member]:
+    def _read_members(self) -> dict[str, Member]:
+        """Every member, in one query, in code order; the cache is refreshed with them."""
         with self.session() as s:
             rows = s.scalars(select(MemberRow).order_by(MemberRow.code)).all()
-            return [_member(r) for r in rows]
+            members = {r.code: _member(r) for r in rows}
+        with self._members_lock:
+            self._members, self._members_read_at = members, time.monotonic()
+        return members
+
+    def _member_map(self, fresh: bool = False) -> dict[str, Member]:
+        members = self._members
+        if (
+            fresh
+            or members is None
+            or time.monotonic() - self._members_read_at > (MEMBER_CACHE_SECONDS)
+        ):
+            return self._read_members()
+        return members
+
+    def _forget_members(self) -> None:
+        with self._members_lock:
+            self._members = None
+
+    def _after_flush(self, session: Session, _flush: UOWTransaction) -> None:
+        touched = (*session.new, *session.dirty, *session.deleted)
+        if any(isinstance(obj, MemberRow) for obj in touched):
+            self._forget_members()
+
+    def _after_statement(self, state: ORMExecuteState) -> None:
+        """A bulk insert, update or delete of members (seed data, imports) empties the cache."""
+        if state.is_insert or state.is_update or state.is_delete:
+            table = getattr(state.statement, "table", None)
+            if getattr(table, "name", None) == MemberRow.__tablename__:
+                self._forget_members()
+
+    def list_members(self) -> list[Member]:
+        """Every member, read now: a cycle of 'all' must not miss one added a moment ago."""
+        return list(self._read_members().values())
 
     def member_count(self) -> int:
         with self.session() as s:
             return s.scalar(select(func.count()).select_from(MemberRow)) or 0
 
     def find_member(self, code: str) -> Member | None:
-        with self.session() as s:
-            row = s.get(MemberRow, code.strip().upper())
-            return _member(row) if row else None
+        wanted = code.strip().upper()
+        member = self._member_map().get(wanted)
+        if member is None:
+            member = self._member_map(fresh=True).get(wanted)
+        return member
 
     def get_member(self, code: str) -> Member:
         """The member with this code, or NotFoundError that suggests the nearest codes."""
@@ -109,7 +161,7 @@ class Store:
         return member
 
     def unknown_member_message(self, code: str) -> str:
-        members = self.list_members()
+        members = list(self._member_map().values())
         wanted = code.strip().upper()
         by_code = difflib.get_close_matches(wanted, [m.code for m in members], n=3, cutoff=0.5)
         names = {m.name.upper(): m.code for m in members}
@@ -128,17 +180,15 @@ class Store:
         return next(m.name for m in members if m.code == code)
 
     def get_members(self, codes: Sequence[str]) -> list[Member]:
-        """The members with these codes, in that order, read in one query."""
+        """The members with these codes, in that order, read in one query (or none)."""
         wanted = [c.strip().upper() for c in codes]
-        if not wanted:
-            return []
-        with self.session() as s:
-            rows = s.scalars(select(MemberRow).where(MemberRow.code.in_(set(wanted)))).all()
-            found = {r.code: _member(r) for r in rows}
-        missing = next((c for c, w in zip(codes, wanted, strict=True) if w not in found), None)
+        members = self._member_map()
+        if any(w not in members for w in wanted):
+            members = self._member_map(fresh=True)
+        missing = next((c for c, w in zip(codes, wanted, strict=True) if w not in members), None)
         if missing is not None:
             raise NotFoundError(self.unknown_member_message(missing))
-        return [found[w] for w in wanted]
+        return [members[w] for w in wanted]
 
     # --- focal points and users ---
 
@@ -389,17 +439,23 @@ class Store:
                 )
             )
             s.flush()
-            for member, codes in reviewers.items():
-                for position, reviewer in enumerate(codes):
-                    s.add(
-                        AssignmentRow(
-                            cycle_id=cycle,
-                            member_code=member,
-                            reviewer_code=reviewer,
-                            position=position,
-                            relaxed=relaxed.get(member, []),
-                        )
-                    )
+            # One executemany: ten thousand members are thirty thousand rows.
+            now = datetime.now(UTC)
+            rows = [
+                {
+                    "cycle_id": cycle,
+                    "member_code": member,
+                    "reviewer_code": reviewer,
+                    "position": position,
+                    "active": True,
+                    "relaxed": relaxed.get(member, []),
+                    "drawn_at": now,
+                }
+                for member, codes in reviewers.items()
+                for position, reviewer in enumerate(codes)
+            ]
+            if rows:
+                s.execute(insert(AssignmentRow), rows)
             return True
 
     def cycle_exists(self, cycle: str) -> bool:
@@ -445,7 +501,7 @@ class Store:
         """Current reviewers per member, in draw order."""
         with self.session() as s:
             query = (
-                select(AssignmentRow)
+                select(AssignmentRow.member_code, AssignmentRow.reviewer_code)
                 .where(AssignmentRow.cycle_id == cycle)
                 .where(AssignmentRow.active.is_(True))
                 .order_by(AssignmentRow.member_code, AssignmentRow.position)
@@ -453,8 +509,8 @@ class Store:
             if members is not None:
                 query = query.where(AssignmentRow.member_code.in_(list(members)))
             result: dict[str, list[str]] = {}
-            for row in s.scalars(query).all():
-                result.setdefault(row.member_code, []).append(row.reviewer_code)
+            for member, reviewer in s.execute(query):
+                result.setdefault(member, []).append(reviewer)
             return result
 
     def ever_assigned(self, cycle: str, member: str) -> list[str]:
@@ -638,12 +694,11 @@ class Store:
             return row
 
     def store_letter(self, key: str, **fields: Any) -> tuple[LetterRow, bool]:
-        """Store a letter under its idempotency key; returns (letter, created)."""
-        with self.session() as s:
-            existing = s.scalars(select(LetterRow).where(LetterRow.idempotency_key == key)).first()
-            if existing is not None:
-                s.expunge(existing)
-                return existing, False
+        """Store a letter under its idempotency key; returns (letter, created).
+
+        Callers look the key up first (find_letter), so the insert is tried straight away; the
+        unique key turns a second attempt into the stored letter.
+        """
         try:
             with self.session() as s:
                 row = LetterRow(id=uuid.uuid4().hex[:16], idempotency_key=key, **fields)
@@ -722,6 +777,29 @@ class Store:
             row.overdue = overdue
             row.cedaw_rating = cedaw_rating
             row.updated_at = datetime.now(UTC)
+
+    def review_rounds(self, cycle: str) -> dict[str, int]:
+        """Each review's round, in two queries for a whole cycle: the projection's round, or one
+        more than the letters that returned the review for revision, whichever is later (so the
+        round is right whether or not the workflow keeps a projection)."""
+        with self.session() as s:
+            rounds: dict[str, int] = {
+                member: round_
+                for member, round_ in s.execute(
+                    select(ReviewRow.member_code, ReviewRow.round).where(
+                        ReviewRow.cycle_id == cycle
+                    )
+                )
+            }
+            returned = s.execute(
+                select(LetterRow.member_code, func.count())
+                .where(LetterRow.cycle_id == cycle)
+                .where(LetterRow.kind == "returned")
+                .group_by(LetterRow.member_code)
+            )
+            for member, count in returned:
+                rounds[member] = max(rounds.get(member, 1), count + 1)
+            return rounds
 
     def reviews(self, cycle: str) -> list[ReviewRow]:
         with self.session() as s:

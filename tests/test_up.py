@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,19 @@ def start_up(home: Path, port: int, seen: list[str] | None = None) -> subprocess
     raise AssertionError("napreview up did not come up:\n" + "".join(lines))
 
 
+def healthz(portal: str, within: float = 30.0) -> int:
+    """The portal's health answer, once it listens (it starts beside the worker)."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with urllib.request.urlopen(f"{portal}/healthz", timeout=10) as answer:
+                return answer.status
+        except urllib.error.URLError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def stop(process: subprocess.Popen[str]) -> str:
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=60)
@@ -96,10 +111,7 @@ def test_up_serves_stops_cleanly_and_restart_keeps_state(tmp_path: Path) -> None
         assert len(members) == 83
         portal = f"http://localhost:{port + 2000}"
         assert portal in "".join(printed) and "napreview-example" in "".join(printed)
-        import urllib.request
-
-        with urllib.request.urlopen(f"{portal}/healthz", timeout=10) as answer:
-            assert answer.status == 200
+        assert healthz(portal) == 200
         started = cli(
             home,
             port,
