@@ -24,7 +24,15 @@ from schemas.letters import LetterKind, LetterRef, LetterRequest
 from schemas.review import Decision, SignOff, Stage
 from tests.conftest import settings_for
 from tests.faults.workers import WorkerProcesses
-from tests.helpers import SECRETARIAT, at_stage, handle, start_cycle, submit_pr, submit_sa
+from tests.helpers import (
+    SECRETARIAT,
+    answer_all,
+    at_stage,
+    handle,
+    start_cycle,
+    submit_pr,
+    submit_sa,
+)
 from update_order import late_updates
 from worker import activities_for
 from workflows import contract
@@ -39,10 +47,10 @@ class HeldInvitation:
         self.release = release
 
     @activity.defn(name=contract.SEND_LETTER)
-    def send_letter(self, request: LetterRequest) -> LetterRef:
+    async def send_letter(self, request: LetterRequest) -> LetterRef:
         if request.member == self.member and request.kind is LetterKind.INVITATION:
-            self.release.wait(timeout=15)
-        return self.letters.send_letter(request)
+            await asyncio.to_thread(self.release.wait, 15)
+        return await self.letters.send_letter(request)
 
 
 async def until_serving(workers: WorkerProcesses, count: int) -> None:
@@ -57,7 +65,8 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
     settings = settings_for(store, tmp_path)
     workers = WorkerProcesses(client, settings, tmp_path)
     release = threading.Event()
-    held = HeldInvitation(LetterActivities(store, settings.letters_dir), "DEU", release)
+    letters = LetterActivities(store, settings.letters_dir, client, settings.task_queue)
+    held = HeldInvitation(letters, "DEU", release)
     activities = [
         held.send_letter if getattr(a, "__name__", "") == "send_letter" else a
         for a in activities_for(store, settings, client)
@@ -95,6 +104,7 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
             workers.start("workflows")
             for reviewer in reviewers[1:]:
                 await submit_pr(client, store, cycle, "DEU", reviewer)
+            await answer_all(client, store, cycle, "DEU")
             await at_stage(client, cycle, "DEU", Stage.SIGN_OFF, timeout=60)
             await steps.review_step(
                 client,

@@ -12,7 +12,7 @@ from operations.errors import StepRefused
 from schemas.review import Decision, SignOff, Stage
 from tests.conftest import settings_for
 from tests.faults.workers import WorkerProcesses
-from tests.helpers import SECRETARIAT, handle, start_cycle, submit_pr, submit_sa
+from tests.helpers import SECRETARIAT, answer_all, handle, start_cycle, submit_pr, submit_sa
 
 MEMBERS = ["DEU", "FRA", "MEX", "NOR", "JPN", "NAM", "BRA", "POL", "KEN", "CAN", "EU", "AU"]
 KILLS = 4
@@ -40,6 +40,7 @@ async def one_review(client, store, cycle: str, member: str) -> None:
             for slot in state.reviewers
         )
     )
+    await until_accepted(lambda: answer_all(client, store, cycle, member))
     approve = SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE)
     await until_accepted(
         lambda: steps.review_step(client, store, cycle, member, "sign_off", approve)
