@@ -513,3 +513,41 @@ async def test_sign_off_reminder_and_overdue_notice_go_to_the_secretariat(ts_env
         result = await handle(client, cycle, "DEU").result()
         assert result.outcome is Stage.COMPLETED
         await search_attribute(client, cycle, "DEU", contract.NAP_OVERDUE, False)
+
+
+async def test_unanswered_recommendations_stand_as_noted_once_the_time_to_answer_passes(
+    ts_env, store, tmp_path
+):
+    client = ts_env.client
+    async with cycle_running(ts_env, store, tmp_path) as cycle:
+        await invited(client, store, cycle, "DEU")
+        await send_self_assessment(client, store, cycle, "DEU")
+        review = await state_when(
+            client, cycle, "DEU", lambda s: s.stage is Stage.PEER_REVIEW, "peer review"
+        )
+        for slot in review.reviewers:
+            await send_peer_review(client, store, cycle, "DEU", slot.member)
+        waiting = await state_when(
+            client, cycle, "DEU", lambda s: s.answers_due is not None, "waiting for answers"
+        )
+        # Not yet: the secretariat cannot sign off while the member may still answer.
+        assert waiting.stage is Stage.PEER_REVIEW
+        assert waiting.answers_due - waiting.reviewers[0].deadline.due < timedelta(0)
+
+        await skip_to(ts_env, waiting.answers_due + HOUR)
+        review = await state_when(
+            client, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF, "sign-off"
+        )
+        keys = [f"{r.member}#{n}" for r in review.reviewers for n in (1, 2)]
+        assert sorted(review.noted_by_default) == sorted(keys)
+        assert review.responses == {}  # nobody answered: they stand as noted, unmarked
+
+        await signal(
+            client,
+            cycle,
+            "DEU",
+            "sign_off",
+            SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE),
+        )
+        [final] = await letters_when(store, cycle, "DEU", LetterKind.FINAL_FEEDBACK, 1)
+        assert final.body_text.count("Noted (no response given)") == len(keys)

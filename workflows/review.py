@@ -224,10 +224,9 @@ class MemberReviewWorkflow:
         await self._wait(lambda: not self._unanswered(), until=lambda: self.answers_due)
         if self.withdrawal:
             return
-        left = self._unanswered()
-        if left:
-            self.noted_by_default = left
-            self.responses.update({key: RecommendationResponse.NOTED.value for key in left})
+        # Those left unanswered stand as noted; they stay unmarked, so the letters say that no
+        # answer was given (a late answer is still taken).
+        self.noted_by_default = self._unanswered()
         self.answers_due = None
 
     def _recommendation_keys(self) -> list[str]:

@@ -130,6 +130,10 @@ def _review(
         "error": error,
         "reads_all": access.reads_everything(v.actor),
         "can_change": access.may_change(v.actor),
+        # History names people by opaque id; the store says who they are.
+        "people": portal.store.people([so.by for so in d.sign_offs])
+        if access.reads_everything(v.actor)
+        else {},
     }
     return render(request, "review.html", context, status=status)
 
