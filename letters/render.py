@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 import re
-import textwrap
 from pathlib import Path
 
 from jinja2 import (
@@ -132,8 +131,12 @@ _UNBREAKABLE_SPACE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def _wrap(value: str, width: int = TEXT_WIDTH, indent: str = "", first: str | None = None) -> str:
-    """Wraps each line of plain text, with a hanging indent; keeps the lines a person typed."""
+    """Wraps each line of plain text, with a hanging indent; keeps the lines a person typed.
+
+    Kept for the process: the same paragraphs (the 24 recommendations' titles, the standard
+    sentences) come back in every letter of a language."""
     lines = []
     text = _UNBREAKABLE_SPACE.sub(_GLUE, str(value))
     for n, line in enumerate(text.splitlines() or [""]):
@@ -141,17 +144,42 @@ def _wrap(value: str, width: int = TEXT_WIDTH, indent: str = "", first: str | No
         if not line.strip():
             lines.append("")
             continue
-        lines.append(
-            textwrap.fill(
-                line.strip(),
-                width=width,
-                initial_indent=lead,
-                subsequent_indent=indent,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+        lines.append(_fill(line.strip(), width, lead, indent))
     return "\n".join(lines).replace(_GLUE, " ")
+
+
+_WORD_SEPARATOR = re.compile(r"(\s+)")
+_WHITESPACE_TO_SPACE = str.maketrans("\t\n\x0b\x0c\r", "     ")
+
+
+def _fill(text: str, width: int, initial: str, subsequent: str) -> str:
+    """What ``textwrap.fill`` gives with break_long_words and break_on_hyphens off, in a third
+    of its time: wrapping is a third of a letter's rendering (issue #12)."""
+    text = text.expandtabs().translate(_WHITESPACE_TO_SPACE)
+    if text and len(initial) + len(text) <= width:
+        return initial + text  # most lines fit as they are
+    chunks = [c for c in _WORD_SEPARATOR.split(text) if c]
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:
+        indent = subsequent if lines else initial
+        room = width - len(indent)
+        if lines and not chunks[-1].strip():
+            chunks.pop()  # a line never starts with the space it was broken at
+            if not chunks:
+                break
+        line: list[str] = []
+        used = 0
+        while chunks and used + len(chunks[-1]) <= room:
+            used += len(chunks[-1])
+            line.append(chunks.pop())
+        if chunks and len(chunks[-1]) > room and not line:
+            line.append(chunks.pop())  # a word longer than the line stands alone
+        if line and not line[-1].strip():
+            del line[-1]
+        if line:
+            lines.append(indent + "".join(line))
+    return "\n".join(lines)
 
 
 @pass_eval_context
