@@ -7,7 +7,7 @@ import json
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -25,7 +25,7 @@ from schemas.review import (
     SubmitPeerReview,
     SubmitSelfAssessment,
 )
-from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from schemas.submissions import DocumentKind, DocumentRef, PeerReview, SelfAssessment
 from store.repository import Store
 from workflows import contract
 
@@ -201,20 +201,16 @@ async def submit_self_assessment(
 ) -> ReviewState:
     """Store the document, then ask the review to accept it by id and digest."""
     code = store.get_member(member).code
-    ref = store.save_document(
-        kind=DocumentKind.SELF_ASSESSMENT,
-        cycle=cycle,
-        member=code,
-        submitted_by=actor.ref,
-        body=assessment.model_dump(mode="json"),
-    )
-    return await review_step(
+    return await _submit(
         client,
         store,
         cycle,
         code,
         "submit_self_assessment",
-        SubmitSelfAssessment(actor=actor, document=ref),
+        actor,
+        lambda ref: SubmitSelfAssessment(actor=actor, document=ref),
+        kind=DocumentKind.SELF_ASSESSMENT,
+        body=assessment.model_dump(mode="json"),
     )
 
 
@@ -227,22 +223,48 @@ async def submit_peer_review(
         reason = f"You act as {actor.acts_as()}, so have no review to submit."
         record_refusal(store, cycle, code, actor, "submit_peer_review", reason)
         raise StepRefused(reason)
-    ref = store.save_document(
-        kind=DocumentKind.PEER_REVIEW,
-        cycle=cycle,
-        member=code,
-        reviewer=actor.member,
-        submitted_by=actor.ref,
-        body=review.model_dump(mode="json"),
-    )
-    return await review_step(
+    return await _submit(
         client,
         store,
         cycle,
         code,
         "submit_peer_review",
-        SubmitPeerReview(actor=actor, document=ref),
+        actor,
+        lambda ref: SubmitPeerReview(actor=actor, document=ref),
+        kind=DocumentKind.PEER_REVIEW,
+        body=review.model_dump(mode="json"),
+        reviewer=actor.member,
     )
+
+
+async def _submit(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    step: str,
+    actor: Actor,
+    command: Callable[[DocumentRef], Command],
+    **document: Any,
+) -> ReviewState:
+    """A document is kept only if its review takes it: none is stored for a review that does
+    not exist, and one the review refuses is removed again (no orphans from refusals or from
+    retries). History carries its id and digest; the body stays in the store."""
+    try:
+        await client.get_workflow_handle(contract.review_workflow_id(cycle, member)).describe()
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(
+                f"There is no review of {member} in cycle {cycle}. "
+                f"'napreview cycle status {cycle}' lists the reviews."
+            ) from None
+        raise
+    ref = store.save_document(cycle=cycle, member=member, submitted_by=actor.ref, **document)
+    try:
+        return await review_step(client, store, cycle, member, step, command(ref))
+    except (StepRefused, NotFoundError):
+        store.delete_document(ref.id)
+        raise
 
 
 async def wait_for_review(

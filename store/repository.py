@@ -597,6 +597,13 @@ class Store:
             )
         return ref
 
+    def delete_document(self, document_id: str) -> None:
+        """A document its review refused: it was never taken, so it is not kept."""
+        with self.session() as s:
+            row = s.get(DocumentRow, document_id)
+            if row is not None:
+                s.delete(row)
+
     def get_document(self, document_id: str) -> tuple[DocumentRow, dict[str, Any]]:
         with self.session() as s:
             row = s.get(DocumentRow, document_id)

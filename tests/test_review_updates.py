@@ -6,7 +6,7 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 
 from operations import steps
-from operations.errors import StepRefused
+from operations.errors import NotFoundError, StepRefused
 from schemas.letters import LetterKind
 from schemas.review import Decision, Extend, ReviewerStatus, SignOff, Stage, Withdraw
 from tests.conftest import running_worker
@@ -161,3 +161,32 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
         assert result.withdrawn_reason == "Membership suspended"
         letter = store.get_letter(result.letters[-1].id)
         assert letter.language == "fr"
+
+
+def _documents(store) -> int:
+    from sqlalchemy import func, select
+
+    from store.models import DocumentRow
+
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(DocumentRow))
+
+
+async def test_a_document_is_kept_only_when_its_review_takes_it(dev_env, store, tmp_path):
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+        before = _documents(store)
+        # A review that does not exist: nothing is stored.
+        with pytest.raises(NotFoundError):
+            await submit_sa(client, store, "1999-none", "DEU")
+        # Refused (the wrong person, out of turn): stored a moment, removed again.
+        await _refused(submit_sa(client, store, cycle, "DEU", fp("FRA")), "only the focal point")
+        state = await steps.review_state(client, cycle, "DEU")
+        await _refused(
+            submit_pr(client, store, cycle, "DEU", state.reviewers[0].member), "not peer review"
+        )
+        assert _documents(store) == before
+        await submit_sa(client, store, cycle, "DEU")
+        assert _documents(store) == before + 1
