@@ -27,6 +27,7 @@ from schemas.review import (
     CycleSummary,
     Decision,
     ReviewState,
+    ReviewSummary,
     SignOff,
     Stage,
 )
@@ -374,6 +375,14 @@ async def test_the_cycle_continues_as_new_and_carries_its_state(short_history_en
         assert sorted(e.typed_search_attributes.get(contract.NAP_MEMBER) for e in listed) == (
             sorted(members)
         )
+        # Germany's review continued as new too (its history passed the low limit here), kept
+        # its state from run to run, and completed once.
+        review_id = contract.review_workflow_id(cycle, "DEU")
+        review_runs = [e async for e in client.list_workflows(f"WorkflowId = '{review_id}'")]
+        assert len(review_runs) > 1
+        result = await client.get_workflow_handle(review_id, result_type=ReviewSummary).result()
+        assert result.outcome is Stage.COMPLETED and len(result.self_assessments) == 1
+        assert len(result.peer_reviews) == 3
 
 
 # ---------------------------------------------------------------- the whole Network

@@ -513,9 +513,12 @@ class MemberReviewWorkflow:
         withdrawn = asyncio.ensure_future(
             workflow.wait_condition(lambda: self.withdrawal is not None)
         )
-        await workflow.wait([handle, withdrawn], return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await workflow.wait([handle, withdrawn], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not withdrawn.done():
+                withdrawn.cancel()
         if handle.done():
-            withdrawn.cancel()
             return handle.result()
         handle.cancel()
         raise Withdrawn
