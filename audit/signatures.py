@@ -234,3 +234,71 @@ def _model(model: type[Any], value: Any) -> Any:
         return model.model_validate(value)
     except ValidationError:
         return None
+
+
+# --------------------------------------------------------------------------- the verdict
+
+TAKEN = ("accepted", "pending", "unknown")
+
+
+@dataclass(frozen=True)
+class SignatureVerdict:
+    """Whether every step the workflow took was signed with a key it trusted then.
+
+    A step the workflow refused may well carry a bad signature (that is why it was refused):
+    it is counted, not held against the record.
+    """
+
+    signing: bool
+    signed: int
+    holding: int
+    taken_failing: tuple[StepSignature, ...]
+    refused_failing: tuple[StepSignature, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.taken_failing
+
+    def describe(self) -> str:
+        if not self.signing:
+            return "This history is from before commands were signed: it carries no signatures."
+        said = f"{self.signed} signed step(s), {self.holding} of them hold"
+        if self.taken_failing:
+            first = self.taken_failing[0]
+            return (
+                f"{said}; the first step not refused by the workflow whose signature does not "
+                "hold: "
+                f"{describe_step_signature(first)}"
+            )
+        said += "; every step the workflow took holds"
+        if self.refused_failing:
+            said += (
+                f"; {len(self.refused_failing)} step(s) whose signature does not hold were "
+                "refused by the workflow (first: "
+                f"{describe_step_signature(self.refused_failing[0])})"
+            )
+        return said + "."
+
+
+def describe_step_signature(step: StepSignature) -> str:
+    """'event 57 (sign_off signal from p-1a2b, key k2026…): The step's signature does not…'."""
+    who = f" from {step.person_id}" if step.person_id else ""
+    key = f", key {step.key_id}" if step.key_id else ""
+    return f"event {step.event_id} ({step.step} {step.via}{who}{key}): {step.reason}"
+
+
+def judge(report: SignatureReport, outcomes: dict[int, str]) -> SignatureVerdict:
+    """The verdict on a run's signatures; ``outcomes`` maps an event id to what the workflow
+    made of that step (accepted, refused, pending, unknown; absent counts as taken)."""
+    failing = [s for s in report.steps if s.verdict != HOLDS]
+    if not report.signing:
+        failing = []
+    taken = tuple(s for s in failing if outcomes.get(s.event_id, "accepted") in TAKEN)
+    refused = tuple(s for s in failing if s not in taken)
+    return SignatureVerdict(
+        signing=report.signing,
+        signed=len(report.signed),
+        holding=sum(1 for s in report.steps if s.verdict == HOLDS),
+        taken_failing=taken,
+        refused_failing=refused,
+    )

@@ -27,6 +27,7 @@ from operations.errors import StepRefused
 from schemas.review import Decision, Extend, SignOff, Stage
 from tests.conftest import make_store, running_worker
 from tests.helpers import (
+    AUDITOR,
     SECRETARIAT,
     answer_all,
     at_stage,
@@ -97,7 +98,8 @@ async def germany(dev_env, tmp_path_factory) -> AsyncIterator[Audited]:
         "NAPREVIEW_HOME": str(tmp),
         "NAPREVIEW_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
         "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "NAPREVIEW_USER": None,
+        "NAPREVIEW_USER": AUDITOR,
+        "NAPREVIEW_TOKEN": None,
     }
     yield Audited(cycle=cycle, env=env, started=started, folder=tmp)
     store.engine.dispose()
@@ -172,7 +174,14 @@ def test_the_table_reads_as_sentences(germany):
 def test_verify_replays_with_the_current_code(germany):
     result = napreview(germany, "audit", germany.cycle, "DEU", "--verify", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["replay"] == {"deterministic": True, "error": None}
+    replay = json.loads(result.stdout)["replay"]
+    assert (replay["deterministic"], replay["error"], replay["replayed_in_full"]) == (
+        True,
+        None,
+        True,
+    )
+    assert replay["unresolved"] == []
+    assert replay["signatures"]["ok"] and replay["signatures"]["signed"] >= 6
 
 
 def test_the_cycle_workflow_has_a_timeline_too(germany):
