@@ -9,9 +9,11 @@ next signal is refused at once, exactly the interleaving that used to swap their
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,11 +22,12 @@ from temporalio.api.common.v1 import Payload
 from temporalio.common import RawValue
 from typer.testing import CliRunner, Result
 
+from activities.refusal_logs import LOGGERS
 from cli.audit import register
 from operations import signing
 from operations.signing import Signer
 from schemas.members import Actor
-from schemas.review import Extend, Refusal, Stage, SubmitPeerReview
+from schemas.review import Extend, Refusal, ReviewState, Stage, SubmitPeerReview, TrustKey
 from schemas.submissions import DocumentRef
 from tests.conftest import make_store, settings_for
 from tests.helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
@@ -42,6 +45,20 @@ class Bad:
     people: dict[str, Actor]
     reviewers: list[str]
     rejected: list[Refusal]
+    new_key: str
+    folder: Path
+    logs: list[logging.LogRecord]
+
+
+class _Collect(logging.Handler):
+    """What the worker's SDK loggers said while the bad signals were taken."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def _raw(data: bytes) -> RawValue:
@@ -112,9 +129,25 @@ async def bad(dev_env, tmp_path_factory) -> AsyncIterator[Bad]:
     await review.signal("extend", genuine)
     await review.signal("extend", genuine)
 
+    logs = _Collect()
+    for name in LOGGERS:
+        logging.getLogger(name).addHandler(logs)
     async with build_worker(client, settings, store):
-        after = await state_when(
+        await state_when(
             client, cycle, "DEU", lambda s: len(s.rejected) >= 8 and s.extensions, timeout=60
+        )
+        # Key rotation: the review trusts a new key (told with the old one), then a step is
+        # signed with the new key.
+        newcomer = Signer.ephemeral()
+        trust = TrustKey(
+            actor=people["secretariat"],
+            key_id=newcomer.active,
+            public_key=newcomer.public_keys()[newcomer.active],
+        )
+        await review.execute_update("do_trust_key", ring.sign("trust_key", workflow_id, trust))
+        rotated = Extend(actor=people["secretariat"], by="P1D", reason="new key")
+        after = await review.execute_update(
+            "do_extend", newcomer.sign("extend", workflow_id, rotated), result_type=ReviewState
         )
     env = {
         "NAPREVIEW_HOME": str(tmp),
@@ -124,7 +157,18 @@ async def bad(dev_env, tmp_path_factory) -> AsyncIterator[Bad]:
         "NAPREVIEW_TOKEN": None,
         "COLUMNS": "250",
     }
-    yield Bad(cycle=cycle, env=env, people=people, reviewers=reviewers, rejected=after.rejected)
+    for name in LOGGERS:
+        logging.getLogger(name).removeHandler(logs)
+    yield Bad(
+        logs=logs.records,
+        cycle=cycle,
+        env=env,
+        people=people,
+        reviewers=reviewers,
+        rejected=after.rejected,
+        new_key=newcomer.active,
+        folder=tmp,
+    )
     store.engine.dispose()
 
 
@@ -236,3 +280,47 @@ def test_the_table_shows_every_refusal_without_a_traceback(bad):
     assert "Traceback" not in result.output
     assert result.stdout.count("refused:") == 8
     assert "deterministic" in result.stdout
+
+
+def test_the_export_lets_an_auditor_recheck_every_signature_offline(bad, front_end_keys):
+    folder = bad.folder / "export"
+    exported = napreview(bad.env, "audit", bad.cycle, "DEU", "--export", str(folder))
+    assert exported.exit_code == 0, exported.output
+    signatures = json.loads((folder / "signatures.json").read_text())
+    assert list(signatures["keys_at_start"]) == [front_end_keys.active]
+    [rotation] = signatures["key_changes"]
+    assert rotation["change"] == "trust" and rotation["key_id"] == bad.new_key
+    by_new_key = next(s for s in signatures["steps"] if s["key_id"] == bad.new_key)
+    assert by_new_key["step"] == "extend" and by_new_key["verdict"] == "holds"
+    verdicts = sorted(s["verdict"] for s in signatures["steps"])
+    assert verdicts.count("fails") == 2 and verdicts.count("replayed") == 1
+
+    offline = {
+        **bad.env,
+        "NAPREVIEW_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        "NAPREVIEW_TEMPORAL_ADDRESS": "127.0.0.1:1",
+        "NAPREVIEW_USER": None,
+    }
+    result = napreview(offline, "audit", "verify-export", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    assert verdict["intact"] and verdict["signatures"]["ok"]
+    said = verdict["signatures"]["said"]
+    assert "every step the workflow took holds" in said
+    # two unreadable, unsigned, forged, foreign key, replayed: refused by the review, counted
+    assert "8 signed step(s), 5 of them hold" in said
+    assert "6 step(s) whose signature does not hold were refused by the workflow" in said
+
+
+def test_the_worker_logs_a_business_refusal_as_one_line_without_a_traceback(bad):
+    """What `napreview up` prints for the refused document check: one line, no traceback."""
+    about = [r for r in bad.logs if "doc-that-was-never-stored" in r.getMessage()]
+    assert len(about) == 1
+    record = about[0]
+    assert record.exc_info is None
+    line = logging.Formatter("%(levelname)s %(message)s").format(record)
+    assert "\n" not in line and "Traceback" not in line
+    assert line == (
+        f"WARNING Refused in accept_document of review-{bad.cycle}-DEU: "
+        "There is no document 'doc-that-was-never-stored'."
+    )
