@@ -9,7 +9,7 @@ workflow wrote them.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -26,6 +26,8 @@ class Phrases:
     decisions: dict[str, str]
     ratings: dict[str, str]
     unknown: dict[str, str]
+    # unit → (singular, plural); none: the command line's own way, "14d", "2h"
+    units: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def member(self, code: str, name: str) -> str:
         """'of Germany' / 'de l'Allemagne' / 'de Alemania', the form after "Review"."""
@@ -118,6 +120,7 @@ EN = Phrases(
         "withdrawals_sent": "Withdrawal sent to {n} open review(s)",
         "activity_failed": "{activity} did not succeed: {message}",
         "timer_set": "Timer set for {when} UTC (next reminder or deadline)",
+        "day_at": "{day} {time}",
         "timer_fired": "Timer fired",
         "reminder_due": "Reminder due: timer fired",
         "deadline_passed": "Deadline passed: timer fired",
@@ -183,7 +186,321 @@ EN = Phrases(
     },
 )
 
-_TABLES = {"en": EN}
+NB = "\u00a0"  # French puts a no-break space before : ; « » and the like
+
+FR = Phrases(
+    lang="fr",
+    text={
+        "nobody_named": "une personne non nommée",
+        "unknown_sender": "un expéditeur inconnu",
+        "role_not_recorded": "rôle non enregistré",
+        "role_unknown": f"rôle «{NB}{{role}}{NB}», inconnu de napreview",
+        "of_member": " de {member}",
+        "member_is": ", membre {member}",
+        "person_gone": "personne {person} (qui ne figure plus dans les registres)",
+        "in_brackets": " ({text})",
+        "by": "par {who}",
+        "in_the_name_of": "au nom de {who}",
+        "from": "envoyée par {who}",
+        "accepted": "étape acceptée",
+        "refused": f"étape refusée{NB}: {{reason}}",
+        "in_progress": "en cours",
+        "unknown": f"issue inconnue{NB}: {{why}}",
+        "unreadable_step": f"Une étape «{NB}{{step}}{NB}» illisible",
+        "no_such_step": f"Une étape que napreview ne connaît pas («{NB}{{step}}{NB}»)",
+        "review_started": (
+            f"Examen {{member}} ({{code}}) lancé pour le cycle {{cycle}}{NB}; examinateurs "
+            "{reviewers} tirés au sort avec la graine {seed}"
+        ),
+        "none": "aucun",
+        "workflow_started": "Processus {workflow_type} lancé",
+        "cycle_started": (
+            f"Cycle {{cycle}} lancé par {{actor}}{NB}: {{members}}, {{n}} examinateurs chacun, "
+            f"graine {{seed}}, présidence{NB}: {{chair}}"
+        ),
+        "cycle_continued": (
+            f"Cycle {{cycle}} poursuivi dans une nouvelle exécution{NB}: {{started}} examens "
+            "lancés, {finished} terminés"
+        ),
+        "n_members": "{n} membres",
+        "every_member": "tous les membres",
+        "review_ended": f"Fin de l'examen{NB}: {{outcome}} après {{rounds}} tour(s)",
+        "cycle_ended": "Fin du cycle ({outcomes})",
+        "no_reviews": "aucun examen",
+        "workflow_completed": "Processus terminé",
+        "workflow_failed": f"Échec du processus{NB}: {{message}}",
+        "terminated": f"Processus arrêté par {{identity}}{NB}: {{reason}}",
+        "an_operator": "un opérateur",
+        "no_reason": "sans motif",
+        "workflow_cancelled": "Processus annulé",
+        "workflow_timed_out": "Processus arrivé à expiration",
+        "continued_as_new": "Poursuivi dans une nouvelle exécution {run}",
+        "workflow_task_failed": (
+            f"Le worker n'a pas pu exécuter une tâche du processus{NB}: {{message}}"
+        ),
+        "review_finished": f"Examen de {{member}} achevé{NB}: {{outcome}}",
+        "stage": f"Étape{NB}: {{stage}} (tour {{round}})",
+        "overdue": "Signalé en retard",
+        "overdue_cleared": "N'est plus en retard",
+        "letter": (
+            f"Lettre «{NB}{{letter}}{NB}» enregistrée pour {{to}}{{deadline}} (SHA-256 {{sha}}…)"
+        ),
+        "deadline": ", échéance le {date}",
+        "to_secretariat": "le secrétariat",
+        "to_focal_point": "le point focal de {member}",
+        "nobody_on_record": "personne (aucun destinataire enregistré)",
+        "cedaw": (
+            f"Vérification du lien avec la CEDEF{NB}: {{rating}} ({{gaps}} lacune(s), "
+            "{findings} constat(s))"
+        ),
+        "redraw": (
+            f"L'examinateur {{previous}} {{why}}{NB}; {{chosen}} tiré au sort à sa place avec "
+            "la graine {seed}{relaxed}"
+        ),
+        "relaxed": f"{NB}; règles assouplies{NB}: {{rules}}",
+        "draw": (
+            "Troïka d'examen tirée au sort pour {n} membres avec la graine {seed} (SHA-256 du "
+            "tirage {sha}…, {relaxations} assouplissement(s) de règle)"
+        ),
+        "withdrawals_sent": "Retrait envoyé à {n} examen(s) en cours",
+        "activity_failed": f"{{activity}} n'a pas abouti{NB}: {{message}}",
+        "timer_set": "Minuteur réglé pour le {when} UTC (prochain rappel ou prochaine échéance)",
+        "day_at": "{day} à {time}",
+        "timer_fired": "Minuteur déclenché",
+        "reminder_due": f"Rappel dû{NB}: minuteur déclenché",
+        "deadline_passed": f"Échéance dépassée{NB}: minuteur déclenché",
+        "child_started": "Processus enfant {workflow_id} lancé",
+        "child_review_started": (
+            f"Examen de {{member}} lancé{NB}: examinateurs {{reviewers}} (graine {{seed}})"
+        ),
+        "child_failed": "L'examen {workflow_id} n'a pas pu être lancé ({cause})",
+    },
+    steps={
+        "submit_self_assessment": "Auto-évaluation remise",
+        "submit_peer_review": "Examen par les pairs remis",
+        "respond": "Réponses",
+        "respond_n": "Réponses à {n} recommandation(s) des pairs",
+        "replace_reviewer": "Demande de remplacement de l'examinateur {reviewer}",
+        "recuse": "Récusation en tant qu'examinateur",
+        "reassign_reviewer": "Réattribution de l'examen confié à {reviewer}",
+        "sign_off": "Validation",
+        "sign_off_decision": f"Validation{NB}: {{decision}}",
+        "extend": "Prolongation du délai{by}{reason}",
+        "extend_by": " de {by}",
+        "withdraw": "Retrait{reason}",
+        "cancel": "Annulation du cycle{reason}",
+        "start_cycle": "Lancement du cycle",
+        "trust_key": "Confiance accordée à la clé de signature {key_id}",
+        "distrust_key": "Fin de la confiance en la clé de signature {key_id}",
+        "read_review": "Consultation de l'examen",
+        "read_self_assessment": "Consultation de l'auto-évaluation",
+        "read_peer_review": "Consultation d'un examen par les pairs",
+        "read_audit": "Consultation de la piste d'audit",
+        "read_letter": "Consultation d'une lettre",
+        "act_as": "Action au nom d'une autre personne",
+    },
+    roles={"secretariat": "secrétariat", "focal_point": "point focal", "auditor": "auditeur"},
+    stages={
+        "self_assessment": "auto-évaluation",
+        "peer_review": "examen par les pairs",
+        "cedaw_check": "vérification du lien avec la CEDEF",
+        "sign_off": "validation",
+        "completed": "terminé",
+        "withdrawn": "retiré",
+    },
+    letters={
+        "invitation": "invitation",
+        "reminder": "rappel",
+        "overdue": "avis de retard",
+        "review_request": "demande d'examen par les pairs",
+        "reviewer_change": "changement d'examinateur",
+        "returned": "renvoi pour révision",
+        "final_feedback": "conclusions finales",
+        "withdrawal": "retrait",
+        "cycle_summary": "bilan du cycle",
+    },
+    leaving={
+        "replaced": "a été remplacé à la demande du membre examiné",
+        "recused": "s'est récusé",
+        "reassigned": "a été remplacé par le secrétariat",
+    },
+    decisions={"approve": "approbation", "return_for_revision": "renvoi pour révision"},
+    ratings={
+        "strong": "solide",
+        "partial": "partielle",
+        "weak": "faible",
+        "not_applicable": "sans objet",
+    },
+    unknown={
+        "no_replay": "l'historique n'a pas été réexécuté",
+        "replay_failed": (
+            "une réexécution avec le code actuel du processus ne concorde pas avec l'historique"
+        ),
+        "not_delivered": "aucun gestionnaire du processus n'a pris ce signal en charge",
+    },
+    units={
+        "d": ("jour", "jours"),
+        "h": ("heure", "heures"),
+        "m": ("minute", "minutes"),
+        "s": ("seconde", "secondes"),
+    },
+)
+
+ES = Phrases(
+    lang="es",
+    text={
+        "nobody_named": "una persona sin nombre",
+        "unknown_sender": "un remitente desconocido",
+        "role_not_recorded": "función no registrada",
+        "role_unknown": "función «{role}», desconocida para napreview",
+        "of_member": " de {member}",
+        "member_is": ", miembro {member}",
+        "person_gone": "persona {person} (ya no figura en los registros)",
+        "in_brackets": " ({text})",
+        "by": "por {who}",
+        "in_the_name_of": "en nombre de {who}",
+        "from": "enviado por {who}",
+        "accepted": "paso aceptado",
+        "refused": "paso rechazado: {reason}",
+        "in_progress": "en curso",
+        "unknown": "resultado desconocido: {why}",
+        "unreadable_step": "Un paso «{step}» ilegible",
+        "no_such_step": "Un paso que napreview no tiene («{step}»)",
+        "review_started": (
+            "Examen {member} ({code}) iniciado en el ciclo {cycle}; examinadores {reviewers} "
+            "sorteados con la semilla {seed}"
+        ),
+        "none": "ninguno",
+        "workflow_started": "Proceso {workflow_type} iniciado",
+        "cycle_started": (
+            "Ciclo {cycle} iniciado por {actor}: {members}, {n} examinadores por miembro, "
+            "semilla {seed}, presidencia: {chair}"
+        ),
+        "cycle_continued": (
+            "Ciclo {cycle} continuado en una nueva ejecución: {started} exámenes iniciados, "
+            "{finished} concluidos"
+        ),
+        "n_members": "{n} miembros",
+        "every_member": "todos los miembros",
+        "review_ended": "Fin del examen: {outcome} tras {rounds} ronda(s)",
+        "cycle_ended": "Fin del ciclo ({outcomes})",
+        "no_reviews": "ningún examen",
+        "workflow_completed": "Proceso concluido",
+        "workflow_failed": "Error del proceso: {message}",
+        "terminated": "Proceso detenido por {identity}: {reason}",
+        "an_operator": "un operador",
+        "no_reason": "sin motivo",
+        "workflow_cancelled": "Proceso cancelado",
+        "workflow_timed_out": "Proceso vencido",
+        "continued_as_new": "Continuado en una nueva ejecución {run}",
+        "workflow_task_failed": ("El worker no pudo ejecutar una tarea del proceso: {message}"),
+        "review_finished": "Examen de {member} concluido: {outcome}",
+        "stage": "Etapa: {stage} (ronda {round})",
+        "overdue": "Marcado como atrasado",
+        "overdue_cleared": "Ya no está atrasado",
+        "letter": "Carta «{letter}» guardada para {to}{deadline} (SHA-256 {sha}…)",
+        "deadline": ", plazo hasta el {date}",
+        "to_secretariat": "la secretaría",
+        "to_focal_point": "el coordinador de {member}",
+        "nobody_on_record": "nadie (ningún destinatario registrado)",
+        "cedaw": (
+            "Verificación del vínculo con la CEDAW: {rating} ({gaps} carencia(s), "
+            "{findings} constatación(es))"
+        ),
+        "redraw": (
+            "El examinador {previous} {why}; {chosen} sorteado en su lugar con la semilla "
+            "{seed}{relaxed}"
+        ),
+        "relaxed": "; reglas flexibilizadas: {rules}",
+        "draw": (
+            "Troika de examen sorteada para {n} miembros con la semilla {seed} (SHA-256 del "
+            "sorteo {sha}…, {relaxations} flexibilización(es) de reglas)"
+        ),
+        "withdrawals_sent": "Retiro enviado a {n} examen(es) abierto(s)",
+        "activity_failed": "{activity} no se completó: {message}",
+        "timer_set": "Temporizador fijado para el {when} UTC (próximo recordatorio o plazo)",
+        "day_at": "{day}, a las {time}",
+        "timer_fired": "Temporizador activado",
+        "reminder_due": "Recordatorio pendiente: temporizador activado",
+        "deadline_passed": "Plazo vencido: temporizador activado",
+        "child_started": "Proceso hijo {workflow_id} iniciado",
+        "child_review_started": (
+            "Examen de {member} iniciado: examinadores {reviewers} (semilla {seed})"
+        ),
+        "child_failed": "No se pudo iniciar el examen {workflow_id} ({cause})",
+    },
+    steps={
+        "submit_self_assessment": "Autoevaluación presentada",
+        "submit_peer_review": "Examen entre pares presentado",
+        "respond": "Respuestas",
+        "respond_n": "Respuestas a {n} recomendación(es) de los pares",
+        "replace_reviewer": "Solicitud de sustitución del examinador {reviewer}",
+        "recuse": "Recusación como examinador",
+        "reassign_reviewer": "Reasignación del examen confiado a {reviewer}",
+        "sign_off": "Aprobación final",
+        "sign_off_decision": "Aprobación final: {decision}",
+        "extend": "Prórroga del plazo{by}{reason}",
+        "extend_by": " de {by}",
+        "withdraw": "Retiro{reason}",
+        "cancel": "Cancelación del ciclo{reason}",
+        "start_cycle": "Inicio del ciclo",
+        "trust_key": "Confianza en la clave de firma {key_id}",
+        "distrust_key": "Fin de la confianza en la clave de firma {key_id}",
+        "read_review": "Consulta del examen",
+        "read_self_assessment": "Consulta de la autoevaluación",
+        "read_peer_review": "Consulta de un examen entre pares",
+        "read_audit": "Consulta de la pista de auditoría",
+        "read_letter": "Consulta de una carta",
+        "act_as": "Actuación en nombre de otra persona",
+    },
+    roles={"secretariat": "secretaría", "focal_point": "coordinador", "auditor": "auditor"},
+    stages={
+        "self_assessment": "autoevaluación",
+        "peer_review": "examen entre pares",
+        "cedaw_check": "verificación del vínculo con la CEDAW",
+        "sign_off": "aprobación final",
+        "completed": "concluido",
+        "withdrawn": "retirado",
+    },
+    letters={
+        "invitation": "invitación",
+        "reminder": "recordatorio",
+        "overdue": "aviso de retraso",
+        "review_request": "solicitud de examen entre pares",
+        "reviewer_change": "cambio de examinador",
+        "returned": "devolución para revisión",
+        "final_feedback": "conclusiones finales",
+        "withdrawal": "retiro",
+        "cycle_summary": "resumen del ciclo",
+    },
+    leaving={
+        "replaced": "fue sustituido a petición del miembro examinado",
+        "recused": "se recusó",
+        "reassigned": "fue sustituido por la secretaría",
+    },
+    decisions={"approve": "aprobación", "return_for_revision": "devolución para revisión"},
+    ratings={
+        "strong": "sólida",
+        "partial": "parcial",
+        "weak": "débil",
+        "not_applicable": "no aplicable",
+    },
+    unknown={
+        "no_replay": "no se ha hecho una reejecución del historial",
+        "replay_failed": (
+            "una reejecución con el código actual del proceso no concuerda con el historial"
+        ),
+        "not_delivered": "ningún controlador del proceso atendió esta señal",
+    },
+    units={
+        "d": ("día", "días"),
+        "h": ("hora", "horas"),
+        "m": ("minuto", "minutos"),
+        "s": ("segundo", "segundos"),
+    },
+)
+
+_TABLES = {"en": EN, "fr": FR, "es": ES}
 
 
 def phrases_for(lang: str) -> Phrases:

@@ -7,7 +7,7 @@ without reading the history again. Refusal reasons are quoted as the workflow wr
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -102,7 +102,7 @@ def _step_line(p: Phrases, event: TimelineEvent, with_actor: bool) -> str:
     else:
         command = dict(d)
         if d.get("step") == "extend" and d.get("by") is not None:
-            command["by"] = _duration(d["by"])
+            command["by"] = _duration(d["by"], p.lang)
         what = describe_step(d["step"], command, p.lang)
     outcome = d.get("outcome")
     if outcome == REFUSED:
@@ -125,18 +125,23 @@ def _step_line(p: Phrases, event: TimelineEvent, with_actor: bool) -> str:
     return f"{what} {link} — {said}"
 
 
-def describe_duration(value: timedelta) -> str:
-    """'14d', '2h', '90s' as people write them on the command line."""
+def describe_duration(value: timedelta, lang: str = "en") -> str:
+    """'14d', '2h', '90s' as people write them on the command line; '14 jours', '14 días'."""
     seconds = int(value.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    count, unit = seconds, "s"
+    for name, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+            count, unit = seconds // size, name
+            break
+    words = phrases_for(lang).units.get(unit)
+    if words is None:
+        return f"{count}{unit}"
+    return f"{count}\u00a0{words[0] if count == 1 else words[1]}"
 
 
-def _duration(value: Any) -> str:
+def _duration(value: Any, lang: str) -> str:
     try:
-        return describe_duration(_durations.validate_python(value))
+        return describe_duration(_durations.validate_python(value), lang)
     except ValidationError:
         return str(value)
 
@@ -214,7 +219,7 @@ def _letter(p: Phrases, e: TimelineEvent) -> str:
         to = p.text["to_secretariat"]
     else:
         to = p.text["to_focal_point"].format(member=recipient)
-    deadline = p.text["deadline"].format(date=d["deadline"]) if d.get("deadline") else ""
+    deadline = p.text["deadline"].format(date=_day(d["deadline"], p)) if d.get("deadline") else ""
     return p.text["letter"].format(
         letter=p.letters.get(d.get("kind", ""), d.get("kind", "")),
         to=to,
@@ -245,7 +250,20 @@ def _timer_fired(p: Phrases, e: TimelineEvent) -> str:
 
 def _timer_set(p: Phrases, e: TimelineEvent) -> str:
     fires = datetime.fromisoformat(e.detail["fires_at"])
-    return p.text["timer_set"].format(when=f"{fires:%Y-%m-%d %H:%M}")
+    when = p.text["day_at"].format(day=_day(fires.date().isoformat(), p), time=f"{fires:%H:%M}")
+    return p.text["timer_set"].format(when=when)
+
+
+def _day(value: str, p: Phrases) -> str:
+    """A date as the language writes it ('27 janvier 2027'); English keeps ISO 8601."""
+    if p.lang == "en":
+        return value
+    from babel.dates import format_date
+
+    try:
+        return str(format_date(date.fromisoformat(value), format="long", locale=p.lang))
+    except ValueError:
+        return value
 
 
 def _review_started(p: Phrases, e: TimelineEvent) -> str:

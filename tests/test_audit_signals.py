@@ -130,8 +130,13 @@ async def bad(dev_env, tmp_path_factory) -> AsyncIterator[Bad]:
     await review.signal("extend", genuine)
 
     logs = _Collect()
+    levels = {}
     for name in LOGGERS:
-        logging.getLogger(name).addHandler(logs)
+        logger = logging.getLogger(name)
+        logger.addHandler(logs)
+        # as `napreview up` leaves them (a command run earlier in this process may not have)
+        levels[name] = logger.level
+        logger.setLevel(logging.INFO)
     async with build_worker(client, settings, store):
         await state_when(
             client, cycle, "DEU", lambda s: len(s.rejected) >= 8 and s.extensions, timeout=60
@@ -159,6 +164,7 @@ async def bad(dev_env, tmp_path_factory) -> AsyncIterator[Bad]:
     }
     for name in LOGGERS:
         logging.getLogger(name).removeHandler(logs)
+        logging.getLogger(name).setLevel(levels[name])
     yield Bad(
         logs=logs.records,
         cycle=cycle,
