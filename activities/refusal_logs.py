@@ -43,7 +43,8 @@ class OneLineRefusals(logging.Filter):
                 error.message,
             )
         elif str(record.msg).startswith(_DECODE_FAILED) and record.exc_info:
-            record.msg = f"{record.getMessage()} ({error!s:.200})"
+            why = " ".join(str(error).split())[:200]
+            record.msg = f"{record.getMessage()} ({why})"
             record.args = ()
         else:
             return True

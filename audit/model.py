@@ -11,8 +11,11 @@ from pydantic import BaseModel
 
 from rules.digest import sha256_of
 
-# What became of a step: what the history, a replay or the store says about it.
+# What became of a step: what the history, a replay or the store says about it. IGNORED: a
+# signal the workflow has no handler for (or could not decode for its handler): it changed
+# nothing, and the replay shows it.
 ACCEPTED, REFUSED, PENDING, UNKNOWN = "accepted", "refused", "pending", "unknown"
+IGNORED = "ignored"
 
 
 class TimelineEvent(BaseModel):

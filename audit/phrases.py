@@ -69,6 +69,10 @@ EN = Phrases(
         "accepted": "accepted",
         "refused": "refused: {reason}",
         "in_progress": "still in progress",
+        "ignored": "ignored: the workflow has no handler for this signal",
+        "unreadable_finished": (
+            "A 'review_finished' signal that could not be read; the cycle ignored it"
+        ),
         "unknown": "outcome not known: {why}",
         "unreadable_step": "A '{step}' step that could not be read",
         "no_such_step": "A step napreview does not have ('{step}')",
@@ -182,7 +186,6 @@ EN = Phrases(
     unknown={
         "no_replay": "no replay of the history was made",
         "replay_failed": "the history does not replay with the current workflow code",
-        "not_delivered": "no handler of the workflow took this signal",
     },
 )
 
@@ -205,6 +208,10 @@ FR = Phrases(
         "accepted": "étape acceptée",
         "refused": f"étape refusée{NB}: {{reason}}",
         "in_progress": "en cours",
+        "ignored": "signal ignoré, le processus n'ayant aucun gestionnaire pour lui",
+        "unreadable_finished": (
+            f"Un signal «{NB}review_finished{NB}» illisible, que le cycle a ignoré"
+        ),
         "unknown": f"issue inconnue{NB}: {{why}}",
         "unreadable_step": f"Une étape «{NB}{{step}}{NB}» illisible",
         "no_such_step": f"Une étape que napreview ne connaît pas («{NB}{{step}}{NB}»)",
@@ -336,7 +343,6 @@ FR = Phrases(
         "replay_failed": (
             "une réexécution avec le code actuel du processus ne concorde pas avec l'historique"
         ),
-        "not_delivered": "aucun gestionnaire du processus n'a pris ce signal en charge",
     },
     units={
         "d": ("jour", "jours"),
@@ -363,6 +369,8 @@ ES = Phrases(
         "accepted": "paso aceptado",
         "refused": "paso rechazado: {reason}",
         "in_progress": "en curso",
+        "ignored": "señal ignorada: el proceso no tiene controlador para ella",
+        "unreadable_finished": "Una señal «review_finished» ilegible, que el ciclo ignoró",
         "unknown": "resultado desconocido: {why}",
         "unreadable_step": "Un paso «{step}» ilegible",
         "no_such_step": "Un paso que napreview no tiene («{step}»)",
@@ -490,7 +498,6 @@ ES = Phrases(
         "replay_failed": (
             "una reejecución con el código actual del proceso no concuerda con el historial"
         ),
-        "not_delivered": "ningún controlador del proceso atendió esta señal",
     },
     units={
         "d": ("día", "días"),

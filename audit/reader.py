@@ -22,7 +22,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from temporalio.api.history.v1 import HistoryEvent
 
-from audit.model import ACCEPTED, PENDING, REFUSED, UNKNOWN, SignalOutcome, TimelineEvent
+from audit.model import (
+    ACCEPTED,
+    IGNORED,
+    PENDING,
+    REFUSED,
+    UNKNOWN,
+    SignalOutcome,
+    TimelineEvent,
+)
 from audit.payloads import decode_first, decode_one
 from audit.signatures import HOLDS, StepSignature
 from audit.words import describe_duration
@@ -33,6 +41,7 @@ from schemas.review import (
     CyclePlan,
     RedrawOutcome,
     RedrawRequest,
+    ReviewFinished,
     ReviewInput,
     ReviewProjection,
 )
@@ -43,7 +52,8 @@ M = TypeVar("M", bound=BaseModel)
 # Why an outcome is not known (detail "unknown_because"; audit/words.py says it in words).
 NO_REPLAY = "no_replay"
 REPLAY_FAILED = "replay_failed"
-NOT_DELIVERED = "not_delivered"
+# Why a signal was ignored (detail "ignored_because").
+NO_HANDLER = "no_handler"
 
 _STEP_KINDS = {
     "sign_off": "decision",
@@ -249,9 +259,8 @@ class HistoryReader:
     def _on_workflow_execution_signaled(self, event: HistoryEvent, a: Any) -> None:
         value = decode_first(a.input)
         name = a.signal_name
-        if name == "review_finished" and isinstance(value, dict):
-            self._signal_outcome(event, name)  # keep the per-name order
-            self.add(event, "review_finished", dict(value))
+        if name == "review_finished":
+            self._review_finished(event, value)
             return
         outcome, reason, sender = self._signal_outcome(event, name)
         command = value if isinstance(value, dict) else {}
@@ -263,6 +272,16 @@ class HistoryReader:
             extra["input"] = value
         self._step(event, name, command, "signal", outcome, reason, actor, extra)
 
+    def _review_finished(self, event: HistoryEvent, value: Any) -> None:
+        """A review telling its cycle it ended. One the cycle's handler cannot decode is dropped
+        by the SDK before any handler runs: it takes no outcome from the replay."""
+        if _as(ReviewFinished, value) is None:
+            detail = {"signal": "review_finished", "readable": False, "outcome": IGNORED}
+            self.add(event, "review_finished", detail | {"ignored_because": NO_HANDLER})
+            return
+        self._signal_outcome(event, "review_finished")  # keep the per-name order
+        self.add(event, "review_finished", dict(value))
+
     def _signal_outcome(self, event: HistoryEvent, name: str) -> tuple[str, str | None, str | None]:
         """(outcome, refusal or why unknown, sender the workflow recorded) for the next signal
         of this name in history."""
@@ -272,7 +291,8 @@ class HistoryReader:
         if not queue:
             if event.event_id > self.last_task_event:
                 return PENDING, None, None  # arrived after the workflow's last task
-            return UNKNOWN, NOT_DELIVERED, None
+            # Replayed in full, and no handler ran for it: the workflow has none.
+            return IGNORED, NO_HANDLER, None
         found = queue.popleft()
         if found.refusals:
             return REFUSED, found.refusals[0], found.senders[0] if found.senders else None
@@ -319,6 +339,8 @@ class HistoryReader:
             detail["refusal"] = reason
         elif outcome == UNKNOWN and reason is not None:
             detail["unknown_because"] = reason
+        elif outcome == IGNORED and reason is not None:
+            detail["ignored_because"] = reason
         signature = self.signatures.get(event.event_id)
         if signature is not None:
             detail["signature"] = signature.verdict
@@ -328,7 +350,7 @@ class HistoryReader:
             self.reviewer_change_actor = actor
         if step == "sign_off" and command.get("decision") == "return_for_revision":
             self.next_round = self.round + 1
-        kind = REFUSED if outcome == REFUSED else _STEP_KINDS.get(step, "step")
+        kind = REFUSED if outcome in (REFUSED, IGNORED) else _STEP_KINDS.get(step, "step")
         return self.add(event, kind, detail, actor)
 
     # --- activities ---

@@ -25,7 +25,8 @@ from temporalio.worker import (
     WorkflowInterceptorClassInput,
 )
 
-from audit.timeline import SignalOutcome
+from activities.refusal_logs import install as one_line_refusals
+from audit.model import SignalOutcome
 from update_order import from_history, napreview_runner
 from workflows import contract
 from workflows.cycle import CycleWorkflow
@@ -45,6 +46,7 @@ class ReplayReport:
 
 async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS) -> ReplayReport:
     """Replay one history in the workflow sandbox, as a worker would, and report."""
+    one_line_refusals()  # a signal the SDK cannot decode is one log line here too
     watch = _SignalWatch()
     replayer = Replayer(
         workflows=list(workflows),

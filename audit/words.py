@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from audit.model import ACCEPTED, PENDING, REFUSED, UNKNOWN, Timeline, TimelineEvent
+from audit.model import ACCEPTED, IGNORED, PENDING, REFUSED, UNKNOWN, Timeline, TimelineEvent
 from audit.phrases import LANGUAGES, Phrases, phrases_for
 
 STEP_LINE_VIA = ("signal", "update", "command")
@@ -111,6 +111,8 @@ def _step_line(p: Phrases, event: TimelineEvent, with_actor: bool) -> str:
         said = p.text["accepted"]
     elif outcome == PENDING:
         said = p.text["in_progress"]
+    elif outcome == IGNORED:
+        said = p.text["ignored"]
     elif outcome == UNKNOWN:
         why = p.unknown.get(d.get("unknown_because") or "", p.unknown["no_replay"])
         said = p.text["unknown"].format(why=why)
@@ -201,6 +203,8 @@ def _terminated(p: Phrases, e: TimelineEvent) -> str:
 
 def _review_finished(p: Phrases, e: TimelineEvent) -> str:
     d = e.detail
+    if d.get("readable") is False:
+        return p.text["unreadable_finished"]
     outcome = p.stages.get(str(d.get("outcome")), d.get("outcome"))
     said = p.text["review_finished"].format(member=d.get("member"), outcome=outcome)
     if d.get("cedaw_rating"):

@@ -93,6 +93,10 @@ async def bad(dev_env, tmp_path_factory) -> AsyncIterator[Bad]:
     ring = signing.signer()
 
     # With no worker running, every signal waits in history for the next one to take them.
+    # To the cycle: a review's ending it cannot decode, and a signal it has no handler for.
+    cycle_handle = client.get_workflow_handle(contract.cycle_workflow_id(cycle))
+    await cycle_handle.signal("review_finished", {"member": "DEU", "outcome": "approved!"})
+    await cycle_handle.signal("cancel_everything", {"actor": _claims(people["FRA"])})
     # 1. A drawn reviewer's peer review naming a document the store does not hold: refused
     #    only once the document check (an activity) answers.
     peer_review = SubmitPeerReview(actor=people[first], document=NO_SUCH_DOCUMENT)
@@ -330,3 +334,20 @@ def test_the_worker_logs_a_business_refusal_as_one_line_without_a_traceback(bad)
         f"WARNING Refused in accept_document of review-{bad.cycle}-DEU: "
         "There is no document 'doc-that-was-never-stored'."
     )
+
+
+def test_the_cycle_ignores_what_it_cannot_read_and_the_audit_says_so(bad):
+    result = napreview(bad.env, "audit", bad.cycle, "--verify", "--json")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    audit = json.loads(result.stdout)
+    assert audit["replay"]["replayed_in_full"]
+    unreadable = next(e for e in audit["events"] if e["detail"].get("readable") is False)
+    assert unreadable["kind"] == "review_finished" and unreadable["detail"]["outcome"] == "ignored"
+    assert "could not be read; the cycle ignored it" in unreadable["summary"]
+    unknown = next(e for e in audit["events"] if e["detail"].get("step") == "cancel_everything")
+    assert unknown["detail"]["outcome"] == "ignored" and unknown["actor"]["email"] == fp("FRA")
+    assert unknown["summary"].endswith("— ignored: the workflow has no handler for this signal")
+    # the live worker said it in one line too
+    dropped = [r for r in bad.logs if "Failed deserializing signal input" in r.getMessage()]
+    assert dropped and all(r.exc_info is None and "\n" not in r.getMessage() for r in dropped)
