@@ -4,6 +4,9 @@ A replay proves that the code a worker runs today would make the same decisions 
 records; a change that breaks running reviews fails here first. The same replay tells which
 signals the workflow refused: a signal handler cannot answer its sender, so its refusal lives
 only in the workflow's state, which the replay rebuilds without any server.
+
+The history must have readable payloads: an encrypted one is decrypted first
+(audit/payloads.py), so the replay needs no codec.
 """
 
 from __future__ import annotations

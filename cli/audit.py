@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from audit.model import Timeline
     from audit.replay import ReplayReport
+    from audit.signatures import SignatureVerdict
     from operations.audit import AuditView
 
 VERIFY_EXPORT = "verify-export"
@@ -122,9 +123,10 @@ async def _audit(
     except audits.AuditUnavailable as err:
         raise fail(EXIT_UNEXPECTED, str(err)) from None
 
+    signatures = _signatures(view)
     output: dict[str, Any] = view.timeline.model_dump(mode="json")
     if verify:
-        output["replay"] = _replay_json(view)
+        output["replay"] = _replay_json(view, signatures)
     if export is not None:
         try:
             exported = audits.write_export(s, view, export)
@@ -156,15 +158,15 @@ async def _audit(
             )
         if verify and view.replayed_in_full:
             console.print("Replay with the current workflow code: deterministic.", markup=False)
-            console.print(f"Signatures: {_signatures(view).describe()}", markup=False)
+            console.print(f"Signatures: {signatures.describe()}", markup=False)
     problem = _replay_problem(view)
-    if verify and (problem or not _signatures(view).ok):
-        raise fail(EXIT_UNEXPECTED, problem or f"Signatures: {_signatures(view).describe()}")
+    if verify and (problem or not signatures.ok):
+        raise fail(EXIT_UNEXPECTED, problem or f"Signatures: {signatures.describe()}")
     if problem:
         errors.print(f"Note: {problem}", markup=False)
 
 
-def _signatures(view: AuditView) -> Any:
+def _signatures(view: AuditView) -> SignatureVerdict:
     from audit.export import outcomes_of
     from audit.signatures import judge
 
@@ -187,8 +189,7 @@ def _replay_problem(view: AuditView) -> str | None:
     return None
 
 
-def _replay_json(view: AuditView) -> dict[str, Any]:
-    verdict = _signatures(view)
+def _replay_json(view: AuditView, verdict: SignatureVerdict) -> dict[str, Any]:
     return {
         "deterministic": view.deterministic,
         "error": view.replay_error,
