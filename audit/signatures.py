@@ -273,8 +273,8 @@ class SignatureVerdict:
         said += "; every step the workflow took holds"
         if self.refused_failing:
             said += (
-                f"; {len(self.refused_failing)} step(s) whose signature does not hold were "
-                "refused by the workflow (first: "
+                f"; {len(self.refused_failing)} step(s) unsigned, unreadable or not holding "
+                "were refused by the workflow (first: "
                 f"{describe_step_signature(self.refused_failing[0])})"
             )
         return said + "."

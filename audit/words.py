@@ -120,11 +120,18 @@ def _step_line(p: Phrases, event: TimelineEvent, with_actor: bool) -> str:
         said = str(outcome)
     if not with_actor:
         return f"{what} — {said}"
+    return f"{what} {sender(event, p.lang)} — {said}"
+
+
+def sender(event: TimelineEvent, lang: str = "en") -> str:
+    """Who sent a step, as far as it can be told: 'by X'; 'in the name of X' when its signature
+    does not hold (X is only claimed); 'from an unknown sender' when it could not be read."""
+    p = phrases_for(lang)
+    d = event.detail
     unproven = d.get("signature") in ("unsigned", "fails")
     who = describe_actor(event.actor, p.lang) if event.actor else p.text["unknown_sender"]
     way = "from" if d.get("readable") is False else "in_the_name_of" if unproven else "by"
-    link = p.text[way].format(who=who)
-    return f"{what} {link} — {said}"
+    return p.text[way].format(who=who)
 
 
 def describe_duration(value: timedelta, lang: str = "en") -> str:

@@ -211,7 +211,7 @@ def _replay_json(view: AuditView, verdict: SignatureVerdict) -> dict[str, Any]:
 def _show(timeline: Timeline) -> None:
     from rich.table import Table
 
-    from audit.words import describe_actor, stage_name, summarize
+    from audit.words import describe_actor, sender, stage_name, summarize
 
     table = Table(
         title=f"{timeline.workflow_id} ({timeline.status}), run {timeline.run_id}",
@@ -224,6 +224,8 @@ def _show(timeline: Timeline) -> None:
     for event in timeline.events:
         style = "red" if event.kind == "refused" else "dim" if event.kind in _QUIET_KINDS else None
         who = describe_actor(event.actor) if event.actor else ""
+        if who and event.detail.get("signature") in ("unsigned", "fails"):
+            who = sender(event)  # "in the name of …": the person is only claimed
         table.add_row(
             f"{event.time:%Y-%m-%d %H:%M:%S}",
             stage_name(event.stage),
