@@ -101,17 +101,22 @@ async def _audit(
     as_: str | None,
 ) -> None:
     from audit.export import ExportError
+    from codec import CodecKeyError
     from operations import audit as audits
 
     s = store()
     actor = acting(as_)
     code = s.get_member(member).code if member else None
+    try:
+        temporal = await client()
+    except CodecKeyError as err:
+        raise fail(EXIT_UNEXPECTED, f"NAPREVIEW_CODEC_KEYS cannot be used: {err}") from None
     what = [audits.TIMELINE]
     what += [audits.REPLAY_CHECK] if verify else []
     what += [audits.EXPORT] if export is not None else []
     try:
         view = await audits.read_audit(
-            await client(),
+            temporal,
             s,
             actor,
             cycle,

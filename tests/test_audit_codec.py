@@ -150,6 +150,15 @@ def test_the_timeline_of_an_encrypted_review_reads_as_any_other(encrypted):
     assert audit["status"] == "completed"
 
 
+def test_keys_that_cannot_be_used_are_said_in_words(encrypted):
+    result = napreview(
+        {**encrypted.env, "NAPREVIEW_CODEC_KEYS": "k1:not-base64"}, "audit", encrypted.cycle, "DEU"
+    )
+    assert result.exit_code == 1
+    assert "NAPREVIEW_CODEC_KEYS cannot be used: Codec key 'k1' is not base64." in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_without_the_keys_the_audit_says_which_key_it_needs(encrypted):
     result = napreview(_without_keys(encrypted.env), "audit", encrypted.cycle, "DEU")
     assert result.exit_code == 1
