@@ -20,6 +20,7 @@ from activities.cedaw import CedawActivities
 from activities.cycle import CycleActivities
 from activities.delivery import DeliveryActivities
 from activities.letters import LetterActivities
+from activities.refusal_logs import install as one_line_refusals
 from activities.review import ReviewActivities
 from operations.client import connect
 from settings import Settings, load_settings
@@ -70,6 +71,7 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
     """
     if serves not in SERVES:
         raise ValueError(f"serves must be one of {', '.join(SERVES)}")
+    one_line_refusals()
     return Worker(
         client,
         task_queue=settings.task_queue,

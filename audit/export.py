@@ -1,17 +1,27 @@
-"""An audit export an auditor can check offline, and the check itself (`verify-export`).
+"""An audit export an auditor can check offline (`audit verify-export`, audit/verify.py).
 
-A bundle holds the raw history (Temporal's own JSON), the timeline, the letters the history
-refers to, and a manifest: a SHA-256 per file and a hash chain over the history's events
-(each link is the SHA-256 of the previous link followed by the event's canonical JSON), closed
-by a digest of the manifest itself. Removing, reordering or editing an event breaks the chain
-at that event; editing any file breaks its digest; a letter must also match the digest the
-history recorded when it was stored. Keep the final digest somewhere else (the minutes, the
-cycle report): a bundle rewritten from scratch can only be told apart by it.
+A bundle holds:
+- `history.json`: the run's event history in Temporal's own JSON, every payload readable
+  (decrypted when the installation encrypts payloads). Everything else refers to it.
+- `history.encrypted.json`, only when payloads were encrypted: the history exactly as Temporal
+  stores it, so an auditor holding the codec keys can check that `history.json` is its faithful
+  decryption (verify-export does, when NAPREVIEW_CODEC_KEYS is set).
+- `timeline.json`: the timeline (DESIGN §10.2 shape), in English.
+- `signatures.json`: the public keys the workflow was started with, each key rotation, and each
+  step with its proof and the re-checked verdict. All of it is read from `history.json`, where
+  verify-export checks it again.
+- `letters/`: the letters the history stored, as text and HTML.
+- `manifest.json`: a SHA-256 per file, a hash chain over the events of each history (each link
+  is the SHA-256 of the previous link followed by the event's canonical JSON) and a digest of
+  the manifest itself. Removing, reordering or editing an event breaks the chain at that event;
+  editing any file breaks its digest; a letter must match the digest the history recorded.
+
+Keep the final digest somewhere else (the minutes, the cycle report): a bundle rewritten from
+scratch can only be told apart by it.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Sequence
@@ -20,18 +30,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from audit.timeline import Timeline
-from rules.digest import canonical_json, sha256_of, sha256_text
-from workflows import contract
+from temporalio.client import WorkflowHistory
 
-EXPORT_FORMAT = "napreview-audit-export/1"
+from audit.model import Timeline
+from audit.payloads import decode_first, key_ids
+from audit.signatures import SignatureReport, check_signatures, judge
+from rules.digest import canonical_json, sha256_of, sha256_text
+
+EXPORT_FORMAT = "napreview-audit-export/2"
+FORMATS = ("napreview-audit-export/1", EXPORT_FORMAT)
 HISTORY = "history.json"
+ENCRYPTED_HISTORY = "history.encrypted.json"
 TIMELINE = "timeline.json"
+SIGNATURES = "signatures.json"
 MANIFEST = "manifest.json"
 LETTERS = "letters"
+CODEC = "AES-256-GCM per payload, the key id in its metadata (napreview codec.py)"
 CHAIN_RULE = (
     "link[0] = sha256(workflow_id + '/' + run_id); link[n] = sha256(link[n-1] + canonical JSON "
-    "of event n of history.json: keys sorted, no spaces, UTF-8)"
+    "of event n of the history file: keys sorted, no spaces, UTF-8)"
 )
 
 
@@ -49,18 +66,6 @@ class LetterCopy:
     sha256: str
     text: str
     html: str
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of `verify_export`: intact, or the first thing that does not match."""
-
-    intact: bool
-    problem: str | None
-    workflow_id: str | None = None
-    events: int = 0
-    files: int = 0
-    digest: str | None = None
 
 
 def letters_referenced(timeline: Timeline) -> list[dict[str, Any]]:
@@ -82,6 +87,23 @@ def chain(workflow_id: str, run_id: str, events: Sequence[dict[str, Any]]) -> li
     return links
 
 
+def chained(workflow_id: str, run_id: str, history_json: str) -> dict[str, Any]:
+    links = chain(workflow_id, run_id, json.loads(history_json)["events"])
+    return {"rule": CHAIN_RULE, "events": links, "head": links[-1]["link"] if links else None}
+
+
+def outcomes_of(timeline: Timeline | dict[str, Any]) -> dict[int, str]:
+    """Event id → what the workflow made of that step, from a timeline (or its JSON)."""
+    events = timeline.events if isinstance(timeline, Timeline) else timeline.get("events", [])
+    found: dict[int, str] = {}
+    for event in events:
+        item = event if isinstance(event, dict) else event.model_dump(mode="json")
+        outcome = (item.get("detail") or {}).get("outcome")
+        if item.get("event_id") is not None and isinstance(outcome, str):
+            found[int(item["event_id"])] = outcome
+    return found
+
+
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -91,22 +113,37 @@ def _write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
 def export_bundle(
     directory: Path,
-    history_json: str,
+    history: WorkflowHistory,
     timeline: Timeline,
     letters: Sequence[LetterCopy],
     missing_letters: Sequence[str] = (),
+    *,
+    stored: WorkflowHistory | None = None,
+    signatures: SignatureReport | None = None,
 ) -> dict[str, Any]:
-    """Write the bundle into a new or empty folder and return its manifest."""
+    """Write the bundle into a new or empty folder and return its manifest.
+
+    ``history`` has readable payloads; ``stored`` is the same run as Temporal stores it, given
+    only when its payloads are encrypted.
+    """
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise ExportError(f"{directory} is not an empty folder; export into a new one.")
     directory.mkdir(parents=True, exist_ok=True)
+    history_json = history.to_json()
     _write(directory / HISTORY, history_json)
-    _write(
-        directory / TIMELINE,
-        json.dumps(timeline.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n",
-    )
+    stored_json = stored.to_json() if stored is not None else None
+    if stored_json is not None:
+        _write(directory / ENCRYPTED_HISTORY, stored_json)
+    _write(directory / TIMELINE, _json(timeline.model_dump(mode="json")))
+    signatures = signatures or check_signatures(history.workflow_id, history.events)
+    verdict = judge(signatures, outcomes_of(timeline))
+    _write(directory / SIGNATURES, _json(_signatures_file(signatures, history)))
     for letter in letters:
         _write(directory / LETTERS / f"{letter.id}.txt", letter.text)
         _write(directory / LETTERS / f"{letter.id}.html", letter.html)
@@ -115,178 +152,64 @@ def export_bundle(
         for path in sorted(directory.rglob("*"))
         if path.is_file()
     }
-    links = chain(timeline.workflow_id, timeline.run_id, json.loads(history_json)["events"])
+    ids = (timeline.workflow_id, timeline.run_id)
     manifest: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "workflow_id": timeline.workflow_id,
         "run_id": timeline.run_id,
         "exported_at": datetime.now(UTC).isoformat(),
         "timeline_sha256": timeline.sha256,
+        "history": {
+            "file": HISTORY,
+            "payloads": "decrypted" if stored is not None else "as stored",
+            "encrypted_file": ENCRYPTED_HISTORY if stored is not None else None,
+            "codec": CODEC if stored is not None else None,
+            "codec_key_ids": key_ids(stored) if stored is not None else [],
+        },
+        "signatures": {
+            "signing": verdict.signing,
+            "signed_steps": verdict.signed,
+            "holding": verdict.holding,
+            "refused_not_holding": len(verdict.refused_failing),
+            "keys_at_start": sorted(signatures.keys_at_start),
+            "key_changes": len(signatures.key_changes),
+        },
         "files": files,
         "letters": {
             letter.id: {"kind": letter.kind, "recipient": letter.recipient, "sha256": letter.sha256}
             for letter in letters
         },
         "missing_letters": list(missing_letters),
-        "chain": {
-            "rule": CHAIN_RULE,
-            "events": links,
-            "head": links[-1]["link"] if links else None,
-        },
+        "chain": chained(*ids, history_json),
+        "encrypted_chain": chained(*ids, stored_json) if stored_json is not None else None,
     }
     manifest["digest"] = sha256_of(manifest)
-    _write(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    _write(directory / MANIFEST, _json(manifest))
     return manifest
 
 
-# --------------------------------------------------------------------------- verification
-
-
-class _Mismatch(Exception):
-    """The first thing in the bundle that does not match; the message names it."""
-
-
-def verify_export(directory: Path) -> Verdict:
-    """Check a bundle offline: the manifest, the chain, every file, the letters' digests."""
-    try:
-        return _verify(directory)
-    except _Mismatch as problem:
-        return Verdict(intact=False, problem=str(problem))
-
-
-def _load_json(directory: Path, name: str) -> Any:
-    path = directory / name
-    if not path.is_file():
-        raise _Mismatch(f"{name} is missing from {directory}.")
-    try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise _Mismatch(f"{name} is not valid JSON any more ({err}); it was changed.") from None
-
-
-def _verify(directory: Path) -> Verdict:
-    if not directory.is_dir():
-        raise _Mismatch(f"There is no folder {directory}.")
-    manifest = _load_json(directory, MANIFEST)
-    if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
-        raise _Mismatch(f"{MANIFEST} is not a napreview audit manifest ({EXPORT_FORMAT}).")
-    body = {k: v for k, v in manifest.items() if k != "digest"}
-    if sha256_of(body) != manifest.get("digest"):
-        raise _Mismatch(f"{MANIFEST} was changed: its content does not match its digest.")
-
-    history = _load_json(directory, HISTORY)
-    events = history.get("events") if isinstance(history, dict) else None
-    if not isinstance(events, list):
-        raise _Mismatch(f"{HISTORY} holds no list of events.")
-    _check_chain(manifest, events)
-
-    files: dict[str, str] = manifest.get("files", {})
-    for name, digest in sorted(files.items()):
-        path = directory / name
-        if not path.is_file():
-            raise _Mismatch(f"{name} is missing.")
-        if _file_digest(path) != digest:
-            raise _Mismatch(f"{name} was changed: its SHA-256 does not match the manifest.")
-    for path in sorted(directory.rglob("*")):
-        name = path.relative_to(directory).as_posix()
-        if path.is_file() and name != MANIFEST and name not in files:
-            raise _Mismatch(f"{name} is not part of the export (added later).")
-
-    timeline = _load_json(directory, TIMELINE)
-    _check_timeline(manifest, timeline)
-    _check_letters(directory, manifest, events)
-    return Verdict(
-        intact=True,
-        problem=None,
-        workflow_id=manifest.get("workflow_id"),
-        events=len(events),
-        files=len(files),
-        digest=manifest.get("digest"),
-    )
-
-
-def _check_chain(manifest: dict[str, Any], events: list[Any]) -> None:
-    expected = manifest.get("chain", {}).get("events", [])
-    actual = chain(manifest.get("workflow_id", ""), manifest.get("run_id", ""), events)
-    for position, link in enumerate(actual):
-        if position >= len(expected):
-            raise _Mismatch(
-                f"{HISTORY}, event {link['event_id']}: not in the manifest (added after export)."
-            )
-        want = expected[position]
-        if link["event_id"] != want["event_id"]:
-            raise _Mismatch(
-                f"{HISTORY}, event {want['event_id']}: missing or out of order "
-                f"(event {link['event_id']} stands in its place)."
-            )
-        if link["link"] != want["link"]:
-            raise _Mismatch(
-                f"{HISTORY}, event {want['event_id']}: edited after export "
-                "(its link in the hash chain does not match)."
-            )
-    if len(actual) < len(expected):
-        raise _Mismatch(
-            f"{HISTORY}, event {expected[len(actual)]['event_id']}: missing "
-            "(the history ends early)."
-        )
-    head = manifest.get("chain", {}).get("head")
-    if actual and actual[-1]["link"] != head:
-        raise _Mismatch(f"{MANIFEST}: the chain's head does not match its last link.")
-
-
-def _check_timeline(manifest: dict[str, Any], timeline: Any) -> None:
-    if not isinstance(timeline, dict) or not isinstance(timeline.get("events"), list):
-        raise _Mismatch(f"{TIMELINE} holds no list of events.")
-    if (timeline.get("workflow_id"), timeline.get("run_id")) != (
-        manifest.get("workflow_id"),
-        manifest.get("run_id"),
-    ):
-        raise _Mismatch(f"{TIMELINE} belongs to another workflow run than the manifest.")
-    digest = sha256_of(timeline["events"])
-    if digest != timeline.get("sha256") or digest != manifest.get("timeline_sha256"):
-        raise _Mismatch(f"{TIMELINE}: its events do not match its SHA-256.")
-
-
-def _check_letters(directory: Path, manifest: dict[str, Any], events: list[Any]) -> None:
-    """Each letter's text must hash to the digest the history recorded when it was stored."""
-    recorded = _letters_in_history(events)
-    missing = set(manifest.get("missing_letters", []))
-    for letter_id, digest in recorded.items():
-        if letter_id in missing:
+def _signatures_file(report: SignatureReport, history: WorkflowHistory) -> dict[str, Any]:
+    """What an auditor needs to check each signature by hand: the keys, the rotations, and each
+    step's command exactly as history holds it (with its proof)."""
+    commands: dict[int, Any] = {}
+    wanted = {s.event_id for s in report.steps}
+    for event in history.events:
+        if event.event_id not in wanted:
             continue
-        path = directory / LETTERS / f"{letter_id}.txt"
-        if not path.is_file():
-            raise _Mismatch(f"{LETTERS}/{letter_id}.txt is missing.")
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        if sha256_text(text) != digest:
-            raise _Mismatch(
-                f"{LETTERS}/{letter_id}.txt does not match the SHA-256 the history recorded "
-                "when the letter was stored."
-            )
-
-
-def _letters_in_history(events: list[Any]) -> dict[str, str]:
-    """Letter id → SHA-256 from the results of `send_letter` activities in history.json."""
-    sent: set[str] = set()
-    found: dict[str, str] = {}
-    for event in events:
-        scheduled = event.get("activityTaskScheduledEventAttributes")
-        if scheduled and scheduled.get("activityType", {}).get("name") == contract.SEND_LETTER:
-            sent.add(str(event.get("eventId")))
-        completed = event.get("activityTaskCompletedEventAttributes")
-        if completed and str(completed.get("scheduledEventId")) in sent:
-            ref = _payload_value(completed.get("result", {}))
-            if isinstance(ref, dict) and ref.get("id") and ref.get("sha256"):
-                found[ref["id"]] = ref["sha256"]
-    return found
-
-
-def _payload_value(payloads: dict[str, Any]) -> Any:
-    """The first JSON payload's value, decoded from Temporal's JSON form without a server."""
-    items = payloads.get("payloads") or []
-    if not items or "data" not in items[0]:
-        return None
-    try:
-        return json.loads(base64.b64decode(items[0]["data"]))
-    except (ValueError, json.JSONDecodeError):
-        return None
+        signaled = event.workflow_execution_signaled_event_attributes
+        accepted = event.workflow_execution_update_accepted_event_attributes
+        if event.HasField("workflow_execution_signaled_event_attributes"):
+            commands[event.event_id] = decode_first(signaled.input)
+        else:
+            commands[event.event_id] = decode_first(accepted.accepted_request.input.args)
+    body = report.as_json()
+    for step in body["steps"]:
+        step["command"] = commands.get(step["event_id"])
+    body["how_to_check"] = (
+        "For each step: the Ed25519 signature (proof.signature, base64) over the canonical JSON "
+        "of {v: 1, step, workflow_id, actor: {person_id, role, member}, payload_sha256: SHA-256 "
+        "of the canonical JSON of the command without actor and proof, key_id, at, nonce} "
+        "(schemas/proof.py signed_message), checked with the public key (hex) of proof.key_id "
+        "among the keys trusted at that event: keys_at_start, changed by key_changes in order."
+    )
+    return body

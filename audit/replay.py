@@ -4,10 +4,14 @@ A replay proves that the code a worker runs today would make the same decisions 
 records; a change that breaks running reviews fails here first. The same replay tells which
 signals the workflow refused: a signal handler cannot answer its sender, so its refusal lives
 only in the workflow's state, which the replay rebuilds without any server.
+
+The history must have readable payloads: an encrypted one is decrypted first
+(audit/payloads.py), so the replay needs no codec.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +28,8 @@ from temporalio.worker import (
     WorkflowInterceptorClassInput,
 )
 
-from audit.timeline import SignalOutcome
+from activities.refusal_logs import install as one_line_refusals
+from audit.model import SignalOutcome
 from update_order import from_history, napreview_runner
 from workflows import contract
 from workflows.cycle import CycleWorkflow
@@ -44,6 +49,7 @@ class ReplayReport:
 
 async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS) -> ReplayReport:
     """Replay one history in the workflow sandbox, as a worker would, and report."""
+    one_line_refusals()  # a signal the SDK cannot decode is one log line here too
     watch = _SignalWatch()
     replayer = Replayer(
         workflows=list(workflows),
@@ -59,7 +65,12 @@ async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS
         deterministic=failure is None,
         error=f"{type(failure).__name__}: {failure}" if failure else None,
         signals=tuple(
-            SignalOutcome(signal=s.signal, finished=s.finished, refusals=tuple(s.refusals))
+            SignalOutcome(
+                signal=s.signal,
+                finished=s.finished,
+                refusals=tuple(s.refusals),
+                senders=tuple(s.senders),
+            )
             for s in watch.outcomes
         ),
     )
@@ -92,10 +103,16 @@ class _Outcome:
     signal: str
     finished: bool = False
     refusals: list[str] = field(default_factory=list)
+    senders: list[str] = field(default_factory=list)
 
 
 class _SignalWatch(Interceptor):
-    """Notes, for each signal in history order, whether the workflow recorded a refusal."""
+    """Notes, for each signal in history order, whether the workflow recorded a refusal for it.
+
+    A signal's handler runs in an asyncio task of its own, and may wait (for the lock, for an
+    activity) while other signals are refused: a refusal is credited to the signal whose task
+    recorded it, never to whichever signal happened to be in flight.
+    """
 
     def __init__(self) -> None:
         self.outcomes: list[_Outcome] = []
@@ -109,20 +126,54 @@ class _SignalWatch(Interceptor):
             async def handle_signal(self, input: HandleSignalInput) -> None:
                 outcome = _Outcome(signal=input.signal)
                 outcomes.append(outcome)
-                rejected = getattr(workflow.instance(), "rejected", None)
-                before = list(rejected) if isinstance(rejected, list) else []
-                await super().handle_signal(input)
+                instance = workflow.instance()
+                watching = _watch_refusals(instance)
+                task = asyncio.current_task()
+                before = _rejected(instance)
+                if watching is not None and task is not None:
+                    watching[task] = outcome
+                try:
+                    await super().handle_signal(input)
+                finally:
+                    if watching is not None and task is not None:
+                        watching.pop(task, None)
                 outcome.finished = True
-                if not isinstance(rejected, list):
-                    return
-                actor = getattr(input.args[0], "actor", None) if input.args else None
-                said = actor.describe() if actor is not None else None
-                outcome.refusals = [
-                    r.reason
-                    for r in rejected
-                    if not any(r is b for b in before)
-                    and r.step == input.signal
-                    and (said is None or r.actor == said)
-                ]
+                if watching is None:  # a workflow that records refusals some other way
+                    new = [r for r in _rejected(instance) if not any(r is b for b in before)]
+                    new = [r for r in new if getattr(r, "step", None) == input.signal]
+                    outcome.refusals = [r.reason for r in new]
+                    outcome.senders = [r.actor for r in new]
 
         return _Inbound
+
+
+_WATCH = "_napreview_audit_watch"
+
+
+def _watch_refusals(instance: Any) -> dict[asyncio.Task[Any], _Outcome] | None:
+    """Wrap the review's ``_record_refusal`` (once per instance, in this replay only) so each
+    refusal lands on the outcome of the signal whose task recorded it."""
+    watching = getattr(instance, _WATCH, None)
+    if watching is not None:
+        return watching  # type: ignore[no-any-return]
+    record = getattr(instance, "_record_refusal", None)
+    if not callable(record):
+        return None
+    watching = {}
+
+    def recording(step: str, actor: str, reason: str) -> None:
+        record(step, actor, reason)
+        task = asyncio.current_task()
+        outcome = watching.get(task) if task is not None else None
+        if outcome is not None:
+            outcome.refusals.append(reason)
+            outcome.senders.append(actor)
+
+    instance._record_refusal = recording
+    setattr(instance, _WATCH, watching)
+    return watching
+
+
+def _rejected(instance: Any) -> list[Any]:
+    rejected = getattr(instance, "rejected", None)
+    return list(rejected) if isinstance(rejected, list) else []

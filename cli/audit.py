@@ -1,8 +1,11 @@
 """`napreview audit`: the auditor's timeline, export and replay check (DESIGN §8, §10.2).
 
-Auditing reads only: it needs no acting person and changes nothing. One command serves both
-spellings of §10.2, `audit CYCLE [MEMBER]` and `audit verify-export DIR`, because a Typer group
-cannot take arguments of its own and subcommands at once.
+Reading an audit trail needs an identity (a personal token, or --as on a trial installation):
+auditors and the secretariat read every one, a focal point only its own member's review; each
+read is recorded, each refusal too (exit 3). `audit verify-export DIR` reads only the folder and
+needs nobody. One command serves both spellings of §10.2, `audit CYCLE [MEMBER]` and `audit
+verify-export DIR`, because a Typer group cannot take arguments of its own and subcommands at
+once. The work itself is operations/audit.py, shared with the portal.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cli.common import (
+    AS_OPTION,
     EXIT_REFUSED,
     EXIT_UNEXPECTED,
     EXIT_USAGE,
     JSON_OPTION,
+    acting,
     client,
     console,
     errors,
@@ -26,13 +31,14 @@ from cli.common import (
     run,
     store,
 )
-from operations.errors import NotFoundError
 
 if TYPE_CHECKING:
     from temporalio.client import WorkflowHistory
 
+    from audit.model import Timeline
     from audit.replay import ReplayReport
-    from audit.timeline import StoredRefusal, Timeline
+    from audit.signatures import SignatureVerdict
+    from operations.audit import AuditView
 
 VERIFY_EXPORT = "verify-export"
 
@@ -64,11 +70,17 @@ def audit_command(
     member: str | None = typer.Argument(None, metavar="MEMBER|DIR"),
     as_json: bool = JSON_OPTION,
     export: Path | None = typer.Option(
-        None, "--export", help="Write history, timeline, letters and a hash-chained manifest"
+        None,
+        "--export",
+        help="Write history, timeline, signatures, letters and a hash-chained manifest",
     ),
     verify: bool = typer.Option(
-        False, "--verify", help="Replay the history against the current workflow code"
+        False,
+        "--verify",
+        help="Replay the history against the current workflow code; fail unless it replays "
+        "in full and every step it took is signed",
     ),
+    as_: str | None = AS_OPTION,
 ) -> None:
     if cycle == VERIFY_EXPORT:
         if not member:
@@ -77,123 +89,134 @@ def audit_command(
             raise fail(EXIT_USAGE, "verify-export takes a folder only, no --export or --verify.")
         _verify_export(Path(member), as_json)
         return
-    run(_audit(cycle, member, as_json, export, verify))
+    run(_audit(cycle, member, as_json, export, verify, as_))
 
 
 async def _audit(
-    cycle: str, member: str | None, as_json: bool, export: Path | None, verify: bool
+    cycle: str,
+    member: str | None,
+    as_json: bool,
+    export: Path | None,
+    verify: bool,
+    as_: str | None,
 ) -> None:
-    from audit.timeline import StoredRefusal, build_timeline
-    from workflows import contract
+    from audit.export import ExportError
+    from codec import CodecKeyError
+    from operations import audit as audits
 
     s = store()
+    actor = acting(as_)
     code = s.get_member(member).code if member else None
-    workflow_id = (
-        contract.review_workflow_id(cycle, code) if code else contract.cycle_workflow_id(cycle)
-    )
-    history = await _fetch(workflow_id, cycle, code)
-    report = await replay(history)
-    refusals = [
-        StoredRefusal.model_validate(row, from_attributes=True) for row in s.refusals(cycle, code)
-    ]
-    signals = report.signals if report.deterministic else None
-    timeline = build_timeline(history, refusals, signals)
-    people = s.people(_person_ids(timeline, refusals))
-    if people:
-        timeline = build_timeline(history, refusals, signals, people)
+    try:
+        temporal = await client()
+    except CodecKeyError as err:
+        raise fail(EXIT_UNEXPECTED, f"NAPREVIEW_CODEC_KEYS cannot be used: {err}") from None
+    what = [audits.TIMELINE]
+    what += [audits.REPLAY_CHECK] if verify else []
+    what += [audits.EXPORT] if export is not None else []
+    try:
+        view = await audits.read_audit(
+            temporal,
+            s,
+            actor,
+            cycle,
+            code,
+            what=", ".join(what),
+            via=audits.COMMAND_LINE,
+            replay=replay,
+        )
+    except audits.AuditUnavailable as err:
+        raise fail(EXIT_UNEXPECTED, str(err)) from None
 
-    output: dict[str, Any] = timeline.model_dump(mode="json")
+    signatures = _signatures(view)
+    output: dict[str, Any] = view.timeline.model_dump(mode="json")
     if verify:
-        output["replay"] = {"deterministic": report.deterministic, "error": report.error}
+        output["replay"] = _replay_json(view, signatures)
     if export is not None:
-        output["export"] = _export(export, history, timeline)
+        try:
+            exported = audits.write_export(s, view, export)
+        except ExportError as err:
+            raise fail(EXIT_USAGE, str(err)) from None
+        output["export"] = {
+            "directory": str(export),
+            "files": sorted(exported.manifest["files"]),
+            "missing_letters": exported.missing_letters,
+            "digest": exported.digest,
+            "encrypted_history": view.encrypted,
+        }
+        if exported.missing_letters:
+            errors.print(
+                f"Note: {len(exported.missing_letters)} letter(s) the history names are not in "
+                "the store: " + ", ".join(exported.missing_letters),
+                markup=False,
+            )
 
     if as_json:
         print_json(output)
     else:
-        _show(timeline)
+        _show(view.timeline)
         if export is not None:
             console.print(
                 f"Exported to {export}: {len(output['export']['files'])} files, "
                 f"final digest {output['export']['digest']}",
                 markup=False,
             )
-        if verify and report.deterministic:
+        if verify and view.replayed_in_full:
             console.print("Replay with the current workflow code: deterministic.", markup=False)
-    if not report.deterministic:
-        message = f"The history does not replay with the current workflow code: {report.error}"
-        if verify:
-            raise fail(EXIT_UNEXPECTED, message)
-        errors.print(f"Note: {message}. Signal outcomes are not known.", markup=False)
+            console.print(f"Signatures: {signatures.describe()}", markup=False)
+    problem = _replay_problem(view)
+    if verify and (problem or not signatures.ok):
+        raise fail(EXIT_UNEXPECTED, problem or f"Signatures: {signatures.describe()}")
+    if problem:
+        errors.print(f"Note: {problem}", markup=False)
 
 
-async def _fetch(workflow_id: str, cycle: str, member: str | None) -> WorkflowHistory:
-    from temporalio.service import RPCError, RPCStatusCode
+def _signatures(view: AuditView) -> SignatureVerdict:
+    from audit.export import outcomes_of
+    from audit.signatures import judge
 
-    handle = (await client()).get_workflow_handle(workflow_id)
-    try:
-        return await handle.fetch_history()
-    except RPCError as err:
-        if err.status == RPCStatusCode.NOT_FOUND:
-            what = f"review of {member} in cycle {cycle}" if member else f"cycle {cycle!r}"
-            raise NotFoundError(
-                f"There is no {what} ({workflow_id}). 'napreview cycle status {cycle}' lists "
-                "the reviews."
-            ) from None
-        raise
+    return judge(view.signatures, outcomes_of(view.timeline))
 
 
-def _export(directory: Path, history: WorkflowHistory, timeline: Timeline) -> dict[str, Any]:
-    from audit.export import ExportError, LetterCopy, export_bundle, letters_referenced
-
-    s = store()
-    letters: list[LetterCopy] = []
-    missing: list[str] = []
-    for ref in letters_referenced(timeline):
-        try:
-            row = s.get_letter(ref["id"])
-        except NotFoundError:
-            missing.append(ref["id"])
-            continue
-        letters.append(
-            LetterCopy(
-                id=row.id,
-                kind=row.kind,
-                recipient=row.recipient,
-                sha256=row.sha256,
-                text=row.body_text,
-                html=row.body_html,
-            )
+def _replay_problem(view: AuditView) -> str | None:
+    """Why the history did not replay in full, in words (None when it did)."""
+    if not view.deterministic:
+        return (
+            f"The history does not replay with the current workflow code: {view.replay_error}. "
+            "Signal outcomes are not known."
         )
-    try:
-        manifest = export_bundle(directory, history.to_json(), timeline, letters, missing)
-    except ExportError as err:
-        raise fail(EXIT_USAGE, str(err)) from None
-    if missing:
-        errors.print(
-            f"Note: {len(missing)} letter(s) the history names are not in the store: "
-            + ", ".join(missing),
-            markup=False,
+    if view.unresolved:
+        first = view.unresolved[0]
+        return (
+            f"The history did not replay in full: the outcome of {len(view.unresolved)} "
+            f"event(s) cannot be derived (first: event {first.event_id}, {first.summary})."
         )
+    return None
+
+
+def _replay_json(view: AuditView, verdict: SignatureVerdict) -> dict[str, Any]:
     return {
-        "directory": str(directory),
-        "files": sorted(manifest["files"]),
-        "missing_letters": missing,
-        "digest": manifest["digest"],
+        "deterministic": view.deterministic,
+        "error": view.replay_error,
+        "replayed_in_full": view.replayed_in_full,
+        "unresolved": [
+            {"event_id": e.event_id, "reason": e.detail.get("unknown_because")}
+            for e in view.unresolved
+        ],
+        "signatures": {
+            "signing": verdict.signing,
+            "signed": verdict.signed,
+            "holding": verdict.holding,
+            "ok": verdict.ok,
+            "said": verdict.describe(),
+        },
     }
-
-
-def _person_ids(timeline: Timeline, refusals: list[StoredRefusal]) -> list[str]:
-    """Every person id the history or the records name, to resolve through the store."""
-    found = {e.actor["person_id"] for e in timeline.events if e.actor and e.actor.get("person_id")}
-    found |= {r.actor for r in refusals if r.actor.startswith("p-")}
-    return sorted(str(p) for p in found)
 
 
 def _show(timeline: Timeline) -> None:
     from rich.table import Table
 
-    from audit.timeline import STAGE_NAMES, describe_actor
+    from audit.words import describe_actor, sender, stage_name, summarize
 
     table = Table(
         title=f"{timeline.workflow_id} ({timeline.status}), run {timeline.run_id}",
@@ -206,11 +229,13 @@ def _show(timeline: Timeline) -> None:
     for event in timeline.events:
         style = "red" if event.kind == "refused" else "dim" if event.kind in _QUIET_KINDS else None
         who = describe_actor(event.actor) if event.actor else ""
+        if who and event.detail.get("signature") in ("unsigned", "fails"):
+            who = sender(event)  # "in the name of …": the person is only claimed
         table.add_row(
             f"{event.time:%Y-%m-%d %H:%M:%S}",
-            STAGE_NAMES.get(event.stage or "", event.stage or ""),
+            stage_name(event.stage),
             # The person has a column of their own here; the sentence stays whole in JSON.
-            event.summary.replace(f" by {who} — ", " — ") if who else event.summary,
+            summarize(event, with_actor=False),
             who,
             style=style,
         )
@@ -218,24 +243,38 @@ def _show(timeline: Timeline) -> None:
 
 
 def _verify_export(directory: Path, as_json: bool) -> None:
-    from audit.export import verify_export
+    from audit.verify import verify_export
 
     verdict = verify_export(directory)
+    signatures = verdict.signatures
     if as_json:
         print_json(
             {
                 "directory": str(directory),
                 "intact": verdict.intact,
                 "problem": verdict.problem,
+                "problems": verdict.problems,
                 "workflow_id": verdict.workflow_id,
                 "events": verdict.events,
                 "files": verdict.files,
                 "digest": verdict.digest,
+                "signatures": {
+                    "signing": signatures.signing,
+                    "signed": signatures.signed,
+                    "holding": signatures.holding,
+                    "ok": signatures.ok,
+                    "said": signatures.describe(),
+                }
+                if signatures
+                else None,
+                "encryption": verdict.encryption,
             }
         )
     if not verdict.intact:
+        more = "".join(f"\n  also: {p}" for p in verdict.problems[1:])
         raise fail(
-            EXIT_REFUSED, f"The export in {directory} has been tampered with: {verdict.problem}"
+            EXIT_REFUSED,
+            f"The export in {directory} has been tampered with: {verdict.problem}{more}",
         )
     if not as_json:
         console.print(
@@ -243,3 +282,7 @@ def _verify_export(directory: Path, as_json: bool) -> None:
             f"{verdict.files} files checked. Final digest {verdict.digest}",
             markup=False,
         )
+        if signatures is not None:
+            console.print(f"Signatures: {signatures.describe()}", markup=False)
+        if verdict.encryption:
+            console.print(verdict.encryption, markup=False)

@@ -37,6 +37,31 @@ def can_read_review(store: Store, actor: Actor, cycle: str, member: str) -> bool
     return actor.member == member or work.is_drawn_reviewer(store, cycle, member, actor.member)
 
 
+def can_audit(actor: Actor, member: str | None) -> bool:
+    """Audit trails (timelines, replay checks, exports): auditors and the secretariat read
+    every one; a focal point reads only its own member's review (not the cycle's, not the
+    reviews its member was drawn for)."""
+    if reads_everything(actor):
+        return True
+    return actor.role is Role.FOCAL_POINT and member is not None and actor.member == member
+
+
+def require_audit(store: Store, actor: Actor, cycle: str, member: str | None) -> None:
+    """Refuse (and record) an audit read outside the person's scope."""
+    if can_audit(actor, member):
+        return
+    what = f"the review of {member} in cycle {cycle}" if member else f"cycle {cycle}"
+    raise refuse_read(
+        store,
+        actor,
+        "audit",
+        cycle,
+        member,
+        f"the audit trail of {what}: only auditors, the secretariat and the member's own "
+        "focal point may",
+    )
+
+
 def can_read_document(
     store: Store,
     actor: Actor,

@@ -222,8 +222,12 @@ FR: dict[str, str] = {
         "Une ligne par membre ; chaque barre est une étape, du moment où l'examen y est entré "
         "au moment où il l'a quittée. Le tableau ci-dessous donne les mêmes informations."
     ),
-    "The events are described in English, as the audit trail records them.": (
-        "Les événements sont décrits en anglais, tels que la piste d'audit les enregistre."
+    "The SHA-256 is that of the timeline in English, as the export holds it.": (
+        "L'empreinte SHA-256 est celle de la chronologie en anglais, telle que l'export la "
+        "conserve."
+    ),
+    "The outcome of {n} event(s) cannot be derived from a replay.": (
+        "L'issue de {n} événement(s) ne peut pas être établie par une réexécution."
     ),
     "Every member of the Network (the boxes below are then ignored)": (
         "Tous les membres du Réseau (les cases ci-dessous sont alors ignorées)"
@@ -681,8 +685,11 @@ ES: dict[str, str] = {
         "Una fila por miembro; cada barra es una etapa, desde que el examen entró en ella hasta "
         "que salió. El cuadro siguiente ofrece la misma información."
     ),
-    "The events are described in English, as the audit trail records them.": (
-        "Los sucesos se describen en inglés, tal como los registra la pista de auditoría."
+    "The SHA-256 is that of the timeline in English, as the export holds it.": (
+        "La huella SHA-256 es la de la cronología en inglés, tal como la conserva la exportación."
+    ),
+    "The outcome of {n} event(s) cannot be derived from a replay.": (
+        "El resultado de {n} suceso(s) no puede establecerse mediante una reejecución."
     ),
     "Every member of the Network (the boxes below are then ignored)": (
         "Todos los miembros de la Red (en ese caso no se tienen en cuenta las casillas siguientes)"

@@ -274,3 +274,4 @@ class TokenRow(Base):
 
 # The portal's tables share this metadata (and so the migrations); see store/account_models.py.
 from store import account_models as _account_models  # noqa: E402, F401
+from store import audit_reads as _audit_reads  # noqa: E402, F401

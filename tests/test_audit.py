@@ -7,6 +7,7 @@ and sees every kind of tampering named.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from collections.abc import AsyncIterator
@@ -25,8 +26,11 @@ from cli.audit import register
 from operations import cycles, steps
 from operations.errors import StepRefused
 from schemas.review import Decision, Extend, SignOff, Stage
+from store.audit_reads import audit_reads
+from store.repository import Store
 from tests.conftest import make_store, running_worker
 from tests.helpers import (
+    AUDITOR,
     SECRETARIAT,
     answer_all,
     at_stage,
@@ -97,7 +101,8 @@ async def germany(dev_env, tmp_path_factory) -> AsyncIterator[Audited]:
         "NAPREVIEW_HOME": str(tmp),
         "NAPREVIEW_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
         "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "NAPREVIEW_USER": None,
+        "NAPREVIEW_USER": AUDITOR,
+        "NAPREVIEW_TOKEN": None,
     }
     yield Audited(cycle=cycle, env=env, started=started, folder=tmp)
     store.engine.dispose()
@@ -172,7 +177,14 @@ def test_the_table_reads_as_sentences(germany):
 def test_verify_replays_with_the_current_code(germany):
     result = napreview(germany, "audit", germany.cycle, "DEU", "--verify", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["replay"] == {"deterministic": True, "error": None}
+    replay = json.loads(result.stdout)["replay"]
+    assert (replay["deterministic"], replay["error"], replay["replayed_in_full"]) == (
+        True,
+        None,
+        True,
+    )
+    assert replay["unresolved"] == []
+    assert replay["signatures"]["ok"] and replay["signatures"]["signed"] >= 6
 
 
 def test_the_cycle_workflow_has_a_timeline_too(germany):
@@ -342,3 +354,138 @@ def test_tampering_is_detected_and_named(exported, germany, tmp_path, change, cu
     assert result.exit_code == 3, result.output
     assert "tampered" in result.stderr
     assert culprit in " ".join(result.stderr.split())
+
+
+# --------------------------------------------------------------------------- who may read
+
+
+def _as(germany: Audited, email: str | None) -> Audited:
+    return Audited(
+        germany.cycle, {**germany.env, "NAPREVIEW_USER": email}, germany.started, germany.folder
+    )
+
+
+def _store(germany: Audited) -> Store:
+    return Store.from_url(str(germany.env["NAPREVIEW_DATABASE_URL"]))
+
+
+def test_reading_an_audit_needs_someone_to_say_who_reads(germany):
+    result = napreview(_as(germany, None), "audit", germany.cycle, "DEU")
+    assert result.exit_code == 2
+    assert "Say who is acting" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_focal_point_audits_its_own_members_review_and_nothing_else(germany):
+    store = _store(germany)
+    own = napreview(_as(germany, fp("DEU")), "audit", germany.cycle, "DEU", "--json")
+    assert own.exit_code == 0, own.output
+    assert json.loads(own.stdout)["workflow_id"] == f"review-{germany.cycle}-DEU"
+
+    other = napreview(_as(germany, fp("FRA")), "audit", germany.cycle, "DEU")
+    assert other.exit_code == 3
+    assert "may not read the audit trail of the review of DEU" in " ".join(other.stderr.split())
+    cycle_itself = napreview(_as(germany, fp("DEU")), "audit", germany.cycle)
+    assert cycle_itself.exit_code == 3
+    refused = [r for r in store.refusals(germany.cycle, "DEU") if r.step == "read_audit"]
+    assert [r.actor for r in refused] == [store.resolve_actor(fp("FRA")).person_id]
+    secretariat = napreview(_as(germany, SECRETARIAT), "audit", germany.cycle, "--json")
+    assert secretariat.exit_code == 0, secretariat.output
+
+
+def test_each_read_of_an_audit_is_recorded_who_what_when(germany, tmp_path):
+    store = _store(germany)
+    workflow_id = f"review-{germany.cycle}-DEU"
+    before = len(audit_reads(store, workflow_id))
+    started = datetime.now(UTC)
+    args = ("audit", germany.cycle, "DEU", "--verify", "--export", str(tmp_path / "bundle"))
+    result = napreview(_as(germany, SECRETARIAT), *args)
+    assert result.exit_code == 0, result.output
+    refused = napreview(_as(germany, fp("MEX")), "audit", germany.cycle, "DEU")
+    assert refused.exit_code == 3
+    reads = audit_reads(store, workflow_id)[before:]
+    assert len(reads) == 1  # the refused one is a refusal, not a read
+    read = reads[0]
+    secretariat = store.resolve_actor(SECRETARIAT)
+    assert (read.person_id, read.email, read.role) == (
+        secretariat.person_id,
+        SECRETARIAT,
+        "secretariat",
+    )
+    assert (read.cycle_id, read.member_code) == (germany.cycle, "DEU")
+    assert read.what == "timeline, replay check, export" and read.via == "command line"
+    assert started <= read.at <= datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def test_the_export_carries_the_keys_and_every_signed_step(exported, germany, front_end_keys):
+    signatures = json.loads((exported / "signatures.json").read_text())
+    active = front_end_keys.active
+    assert signatures["keys_at_start"] == {active: front_end_keys.public_keys()[active]}
+    steps = {s["step"] for s in signatures["steps"]}
+    assert {"submit_self_assessment", "submit_peer_review", "sign_off"} <= steps
+    sign_off = next(s for s in signatures["steps"] if s["step"] == "sign_off")
+    assert sign_off["verdict"] == "holds" and sign_off["command"]["proof"]["key_id"] == active
+    # the refused extension was signed too, but by France's focal point: refused all the same
+    extension = next(s for s in signatures["steps"] if s["step"] == "extend")
+    assert extension["verdict"] == "holds" and extension["via"] == "signal"
+
+    result = napreview(germany, "audit", "verify-export", str(exported))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    count = len(signatures["steps"])
+    assert f"Signatures: {count} signed step(s), {count} of them hold" in said
+    assert "every step the workflow took holds" in said
+
+
+def _edit_sign_off(folder: Path) -> int:
+    """Change the secretariat's comments in the signed sign-off, as a forger would."""
+    path = folder / "history.json"
+    history = json.loads(path.read_text())
+    for event in history["events"]:
+        accepted = event.get("workflowExecutionUpdateAcceptedEventAttributes")
+        if accepted and accepted["acceptedRequest"]["input"]["name"] == "do_sign_off":
+            payload = accepted["acceptedRequest"]["input"]["args"]["payloads"][0]
+            command = json.loads(base64.b64decode(payload["data"]))
+            command["comments"] = "Well done, and the budget gap is waived."
+            payload["data"] = base64.b64encode(json.dumps(command).encode()).decode()
+            path.write_text(json.dumps(history, indent=2))
+            return int(event["eventId"])
+    raise AssertionError("no sign-off in history")
+
+
+def test_a_command_edited_after_export_fails_the_chain_and_its_signature(exported, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(exported, copy)
+    event = _edit_sign_off(copy)
+    result = napreview_offline("audit", "verify-export", str(copy), "--json")
+    assert result.exit_code == 3
+    verdict = json.loads(result.stdout)
+    assert not verdict["intact"]
+    assert verdict["problem"] == f"history.json, event {event}: edited after export " + (
+        "(its link in the hash chain does not match)."
+    )
+    assert not verdict["signatures"]["ok"]
+    assert f"event {event} (sign_off update from p-" in verdict["signatures"]["said"]
+    assert "signature does not match its content" in verdict["signatures"]["said"]
+    assert any(p.startswith("Signatures:") for p in verdict["problems"])
+
+
+def napreview_offline(*args: str) -> Result:
+    """The command with no database and no Temporal service within reach."""
+    env = {
+        "NAPREVIEW_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        "NAPREVIEW_TEMPORAL_ADDRESS": "127.0.0.1:1",
+        "NAPREVIEW_USER": None,
+        "NAPREVIEW_CODEC_KEYS": None,
+    }
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """napreview, with the audit command only."""
+
+    register(app)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(CliRunner().invoke, app, list(args), env=env).result()

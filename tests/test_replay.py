@@ -8,6 +8,7 @@ No server is needed: replay and timelines run offline.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,8 +16,10 @@ import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
 
+from audit.export import export_bundle
 from audit.replay import history_from_json, replay
 from audit.timeline import StoredRefusal, Timeline, build_timeline, timeline_digest
+from audit.verify import verify_export
 from workflows import contract
 from workflows.cycle import CycleWorkflow
 
@@ -201,3 +204,19 @@ async def test_without_a_replay_signal_outcomes_are_unknown_not_guessed():
     extend = next(e for e in timeline.events if e.detail.get("step") == "extend")
     assert extend.detail["outcome"] == "unknown"
     assert extend.kind == "extension"
+
+
+async def test_an_export_of_a_review_from_before_signing_says_it_carries_no_signatures(tmp_path):
+    history = load("review-completed.json")
+    timeline = await timeline_of("review-completed.json")
+    letters = [e.detail["id"] for e in timeline.events if e.kind == "letter"]
+    export_bundle(tmp_path / "bundle", history, timeline, [], sorted(set(letters)))
+    verdict = verify_export(tmp_path / "bundle")
+    assert verdict.intact, verdict.problems
+    assert verdict.signatures is not None and verdict.signatures.ok
+    assert verdict.signatures.describe() == (
+        "This history is from before commands were signed: it carries no signatures."
+    )
+    signatures = json.loads((tmp_path / "bundle" / "signatures.json").read_text())
+    assert signatures["signing"] is False and signatures["keys_at_start"] == {}
+    assert all(s["verdict"] == "unsigned" for s in signatures["steps"])

@@ -12,9 +12,16 @@ cancellation only with the front end's signature (schemas/proof.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Sequence
 
 from temporalio import workflow
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.common import (
+    RawValue,
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -32,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         CycleProgress,
         CycleSummary,
         DistrustKey,
+        Refusal,
         ReviewBatch,
         ReviewFinished,
         ReviewInput,
@@ -40,7 +48,13 @@ with workflow.unsafe.imports_passed_through():
         WithdrawReviews,
     )
     from workflows import contract
-    from workflows.review import MAX_NONCES_KEPT, V2, MemberReviewWorkflow
+    from workflows.review import (
+        MAX_NONCES_KEPT,
+        MAX_REFUSALS_KEPT,
+        V2,
+        MemberReviewWorkflow,
+        _sender_of,
+    )
 
 # How many claimed endings one confirmation looks at.
 CONFIRM_BATCH = 200
@@ -64,6 +78,7 @@ class CycleWorkflow:
         self.nonces = list(inp.nonces)
         self.claimed: list[str] = []
         self.unconfirmed_claims = 0
+        self.rejected: list[Refusal] = []
 
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleSummary:
@@ -208,8 +223,36 @@ class CycleWorkflow:
             )
         )
 
-    @workflow.signal
+    @workflow.signal(dynamic=True)
+    def _signal(self, name: str, args: Sequence[RawValue]) -> None:
+        """Every signal arrives here: `review_finished` is read; anything else (or a payload
+        that does not decode) is counted and dropped, never held in memory for the whole run."""
+        finished = None
+        if name == "review_finished" and len(args) == 1:
+            with contextlib.suppress(Exception):
+                finished = workflow.payload_converter().from_payload(
+                    args[0].payload, ReviewFinished
+                )
+        if finished is not None:
+            self.review_finished(finished)
+        elif name == "review_finished":
+            self._record_refusal(
+                name, "unknown sender", "A review's ending that could not be read; it is ignored."
+            )
+        else:
+            self._record_refusal(
+                name[:64],
+                _sender_of(args),
+                f"The cycle takes no step called {name[:64]!r}; it is ignored.",
+            )
+
+    def _record_refusal(self, step: str, actor: str, reason: str) -> None:
+        """Actor, step and reason only, and a bounded number: never the payload."""
+        self.rejected.append(Refusal(at=workflow.now(), actor=actor, step=step, reason=reason))
+        del self.rejected[:-MAX_REFUSALS_KEPT]
+
     def review_finished(self, finished: ReviewFinished) -> None:
+        """A review says it ended; a v2 cycle believes it once Temporal confirms it."""
         if not self.v2:
             self.finished[finished.member] = finished.outcome
             return

@@ -985,9 +985,12 @@ class MemberReviewWorkflow:
         refusal cannot answer its sender, so it is kept in the review's state."""
         step = STEPS.get(name)
         if step is None or name in UPDATE_ONLY:
-            self._record_refusal(
-                name[:64], "unknown sender", f"napreview has no step called {name[:64]!r}."
+            reason = (
+                f"{name} is taken only as an update, which answers its sender."
+                if name in UPDATE_ONLY
+                else f"napreview has no step called {name[:64]!r}."
             )
+            self._record_refusal(name[:64], _sender_of(args), reason)
             return
         cmd, problem = _decoded(args, step.model)
         if cmd is None:
@@ -1194,6 +1197,8 @@ def _decoded(args: Sequence[RawValue], model: type[Command]) -> tuple[Command | 
 
 def _sender_of(args: Sequence[RawValue]) -> str:
     """Best effort, for the record: the person id a malformed command claims to come from."""
+    if not args:
+        return "unknown sender"
     with contextlib.suppress(Exception):
         raw = workflow.payload_converter().from_payload(args[0].payload, dict)
         person = raw.get("actor", {}).get("person_id") or raw.get("actor", {}).get("email")

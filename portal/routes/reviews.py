@@ -7,6 +7,7 @@ Every step is the command line's: the same operation, update, validator and reco
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from audit.words import localized
 from operations import access, documents, steps
 from operations import audit as audit_ops
 from operations.errors import StepRefused
@@ -26,7 +28,6 @@ from portal.web import (
     portal_of,
     posted,
     render,
-    require_role,
     see_other,
 )
 from schemas.members import Actor, Role
@@ -51,6 +52,7 @@ from schemas.submissions import (
 from store.errors import NotFoundError
 
 router = APIRouter()
+log = logging.getLogger("napreview.portal")
 
 SA_GROUPS = forms.groups_for(SelfAssessment)
 PR_GROUPS = forms.groups_for(PeerReview)
@@ -129,6 +131,7 @@ def _review(
         "done": done,
         "error": error,
         "reads_all": access.reads_everything(v.actor),
+        "can_audit": access.can_audit(v.actor, code),
         "can_change": access.may_change(v.actor),
         # History names people by opaque id; the store says who they are.
         "people": portal.store.people([so.by for so in d.sign_offs])
@@ -430,37 +433,59 @@ async def nap_file(request: Request, cycle: str, member: str, file_id: str) -> R
 # --------------------------------------------------------------------------- audit
 
 
-@router.get("/reviews/{cycle}/{member}/timeline")
-async def timeline_page(request: Request, cycle: str, member: str) -> Response:
+async def _audit(request: Request, cycle: str, member: str, what: str) -> audit_ops.AuditView:
+    """The audit trail through the same operation as `napreview audit`: auditors and the
+    secretariat read every review's, a focal point its own member's; anyone else, or a review
+    that does not exist, is told the page does not exist (the refusal is recorded)."""
     v = person(request)
-    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
+    assert v.actor is not None
     code = _code(request, member)
     portal = portal_of(request)
     try:
-        view = await audit_ops.review_audit(await portal.client(), portal.store, cycle, code)
-    except NotFoundError:
+        return await audit_ops.read_audit(
+            await portal.client(),
+            portal.store,
+            v.actor,
+            cycle,
+            code,
+            what=what,
+            via=audit_ops.PORTAL,
+        )
+    except (access.ReadRefused, NotFoundError):
         raise PageNotFound() from None
+    except audit_ops.AuditUnavailable as err:
+        log.error("Audit of %s %s not shown: %s", cycle, code, err)
+        raise
+
+
+@router.get("/reviews/{cycle}/{member}/timeline")
+async def timeline_page(request: Request, cycle: str, member: str) -> Response:
+    view = await _audit(request, cycle, member, audit_ops.TIMELINE)
+    lang = person(request).language
+    code = view.member
     return render(
-        request, "timeline.html", {"view": view, "t": view.timeline, "cycle": cycle, "code": code}
+        request,
+        "timeline.html",
+        {
+            "view": view,
+            "t": localized(view.timeline, lang),
+            "cycle": cycle,
+            "code": code,
+        },
     )
 
 
 @router.get("/reviews/{cycle}/{member}/export")
 async def export(request: Request, cycle: str, member: str) -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
-    code = _code(request, member)
-    portal = portal_of(request)
-    try:
-        view = await audit_ops.review_audit(await portal.client(), portal.store, cycle, code)
-    except NotFoundError:
-        raise PageNotFound() from None
-    data, digest = audit_ops.export_zip(portal.store, view)
+    view = await _audit(request, cycle, member, audit_ops.EXPORT)
+    data, digest = audit_ops.export_zip(portal_of(request).store, view)
     return Response(
         data,
         media_type="application/zip",
         headers={
-            "Content-Disposition": f'attachment; filename="review-{cycle}-{code}-export.zip"',
+            "Content-Disposition": (
+                f'attachment; filename="review-{cycle}-{view.member}-export.zip"'
+            ),
             "X-Export-Digest": digest,
         },
     )

@@ -46,14 +46,22 @@ async def test_a_focal_point_sees_only_its_own_and_an_auditor_changes_nothing(po
         f"/reviews/{cycle}/{outsider}/self-assessment",
         f"/reviews/{cycle}/{outsider}/peer-review",
         f"/reviews/{cycle}/{outsider}/timeline",
-        f"/reviews/{cycle}/DEU/timeline",
+        f"/reviews/{cycle}/{outsider}/export",
         f"/cycles/{cycle}",
         "/people",
         "/reviews/nope/DEU",
     ):
         assert (await deu.get(path)).status_code == 404, path
     steps = [r.step for r in portal_env.store.refusals(cycle, outsider)]
-    assert "read_review" in steps
+    assert "read_review" in steps and "read_audit" in steps
+    # its own member's audit trail, though, it may read; not that of a review it was drawn for
+    own = await deu.get(f"/reviews/{cycle}/DEU/timeline")
+    assert own.status_code == 200 and f"review-{cycle}-DEU" in own.text
+    drawn_for = next(
+        m for m, drawn in portal_env.store.assignments(cycle).items() if "DEU" in drawn
+    )
+    assert (await deu.get(f"/reviews/{cycle}/{drawn_for}")).status_code == 200
+    assert (await deu.get(f"/reviews/{cycle}/{drawn_for}/timeline")).status_code == 404
     # letters: its own are readable, another member's are not found
     await at_stage(portal_env.client, cycle, outsider, Stage.SELF_ASSESSMENT)
     theirs = [

@@ -1,0 +1,92 @@
+"""The timeline in the portal reader's language (issue #8, the timeline's words): the same
+events, said in French and Spanish as a native writes them, with the members' names and the
+portal's own vocabulary; the digest stays that of the English timeline the export holds.
+Offline: recorded histories, replayed without a server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from audit.replay import replay
+from audit.timeline import Timeline, build_timeline
+from audit.words import localized, summarize
+from tests.test_replay import HISTORIES, RECORDED, load
+
+NB = "\u00a0"
+
+
+async def _timeline(name: str) -> Timeline:
+    history = load(name)
+    return build_timeline(history, [], (await replay(history)).signals)
+
+
+def _first(timeline: Timeline, **detail: object) -> str:
+    return next(
+        e.summary for e in timeline.events if all(e.detail.get(k) == v for k, v in detail.items())
+    )
+
+
+async def test_a_review_said_in_french():
+    english = await _timeline("review-completed.json")
+    fr = localized(english, "fr")
+    assert fr.events[0].summary.startswith("Examen de l'Allemagne (DEU) lancé pour le cycle")
+    assert _first(fr, step="submit_self_assessment", outcome="accepted") == (
+        "Auto-évaluation remise par fp.deu@example.org (point focal de DEU) — étape acceptée"
+    )
+    assert _first(fr, step="extend").startswith(
+        f"Prolongation du délai de 14{NB}jours (please) par"
+    )
+    refused = next(e for e in fr.events if e.kind == "refused" and e.detail["via"] == "signal")
+    assert f"étape refusée{NB}: " in refused.summary
+    # recorded when history named the recipient by address; later ones name the member
+    assert _first(fr, kind="invitation").startswith(
+        f"Lettre «{NB}invitation{NB}» enregistrée pour fp.deu@example.org, échéance le 27 "
+        "janvier 2027 (SHA-256 "
+    )
+    timer = next(e.summary for e in fr.events if e.kind == "timer_set")
+    assert re.fullmatch(
+        r"Minuteur réglé pour le \d+ \w+ \d{4} à \d\d:\d\d UTC \(prochain rappel ou prochaine "
+        r"échéance\)",
+        timer,
+    ), timer
+    assert _first(fr, stage="peer_review", round=1) == f"Étape{NB}: examen par les pairs (tour 1)"
+    assert _first(fr, decision="approve").startswith(f"Validation{NB}: approbation")
+
+
+async def test_a_review_said_in_spanish():
+    es = localized(await _timeline("review-completed.json"), "es")
+    assert es.events[0].summary.startswith("Examen de Alemania (DEU) iniciado en el ciclo")
+    assert _first(es, step="submit_self_assessment", outcome="accepted") == (
+        "Autoevaluación presentada por fp.deu@example.org (coordinador de DEU) — paso aceptado"
+    )
+    assert _first(es, step="extend").startswith(f"Prórroga del plazo de 14{NB}días (please) por")
+    cedaw = next(e.summary for e in es.events if e.kind == "cedaw")
+    assert cedaw.startswith("Verificación del vínculo con la CEDAW: ")
+    letter = next(e.summary for e in es.events if e.kind == "letter")
+    assert "plazo hasta el 27 de enero de 2027" in letter
+
+
+@pytest.mark.parametrize("name", RECORDED)
+@pytest.mark.parametrize("lang", ["fr", "es"])
+async def test_every_event_of_every_recorded_history_has_its_sentence(name, lang):
+    english = await _timeline(name)
+    other = localized(english, lang)
+    assert other.sha256 == english.sha256  # the digest is the English timeline's
+    for ours, theirs in zip(english.events, other.events, strict=True):
+        assert ours.model_dump(exclude={"summary"}) == theirs.model_dump(exclude={"summary"})
+        assert theirs.summary and not re.search(r"[{}]", theirs.summary), theirs.summary
+        if ours.kind in ("started", "stage", "letter", "step", "refused", "decision"):
+            assert theirs.summary != ours.summary, theirs.summary
+
+
+def test_an_unknown_language_falls_back_to_english():
+    history = load("review-withdrawn.json")
+    timeline = build_timeline(history)
+    assert localized(timeline, "de") is timeline
+    assert summarize(timeline.events[0], "de") == timeline.events[0].summary
+
+
+def test_recorded_histories_are_those_of_test_replay():
+    assert all((HISTORIES / name).is_file() for name in RECORDED)
