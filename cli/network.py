@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from cli.common import AS_OPTION, JSON_OPTION, acting, console, handled, print_json, store
-from operations.steps import require_secretariat
+from operations.refusals import require_secretariat
 
 network_app = typer.Typer(help="The Network: its Chair by year.", no_args_is_help=True)
 chair_app = typer.Typer(help="The Chair of the Network by year.", no_args_is_help=True)

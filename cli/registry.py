@@ -123,7 +123,7 @@ def focal_points_set(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Designate a member's focal point from today; the previous one is kept in the history."""
-    from operations.steps import require_secretariat
+    from operations.refusals import require_secretariat
 
     actor = acting(as_)
     s = store()
@@ -156,7 +156,7 @@ def users_add(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Register a person with a role (a focal point also names their member)."""
-    from operations.steps import require_secretariat
+    from operations.refusals import require_secretariat
 
     actor = acting(as_)
     s = store()
