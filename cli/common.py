@@ -116,11 +116,7 @@ def no_temporal_message(config: Settings) -> str:
     ]
     if running:
         lines.append("napreview up serves, from this user's records:")
-        for found in running:
-            lines.append(
-                f"  export NAPREVIEW_HOME={found['home']} "
-                f"NAPREVIEW_TEMPORAL_ADDRESS={found['address']}"
-            )
+        lines += [f"  {stack.point_at(found)}" for found in running]
     else:
         lines.append(
             "Start napreview with 'make run' or 'napreview up' (it prints the settings to use "
@@ -189,12 +185,9 @@ def _no_new_installation_beside_a_stack(config: Settings) -> None:
     lines = [f"There are no napreview records in {home} (NAPREVIEW_HOME), but "]
     if others:
         lines[0] += "napreview up serves " + (
-            "these stacks:" if len(others) > 1 else "a stack elsewhere."
+            "these stacks; point this shell at one:" if len(others) > 1 else "a stack elsewhere:"
         )
-        for found in others:
-            lines.append(f"  data in {found['home']}, Temporal at {found['address']}:")
-            lines.append(f"    export NAPREVIEW_HOME={found['home']}")
-            lines.append(f"    export NAPREVIEW_TEMPORAL_ADDRESS={found['address']}")
+        lines += [f"  {stack.point_at(found)}" for found in others]
     else:
         lines[0] += (
             f"a Temporal service answers at {config.temporal_address}: its reviews belong to "

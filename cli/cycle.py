@@ -197,17 +197,11 @@ def cycle_start(
 
 def _names_pending(s: Store, codes: list[str]) -> None:
     """Say which members' letters in French or Spanish will name them in English."""
+    from cli.registry import missing_names, missing_words
+
     for member in s.get_members(codes):
-        missing = member.names.missing() if member.names is not None else []
-        if missing:
-            console.print(
-                f"Note: {member.name} ({member.code}) has no "
-                + " or ".join({"fr": "French", "es": "Spanish"}[m] for m in missing)
-                + " name recorded; letters in that language name it in English until "
-                f"'napreview members names {member.code}' records one.",
-                markup=False,
-                highlight=False,
-            )
+        for language in missing_names(member):
+            console.print(missing_words(member, language), markup=False, highlight=False)
 
 
 @cycle_app.command("status")
@@ -244,11 +238,13 @@ def cycle_status(
     counts = ", ".join(f"{words(name)} {n}" for name, n in result.counts.items() if n)
     console.print(f"Cycle {cycle}: {counts or 'no reviews yet'}", highlight=False)
     if readable is not None:
+        scope = (
+            f"the review of {actor.member} and those {actor.member} was drawn for"
+            if actor.member
+            else f"none: {actor.email} acts for no member"
+        )
         console.print(
-            f"Shown: the reviews {actor.email} may read (the review of {actor.member} and those "
-            f"{actor.member} was drawn for).",
-            markup=False,
-            highlight=False,
+            f"Shown: the reviews {actor.email} may read ({scope}).", markup=False, highlight=False
         )
     table = Table()
     for column in ("Member", "Stage", "Round", "Overdue", "Reviewers"):

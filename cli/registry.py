@@ -152,7 +152,7 @@ def members_show(member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_
     )
     console.print(f"Names: {names}", markup=False, highlight=False)
     for language in missing_names(m):
-        console.print(_missing_words(m, language), markup=False, highlight=False)
+        console.print(missing_words(m, language), markup=False, highlight=False)
     table = Table(title="Focal points")
     for column in ("Name", "Email", "Location", "From", "To"):
         table.add_column(column)
@@ -177,7 +177,7 @@ def missing_names(m: Member) -> list[str]:
     return m.names.missing() if m.names is not None else []
 
 
-def _missing_words(m: Member, language: str) -> str:
+def missing_words(m: Member, language: str) -> str:
     return (
         f"No {LANGUAGE_NAMES[language]} name is recorded: letters in {LANGUAGE_NAMES[language]} "
         f"name it {m.name!r}, in English, until 'napreview members names {m.code} "
@@ -293,7 +293,7 @@ def members_add(
         highlight=False,
     )
     for language in missing:
-        console.print(_missing_words(member, language), markup=False, highlight=False)
+        console.print(missing_words(member, language), markup=False, highlight=False)
     focal = store().focal_points(member.code)
     if focal:
         console.print(
@@ -371,7 +371,7 @@ def members_names(
         highlight=False,
     )
     for language in missing_names(member):
-        console.print(_missing_words(member, language), markup=False, highlight=False)
+        console.print(missing_words(member, language), markup=False, highlight=False)
 
 
 @focal_points_app.command("set")

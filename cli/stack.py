@@ -64,6 +64,14 @@ def exports(home: Path, address: str) -> list[str]:
     return lines
 
 
+def point_at(found: dict[str, Any]) -> str:
+    """The export line that points a shell at a recorded stack."""
+    return (
+        f"export NAPREVIEW_HOME={_quoted(str(found['home']))} "
+        f"NAPREVIEW_TEMPORAL_ADDRESS={found['address']}"
+    )
+
+
 def _quoted(text: str) -> str:
     safe = all(c.isalnum() or c in "/._-+:@%," for c in text)
     return text if safe else "'" + text.replace("'", "'\\''") + "'"
