@@ -126,6 +126,12 @@ def no_temporal_message(config: Settings) -> str:
     return "\n".join(lines)
 
 
+def say(text: str) -> None:
+    """Plain words as they are: no markup, no highlighting (names, addresses and typed text
+    print as typed)."""
+    console.print(text, markup=False, highlight=False)
+
+
 def _say(code: int, message: str) -> None:
     errors.print(message, markup=False, highlight=False)
     raise typer.Exit(code)

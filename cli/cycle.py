@@ -21,6 +21,7 @@ from cli.common import (
     parse_span,
     print_json,
     run,
+    say,
     settings,
     store,
     words,
@@ -96,11 +97,9 @@ def _explain_relaxations(draw: TroikaDraw) -> None:
     from rules.troika import WHY_RELAXED
 
     if draw.relaxed:
-        console.print(
+        say(
             f"Rules relaxed for {len(draw.relaxed)} of {len(draw.reviewers)} members. "
-            + WHY_RELAXED,
-            markup=False,
-            highlight=False,
+            + WHY_RELAXED
         )
 
 
@@ -188,7 +187,7 @@ def cycle_start(
         highlight=False,
     )
     for member in sorted(draw.relaxed):
-        console.print(f"  {member}: {_relaxed(draw, member)}", markup=False, highlight=False)
+        say(f"  {member}: {_relaxed(draw, member)}")
     _explain_relaxations(draw)
     _names_pending(s, sorted(draw.reviewers))
     who = f" --as {as_}" if as_ else ""
@@ -201,7 +200,7 @@ def _names_pending(s: Store, codes: list[str]) -> None:
 
     for member in s.get_members(codes):
         for language in missing_names(member):
-            console.print(missing_words(member, language), markup=False, highlight=False)
+            say(missing_words(member, language))
 
 
 @cycle_app.command("status")
@@ -243,9 +242,7 @@ def cycle_status(
             if actor.member
             else f"none: {actor.email} acts for no member"
         )
-        console.print(
-            f"Shown: the reviews {actor.email} may read ({scope}).", markup=False, highlight=False
-        )
+        say(f"Shown: the reviews {actor.email} may read ({scope}).")
     table = Table()
     for column in ("Member", "Stage", "Round", "Overdue", "Reviewers"):
         table.add_column(column)

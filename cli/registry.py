@@ -22,6 +22,7 @@ from cli.common import (
     handled,
     parse_date,
     print_json,
+    say,
     store,
 )
 from schemas.members import (
@@ -150,9 +151,9 @@ def members_show(member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_
         for language in Language
         if language.value not in missing_names(m)
     )
-    console.print(f"Names: {names}", markup=False, highlight=False)
+    say(f"Names: {names}")
     for language in missing_names(m):
-        console.print(missing_words(m, language), markup=False, highlight=False)
+        say(missing_words(m, language))
     table = Table(title="Focal points")
     for column in ("Name", "Email", "Location", "From", "To"):
         table.add_column(column)
@@ -285,28 +286,20 @@ def members_add(
     )
     assert member.joined_on is not None
     where = f"{member.regional_group.value}, " if member.regional_group else ""
-    console.print(
+    say(
         f"{member.name} ({member.code}; {where}letters in {member.language.value}) is a member "
         f"of the Network from {describe_day(member.joined_on)}: drawn and invited in cycles "
-        "started from that day.",
-        markup=False,
-        highlight=False,
+        "started from that day."
     )
     for language in missing:
-        console.print(missing_words(member, language), markup=False, highlight=False)
+        say(missing_words(member, language))
     focal = store().focal_points(member.code)
     if focal:
-        console.print(
-            f"Example focal point (trial installation): {focal[0].email}.",
-            markup=False,
-            highlight=False,
-        )
+        say(f"Example focal point (trial installation): {focal[0].email}.")
     else:
-        console.print(
+        say(
             f"Designate its focal point with: napreview focal-points set {member.code} "
-            "--name NAME --email EMAIL",
-            markup=False,
-            highlight=False,
+            "--name NAME --email EMAIL"
         )
 
 
@@ -323,12 +316,10 @@ def members_leave(
 
     day = parse_date(on, "--on")
     member = leave(store(), acting(as_), code, day)
-    console.print(
+    say(
         f"{member.name} ({member.code}) leaves the Network on {describe_day(day)}: it is neither "
         "drawn nor invited in cycles started from that day. Its past reviews and letters stay "
-        "readable.",
-        markup=False,
-        highlight=False,
+        "readable."
     )
 
 
@@ -365,13 +356,9 @@ def members_names(
         for language, typed in (("fr", name_fr), ("es", name_es))
         if typed is not None
     )
-    console.print(
-        f"Names of {member.name} ({member.code}) recorded: {recorded}.",
-        markup=False,
-        highlight=False,
-    )
+    say(f"Names of {member.name} ({member.code}) recorded: {recorded}.")
     for language in missing_names(member):
-        console.print(missing_words(member, language), markup=False, highlight=False)
+        say(missing_words(member, language))
 
 
 @focal_points_app.command("set")

@@ -24,6 +24,7 @@ from cli.common import (
     parse_span,
     print_json,
     run,
+    say,
     store,
     words,
 )
@@ -195,12 +196,10 @@ def _print_state(state: ReviewState) -> None:
             answer = rec["response"] or "not answered"
             console.print(f"  {rec['key']} [{answer}] {rec['text']}", markup=False)
     for decision in state.sign_offs:
-        console.print(
+        say(
             f"Sign-off round {decision.round}: {words(decision.decision)} by "
             f"{decision.by} on {_when(decision.at)}"
-            + (f" — {decision.comments}" if decision.comments else ""),
-            markup=False,
-            highlight=False,
+            + (f" — {decision.comments}" if decision.comments else "")
         )
     letters = data["letter_details"]
     console.print("Letters:" if letters else "Letters: none yet", highlight=False)
@@ -212,17 +211,11 @@ def _print_state(state: ReviewState) -> None:
         if letter["created_at"]:
             sent = f", {_when(datetime.fromisoformat(letter['created_at']))}"
         delivery = f", {letter['delivery']}" if letter["delivery"] else ""
-        console.print(
-            f"  {words(letter['kind'])} to {to}{sent}{delivery} (letters show {letter['id']})",
-            markup=False,
-            highlight=False,
-        )
+        say(f"  {words(letter['kind'])} to {to}{sent}{delivery} (letters show {letter['id']})")
     for refusal in data["rejected"]:
-        console.print(
+        say(
             f"Refused {_when(datetime.fromisoformat(refusal['at']))}: {refusal['step']} by "
-            f"{refusal['actor']} — {refusal['reason']}",
-            markup=False,
-            highlight=False,
+            f"{refusal['actor']} — {refusal['reason']}"
         )
 
 
@@ -295,7 +288,7 @@ def done(state: ReviewState, what: str) -> None:
     due = next_deadline(state)
     tail = f"; {due[0].lower()} {describe_deadline(due[1])}" if due else ""
     now = f"The review of {name} is now {where}{tail}."
-    console.print(f"{what} {now}" if what else now, markup=False, highlight=False)
+    say(f"{what} {now}" if what else now)
 
 
 @review_app.command("extend")

@@ -19,6 +19,7 @@ from cli.common import (
     handled,
     print_json,
     run,
+    say,
     store,
     words,
 )
@@ -181,15 +182,13 @@ def respond_command(
         answered = await documents.respond(temporal, store(), cycle, member, actor, answers)
         recs = documents.peer_recommendations(store(), answered)
         left = [r.key for r in recs if r.response is None]
-        console.print(
+        say(
             f"{len(answers)} answer(s) recorded. "
             + (
                 f"Still unanswered: {', '.join(left)}."
                 if left
                 else "Every recommendation is answered."
-            ),
-            markup=False,
-            highlight=False,
+            )
         )
         return await steps.settled_state(temporal, cycle, answered.member, answered)
 
