@@ -190,11 +190,8 @@ def test_another_terminal_finds_the_stack_up_serves(tmp_path: Path) -> None:
         stop(process)
     records = json.loads((tmp_path / "config" / "napreview" / "stacks.json").read_text())
     assert records["stacks"] == []
-    # Nothing serves any more: the command says which address it tried and how to point it.
-    gone = cli(home, port, "review", "show", "2019", "DEU", "--as", SECRETARIAT)
-    assert gone.returncode == 1 and f"localhost:{port}" in gone.stderr
-    assert "export NAPREVIEW_TEMPORAL_ADDRESS=" in gone.stderr
-    assert "Traceback" not in gone.stderr
+    # (A command that then finds no Temporal service: tests/test_newcomer.py; the port may be
+    # taken by another test's server at once on a shared machine.)
 
 
 def test_up_refuses_a_busy_port_in_one_sentence(tmp_path: Path) -> None:
