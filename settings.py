@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -69,5 +71,58 @@ class Settings(BaseSettings):
         return self.home / "temporal.db"
 
 
-def load_settings() -> Settings:
-    return Settings()
+def load_settings(find_stack: bool = True) -> Settings:
+    """The configuration from the environment. Where it leaves the data folder or Temporal's
+    address unset, the stack `napreview up` serves for this user fills them in (issue #8 item
+    9): a shell in another folder finds that stack's records instead of an empty folder, and a
+    shell on the same folder finds the port it serves. Explicit settings always win."""
+    config = Settings()
+    if not find_stack:
+        return config
+    home_given = "NAPREVIEW_HOME" in os.environ or config.database_url is not None
+    address_given = "NAPREVIEW_TEMPORAL_ADDRESS" in os.environ
+    if home_given and address_given:
+        return config
+    stacks = running_stacks()
+    if not stacks:
+        return config
+    home = config.home
+    if not home_given and not (home / "napreview.db").exists() and len(stacks) == 1:
+        home = Path(stacks[0]["home"])
+    served = next((r for r in stacks if r["home"] == str(home.resolve())), None)
+    address = None if address_given or served is None else served.get("address")
+    if home == config.home and not address:
+        return config
+    return Settings(home=home, temporal_address=address or config.temporal_address)
+
+
+def stacks_file() -> Path:
+    """Where `napreview up` records the stacks it serves: the user's own config folder."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "napreview" / "stacks.json"
+
+
+def running_stacks() -> list[dict[str, Any]]:
+    """The stacks `napreview up` serves now, as it recorded them (home, address, portal, pid);
+    records of stacks no longer running are ignored."""
+    try:
+        records = json.loads(stacks_file().read_text(encoding="utf-8")).get("stacks", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [
+        r
+        for r in records
+        if isinstance(r, dict) and isinstance(r.get("home"), str) and _alive(r.get("pid"))
+    ]
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -38,6 +38,8 @@ class CycleActivities:
         try:
             if settings.members is None:
                 members = self.store.list_members()
+                if settings.starts_on is not None:  # the members of the Network that day
+                    members = [m for m in members if m.belongs_on(settings.starts_on)]
             else:
                 members = self.store.get_members(settings.members)
             draw = draw_troika(

@@ -16,7 +16,7 @@ from schemas.review import (
 )
 from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 from store.errors import NotFoundError
-from store.repository import Store
+from store.repository import Store, today
 from workflows import contract
 
 
@@ -63,6 +63,9 @@ class ReviewActivities:
             code for code in assignments.get(request.member, []) if code != request.leaving
         ]
         excluded = set(self.store.ever_assigned(request.cycle, request.member))
+        # A member that has left the Network since the cycle started is not drawn again.
+        day = today()
+        excluded |= {m.code for m in members if m.left_on is not None and m.left_on <= day}
         try:
             outcome = redraw_reviewer(
                 members,

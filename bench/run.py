@@ -455,15 +455,18 @@ class Bench:
         """Wall time of command-line calls, each a process of its own as a person runs it."""
         env = self.env()
         napreview = str(Path(sys.executable).parent / "napreview")
+        # Reads are scoped (issue #8 item 8): they name who reads, as a person would.
+        reader = ["--as", "secretariat@example.org"]
         calls = {
             "--help": [napreview, "--help"],
             "members list --json": [napreview, "members", "list", "--json"],
             "schema self-assessment": [napreview, "schema", "self-assessment"],
             "letters list --json": [
-                napreview, "letters", "list", "--cycle", cycle, "--member", member, "--json"
+                napreview, "letters", "list", "--cycle", cycle, "--member", member, "--json",
+                *reader,
             ],
-            "review show --json": [napreview, "review", "show", cycle, member, "--json"],
-            "cycle status --json": [napreview, "cycle", "status", cycle, "--json"],
+            "review show --json": [napreview, "review", "show", cycle, member, "--json", *reader],
+            "cycle status --json": [napreview, "cycle", "status", cycle, "--json", *reader],
         }  # fmt: skip
         timed = {name: measure.time_command(args, env) for name, args in calls.items()}
         return {

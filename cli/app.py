@@ -101,7 +101,34 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
-    build(modules_for(sys.argv[1:]))()
+    try:
+        build(modules_for(sys.argv[1:]))()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if isinstance(done.code, str):
+            sys.stderr.write(done.code + "\n")
+    if "temporalio.client" in sys.modules and "temporalio.worker" not in sys.modules:
+        _exit_now(code)
+    raise SystemExit(code)
+
+
+def _exit_now(code: int) -> None:
+    """End a command that only used a Temporal client without the interpreter's teardown: the
+    SDK's Rust threads can still be running then and abort it ("Fatal Python error:
+    PyGILState_Release", exit -6; temporalio/sdk-python#300), so a command that did its work
+    would fail. Everything the command wrote is flushed first; the store commits per call.
+    Commands that ran a worker (up, worker, demo, portal) end normally: their teardown stops
+    the letters' PDF process, which would otherwise outlive them."""
+    import contextlib
+    import logging
+    import os
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

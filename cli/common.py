@@ -14,7 +14,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
 from operations.errors import InvalidInput, StepRefused
+from schemas.text import day_words as describe_day
 from store.errors import ConflictError, NotFoundError
 
 if TYPE_CHECKING:
@@ -100,12 +101,35 @@ def _unexpected(err: Exception) -> None:
     if isinstance(err, ConnectionError | OSError):
         _say(EXIT_UNEXPECTED, f"Could not reach a service napreview needs: {err}")
     if isinstance(err, RuntimeError) and "connect" in str(err).lower():
-        _say(
-            EXIT_UNEXPECTED,
-            f"No Temporal service answers at {settings().temporal_address}. Start one "
-            "with 'make run' (or 'napreview up'), or set NAPREVIEW_TEMPORAL_ADDRESS.",
-        )
+        _say(EXIT_UNEXPECTED, no_temporal_message(settings()))
     raise err
+
+
+def no_temporal_message(config: Settings) -> str:
+    """Which address was tried, and how to point the shell elsewhere."""
+    from cli import stack
+
+    running = stack.running()
+    lines = [
+        f"No Temporal service answers at {config.temporal_address} (NAPREVIEW_TEMPORAL_ADDRESS, "
+        f"default {stack.DEFAULT_ADDRESS}).",
+    ]
+    if running:
+        lines.append("napreview up serves, from this user's records:")
+        lines += [f"  {stack.point_at(found)}" for found in running]
+    else:
+        lines.append(
+            "Start napreview with 'make run' or 'napreview up' (it prints the settings to use "
+            "in other terminals), or point this shell at a running service: "
+            "export NAPREVIEW_TEMPORAL_ADDRESS=HOST:PORT"
+        )
+    return "\n".join(lines)
+
+
+def say(text: str) -> None:
+    """Plain words as they are: no markup, no highlighting (names, addresses and typed text
+    print as typed)."""
+    console.print(text, markup=False, highlight=False)
 
 
 def _say(code: int, message: str) -> None:
@@ -131,8 +155,12 @@ def store() -> Store:
     from store.repository import Store
     from store.seed import seed
 
-    url = settings().resolved_database_url
+    config = settings()
+    url = config.resolved_database_url
     if url not in _stores:
+        new = config.database_url is None and not (config.home / "napreview.db").exists()
+        if new:
+            _no_new_installation_beside_a_stack(config)
         try:
             migrate(url)
         except Exception as err:  # noqa: BLE001 - reported in plain words, never a password
@@ -141,8 +169,42 @@ def store() -> Store:
                 f"The database at {safe_url(url)} cannot be opened: {type(err).__name__}.",
             ) from err
         _stores[url] = Store.from_url(url)
-        seed(_stores[url])
+        if seed(_stores[url]) and new:
+            errors.print(
+                f"A new napreview installation was created in {config.home.resolve()}: the 83 "
+                "members and the example people.",
+                markup=False,
+                highlight=False,
+            )
     return _stores[url]
+
+
+def _no_new_installation_beside_a_stack(config: Settings) -> None:
+    """A command about to create empty records while a napreview stack runs elsewhere is
+    almost always a shell pointed at the wrong folder: say where the stack is instead."""
+    from cli import stack
+
+    home = config.home.resolve()
+    others = [r for r in stack.running() if r["home"] != str(home)]
+    if not others and not stack.answers(config.temporal_address):
+        return
+    lines = [f"There are no napreview records in {home} (NAPREVIEW_HOME), but "]
+    if others:
+        lines[0] += "napreview up serves " + (
+            "these stacks; point this shell at one:" if len(others) > 1 else "a stack elsewhere:"
+        )
+        lines += [f"  {stack.point_at(found)}" for found in others]
+    else:
+        lines[0] += (
+            f"a Temporal service answers at {config.temporal_address}: its reviews belong to "
+            "the data folder its napreview was started with. Point this shell at that folder:"
+        )
+        lines.append("  export NAPREVIEW_HOME=/path/to/its/data/folder")
+    lines.append(
+        "Nothing was created here. To start a separate installation in this folder on purpose: "
+        f"napreview up --home {home} --port ANOTHER_PORT"
+    )
+    raise fail(EXIT_USAGE, "\n".join(lines))
 
 
 def safe_url(url: str) -> str:
@@ -210,6 +272,13 @@ def acting(email: str | None) -> Actor:
     return s.resolve_actor(named)
 
 
+def check_acting(email: str | None) -> None:
+    """Public reads take --as too, like every command; when it is given it is checked like
+    anywhere else (a name that is not an example person is refused), then nothing is scoped."""
+    if email is not None:
+        acting(email)
+
+
 def print_json(value: Any) -> None:
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
@@ -228,6 +297,63 @@ def parse_duration(text: str, option: str) -> timedelta:
             EXIT_USAGE, f"{option}: {text!r} is not a duration; write it like 90s, 2h or 60d."
         )
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+STAGE_WORDS = {
+    "self_assessment": "self-assessment",
+    "peer_review": "peer review",
+    "cedaw_check": "CEDAW check",
+    "sign_off": "sign-off",
+    "completed": "completed",
+    "withdrawn": "withdrawn",
+}
+
+
+def words(value: Any) -> str:
+    """A stage, decision, kind or status in plain words: sign_off → sign-off."""
+    key = str(getattr(value, "value", value))
+    return STAGE_WORDS.get(key, key.replace("_", " "))
+
+
+def parse_span(text: str, option: str) -> timedelta:
+    """A duration a review keeps (a deadline, a reminder, an extension): at most three years,
+    refused naming the option."""
+    from schemas.text import LONGEST_DURATION
+
+    value = parse_duration(text, option)
+    if value > LONGEST_DURATION:
+        raise fail(
+            EXIT_USAGE,
+            f"{option}: {text.strip()} is longer than three years; the longest is "
+            f"{LONGEST_DURATION.days}d.",
+        )
+    return value
+
+
+def parse_date(text: str, option: str) -> date:
+    """A day as people write it in commands: 2027-01-15."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise fail(
+            EXIT_USAGE, f"{option}: {text!r} is not a date; write it as year-month-day, 2027-01-15."
+        ) from None
+
+
+def describe_deadline(due: datetime, now: datetime | None = None) -> str:
+    """A deadline in the reader's terms: the day in their own time zone and how far it is, e.g.
+    "28 Dec 2026, in 30 days", "today at 14:05", "3 Jan 2027, 2 days ago"."""
+    local = due.astimezone()
+    current = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo)
+    days = (local.date() - current.date()).days
+    if days == 0:
+        return f"today at {local:%H:%M}" + (" (passed)" if local < current else "")
+    if days == 1:
+        return f"tomorrow at {local:%H:%M}"
+    if days == -1:
+        return f"yesterday at {local:%H:%M}"
+    when = f"in {days} days" if days > 0 else f"{-days} days ago"
+    return f"{describe_day(local.date())}, {when}"
 
 
 def describe_duration(value: timedelta) -> str:

@@ -12,16 +12,19 @@ from cli.common import (
     EXIT_USAGE,
     JSON_OPTION,
     acting,
+    check_acting,
     client,
     console,
     fail,
     handled,
     member_codes,
-    parse_duration,
+    parse_span,
     print_json,
     run,
+    say,
     settings,
     store,
+    words,
 )
 from operations.errors import StepRefused
 from rules.network import cycle_year
@@ -30,6 +33,7 @@ from store.repository import Store
 
 if TYPE_CHECKING:
     from operations.cycles import CycleStatus
+    from rules.troika import TroikaDraw
 
 troika_app = typer.Typer(help="The review troika (peer reviewers).", no_args_is_help=True)
 cycle_app = typer.Typer(help="Review cycles.", no_args_is_help=True)
@@ -46,13 +50,16 @@ def troika_draw(
     members: str = MEMBERS_OPTION,
     reviewers: int = REVIEWERS_OPTION,
     as_json: bool = JSON_OPTION,
+    as_: str | None = AS_OPTION,
 ) -> None:
-    """Show the draw a cycle would make with this seed; starts nothing."""
+    """Show the draw a cycle started today would make with this seed; starts nothing."""
+    from operations.members import taking_part
     from rules.troika import TroikaError, draw_digest, draw_troika
+    from store.repository import today
 
+    check_acting(as_)
     s = store()
-    codes = member_codes(members)
-    pool = s.list_members() if codes is None else s.get_members(codes)
+    pool = taking_part(s, member_codes(members), today())
     try:
         draw = draw_troika(pool, seed, reviewers)
     except TroikaError as err:
@@ -74,13 +81,34 @@ def troika_draw(
     table.add_column("Reviewers")
     table.add_column("Rules relaxed")
     for member, drawn in draw.reviewers.items():
-        table.add_row(
-            f"{member} {names[member]}",
-            ", ".join(drawn),
-            ", ".join(draw.relaxed.get(member, [])) or "-",
-        )
+        table.add_row(f"{member} {names[member]}", ", ".join(drawn), _relaxed(draw, member))
     console.print(table)
+    _explain_relaxations(draw)
     console.print(f"Digest {draw_digest(draw)}")
+
+
+def _relaxed(draw: TroikaDraw, member: str) -> str:
+    from rules.troika import explain_relaxed
+
+    return explain_relaxed(draw.relaxed.get(member, []))
+
+
+def _explain_relaxations(draw: TroikaDraw) -> None:
+    from rules.troika import WHY_RELAXED
+
+    if draw.relaxed:
+        say(
+            f"Rules relaxed for {len(draw.relaxed)} of {len(draw.reviewers)} members. "
+            + WHY_RELAXED
+        )
+
+
+def _durations(**given: str) -> Durations:
+    """The cycle's durations, each named by its option when it is not one (at most three
+    years, like every duration a review keeps)."""
+    return Durations(
+        **{field: parse_span(text, "--" + field.replace("_", "-")) for field, text in given.items()}
+    )
 
 
 @cycle_app.command("start")
@@ -97,13 +125,26 @@ def cycle_start(
     peer_review: str = typer.Option("30d", "--peer-review"),
     sign_off: str = typer.Option("14d", "--sign-off"),
     reminder: str = typer.Option("7d", "--reminder"),
+    responses: str = typer.Option(
+        "14d",
+        "--responses",
+        help="How long a member has to answer the peer recommendations once all are in",
+    ),
     own_group: str = typer.Option(
         "", "--own-group", help="Codes of members that asked for one reviewer of their own group"
     ),
     as_: str | None = AS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Start a cycle: draw the review troika and start one review per member."""
+    """Start a cycle: draw the review troika among the members of the Network today and start
+    one review per member."""
+    durations = _durations(
+        self_assessment=self_assessment,
+        peer_review=peer_review,
+        sign_off=sign_off,
+        reminder=reminder,
+        responses=responses,
+    )
     actor = acting(as_)
     s = store()
     codes = member_codes(members)
@@ -115,23 +156,20 @@ def cycle_start(
         reviewers_per_member=reviewers,
         seed=seed_value,
         chair=chair_code,
-        durations=Durations(
-            self_assessment=parse_duration(self_assessment, "--self-assessment"),
-            peer_review=parse_duration(peer_review, "--peer-review"),
-            sign_off=parse_duration(sign_off, "--sign-off"),
-            reminder=parse_duration(reminder, "--reminder"),
-        ),
+        durations=durations,
         started_by=actor,
         own_group_requests=[s.get_member(c).code for c in own_group.split(",") if c.strip()],
     )
 
-    async def start() -> str:
+    async def start() -> tuple[str, TroikaDraw]:
         from operations import cycles
 
-        return await cycles.start_cycle(await client(), s, cycle_settings, settings().task_queue)
+        return await cycles.start_cycle_with_draw(
+            await client(), s, cycle_settings, settings().task_queue
+        )
 
-    workflow_id = run(start())
-    count = len(codes) if codes is not None else s.member_count()
+    workflow_id, draw = run(start())
+    count = len(draw.reviewers)
     if as_json:
         print_json(
             {
@@ -140,13 +178,29 @@ def cycle_start(
                 "members": count,
                 "seed": seed_value,
                 "chair": chair_code,
+                "relaxed": draw.relaxed,
             }
         )
         return
     console.print(
-        f"Cycle {cycle} started for {count} members (seed {seed_value}, Chair {chair_code}).\n"
-        f"Follow it with: napreview cycle status {cycle}"
+        f"Cycle {cycle} started for {count} members (seed {seed_value}, Chair {chair_code}).",
+        highlight=False,
     )
+    for member in sorted(draw.relaxed):
+        say(f"  {member}: {_relaxed(draw, member)}")
+    _explain_relaxations(draw)
+    _names_pending(s, sorted(draw.reviewers))
+    who = f" --as {as_}" if as_ else ""
+    console.print(f"Follow it with: napreview cycle status {cycle}{who}", highlight=False)
+
+
+def _names_pending(s: Store, codes: list[str]) -> None:
+    """Say which members' letters in French or Spanish will name them in English."""
+    from cli.registry import missing_names, missing_words
+
+    for member in s.get_members(codes):
+        for language in missing_names(member):
+            say(missing_words(member, language))
 
 
 @cycle_app.command("status")
@@ -156,27 +210,46 @@ def cycle_status(
     stage: Stage | None = typer.Option(None, "--stage"),
     overdue: bool = typer.Option(False, "--overdue", help="Only reviews flagged overdue"),
     as_json: bool = JSON_OPTION,
+    as_: str | None = AS_OPTION,
 ) -> None:
-    """Where each review stands, from Temporal's visibility (search attributes)."""
+    """Where each review stands, from Temporal's visibility (search attributes). The
+    secretariat and auditors see the whole cycle; a focal point its own member's review and
+    the reviews its member was drawn for."""
+    from operations.access import readable_reviews
+
+    actor = acting(as_)
+    readable = readable_reviews(store(), actor, cycle)
 
     async def status() -> CycleStatus:
         from operations import cycles
 
-        return await cycles.cycle_status(await client(), store(), cycle, stage, overdue)
+        return await cycles.cycle_status(await client(), store(), cycle, stage, overdue, readable)
 
     result = run(status())
     if as_json:
-        print_json(result)
+        print_json(
+            {
+                **result.model_dump(mode="json"),
+                "scope": actor.member if readable is not None else None,
+            }
+        )
         return
-    counts = ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in result.counts.items() if n)
-    console.print(f"Cycle {cycle}: {counts or 'no reviews yet'}")
+    counts = ", ".join(f"{words(name)} {n}" for name, n in result.counts.items() if n)
+    console.print(f"Cycle {cycle}: {counts or 'no reviews yet'}", highlight=False)
+    if readable is not None:
+        scope = (
+            f"the review of {actor.member} and those {actor.member} was drawn for"
+            if actor.member
+            else f"none: {actor.email} acts for no member"
+        )
+        say(f"Shown: the reviews {actor.email} may read ({scope}).")
     table = Table()
     for column in ("Member", "Stage", "Round", "Overdue", "Reviewers"):
         table.add_column(column)
     for line in result.reviews:
         table.add_row(
             line.member,
-            line.stage.value.replace("_", " "),
+            words(line.stage),
             str(line.round),
             "yes" if line.overdue else "",
             ", ".join(line.reviewers),

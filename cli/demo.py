@@ -109,7 +109,7 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
     config = settings()
     s = store()
     temporal = await client()
-    members = codes if codes is not None else [m.code for m in s.list_members()]
+    members = codes if codes is not None else [m.code for m in s.current_members()]
     cycle = "demo-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     cycle_settings = CycleSettings(
         cycle=cycle,
@@ -143,6 +143,9 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
                 if counts.get(Stage.COMPLETED.value, 0) == len(members):
                     break
                 await asyncio.sleep(0.5)
+        if not console.is_terminal:
+            # Live's last table ends without a newline when it is not drawn on a terminal.
+            console.line()
         await people
     console.print(
         f"All {len(members)} reviews of cycle {cycle} are completed. "

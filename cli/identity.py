@@ -22,7 +22,7 @@ from cli.common import (
     settings,
     store,
 )
-from operations.steps import require_secretariat
+from operations.refusals import require_secretariat
 
 keys_app = typer.Typer(help="The signing keys of this front end.", no_args_is_help=True)
 

@@ -12,6 +12,7 @@ from cli.common import (
     AS_OPTION,
     JSON_OPTION,
     acting,
+    check_acting,
     console,
     handled,
     print_json,
@@ -37,20 +38,15 @@ def letters_list(
     as_: str | None = AS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Stored letters, oldest first. With --as, only the letters that person may read."""
+    """Stored letters, oldest first: those the acting person may read (the secretariat and
+    auditors every letter; a focal point its member's)."""
     from operations.access import letters_for
 
+    actor = acting(as_)
     s = store()
     code = s.get_member(member).code if member else None
     wanted = kind.value if kind else None
-    if as_ or settings().user:
-        rows = letters_for(
-            s, acting(as_), cycle=cycle, member=code, kind=wanted, recipient=recipient
-        )
-    else:
-        rows = s.list_letters(cycle=cycle, member=code, kind=wanted)
-        if recipient:
-            rows = [r for r in rows if r.recipient == recipient.strip().lower()]
+    rows = letters_for(s, actor, cycle=cycle, member=code, kind=wanted, recipient=recipient)
     if as_json:
         print_json(
             [
@@ -101,14 +97,20 @@ def delivery_json(row: LetterRow) -> dict[str, object]:
 
 @letters_app.command("show")
 @handled
-def letters_show(letter_id: str, html: bool = typer.Option(False, "--html")) -> None:
-    """A letter's addresses and delivery state, then its text (or only its HTML)."""
-    row = store().get_letter(letter_id)
+def letters_show(
+    letter_id: str, html: bool = typer.Option(False, "--html"), as_: str | None = AS_OPTION
+) -> None:
+    """A letter's kind, addresses and delivery state, then its text (or only its HTML); for
+    those who may read it."""
+    from operations.access import require_letter
+
+    row = require_letter(store(), acting(as_), letter_id)
     if html:
         print(row.body_html)
         return
     state = row.delivery_state or "not delivered (stored before delivery existed)"
     detail = f" — {row.delivery_detail}" if row.delivery_detail else ""
+    print(f"Letter: {row.kind.replace('_', ' ')}, cycle {row.cycle_id}, {row.member_code}")
     print(f"To: {row.recipient_name} <{row.recipient}>")
     if row.cc:
         print(f"Cc: {', '.join(row.cc)}")
@@ -120,9 +122,19 @@ def letters_show(letter_id: str, html: bool = typer.Option(False, "--html")) -> 
 
 @letters_app.command("export")
 @handled
-def letters_export(cycle: str | None = typer.Option(None, "--cycle")) -> None:
-    """Rewrite every letter file (text and HTML) from the store; files already right are kept."""
+def letters_export(
+    cycle: str | None = typer.Option(None, "--cycle"), as_: str | None = AS_OPTION
+) -> None:
+    """Rewrite every letter file (text and HTML) from the store; files already right are kept.
+    An operator's repair of the data folder; with --as, only for those who read every letter
+    (the secretariat, auditors)."""
+    from operations.access import reads_everything, refuse_read
+
     s = store()
+    if as_ is not None:
+        actor = acting(as_)
+        if not reads_everything(actor):
+            raise refuse_read(s, actor, "letter_files", cycle, None, "every letter's file")
     folder = settings().letters_dir
     rows = s.list_letters(cycle=cycle)
     from activities.letters import file_letter
@@ -135,8 +147,11 @@ def letters_export(cycle: str | None = typer.Option(None, "--cycle")) -> None:
 
 @cedaw_app.command("check")
 @handled
-def cedaw_check(member: str, file: Path, as_json: bool = JSON_OPTION) -> None:
+def cedaw_check(
+    member: str, file: Path, as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION
+) -> None:
     """Run the CEDAW linkage check on a self-assessment file, without any workflow."""
+    check_acting(as_)
     from operations.steps import read_document
     from rules.cedaw import check_linkage
     from schemas.submissions import SelfAssessment
@@ -147,7 +162,13 @@ def cedaw_check(member: str, file: Path, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json(result)
         return
-    console.print(f"[bold]{m.name}[/bold]: CEDAW linkage {result.rating.value.replace('_', ' ')}")
+    rating = result.rating.value.replace("_", " ")
+    if not result.findings:
+        console.print(f"[bold]{m.name}[/bold]: CEDAW linkage {rating}, no findings.")
+        return
+    console.print(
+        f"[bold]{m.name}[/bold]: CEDAW linkage {rating}, {len(result.findings)} finding(s)."
+    )
     table = Table()
     for column in ("Severity", "Code", "Article", "GR30", "Pillar", "Message"):
         table.add_column(column)

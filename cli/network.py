@@ -5,8 +5,17 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.common import AS_OPTION, JSON_OPTION, acting, console, handled, print_json, store
-from operations.steps import require_secretariat
+from cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    acting,
+    check_acting,
+    console,
+    handled,
+    print_json,
+    store,
+)
+from operations.refusals import require_secretariat
 
 network_app = typer.Typer(help="The Network: its Chair by year.", no_args_is_help=True)
 chair_app = typer.Typer(help="The Chair of the Network by year.", no_args_is_help=True)
@@ -30,8 +39,9 @@ def chair_set(
 
 @chair_app.command("list")
 @handled
-def chair_list(as_json: bool = JSON_OPTION) -> None:
+def chair_list(as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION) -> None:
     """The Chair of each recorded year."""
+    check_acting(as_)
     chairs = store().network_chairs()
     if as_json:
         print_json([{"year": year, "chair": code} for year, code in chairs.items()])

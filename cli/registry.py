@@ -11,14 +11,32 @@ from rich.table import Table
 
 from cli.common import (
     AS_OPTION,
+    EXIT_REFUSED,
+    EXIT_USAGE,
     JSON_OPTION,
     acting,
+    check_acting,
     console,
+    describe_day,
+    fail,
     handled,
+    parse_date,
     print_json,
+    say,
     store,
 )
-from schemas.members import Honorific, Location, Member, Rank, Role
+from schemas.members import (
+    CedawStatus,
+    Honorific,
+    Language,
+    Location,
+    Member,
+    MemberKind,
+    Rank,
+    RegionalGroup,
+    Role,
+)
+from schemas.names import LocalNames
 
 members_app = typer.Typer(help="The Network's members.", no_args_is_help=True)
 focal_points_app = typer.Typer(help="Members' WPS focal points.", no_args_is_help=True)
@@ -40,33 +58,71 @@ def member_json(member: Member) -> dict[str, object]:
     return member.model_dump(mode="json")
 
 
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
 @members_app.command("list")
 @handled
-def members_list(as_json: bool = JSON_OPTION) -> None:
-    """Every member: code, name, kind, regional group, CEDAW status, language."""
-    members = store().list_members()
+def members_list(
+    all_: bool = typer.Option(False, "--all", help="Also the members that have left"),
+    as_json: bool = JSON_OPTION,
+    as_: str | None = AS_OPTION,
+) -> None:
+    """The members of the Network today: code, name, kind, regional group, CEDAW status,
+    language (with --all, those that left too, with the day they left)."""
+    from store.repository import today
+
+    check_acting(as_)
+    s = store()
+    members = s.list_members() if all_ else s.current_members()
     if as_json:
         print_json([member_json(m) for m in members])
         return
-    table = Table(title=f"{len(members)} members of the WPS Focal Points Network")
+    day = today()
+    former = [m for m in members if not m.belongs_on(day)]
+    title = f"{len(members) - len(former)} members of the WPS Focal Points Network"
+    if former:
+        title += f", and {len(former)} that left or join later"
+    table = Table(title=title)
     for column in ("Code", "Name", "Kind", "Group", "CEDAW", "Language"):
         table.add_column(column)
+    if former:
+        table.add_column("Member")
     for m in members:
-        table.add_row(
+        row = [
             m.code,
             m.name,
-            m.kind.value.replace("_", " "),
+            _words(m.kind.value),
             m.regional_group.value if m.regional_group else "-",
-            m.cedaw_status.value.replace("_", " "),
+            _words(m.cedaw_status.value),
             m.language.value,
-        )
+        ]
+        if former:
+            row.append(_membership(m))
+        table.add_row(*row)
     console.print(table)
+
+
+def _membership(m: Member) -> str:
+    """'since 15 Jan 2027', 'left 30 Jun 2027', 'from 1 Mar 2028'."""
+    from store.repository import today
+
+    if m.left_on is not None and m.left_on <= today():
+        return f"left {describe_day(m.left_on)}"
+    if m.joined_on is not None:
+        return f"{'from' if m.joined_on > today() else 'since'} {describe_day(m.joined_on)}"
+    return ""
 
 
 @members_app.command("show")
 @handled
-def members_show(member: str, as_json: bool = JSON_OPTION) -> None:
-    """One member with its focal points (current and past) and NAPs."""
+def members_show(member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION) -> None:
+    """One member with its membership, its names in en/fr/es, focal points (current and past)
+    and NAPs."""
+    from rules.names import name_forms
+
+    check_acting(as_)
     s = store()
     m = s.get_member(member)
     history = s.focal_point_history(m.code)
@@ -75,17 +131,29 @@ def members_show(member: str, as_json: bool = JSON_OPTION) -> None:
         print_json(
             {
                 **member_json(m),
+                "names_missing": missing_names(m),
                 "focal_points": [fp.model_dump(mode="json") for fp in history],
                 "naps": [n.model_dump(mode="json") for n in naps],
             }
         )
         return
-    console.print(f"[bold]{m.name}[/bold] ({m.code})")
+    console.print(f"[bold]{m.name}[/bold] ({m.code})", highlight=False)
     group = m.regional_group.value if m.regional_group else "regional organisation"
     console.print(
-        f"Group: {group}   CEDAW: {m.cedaw_status.value.replace('_', ' ')}   "
-        f"Language: {m.language.value}"
+        f"Group: {group}   CEDAW: {_words(m.cedaw_status.value)}   Language: {m.language.value}",
+        highlight=False,
     )
+    membership = _membership(m)
+    if membership:
+        console.print(f"Member of the Network: {membership}", highlight=False)
+    names = "; ".join(
+        f"{language.value} {name_forms(m, language).name}"
+        for language in Language
+        if language.value not in missing_names(m)
+    )
+    say(f"Names: {names}")
+    for language in missing_names(m):
+        say(missing_words(m, language))
     table = Table(title="Focal points")
     for column in ("Name", "Email", "Location", "From", "To"):
         table.add_column(column)
@@ -93,13 +161,204 @@ def members_show(member: str, as_json: bool = JSON_OPTION) -> None:
         table.add_row(
             fp.name,
             fp.email,
-            fp.location.value.replace("_", " "),
+            _words(fp.location.value),
             str(fp.active_from),
             str(fp.active_to or "current"),
         )
     console.print(table)
     for nap in naps:
         console.print(f"NAP {nap.iteration}: {nap.title} ({nap.period_start} to {nap.period_end})")
+
+
+LANGUAGE_NAMES = {"fr": "French", "es": "Spanish"}
+
+
+def missing_names(m: Member) -> list[str]:
+    """The languages (fr, es) a member added later has no name in yet."""
+    return m.names.missing() if m.names is not None else []
+
+
+def missing_words(m: Member, language: str) -> str:
+    return (
+        f"No {LANGUAGE_NAMES[language]} name is recorded: letters in {LANGUAGE_NAMES[language]} "
+        f"name it {m.name!r}, in English, until 'napreview members names {m.code} "
+        f"--name-{language} …' records it."
+    )
+
+
+GENDER_HELP = "m or f, where the article does not tell (l', les, none)"
+
+
+def _local_names(
+    name: str,
+    name_fr: str | None,
+    gender_fr: str | None,
+    name_es: str | None,
+    gender_es: str | None,
+) -> LocalNames:
+    """The names as typed, composed by the grammar of rules/names.py; a problem names its
+    option."""
+    from rules.names import parse_name
+
+    found: dict[str, object] = {}
+    for language, option, typed, gender in (
+        ("en", "--name", name, None),
+        ("fr", "--name-fr", name_fr, gender_fr),
+        ("es", "--name-es", name_es, gender_es),
+    ):
+        if gender is not None and gender not in ("m", "f"):
+            raise fail(EXIT_USAGE, f"--gender-{language}: give m or f, not {gender!r}.")
+        if typed is None:
+            if gender is not None:
+                raise fail(EXIT_USAGE, f"--gender-{language} goes with {option}.")
+            continue
+        try:
+            found[language] = parse_name(language, typed, gender)  # type: ignore[arg-type]
+        except ValueError as err:
+            hint = f"; add --gender-{language} m or f" if "needs its gender" in str(err) else ""
+            raise fail(EXIT_USAGE, f"{option}: {err}{hint}.") from None
+    return LocalNames.model_validate(found)
+
+
+@members_app.command("add")
+@handled
+def members_add(
+    code: str = typer.Argument(..., help="ISO 3166-1 alpha-3 for a state, an acronym otherwise"),
+    name: str = typer.Option(
+        ..., "--name", help="English short name, with 'the' where it takes one ('the Gambia')"
+    ),
+    kind: MemberKind = typer.Option(..., "--kind"),
+    group: RegionalGroup | None = typer.Option(
+        None, "--group", help="UN regional group of a state (none for an organisation)"
+    ),
+    language: Language = typer.Option(
+        Language.EN, "--language", help="Correspondence language of its letters"
+    ),
+    joined: str | None = typer.Option(None, "--joined", help="The day it joined (default today)"),
+    name_fr: str | None = typer.Option(
+        None, "--name-fr", help="French name with its article: 'la Gambie', \"l'Irlande\""
+    ),
+    gender_fr: str | None = typer.Option(None, "--gender-fr", help=GENDER_HELP),
+    name_es: str | None = typer.Option(
+        None, "--name-es", help="Spanish name with its article: 'Gambia', 'el Perú'"
+    ),
+    gender_es: str | None = typer.Option(None, "--gender-es", help=GENDER_HELP),
+    names_pending: bool = typer.Option(
+        False,
+        "--names-pending",
+        help="Add it without a French or Spanish name (letters then use the English one)",
+    ),
+    cedaw: CedawStatus | None = typer.Option(
+        None, "--cedaw", help="A state: state_party (default) or not_party"
+    ),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """A member joins the Network (secretariat): it is drawn and invited in cycles started
+    from the day it joined."""
+    from operations.members import add_member
+
+    names = _local_names(name, name_fr, gender_fr, name_es, gender_es)
+    missing = names.missing()
+    if missing and not names_pending:
+        options = " and ".join(f"--name-{language}" for language in missing)
+        raise fail(
+            EXIT_USAGE,
+            f"{options}: letters in French and Spanish name every member in that language, "
+            "with its article ('la Gambie', \"l'Irlande\", 'el Perú'). Give "
+            f"{options} (with --gender-fr/--gender-es where the article does not tell "
+            "masculine from feminine), or --names-pending to add the member now and record "
+            "them later with 'napreview members names'.",
+        )
+    joined_on = parse_date(joined, "--joined") if joined else None
+    actor = acting(as_)
+    assert names.en is not None
+    member = add_member(
+        store(),
+        actor,
+        code=code,
+        name=names.en.short,
+        kind=kind,
+        regional_group=group,
+        language=language,
+        joined_on=joined_on,
+        names=names,
+        cedaw_status=cedaw,
+    )
+    assert member.joined_on is not None
+    where = f"{member.regional_group.value}, " if member.regional_group else ""
+    say(
+        f"{member.name} ({member.code}; {where}letters in {member.language.value}) is a member "
+        f"of the Network from {describe_day(member.joined_on)}: drawn and invited in cycles "
+        "started from that day."
+    )
+    for language in missing:
+        say(missing_words(member, language))
+    focal = store().focal_points(member.code)
+    if focal:
+        say(f"Example focal point (trial installation): {focal[0].email}.")
+    else:
+        say(
+            f"Designate its focal point with: napreview focal-points set {member.code} "
+            "--name NAME --email EMAIL"
+        )
+
+
+@members_app.command("leave")
+@handled
+def members_leave(
+    code: str,
+    on: str = typer.Option(..., "--on", help="The day it leaves, e.g. 2027-06-30"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """A member leaves the Network (secretariat): dated, never deleted. It is neither drawn nor
+    invited in cycles started from that day; its past reviews and letters stay readable."""
+    from operations.members import leave
+
+    day = parse_date(on, "--on")
+    member = leave(store(), acting(as_), code, day)
+    say(
+        f"{member.name} ({member.code}) leaves the Network on {describe_day(day)}: it is neither "
+        "drawn nor invited in cycles started from that day. Its past reviews and letters stay "
+        "readable."
+    )
+
+
+@members_app.command("names")
+@handled
+def members_names(
+    code: str,
+    name_fr: str | None = typer.Option(None, "--name-fr", help="French name with its article"),
+    gender_fr: str | None = typer.Option(None, "--gender-fr", help=GENDER_HELP),
+    name_es: str | None = typer.Option(None, "--name-es", help="Spanish name with its article"),
+    gender_es: str | None = typer.Option(None, "--gender-es", help=GENDER_HELP),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Record the French or Spanish name of a member added later (secretariat)."""
+    from operations.members import record_names
+    from rules.names import known_codes
+
+    s = store()
+    m = s.get_member(code)
+    if m.code in known_codes():
+        raise fail(
+            EXIT_REFUSED,
+            f"Refused: the names of {m.name} are data in rules/member_names.json (checked "
+            "against UNTERM); correct them there.",
+        )
+    if name_fr is None and name_es is None:
+        raise fail(EXIT_USAGE, "Give --name-fr, --name-es or both.")
+    names = _local_names(m.name, name_fr, gender_fr, name_es, gender_es)
+    member = record_names(s, acting(as_), m.code, names.model_copy(update={"en": None}))
+    from rules.names import name_forms
+
+    recorded = "; ".join(
+        f"{language} {name_forms(member, language).name}"
+        for language, typed in (("fr", name_fr), ("es", name_es))
+        if typed is not None
+    )
+    say(f"Names of {member.name} ({member.code}) recorded: {recorded}.")
+    for language in missing_names(member):
+        say(missing_words(member, language))
 
 
 @focal_points_app.command("set")
@@ -123,7 +382,7 @@ def focal_points_set(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Designate a member's focal point from today; the previous one is kept in the history."""
-    from operations.steps import require_secretariat
+    from operations.refusals import require_secretariat
 
     actor = acting(as_)
     s = store()
@@ -156,7 +415,7 @@ def users_add(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Register a person with a role (a focal point also names their member)."""
-    from operations.steps import require_secretariat
+    from operations.refusals import require_secretariat
 
     actor = acting(as_)
     s = store()
@@ -173,14 +432,16 @@ def register(app: typer.Typer) -> None:
 
     @app.command("schema")
     @handled
-    def schema(name: DocumentName) -> None:
+    def schema(name: DocumentName, as_: str | None = AS_OPTION) -> None:
         """The JSON Schema of a document people submit."""
+        check_acting(as_)
         print_json(document_model(name).model_json_schema())
 
     @app.command("template")
     @handled
-    def template(name: DocumentName, member: str) -> None:
+    def template(name: DocumentName, member: str, as_: str | None = AS_OPTION) -> None:
         """A valid example document to start from."""
+        check_acting(as_)
         from schemas.examples import example_peer_review, example_self_assessment
 
         m = store().get_member(member)

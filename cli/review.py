@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +16,17 @@ from cli.common import (
     acting,
     client,
     console,
+    describe_day,
+    describe_deadline,
     describe_duration,
     fail,
     handled,
-    parse_duration,
+    parse_span,
     print_json,
     run,
-    settings,
+    say,
     store,
+    words,
 )
 from schemas.members import Actor
 from schemas.review import (
@@ -32,8 +36,10 @@ from schemas.review import (
     ReassignReviewer,
     Recuse,
     ReplaceReviewer,
+    ReviewerStatus,
     ReviewState,
     SignOff,
+    Stage,
     Withdraw,
 )
 from schemas.submissions import PeerReview, SelfAssessment
@@ -80,6 +86,7 @@ def show_json(state: ReviewState) -> dict[str, Any]:
         ],
         "cedaw": cedaw,
         "letters": [letter.id for letter in state.letters],
+        "letter_details": _letters(state),
         "rejected": rejected,
         "extensions": [e.model_dump(mode="json") for e in state.extensions],
         "redraws": [r.model_dump(mode="json") for r in state.redraws],
@@ -89,6 +96,26 @@ def show_json(state: ReviewState) -> dict[str, Any]:
         "answers_due": state.answers_due.isoformat() if state.answers_due else None,
         "noted_by_default": state.noted_by_default,
     }
+
+
+def _letters(state: ReviewState) -> list[dict[str, Any]]:
+    """The review's letters with their kind, recipient and delivery, in the order sent."""
+    rows = {r.id: r for r in store().list_letters(cycle=state.cycle, member=state.member)}
+    shown = []
+    for ref in state.letters:
+        row = rows.get(ref.id)
+        shown.append(
+            {
+                "id": ref.id,
+                "kind": ref.kind.value,
+                "to": ref.recipient,
+                "recipient": row.recipient if row else None,
+                "recipient_name": row.recipient_name if row else None,
+                "created_at": row.created_at.isoformat() if row else None,
+                "delivery": row.delivery_state if row else None,
+            }
+        )
+    return shown
 
 
 def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
@@ -126,26 +153,39 @@ def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
     return shown
 
 
+def _when(at: datetime) -> str:
+    """A moment in the reader's own time zone: 28 Dec 2026 14:05."""
+    local = at.astimezone()
+    return f"{describe_day(local.date())} {local:%H:%M}"
+
+
 def _print_state(state: ReviewState) -> None:
     data = show_json(state)
     name = store().get_member(state.member).name
     overdue = " [red](overdue)[/red]" if state.overdue else ""
     console.print(
         f"[bold]{name}[/bold] in cycle {state.cycle}: "
-        f"{state.stage.value.replace('_', ' ')}, round {state.round}{overdue}"
+        f"{words(state.stage)}, round {state.round}{overdue}",
+        highlight=False,
     )
-    if data["deadline"]:
-        console.print(f"Deadline: {data['deadline']}")
+    due = next_deadline(state)
+    if due:
+        console.print(f"{due[0]}: {describe_deadline(due[1])}", highlight=False)
     table = Table(title="Review troika")
     for column in ("Reviewer", "Status", "Deadline"):
         table.add_column(column)
-    for slot in data["reviewers"]:
-        status = slot["status"] + (" (overdue)" if slot["overdue"] else "")
-        table.add_row(slot["member"], status, slot["deadline"] or "")
+    for slot in state.reviewers:
+        status = slot.status.value + (" (overdue)" if slot.overdue else "")
+        waiting = slot.deadline is not None and slot.status is ReviewerStatus.ACTIVE
+        shown = describe_deadline(slot.deadline.due) if slot.deadline and waiting else ""
+        table.add_row(slot.member, status, shown)
     console.print(table)
     if data["cedaw"]:
+        findings = data["cedaw"]["findings"]
+        counted = f"{len(findings)} finding(s)" if findings else "no findings"
         console.print(
-            f"CEDAW linkage: {data['cedaw']['rating']} ({len(data['cedaw']['findings'])} findings)"
+            f"CEDAW linkage: {data['cedaw']['rating'].replace('_', ' ')}, {counted}",
+            highlight=False,
         )
     for review in data["peer_reviews"]:
         ratings = ", ".join(f"{k} {v}" for k, v in review["ratings"].items())
@@ -155,20 +195,48 @@ def _print_state(state: ReviewState) -> None:
         for rec in review["recommendations"]:
             answer = rec["response"] or "not answered"
             console.print(f"  {rec['key']} [{answer}] {rec['text']}", markup=False)
-    for decision in data["sign_offs"]:
-        console.print(
-            f"Sign-off round {decision['round']}: {decision['decision'].replace('_', ' ')} by "
-            f"{decision['by']} at {decision['at']}"
-            + (f" — {decision['comments']}" if decision["comments"] else ""),
-            markup=False,
+    for decision in state.sign_offs:
+        say(
+            f"Sign-off round {decision.round}: {words(decision.decision)} by "
+            f"{decision.by} on {_when(decision.at)}"
+            + (f" — {decision.comments}" if decision.comments else "")
         )
-    console.print(f"Letters: {', '.join(data['letters']) or 'none'}")
+    letters = data["letter_details"]
+    console.print("Letters:" if letters else "Letters: none yet", highlight=False)
+    for letter in letters:
+        to = letter["recipient"] or letter["to"]
+        if letter["recipient_name"]:
+            to = f"{letter['recipient_name']} <{to}>"
+        sent = ""
+        if letter["created_at"]:
+            sent = f", {_when(datetime.fromisoformat(letter['created_at']))}"
+        delivery = f", {letter['delivery']}" if letter["delivery"] else ""
+        say(f"  {words(letter['kind'])} to {to}{sent}{delivery} (letters show {letter['id']})")
     for refusal in data["rejected"]:
-        console.print(
-            f"Refused {refusal['at']}: {refusal['step']} by {refusal['actor']} — "
-            f"{refusal['reason']}",
-            markup=False,
+        say(
+            f"Refused {_when(datetime.fromisoformat(refusal['at']))}: {refusal['step']} by "
+            f"{refusal['actor']} — {refusal['reason']}"
         )
+
+
+def next_deadline(state: ReviewState) -> tuple[str, datetime] | None:
+    """What the review waits for next and by when: the member's answers to the peer
+    recommendations, the earliest open peer review, or the stage's own deadline."""
+    if state.stage.terminal:
+        return None
+    if state.answers_due is not None and state.stage is Stage.PEER_REVIEW:
+        return "Answers to the peer recommendations due", state.answers_due
+    if state.stage is Stage.PEER_REVIEW:
+        open_ = [
+            s.deadline.due
+            for s in state.reviewers
+            if s.deadline and s.status is ReviewerStatus.ACTIVE
+        ]
+        return ("Peer reviews due", min(open_)) if open_ else None
+    if state.deadline is not None:
+        stage = words(state.stage)
+        return f"{stage[:1].upper()}{stage[1:]} due", state.deadline.due
+    return None
 
 
 @review_app.command("show")
@@ -177,12 +245,13 @@ def review_show(
     cycle: str, member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION
 ) -> None:
     """Where a review stands: stage, round, reviewers, peer reviews, CEDAW rating, sign-off
-    decisions, letters, refusals. With --as, only for those who may read the review."""
-    code = store().get_member(member).code
-    if as_ or settings().user:
-        from operations.access import require_review
+    decisions, letters, refusals; for those who may read the review (the secretariat,
+    auditors, the member's focal point and its reviewers')."""
+    from operations.access import require_review
 
-        require_review(store(), acting(as_), cycle, code)
+    actor = acting(as_)
+    code = store().get_member(member).code
+    require_review(store(), actor, cycle, code)
 
     async def query() -> ReviewState:
         from operations import steps
@@ -204,16 +273,22 @@ def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> Rev
     async def send() -> ReviewState:
         from operations import steps
 
-        return await steps.review_step(await client(), store(), cycle, code, step, command)
+        temporal = await client()
+        answered = await steps.review_step(temporal, store(), cycle, code, step, command)
+        return await steps.settled_state(temporal, cycle, code, answered)
 
     return run(send())
 
 
-def _done(state: ReviewState, what: str) -> None:
-    console.print(
-        f"{what} The review of {state.member} is now at "
-        f"{state.stage.value.replace('_', ' ')} (round {state.round})."
-    )
+def done(state: ReviewState, what: str) -> None:
+    """What the step did, then where the review stands after it and what it waits for."""
+    name = store().get_member(state.member).name
+    at = "" if state.stage.terminal else "at "
+    where = f"{at}{words(state.stage)} (round {state.round})"
+    due = next_deadline(state)
+    tail = f"; {due[0].lower()} {describe_deadline(due[1])}" if due else ""
+    now = f"The review of {name} is now {where}{tail}."
+    say(f"{what} {now}" if what else now)
 
 
 @review_app.command("extend")
@@ -226,9 +301,14 @@ def review_extend(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Move the current stage's deadline (secretariat)."""
-    delta = parse_duration(by, "--by")
+    delta = parse_span(by, "--by")
     state = _step(cycle, member, "extend", lambda a: Extend(actor=a, by=delta, reason=reason), as_)
-    _done(state, f"Deadline extended by {describe_duration(delta)}.")
+    extension = state.extensions[-1]
+    done(
+        state,
+        f"Deadline of the {words(extension.stage)} extended by {describe_duration(delta)}: "
+        f"now {describe_deadline(extension.new_deadline)}.",
+    )
 
 
 @review_app.command("withdraw")
@@ -241,7 +321,7 @@ def review_withdraw(
 ) -> None:
     """Withdraw a review at any stage (secretariat); a withdrawal letter goes to the member."""
     state = _step(cycle, member, "withdraw", lambda a: Withdraw(actor=a, reason=reason), as_)
-    _done(state, "Withdrawn.")
+    done(state, "Withdrawn.")
 
 
 @submit_app.command("self-assessment")
@@ -256,11 +336,13 @@ def submit_self_assessment(
     actor = acting(as_)
 
     async def send() -> ReviewState:
-        return await steps.submit_self_assessment(
-            await client(), store(), cycle, member, actor, document
+        temporal = await client()
+        answered = await steps.submit_self_assessment(
+            temporal, store(), cycle, member, actor, document
         )
+        return await steps.settled_state(temporal, cycle, answered.member, answered)
 
-    _done(run(send()), "Self-assessment received.")
+    done(run(send()), "Self-assessment received.")
 
 
 @submit_app.command("peer-review")
@@ -273,11 +355,11 @@ def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS
     actor = acting(as_)
 
     async def send() -> ReviewState:
-        return await steps.submit_peer_review(
-            await client(), store(), cycle, member, actor, document
-        )
+        temporal = await client()
+        answered = await steps.submit_peer_review(temporal, store(), cycle, member, actor, document)
+        return await steps.settled_state(temporal, cycle, answered.member, answered)
 
-    _done(run(send()), "Peer review received.")
+    done(run(send()), "Peer review received.")
 
 
 @reviewers_app.command("replace")
@@ -342,4 +424,4 @@ def register(app: typer.Typer) -> None:
             return SignOff(actor=actor, decision=decision, comments=comments)
 
         state = _step(cycle, member, "sign_off", make, as_)
-        _done(state, "Approved." if approve else "Returned for revision.")
+        done(state, "Approved." if approve else "Returned for revision.")

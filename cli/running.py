@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from cli.common import EXIT_USAGE, console, fail, handled, settings
+from cli import stack
+from cli.common import EXIT_USAGE, console, fail, handled, safe_url, settings
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -77,7 +79,7 @@ def register(app: typer.Typer) -> None:
         """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
         from cli.embedded import EmbeddedError, port_free, start_dev_server, stop_process
         from cli.portal import example_sign_ins, serve_with_worker
-        from settings import Settings
+        from settings import Settings, load_settings
         from store.accounts import Accounts
 
         if not port_free(portal_port):
@@ -85,7 +87,8 @@ def register(app: typer.Typer) -> None:
                 EXIT_USAGE,
                 f"Port {portal_port} is already in use; choose another with --portal-port.",
             )
-        base = settings()
+        # As configured here, not the stack another `up` serves (cli/stack.py).
+        base = load_settings(find_stack=False)
         folder = _writable_home(home or base.home)
         config = Settings(home=folder, temporal_address=f"localhost:{port}")
         ui_port = port + 1000
@@ -93,29 +96,49 @@ def register(app: typer.Typer) -> None:
             server = start_dev_server(folder, port, ui_port, headless, folder / "temporal.log")
         except EmbeddedError as err:
             raise fail(EXIT_USAGE, str(err)) from None
+        url = f"http://localhost:{portal_port}"
         try:
             _store, seeded = prepare_store(config)
             Accounts(_store).give_example_passwords()
             console.print(
-                f"[bold]napreview is up.[/bold] Temporal on localhost:{port}, data in {folder}."
+                f"[bold]napreview is up.[/bold] Temporal on {config.temporal_address}, "
+                f"data in {folder}.",
+                highlight=False,
             )
             if seeded:
                 console.print("First start: the 83 members and the example people are seeded.")
             if not headless:
                 console.print(f"Web UI: http://localhost:{ui_port}")
-            url = f"http://localhost:{portal_port}"
             console.print(example_sign_ins(url), markup=False, soft_wrap=True)
+            recorded = stack.record(folder, config.temporal_address, url, os.getpid())
+            exports = stack.exports(folder, config.temporal_address)
+            if config.database_url:
+                exports.append(
+                    f"export NAPREVIEW_DATABASE_URL={safe_url(config.database_url)}"
+                    "  # as set in this shell (password hidden)"
+                )
+            where = (
+                "Other terminals of this user find this stack by themselves (it is recorded in "
+                f"{recorded} while it runs)"
+            )
+            if exports:
+                where += "; elsewhere, or to be explicit, set:\n  " + "\n  ".join(exports)
+            else:
+                where += "; the defaults point at it."
+            console.print(where, markup=False, highlight=False, soft_wrap=True)
             console.print(
                 "Try, in another terminal:\n"
                 "  napreview members list\n"
                 "  napreview demo --members DEU,FRA,MEX,NAM,JPN\n"
                 "  napreview cycle start 2019 --as secretariat@example.org\n"
-                "  napreview cycle status 2019\n"
-                "Ctrl-C stops the portal, the worker and the server."
+                "  napreview cycle status 2019 --as secretariat@example.org\n"
+                "Ctrl-C stops the portal, the worker and the server.",
+                highlight=False,
             )
             with contextlib.suppress(KeyboardInterrupt):
                 asyncio.run(serve_with_worker(config, portal_port, _store))
         finally:
+            stack.forget(folder, os.getpid())
             stop_process(server)
             console.print("napreview stopped; everything is kept in " + str(folder))
 

@@ -15,13 +15,17 @@ from cli.common import (
     acting,
     client,
     console,
+    describe_deadline,
     handled,
     print_json,
     run,
+    say,
     store,
+    words,
 )
-from operations import documents, tasks
+from operations import documents, steps, tasks
 from schemas.recommendations import RECOMMENDATIONS
+from schemas.review import ReviewState
 from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 
 documents_app = typer.Typer(help="Read a review's documents.", no_args_is_help=True)
@@ -45,9 +49,7 @@ _TASK_WORDS = {
 def _when(task: tasks.Task) -> str:
     if task.deadline is None:
         return ""
-    left = task.days_left
-    tail = "overdue" if task.overdue or (left is not None and left < 0) else f"{left} day(s) left"
-    return f"{task.deadline:%Y-%m-%d} ({tail})"
+    return describe_deadline(task.deadline) + (" (overdue)" if task.overdue else "")
 
 
 def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
@@ -73,7 +75,7 @@ def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> N
             _TASK_WORDS[task.kind],
             task.cycle,
             task.member,
-            task.stage.value.replace("_", " "),
+            words(task.stage),
             _when(task),
             note,
         )
@@ -175,20 +177,24 @@ def respond_command(
     )
     actor = acting(as_)
 
-    async def send() -> None:
-        state = await documents.respond(await client(), store(), cycle, member, actor, answers)
-        recs = documents.peer_recommendations(store(), state)
+    async def send() -> ReviewState:
+        temporal = await client()
+        answered = await documents.respond(temporal, store(), cycle, member, actor, answers)
+        recs = documents.peer_recommendations(store(), answered)
         left = [r.key for r in recs if r.response is None]
-        console.print(
-            f"{len(answers)} answer(s) recorded for the review of {state.member}. "
+        say(
+            f"{len(answers)} answer(s) recorded. "
             + (
                 f"Still unanswered: {', '.join(left)}."
                 if left
                 else "Every recommendation is answered."
             )
         )
+        return await steps.settled_state(temporal, cycle, answered.member, answered)
 
-    run(send())
+    from cli.review import done
+
+    done(run(send()), "")
 
 
 def register(app: typer.Typer) -> None:

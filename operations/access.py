@@ -8,7 +8,7 @@ recorded, like a refused step. The portal answers a refusal with 404, so ids do 
 from __future__ import annotations
 
 from operations.errors import StepRefused
-from operations.steps import record_refusal
+from operations.refusals import record_refusal
 from schemas.members import Actor, Role
 from schemas.submissions import DocumentKind
 from store import work
@@ -60,6 +60,16 @@ def require_audit(store: Store, actor: Actor, cycle: str, member: str | None) ->
         f"the audit trail of {what}: only auditors, the secretariat and the member's own "
         "focal point may",
     )
+
+
+def readable_reviews(store: Store, actor: Actor, cycle: str) -> set[str] | None:
+    """The members whose review in this cycle the person reads (``can_read_review`` for a
+    whole cycle at once); None: every review (the secretariat, auditors)."""
+    if reads_everything(actor):
+        return None
+    if actor.member is None:
+        return set()
+    return {actor.member} | work.drawn_for(store, cycle, actor.member)
 
 
 def can_read_document(

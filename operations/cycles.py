@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from temporalio.api.workflowservice.v1 import ListWorkflowExecutionsRequest
@@ -14,29 +14,43 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from operations.errors import NotFoundError, StepRefused
+from operations.members import taking_part
+from operations.refusals import record_refusal, require_secretariat
 from operations.signing import signer
-from operations.steps import record_refusal, require_secretariat
 from schemas.members import Actor
 from schemas.review import CycleCancel, CycleInput, CycleProgress, CycleSettings, Stage
-from store.repository import Store
+from store.repository import Store, today
 from workflows import contract
+
+if TYPE_CHECKING:
+    from rules.troika import TroikaDraw
 
 
 async def start_cycle(
     client: Client, store: Store, settings: CycleSettings, task_queue: str, batch_size: int = 100
 ) -> str:
     """Check the request fully before anything starts, then start `cycle-<cycle>` once."""
+    workflow_id, _draw = await start_cycle_with_draw(
+        client, store, settings, task_queue, batch_size
+    )
+    return workflow_id
+
+
+async def start_cycle_with_draw(
+    client: Client, store: Store, settings: CycleSettings, task_queue: str, batch_size: int = 100
+) -> tuple[str, TroikaDraw]:
+    """``start_cycle``, with the draw it checked (the one the cycle records: same members,
+    same seed), so that the command line can say which rules it relaxed for whom."""
     from rules.troika import TroikaError, draw_troika
 
     require_secretariat(store, settings.started_by, "start_cycle", settings.cycle)
-    members = (
-        store.get_members(settings.members)
-        if settings.members is not None
-        else store.list_members()
-    )
+    if settings.starts_on is None:
+        settings = settings.model_copy(update={"starts_on": today()})
+    assert settings.starts_on is not None
+    members = taking_part(store, settings.members, settings.starts_on)
     store.get_member(settings.chair)
     try:
-        draw_troika(
+        draw = draw_troika(
             members,
             settings.seed,
             settings.reviewers_per_member,
@@ -62,7 +76,7 @@ async def start_cycle(
         reason = f"Cycle {settings.cycle} has already been started; it is not started twice."
         record_refusal(store, settings.cycle, None, settings.started_by, "start_cycle", reason)
         raise StepRefused(reason) from None
-    return workflow_id
+    return workflow_id, draw
 
 
 async def cancel_cycle(
@@ -133,10 +147,16 @@ def _quote(value: str) -> str:
 
 
 async def cycle_status(
-    client: Client, store: Store, cycle: str, stage: Stage | None = None, overdue: bool = False
+    client: Client,
+    store: Store,
+    cycle: str,
+    stage: Stage | None = None,
+    overdue: bool = False,
+    readable: set[str] | None = None,
 ) -> CycleStatus:
     """Answered from Temporal visibility (the search attributes), with rounds and reviewers
-    from the store.
+    from the store. ``readable``: only these members' reviews are counted and listed (a focal
+    point's scope, ``access.readable_reviews``); None: the whole cycle.
 
     One listing serves the counts and the lines (filtered here): at ten thousand reviews a
     second listing costs seconds, and the counts must cover the whole cycle anyway. A review
@@ -150,6 +170,8 @@ async def cycle_status(
     found: list[tuple[str, Stage, bool]] = []
     async for attrs in _search_attributes(client, query):
         at = attrs.get(contract.NAP_STAGE.name)
+        if readable is not None and attrs.get(contract.NAP_MEMBER.name) not in readable:
+            continue
         if at:
             counts[at] = counts.get(at, 0) + 1
         found.append(
@@ -159,7 +181,7 @@ async def cycle_status(
                 bool(attrs.get(contract.NAP_OVERDUE.name)),
             )
         )
-    if not any(counts.values()) and not store.cycle_exists(cycle):
+    if not found and not store.cycle_exists(cycle):
         raise NotFoundError(f"There is no cycle {cycle!r}.")
     wanted = [
         (member, at, late)

@@ -15,8 +15,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from operations.errors import InvalidInput, NotFoundError, StepRefused
+from operations.refusals import record_refusal
 from operations.signing import signer
-from schemas.members import Actor, Role
+from schemas.members import Actor
 from schemas.review import (
     Command,
     ReviewState,
@@ -146,6 +147,31 @@ async def review_step(
         raise
 
 
+async def settled_state(
+    client: Client, cycle: str, member: str, answered: ReviewState, wait: float = 10.0
+) -> ReviewState:
+    """Where the review stands once a step has taken effect.
+
+    An update answers with the state right after its handler ran, before the review moves on:
+    a self-assessment's answer still says self-assessment, although the same workflow task
+    moves the review to peer review. A query after the answer sees where the step left it.
+    The CEDAW check runs by itself in moments, so it is waited for (up to ``wait`` seconds) and
+    the answer names the stage that waits for a person. Should the query fail, the update's own
+    state is the answer.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    state = answered
+    while True:
+        try:
+            state = await review_state(client, cycle, member)
+        except Exception:  # noqa: BLE001 - the update's answer stands
+            return state
+        if state.stage is not Stage.CEDAW_CHECK or loop.time() >= deadline:
+            return state
+        await asyncio.sleep(0.2)
+
+
 async def closed_review_reason(client: Client, store: Store, cycle: str, member: str) -> str:
     """Why nothing more can change on a review whose workflow has closed."""
     handle = client.get_workflow_handle(
@@ -161,29 +187,6 @@ async def closed_review_reason(client: Client, store: Store, cycle: str, member:
     when = description.close_time
     on = f" on {when:%d %B %Y}" if when else ""
     return f"The review of {name} in cycle {cycle} was {what}{on}; nothing more can change."
-
-
-def require_secretariat(
-    store: Store, actor: Actor, step: str, cycle: str | None = None, member: str | None = None
-) -> None:
-    """Steps only the secretariat may take outside a review; a refusal is recorded."""
-    if actor.role is not Role.SECRETARIAT:
-        reason = f"You act as {actor.acts_as()}; only the secretariat may {step.replace('_', ' ')}."
-        record_refusal(store, cycle, member, actor, step, reason)
-        raise StepRefused(reason)
-
-
-def record_refusal(
-    store: Store, cycle: str | None, member: str | None, actor: Actor, step: str, reason: str
-) -> None:
-    store.record_refusal(
-        actor=actor.ref,
-        role=actor.role.value,
-        step=step,
-        reason=reason,
-        cycle=cycle,
-        member=member,
-    )
 
 
 async def review_state(client: Client, cycle: str, member: str) -> ReviewState:

@@ -12,45 +12,14 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from enum import StrEnum
 from importlib import resources
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from schemas.members import Language, Member
+from schemas.names import Gender, NameForms, Number
 
 NAMES_RESOURCE = "member_names.json"
 
 logger = logging.getLogger(__name__)
-
-Gender = Literal["m", "f"]
-
-
-class Number(StrEnum):
-    SINGULAR = "sg"
-    PLURAL = "pl"
-
-
-class NameForms(BaseModel):
-    """One member's name in one language, in every form a sentence needs.
-
-    ``short`` is the bare name (address lines, lists, tables); ``name`` has its article
-    ("la Belgique", "el Perú", "the Netherlands"); ``of`` and ``to`` are the forms after the
-    language's "de"/"à", "de"/"a" or "of"/"to", contracted where the language contracts
-    ("du Mali", "aux Philippines", "del Perú", "al Japón").
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    short: str
-    article: str = ""
-    name: str
-    of: str
-    to: str
-    gender: Gender = "m"
-    number: Number = Number.SINGULAR
-
 
 _VOWELS = tuple("AEIOUYÂÀÉÈÊÎÏÔÛaeiouyâàéèêîïôû")
 
@@ -116,14 +85,83 @@ def known_codes() -> frozenset[str]:
 
 
 def name_forms(member: Member, language: Language | str) -> NameForms:
-    """The member's name in a language; a member the file does not know (added later with
-    ``members add``) keeps its recorded name, without article, in every language."""
+    """The member's name in a language: from the names file (the founding members), else as
+    recorded with ``members add``; a language with no name recorded uses the English name,
+    without article (``members add`` and ``members show`` say so)."""
     language = Language(language)
     entry = _table().get(member.code, {}).get(language)
+    if entry is None and member.names is not None:
+        entry = getattr(member.names, language.value)
     if entry is not None:
         return entry
     logger.warning("no %s name for member %s; using %r", language.value, member.code, member.name)
     return forms(language, member.name)
+
+
+# A lower-case article a person types before a name, per language, and what it says of the
+# name's gender and number where it says anything ("l'" and "les" do not tell the gender).
+_TYPED_ARTICLES: dict[Language, dict[str, tuple[Gender | None, Number]]] = {
+    Language.EN: {"the": (None, Number.SINGULAR)},
+    Language.FR: {
+        "l'": (None, Number.SINGULAR),
+        "le": ("m", Number.SINGULAR),
+        "la": ("f", Number.SINGULAR),
+        "les": (None, Number.PLURAL),
+    },
+    Language.ES: {
+        "el": ("m", Number.SINGULAR),
+        "la": ("f", Number.SINGULAR),
+        "los": ("m", Number.PLURAL),
+        "las": ("f", Number.PLURAL),
+    },
+}
+
+
+def parse_name(language: Language | str, typed: str, gender: Gender | None = None) -> NameForms:
+    """A name as a person writes it in a sentence, article included: "la Gambie",
+    "l'Irlande", "les Îles Salomon", "Chypre", "el Perú", "los Países Bajos", "the Gambia".
+
+    A leading article is the article (written in lower case in the forms); in Spanish only a
+    lower-case one, since a capitalised one belongs to the name and never contracts ("El
+    Salvador"). French and Spanish need the gender for agreement: the article
+    gives it (le, la, el, la, los, las) or ``gender`` must (l', les, no article). Raises
+    ValueError with a message for the person.
+    """
+    language = Language(language)
+    text = " ".join(typed.replace("’", "'").split())
+    if not text:
+        raise ValueError("the name is empty")
+    article, short = "", text
+    said_gender: Gender | None = None
+    number = Number.SINGULAR
+    # Spanish names may begin with a capitalised article of their own ("El Salvador"): there
+    # only a lower-case article counts. No English or French short name does.
+    folded = text if language is Language.ES else text[:1].lower() + text[1:]
+    for candidate, (article_gender, article_number) in _TYPED_ARTICLES[language].items():
+        if folded.startswith(candidate if candidate.endswith("'") else candidate + " "):
+            article = candidate
+            short = text[len(candidate) :].strip()
+            said_gender, number = article_gender, article_number
+            break
+    if not short:
+        raise ValueError(f"{typed!r} has an article but no name")
+    if language is Language.EN:
+        return forms(language, short, article)
+    if gender is not None and said_gender is not None and gender != said_gender:
+        raise ValueError(
+            f"the article {article!r} says the name is {_GENDER_WORDS[said_gender]}, "
+            f"not {_GENDER_WORDS[gender]}"
+        )
+    chosen = gender or said_gender
+    if chosen is None:
+        raise ValueError(
+            f"{text!r} needs its gender, masculine or feminine: "
+            + ("its article does not tell" if article else "it has no article to tell")
+        )
+    return forms(language, short, article, gender=chosen, number=number)
+
+
+_GENDER_WORDS = {"m": "masculine", "f": "feminine"}
 
 
 def agree(word: str, member: Member, language: Language | str) -> str:

@@ -21,6 +21,25 @@ DISTINCT_GROUPS = "distinct_groups"
 # The order in which a small cycle gives up rules: the first is given up first.
 RELAXATION_ORDER: tuple[str, ...] = (RECIPROCAL, LOAD_CAP, DISTINCT_GROUPS)
 
+# What each relaxed rule means for the member it was relaxed for, in plain words.
+RELAXED_WORDS: dict[str, str] = {
+    RECIPROCAL: "one of its reviewers is a member it reviews itself (reciprocal pair)",
+    LOAD_CAP: "one of its reviewers reviews more members than the load cap (k+1)",
+    DISTINCT_GROUPS: "two of its reviewers come from the same regional group",
+}
+WHY_RELAXED = (
+    "The cycle has too few members or regional groups to keep every rule for every member, so "
+    "the draw relaxed them, only where it had to and in a fixed order: reciprocal pairs first, "
+    "then the load cap, then distinct groups (DESIGN §5); it never draws a member to review "
+    "itself."
+)
+
+
+def explain_relaxed(rules: Sequence[str]) -> str:
+    """The rules relaxed for one member, in words ("-" for none)."""
+    return "; ".join(RELAXED_WORDS.get(rule, rule) for rule in rules) or "-"
+
+
 # Random picks tried in a load bucket before listing it in full; misses are rare because only
 # the member itself, its current reviewers and the members it reviews can be refused.
 _PICK_TRIES = 8

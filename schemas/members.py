@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.names import LocalNames
+
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
@@ -50,6 +52,24 @@ class Member(BaseModel):
     regional_group: RegionalGroup | None
     cedaw_status: CedawStatus
     language: Language
+    joined_on: date | None = Field(
+        default=None, description="the day it joined the Network; None for the founding members"
+    )
+    left_on: date | None = Field(
+        default=None,
+        description="the day it left the Network (dated, never deleted: past reviews stay)",
+    )
+    names: LocalNames | None = Field(
+        default=None,
+        description="its names in en/fr/es as recorded with `members add`; None for the "
+        "founding members, whose names are in rules/member_names.json",
+    )
+
+    def belongs_on(self, day: date) -> bool:
+        """A member of the Network on that day: joined by then and not yet left. Only such a
+        member is drawn or invited in a cycle started that day."""
+        joined = self.joined_on is None or self.joined_on <= day
+        return joined and (self.left_on is None or day < self.left_on)
 
     @property
     def draw_group(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -64,6 +64,11 @@ class CycleSettings(BaseModel):
     own_group_requests: list[str] = Field(default_factory=list)
     trusted_keys: TrustedKeys = Field(
         default_factory=dict, description="front-end public keys every step must be signed with"
+    )
+    starts_on: date | None = Field(
+        default=None,
+        description="the cycle's first day: with members None, the members of the Network that "
+        "day take part (None: every member recorded, as before members were dated)",
     )
 
 

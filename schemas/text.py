@@ -46,6 +46,11 @@ def sensible_duration(value: timedelta) -> timedelta:
     return value
 
 
+def day_words(day: date) -> str:
+    """A day as messages write it: 28 Dec 2026 (the reader's order, no leading zero)."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def text(max_length: int, min_length: int = 0) -> Any:
     """A string of at most ``max_length`` characters with no NUL."""
     return Annotated[

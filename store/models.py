@@ -59,6 +59,14 @@ class MemberRow(Base):
     regional_group: Mapped[str | None] = mapped_column(String(16))
     cedaw_status: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
+    # Members join and leave (dated, never deleted): None for the founding members and for a
+    # member that has not left. ``names``: en/fr/es names of a member added later (the
+    # founding members' are in rules/member_names.json).
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    names: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    added_by: Mapped[str | None] = mapped_column(String(254))
+    left_by: Mapped[str | None] = mapped_column(String(254))
 
 
 class FocalPointRow(Base):

@@ -23,9 +23,23 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from rules.digest import sha256_of
 from schemas.cedaw import CedawResult, CedawSummary
-from schemas.members import Actor, FocalPoint, Honorific, Location, Member, Rank, Role
+from schemas.members import (
+    Actor,
+    CedawStatus,
+    FocalPoint,
+    Honorific,
+    Language,
+    Location,
+    Member,
+    MemberKind,
+    Rank,
+    RegionalGroup,
+    Role,
+)
+from schemas.names import LocalNames
 from schemas.nap import Nap
 from schemas.submissions import DocumentKind, DocumentRef
+from schemas.text import day_words
 from store.db import engine_for, session_factory
 from store.errors import ConflictError, NotFoundError
 from store.models import (
@@ -53,6 +67,9 @@ def _member(row: MemberRow) -> Member:
             "regional_group": row.regional_group,
             "cedaw_status": row.cedaw_status,
             "language": row.language,
+            "joined_on": row.joined_on,
+            "left_on": row.left_on,
+            "names": row.names,
         }
     )
 
@@ -139,8 +156,79 @@ class Store:
                 self._forget_members()
 
     def list_members(self) -> list[Member]:
-        """Every member, read now: a cycle of 'all' must not miss one added a moment ago."""
+        """Every member, those that left included, read now: a cycle of 'all' must not miss one
+        added a moment ago."""
         return list(self._read_members().values())
+
+    def current_members(self, on: date | None = None) -> list[Member]:
+        """The members of the Network on a day (default today): joined by then, not yet left."""
+        day = on or today()
+        return [m for m in self.list_members() if m.belongs_on(day)]
+
+    def add_member(
+        self,
+        *,
+        code: str,
+        name: str,
+        kind: MemberKind,
+        regional_group: RegionalGroup | None,
+        cedaw_status: CedawStatus,
+        language: Language,
+        joined_on: date,
+        names: LocalNames,
+        by: str,
+    ) -> Member:
+        """A member joins; a code already used (even by a member that left) is refused."""
+        code = code.strip().upper()
+        existing = self.find_member(code)
+        if existing is not None:
+            if existing.left_on is not None:
+                raise ConflictError(
+                    f"{code} is the code of {existing.name}, which left the Network on "
+                    f"{day_words(existing.left_on)}; a code is never given to another member."
+                )
+            raise ConflictError(f"{code} is already a member: {existing.name}.")
+        with self.session() as s:
+            row = MemberRow(
+                code=code,
+                name=name,
+                kind=kind.value,
+                regional_group=regional_group.value if regional_group else None,
+                cedaw_status=cedaw_status.value,
+                language=language.value,
+                joined_on=joined_on,
+                names=names.model_dump(mode="json"),
+                added_by=by,
+            )
+            s.add(row)
+            s.flush()
+            return _member(row)
+
+    def member_leaves(self, code: str, on: date, by: str) -> Member:
+        """Record the day a member leaves the Network; nothing of it is deleted."""
+        member = self.get_member(code)
+        if member.left_on is not None:
+            raise ConflictError(
+                f"{member.name} ({member.code}) already left the Network on "
+                f"{day_words(member.left_on)}."
+            )
+        with self.session() as s:
+            row = s.get(MemberRow, member.code)
+            assert row is not None
+            row.left_on = on
+            row.left_by = by
+            s.flush()
+            return _member(row)
+
+    def set_member_names(self, code: str, names: LocalNames) -> Member:
+        """Record (or correct) the en/fr/es names of a member added later."""
+        member = self.get_member(code)
+        with self.session() as s:
+            row = s.get(MemberRow, member.code)
+            assert row is not None
+            row.names = names.model_dump(mode="json")
+            s.flush()
+            return _member(row)
 
     def member_count(self) -> int:
         with self.session() as s:

@@ -111,6 +111,24 @@ def is_drawn_reviewer(store: Store, cycle: str, member: str, reviewer: str) -> b
         )
 
 
+def drawn_for(store: Store, cycle: str, reviewer: str) -> set[str]:
+    """The members of a cycle this member reviews now, or was drawn for and reviewed (the
+    reviews ``is_drawn_reviewer`` lets it read), in two queries."""
+    with store.session() as s:
+        active = s.scalars(
+            select(AssignmentRow.member_code)
+            .where(AssignmentRow.cycle_id == cycle)
+            .where(AssignmentRow.reviewer_code == reviewer)
+            .where(AssignmentRow.active.is_(True))
+        ).all()
+        submitted = s.scalars(
+            select(DocumentRow.member_code)
+            .where(DocumentRow.cycle_id == cycle)
+            .where(DocumentRow.reviewer_code == reviewer)
+        ).all()
+        return {*active, *submitted}
+
+
 def open_reviews(store: Store, stages: tuple[str, ...] | None = None) -> list[ReviewLine]:
     """Reviews not yet completed or withdrawn, optionally at some stages only."""
     with store.session() as s:

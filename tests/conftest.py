@@ -38,6 +38,15 @@ def front_end_keys() -> Iterator[Signer]:
     signing.use(None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's config folder holds the token `napreview login` kept and the stacks
+    `napreview up` serves: a developer's own must never reach the tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+        yield
+
+
 @pytest.fixture(scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(

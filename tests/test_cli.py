@@ -36,7 +36,7 @@ def wait_for(napreview, cycle: str, member: str, ready, timeout: float = 30.0) -
     deadline = time.monotonic() + timeout
     state: dict = {}
     while time.monotonic() < deadline:
-        shown = napreview("review", "show", cycle, member, "--json")
+        shown = napreview("review", "show", cycle, member, "--json", "--as", SECRETARIAT)
         if shown.exit_code == 0:
             state = json.loads(shown.stdout)
             if ready(state):
@@ -93,11 +93,14 @@ def drive_germany(napreview, tmp_path: Path) -> None:
     invalid = napreview("submit", "self-assessment", cycle, "DEU", str(bad), "--as", fp("DEU"))
     assert invalid.exit_code == 2 and "nap.pillars.0" in invalid.output
     # an unknown member is not found, with a suggestion
-    unknown = napreview("review", "show", cycle, "GERMANY", "--json")
+    unknown = napreview("review", "show", cycle, "GERMANY", "--json", "--as", SECRETARIAT)
     assert unknown.exit_code == 4 and "DEU (Germany)" in unknown.output
 
     accepted = napreview("submit", "self-assessment", cycle, "DEU", str(sa), "--as", fp("DEU"))
     assert accepted.exit_code == 0, accepted.output
+    # What a command says is true after it: the review has moved on to peer review.
+    said = " ".join(accepted.output.split())
+    assert "The review of Germany is now at peer review (round 1); peer reviews due" in said
     twice = napreview("submit", "self-assessment", cycle, "DEU", str(sa), "--as", fp("DEU"))
     assert twice.exit_code == 3 and "already submitted" in twice.output
 
@@ -124,6 +127,8 @@ def drive_germany(napreview, tmp_path: Path) -> None:
         fp("DEU"),
     )
     assert answered.exit_code == 0, answered.output
+    said = " ".join(answered.output.split())
+    assert "Every recommendation is answered. The review of Germany is now at sign-off" in said
     state = wait_for(napreview, cycle, "DEU", lambda s: s["stage"] == "sign_off")
     assert state["cedaw"]["rating"] == "weak" and state["cedaw"]["findings"]
 
@@ -133,14 +138,17 @@ def drive_germany(napreview, tmp_path: Path) -> None:
         "sign-off", cycle, "DEU", "--approve", "--comments", "Well done", "--as", SECRETARIAT
     )
     assert approved.exit_code == 0, approved.output
+    assert "The review of Germany is now completed (round 1)." in approved.output
     state = wait_for(napreview, cycle, "DEU", lambda s: s["stage"] == "completed")
     steps = [r["step"] for r in state["rejected"]]
     assert steps.count("submit_self_assessment") == 2 and "sign_off" in steps
     letters = json.loads(
-        napreview("letters", "list", "--cycle", cycle, "--member", "DEU", "--json").stdout
+        napreview(
+            "letters", "list", "--cycle", cycle, "--member", "DEU", "--json", "--as", SECRETARIAT
+        ).stdout
     )
     assert [letter["kind"] for letter in letters][-1] == "final_feedback"
-    text = napreview("letters", "show", letters[-1]["id"])
+    text = napreview("letters", "show", letters[-1]["id"], "--as", fp("DEU"))
     assert "Germany" in text.stdout
 
 
@@ -178,8 +186,9 @@ def overdue_in_peer_review(napreview, tmp_path: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         result = napreview(
-            "cycle", "status", "2019-short", "--stage", "peer_review", "--overdue", "--json"
-        )
+            "cycle", "status", "2019-short", "--stage", "peer_review", "--overdue", "--json",
+            "--as", SECRETARIAT,
+        )  # fmt: skip
         status = json.loads(result.stdout)
         if status["reviews"]:
             break
@@ -199,10 +208,14 @@ def demo_all(napreview) -> None:
     result = napreview("demo", "--members", "all")
     assert result.exit_code == 0, result.output
     assert "All 83 reviews" in result.output
+    # Not a terminal: the last table ends with its own line.
+    assert "┘\nAll 83 reviews" in result.output
     cycle = result.output.split("napreview cycle status ")[-1].split()[0]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        status = json.loads(napreview("cycle", "status", cycle, "--json").stdout)
+        status = json.loads(
+            napreview("cycle", "status", cycle, "--json", "--as", "auditor@example.org").stdout
+        )
         if status["counts"]["completed"] == 83:
             break
         time.sleep(0.5)
@@ -250,8 +263,10 @@ def test_registry_commands_refuse_anyone_but_the_secretariat(napreview):
     assert auditor.exit_code == 3
     added = napreview("users", "add", "x@example.org", "--role", "auditor", "--as", SECRETARIAT)
     assert added.exit_code == 0
+    # Every command takes --as; a public read checks it like any other when it is given.
+    assert napreview("members", "list", "--as", "auditor@example.org").exit_code == 0
     nobody = napreview("members", "list", "--as", "x@example.org")
-    assert nobody.exit_code == 2  # members list takes no --as: bad usage
+    assert nobody.exit_code == 3 and "only the example people" in nobody.output
     unknown = napreview(
         "users", "add", "y@example.org", "--role", "auditor", "--as", "stranger@example.org"
     )

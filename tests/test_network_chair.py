@@ -36,9 +36,11 @@ def test_letters_show_their_delivery_and_export_rewrites_files(napreview, store,
         deadline="2019-04-02", stage="self_assessment",
     )  # fmt: skip
     row = LetterActivities(store, tmp_path / "letters").store_and_file(request)
-    listed = json.loads(napreview("letters", "list", "--cycle", "2019", "--json").stdout)
+    listed = json.loads(
+        napreview("letters", "list", "--cycle", "2019", "--json", "--as", SECRETARIAT).stdout
+    )
     assert listed[0]["delivery"]["state"] == "queued"
-    shown = napreview("letters", "show", row.id).stdout
+    shown = napreview("letters", "show", row.id, "--as", "fp.per@example.org").stdout
     assert "Delivery: queued" in shown and "Estimada Sra. Quispe:" in shown
     for path in (tmp_path / "letters").rglob("*.*"):
         path.unlink()

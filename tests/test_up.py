@@ -17,6 +17,7 @@ import pytest
 from cli.embedded import port_free
 
 NAPREVIEW = str(Path(sys.executable).parent / "napreview")
+SECRETARIAT = "secretariat@example.org"
 
 
 def free_port() -> int:
@@ -29,12 +30,25 @@ def free_port() -> int:
 def env_for(home: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NAPREVIEW_")}
     env.update(NAPREVIEW_HOME=str(home), NAPREVIEW_TEMPORAL_ADDRESS=f"localhost:{port}")
+    # `up` records the stacks it serves in the user's config folder: one of the test's own.
+    env.update(XDG_CONFIG_HOME=str(home.parent / "config"))
     return env
 
 
 def cli(home: Path, port: int, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [NAPREVIEW, *args], env=env_for(home, port), capture_output=True, text=True, timeout=120
+    )
+
+
+def elsewhere(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A command in another terminal: another folder, no NAPREVIEW_ settings at all."""
+    folder = home.parent / "elsewhere"
+    folder.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NAPREVIEW_")}
+    env.update(XDG_CONFIG_HOME=str(home.parent / "config"))
+    return subprocess.run(
+        [NAPREVIEW, *args], env=env, cwd=folder, capture_output=True, text=True, timeout=120
     )
 
 
@@ -126,7 +140,7 @@ def test_up_serves_stops_cleanly_and_restart_keeps_state(tmp_path: Path) -> None
         assert started.returncode == 0, started.stderr
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            shown = cli(home, port, "review", "show", "2019", "DEU", "--json")
+            shown = cli(home, port, "review", "show", "2019", "DEU", "--json", "--as", SECRETARIAT)
             if shown.returncode == 0 and json.loads(shown.stdout)["letters"]:
                 break
             time.sleep(0.5)
@@ -138,7 +152,7 @@ def test_up_serves_stops_cleanly_and_restart_keeps_state(tmp_path: Path) -> None
 
     process = start_up(home, port)
     try:
-        shown = cli(home, port, "review", "show", "2019", "DEU", "--json")
+        shown = cli(home, port, "review", "show", "2019", "DEU", "--json", "--as", SECRETARIAT)
         assert shown.returncode == 0, shown.stderr
         state = json.loads(shown.stdout)
         assert state["stage"] == "self_assessment" and len(state["reviewers"]) == 3
@@ -147,6 +161,37 @@ def test_up_serves_stops_cleanly_and_restart_keeps_state(tmp_path: Path) -> None
     finally:
         stop(process)
     assert servers_using(home) == []
+
+
+@pytest.mark.slow
+def test_another_terminal_finds_the_stack_up_serves(tmp_path: Path) -> None:
+    """Issue #8 item 9: `up` records where it serves and prints the exports that differ from
+    the defaults; a command in another folder, with no settings, uses that stack (no empty
+    installation where it runs); once `up` stops, the record is gone."""
+    home, port = tmp_path / "home", free_port()
+    printed: list[str] = []
+    process = start_up(home, port, printed)
+    try:
+        said = "".join(printed)
+        assert f"export NAPREVIEW_TEMPORAL_ADDRESS=localhost:{port}" in said
+        assert f"export NAPREVIEW_HOME={home.resolve()}" in said
+        started = elsewhere(home, "cycle", "start", "2019", "--members", "DEU,FRA,MEX,NAM", "--as",
+                            SECRETARIAT)  # fmt: skip
+        assert started.returncode == 0, started.stderr
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            shown = elsewhere(home, "review", "show", "2019", "DEU", "--json", "--as", SECRETARIAT)
+            if shown.returncode == 0 and json.loads(shown.stdout)["letters"]:
+                break
+            time.sleep(0.5)
+        assert json.loads(shown.stdout)["stage"] == "self_assessment", shown.stderr
+        assert not (tmp_path / "elsewhere" / ".napreview").exists()
+    finally:
+        stop(process)
+    records = json.loads((tmp_path / "config" / "napreview" / "stacks.json").read_text())
+    assert records["stacks"] == []
+    # (A command that then finds no Temporal service: tests/test_newcomer.py; the port may be
+    # taken by another test's server at once on a shared machine.)
 
 
 def test_up_refuses_a_busy_port_in_one_sentence(tmp_path: Path) -> None:

@@ -147,12 +147,22 @@ def work_list_documents_and_answers(napreview, tmp_path: Path) -> None:  # noqa:
     tasks = _json(napreview("tasks", "--as", fp("DEU"), "--json"))
     revision = [t for t in tasks["tasks"] if t["kind"] == "revision"]
     assert revision and revision[0]["comments"] == "Budget per pillar?"
-    shown = napreview("review", "show", cycle, "DEU")
+    shown = napreview("review", "show", cycle, "DEU", "--as", fp("DEU"))
     assert f"Peer review by {first}" in shown.stdout
     assert "return for revision" in shown.stdout and "Budget per pillar?" in shown.stdout
 
     letters = _json(
-        napreview("letters", "list", "--cycle", cycle, "--recipient", fp("DEU"), "--json")
+        napreview(
+            "letters",
+            "list",
+            "--cycle",
+            cycle,
+            "--recipient",
+            fp("DEU"),
+            "--json",
+            "--as",
+            SECRETARIAT,
+        )  # fmt: skip
     )
     assert letters and {x["recipient"] for x in letters} == {fp("DEU")}
     scoped = _json(napreview("letters", "list", "--cycle", cycle, "--as", fp(outsider), "--json"))

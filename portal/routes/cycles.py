@@ -65,7 +65,7 @@ def _new_form(
 ) -> Response:
     language = visitor(request).language
     members = sorted(
-        portal_of(request).store.list_members(),
+        portal_of(request).store.current_members(),
         key=lambda m: i18n.member_name(m.code, language),
     )
     return render(
@@ -110,7 +110,7 @@ async def new_cycle(request: Request) -> Response:
         errors["cycle"] = "cycle_id"
     elif portal.store.cycle_exists(values["cycle"]):
         errors["cycle"] = "cycle_exists"
-    known = {m.code for m in portal.store.list_members()}
+    known = {m.code for m in portal.store.current_members()}
     codes = sorted(known) if values["all"] else sorted({m for m in values["members"] if m in known})
     if len(codes) < 2:
         errors["members"] = "members"

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from operations.invitations import INVITE, send_link
-from operations.steps import require_secretariat
+from operations.refusals import require_secretariat
 from portal.web import person, portal_of, posted, render, require_role, see_other
 from schemas.members import Location, Role
 from store.errors import ConflictError, NotFoundError
