@@ -24,7 +24,15 @@ from schemas.letters import LetterKind, LetterRef, LetterRequest
 from schemas.review import Decision, SignOff, Stage
 from tests.conftest import settings_for
 from tests.faults.workers import WorkerProcesses
-from tests.helpers import SECRETARIAT, at_stage, handle, start_cycle, submit_pr, submit_sa
+from tests.helpers import (
+    SECRETARIAT,
+    answer_all,
+    at_stage,
+    handle,
+    start_cycle,
+    submit_pr,
+    submit_sa,
+)
 from update_order import late_updates
 from worker import activities_for
 from workflows import contract
@@ -39,10 +47,15 @@ class HeldInvitation:
         self.release = release
 
     @activity.defn(name=contract.SEND_LETTER)
-    def send_letter(self, request: LetterRequest) -> LetterRef:
+    async def send_letter(self, request: LetterRequest) -> LetterRef:
         if request.member == self.member and request.kind is LetterKind.INVITATION:
-            self.release.wait(timeout=15)
-        return self.letters.send_letter(request)
+            await asyncio.to_thread(self.release.wait, 15)
+        return await self.letters.send_letter(request)
+
+
+# A task on a dead worker's sticky queue waits 10 s (the SDK's default) before another worker may
+# take it. The question about the review goes this many seconds before the letter is written.
+HEAD_START = 4.0
 
 
 async def until_serving(workers: WorkerProcesses, count: int) -> None:
@@ -70,6 +83,8 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
     ):
         first = workers.start("workflows")
         try:
+            # On a loaded machine a worker takes a while to start serving.
+            await asyncio.wait_for(until_serving(workers, 1), 60)
             cycle = await start_cycle(
                 client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"]
             )
@@ -84,7 +99,11 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
                     client, cycle, "DEU", lambda s: s.stage is Stage.PEER_REVIEW, timeout=30
                 )
             )
-            await asyncio.sleep(1.5)
+            # The question and then the letter's workflow task each wait for the dead worker before
+            # a fresh one takes them: the peer review must be accepted between the fresh worker's
+            # answer and that task, a window as wide as the head start (1.5 s was too narrow on
+            # a loaded machine: the sequence under test then did not happen).
+            await asyncio.sleep(HEAD_START)
             release.set()  # the letter is written; its workflow task waits on the dead worker
             seen = await looking
             assert seen.stage is Stage.PEER_REVIEW  # a fresh worker ran the review ahead
@@ -95,6 +114,7 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
             workers.start("workflows")
             for reviewer in reviewers[1:]:
                 await submit_pr(client, store, cycle, "DEU", reviewer)
+            await answer_all(client, store, cycle, "DEU")
             await at_stage(client, cycle, "DEU", Stage.SIGN_OFF, timeout=60)
             await steps.review_step(
                 client,
