@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 
 from activities.letters import letter_folder, letter_stem, recipient_key
@@ -36,6 +37,7 @@ class Soundness:
     letters: int = 0
     files: int = 0
     delivered: int = 0
+    retries: int = 0
     by_outcome: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
@@ -43,7 +45,7 @@ class Soundness:
             f"{self.reviews} reviews ({dict(self.by_outcome)}), {self.runs} review runs, "
             f"{self.events} review events, {self.replayed} histories replayed, "
             f"{self.documents} documents, {self.letters} letters, {self.files} files, "
-            f"{self.delivered} delivered"
+            f"{self.delivered} delivered, {self.retries} activity attempts retried"
         )
 
 
@@ -58,6 +60,16 @@ async def runs_of(client: Client, workflow_id: str) -> list[WorkflowHistory]:
         if not started.continued_execution_run_id:
             return found[::-1]
         run_id = started.continued_execution_run_id
+
+
+def retried(histories: list[WorkflowHistory]) -> int:
+    """Activity attempts that failed or were lost before the one history recorded."""
+    return sum(
+        e.activity_task_started_event_attributes.attempt - 1
+        for h in histories
+        for e in h.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+    )
 
 
 async def assert_replays(client: Client, workflow_id: str, workflows=None) -> list[WorkflowHistory]:
@@ -101,6 +113,7 @@ async def assert_sound(
         histories = await assert_replays(client, contract.review_workflow_id(cycle, member))
         seen.runs += len(histories)
         seen.events += sum(len(h.events) for h in histories)
+        seen.retries += retried(histories)
         seen.replayed += len(histories)
     seen.replayed += len(await assert_replays(client, contract.cycle_workflow_id(cycle)))
 

@@ -15,8 +15,17 @@ from collections.abc import Awaitable, Callable
 from temporalio.client import Client
 
 from operations import documents, steps
-from schemas.review import Decision, ReviewerStatus, ReviewState, ReviewSummary, SignOff, Stage
-from schemas.submissions import RecommendationResponse
+from schemas.examples import example_self_assessment
+from schemas.review import (
+    Decision,
+    ReviewerStatus,
+    ReviewState,
+    ReviewSummary,
+    SignOff,
+    Stage,
+    SubmitSelfAssessment,
+)
+from schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
 from store.repository import Store
 from tests.helpers import SECRETARIAT, fp, handle, submit_pr, submit_sa
 
@@ -73,6 +82,17 @@ def unanswered(state: ReviewState) -> list[str]:
     return [key for key in keys if key not in state.responses]
 
 
+def prepare_self_assessment(store: Store, cycle: str, member: str) -> DocumentRef:
+    """The member's self-assessment put in the store ahead of its step, as submit does."""
+    return store.save_document(
+        kind=DocumentKind.SELF_ASSESSMENT,
+        cycle=cycle,
+        member=member,
+        submitted_by=store.resolve_actor(fp(member)).ref,
+        body=example_self_assessment(store.get_member(member)).model_dump(mode="json"),
+    )
+
+
 def active(state: ReviewState) -> list[str]:
     return [s.member for s in state.reviewers if s.status is ReviewerStatus.ACTIVE]
 
@@ -83,10 +103,28 @@ def past(stage: Stage) -> Done:
 
 
 async def drive_review(
-    client: Client, store: Store, cycle: str, member: str, tally: Tally | None = None
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    tally: Tally | None = None,
+    start: asyncio.Event | None = None,
+    prepared: DocumentRef | None = None,
 ) -> ReviewSummary:
-    """One member's review from self-assessment to approval, every step by the right person."""
+    """One member's review from self-assessment to approval, every step by the right person
+    (the focal point starting once ``start`` is set, when given, with the self-assessment
+    already in the store as ``prepared``, when given: the step then needs no write)."""
     counts: Tally = tally if tally is not None else {}
+    if start is not None:
+        await start.wait()
+
+    async def self_assessment() -> object:
+        if prepared is None:
+            return await submit_sa(client, store, cycle, member)
+        command = SubmitSelfAssessment(actor=store.resolve_actor(fp(member)), document=prepared)
+        return await steps.review_step(
+            client, store, cycle, member, "submit_self_assessment", command
+        )
 
     def count(name: str) -> list[int]:
         return counts.setdefault(f"{member}:{name}", [0, 0])
@@ -96,7 +134,7 @@ async def drive_review(
         cycle,
         member,
         lambda s: len(s.self_assessments) >= 1 or s.stage.terminal,
-        lambda: submit_sa(client, store, cycle, member),
+        self_assessment,
         attempts=count("self_assessment"),
     )
     state = await wait_until(client, cycle, member, past(Stage.SELF_ASSESSMENT))
