@@ -296,7 +296,10 @@ def parse_duration(text: str, option: str) -> timedelta:
         raise fail(
             EXIT_USAGE, f"{option}: {text!r} is not a duration; write it like 90s, 2h or 60d."
         )
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:  # past timedelta's range (a typo of 999999999999d)
+        raise fail(EXIT_USAGE, f"{option}: {text!r} is longer than three years.") from None
 
 
 STAGE_WORDS = {

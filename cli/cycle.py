@@ -265,7 +265,12 @@ def cycle_cancel(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Cancel a cycle: every open review is withdrawn with this reason."""
+    from schemas.review import CycleCancel
+
     actor = acting(as_)
+    # A reason the reviews could never take (too long, a NUL) is refused here, naming the field,
+    # before Temporal is reached.
+    CycleCancel(actor=actor, reason=reason)
 
     async def cancel() -> None:
         from operations import cycles

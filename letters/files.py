@@ -4,13 +4,19 @@ folder; mode 0600 (letters name people). A file already right is left alone."""
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 FILE_MODE = 0o600
+# A temporary file is renamed within moments of its creation; one this old was left by a writer
+# that died (a worker killed mid-write), and would otherwise stay for ever beside the letters.
+STALE_TEMPORARY_SECONDS = 10.0
 
 
 def sha256_text(text: str) -> str:
@@ -27,8 +33,10 @@ def file_is(path: Path, digest: str) -> bool:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step; raises OSError (retried by Temporal) when the
-    disk is full or read-only, and leaves the previous file, if any, untouched."""
+    disk is full or read-only, and leaves the previous file, if any, untouched. Temporary files
+    of ``path`` that a dead writer left behind are removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, FILE_MODE)
@@ -45,6 +53,16 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def remove_stale_temporaries(path: Path, older_than: float = STALE_TEMPORARY_SECONDS) -> None:
+    """Remove ``.<name>.*.tmp`` files of ``path`` not touched for ``older_than`` seconds. A writer
+    still at work is never that slow; were it, its rename fails and it is retried."""
+    now = time.time()
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if now - stale.stat().st_mtime > older_than:
+                stale.unlink()
 
 
 def ensure_file(path: Path, text: str, digest: str | None = None) -> bool:

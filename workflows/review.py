@@ -1191,7 +1191,15 @@ def _decoded(args: Sequence[RawValue], model: type[Command]) -> tuple[Command | 
         return None, f"The step could not be read ({problems}); it is ignored."
     except Exception as err:  # noqa: BLE001 - any undecodable payload is refused, not raised
         return None, f"The step could not be read ({type(err).__name__}); it is ignored."
-    assert isinstance(value, model)
+    if not isinstance(value, model):
+        # Bytes or nothing (binary/plain, binary/null payloads) decode to themselves whatever
+        # type is asked for. Refused, not asserted: a failed assertion would fail the workflow
+        # task on every retry and stick the review for good. (Replay-safe without a patch: this
+        # branch used to raise, so no completed workflow task of any history ran it.)
+        return (
+            None,
+            f"The step could not be read (a {type(value).__name__}, not a command); it is ignored.",
+        )
     return value, ""
 
 

@@ -53,6 +53,11 @@ class HeldInvitation:
         return await self.letters.send_letter(request)
 
 
+# A task on a dead worker's sticky queue waits 10 s (the SDK's default) before another worker may
+# take it. The question about the review goes this many seconds before the letter is written.
+HEAD_START = 4.0
+
+
 async def until_serving(workers: WorkerProcesses, count: int) -> None:
     while workers.logs().count("Worker serving") < count:
         await asyncio.sleep(0.1)
@@ -65,8 +70,7 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
     settings = settings_for(store, tmp_path)
     workers = WorkerProcesses(client, settings, tmp_path)
     release = threading.Event()
-    letters = LetterActivities(store, settings.letters_dir, client, settings.task_queue)
-    held = HeldInvitation(letters, "DEU", release)
+    held = HeldInvitation(LetterActivities(store, settings.letters_dir), "DEU", release)
     activities = [
         held.send_letter if getattr(a, "__name__", "") == "send_letter" else a
         for a in activities_for(store, settings, client)
@@ -79,6 +83,8 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
     ):
         first = workers.start("workflows")
         try:
+            # On a loaded machine a worker takes a while to start serving.
+            await asyncio.wait_for(until_serving(workers, 1), 60)
             cycle = await start_cycle(
                 client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"]
             )
@@ -93,7 +99,11 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
                     client, cycle, "DEU", lambda s: s.stage is Stage.PEER_REVIEW, timeout=30
                 )
             )
-            await asyncio.sleep(1.5)
+            # The question and then the letter's workflow task each wait for the dead worker before
+            # a fresh one takes them: the peer review must be accepted between the fresh worker's
+            # answer and that task, a window as wide as the head start (1.5 s was too narrow on
+            # a loaded machine: the sequence under test then did not happen).
+            await asyncio.sleep(HEAD_START)
             release.set()  # the letter is written; its workflow task waits on the dead worker
             seen = await looking
             assert seen.stage is Stage.PEER_REVIEW  # a fresh worker ran the review ahead

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,7 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class WorkerProcesses:
-    """`python worker.py` processes sharing one server, store and task queue."""
+    """`python worker.py` processes sharing one server, store and task queue.
+
+    Each runs in a process group of its own, killed whole: a worker's PDF process (letters/pdf.py)
+    must not outlive it and pile up over a suite that kills workers again and again.
+    """
 
     def __init__(self, client: Client, settings: Settings, log_dir: Path) -> None:
         self.env = {
@@ -34,12 +39,15 @@ class WorkerProcesses:
         self.started += 1
         log = (self.log_dir / f"worker-{self.started}.log").open("wb")
         args = [sys.executable, str(ROOT / "worker.py")] + (["--only", only] if only else [])
-        process = subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=log)
+        process = subprocess.Popen(
+            args, env=self.env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+        )
         self.running.append(process)
         return process
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
-        process.send_signal(signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         self.running.remove(process)
 

@@ -1,0 +1,204 @@
+"""How every fault case ends: the reviews finished as the people drove them, every history (each
+run of each review, the cycle, each letter's delivery) replays against today's code, every
+accepted submission and every letter is in the store once, every letter file matches its stored
+digest, and every letter was delivered to the outbox once."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
+
+from activities.letters import letter_folder, letter_stem, recipient_key
+from audit.replay import replay
+from schemas.delivery import delivery_workflow_id
+from schemas.letters import LetterKind
+from schemas.review import CycleSummary, ReviewSummary, Stage
+from settings import Settings
+from store.repository import Store
+from workflows import contract
+from workflows.delivery import DeliverLetterWorkflow
+
+
+@dataclass
+class Soundness:
+    """What the checks counted, for the test's report."""
+
+    reviews: int = 0
+    runs: int = 0
+    events: int = 0
+    replayed: int = 0
+    documents: int = 0
+    letters: int = 0
+    files: int = 0
+    delivered: int = 0
+    retries: int = 0
+    by_outcome: Counter[str] = field(default_factory=Counter)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.reviews} reviews ({dict(self.by_outcome)}), {self.runs} review runs, "
+            f"{self.events} review events, {self.replayed} histories replayed, "
+            f"{self.documents} documents, {self.letters} letters, {self.files} files, "
+            f"{self.delivered} delivered, {self.retries} activity attempts retried"
+        )
+
+
+async def runs_of(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """Every run of a workflow, first to last, following continue-as-new back from the latest."""
+    found: list[WorkflowHistory] = []
+    run_id: str | None = None
+    while True:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        found.append(history)
+        started = history.events[0].workflow_execution_started_event_attributes
+        if not started.continued_execution_run_id:
+            return found[::-1]
+        run_id = started.continued_execution_run_id
+
+
+def retried(histories: list[WorkflowHistory]) -> int:
+    """Activity attempts that failed or were lost before the one history recorded."""
+    return sum(
+        e.activity_task_started_event_attributes.attempt - 1
+        for h in histories
+        for e in h.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+    )
+
+
+async def assert_replays(client: Client, workflow_id: str, workflows=None) -> list[WorkflowHistory]:
+    histories = await runs_of(client, workflow_id)
+    for history in histories:
+        report = await (replay(history) if workflows is None else replay(history, workflows))
+        assert report.deterministic, f"{workflow_id} run {history.run_id}: {report.error}"
+    return histories
+
+
+async def assert_sound(
+    client: Client,
+    store: Store,
+    settings: Settings,
+    cycle: str,
+    outcomes: dict[str, Stage],
+    *,
+    timeout: float = 240.0,
+) -> Soundness:
+    """The whole cycle ended as ``outcomes`` says, with nothing lost and nothing twice."""
+    seen = Soundness()
+    summaries: dict[str, ReviewSummary] = {}
+    for member, outcome in outcomes.items():
+        handle = client.get_workflow_handle(
+            contract.review_workflow_id(cycle, member), result_type=ReviewSummary
+        )
+        summary = await asyncio.wait_for(handle.result(), timeout)
+        assert summary.outcome is outcome, f"{member}: {summary.outcome} instead of {outcome}"
+        summaries[member] = summary
+        seen.by_outcome[summary.outcome.value] += 1
+    seen.reviews = len(summaries)
+    cycle_handle = client.get_workflow_handle(
+        contract.cycle_workflow_id(cycle), result_type=CycleSummary
+    )
+    cycle_summary = await asyncio.wait_for(cycle_handle.result(), timeout)
+    assert cycle_summary.total == len(outcomes)
+    assert cycle_summary.outcomes == dict(Counter(o.value for o in outcomes.values()))
+
+    # Every history replays: each run of each review, and the cycle's.
+    for member in outcomes:
+        histories = await assert_replays(client, contract.review_workflow_id(cycle, member))
+        seen.runs += len(histories)
+        seen.events += sum(len(h.events) for h in histories)
+        seen.retries += retried(histories)
+        seen.replayed += len(histories)
+    seen.replayed += len(await assert_replays(client, contract.cycle_workflow_id(cycle)))
+
+    # Every accepted submission once, and in the store as accepted.
+    for member, summary in summaries.items():
+        ids = [d.id for d in summary.self_assessments]
+        if summary.outcome is Stage.COMPLETED:
+            assert len(ids) == summary.rounds, f"{member}: self-assessments {ids}"
+            assert len(summary.peer_reviews) >= 1
+        assert len(set(ids)) == len(ids), f"{member}: a self-assessment taken twice"
+        reviews = list(summary.peer_reviews.values())
+        assert len({d.id for d in reviews}) == len(reviews)
+        for ref in summary.self_assessments:
+            row, _body = store.get_document(ref.id)
+            assert (row.kind, row.member_code, row.sha256) == (
+                "self_assessment",
+                member,
+                ref.sha256,
+            )
+        for reviewer, ref in summary.peer_reviews.items():
+            row, _body = store.get_document(ref.id)
+            assert (row.kind, row.member_code, row.reviewer_code, row.sha256) == (
+                "peer_review",
+                member,
+                reviewer,
+                ref.sha256,
+            )
+        seen.documents += len(ids) + len(reviews)
+
+    # Every letter once: each stored letter is one a review (or the cycle) took, none twice.
+    rows = store.list_letters(cycle=cycle)
+    taken = [ref for s in summaries.values() for ref in s.letters]
+    if cycle_summary.summary_letter:
+        taken.append(cycle_summary.summary_letter)
+    assert len({r.id for r in taken}) == len(taken), "a review took one letter twice"
+    stored = {row.id: row for row in rows}
+    assert sorted(stored) == sorted(r.id for r in taken), (
+        "stored letters no review took: "
+        + ", ".join(
+            sorted(
+                f"{row.idempotency_key}"
+                for i, row in stored.items()
+                if i not in {r.id for r in taken}
+            )
+        )
+    )
+    for ref in taken:
+        assert stored[ref.id].sha256 == ref.sha256
+    keys = Counter(
+        (r.member_code, r.kind, r.round, recipient_key(r))
+        for r in rows
+        if r.kind not in (LetterKind.REMINDER, LetterKind.OVERDUE, LetterKind.REVIEWER_CHANGE)
+    )
+    assert not [k for k, n in keys.items() if n > 1], f"letters twice: {keys.most_common(3)}"
+    seen.letters = len(rows)
+
+    # Every letter file matches its stored digest; nothing else is in the letters folder.
+    expected: dict[Path, str] = {}
+    for row in rows:
+        stem = letter_stem(row.kind, row.round, recipient_key(row), row.id)
+        folder = letter_folder(settings.letters_dir, row)
+        expected[folder / f"{stem}.txt"] = row.sha256
+        expected[folder / f"{stem}.html"] = hashlib.sha256(row.body_html.encode()).hexdigest()
+    on_disk = {p for p in (settings.letters_dir / cycle).rglob("*") if p.is_file()}
+    assert on_disk == set(expected), (
+        f"missing {sorted(str(p) for p in set(expected) - on_disk)}; "
+        f"unexpected {sorted(str(p) for p in on_disk - set(expected))}"
+    )
+    for path, digest in expected.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, f"{path} differs"
+    seen.files = len(expected)
+
+    # Every letter delivered once (the outbox: one message per letter, named by its id), and
+    # every delivery's history replays.
+    for row in rows:
+        handle = client.get_workflow_handle(delivery_workflow_id(row.id))
+        await asyncio.wait_for(handle.result(), timeout)
+        description = await handle.describe()
+        assert description.status is WorkflowExecutionStatus.COMPLETED
+        await assert_replays(client, delivery_workflow_id(row.id), [DeliverLetterWorkflow])
+        seen.replayed += 1
+    messages = sorted(p.stem for p in settings.outbox_dir.glob("*.eml"))
+    assert sorted(stored) == [m for m in messages if m in stored]
+    assert {row.id: row.delivery_state for row in store.list_letters(cycle=cycle)} == dict.fromkeys(
+        stored, "sent"
+    )
+    seen.delivered = len(rows)
+    return seen
