@@ -13,7 +13,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from store.account_models import (
     AccountLinkRow,
@@ -414,13 +414,7 @@ class Accounts:
         self, email: str, cycle: str, member: str, kind: str, values: dict[str, Any]
     ) -> datetime:
         with self.store.session() as s:
-            row = s.scalars(
-                select(DraftRow)
-                .where(DraftRow.email == email)
-                .where(DraftRow.cycle_id == cycle)
-                .where(DraftRow.member_code == member)
-                .where(DraftRow.kind == kind)
-            ).first()
+            row = s.scalars(_draft_query(email, cycle, member, kind)).first()
             if row is None:
                 row = DraftRow(email=email, cycle_id=cycle, member_code=member, kind=kind)
                 s.add(row)
@@ -432,24 +426,12 @@ class Accounts:
         self, email: str, cycle: str, member: str, kind: str
     ) -> tuple[dict[str, Any], datetime] | None:
         with self.store.session() as s:
-            row = s.scalars(
-                select(DraftRow)
-                .where(DraftRow.email == email)
-                .where(DraftRow.cycle_id == cycle)
-                .where(DraftRow.member_code == member)
-                .where(DraftRow.kind == kind)
-            ).first()
+            row = s.scalars(_draft_query(email, cycle, member, kind)).first()
             return (dict(row.values), row.updated_at) if row else None
 
     def drop_draft(self, email: str, cycle: str, member: str, kind: str) -> None:
         with self.store.session() as s:
-            row = s.scalars(
-                select(DraftRow)
-                .where(DraftRow.email == email)
-                .where(DraftRow.cycle_id == cycle)
-                .where(DraftRow.member_code == member)
-                .where(DraftRow.kind == kind)
-            ).first()
+            row = s.scalars(_draft_query(email, cycle, member, kind)).first()
             if row is not None:
                 s.delete(row)
 
@@ -505,3 +487,14 @@ _DUMMY = _hasher.hash("napreview: a password nobody has")
 def _hasher_dummy_verify(password: str) -> None:
     """Spend the time of a real check, so timing does not tell which addresses exist."""
     _verify(_DUMMY, password)
+
+
+def _draft_query(email: str, cycle: str, member: str, kind: str) -> Select[tuple[DraftRow]]:
+    """A person's one draft of one document (of ``kind``) for one review."""
+    return (
+        select(DraftRow)
+        .where(DraftRow.email == email)
+        .where(DraftRow.cycle_id == cycle)
+        .where(DraftRow.member_code == member)
+        .where(DraftRow.kind == kind)
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from store.models import (
     AssignmentRow,
@@ -74,15 +74,7 @@ def reviews_drawn_for(store: Store, reviewer: str) -> list[tuple[ReviewLine, boo
             row = s.get(ReviewRow, (cycle, member))
             if row is None:
                 continue
-            submitted = (
-                s.scalars(
-                    select(DocumentRow.id)
-                    .where(DocumentRow.cycle_id == cycle)
-                    .where(DocumentRow.member_code == member)
-                    .where(DocumentRow.reviewer_code == reviewer)
-                ).first()
-                is not None
-            )
+            submitted = s.scalars(_peer_review(cycle, member, reviewer)).first() is not None
             result.append((_line(row), submitted))
         result.sort(key=lambda pair: pair[0].updated_at, reverse=True)
         return result
@@ -100,15 +92,7 @@ def is_drawn_reviewer(store: Store, cycle: str, member: str, reviewer: str) -> b
         ).first()
         if active is not None:
             return True
-        return (
-            s.scalars(
-                select(DocumentRow.id)
-                .where(DocumentRow.cycle_id == cycle)
-                .where(DocumentRow.member_code == member)
-                .where(DocumentRow.reviewer_code == reviewer)
-            ).first()
-            is not None
-        )
+        return s.scalars(_peer_review(cycle, member, reviewer)).first() is not None
 
 
 def drawn_for(store: Store, cycle: str, reviewer: str) -> set[str]:
@@ -206,3 +190,13 @@ def letters_to(store: Store, recipients: set[str]) -> list[LetterRow]:
         for row in rows:
             s.expunge(row)
         return rows
+
+
+def _peer_review(cycle: str, member: str, reviewer: str) -> Select[tuple[str]]:
+    """The peer reviews this reviewer submitted for this member's review (any round)."""
+    return (
+        select(DocumentRow.id)
+        .where(DocumentRow.cycle_id == cycle)
+        .where(DocumentRow.member_code == member)
+        .where(DocumentRow.reviewer_code == reviewer)
+    )
