@@ -162,6 +162,20 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
         letter = store.get_letter(result.letters[-1].id)
         assert letter.language == "fr"
 
+        # A step on the finished review: "already done" with the day, not "not found"; recorded.
+        with pytest.raises(StepRefused) as refused:
+            await submit_sa(client, store, cycle, "FRA")
+        closed = await handle(client, cycle, "FRA").describe()
+        assert str(refused.value) == (
+            f"The review of France in cycle {cycle} was withdrawn on "
+            f"{closed.close_time:%d %B %Y}; nothing more can change."
+        )
+        recorded = store.refusals(cycle, "FRA")
+        assert [(r.step, r.reason) for r in recorded][-1] == (
+            "submit_self_assessment",
+            str(refused.value),
+        )
+
 
 def _documents(store) -> int:
     from sqlalchemy import func, select
