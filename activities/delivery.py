@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 from letters.email import letter_message
 from letters.files import write_atomically
 from letters.pdf import letter_pdf_elsewhere
+from letters.smtp import send_by_smtp
 from schemas.delivery import (
     DELIVER_LETTER,
     DELIVERY_REFUSED,
@@ -58,19 +59,8 @@ class DeliveryActivities:
         return f"written to the outbox: {path.resolve()}"
 
     async def _by_smtp(self, row: LetterRow, message: EmailMessage) -> str:
-        s = self.settings
-        security = s.smtp_security
         try:
-            refused, reply = await aiosmtplib.send(
-                message,
-                hostname=s.smtp_host,
-                port=s.smtp_port or (465 if security == "tls" else 587),
-                username=s.smtp_username,
-                password=s.smtp_password,
-                use_tls=security == "tls",
-                start_tls=security == "starttls",
-                timeout=s.smtp_timeout,
-            )
+            refused, reply = await send_by_smtp(self.settings, message)
         except aiosmtplib.SMTPRecipientsRefused as err:
             reasons = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in err.recipients)
             if all(500 <= r.code < 600 for r in err.recipients):

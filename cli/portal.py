@@ -144,13 +144,22 @@ def register(app: typer.Typer) -> None:
             email,
             INVITE,
             base_url=load_portal_settings().url,
-            outbox=settings().home / "outbox",
+            settings=settings(),
             created_by=by,
             language=language,
         )
+        if sent.not_sent:
+            how = (
+                f"The email could not be sent ({sent.not_sent}); give the person this link "
+                f"yourself. The message is kept in {sent.message}"
+            )
+        elif settings().smtp_host:
+            how = f"Sent by email to {sent.email}; a copy is kept in {sent.message}"
+        else:
+            how = f"No mail server is configured: the message is in the outbox, {sent.message}"
         console.print(
             f"Invitation for {sent.email}, valid until {sent.expires_at:%Y-%m-%d %H:%M} UTC "
-            f"(once):\n{sent.link}\nMessage written to {sent.message}",
+            f"(once):\n{sent.link}\n{how}",
             markup=False,
             soft_wrap=True,
         )

@@ -3,13 +3,19 @@ person as a message. Shared by `napreview users invite` and the portal's people 
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+import aiosmtplib
+
+from letters.smtp import send_by_smtp
+from settings import Settings
 from store.accounts import INVITATION_LIFETIME, RESET_LIFETIME, Accounts
 from store.repository import Store
 
@@ -56,7 +62,6 @@ _BODIES = {
         "mensaje.\n",
     },
 }
-SENDER = "UN Women — WPS Focal Points Network <secretariat@example.org>"
 
 
 @dataclass(frozen=True)
@@ -65,27 +70,60 @@ class SentLink:
     link: str
     expires_at: datetime
     message: Path
+    # Why the email could not be sent by SMTP (the link stands; pass it on by hand), or None.
+    not_sent: str | None = None
 
 
-def deliver_account_message(outbox: Path, to: str, subject: str, text: str) -> Path:
-    """Write the message to the outbox folder as an .eml file.
+def deliver_account_message(
+    settings: Settings, to: str, subject: str, text: str
+) -> tuple[Path, str | None]:
+    """Send the message: by SMTP when a server is configured, as the letters go; always kept in
+    the outbox folder as an .eml file too (the record, and the delivery when no SMTP is set).
 
-    The one place account messages leave napreview: point it at the letters' delivery (SMTP or
-    the same outbox) when that lands.
+    Returns the outbox file and, when SMTP was tried and failed, why. Unlike a letter, an account
+    message is not retried by a workflow: the person asking is there to hear it failed.
     """
     message = EmailMessage()
-    message["From"] = SENDER
+    message["From"] = settings.smtp_from
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain="napreview.local")
     message.set_content(text)
+    outbox = settings.outbox_dir
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", to)
     path = outbox / f"{stamp}-account-{safe}.eml"
     path.write_bytes(bytes(message))
-    return path
+    if not settings.smtp_host:
+        return path, None
+    return path, _send_now(settings, message, to)
+
+
+def _send_now(settings: Settings, message: EmailMessage, to: str) -> str | None:
+    """SMTP from synchronous code: on this thread when no event loop runs here (the command
+    line, the portal's worker threads), else on a thread of its own."""
+
+    async def send() -> str | None:
+        try:
+            refused, _ = await send_by_smtp(settings, message)
+        except aiosmtplib.SMTPRecipientsRefused as err:
+            return "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in err.recipients)
+        except aiosmtplib.SMTPResponseException as err:
+            return f"the mail server answered {err.code} {err.message}"
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as err:
+            return f"the mail server could not be reached ({type(err).__name__}: {err})"
+        if to in refused:
+            return f"{to}: {refused[to].code} {refused[to].message}"
+        return None
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(send())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, send()).result()
 
 
 def send_link(
@@ -94,7 +132,7 @@ def send_link(
     purpose: str,
     *,
     base_url: str,
-    outbox: Path,
+    settings: Settings,
     created_by: str | None,
     language: str = "en",
     lifetime: timedelta | None = None,
@@ -107,7 +145,6 @@ def send_link(
     expires = datetime.now(UTC) + lifetime
     language = language if language in ("en", "fr", "es") else "en"
     body = _BODIES[purpose][language].format(link=link, expires=expires.strftime("%Y-%m-%d %H:%M"))
-    path = deliver_account_message(
-        outbox, email.strip().lower(), _SUBJECTS[purpose][language], body
-    )
-    return SentLink(email=email.strip().lower(), link=link, expires_at=expires, message=path)
+    to = email.strip().lower()
+    path, not_sent = deliver_account_message(settings, to, _SUBJECTS[purpose][language], body)
+    return SentLink(email=to, link=link, expires_at=expires, message=path, not_sent=not_sent)

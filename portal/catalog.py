@@ -249,6 +249,13 @@ FR: dict[str, str] = {
     "An invitation was sent to {email}. The single-use link:": (
         f"Une invitation a été envoyée à {{email}}. Le lien, valable une seule fois{NB}:"
     ),
+    "An invitation was created for {email}. The single-use link:": (
+        f"Une invitation a été créée pour {{email}}. Le lien, valable une seule fois{NB}:"
+    ),
+    "The email could not be sent ({reason}). Give the person this link yourself.": (
+        "Le courriel n'a pas pu être envoyé ({reason}). Veuillez transmettre ce lien vous-même "
+        "à la personne."
+    ),
     "Answer the peer recommendations for {member} ({count} open)": (
         "Répondre aux recommandations des pairs pour {member} ({count} en attente)"
     ),
@@ -709,6 +716,13 @@ ES: dict[str, str] = {
     "All stages": "Todas las etapas",
     "An invitation was sent to {email}. The single-use link:": (
         "Se ha enviado una invitación a {email}. El enlace, de un solo uso:"
+    ),
+    "An invitation was created for {email}. The single-use link:": (
+        "Se ha creado una invitación para {email}. El enlace, de un solo uso:"
+    ),
+    "The email could not be sent ({reason}). Give the person this link yourself.": (
+        "No se ha podido enviar el correo electrónico ({reason}). Entregue usted mismo este "
+        "enlace a la persona."
     ),
     "Answer the peer recommendations for {member} ({count} open)": (
         "Responder a las recomendaciones de los pares sobre {member} ({count} pendientes)"

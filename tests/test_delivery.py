@@ -227,3 +227,44 @@ def test_letter_files_are_rewritten_from_the_store_when_wrong(
     letters.store_and_file(invitation().model_copy(update={"cycle": row.cycle_id}))
     assert text.read_text(encoding="utf-8") == row.body_text
     assert not list((tmp_path / "letters").rglob("*.tmp"))
+
+
+def test_an_invitation_goes_by_the_same_mail_server_and_says_when_it_could_not(
+    store: Store, tmp_path: Path
+) -> None:
+    """Account messages (invitations, resets) leave by SMTP like letters; when the server is
+    away the link still stands and the person inviting is told why the email did not go."""
+    from operations.invitations import INVITE, send_link
+
+    inbox = Inbox()
+    port = free_port()
+    settings = smtp_settings(tmp_path, port, "unused")
+    with smtp_server(inbox, port):
+        sent = send_link(
+            store,
+            "fp.fra@example.org",
+            INVITE,
+            base_url="https://portal.example.org",
+            settings=settings,
+            created_by=None,
+            language="fr",
+        )
+    assert sent.not_sent is None
+    (message,) = inbox.messages
+    assert message["To"] == "fp.fra@example.org"
+    assert message["Subject"].startswith("Votre accès au portail")
+    assert sent.link in message.get_content()
+    assert sent.message.exists()  # a copy in the outbox
+
+    # The server is away now: the link is created all the same, and the reason said.
+    refused = send_link(
+        store,
+        "fp.fra@example.org",
+        INVITE,
+        base_url="https://portal.example.org",
+        settings=settings,
+        created_by=None,
+    )
+    assert refused.not_sent and "could not be reached" in refused.not_sent
+    assert refused.link.startswith("https://portal.example.org/password/")
+    assert len(inbox.messages) == 1

@@ -3,6 +3,8 @@ deactivate. Each change is the store's operation the command line uses."""
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -67,16 +69,19 @@ async def people_action(request: Request, action: str) -> Response:
             if language is None and found and found.member:
                 member = portal.store.find_member(found.member)
                 language = member.language.value if member else None
-            sent = send_link(
+            sent = await asyncio.to_thread(
+                send_link,
                 portal.store,
                 email,
                 INVITE,
                 base_url=portal.options.url,
-                outbox=portal.settings.home / "outbox",
+                settings=portal.settings,
                 created_by=v.email,
                 language=language or "en",
             )
-            return _people(request, done="invited", link=sent.link, invited=email)
+            return _people(
+                request, done="invited", link=sent.link, invited=email, not_sent=sent.not_sent
+            )
         elif action in ("deactivate", "activate"):
             if email == v.email:
                 return _people(request, error="self", status=409)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
@@ -26,6 +27,7 @@ from portal.web import (
 from store.accounts import MIN_PASSWORD_LENGTH, PasswordTooWeak
 from store.errors import ConflictError
 
+log = logging.getLogger("napreview.portal")
 router = APIRouter()
 
 
@@ -144,15 +146,18 @@ async def forgot(request: Request) -> Response:
     person = known.get(email)
     if person is not None and person.active:
         language = person.language or _member_language(request, person.member) or v.language
-        send_link(
+        sent = await asyncio.to_thread(
+            send_link,
             portal.store,
             email,
             RESET,
             base_url=portal.options.url,
-            outbox=portal.settings.home / "outbox",
+            settings=portal.settings,
             created_by=None,
             language=language,
         )
+        if sent.not_sent:
+            log.warning("Password reset for %s not sent by email: %s", email, sent.not_sent)
     # The same answer whether or not the address is known.
     return render(request, "forgot.html", {"sent": True})
 

@@ -153,7 +153,7 @@ async def test_sessions_cookies_lockout_and_links(portal_env, http):
         email,
         INVITE,
         base_url=portal_env.url,
-        outbox=portal_env.settings.home / "outbox",
+        settings=portal_env.settings,
         created_by=SECRETARIAT,
     )
     assert sent.message.exists() and sent.link in sent.message.read_text()
