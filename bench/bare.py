@@ -3,10 +3,11 @@
 A bare review does what Temporal must do for any review of DESIGN §4 and nothing else: it is
 started by its cycle, sends an invitation (a no-op activity), waits with a deadline for the
 self-assessment signal, accepts the document (an activity), sends three review requests, waits
-with a deadline for three peer-review signals (an activity each), runs a check, waits with a
-deadline for the sign-off signal, sends the final letter and tells its cycle. That is five
-signals, ten activities (five letters, four documents, one check), three deadline timers and one
-signal to the parent: the floor napreview's own review is measured against.
+with a deadline for three peer-review signals (an activity each), waits with a deadline for the
+member's answers to the recommendations (a signal and an activity), runs a check, waits with a
+deadline for the sign-off signal, sends the final letter and tells its cycle. That is six
+signals, eleven activities (five letters, four documents, the answers, one check), four deadline
+timers and one signal to the parent: the floor napreview's own review is measured against.
 
 The bare cycle starts its children in batches and continues as new after a fixed number of
 children, so it stays far from Temporal's cap of 2,000 open children at any size.
@@ -60,6 +61,7 @@ class BareReview:
         self.documents = 0
         self.reviews = 0
         self.decided = False
+        self.answered = False
 
     @workflow.run
     async def run(self, inp: BareReviewInput) -> str:
@@ -69,6 +71,8 @@ class BareReview:
         for i in range(3):
             await _step(f"review_request-{i}")
         await self._wait(lambda: self.reviews >= 3)
+        self.stage = "answers"  # the member answers the peer recommendations
+        await self._wait(lambda: self.answered)
         self.stage = "cedaw_check"
         await _step("check")
         self.stage = "sign_off"
@@ -95,6 +99,11 @@ class BareReview:
             self.documents += 1
         else:
             self.reviews += 1
+
+    @workflow.signal
+    async def respond(self) -> None:
+        await _step("accept-responses")
+        self.answered = True
 
     @workflow.signal
     def sign_off(self) -> None:

@@ -48,7 +48,7 @@ from bench.letters import letters_per_second, review_letters
 from bench.napreview_worker import cache_letter_digests
 from bench.synthetic import add_synthetic_members
 from cli.embedded import start_dev_server, stop_process, temporal_cli_path
-from operations import cycles, steps
+from operations import cycles, documents, signing, steps
 from rules.network import CHAIRS
 from schemas.examples import example_peer_review, example_self_assessment
 from schemas.members import Actor
@@ -60,6 +60,7 @@ from schemas.review import (
     SignOff,
     Stage,
 )
+from schemas.submissions import RecommendationResponse
 from store.db import migrate
 from store.repository import Store
 from store.seed import SECRETARIAT_EMAIL, example_focal_point_email, seed
@@ -176,6 +177,8 @@ class Bench:
             self.home, self.port, _free_port(), True, self.home / "temporal.log"
         )
         migrate(self.url)
+        # The bench plays the front end: it signs the people's steps with a key ring of its own.
+        signing.use(signing.Signer.create(self.home / "keys"))
         self.store = Store.from_url(self.url)
         seed(self.store)
         add_synthetic_members(self.store, self.config.n)
@@ -338,8 +341,27 @@ class Bench:
                     await steps.submit_peer_review(
                         self.client, store, cycle, member, reviewer, example_peer_review()
                     )
-                await at(member, lambda s: s.stage is Stage.SIGN_OFF)
+                state = await at(
+                    member,
+                    lambda s: s.stage is not Stage.PEER_REVIEW or s.answers_due is not None,
+                )
                 result.latencies["peer_review"].append(time.perf_counter() - moved)
+                # The member answers the peer recommendations, as it must before sign-off.
+                keys = [
+                    f"{slot.member}#{n}"
+                    for slot in state.reviewers
+                    for n in range(1, slot.recommendations + 1)
+                ]
+                if keys:
+                    await documents.respond(
+                        self.client,
+                        store,
+                        cycle,
+                        member,
+                        fp,
+                        dict.fromkeys(keys, RecommendationResponse.SUPPORTED),
+                    )
+                await at(member, lambda s: s.stage is Stage.SIGN_OFF)
                 moved = time.perf_counter()
                 await steps.review_step(
                     self.client,
@@ -400,8 +422,10 @@ class Bench:
                 for _ in range(3):
                     moved = time.perf_counter()
                     await review.signal(BareReview.submit, "peer_review")
-                await at(member, lambda s: s == "sign_off")
+                await at(member, lambda s: s == "answers")
                 result.latencies["peer_review"].append(time.perf_counter() - moved)
+                await review.signal(BareReview.respond)
+                await at(member, lambda s: s == "sign_off")
                 moved = time.perf_counter()
                 await review.signal(BareReview.sign_off)
                 await at(member, lambda s: s == "completed")

@@ -12,19 +12,24 @@ import base64
 import json
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from temporalio.api.common.v1 import Payload
 
 from cli.common import EXIT_USAGE, console, fail, handled, store
-from codec import CodecKeyError, EncryptionCodec, codec_from_environment
 from schemas.members import Role
+
+if TYPE_CHECKING:  # Temporal's protobufs and the cipher load when the server starts
+    from temporalio.api.common.v1 import Payload
+
+    from codec import EncryptionCodec
 
 MAX_BODY = 8 * 1024 * 1024
 
 
 def _payloads_from(body: dict[str, Any]) -> list[Payload]:
+    from temporalio.api.common.v1 import Payload
+
     return [
         Payload(
             metadata={k: base64.b64decode(v) for k, v in p.get("metadata", {}).items()},
@@ -47,6 +52,7 @@ def _payloads_to(payloads: list[Payload]) -> dict[str, Any]:
 
 
 def make_handler(codec: EncryptionCodec, origin: str) -> type[BaseHTTPRequestHandler]:
+    from codec import CodecKeyError
     from store.tokens import TokenRefused, person_for_token
 
     class Handler(BaseHTTPRequestHandler):
@@ -113,6 +119,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Decrypt payloads for the Temporal Web UI (set its codec endpoint to this server)."""
+        from codec import CodecKeyError, codec_from_environment
+
         try:
             codec = codec_from_environment()
         except CodecKeyError as err:

@@ -29,11 +29,11 @@ from cli.common import (
 from operations.errors import StepRefused
 from rules.network import cycle_year
 from schemas.review import CycleSettings, Durations, Stage
-from store.repository import Store
 
 if TYPE_CHECKING:
     from operations.cycles import CycleStatus
     from rules.troika import TroikaDraw
+    from store.repository import Store
 
 troika_app = typer.Typer(help="The review troika (peer reviewers).", no_args_is_help=True)
 cycle_app = typer.Typer(help="Review cycles.", no_args_is_help=True)

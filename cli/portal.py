@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,18 +22,27 @@ from cli.common import (
     settings,
     store,
 )
-from cli.embedded import port_free
 from cli.registry import users_app
-from operations.invitations import INVITE, send_link
 from portal.config import load_portal_settings
-from settings import Settings
-from store.accounts import EXAMPLE_PASSWORD, Accounts, PasswordTooWeak
-from store.repository import Store
-from store.seed import AUDITOR_EMAIL, SECRETARIAT_EMAIL
+
+if TYPE_CHECKING:  # the store and the accounts (SQLAlchemy, argon2) load inside the commands
+    from settings import Settings
+    from store.accounts import Accounts
+    from store.repository import Store
+
+
+def accounts(store_: Store | None = None) -> Accounts:
+    """The portal's accounts in the store (imported only by the commands that use them)."""
+    from store.accounts import Accounts
+
+    return Accounts(store_ if store_ is not None else store())
 
 
 def example_sign_ins(url: str) -> str:
     """What `up` prints: where the portal is and who can sign in with the example password."""
+    from store.accounts import EXAMPLE_PASSWORD
+    from store.seed import AUDITOR_EMAIL, SECRETARIAT_EMAIL
+
     return (
         f"Portal: {url}  (sign in as one of the example people, password "
         f"'{EXAMPLE_PASSWORD}')\n"
@@ -76,11 +86,12 @@ def register(app: typer.Typer) -> None:
         database. Set NAPREVIEW_PORTAL_URL to the public address and NAPREVIEW_PORTAL_TRUST_PROXY
         so the proxy's X-Forwarded-Proto marks cookies Secure.
         """
+        from cli.embedded import port_free
         from portal.server import serve_portal
 
         config = settings()
         s = store()
-        left = Accounts(s).example_passwords_left()
+        left = accounts(s).example_passwords_left()
         if left:
             raise fail(
                 EXIT_REFUSED,
@@ -121,8 +132,10 @@ def register(app: typer.Typer) -> None:
         if not password_stdin:
             raise fail(EXIT_USAGE, "Give the password on standard input with --password-stdin.")
         password = sys.stdin.readline().rstrip("\r\n")
+        from store.accounts import PasswordTooWeak
+
         try:
-            Accounts(store()).set_password(email, password)
+            accounts().set_password(email, password)
         except PasswordTooWeak as err:
             raise fail(EXIT_USAGE, f"This password cannot be used: {err}.") from None
         console.print(f"The password of {email.strip().lower()} is set.")
@@ -131,9 +144,11 @@ def register(app: typer.Typer) -> None:
     @handled
     def invite(email: str, as_: str | None = AS_OPTION) -> None:
         """Send a person a single-use link to choose their password, and print it."""
+        from operations.invitations import INVITE, send_link
+
         s = store()
         by = acting(as_).email if (as_ or settings().user) else None
-        found = {p.email: p for p in Accounts(s).people()}.get(email.strip().lower())
+        found = {p.email: p for p in accounts(s).people()}.get(email.strip().lower())
         language = "en"
         if found and found.language:
             language = found.language
@@ -168,19 +183,19 @@ def register(app: typer.Typer) -> None:
     @handled
     def deactivate(email: str) -> None:
         """No more signing in for this person; their sessions end now."""
-        Accounts(store()).set_active(email, False)
+        accounts().set_active(email, False)
         console.print(f"{email.strip().lower()} can no longer sign in.")
 
     @users_app.command("activate")
     @handled
     def activate(email: str) -> None:
         """Let a deactivated person sign in again."""
-        Accounts(store()).set_active(email, True)
+        accounts().set_active(email, True)
         console.print(f"{email.strip().lower()} can sign in again.")
 
     @users_app.command("clear-example-passwords")
     @handled
     def clear_example_passwords() -> None:
         """Remove the development password from every example account (before production)."""
-        n = Accounts(store()).clear_example_passwords()
+        n = accounts().clear_example_passwords()
         console.print(f"The example password is removed from {n} account(s).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -23,10 +24,12 @@ from cli.common import (
     store,
     words,
 )
-from operations import documents, steps, tasks
 from schemas.recommendations import RECOMMENDATIONS
 from schemas.review import ReviewState
 from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+
+if TYPE_CHECKING:  # operations (the Temporal client, the store) load inside the commands
+    from operations import documents, tasks
 
 documents_app = typer.Typer(help="Read a review's documents.", no_args_is_help=True)
 
@@ -36,13 +39,13 @@ class DocumentChoice(StrEnum):
     PEER_REVIEW = "peer-review"
 
 
-_TASK_WORDS = {
-    tasks.TaskKind.SELF_ASSESSMENT: "Submit the self-assessment",
-    tasks.TaskKind.REVISION: "Revise the self-assessment (returned)",
-    tasks.TaskKind.PEER_REVIEW: "Write the peer review",
-    tasks.TaskKind.RECOMMENDATIONS: "Answer the peer recommendations",
-    tasks.TaskKind.SIGN_OFF: "Sign off",
-    tasks.TaskKind.OVERDUE: "Overdue",
+_TASK_WORDS = {  # by operations.tasks.TaskKind
+    "self_assessment": "Submit the self-assessment",
+    "revision": "Revise the self-assessment (returned)",
+    "peer_review": "Write the peer review",
+    "recommendations": "Answer the peer recommendations",
+    "sign_off": "Sign off",
+    "overdue": "Overdue",
 }
 
 
@@ -54,6 +57,8 @@ def _when(task: tasks.Task) -> str:
 
 def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """What waits for the acting person, overdue first."""
+    from operations import tasks
+
     actor = acting(as_)
 
     async def fetch() -> tasks.WorkList:
@@ -94,6 +99,8 @@ def documents_show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """A submitted document, for those who may read it (others: exit 3, recorded)."""
+    from operations import documents
+
     actor = acting(as_)
     kind = (
         DocumentKind.SELF_ASSESSMENT
@@ -169,6 +176,8 @@ def respond_command(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Answer the peer recommendations: supported or noted (the member's focal point)."""
+    from operations import documents, steps
+
     document = documents.read_responses_file(file) if file else None
     answers = documents.parse_responses(
         [k for k in supported.split(",") if k.strip()],

@@ -4,9 +4,13 @@ step leaves. Apart from operations/steps.py so that commands that never talk to 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from operations.errors import StepRefused
 from schemas.members import Actor, Role
-from store.repository import Store
+
+if TYPE_CHECKING:
+    from store.repository import Store
 
 
 def require_secretariat(
