@@ -13,7 +13,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-from sqlalchemy import func, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -33,10 +32,9 @@ from schemas.review import (
     SubmitSelfAssessment,
 )
 from schemas.submissions import DocumentKind, RecommendationResponse
-from store.models import DocumentRow
 from store.repository import Store
 from tests.conftest import settings_for
-from tests.faults.checks import assert_sound, runs_of
+from tests.faults.checks import assert_sound, runs_of, stored_documents
 from tests.faults.people import active, past, prepare_self_assessment, unanswered
 from tests.faults.workers import WorkerProcesses
 from tests.helpers import SECRETARIAT, fp, start_cycle
@@ -184,16 +182,6 @@ async def what_the_review_did(client: Client, cycle: str, member: str) -> dict[s
     return seen
 
 
-def documents_in(store: Store, cycle: str) -> Counter[str]:
-    with store.session() as s:
-        rows = s.execute(
-            select(DocumentRow.kind, func.count())
-            .where(DocumentRow.cycle_id == cycle)
-            .group_by(DocumentRow.kind)
-        ).all()
-    return Counter({kind: n for kind, n in rows})
-
-
 async def test_every_step_sent_twice_over_is_taken_once(dev_env, store, tmp_path):
     client = dev_env.client
     settings = settings_for(store, tmp_path)
@@ -264,7 +252,7 @@ async def test_every_step_sent_twice_over_is_taken_once(dev_env, store, tmp_path
         assert len(rejected[member]) == sum(recorded.values())
         totals["taken"] += sum(once.values())
         totals["fresh refused"] += sent[member].fresh_refused
-    assert documents_in(store, cycle) == {
+    assert stored_documents(store, cycle) == {
         "self_assessment": len(MEMBERS),
         "peer_review": 3 * len(MEMBERS),
     }
