@@ -88,20 +88,27 @@ def late_updates(events: Iterable[HistoryEvent]) -> frozenset[str]:
     tagged = any(e.event_group_markers for e in events)
     late: set[str] = set()
     task: list[HistoryEvent] | None = None
+    signals: set[int] = set()  # signals delivered since the last task: handled in this one
     for event in [*events, None]:
         if task is not None and (event is None or event.event_type not in _COMMAND_EVENTS):
-            late |= _late_in_task(task, tagged)
+            late |= _late_in_task(task, tagged, signals)
             task = None
+            signals = set()
         if event is None:
             break
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
             task = []
         elif task is not None:
             task.append(event)
+        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+            signals.add(event.event_id)
     return frozenset(late)
 
 
-def _late_in_task(commands: list[HistoryEvent], tagged: bool) -> set[str]:
+def _late_in_task(commands: list[HistoryEvent], tagged: bool, signals: set[int]) -> set[str]:
+    """Updates accepted after other work of their task. What a handler of a signal delivered in
+    the same task commanded is not other work: the SDK runs the signals and updates of an
+    activation before anything else, signals first, live and on replay alike."""
     late: set[str] = set()
     other_work_before = False
     starts_with_update = bool(commands) and commands[0].event_type in _UPDATE_EVENTS
@@ -110,13 +117,24 @@ def _late_in_task(commands: list[HistoryEvent], tagged: bool) -> set[str]:
             attrs = event.workflow_execution_update_accepted_event_attributes
             if other_work_before and (tagged or not starts_with_update):
                 late.add(attrs.protocol_instance_id)
-        elif event.event_type not in _UPDATE_EVENTS and not _by_an_update(event):
+        elif (
+            event.event_type not in _UPDATE_EVENTS
+            and not _by_an_update(event)
+            and not _by_a_signal(event, signals)
+        ):
             other_work_before = True
     return late
 
 
 def _by_an_update(event: HistoryEvent) -> bool:
     return any(m.HasField("inbound_update") for m in event.event_group_markers)
+
+
+def _by_a_signal(event: HistoryEvent, signals: set[int]) -> bool:
+    return any(
+        m.HasField("inbound_event") and m.inbound_event.inbound_event_id in signals
+        for m in event.event_group_markers
+    )
 
 
 class UpdateOrderRunner(WorkflowRunner):

@@ -135,7 +135,7 @@ async def review_step(
             raise StepRefused(cause.message) from None
         raise
     except RPCError as err:
-        if err.status == RPCStatusCode.NOT_FOUND and "already completed" in err.message:
+        if err.status == RPCStatusCode.NOT_FOUND and closed_review(err):
             reason = await closed_review_reason(client, store, cycle, member)
             record_refusal(store, cycle, member, command.actor, step, reason)
             raise StepRefused(reason) from None
@@ -145,6 +145,15 @@ async def review_step(
                 f"'napreview cycle status {cycle}' lists the reviews."
             ) from None
         raise
+
+
+# What the server answers an update sent to a review that has closed, or that closed while the
+# update waited to be taken: the review exists, it just takes nothing more.
+CLOSED_ANSWERS = ("already completed", "aborted by closing workflow")
+
+
+def closed_review(err: RPCError) -> bool:
+    return any(answer in err.message for answer in CLOSED_ANSWERS)
 
 
 async def settled_state(

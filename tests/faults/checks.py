@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 
@@ -20,6 +21,7 @@ from schemas.delivery import delivery_workflow_id
 from schemas.letters import LetterKind
 from schemas.review import CycleSummary, ReviewSummary, Stage
 from settings import Settings
+from store.models import DocumentRow
 from store.repository import Store
 from workflows import contract
 from workflows.delivery import DeliverLetterWorkflow
@@ -47,6 +49,16 @@ class Soundness:
             f"{self.documents} documents, {self.letters} letters, {self.files} files, "
             f"{self.delivered} delivered, {self.retries} activity attempts retried"
         )
+
+
+def stored_documents(store: Store, cycle: str, member: str | None = None) -> Counter[str]:
+    """The documents in the store for a cycle (or one review of it), by kind: those the reviews
+    took, and any a step lost to a fault left behind."""
+    query = select(DocumentRow.kind, func.count()).where(DocumentRow.cycle_id == cycle)
+    if member is not None:
+        query = query.where(DocumentRow.member_code == member)
+    with store.session() as s:
+        return Counter(dict(s.execute(query.group_by(DocumentRow.kind)).all()))
 
 
 async def runs_of(client: Client, workflow_id: str) -> list[WorkflowHistory]:
