@@ -317,6 +317,8 @@ async def test_withdrawal_ends_a_review_whose_work_keeps_failing(dev_env, store,
         state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
         await submit_example_sa(client, store, cycle, "DEU")
         if stuck_at is Stage.CEDAW_CHECK:
+            # Peer reviews are taken once the review has moved on to them, not before.
+            await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
             for slot in state.reviewers:
                 await submit_pr(client, store, cycle, "DEU", slot.member)
             await answer_all(client, store, cycle, "DEU")
