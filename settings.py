@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # Start a delivery (deliver-<letter id>) for every stored letter; false stores and files
     # letters only (letters stay queued).
     deliver_letters: bool = True
+    # Reviews a worker keeps in memory between their tasks; one evicted is rebuilt from its
+    # history (replayed) on its next task. Fewer: less memory, more replays.
+    workflow_cache_size: int = Field(default=1000, ge=0)
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -77,6 +77,7 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
         task_queue=settings.task_queue,
         workflows=WORKFLOWS if serves != "activities" else [],
         workflow_runner=napreview_runner(from_server(client)),
+        max_cached_workflows=settings.workflow_cache_size,
         activities=(
             activities_for(store, settings, client)
             if serves != "workflows"

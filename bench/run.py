@@ -775,9 +775,12 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="napreview-bench-"))
     try:
         results = asyncio.run(run_bench(config, home))
-    finally:
-        if not config.keep:
-            shutil.rmtree(home, ignore_errors=True)
+    except BaseException:
+        # A failed run keeps its data (workers' log, both databases) to be looked at.
+        print(f"bench failed; its data stays in {home} (workers.log, temporal.db)", file=sys.stderr)
+        raise
+    if not config.keep:
+        shutil.rmtree(home, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
     text = json.dumps(results, indent=2)
     for name in ("latest.json", f"n{config.n}.json"):

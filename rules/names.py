@@ -94,8 +94,15 @@ def name_forms(member: Member, language: Language | str) -> NameForms:
         entry = getattr(member.names, language.value)
     if entry is not None:
         return entry
-    logger.warning("no %s name for member %s; using %r", language.value, member.code, member.name)
+    if (member.code, language) not in _said_missing:  # once per process, not once per letter
+        _said_missing.add((member.code, language))
+        logger.warning(
+            "no %s name for member %s; using %r", language.value, member.code, member.name
+        )
     return forms(language, member.name)
+
+
+_said_missing: set[tuple[str, Language]] = set()
 
 
 # A lower-case article a person types before a name, per language, and what it says of the
