@@ -424,3 +424,5 @@ class CycleInput(BaseModel):
     batch_size: int = Field(default=100, ge=1, le=1000)
     trusted_keys: TrustedKeys | None = None
     nonces: list[str] = Field(default_factory=list)
+    # Reviews that said they ended and are not confirmed yet: a continued run confirms them.
+    claimed: list[str] = Field(default_factory=list)

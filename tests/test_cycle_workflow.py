@@ -4,15 +4,20 @@ started once; cancelled by the secretariat only; batched; continued as new; all 
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
+from temporalio import activity
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from cli.embedded import pragma_args, temporal_cli_path
 from operations import cycles, signing, steps
@@ -26,6 +31,8 @@ from schemas.review import (
     CycleSettings,
     CycleSummary,
     Decision,
+    ReviewBatch,
+    ReviewInput,
     ReviewState,
     ReviewSummary,
     SignOff,
@@ -33,7 +40,10 @@ from schemas.review import (
 )
 from store.repository import Store
 from tests.conftest import running_worker
+from tests.conftest import settings_for as conftest_settings_for
 from tests.helpers import SECRETARIAT, answer_all, fp, new_cycle_id, submit_pr, submit_sa
+from update_order import from_server, napreview_runner
+from worker import WORKFLOWS, activities_for
 from workflows import contract
 from workflows.cycle import CycleWorkflow
 
@@ -383,6 +393,83 @@ async def test_the_cycle_continues_as_new_and_carries_its_state(short_history_en
         result = await client.get_workflow_handle(review_id, result_type=ReviewSummary).result()
         assert result.outcome is Stage.COMPLETED and len(result.self_assessments) == 1
         assert len(result.peer_reviews) == 3
+
+
+class HeldStarts:
+    """The cycle's review_inputs, held after the first batch until released: the cycle is kept
+    starting reviews while the first one is completed."""
+
+    def __init__(self, real) -> None:  # noqa: ANN001 - the real activity
+        self.real = real
+        self.calls = 0
+        self.release = threading.Event()
+
+    @activity.defn(name=contract.REVIEW_INPUTS)
+    def review_inputs(self, batch: ReviewBatch) -> list[ReviewInput]:
+        self.calls += 1
+        if self.calls > 1:
+            self.release.wait(60)
+        return self.real(batch)
+
+
+async def test_a_review_that_ends_while_the_cycle_continues_as_new_is_counted(
+    short_history_env, store, tmp_path
+):
+    """A review's 'I ended' arrives while the cycle is still starting reviews; the cycle then
+    continues as new before confirming it. The claim goes with it, so the cycle completes (it
+    used to wait for ever for a review long closed)."""
+    client = short_history_env.client
+    members = ["DEU", "FRA", "MEX", "BRA", "NAM", "ZAF"]
+    settings = conftest_settings_for(store, tmp_path)
+    real = {getattr(a, "__name__", ""): a for a in activities_for(store, settings, client)}
+    held = HeldStarts(real["review_inputs"])
+    activities = [held.review_inputs if name == "review_inputs" else a for name, a in real.items()]
+    async with Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=WORKFLOWS,
+        workflow_runner=napreview_runner(from_server(client)),
+        activities=activities,
+        activity_executor=ThreadPoolExecutor(max_workers=8),
+    ):
+        cycle_settings = settings_for(store, members)
+        cycle = cycle_settings.cycle
+        await cycles.start_cycle(client, store, cycle_settings, settings.task_queue, batch_size=1)
+        first = await all_started(client, cycle, 1)
+        (member,) = [
+            e.typed_search_attributes.get(contract.NAP_MEMBER)
+            for e in await listed_reviews(client, cycle, 1)
+        ]
+        await complete_review(client, store, cycle, member)
+
+        async def claimed() -> bool:
+            history = await cycle_handle(client, cycle).fetch_history()
+            return any(
+                e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+                and e.workflow_execution_signaled_event_attributes.signal_name == "review_finished"
+                for e in history.events
+            )
+
+        await until(claimed, f"{member}'s review told the cycle it ended")
+        assert member not in first.finished
+        held.release.set()
+        await all_started(client, cycle, len(members))
+        await cycles.cancel_cycle(
+            client, store, cycle, store.resolve_actor(SECRETARIAT), "Test of a claim carried"
+        )
+        summary = await asyncio.wait_for(cycle_handle(client, cycle).result(), timeout=60)
+    assert summary.outcomes == {"completed": 1, "withdrawn": len(members) - 1}
+    # The claim was carried: a run continued as new with it unconfirmed.
+    carried = []
+    async for execution in client.list_workflows(
+        f"WorkflowId = '{contract.cycle_workflow_id(cycle)}' AND ExecutionStatus = 'ContinuedAsNew'"
+    ):
+        history = await client.get_workflow_handle(
+            execution.id, run_id=execution.run_id
+        ).fetch_history()
+        attrs = history.events[-1].workflow_execution_continued_as_new_event_attributes
+        carried.append(json.loads(attrs.input.payloads[0].data).get("claimed", []))
+    assert [member] in carried
 
 
 # ---------------------------------------------------------------- the whole Network

@@ -76,7 +76,9 @@ class CycleWorkflow:
             inp.trusted_keys if inp.trusted_keys is not None else inp.settings.trusted_keys
         )
         self.nonces = list(inp.nonces)
-        self.claimed: list[str] = []
+        # Reviews that said they ended, waiting for confirmation (carried when continuing as
+        # new: a claim dropped there would leave the cycle waiting for a review long closed).
+        self.claimed: list[str] = list(inp.claimed)
         self.unconfirmed_claims = 0
         self.rejected: list[Refusal] = []
 
@@ -220,6 +222,7 @@ class CycleWorkflow:
                 batch_size=self.inp.batch_size,
                 trusted_keys=self.trusted_keys,
                 nonces=self.nonces,
+                claimed=self.claimed,
             )
         )
 
