@@ -85,6 +85,9 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
             else [ReviewActivities(store).project_review]
         ),
         activity_executor=ThreadPoolExecutor(max_workers=16),
+        # A workflows-only worker runs the projection as a local activity and takes no activity
+        # task from the queue: one it cannot run would fail there and wait for a retry.
+        no_remote_activities=serves == "workflows",
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 
