@@ -18,7 +18,7 @@ from temporalio.exceptions import ApplicationError
 from letters.email import letter_message
 from letters.files import write_atomically
 from letters.pdf import letter_pdf_elsewhere
-from letters.smtp import send_by_smtp
+from letters.smtp import refused_recipients, send_by_smtp
 from schemas.delivery import (
     DELIVER_LETTER,
     DELIVERY_REFUSED,
@@ -62,7 +62,7 @@ class DeliveryActivities:
         try:
             refused, reply = await send_by_smtp(self.settings, message)
         except aiosmtplib.SMTPRecipientsRefused as err:
-            reasons = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in err.recipients)
+            reasons = refused_recipients(err)
             if all(500 <= r.code < 600 for r in err.recipients):
                 await self._refuse(row, f"recipient refused: {reasons}")
             await self._retry_later(row, f"recipient deferred: {reasons}")

@@ -59,6 +59,7 @@ from schemas.review import (
     ReviewState,
     SignOff,
     Stage,
+    recommendation_keys,
 )
 from schemas.submissions import RecommendationResponse
 from store.db import migrate
@@ -347,11 +348,7 @@ class Bench:
                 )
                 result.latencies["peer_review"].append(time.perf_counter() - moved)
                 # The member answers the peer recommendations, as it must before sign-off.
-                keys = [
-                    f"{slot.member}#{n}"
-                    for slot in state.reviewers
-                    for n in range(1, slot.recommendations + 1)
-                ]
+                keys = recommendation_keys(state.reviewers)
                 if keys:
                     await documents.respond(
                         self.client,

@@ -26,3 +26,8 @@ async def send_by_smtp(settings: Settings, message: EmailMessage) -> tuple[dict,
         start_tls=security == "starttls",
         timeout=settings.smtp_timeout,
     )
+
+
+def refused_recipients(err: aiosmtplib.SMTPRecipientsRefused) -> str:
+    """Each refused address with the server's code and words, as a reason people read."""
+    return "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in err.recipients)

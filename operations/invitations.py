@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiosmtplib
 
-from letters.smtp import send_by_smtp
+from letters.smtp import refused_recipients, send_by_smtp
 from settings import Settings
 from store.accounts import INVITATION_LIFETIME, RESET_LIFETIME, Accounts
 from store.repository import Store
@@ -109,7 +109,7 @@ def _send_now(settings: Settings, message: EmailMessage, to: str) -> str | None:
         try:
             refused, _ = await send_by_smtp(settings, message)
         except aiosmtplib.SMTPRecipientsRefused as err:
-            return "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in err.recipients)
+            return refused_recipients(err)
         except aiosmtplib.SMTPResponseException as err:
             return f"the mail server answered {err.code} {err.message}"
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as err:

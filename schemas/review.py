@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -204,6 +205,17 @@ class ReviewerSlot(BaseModel):
     def counts(self) -> bool:
         """Still one of the member's reviewers (drawn and not replaced, recused or reassigned)."""
         return self.status in (ReviewerStatus.ACTIVE, ReviewerStatus.SUBMITTED)
+
+
+def recommendation_keys(reviewers: Sequence[ReviewerSlot]) -> list[str]:
+    """The peer recommendations the member answers, keyed '<reviewer>#<n>', from the reviewers
+    who submitted (the review's respond step takes these keys)."""
+    return [
+        f"{slot.member}#{n}"
+        for slot in reviewers
+        if slot.status is ReviewerStatus.SUBMITTED
+        for n in range(1, slot.recommendations + 1)
+    ]
 
 
 class Refusal(BaseModel):

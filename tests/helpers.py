@@ -10,7 +10,7 @@ from temporalio.client import Client
 from operations import cycles, documents, signing, steps
 from rules.network import default_chair
 from schemas.examples import example_peer_review, example_self_assessment
-from schemas.review import CycleSettings, Durations, ReviewState, Stage
+from schemas.review import CycleSettings, Durations, ReviewState, Stage, recommendation_keys
 from schemas.submissions import RecommendationResponse
 from store.repository import Store
 from workflows import contract
@@ -97,12 +97,7 @@ async def answer_all(
     state = await state_when(
         client, cycle, member, lambda s: not [r for r in s.reviewers if r.status == "active"]
     )
-    keys = [
-        f"{slot.member}#{n}"
-        for slot in state.reviewers
-        if slot.status == "submitted"
-        for n in range(1, slot.recommendations + 1)
-    ]
+    keys = recommendation_keys(state.reviewers)
     if not keys:
         return state
     actor = store.resolve_actor(fp(member))

@@ -65,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitSelfAssessment,
         TrustKey,
         Withdraw,
+        recommendation_keys,
     )
     from schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
     from workflows import contract
@@ -229,16 +230,8 @@ class MemberReviewWorkflow:
         self.noted_by_default = self._unanswered()
         self.answers_due = None
 
-    def _recommendation_keys(self) -> list[str]:
-        return [
-            f"{s.member}#{n}"
-            for s in self.reviewers
-            if s.status is ReviewerStatus.SUBMITTED
-            for n in range(1, s.recommendations + 1)
-        ]
-
     def _unanswered(self) -> list[str]:
-        return [key for key in self._recommendation_keys() if key not in self.responses]
+        return [key for key in recommendation_keys(self.reviewers) if key not in self.responses]
 
     async def _apply_decision(self) -> None:
         """Carry out the secretariat's decision."""
@@ -718,7 +711,7 @@ class MemberReviewWorkflow:
         self._check_common(cmd, Role.FOCAL_POINT)
         self._check_own_focal_point(cmd)
         self._check_stage(Stage.CEDAW_CHECK, Stage.SIGN_OFF, Stage.PEER_REVIEW)
-        unknown = sorted(set(cmd.responses) - set(self._recommendation_keys()))
+        unknown = sorted(set(cmd.responses) - set(recommendation_keys(self.reviewers)))
         if unknown:
             raise Refused("No such peer recommendation: " + ", ".join(unknown) + ".")
 

@@ -24,6 +24,7 @@ from schemas.review import (
     SignOff,
     Stage,
     SubmitSelfAssessment,
+    recommendation_keys,
 )
 from schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
 from store.repository import Store
@@ -73,13 +74,7 @@ async def wait_until(
 
 
 def unanswered(state: ReviewState) -> list[str]:
-    keys = [
-        f"{slot.member}#{n}"
-        for slot in state.reviewers
-        if slot.status is ReviewerStatus.SUBMITTED
-        for n in range(1, slot.recommendations + 1)
-    ]
-    return [key for key in keys if key not in state.responses]
+    return [key for key in recommendation_keys(state.reviewers) if key not in state.responses]
 
 
 def prepare_self_assessment(store: Store, cycle: str, member: str) -> DocumentRef:
