@@ -189,7 +189,8 @@ def respond_command(
     async def send() -> ReviewState:
         temporal = await client()
         answered = await documents.respond(temporal, store(), cycle, member, actor, answers)
-        recs = documents.peer_recommendations(store(), answered)
+        state = await steps.settled_state(temporal, cycle, answered.member, answered)
+        recs = documents.peer_recommendations(store(), state)
         left = [r.key for r in recs if r.response is None]
         say(
             f"{len(answers)} answer(s) recorded. "
@@ -199,7 +200,7 @@ def respond_command(
                 else "Every recommendation is answered."
             )
         )
-        return await steps.settled_state(temporal, cycle, answered.member, answered)
+        return state
 
     from cli.review import done
 

@@ -18,7 +18,13 @@ from operations.errors import InvalidInput, NotFoundError
 from operations.steps import read_json, review_state, review_step
 from schemas.cedaw import CedawResult
 from schemas.members import Actor
-from schemas.review import RespondToRecommendations, ReviewerSlot, ReviewState, SignOffRecord
+from schemas.review import (
+    RespondToRecommendations,
+    ReviewerSlot,
+    ReviewState,
+    SignOffRecord,
+    StepTaken,
+)
 from schemas.submissions import DocumentKind, PeerReview, RecommendationResponse, SelfAssessment
 from store.repository import Store
 
@@ -289,7 +295,7 @@ async def respond(
     member: str,
     actor: Actor,
     responses: dict[str, RecommendationResponse],
-) -> ReviewState:
+) -> StepTaken:
     """The reviewed member marks peer recommendations supported or noted (the UPR way)."""
     code = store.get_member(member).code
     return await review_step(

@@ -23,6 +23,7 @@ from schemas.review import (
     ReviewState,
     ReviewSummary,
     Stage,
+    StepTaken,
     SubmitPeerReview,
     SubmitSelfAssessment,
 )
@@ -117,7 +118,7 @@ async def review_step(
     member: str,
     step: str,
     command: Command,
-) -> ReviewState:
+) -> StepTaken:
     """Send a step as an update so a refusal reaches the person at once; record refusals.
 
     A validator's refusal never reaches Temporal's history, so it is kept in the store, where
@@ -154,7 +155,7 @@ TASK_RETRYING = "Workflow Task in failed state"
 RETRY_FOR = 60.0  # seconds
 
 
-async def _update_when_ready(handle: WorkflowHandle, name: str, signed: Command) -> ReviewState:
+async def _update_when_ready(handle: WorkflowHandle, name: str, signed: Command) -> StepTaken:
     """The update, sent again (the same signed command: it was not taken) while the review's
     workflow task is being retried, for up to a minute."""
     loop = asyncio.get_running_loop()
@@ -162,7 +163,7 @@ async def _update_when_ready(handle: WorkflowHandle, name: str, signed: Command)
     pause = 0.5
     while True:
         try:
-            return await handle.execute_update(name, signed, result_type=ReviewState)
+            return await handle.execute_update(name, signed, result_type=StepTaken)
         except RPCError as err:
             if TASK_RETRYING not in err.message or loop.time() + pause > deadline:
                 raise
@@ -180,7 +181,7 @@ def closed_review(err: RPCError) -> bool:
 
 
 async def settled_state(
-    client: Client, cycle: str, member: str, answered: ReviewState, wait: float = 10.0
+    client: Client, cycle: str, member: str, answered: StepTaken, wait: float = 10.0
 ) -> ReviewState:
     """Where the review stands once a step has taken effect.
 
@@ -189,11 +190,11 @@ async def settled_state(
     moves the review to peer review. A query after the answer sees where the step left it.
     The CEDAW check runs by itself in moments, so it is waited for (up to ``wait`` seconds) and
     the answer names the stage that waits for a person. Should the query fail, the update's own
-    state is the answer.
+    answer stands (stage, round and deadline, nothing else).
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
-    state = answered
+    state = answered.as_state()
     while True:
         try:
             state = await review_state(client, cycle, member)
@@ -233,7 +234,7 @@ async def review_state(client: Client, cycle: str, member: str) -> ReviewState:
 
 async def submit_self_assessment(
     client: Client, store: Store, cycle: str, member: str, actor: Actor, assessment: SelfAssessment
-) -> ReviewState:
+) -> StepTaken:
     """Store the document, then ask the review to accept it by id and digest."""
     code = store.get_member(member).code
     return await _submit(
@@ -251,7 +252,7 @@ async def submit_self_assessment(
 
 async def submit_peer_review(
     client: Client, store: Store, cycle: str, member: str, actor: Actor, review: PeerReview
-) -> ReviewState:
+) -> StepTaken:
     """The reviewer is the acting person's member."""
     code = store.get_member(member).code
     if actor.member is None:
@@ -281,7 +282,7 @@ async def _submit(
     actor: Actor,
     command: Callable[[DocumentRef], Command],
     **document: Any,
-) -> ReviewState:
+) -> StepTaken:
     """A document is kept only if its review takes it: none is stored for a review that does
     not exist, and one the review refuses is removed again (no orphans from refusals or from
     retries). History carries its id and digest; the body stays in the store."""

@@ -254,6 +254,41 @@ class SignOffRecord(BaseModel):
     comments: str
 
 
+class StepTaken(BaseModel):
+    """What a step's update answers: where the review stands right after the step.
+
+    Kept this small on purpose: every answer is written into the review's history, so the whole
+    state (reviewers, documents, letters, keys) on every step would make each review's history
+    a third larger. Whoever needs the rest asks the ``state`` query, which costs no history.
+    """
+
+    cycle: str
+    member: str
+    stage: Stage
+    round: int
+    deadline: Deadline | None = None
+
+    def as_state(self) -> ReviewState:
+        """The answer as a state with nothing else known (when the query cannot be asked)."""
+        return ReviewState(
+            cycle=self.cycle,
+            member=self.member,
+            stage=self.stage,
+            round=self.round,
+            overdue=bool(self.deadline and self.deadline.overdue),
+            deadline=self.deadline,
+            reviewers=[],
+            self_assessments=[],
+            cedaw=None,
+            letters=[],
+            rejected=[],
+            redraws=[],
+            extensions=[],
+            sign_offs=[],
+            replacement_used=False,
+        )
+
+
 class ReviewState(BaseModel):
     cycle: str
     member: str

@@ -10,7 +10,14 @@ from temporalio.client import Client
 from operations import cycles, documents, signing, steps
 from rules.network import default_chair
 from schemas.examples import example_peer_review, example_self_assessment
-from schemas.review import CycleSettings, Durations, ReviewState, Stage, recommendation_keys
+from schemas.review import (
+    CycleSettings,
+    Durations,
+    ReviewState,
+    Stage,
+    StepTaken,
+    recommendation_keys,
+)
 from schemas.submissions import RecommendationResponse
 from store.repository import Store
 from workflows import contract
@@ -70,7 +77,7 @@ async def at_stage(
 
 async def submit_sa(
     client: Client, store: Store, cycle: str, member: str, email: str | None = None
-) -> ReviewState:
+) -> StepTaken:
     actor = store.resolve_actor(email or fp(member))
     return await steps.submit_self_assessment(
         client, store, cycle, member, actor, example_self_assessment(store.get_member(member))
@@ -79,7 +86,7 @@ async def submit_sa(
 
 async def submit_pr(
     client: Client, store: Store, cycle: str, member: str, reviewer: str
-) -> ReviewState:
+) -> StepTaken:
     actor = store.resolve_actor(fp(reviewer))
     return await steps.submit_peer_review(
         client, store, cycle, member, actor, example_peer_review()
@@ -92,16 +99,16 @@ async def answer_all(
     cycle: str,
     member: str,
     answer: RecommendationResponse = RecommendationResponse.SUPPORTED,
-) -> ReviewState:
+) -> None:
     """The reviewed member answers every peer recommendation, once all peer reviews are in."""
     state = await state_when(
         client, cycle, member, lambda s: not [r for r in s.reviewers if r.status == "active"]
     )
     keys = recommendation_keys(state.reviewers)
     if not keys:
-        return state
+        return
     actor = store.resolve_actor(fp(member))
-    return await documents.respond(client, store, cycle, member, actor, dict.fromkeys(keys, answer))
+    await documents.respond(client, store, cycle, member, actor, dict.fromkeys(keys, answer))
 
 
 async def signal(

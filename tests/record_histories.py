@@ -94,7 +94,7 @@ async def _completed(client: Client, store: Store, cycle: str) -> None:
     await submit_sa(client, store, cycle, "DEU")
     state = await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
     leaving = state.reviewers[0].member
-    state = await steps.review_step(
+    await steps.review_step(
         client,
         store,
         cycle,
@@ -102,6 +102,7 @@ async def _completed(client: Client, store: Store, cycle: str) -> None:
         "replace_reviewer",
         ReplaceReviewer(actor=germany, reviewer=leaving),
     )
+    state = await steps.review_state(client, cycle, "DEU")
     secretariat = store.resolve_actor(SECRETARIAT)
     await steps.review_step(
         client,

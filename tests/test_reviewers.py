@@ -50,7 +50,8 @@ async def refused(coro, fragment: str) -> str:
 
 
 async def step(client: Client, store: Store, cycle: str, name: str, command) -> ReviewState:
-    return await steps.review_step(client, store, cycle, "DEU", name, command)
+    await steps.review_step(client, store, cycle, "DEU", name, command)
+    return await steps.review_state(client, cycle, "DEU")
 
 
 async def in_peer_review(client: Client, store: Store, cycle: str) -> ReviewState:

@@ -61,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         SignOff,
         SignOffRecord,
         Stage,
+        StepTaken,
         SubmitPeerReview,
         SubmitSelfAssessment,
         TrustKey,
@@ -810,7 +811,7 @@ class MemberReviewWorkflow:
 
     # ------------------------------------------------------------------ how a step is applied
 
-    async def _step(self, name: str, cmd: Command) -> ReviewState:
+    async def _step(self, name: str, cmd: Command) -> StepTaken:
         """Check again under the lock (another step may have won the race) and apply.
 
         In a v2 review a withdrawal does not queue behind the lock: it must work even while
@@ -832,7 +833,13 @@ class MemberReviewWorkflow:
                 reason = f"The review of {self._name} was withdrawn before this step was taken."
                 self._record_refusal(name, cmd.actor.describe(), reason)
                 raise ApplicationError(reason, type=contract.REFUSED, non_retryable=True) from None
-        return self.state()
+        return StepTaken(
+            cycle=self.inp.cycle,
+            member=self.inp.member.code,
+            stage=self.stage,
+            round=self.round,
+            deadline=self.deadline,
+        )
 
     def _remember_nonce(self, cmd: Command) -> None:
         if self.v2 and cmd.proof is not None:
@@ -995,7 +1002,7 @@ class MemberReviewWorkflow:
     # ------------------------------------------------------------------ updates (the front ends')
 
     @workflow.update
-    async def do_submit_self_assessment(self, cmd: SubmitSelfAssessment) -> ReviewState:
+    async def do_submit_self_assessment(self, cmd: SubmitSelfAssessment) -> StepTaken:
         return await self._step("submit_self_assessment", cmd)
 
     @do_submit_self_assessment.validator
@@ -1003,7 +1010,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_submit_self_assessment(cmd))
 
     @workflow.update
-    async def do_submit_peer_review(self, cmd: SubmitPeerReview) -> ReviewState:
+    async def do_submit_peer_review(self, cmd: SubmitPeerReview) -> StepTaken:
         return await self._step("submit_peer_review", cmd)
 
     @do_submit_peer_review.validator
@@ -1011,7 +1018,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_submit_peer_review(cmd))
 
     @workflow.update
-    async def do_respond_to_recommendations(self, cmd: RespondToRecommendations) -> ReviewState:
+    async def do_respond_to_recommendations(self, cmd: RespondToRecommendations) -> StepTaken:
         return await self._step("respond_to_recommendations", cmd)
 
     @do_respond_to_recommendations.validator
@@ -1019,7 +1026,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_respond(cmd))
 
     @workflow.update
-    async def do_replace_reviewer(self, cmd: ReplaceReviewer) -> ReviewState:
+    async def do_replace_reviewer(self, cmd: ReplaceReviewer) -> StepTaken:
         return await self._step("replace_reviewer", cmd)
 
     @do_replace_reviewer.validator
@@ -1027,7 +1034,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_replace(cmd))
 
     @workflow.update
-    async def do_recuse(self, cmd: Recuse) -> ReviewState:
+    async def do_recuse(self, cmd: Recuse) -> StepTaken:
         return await self._step("recuse", cmd)
 
     @do_recuse.validator
@@ -1035,7 +1042,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_recuse(cmd))
 
     @workflow.update
-    async def do_reassign_reviewer(self, cmd: ReassignReviewer) -> ReviewState:
+    async def do_reassign_reviewer(self, cmd: ReassignReviewer) -> StepTaken:
         return await self._step("reassign_reviewer", cmd)
 
     @do_reassign_reviewer.validator
@@ -1043,7 +1050,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_reassign(cmd))
 
     @workflow.update
-    async def do_sign_off(self, cmd: SignOff) -> ReviewState:
+    async def do_sign_off(self, cmd: SignOff) -> StepTaken:
         return await self._step("sign_off", cmd)
 
     @do_sign_off.validator
@@ -1051,7 +1058,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_sign_off(cmd))
 
     @workflow.update
-    async def do_extend(self, cmd: Extend) -> ReviewState:
+    async def do_extend(self, cmd: Extend) -> StepTaken:
         return await self._step("extend", cmd)
 
     @do_extend.validator
@@ -1059,7 +1066,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_extend(cmd))
 
     @workflow.update
-    async def do_withdraw(self, cmd: Withdraw) -> ReviewState:
+    async def do_withdraw(self, cmd: Withdraw) -> StepTaken:
         return await self._step("withdraw", cmd)
 
     @do_withdraw.validator
@@ -1067,7 +1074,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_withdraw(cmd))
 
     @workflow.update
-    async def do_trust_key(self, cmd: TrustKey) -> ReviewState:
+    async def do_trust_key(self, cmd: TrustKey) -> StepTaken:
         return await self._step("trust_key", cmd)
 
     @do_trust_key.validator
@@ -1075,7 +1082,7 @@ class MemberReviewWorkflow:
         _validated(lambda: self.check_trust_key(cmd))
 
     @workflow.update
-    async def do_distrust_key(self, cmd: DistrustKey) -> ReviewState:
+    async def do_distrust_key(self, cmd: DistrustKey) -> StepTaken:
         return await self._step("distrust_key", cmd)
 
     @do_distrust_key.validator

@@ -98,12 +98,13 @@ async def send_over_and_over(
     await steps.wait_for_review(client, cycle, member, taken, timeout=TIMEOUT)
     await asyncio.gather(update(), signal())
     try:
-        state = await steps.review_step(client, store, cycle, member, step, command)
+        await steps.review_step(client, store, cycle, member, step, command)
     except StepRefused:
         sent.fresh_refused += 1
     else:
         # Answers may be given again until the sign-off: the same answers change nothing.
         assert step == "respond_to_recommendations", f"{member}: {step} taken a second time"
+        state = await steps.review_state(client, cycle, member)
         assert state.responses == command.responses
         sent.fresh_taken[step] += 1
 
