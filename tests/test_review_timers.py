@@ -111,10 +111,30 @@ async def cycle_running(
         finally:
             withdraw = Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="End of test")
             for member in MEMBERS:
+                await no_activity_running(client, cycle, member)
                 with contextlib.suppress(RPCError):  # already completed
                     await signal(client, cycle, member, "withdraw", withdraw)
             cycle_handle = client.get_workflow_handle(contract.cycle_workflow_id(cycle))
             await asyncio.wait_for(cycle_handle.result(), timeout=30)
+
+
+async def no_activity_running(client: Client, cycle: str, member: str) -> None:
+    """Wait until the review has no activity in flight (its clock is stopped meanwhile).
+
+    A withdrawal cancels the review's running work. Should that work finish while the
+    cancellation is on its way, the time-skipping server (unlike Temporal's own server, which
+    finds the completion buffered and drops the cancellation) fails the workflow task with
+    ACTIVITY_UNKNOWN and the review stalls past the test's end.
+    """
+    handle = client.get_workflow_handle(contract.review_workflow_id(cycle, member))
+    for _ in range(100):
+        try:
+            description = await handle.describe()
+        except RPCError:  # no such review
+            return
+        if not description.raw_description.pending_activities:
+            return
+        await asyncio.sleep(0.1)
 
 
 # ---------------------------------------------------------------- small steps
