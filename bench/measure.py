@@ -20,14 +20,35 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (and of children it waited for), from /proc."""
+    """User + system CPU of a process and of every process below it, alive or waited for.
+
+    The worker's PDF layout runs in a child process that lives as long as the worker: its CPU
+    is the worker's cost too, though no one has waited for it yet.
+    """
+    return _own_cpu(pid, with_waited=True) + sum(_own_cpu(child) for child in _descendants(pid))
+
+
+def _own_cpu(pid: int, with_waited: bool = False) -> float:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return 0.0
     fields = stat[stat.rindex(")") + 2 :].split()
     utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
-    return (utime + stime + cutime + cstime) / _TICKS
+    return (utime + stime + ((cutime + cstime) if with_waited else 0)) / _TICKS
+
+
+def _descendants(pid: int) -> list[int]:
+    """Processes below ``pid`` now (from /proc/<pid>/task/<tid>/children)."""
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids = [int(p) for p in children.read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            found += [kid, *_descendants(kid)]
+    return found
 
 
 def peak_rss_mb(pid: int) -> float:
