@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -44,6 +45,11 @@ from schemas.review import (
 )
 from schemas.submissions import PeerReview, SelfAssessment
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from store.repository import Store
+
 review_app = typer.Typer(help="One member's review.", no_args_is_help=True)
 submit_app = typer.Typer(
     help="Submit a document (JSON; see 'napreview schema').", no_args_is_help=True
@@ -67,6 +73,7 @@ def show_json(state: ReviewState) -> dict[str, Any]:
         for r in s.refusals(state.cycle, state.member)
     ]
     rejected.sort(key=lambda r: r["at"])
+    _name_people(s, rejected, "actor")
     return {
         "cycle": state.cycle,
         "member": state.member,
@@ -88,14 +95,36 @@ def show_json(state: ReviewState) -> dict[str, Any]:
         "letters": [letter.id for letter in state.letters],
         "letter_details": _letters(state),
         "rejected": rejected,
-        "extensions": [e.model_dump(mode="json") for e in state.extensions],
+        "extensions": _with_people(s, state.extensions),
         "redraws": [r.model_dump(mode="json") for r in state.redraws],
-        "sign_offs": [d.model_dump(mode="json") for d in state.sign_offs],
+        "sign_offs": _with_people(s, state.sign_offs),
         "peer_reviews": _peer_reviews(state),
         "responses": {k: v.value for k, v in state.responses.items()},
         "answers_due": state.answers_due.isoformat() if state.answers_due else None,
         "noted_by_default": state.noted_by_default,
     }
+
+
+def _with_people(s: Store, records: Sequence[BaseModel]) -> list[dict[str, Any]]:
+    """Records as JSON, each with ``by_email`` beside ``by``."""
+    shown = [r.model_dump(mode="json") for r in records]
+    _name_people(s, shown, "by")
+    return shown
+
+
+def _name_people(s: Store, records: list[dict[str, Any]], field: str) -> None:
+    """``<field>_email`` beside ``field``, whose first word is a person id: history keeps the
+    opaque id only ('p-… (secretariat)'), so the store says who that is."""
+    ids = {record[field].split(" ", 1)[0] for record in records if record.get(field)}
+    people = s.people(sorted(ids))
+    for record in records:
+        record[f"{field}_email"] = people.get((record.get(field) or "").split(" ", 1)[0])
+
+
+def _person(record: dict[str, Any], field: str) -> str:
+    """The record's person for a reader: the email in place of the id where it is known."""
+    said, email = record[field], record.get(f"{field}_email")
+    return said.replace(said.split(" ", 1)[0], email, 1) if email else said
 
 
 def _letters(state: ReviewState) -> list[dict[str, Any]]:
@@ -195,10 +224,10 @@ def _print_state(state: ReviewState) -> None:
         for rec in review["recommendations"]:
             answer = rec["response"] or "not answered"
             console.print(f"  {rec['key']} [{answer}] {rec['text']}", markup=False)
-    for decision in state.sign_offs:
+    for decision, shown in zip(state.sign_offs, data["sign_offs"], strict=True):
         say(
             f"Sign-off round {decision.round}: {words(decision.decision)} by "
-            f"{decision.by} on {_when(decision.at)}"
+            f"{_person(shown, 'by')} on {_when(decision.at)}"
             + (f" — {decision.comments}" if decision.comments else "")
         )
     letters = data["letter_details"]
@@ -215,7 +244,7 @@ def _print_state(state: ReviewState) -> None:
     for refusal in data["rejected"]:
         say(
             f"Refused {_when(datetime.fromisoformat(refusal['at']))}: {refusal['step']} by "
-            f"{refusal['actor']} — {refusal['reason']}"
+            f"{_person(refusal, 'actor')} — {refusal['reason']}"
         )
 
 

@@ -140,6 +140,11 @@ def drive_germany(napreview, tmp_path: Path) -> None:
     assert approved.exit_code == 0, approved.output
     assert "The review of Germany is now completed (round 1)." in approved.output
     state = wait_for(napreview, cycle, "DEU", lambda s: s["stage"] == "completed")
+    # Who signed off is said as a person, though history keeps only an opaque id.
+    [decision] = state["sign_offs"]
+    assert decision["by_email"] == SECRETARIAT and decision["by"] != SECRETARIAT
+    shown = " ".join(napreview("review", "show", cycle, "DEU", "--as", SECRETARIAT).output.split())
+    assert f"by {SECRETARIAT} on" in shown and decision["by"] not in shown
     steps = [r["step"] for r in state["rejected"]]
     assert steps.count("submit_self_assessment") == 2 and "sign_off" in steps
     letters = json.loads(
