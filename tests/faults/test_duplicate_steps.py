@@ -28,6 +28,7 @@ from schemas.review import (
     ReviewState,
     SignOff,
     Stage,
+    StepTaken,
     SubmitPeerReview,
     SubmitSelfAssessment,
 )
@@ -76,7 +77,7 @@ async def send_over_and_over(
 
     async def update() -> None:
         try:
-            await handle.execute_update(f"do_{step}", signed, result_type=ReviewState)
+            await handle.execute_update(f"do_{step}", signed, result_type=StepTaken)
             sent.taken_by_update[step] += 1
         except WorkflowUpdateFailedError as err:
             assert REPLAYED in str(err.cause), f"{member} {step}: {err.cause}"
