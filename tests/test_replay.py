@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
 
 from audit.export import export_bundle
 from audit.replay import history_from_json, replay
 from audit.timeline import StoredRefusal, Timeline, build_timeline, timeline_digest
 from audit.verify import verify_export
+from schemas.review import StepTaken
 from workflows import contract
 from workflows.cycle import CycleWorkflow
 
@@ -225,3 +227,20 @@ async def test_an_export_of_a_review_from_before_signing_says_it_carries_no_sign
     signatures = json.loads((tmp_path / "bundle" / "signatures.json").read_text())
     assert signatures["signing"] is False and signatures["keys_at_start"] == {}
     assert all(s["verdict"] == "unsigned" for s in signatures["steps"])
+
+
+def test_an_update_answer_from_before_step_taken_reads_as_step_taken():
+    """Workers of an older release answer a step with the whole review state; the front doors
+    of this release read it as StepTaken (README: upgrade them before the workers)."""
+    history = history_from_json((HISTORIES / "review-completed.json").read_text())
+    answers = [
+        event.workflow_execution_update_completed_event_attributes.outcome.success.payloads[0]
+        for event in history.events
+        if event.HasField("workflow_execution_update_completed_event_attributes")
+        and event.workflow_execution_update_completed_event_attributes.outcome.HasField("success")
+    ]
+    assert answers
+    converter = pydantic_data_converter.payload_converter
+    taken = [converter.from_payload(answer, StepTaken) for answer in answers]
+    assert taken[-1].stage.value == "completed" and taken[-1].member == "DEU"
+    assert all(t.round >= 1 for t in taken)
