@@ -12,7 +12,8 @@ noise of a shared two-core machine hits both alike; the ratio is taken per round
 reported. Settings (environment): BENCH_N (members; 83 by default, synthetic members are added
 beyond the Network's 83), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_BATCH (the cycle's batch size),
 BENCH_POLL, BENCH_KEEP=1 (keep the data folder), BENCH_PROFILE=1 (py-spy on napreview's worker).
-Results: printed, and written to bench/results/latest.json and bench/results/n<N>.json.
+Results: printed, and written to bench/results/latest.json and bench/results/n<N>.json
+(n<N>-delivery-off.json with NAPREVIEW_DELIVER_LETTERS=false).
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from bench import measure
 from bench.bare import BareCycle, BareCycleInput, BareReview, bare_cycle_id, bare_review_id
 from bench.letters import letters_per_second, review_letters
-from bench.napreview_worker import cache_letter_digests
 from bench.synthetic import add_synthetic_members
 from cli.embedded import start_dev_server, stop_process, temporal_cli_path
 from operations import cycles, documents, signing, steps
@@ -100,9 +100,19 @@ class Config:
             (os.environ.get("BENCH_SIDES") or "bare,napreview").split(",")
         )
     )
-    letter_digests: str = field(
-        default_factory=lambda: os.environ.get("BENCH_LETTER_DIGESTS") or "as shipped"
+    # As napreview's settings read NAPREVIEW_DELIVER_LETTERS: letters emailed (PDF and a
+    # delivery workflow each) or only stored and filed.
+    deliver_letters: bool = field(
+        default_factory=lambda: (
+            (os.environ.get("NAPREVIEW_DELIVER_LETTERS") or "true").lower()
+            not in ("false", "0", "no", "off")
+        )
     )
+
+    @property
+    def name(self) -> str:
+        """The results file's name: n<N>.json, n<N>-delivery-off.json."""
+        return f"n{self.n}" + ("" if self.deliver_letters else "-delivery-off")
 
     def __post_init__(self) -> None:
         default_rounds = 3 if self.n <= 100 else 2 if self.n <= 1000 else 1
@@ -621,7 +631,7 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
                 "batch_size": config.batch_size,
                 "poll_s": config.poll,
                 "sides": list(config.sides),
-                "letter_digests": config.letter_digests,
+                "deliver_letters": config.deliver_letters,
             },
             "ratio": round(statistics.median(ratios), 3) if ratios else None,
             # What a review costs in CPU (worker, server and the people's side together), bare
@@ -707,6 +717,12 @@ _EMPTY_SIDE: dict[str, Any] = {
 }
 
 
+def _delivery(config: dict[str, Any]) -> str:
+    if config.get("deliver_letters", True):
+        return "emailed (a PDF and a delivery workflow each)"
+    return "filed only (NAPREVIEW_DELIVER_LETTERS=false)"
+
+
 def report(results: dict[str, Any]) -> str:
     m = results["machine"]
     nap, bare = results["napreview"], results["bare"] or _EMPTY_SIDE
@@ -714,7 +730,7 @@ def report(results: dict[str, Any]) -> str:
         f"make bench, {results['config']['n']} members, {results['when']}",
         f"machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}, "
         f"temporalio {m['temporalio']}, temporal CLI {m['temporal_cli']}",
-        f"letter template digests: {results['config']['letter_digests']}",
+        "letters: " + _delivery(results["config"]),
         "",
         f"{'':34s}{'napreview':>12s}{'bare':>12s}",
     ]
@@ -767,7 +783,6 @@ def report(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    cache_letter_digests()  # the letters figure measures the same renderer as the worker
     config = Config()
     home = Path(tempfile.mkdtemp(prefix="napreview-bench-"))
     try:
@@ -780,7 +795,7 @@ def main() -> None:
         shutil.rmtree(home, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
     text = json.dumps(results, indent=2)
-    for name in ("latest.json", f"n{config.n}.json"):
+    for name in ("latest.json", f"{config.name}.json"):
         (RESULTS / name).write_text(text + "\n")
     print()
     print(report(results))
