@@ -833,13 +833,7 @@ class MemberReviewWorkflow:
                 reason = f"The review of {self._name} was withdrawn before this step was taken."
                 self._record_refusal(name, cmd.actor.describe(), reason)
                 raise ApplicationError(reason, type=contract.REFUSED, non_retryable=True) from None
-        return StepTaken(
-            cycle=self.inp.cycle,
-            member=self.inp.member.code,
-            stage=self.stage,
-            round=self.round,
-            deadline=self.deadline,
-        )
+        return StepTaken(**self._position())
 
     def _remember_nonce(self, cmd: Command) -> None:
         if self.v2 and cmd.proof is not None:
@@ -1091,15 +1085,21 @@ class MemberReviewWorkflow:
 
     # ------------------------------------------------------------------ what people can read
 
+    def _position(self) -> dict[str, object]:
+        """Where the review stands: what a step's answer says, and the head of its state."""
+        return {
+            "cycle": self.inp.cycle,
+            "member": self.inp.member.code,
+            "stage": self.stage,
+            "round": self.round,
+            "deadline": self.deadline,
+        }
+
     @workflow.query
     def state(self) -> ReviewState:
         return ReviewState(
-            cycle=self.inp.cycle,
-            member=self.inp.member.code,
-            stage=self.stage,
-            round=self.round,
+            **self._position(),
             overdue=self.overdue,
-            deadline=self.deadline,
             reviewers=self.reviewers,
             self_assessments=self.self_assessments,
             cedaw=self.cedaw,
