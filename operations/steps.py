@@ -185,7 +185,7 @@ async def settled_state(
 ) -> ReviewState:
     """Where the review stands once a step has taken effect.
 
-    An update answers with the state right after its handler ran, before the review moves on:
+    An update answers where the review stood right after its handler ran, before it moves on:
     a self-assessment's answer still says self-assessment, although the same workflow task
     moves the review to peer review. A query after the answer sees where the step left it.
     The CEDAW check runs by itself in moments, so it is waited for (up to ``wait`` seconds) and
