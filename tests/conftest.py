@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import text
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from cli.embedded import pragma_args, temporal_cli_path, test_server_path
 from operations import signing
@@ -23,7 +25,8 @@ from store.db import make_engine, migrate
 from store.models import Base
 from store.repository import Store
 from store.seed import seed
-from worker import build_worker
+from update_order import from_server, napreview_runner
+from worker import WORKFLOWS, activities_for, build_worker
 from workflows.contract import SEARCH_ATTRIBUTES
 
 POSTGRES_URL = os.environ.get("NAPREVIEW_TEST_DATABASE_URL")
@@ -121,3 +124,22 @@ async def running_worker(client: Client, store: Store, tmp_path: Path) -> AsyncI
     settings = settings_for(store, tmp_path)
     async with build_worker(client, settings, store):
         yield settings
+
+
+def worker_with(
+    client: Client, store: Store, settings: Settings, replacements: dict[str, object]
+) -> Worker:
+    """A worker with the real workflows and activities, some activities replaced by name (for
+    tests of what a workflow does when that work fails or is held)."""
+    activities = [
+        replacements.get(getattr(a, "__name__", ""), a)
+        for a in activities_for(store, settings, client)
+    ]
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=WORKFLOWS,
+        workflow_runner=napreview_runner(from_server(client)),
+        activities=activities,
+        activity_executor=ThreadPoolExecutor(max_workers=8),
+    )

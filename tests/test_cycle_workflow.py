@@ -7,7 +7,6 @@ import asyncio
 import json
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
@@ -17,7 +16,6 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from cli.embedded import pragma_args, temporal_cli_path
 from operations import cycles, signing, steps
@@ -39,11 +37,10 @@ from schemas.review import (
     Stage,
 )
 from store.repository import Store
-from tests.conftest import running_worker
+from tests.conftest import running_worker, worker_with
 from tests.conftest import settings_for as conftest_settings_for
 from tests.helpers import SECRETARIAT, answer_all, fp, new_cycle_id, submit_pr, submit_sa
-from update_order import from_server, napreview_runner
-from worker import WORKFLOWS, activities_for
+from worker import activities_for
 from workflows import contract
 from workflows.cycle import CycleWorkflow
 
@@ -423,15 +420,7 @@ async def test_a_review_that_ends_while_the_cycle_continues_as_new_is_counted(
     settings = conftest_settings_for(store, tmp_path)
     real = {getattr(a, "__name__", ""): a for a in activities_for(store, settings, client)}
     held = HeldStarts(real["review_inputs"])
-    activities = [held.review_inputs if name == "review_inputs" else a for name, a in real.items()]
-    async with Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=WORKFLOWS,
-        workflow_runner=napreview_runner(from_server(client)),
-        activities=activities,
-        activity_executor=ThreadPoolExecutor(max_workers=8),
-    ):
+    async with worker_with(client, store, settings, {"review_inputs": held.review_inputs}):
         cycle_settings = settings_for(store, members)
         cycle = cycle_settings.cycle
         await cycles.start_cycle(client, store, cycle_settings, settings.task_queue, batch_size=1)

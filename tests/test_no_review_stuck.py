@@ -7,14 +7,12 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from temporalio import activity
 from temporalio.api.enums.v1 import EventType
-from temporalio.worker import Worker
 from typer.testing import CliRunner
 
 from activities.letters import LetterActivities
@@ -25,11 +23,9 @@ from schemas.cedaw import CedawSummary
 from schemas.letters import LetterKind, LetterRef, LetterRequest
 from schemas.review import CedawCheckRequest, Stage, Withdraw
 from store.repository import Store
-from tests.conftest import settings_for
+from tests.conftest import settings_for, worker_with
 from tests.helpers import SECRETARIAT, answer_all, at_stage, fp, handle, start_cycle, submit_pr
 from tests.helpers import submit_sa as submit_example_sa
-from update_order import from_server, napreview_runner
-from worker import WORKFLOWS, activities_for
 from workflows import contract
 
 runner = CliRunner()
@@ -282,21 +278,6 @@ class BrokenWork:
     def run_cedaw_check(self, request: CedawCheckRequest) -> CedawSummary:
         self.failures += 1
         raise RuntimeError("the CEDAW rules fail on this plan")
-
-
-def worker_with(client, store: Store, settings, replacements: dict[str, object]) -> Worker:
-    activities = [
-        replacements.get(getattr(a, "__name__", ""), a)
-        for a in activities_for(store, settings, client)
-    ]
-    return Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=WORKFLOWS,
-        workflow_runner=napreview_runner(from_server(client)),
-        activities=activities,
-        activity_executor=ThreadPoolExecutor(max_workers=8),
-    )
 
 
 @pytest.mark.parametrize("failing", ["review_request letters", "cedaw check"])
