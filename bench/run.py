@@ -62,6 +62,7 @@ from schemas.review import (
     recommendation_keys,
 )
 from schemas.submissions import RecommendationResponse
+from settings import Settings
 from store.db import migrate
 from store.repository import Store
 from store.seed import SECRETARIAT_EMAIL, example_focal_point_email, seed
@@ -100,14 +101,9 @@ class Config:
             (os.environ.get("BENCH_SIDES") or "bare,napreview").split(",")
         )
     )
-    # As napreview's settings read NAPREVIEW_DELIVER_LETTERS: letters emailed (PDF and a
-    # delivery workflow each) or only stored and filed.
-    deliver_letters: bool = field(
-        default_factory=lambda: (
-            (os.environ.get("NAPREVIEW_DELIVER_LETTERS") or "true").lower()
-            not in ("false", "0", "no", "off")
-        )
-    )
+    # Letters emailed (a PDF and a delivery workflow each) or only stored and filed: read by
+    # napreview's own settings, so the bench records what its worker (same environment) does.
+    deliver_letters: bool = field(default_factory=lambda: Settings().deliver_letters)
 
     @property
     def name(self) -> str:
