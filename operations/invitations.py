@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -102,8 +101,8 @@ def deliver_account_message(
 
 
 def _send_now(settings: Settings, message: EmailMessage, to: str) -> str | None:
-    """SMTP from synchronous code: on this thread when no event loop runs here (the command
-    line, the portal's worker threads), else on a thread of its own."""
+    """SMTP from synchronous code: the command line, and the portal, which calls ``send_link``
+    on a thread of its own (``asyncio.to_thread``)."""
 
     async def send() -> str | None:
         try:
@@ -118,12 +117,7 @@ def _send_now(settings: Settings, message: EmailMessage, to: str) -> str | None:
             return f"{to}: {refused[to].code} {refused[to].message}"
         return None
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(send())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, send()).result()
+    return asyncio.run(send())
 
 
 def send_link(
