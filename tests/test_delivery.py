@@ -239,16 +239,20 @@ def test_an_invitation_goes_by_the_same_mail_server_and_says_when_it_could_not(
     inbox = Inbox()
     port = free_port()
     settings = smtp_settings(tmp_path, port, "unused")
-    with smtp_server(inbox, port):
-        sent = send_link(
+
+    def invite(**language: str):
+        return send_link(
             store,
             "fp.fra@example.org",
             INVITE,
             base_url="https://portal.example.org",
             settings=settings,
             created_by=None,
-            language="fr",
+            **language,
         )
+
+    with smtp_server(inbox, port):
+        sent = invite(language="fr")
     assert sent.not_sent is None
     (message,) = inbox.messages
     assert message["To"] == "fp.fra@example.org"
@@ -257,14 +261,7 @@ def test_an_invitation_goes_by_the_same_mail_server_and_says_when_it_could_not(
     assert sent.message.exists()  # a copy in the outbox
 
     # The server is away now: the link is created all the same, and the reason said.
-    refused = send_link(
-        store,
-        "fp.fra@example.org",
-        INVITE,
-        base_url="https://portal.example.org",
-        settings=settings,
-        created_by=None,
-    )
+    refused = invite()
     assert refused.not_sent and "could not be reached" in refused.not_sent
     assert refused.link.startswith("https://portal.example.org/password/")
     assert len(inbox.messages) == 1
