@@ -17,6 +17,7 @@ from operations.errors import NotFoundError, StepRefused
 from operations.members import taking_part
 from operations.refusals import record_refusal, require_secretariat
 from operations.signing import signer
+from operations.updates import execute_update
 from schemas.members import Actor
 from schemas.review import CycleCancel, CycleInput, CycleProgress, CycleSettings, Stage
 from store.repository import Store, today
@@ -87,7 +88,7 @@ async def cancel_cycle(
     handle = client.get_workflow_handle(workflow_id)
     command = signer().sign("cancel_cycle", workflow_id, CycleCancel(actor=actor, reason=reason))
     try:
-        return await handle.execute_update("cancel", command, result_type=CycleProgress)
+        return await execute_update(handle, "cancel", command, CycleProgress)
     except WorkflowUpdateFailedError as err:
         if isinstance(err.cause, ApplicationError):
             record_refusal(store, cycle, None, actor, "cancel_cycle", err.cause.message)

@@ -9,6 +9,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from operations.signing import signer
+from operations.updates import execute_update
 from schemas.members import Actor
 from schemas.review import DistrustKey, TrustKey
 from store.repository import Store
@@ -35,7 +36,8 @@ async def _tell(client: Client, change: KeyChange, step: str, command: TrustKey 
     for workflow_id in await _open_workflows(client):
         signed = ring.sign(step, workflow_id, command)
         try:
-            await client.get_workflow_handle(workflow_id).execute_update(f"do_{step}", signed)
+            handle = client.get_workflow_handle(workflow_id)
+            await execute_update(handle, f"do_{step}", signed)
             change.told += 1
         except (WorkflowUpdateFailedError, RPCError) as err:
             cause = getattr(err, "cause", None)

@@ -17,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from operations.errors import InvalidInput, NotFoundError, StepRefused
 from operations.refusals import record_refusal
 from operations.signing import signer
+from operations.updates import execute_update
 from schemas.members import Actor
 from schemas.review import (
     Command,
@@ -163,7 +164,7 @@ async def _update_when_ready(handle: WorkflowHandle, name: str, signed: Command)
     pause = 0.5
     while True:
         try:
-            return await handle.execute_update(name, signed, result_type=StepTaken)
+            return await execute_update(handle, name, signed, StepTaken)
         except RPCError as err:
             if TASK_RETRYING not in err.message or loop.time() + pause > deadline:
                 raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
@@ -204,3 +206,22 @@ async def test_a_document_is_kept_only_when_its_review_takes_it(dev_env, store, 
         assert _documents(store) == before
         await submit_sa(client, store, cycle, "DEU")
         assert _documents(store) == before + 1
+
+
+async def test_a_step_given_up_stays_given_up(dev_env, store, tmp_path):
+    """A step whose caller gives up (a timeout, a closed request, Ctrl-C) ends as asyncio says:
+    cancelled, or timed out under ``wait_for``; not as "the server did not answer", which a
+    caller that tries again after errors would take as a reason to go on for ever."""
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    # No worker now: the review cannot answer, so the step waits until it is given up.
+    step = asyncio.create_task(submit_sa(client, store, cycle, "DEU"))
+    await asyncio.sleep(1)
+    assert not step.done()
+    step.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await step
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(submit_sa(client, store, cycle, "DEU"), 1)
