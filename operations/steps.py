@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -129,7 +129,7 @@ async def review_step(
     handle = client.get_workflow_handle(workflow_id)
     signed = signer().sign(step, workflow_id, command)
     try:
-        return await _update_when_ready(handle, f"do_{step}", signed)
+        return await execute_update(handle, f"do_{step}", signed, StepTaken)
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
@@ -147,29 +147,6 @@ async def review_step(
                 f"'napreview cycle status {cycle}' lists the reviews."
             ) from None
         raise
-
-
-# What the server answers while the review's last workflow task failed (a worker that died or
-# was starved past the task's timeout) and its retry has not yet run: the review takes no update
-# until then, which is a matter of seconds.
-TASK_RETRYING = "Workflow Task in failed state"
-RETRY_FOR = 60.0  # seconds
-
-
-async def _update_when_ready(handle: WorkflowHandle, name: str, signed: Command) -> StepTaken:
-    """The update, sent again (the same signed command: it was not taken) while the review's
-    workflow task is being retried, for up to a minute."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + RETRY_FOR
-    pause = 0.5
-    while True:
-        try:
-            return await execute_update(handle, name, signed, StepTaken)
-        except RPCError as err:
-            if TASK_RETRYING not in err.message or loop.time() + pause > deadline:
-                raise
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, 8.0)
 
 
 # What the server answers an update sent to a review that has closed, or that closed while the

@@ -1,4 +1,11 @@
-"""Sending an update to a workflow with asyncio's cancellation kept intact.
+"""Sending an update to a workflow: sent again while the workflow cannot take it yet, and with
+asyncio's cancellation kept intact.
+
+Two answers of the server mean the update was not processed and may be sent again as it is (the
+same signed command: the workflow never saw it): the workflow's last task failed and its retry has
+not run yet (a worker died or was starved past the task's timeout), or the worker completed a task
+without processing the update ("UnprocessedUpdate", seen when many updates reach one review at
+once). Both pass in seconds.
 
 The SDK turns a cancelled update call into ``WorkflowUpdateRPCTimeoutOrCancelledError``, an
 ordinary exception. A caller's timeout, a browser that closed its request or Ctrl-C would then
@@ -11,19 +18,43 @@ from __future__ import annotations
 import asyncio
 from typing import Any, TypeVar
 
-from temporalio.client import WorkflowHandle, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import (
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
 T = TypeVar("T")
+
+TASK_RETRYING = "Workflow Task in failed state"
+UNPROCESSED = "UnprocessedUpdate"
+RETRY_FOR = 60.0  # seconds
 
 
 async def execute_update(
     handle: WorkflowHandle[Any, Any], name: str, arg: object, result_type: type[T] | None = None
 ) -> T:
-    """``handle.execute_update``, raising ``CancelledError`` when the calling task was cancelled."""
-    try:
-        return await handle.execute_update(name, arg, result_type=result_type)
-    except WorkflowUpdateRPCTimeoutOrCancelledError:
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise asyncio.CancelledError() from None
-        raise
+    """``handle.execute_update``, sent again for up to a minute while the workflow cannot take
+    it yet; ``CancelledError`` when the calling task was cancelled."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + RETRY_FOR
+    pause = 0.5
+    while True:
+        try:
+            return await handle.execute_update(name, arg, result_type=result_type)
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError() from None
+            raise
+        except RPCError as err:
+            if TASK_RETRYING not in err.message or loop.time() + pause > deadline:
+                raise
+        except WorkflowUpdateFailedError as err:
+            unprocessed = isinstance(err.cause, ApplicationError) and err.cause.type == UNPROCESSED
+            if not unprocessed or loop.time() + pause > deadline:
+                raise
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 8.0)
