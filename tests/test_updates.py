@@ -1,0 +1,82 @@
+"""operations/updates.py on the real dev server: an update the server rejects as not processed by
+the worker ("UnprocessedUpdate") is sent again and answered.
+
+To make the server say so, the test plays a worker by hand for one workflow task: it polls the
+task that carries the update and completes it without a word about the update, as a worker
+does when it took the task but never saw the update. A real worker then serves the workflow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.api.enums.v1 import TaskQueueKind
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import (
+    PollWorkflowTaskQueueRequest,
+    RespondWorkflowTaskCompletedRequest,
+)
+from temporalio.worker import Worker
+
+from operations.updates import execute_update
+
+
+@workflow.defn(sandboxed=False)
+class Receiver:
+    """A workflow that takes one update and otherwise waits."""
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+    @workflow.update
+    async def receive(self, text: str) -> str:
+        return f"received {text}"
+
+
+async def test_an_update_the_worker_did_not_process_is_sent_again(dev_env):
+    client = dev_env.client
+    queue = f"unprocessed-{uuid.uuid4().hex[:8]}"
+    handle = await client.start_workflow(
+        Receiver.run,
+        id=f"receiver-{uuid.uuid4().hex[:8]}",
+        task_queue=queue,
+        execution_timeout=timedelta(minutes=2),
+    )
+    sending = asyncio.create_task(execute_update(handle, "receive", "the review", str))
+
+    # Polled until the workflow task carries the update (the update reaches the server after
+    # the workflow's first task was scheduled, so it may come with a later one).
+    service = client.workflow_service
+    carried = False
+    for _ in range(10):
+        task = await service.poll_workflow_task_queue(
+            PollWorkflowTaskQueueRequest(
+                namespace=client.namespace,
+                task_queue=TaskQueue(name=queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+                identity="by hand",
+            )
+        )
+        carried = any(m.body.type_url.endswith("update.v1.Request") for m in task.messages)
+        force = not carried  # another task at once, to carry the update
+        await service.respond_workflow_task_completed(
+            RespondWorkflowTaskCompletedRequest(
+                namespace=client.namespace,
+                task_token=task.task_token,
+                identity="by hand",
+                force_create_new_workflow_task=force,
+            )
+        )
+        if carried:
+            break
+    assert carried, "no workflow task carried the update"
+    assert not sending.done() or sending.exception() is None, sending.exception()
+
+    # The server rejected the update as not processed; it is sent again and a real worker
+    # answers it.
+    async with Worker(client, task_queue=queue, workflows=[Receiver]):
+        assert await asyncio.wait_for(sending, 60) == "received the review"
+    await handle.terminate()
