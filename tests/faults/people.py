@@ -149,12 +149,14 @@ async def drive_review(
         )
 
     await asyncio.gather(*(review_by(reviewer) for reviewer in active(state)))
-    actor = store.resolve_actor(fp(member))
 
+    # Who acts is read from the store within each attempt, as each command-line call reads it:
+    # the database may be away at that moment too.
     async def answer() -> None:
         state = await steps.review_state(client, cycle, member)
         answers = dict.fromkeys(unanswered(state), RecommendationResponse.SUPPORTED)
         if answers:
+            actor = store.resolve_actor(fp(member))
             await documents.respond(client, store, cycle, member, actor, answers)
 
     await until_done(
@@ -165,15 +167,19 @@ async def drive_review(
         answer,
         attempts=count("respond"),
     )
-    secretariat = store.resolve_actor(SECRETARIAT)
     await wait_until(client, cycle, member, past(Stage.CEDAW_CHECK))
-    approve = SignOff(actor=secretariat, decision=Decision.APPROVE)
+
+    async def approve() -> object:
+        secretariat = store.resolve_actor(SECRETARIAT)
+        command = SignOff(actor=secretariat, decision=Decision.APPROVE)
+        return await steps.review_step(client, store, cycle, member, "sign_off", command)
+
     await until_done(
         client,
         cycle,
         member,
         lambda s: s.stage.terminal,
-        lambda: steps.review_step(client, store, cycle, member, "sign_off", approve),
+        approve,
         attempts=count("sign_off"),
     )
     return await handle(client, cycle, member).result()
