@@ -49,12 +49,15 @@ async def execute_update(
             if task is not None and task.cancelling():
                 raise asyncio.CancelledError() from None
             raise
-        except RPCError as err:
-            if TASK_RETRYING not in err.message or loop.time() + pause > deadline:
-                raise
-        except WorkflowUpdateFailedError as err:
-            unprocessed = isinstance(err.cause, ApplicationError) and err.cause.type == UNPROCESSED
-            if not unprocessed or loop.time() + pause > deadline:
+        except (RPCError, WorkflowUpdateFailedError) as err:
+            if not _not_processed(err) or loop.time() + pause > deadline:
                 raise
         await asyncio.sleep(pause)
         pause = min(pause * 2, 8.0)
+
+
+def _not_processed(err: RPCError | WorkflowUpdateFailedError) -> bool:
+    """Whether the server's answer says the workflow never saw the update (see above)."""
+    if isinstance(err, RPCError):
+        return TASK_RETRYING in err.message
+    return isinstance(err.cause, ApplicationError) and err.cause.type == UNPROCESSED
