@@ -19,15 +19,15 @@ run: $(STAMP)
 	$(BIN)/napreview up
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q --ignore=tests/faults
+	$(BIN)/pytest -q --ignore=tests/faults
 
 # The portal's tests alone (also part of `make test`): Debian's Chromium driven by Playwright.
 test-browser: $(STAMP)
-	$(BIN)/python -m pytest -q tests/web
+	$(BIN)/pytest -q tests/web
 
 # Long fault suite (killed workers and servers, outages); .ci/run runs it after `make test`.
 test-faults: $(STAMP)
-	$(BIN)/python -m pytest -q tests/faults
+	$(BIN)/pytest -q tests/faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

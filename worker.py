@@ -16,20 +16,20 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.cedaw import CedawActivities
-from activities.cycle import CycleActivities
-from activities.delivery import DeliveryActivities
-from activities.letters import LetterActivities
-from activities.refusal_logs import install as one_line_refusals
-from activities.review import ReviewActivities
-from operations.client import connect
-from settings import Settings, load_settings
-from store.db import migrate
-from store.repository import Store
-from update_order import from_server, napreview_runner
-from workflows.cycle import CycleWorkflow
-from workflows.delivery import DeliverLetterWorkflow
-from workflows.review import MemberReviewWorkflow
+from napreview.activities.cedaw import CedawActivities
+from napreview.activities.cycle import CycleActivities
+from napreview.activities.delivery import DeliveryActivities
+from napreview.activities.letters import LetterActivities
+from napreview.activities.refusal_logs import install as one_line_refusals
+from napreview.activities.review import ReviewActivities
+from napreview.settings import Settings, load_settings
+from napreview.store.db import migrate
+from napreview.store.repository import Store
+from napreview.temporal.client import connect
+from napreview.temporal.update_order import from_server, napreview_runner
+from napreview.workflows.cycle import CycleWorkflow
+from napreview.workflows.delivery import DeliverLetterWorkflow
+from napreview.workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 

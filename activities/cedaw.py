@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from activities.errors import store_rejections_are_final
-from rules.cedaw import check_linkage
-from schemas.cedaw import CedawSummary
-from schemas.review import CedawCheckRequest
-from schemas.submissions import SelfAssessment
-from store.repository import Store
-from workflows import contract
+from napreview.activities.errors import store_rejections_are_final
+from napreview.schemas.cedaw import CedawSummary
+from napreview.schemas.review import CedawCheckRequest
+from napreview.schemas.submissions import SelfAssessment
+from napreview.store.repository import Store
+from napreview.workflows import contract
+from napreview.workflows.cedaw import check_linkage
 
 
 class CedawActivities:

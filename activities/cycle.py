@@ -8,9 +8,8 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.service import RPCError
 
-from activities.errors import refused
-from rules.troika import TroikaError, draw_digest, draw_troika
-from schemas.review import (
+from napreview.activities.errors import refused
+from napreview.schemas.review import (
     ConfirmFinished,
     CyclePlan,
     CycleSettings,
@@ -22,9 +21,10 @@ from schemas.review import (
     Withdraw,
     WithdrawReviews,
 )
-from store.errors import StoreError
-from store.repository import Store
-from workflows import contract
+from napreview.store.errors import StoreError
+from napreview.store.repository import Store
+from napreview.workflows import contract
+from napreview.workflows.troika import TroikaError, draw_digest, draw_troika
 
 
 class CycleActivities:

@@ -15,20 +15,20 @@ import aiosmtplib
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from letters.email import letter_message
-from letters.files import write_atomically
-from letters.pdf import letter_pdf_elsewhere
-from letters.smtp import refused_recipients, send_by_smtp
-from schemas.delivery import (
+from napreview.letters.email import letter_message
+from napreview.letters.files import write_atomically
+from napreview.letters.pdf import letter_pdf_elsewhere
+from napreview.letters.smtp import refused_recipients, send_by_smtp
+from napreview.schemas.delivery import (
     DELIVER_LETTER,
     DELIVERY_REFUSED,
     DeliveryOutcome,
     DeliveryRequest,
     DeliveryState,
 )
-from settings import Settings
-from store.models import LetterRow
-from store.repository import Store
+from napreview.settings import Settings
+from napreview.store.models import LetterRow
+from napreview.store.repository import Store
 
 
 class DeliveryActivities:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DataError, IntegrityError
 from temporalio.exceptions import ApplicationError
 
-from workflows import contract
+from napreview.workflows import contract
 
 F = TypeVar("F", bound=Callable[..., Any])
 

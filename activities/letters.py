@@ -22,8 +22,13 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from letters.addresses import SECRETARIAT_NAMES, members_in_copy, mission_of, secretariat_name
-from letters.context import (
+from napreview.letters.addresses import (
+    SECRETARIAT_NAMES,
+    members_in_copy,
+    mission_of,
+    secretariat_name,
+)
+from napreview.letters.context import (
     CycleSummaryData,
     GapCount,
     LetterContext,
@@ -32,22 +37,37 @@ from letters.context import (
     ReviewedBy,
     ReviewerChange,
 )
-from letters.files import ensure_file, letter_stem, safe, sha256_text
-from letters.render import render_letter
-from schemas.cedaw import LinkageRating, Severity
-from schemas.delivery import (
+from napreview.letters.files import (
+    ensure_file,
+    letter_stem,
+    safe,
+    sha256_text,
+)
+from napreview.letters.render import render_letter
+from napreview.schemas.cedaw import LinkageRating, Severity
+from napreview.schemas.delivery import (
     DELIVERY_WORKFLOW,
     DeliveryRequest,
     DeliveryState,
     delivery_workflow_id,
 )
-from schemas.letters import Addressee, LetterKind, LetterRef, LetterRequest
-from schemas.members import FocalPoint, Language, Location, Member
-from schemas.review import Stage
-from schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
-from store.models import LetterRow
-from store.repository import Store
-from workflows import contract
+from napreview.schemas.letters import (
+    Addressee,
+    LetterKind,
+    LetterRef,
+    LetterRequest,
+)
+from napreview.schemas.members import (
+    FocalPoint,
+    Language,
+    Location,
+    Member,
+)
+from napreview.schemas.review import Stage
+from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
+from napreview.store.models import LetterRow
+from napreview.store.repository import Store
+from napreview.workflows import contract
 
 # The secretariat as English letters name it in copy (overdue notices).
 SECRETARIAT_NAME = SECRETARIAT_NAMES[Language.EN]

@@ -15,7 +15,7 @@ from typing import Any
 
 from temporalio.exceptions import ApplicationError
 
-from workflows import contract
+from napreview.workflows import contract
 
 # The ApplicationError types activities raise for a refusal retrying cannot change.
 BUSINESS = frozenset(

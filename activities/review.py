@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from activities.errors import refused, store_rejections_are_final
-from rules.troika import TroikaError, redraw_reviewer
-from schemas.review import (
+from napreview.activities.errors import refused, store_rejections_are_final
+from napreview.schemas.review import (
     AcceptDocument,
     CycleSettings,
     DocumentReceipt,
@@ -14,10 +13,11 @@ from schemas.review import (
     RedrawRequest,
     ReviewProjection,
 )
-from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
-from store.errors import NotFoundError
-from store.repository import Store, today
-from workflows import contract
+from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from napreview.store.errors import NotFoundError
+from napreview.store.repository import Store, today
+from napreview.workflows import contract
+from napreview.workflows.troika import TroikaError, redraw_reviewer
 
 
 class ReviewActivities:

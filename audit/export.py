@@ -32,10 +32,10 @@ from typing import Any
 
 from temporalio.client import WorkflowHistory
 
-from audit.model import Timeline
-from audit.payloads import decode_first, key_ids
-from audit.signatures import SignatureReport, check_signatures, judge
-from rules.digest import canonical_json, sha256_of, sha256_text
+from napreview.audit.model import Timeline
+from napreview.audit.payloads import decode_first, key_ids
+from napreview.audit.signatures import SignatureReport, check_signatures, judge
+from napreview.schemas.digest import canonical_json, sha256_of, sha256_text
 
 EXPORT_FORMAT = "napreview-audit-export/2"
 FORMATS = ("napreview-audit-export/1", EXPORT_FORMAT)

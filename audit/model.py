@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rules.digest import sha256_of
+from napreview.schemas.digest import sha256_of
 
 # What became of a step: what the history, a replay or the store says about it. IGNORED: a
 # signal the workflow has no handler for (or could not decode for its handler): it changed

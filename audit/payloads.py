@@ -19,7 +19,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec
 
-from codec import ENCODING
+from napreview.temporal.codec import ENCODING
 
 _converter = pydantic_data_converter.payload_converter
 

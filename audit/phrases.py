@@ -2,7 +2,7 @@
 
 English is the audit trail's own language: the export, its digest and the command line use it.
 The portal shows the same events in the reader's language from these tables. Names of members
-come from rules/member_names.json (with their articles); refusal reasons are quoted as the
+come from i18n/member_names.json (with their articles); refusal reasons are quoted as the
 workflow wrote them.
 """
 
@@ -39,9 +39,9 @@ def _names() -> dict[str, dict[str, dict[str, str]]]:
     import json
     from importlib import resources
 
-    from rules.names import NAMES_RESOURCE
+    from napreview.i18n.names import NAMES_RESOURCE
 
-    text = resources.files("rules").joinpath(NAMES_RESOURCE).read_text(encoding="utf-8")
+    text = resources.files("napreview.i18n").joinpath(NAMES_RESOURCE).read_text(encoding="utf-8")
     return json.loads(text)["members"]  # type: ignore[no-any-return]
 
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from temporalio.api.history.v1 import HistoryEvent
 
-from audit.model import (
+from napreview.audit.model import (
     ACCEPTED,
     IGNORED,
     PENDING,
@@ -31,12 +31,12 @@ from audit.model import (
     SignalOutcome,
     TimelineEvent,
 )
-from audit.payloads import decode_first, decode_one
-from audit.signatures import HOLDS, StepSignature
-from audit.words import describe_duration
-from schemas.cedaw import CedawSummary
-from schemas.letters import LetterRef, LetterRequest
-from schemas.review import (
+from napreview.audit.payloads import decode_first, decode_one
+from napreview.audit.signatures import HOLDS, StepSignature
+from napreview.audit.words import describe_duration
+from napreview.schemas.cedaw import CedawSummary
+from napreview.schemas.letters import LetterRef, LetterRequest
+from napreview.schemas.review import (
     CycleInput,
     CyclePlan,
     RedrawOutcome,
@@ -45,7 +45,7 @@ from schemas.review import (
     ReviewInput,
     ReviewProjection,
 )
-from workflows import contract
+from napreview.workflows import contract
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -28,12 +28,12 @@ from temporalio.worker import (
     WorkflowInterceptorClassInput,
 )
 
-from activities.refusal_logs import install as one_line_refusals
-from audit.model import SignalOutcome
-from update_order import from_history, napreview_runner
-from workflows import contract
-from workflows.cycle import CycleWorkflow
-from workflows.review import MemberReviewWorkflow
+from napreview.activities.refusal_logs import install as one_line_refusals
+from napreview.audit.model import SignalOutcome
+from napreview.temporal.update_order import from_history, napreview_runner
+from napreview.workflows import contract
+from napreview.workflows.cycle import CycleWorkflow
+from napreview.workflows.review import MemberReviewWorkflow
 
 WORKFLOWS: tuple[type, ...] = (CycleWorkflow, MemberReviewWorkflow)
 

@@ -21,11 +21,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from temporalio.api.history.v1 import HistoryEvent
 
-from audit.payloads import decode_first
-from schemas.proof import Proof, verify
-from schemas.review import CycleCancel, CycleInput, DistrustKey, ReviewInput, TrustKey
-from workflows import contract
-from workflows.review import STEPS
+from napreview.audit.payloads import decode_first
+from napreview.schemas.proof import Proof, verify
+from napreview.schemas.review import (
+    CycleCancel,
+    CycleInput,
+    DistrustKey,
+    ReviewInput,
+    TrustKey,
+)
+from napreview.workflows import contract
+from napreview.workflows.review import STEPS
 
 # Verdicts, as the export and the timeline write them.
 HOLDS = "holds"

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 
-from audit.model import (
+from napreview.audit.model import (
     ACCEPTED,
     PENDING,
     REFUSED,
@@ -28,10 +28,15 @@ from audit.model import (
     timeline_digest,
     unresolved,
 )
-from audit.phrases import EN
-from audit.reader import NO_REPLAY, REPLAY_FAILED, HistoryReader
-from audit.signatures import SignatureReport, check_signatures
-from audit.words import describe_actor, describe_duration, describe_step, summarize
+from napreview.audit.phrases import EN
+from napreview.audit.reader import NO_REPLAY, REPLAY_FAILED, HistoryReader
+from napreview.audit.signatures import SignatureReport, check_signatures
+from napreview.audit.words import (
+    describe_actor,
+    describe_duration,
+    describe_step,
+    summarize,
+)
 
 __all__ = [
     "ACCEPTED",

@@ -21,11 +21,11 @@ from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 
-from audit import export as bundle
-from audit.payloads import UnreadableHistory, decoded
-from audit.signatures import SignatureVerdict, check_signatures, judge
-from rules.digest import canonical_json, sha256_of, sha256_text
-from workflows import contract
+from napreview.audit import export as bundle
+from napreview.audit.payloads import UnreadableHistory, decoded
+from napreview.audit.signatures import SignatureVerdict, check_signatures, judge
+from napreview.schemas.digest import canonical_json, sha256_of, sha256_text
+from napreview.workflows import contract
 
 
 @dataclass
@@ -235,7 +235,7 @@ def _signatures(workflow_id: str, events: list[Any], timeline: Any) -> Signature
 
 def _decryption(stored_events: list[Any], events: list[Any]) -> tuple[str, list[str]]:
     """Decrypt the history as stored and compare it with history.json, event by event."""
-    from codec import CodecKeyError, codec_from_environment
+    from napreview.temporal.codec import CodecKeyError, codec_from_environment
 
     try:
         codec = codec_from_environment()

@@ -12,8 +12,16 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from audit.model import ACCEPTED, IGNORED, PENDING, REFUSED, UNKNOWN, Timeline, TimelineEvent
-from audit.phrases import LANGUAGES, Phrases, phrases_for
+from napreview.audit.model import (
+    ACCEPTED,
+    IGNORED,
+    PENDING,
+    REFUSED,
+    UNKNOWN,
+    Timeline,
+    TimelineEvent,
+)
+from napreview.audit.phrases import LANGUAGES, Phrases, phrases_for
 
 STEP_LINE_VIA = ("signal", "update", "command")
 _durations = TypeAdapter(timedelta)

@@ -12,11 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from activities.letters import LetterActivities
-from letters.render import render_letter
-from schemas.letters import LetterKind, LetterRequest
-from schemas.review import ReviewState
-from store.repository import Store
+from napreview.activities.letters import LetterActivities
+from napreview.letters.render import render_letter
+from napreview.schemas.letters import LetterKind, LetterRequest
+from napreview.schemas.review import ReviewState
+from napreview.store.repository import Store
 
 
 def review_letters(state: ReviewState, chair: str) -> list[LetterRequest]:

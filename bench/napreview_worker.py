@@ -7,7 +7,7 @@ import sys
 
 
 def main() -> None:
-    from cli.app import main as napreview
+    from napreview.cli.app import main as napreview
 
     sys.argv = ["napreview", "worker"]
     napreview()

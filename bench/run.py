@@ -4,7 +4,7 @@ Everything runs as `napreview up` runs it: the embedded dev server (`temporal se
 with `--db-filename` and the WAL pragmas, the search attributes registered), and a worker of its
 own for each side, each in a process of its own (`napreview worker`, `python -m
 bench.bare_worker`) so their CPU and peak memory are read apart. This process plays the people:
-through `operations/` and updates, as the command line and the demo do, at most
+through `services/` and updates, as the command line and the demo do, at most
 BENCH_CONCURRENCY reviews in flight, polling a review's state every BENCH_POLL seconds.
 
 Rounds alternate which side goes first (bare then napreview, napreview then bare, ...), so the
@@ -47,12 +47,10 @@ from bench import measure
 from bench.bare import BareCycle, BareCycleInput, BareReview, bare_cycle_id, bare_review_id
 from bench.letters import letters_per_second, review_letters
 from bench.synthetic import add_synthetic_members
-from cli.embedded import start_dev_server, stop_process, temporal_cli_path
-from operations import cycles, documents, signing, steps
-from rules.network import CHAIRS
-from schemas.examples import example_peer_review, example_self_assessment
-from schemas.members import Actor
-from schemas.review import (
+from napreview.people import signing
+from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.members import Actor
+from napreview.schemas.review import (
     CycleProgress,
     CycleSettings,
     Decision,
@@ -61,12 +59,15 @@ from schemas.review import (
     Stage,
     recommendation_keys,
 )
-from schemas.submissions import RecommendationResponse
-from settings import Settings
-from store.db import migrate
-from store.repository import Store
-from store.seed import SECRETARIAT_EMAIL, example_focal_point_email, seed
-from workflows import contract
+from napreview.schemas.submissions import RecommendationResponse
+from napreview.services import cycles, documents, steps
+from napreview.settings import Settings
+from napreview.store.db import migrate
+from napreview.store.network import CHAIRS
+from napreview.store.repository import Store
+from napreview.store.seed import SECRETARIAT_EMAIL, example_focal_point_email, seed
+from napreview.temporal.dev_server import start_dev_server, stop_process, temporal_cli_path
+from napreview.workflows import contract
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).parent.parent
@@ -497,7 +498,7 @@ class Bench:
         }  # fmt: skip
         timed = {name: measure.time_command(args, env) for name, args in calls.items()}
         return {
-            "import_cli_app_s": measure.import_time("cli.app", env),
+            "import_cli_app_s": measure.import_time("napreview.cli.app", env),
             "calls_s": {name: t["seconds"] for name, t in timed.items()},
             "calls_cpu_s": {name: t["cpu_seconds"] for name, t in timed.items()},
             "failed": [name for name, t in timed.items() if t["exit_code"]],

@@ -12,10 +12,10 @@ from datetime import date
 
 from sqlalchemy import insert
 
-from schemas.members import Location, Role
-from store.models import FocalPointRow, MemberRow, UserRow
-from store.repository import Store
-from store.seed import example_focal_point_email
+from napreview.schemas.members import Location, Role
+from napreview.store.models import FocalPointRow, MemberRow, UserRow
+from napreview.store.repository import Store
+from napreview.store.seed import example_focal_point_email
 
 # One synthetic member in twelve is a regional organisation (7 of the 83 are), the rest spread
 # over the five regional groups in the Network's proportions (AF 14, APG 14, EEG 16, GRULAC 9,

@@ -5,7 +5,7 @@ auditors and the secretariat read every one, a focal point only its own member's
 read is recorded, each refusal too (exit 3). `audit verify-export DIR` reads only the folder and
 needs nobody. One command serves both spellings of §10.2, `audit CYCLE [MEMBER]` and `audit
 verify-export DIR`, because a Typer group cannot take arguments of its own and subcommands at
-once. The work itself is operations/audit.py, shared with the portal.
+once. The work itself is services/audit.py, shared with the portal.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     EXIT_REFUSED,
     EXIT_UNEXPECTED,
@@ -35,17 +35,17 @@ from cli.common import (
 if TYPE_CHECKING:
     from temporalio.client import WorkflowHistory
 
-    from audit.model import Timeline
-    from audit.replay import ReplayReport
-    from audit.signatures import SignatureVerdict
-    from operations.audit import AuditView
+    from napreview.audit.model import Timeline
+    from napreview.audit.replay import ReplayReport
+    from napreview.audit.signatures import SignatureVerdict
+    from napreview.services.audit import AuditView
 
 VERIFY_EXPORT = "verify-export"
 
 
 async def replay(history: WorkflowHistory) -> ReplayReport:
     """Replay against the current workflow code (audit.replay, imported when an audit runs)."""
-    from audit.replay import replay as replay_history
+    from napreview.audit.replay import replay as replay_history
 
     return await replay_history(history)
 
@@ -100,9 +100,9 @@ async def _audit(
     verify: bool,
     as_: str | None,
 ) -> None:
-    from audit.export import ExportError
-    from codec import CodecKeyError
-    from operations import audit as audits
+    from napreview.audit.export import ExportError
+    from napreview.services import audit as audits
+    from napreview.temporal.codec import CodecKeyError
 
     s = store()
     actor = acting(as_)
@@ -172,8 +172,8 @@ async def _audit(
 
 
 def _signatures(view: AuditView) -> SignatureVerdict:
-    from audit.export import outcomes_of
-    from audit.signatures import judge
+    from napreview.audit.export import outcomes_of
+    from napreview.audit.signatures import judge
 
     return judge(view.signatures, outcomes_of(view.timeline))
 
@@ -216,7 +216,12 @@ def _replay_json(view: AuditView, verdict: SignatureVerdict) -> dict[str, Any]:
 def _show(timeline: Timeline) -> None:
     from rich.table import Table
 
-    from audit.words import describe_actor, sender, stage_name, summarize
+    from napreview.audit.words import (
+        describe_actor,
+        sender,
+        stage_name,
+        summarize,
+    )
 
     table = Table(
         title=f"{timeline.workflow_id} ({timeline.status}), run {timeline.run_id}",
@@ -243,7 +248,7 @@ def _show(timeline: Timeline) -> None:
 
 
 def _verify_export(directory: Path, as_json: bool) -> None:
-    from audit.verify import verify_export
+    from napreview.audit.verify import verify_export
 
     verdict = verify_export(directory)
     signatures = verdict.signatures

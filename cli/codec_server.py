@@ -16,13 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cli.common import EXIT_USAGE, console, fail, handled, store
-from schemas.members import Role
+from napreview.cli.common import (
+    EXIT_USAGE,
+    console,
+    fail,
+    handled,
+    store,
+)
+from napreview.schemas.members import Role
 
 if TYPE_CHECKING:  # Temporal's protobufs and the cipher load when the server starts
     from temporalio.api.common.v1 import Payload
 
-    from codec import EncryptionCodec
+    from napreview.temporal.codec import EncryptionCodec
 
 MAX_BODY = 8 * 1024 * 1024
 
@@ -52,8 +58,8 @@ def _payloads_to(payloads: list[Payload]) -> dict[str, Any]:
 
 
 def make_handler(codec: EncryptionCodec, origin: str) -> type[BaseHTTPRequestHandler]:
-    from codec import CodecKeyError
-    from store.tokens import TokenRefused, person_for_token
+    from napreview.people.tokens import TokenRefused, person_for_token
+    from napreview.temporal.codec import CodecKeyError
 
     class Handler(BaseHTTPRequestHandler):
         def _headers(self, status: HTTPStatus, length: int = 0) -> None:
@@ -119,7 +125,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Decrypt payloads for the Temporal Web UI (set its codec endpoint to this server)."""
-        from codec import CodecKeyError, codec_from_environment
+        from napreview.temporal.codec import CodecKeyError, codec_from_environment
 
         try:
             codec = codec_from_environment()

@@ -21,16 +21,16 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from operations.errors import InvalidInput, StepRefused
-from schemas.text import day_words as describe_day
-from store.errors import ConflictError, NotFoundError
+from napreview.schemas.text import day_words as describe_day
+from napreview.services.errors import InvalidInput, StepRefused
+from napreview.store.errors import ConflictError, NotFoundError
 
 if TYPE_CHECKING:
     from temporalio.client import Client
 
-    from schemas.members import Actor
-    from settings import Settings
-    from store.repository import Store
+    from napreview.schemas.members import Actor
+    from napreview.settings import Settings
+    from napreview.store.repository import Store
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_REFUSED, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -71,7 +71,7 @@ def handled(func: Callable[..., T]) -> Callable[..., T]:
         except InvalidInput as err:
             _say(EXIT_USAGE, str(err))
         except ValidationError as err:
-            from operations.steps import describe_validation
+            from napreview.services.steps import describe_validation
 
             _say(EXIT_USAGE, describe_validation("The input", err))
         except (StepRefused, ConflictError) as err:
@@ -107,7 +107,7 @@ def _unexpected(err: Exception) -> None:
 
 def no_temporal_message(config: Settings) -> str:
     """Which address was tried, and how to point the shell elsewhere."""
-    from cli import stack
+    from napreview.cli import stack
 
     running = stack.running()
     lines = [
@@ -138,7 +138,7 @@ def _say(code: int, message: str) -> None:
 
 
 def settings() -> Settings:
-    from settings import load_settings
+    from napreview.settings import load_settings
 
     return load_settings()
 
@@ -151,9 +151,9 @@ def store() -> Store:
 
     A schema already current costs one query (no Alembic); seeding checks one count.
     """
-    from store.db import migrate
-    from store.repository import Store
-    from store.seed import seed
+    from napreview.store.db import migrate
+    from napreview.store.repository import Store
+    from napreview.store.seed import seed
 
     config = settings()
     url = config.resolved_database_url
@@ -182,7 +182,7 @@ def store() -> Store:
 def _no_new_installation_beside_a_stack(config: Settings) -> None:
     """A command about to create empty records while a napreview stack runs elsewhere is
     almost always a shell pointed at the wrong folder: say where the stack is instead."""
-    from cli import stack
+    from napreview.cli import stack
 
     home = config.home.resolve()
     others = [r for r in stack.running() if r["home"] != str(home)]
@@ -223,7 +223,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 async def client() -> Client:
-    from operations.client import connect
+    from napreview.temporal.client import connect
 
     return await connect(settings())
 
@@ -233,8 +233,8 @@ def acting(email: str | None) -> Actor:
     kept); on a trial installation that still has the example people, --as EMAIL (or
     NAPREVIEW_USER) may name one of them without a token. A production installation refuses a
     bare --as: nobody becomes somebody else by typing their address."""
-    from cli.identity import saved_token
-    from store.tokens import TokenRefused, person_for_token
+    from napreview.cli.identity import saved_token
+    from napreview.people.tokens import TokenRefused, person_for_token
 
     config = settings()
     token = config.token or saved_token()
@@ -321,7 +321,7 @@ def words(value: Any) -> str:
 def parse_span(text: str, option: str) -> timedelta:
     """A duration a review keeps (a deadline, a reminder, an extension): at most three years,
     refused naming the option."""
-    from schemas.text import LONGEST_DURATION
+    from napreview.schemas.text import LONGEST_DURATION
 
     value = parse_duration(text, option)
     if value > LONGEST_DURATION:

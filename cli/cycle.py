@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     EXIT_USAGE,
     JSON_OPTION,
@@ -26,14 +26,14 @@ from cli.common import (
     store,
     words,
 )
-from operations.errors import StepRefused
-from rules.network import cycle_year
-from schemas.review import CycleSettings, Durations, Stage
+from napreview.schemas.review import CycleSettings, Durations, Stage
+from napreview.services.errors import StepRefused
+from napreview.store.network import cycle_year
 
 if TYPE_CHECKING:
-    from operations.cycles import CycleStatus
-    from rules.troika import TroikaDraw
-    from store.repository import Store
+    from napreview.services.cycles import CycleStatus
+    from napreview.store.repository import Store
+    from napreview.workflows.troika import TroikaDraw
 
 troika_app = typer.Typer(help="The review troika (peer reviewers).", no_args_is_help=True)
 cycle_app = typer.Typer(help="Review cycles.", no_args_is_help=True)
@@ -53,9 +53,9 @@ def troika_draw(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Show the draw a cycle started today would make with this seed; starts nothing."""
-    from operations.members import taking_part
-    from rules.troika import TroikaError, draw_digest, draw_troika
-    from store.repository import today
+    from napreview.services.members import taking_part
+    from napreview.store.repository import today
+    from napreview.workflows.troika import TroikaError, draw_digest, draw_troika
 
     check_acting(as_)
     s = store()
@@ -88,13 +88,13 @@ def troika_draw(
 
 
 def _relaxed(draw: TroikaDraw, member: str) -> str:
-    from rules.troika import explain_relaxed
+    from napreview.workflows.troika import explain_relaxed
 
     return explain_relaxed(draw.relaxed.get(member, []))
 
 
 def _explain_relaxations(draw: TroikaDraw) -> None:
-    from rules.troika import WHY_RELAXED
+    from napreview.workflows.troika import WHY_RELAXED
 
     if draw.relaxed:
         say(
@@ -162,7 +162,7 @@ def cycle_start(
     )
 
     async def start() -> tuple[str, TroikaDraw]:
-        from operations import cycles
+        from napreview.services import cycles
 
         return await cycles.start_cycle_with_draw(
             await client(), s, cycle_settings, settings().task_queue
@@ -196,7 +196,7 @@ def cycle_start(
 
 def _names_pending(s: Store, codes: list[str]) -> None:
     """Say which members' letters in French or Spanish will name them in English."""
-    from cli.registry import missing_names, missing_words
+    from napreview.cli.registry import missing_names, missing_words
 
     for member in s.get_members(codes):
         for language in missing_names(member):
@@ -215,13 +215,13 @@ def cycle_status(
     """Where each review stands, from Temporal's visibility (search attributes). The
     secretariat and auditors see the whole cycle; a focal point its own member's review and
     the reviews its member was drawn for."""
-    from operations.access import readable_reviews
+    from napreview.people.access import readable_reviews
 
     actor = acting(as_)
     readable = readable_reviews(store(), actor, cycle)
 
     async def status() -> CycleStatus:
-        from operations import cycles
+        from napreview.services import cycles
 
         return await cycles.cycle_status(await client(), store(), cycle, stage, overdue, readable)
 
@@ -265,7 +265,7 @@ def cycle_cancel(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Cancel a cycle: every open review is withdrawn with this reason."""
-    from schemas.review import CycleCancel
+    from napreview.schemas.review import CycleCancel
 
     actor = acting(as_)
     # A reason the reviews could never take (too long, a NUL) is refused here, naming the field,
@@ -273,7 +273,7 @@ def cycle_cancel(
     CycleCancel(actor=actor, reason=reason)
 
     async def cancel() -> None:
-        from operations import cycles
+        from napreview.services import cycles
 
         progress = await cycles.cancel_cycle(await client(), store(), cycle, actor, reason)
         open_reviews = progress.started - len(progress.finished)

@@ -14,15 +14,29 @@ from rich.live import Live
 from rich.table import Table
 from temporalio.client import Client
 
-from cli.common import client, console, member_codes, run, settings, store
-from operations import cycles, documents, steps
-from operations.errors import NotFoundError
-from rules.network import default_chair
-from schemas.examples import example_peer_review, example_self_assessment
-from schemas.review import CycleSettings, Decision, Durations, ReviewState, SignOff, Stage
-from schemas.submissions import RecommendationResponse
-from store.repository import Store
-from store.seed import SECRETARIAT_EMAIL, example_focal_point_email
+from napreview.cli.common import (
+    client,
+    console,
+    member_codes,
+    run,
+    settings,
+    store,
+)
+from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.review import (
+    CycleSettings,
+    Decision,
+    Durations,
+    ReviewState,
+    SignOff,
+    Stage,
+)
+from napreview.schemas.submissions import RecommendationResponse
+from napreview.services import cycles, documents, steps
+from napreview.services.errors import NotFoundError
+from napreview.store.network import default_chair
+from napreview.store.repository import Store
+from napreview.store.seed import SECRETARIAT_EMAIL, example_focal_point_email
 
 DEMO_DURATIONS = Durations(
     self_assessment=timedelta(hours=2),
@@ -104,7 +118,7 @@ def _table(cycle: str, counts: dict[str, int], total: int, elapsed: float) -> Ta
 
 
 async def _demo(codes: list[str] | None) -> dict[str, int]:
-    from worker import build_worker
+    from napreview.worker import build_worker
 
     config = settings()
     s = store()

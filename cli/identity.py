@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -22,7 +22,7 @@ from cli.common import (
     settings,
     store,
 )
-from operations.refusals import require_secretariat
+from napreview.services.refusals import require_secretariat
 
 keys_app = typer.Typer(help="The signing keys of this front end.", no_args_is_help=True)
 
@@ -42,7 +42,7 @@ def saved_token() -> str | None:
 
 
 def register(app: typer.Typer) -> None:
-    from cli.registry import users_app
+    from napreview.cli.registry import users_app
 
     app.add_typer(keys_app, name="keys")
 
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
     @handled
     def login() -> None:
         """Keep your personal token (asked for, not echoed) so later commands act as you."""
-        from store.tokens import TokenRefused, person_for_token
+        from napreview.people.tokens import TokenRefused, person_for_token
 
         token = (
             sys.stdin.readline()
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
         as_: str | None = AS_OPTION,
     ) -> None:
         """Create a personal token for a person (secretariat only); it is shown this once."""
-        from store.tokens import create_token
+        from napreview.people.tokens import create_token
 
         actor = acting(as_)
         s = store()
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
     @handled
     def users_revoke(email: str, as_: str | None = AS_OPTION) -> None:
         """Revoke every personal token of a person (secretariat only)."""
-        from store.tokens import revoke_tokens
+        from napreview.people.tokens import revoke_tokens
 
         actor = acting(as_)
         s = store()
@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
     @handled
     def keys_init() -> None:
         """Create the signing key folder of this front end, if it has none."""
-        from operations.signing import Signer, SigningUnavailable
+        from napreview.people.signing import Signer, SigningUnavailable
 
         folder = settings().signing_keys_dir
         try:
@@ -137,7 +137,7 @@ def register(app: typer.Typer) -> None:
     @handled
     def keys_list() -> None:
         """The keys of this front end and which one signs now."""
-        from operations.signing import signer
+        from napreview.people.signing import signer
 
         ring = signer()
         for key_id, public in ring.public_keys().items():
@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
     def keys_rotate(as_: str | None = AS_OPTION) -> None:
         """A new signing key: every open review and cycle is told to trust it first (signed
         with the current key), then it signs from now on. The old key stays until retired."""
-        from operations.keys import rotate
+        from napreview.services.keys import rotate
 
         actor = acting(as_)
         require_secretariat(store(), actor, "rotate_keys")
@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
     @handled
     def keys_retire(key_id: str, as_: str | None = AS_OPTION) -> None:
         """Stop trusting a key everywhere (signed with the active key) and delete it."""
-        from operations.keys import retire
+        from napreview.services.keys import retire
 
         actor = acting(as_)
         require_secretariat(store(), actor, "retire_keys")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     acting,
@@ -19,10 +19,10 @@ from cli.common import (
     settings,
     store,
 )
-from schemas.letters import LetterKind
+from napreview.schemas.letters import LetterKind
 
 if TYPE_CHECKING:
-    from store.models import LetterRow
+    from napreview.store.models import LetterRow
 
 letters_app = typer.Typer(help="Letters sent to members and the secretariat.", no_args_is_help=True)
 cedaw_app = typer.Typer(help="The CEDAW linkage check (GR30).", no_args_is_help=True)
@@ -40,7 +40,7 @@ def letters_list(
 ) -> None:
     """Stored letters, oldest first: those the acting person may read (the secretariat and
     auditors every letter; a focal point its member's)."""
-    from operations.access import letters_for
+    from napreview.people.access import letters_for
 
     actor = acting(as_)
     s = store()
@@ -102,7 +102,7 @@ def letters_show(
 ) -> None:
     """A letter's kind, addresses and delivery state, then its text (or only its HTML); for
     those who may read it."""
-    from operations.access import require_letter
+    from napreview.people.access import require_letter
 
     row = require_letter(store(), acting(as_), letter_id)
     if html:
@@ -128,7 +128,7 @@ def letters_export(
     """Rewrite every letter file (text and HTML) from the store; files already right are kept.
     An operator's repair of the data folder; with --as, only for those who read every letter
     (the secretariat, auditors)."""
-    from operations.access import reads_everything, refuse_read
+    from napreview.people.access import reads_everything, refuse_read
 
     s = store()
     if as_ is not None:
@@ -137,7 +137,7 @@ def letters_export(
             raise refuse_read(s, actor, "letter_files", cycle, None, "every letter's file")
     folder = settings().letters_dir
     rows = s.list_letters(cycle=cycle)
-    from activities.letters import file_letter
+    from napreview.activities.letters import file_letter
 
     rewritten = sum(len(file_letter(folder, row)) for row in rows)
     console.print(
@@ -152,9 +152,9 @@ def cedaw_check(
 ) -> None:
     """Run the CEDAW linkage check on a self-assessment file, without any workflow."""
     check_acting(as_)
-    from operations.steps import read_document
-    from rules.cedaw import check_linkage
-    from schemas.submissions import SelfAssessment
+    from napreview.schemas.submissions import SelfAssessment
+    from napreview.services.steps import read_document
+    from napreview.workflows.cedaw import check_linkage
 
     m = store().get_member(member)
     assessment = read_document(file, SelfAssessment)

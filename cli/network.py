@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     acting,
@@ -15,7 +15,7 @@ from cli.common import (
     print_json,
     store,
 )
-from operations.refusals import require_secretariat
+from napreview.services.refusals import require_secretariat
 
 network_app = typer.Typer(help="The Network: its Chair by year.", no_args_is_help=True)
 chair_app = typer.Typer(help="The Chair of the Network by year.", no_args_is_help=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -22,26 +22,26 @@ from cli.common import (
     settings,
     store,
 )
-from cli.registry import users_app
-from portal.config import load_portal_settings
+from napreview.cli.registry import users_app
+from napreview.web.config import load_portal_settings
 
 if TYPE_CHECKING:  # the store and the accounts (SQLAlchemy, argon2) load inside the commands
-    from settings import Settings
-    from store.accounts import Accounts
-    from store.repository import Store
+    from napreview.settings import Settings
+    from napreview.store.accounts import Accounts
+    from napreview.store.repository import Store
 
 
 def accounts(store_: Store | None = None) -> Accounts:
     """The portal's accounts in the store (imported only by the commands that use them)."""
-    from store.accounts import Accounts
+    from napreview.store.accounts import Accounts
 
     return Accounts(store_ if store_ is not None else store())
 
 
 def example_sign_ins(url: str) -> str:
     """What `up` prints: where the portal is and who can sign in with the example password."""
-    from store.accounts import EXAMPLE_PASSWORD
-    from store.seed import AUDITOR_EMAIL, SECRETARIAT_EMAIL
+    from napreview.store.accounts import EXAMPLE_PASSWORD
+    from napreview.store.seed import AUDITOR_EMAIL, SECRETARIAT_EMAIL
 
     return (
         f"Portal: {url}  (sign in as one of the example people, password "
@@ -55,8 +55,8 @@ def example_sign_ins(url: str) -> str:
 
 async def serve_with_worker(config: Settings, port: int, store_: Store) -> None:
     """The worker and the portal in one process, stopped together by Ctrl-C."""
-    from portal.server import serve_portal
-    from worker import run_worker
+    from napreview.web.server import serve_portal
+    from napreview.worker import run_worker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -86,8 +86,8 @@ def register(app: typer.Typer) -> None:
         database. Set NAPREVIEW_PORTAL_URL to the public address and NAPREVIEW_PORTAL_TRUST_PROXY
         so the proxy's X-Forwarded-Proto marks cookies Secure.
         """
-        from cli.embedded import port_free
-        from portal.server import serve_portal
+        from napreview.temporal.dev_server import port_free
+        from napreview.web.server import serve_portal
 
         config = settings()
         s = store()
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         if not password_stdin:
             raise fail(EXIT_USAGE, "Give the password on standard input with --password-stdin.")
         password = sys.stdin.readline().rstrip("\r\n")
-        from store.accounts import PasswordTooWeak
+        from napreview.store.accounts import PasswordTooWeak
 
         try:
             accounts().set_password(email, password)
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
     @handled
     def invite(email: str, as_: str | None = AS_OPTION) -> None:
         """Send a person a single-use link to choose their password, and print it."""
-        from operations.invitations import INVITE, send_link
+        from napreview.people.invitations import INVITE, send_link
 
         s = store()
         by = acting(as_).email if (as_ or settings().user) else None

@@ -9,7 +9,7 @@ import typer
 from pydantic import BaseModel
 from rich.table import Table
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -25,7 +25,7 @@ from cli.common import (
     say,
     store,
 )
-from schemas.members import (
+from napreview.schemas.members import (
     CedawStatus,
     Honorific,
     Language,
@@ -36,7 +36,7 @@ from schemas.members import (
     RegionalGroup,
     Role,
 )
-from schemas.names import LocalNames
+from napreview.schemas.names import LocalNames
 
 members_app = typer.Typer(help="The Network's members.", no_args_is_help=True)
 focal_points_app = typer.Typer(help="Members' WPS focal points.", no_args_is_help=True)
@@ -49,7 +49,7 @@ class DocumentName(StrEnum):
 
 
 def document_model(name: DocumentName) -> type[BaseModel]:
-    from schemas.submissions import PeerReview, SelfAssessment
+    from napreview.schemas.submissions import PeerReview, SelfAssessment
 
     return SelfAssessment if name is DocumentName.SELF_ASSESSMENT else PeerReview
 
@@ -71,7 +71,7 @@ def members_list(
 ) -> None:
     """The members of the Network today: code, name, kind, regional group, CEDAW status,
     language (with --all, those that left too, with the day they left)."""
-    from store.repository import today
+    from napreview.store.repository import today
 
     check_acting(as_)
     s = store()
@@ -106,7 +106,7 @@ def members_list(
 
 def _membership(m: Member) -> str:
     """'since 15 Jan 2027', 'left 30 Jun 2027', 'from 1 Mar 2028'."""
-    from store.repository import today
+    from napreview.store.repository import today
 
     if m.left_on is not None and m.left_on <= today():
         return f"left {describe_day(m.left_on)}"
@@ -120,7 +120,7 @@ def _membership(m: Member) -> str:
 def members_show(member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION) -> None:
     """One member with its membership, its names in en/fr/es, focal points (current and past)
     and NAPs."""
-    from rules.names import name_forms
+    from napreview.i18n.names import name_forms
 
     check_acting(as_)
     s = store()
@@ -196,9 +196,9 @@ def _local_names(
     name_es: str | None,
     gender_es: str | None,
 ) -> LocalNames:
-    """The names as typed, composed by the grammar of rules/names.py; a problem names its
+    """The names as typed, composed by the grammar of i18n/names.py; a problem names its
     option."""
-    from rules.names import parse_name
+    from napreview.i18n.names import parse_name
 
     found: dict[str, object] = {}
     for language, option, typed, gender in (
@@ -255,7 +255,7 @@ def members_add(
 ) -> None:
     """A member joins the Network (secretariat): it is drawn and invited in cycles started
     from the day it joined."""
-    from operations.members import add_member
+    from napreview.services.members import add_member
 
     names = _local_names(name, name_fr, gender_fr, name_es, gender_es)
     missing = names.missing()
@@ -312,7 +312,7 @@ def members_leave(
 ) -> None:
     """A member leaves the Network (secretariat): dated, never deleted. It is neither drawn nor
     invited in cycles started from that day; its past reviews and letters stay readable."""
-    from operations.members import leave
+    from napreview.services.members import leave
 
     day = parse_date(on, "--on")
     member = leave(store(), acting(as_), code, day)
@@ -334,22 +334,22 @@ def members_names(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Record the French or Spanish name of a member added later (secretariat)."""
-    from operations.members import record_names
-    from rules.names import known_codes
+    from napreview.i18n.names import known_codes
+    from napreview.services.members import record_names
 
     s = store()
     m = s.get_member(code)
     if m.code in known_codes():
         raise fail(
             EXIT_REFUSED,
-            f"Refused: the names of {m.name} are data in rules/member_names.json (checked "
+            f"Refused: the names of {m.name} are data in i18n/member_names.json (checked "
             "against UNTERM); correct them there.",
         )
     if name_fr is None and name_es is None:
         raise fail(EXIT_USAGE, "Give --name-fr, --name-es or both.")
     names = _local_names(m.name, name_fr, gender_fr, name_es, gender_es)
     member = record_names(s, acting(as_), m.code, names.model_copy(update={"en": None}))
-    from rules.names import name_forms
+    from napreview.i18n.names import name_forms
 
     recorded = "; ".join(
         f"{language} {name_forms(member, language).name}"
@@ -382,7 +382,7 @@ def focal_points_set(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Designate a member's focal point from today; the previous one is kept in the history."""
-    from operations.refusals import require_secretariat
+    from napreview.services.refusals import require_secretariat
 
     actor = acting(as_)
     s = store()
@@ -415,7 +415,7 @@ def users_add(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Register a person with a role (a focal point also names their member)."""
-    from operations.refusals import require_secretariat
+    from napreview.services.refusals import require_secretariat
 
     actor = acting(as_)
     s = store()
@@ -442,7 +442,7 @@ def register(app: typer.Typer) -> None:
     def template(name: DocumentName, member: str, as_: str | None = AS_OPTION) -> None:
         """A valid example document to start from."""
         check_acting(as_)
-        from schemas.examples import example_peer_review, example_self_assessment
+        from napreview.schemas.examples import example_peer_review, example_self_assessment
 
         m = store().get_member(member)
         document = (

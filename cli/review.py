@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     EXIT_USAGE,
     JSON_OPTION,
@@ -29,8 +29,8 @@ from cli.common import (
     store,
     words,
 )
-from schemas.members import Actor
-from schemas.review import (
+from napreview.schemas.members import Actor
+from napreview.schemas.review import (
     Command,
     Decision,
     Extend,
@@ -43,12 +43,12 @@ from schemas.review import (
     Stage,
     Withdraw,
 )
-from schemas.submissions import PeerReview, SelfAssessment
+from napreview.schemas.submissions import PeerReview, SelfAssessment
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from store.repository import Store
+    from napreview.store.repository import Store
 
 review_app = typer.Typer(help="One member's review.", no_args_is_help=True)
 submit_app = typer.Typer(
@@ -150,7 +150,7 @@ def _letters(state: ReviewState) -> list[dict[str, Any]]:
 def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
     """Each submitted peer review with its ratings and recommendations (keyed as `respond`
     takes them) and the member's answers."""
-    from operations.documents import peer_recommendations
+    from napreview.services.documents import peer_recommendations
 
     answers = {r.key: r for r in peer_recommendations(store(), state)}
     shown = []
@@ -276,14 +276,14 @@ def review_show(
     """Where a review stands: stage, round, reviewers, peer reviews, CEDAW rating, sign-off
     decisions, letters, refusals; for those who may read the review (the secretariat,
     auditors, the member's focal point and its reviewers')."""
-    from operations.access import require_review
+    from napreview.people.access import require_review
 
     actor = acting(as_)
     code = store().get_member(member).code
     require_review(store(), actor, cycle, code)
 
     async def query() -> ReviewState:
-        from operations import steps
+        from napreview.services import steps
 
         return await steps.review_state(await client(), cycle, code)
 
@@ -300,7 +300,7 @@ def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> Rev
     command: Command = make(actor)
 
     async def send() -> ReviewState:
-        from operations import steps
+        from napreview.services import steps
 
         temporal = await client()
         answered = await steps.review_step(temporal, store(), cycle, code, step, command)
@@ -359,7 +359,7 @@ def submit_self_assessment(
     cycle: str, member: str, file: Path, as_: str | None = AS_OPTION
 ) -> None:
     """Submit a member's self-assessment (its focal point)."""
-    from operations import steps
+    from napreview.services import steps
 
     document = steps.read_document(file, SelfAssessment)
     actor = acting(as_)
@@ -378,7 +378,7 @@ def submit_self_assessment(
 @handled
 def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS_OPTION) -> None:
     """Submit a peer review of MEMBER; the reviewer is the acting person's member."""
-    from operations import steps
+    from napreview.services import steps
 
     document = steps.read_document(file, PeerReview)
     actor = acting(as_)

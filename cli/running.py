@@ -11,12 +11,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cli import stack
-from cli.common import EXIT_USAGE, console, fail, handled, safe_url, settings
+from napreview.cli import stack
+from napreview.cli.common import (
+    EXIT_USAGE,
+    console,
+    fail,
+    handled,
+    safe_url,
+    settings,
+)
 
 if TYPE_CHECKING:
-    from settings import Settings
-    from store.repository import Store
+    from napreview.settings import Settings
+    from napreview.store.repository import Store
 
 
 def _writable_home(home: Path) -> Path:
@@ -37,10 +44,10 @@ def _writable_home(home: Path) -> Path:
 
 def prepare_store(config: Settings) -> tuple[Store, bool]:
     """Migrate, seed on first start, and give the front end its signing keys on first start."""
-    from operations.signing import Signer, SigningUnavailable
-    from store.db import migrate
-    from store.repository import Store
-    from store.seed import seed
+    from napreview.people.signing import Signer, SigningUnavailable
+    from napreview.store.db import migrate
+    from napreview.store.repository import Store
+    from napreview.store.seed import seed
 
     migrate(config.resolved_database_url)
     store = Store.from_url(config.resolved_database_url)
@@ -58,7 +65,7 @@ def prepare_store(config: Settings) -> tuple[Store, bool]:
 
 
 async def _serve_until_stopped(config: Settings, serves: str = "all") -> None:
-    from worker import run_worker
+    from napreview.worker import run_worker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -77,10 +84,15 @@ def register(app: typer.Typer) -> None:
         portal_port: int = typer.Option(8000, "--portal-port", help="The portal's port"),
     ) -> None:
         """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
-        from cli.embedded import EmbeddedError, port_free, start_dev_server, stop_process
-        from cli.portal import example_sign_ins, serve_with_worker
-        from settings import Settings, load_settings
-        from store.accounts import Accounts
+        from napreview.cli.portal import example_sign_ins, serve_with_worker
+        from napreview.settings import Settings, load_settings
+        from napreview.store.accounts import Accounts
+        from napreview.temporal.dev_server import (
+            EmbeddedError,
+            port_free,
+            start_dev_server,
+            stop_process,
+        )
 
         if not port_free(portal_port):
             raise fail(
@@ -168,6 +180,6 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """A whole cycle with simulated people on the running server; shows live progress."""
-        from cli.demo import run_demo
+        from napreview.cli.demo import run_demo
 
         run_demo(members)

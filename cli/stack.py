@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from settings import running_stacks as running
-from settings import stacks_file
+from napreview.settings import running_stacks as running
+from napreview.settings import stacks_file
 
 DEFAULT_HOME = Path(".napreview")
 DEFAULT_ADDRESS = "localhost:7233"

@@ -1,5 +1,5 @@
 """A person's own work: `tasks`, `documents show` and `respond` (issue #8), each one call into
-operations/ that the portal makes too."""
+services/ that the portal makes too."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from cli.common import (
+from napreview.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     acting,
@@ -24,12 +24,12 @@ from cli.common import (
     store,
     words,
 )
-from schemas.recommendations import RECOMMENDATIONS
-from schemas.review import ReviewState
-from schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from napreview.schemas.recommendations import RECOMMENDATIONS
+from napreview.schemas.review import ReviewState
+from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 
 if TYPE_CHECKING:  # operations (the Temporal client, the store) load inside the commands
-    from operations import documents, tasks
+    from napreview.services import documents, tasks
 
 documents_app = typer.Typer(help="Read a review's documents.", no_args_is_help=True)
 
@@ -57,7 +57,7 @@ def _when(task: tasks.Task) -> str:
 
 def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """What waits for the acting person, overdue first."""
-    from operations import tasks
+    from napreview.services import tasks
 
     actor = acting(as_)
 
@@ -99,7 +99,7 @@ def documents_show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """A submitted document, for those who may read it (others: exit 3, recorded)."""
-    from operations import documents
+    from napreview.services import documents
 
     actor = acting(as_)
     kind = (
@@ -176,7 +176,7 @@ def respond_command(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Answer the peer recommendations: supported or noted (the member's focal point)."""
-    from operations import documents, steps
+    from napreview.services import documents, steps
 
     document = documents.read_responses_file(file) if file else None
     answers = documents.parse_responses(
@@ -202,7 +202,7 @@ def respond_command(
         )
         return state
 
-    from cli.review import done
+    from napreview.cli.review import done
 
     done(run(send()), "")
 

@@ -3,8 +3,8 @@ copy, the secretariat, the members of the Network (DESIGN §7)."""
 
 from __future__ import annotations
 
-from rules.names import name_forms
-from schemas.members import Language, Member, MemberKind
+from napreview.i18n.names import name_forms
+from napreview.schemas.members import Language, Member, MemberKind
 
 _MISSIONS: dict[Language, tuple[str, str]] = {
     Language.EN: (

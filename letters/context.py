@@ -13,12 +13,22 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.cedaw import CedawResult, Finding, LinkageRating, Severity
-from schemas.letters import Addressee, LetterKind
-from schemas.members import Honorific, Language, Member, Rank
-from schemas.recommendations import RECOMMENDATION_IDS, Theme, theme_of
-from schemas.review import Stage
-from schemas.submissions import (
+from napreview.schemas.cedaw import (
+    CedawResult,
+    Finding,
+    LinkageRating,
+    Severity,
+)
+from napreview.schemas.letters import Addressee, LetterKind
+from napreview.schemas.members import (
+    Honorific,
+    Language,
+    Member,
+    Rank,
+)
+from napreview.schemas.recommendations import RECOMMENDATION_IDS, Theme, theme_of
+from napreview.schemas.review import Stage
+from napreview.schemas.submissions import (
     PeerReview,
     Rating,
     RecommendationProgress,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from schemas.delivery import message_id
-from store.models import LetterRow
+from napreview.schemas.delivery import message_id
+from napreview.store.models import LetterRow
 
 
 def letter_message(row: LetterRow, sender: str, pdf: bytes) -> EmailMessage:

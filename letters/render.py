@@ -36,17 +36,17 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-import templates
-from letters.context import LetterContext, prioritise, progress_by_theme
-from letters.salutation import address_form, salutation
-from rules.names import agree, name_forms, pick
-from schemas.letters import Addressee, LetterKind
-from schemas.members import Language, Member
-from schemas.recommendations import RECOMMENDATIONS, THEME_TITLES
+from napreview import templates
+from napreview.i18n.names import agree, name_forms, pick
+from napreview.letters.context import LetterContext, prioritise, progress_by_theme
+from napreview.letters.salutation import address_form, salutation
+from napreview.schemas.letters import Addressee, LetterKind
+from napreview.schemas.members import Language, Member
+from napreview.schemas.recommendations import RECOMMENDATIONS, THEME_TITLES
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(templates.__file__).parent
+TEMPLATES_DIR = Path(templates.__file__).parent / "letters"
 FALLBACK_LANGUAGE = Language.EN
 TEXT_LAYOUT = "layouts/text.j2"
 HTML_LAYOUT = "layouts/html.j2"

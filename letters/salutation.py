@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from schemas.members import Honorific, Language, Rank
+from napreview.schemas.members import Honorific, Language, Rank
 
 
 class Addressable(Protocol):

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from settings import Settings
+from napreview.settings import Settings
 
 
 async def send_by_smtp(settings: Settings, message: EmailMessage) -> tuple[dict, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from schemas.members import Member
-from schemas.recommendations import RECOMMENDATION_IDS
-from schemas.submissions import PeerReview, SelfAssessment
+from napreview.schemas.members import Member
+from napreview.schemas.recommendations import RECOMMENDATION_IDS
+from napreview.schemas.submissions import PeerReview, SelfAssessment
 
 
 def example_self_assessment(member: Member) -> SelfAssessment:

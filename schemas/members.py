@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.names import LocalNames
+from napreview.schemas.names import LocalNames
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -62,7 +62,7 @@ class Member(BaseModel):
     names: LocalNames | None = Field(
         default=None,
         description="its names in en/fr/es as recorded with `members add`; None for the "
-        "founding members, whose names are in rules/member_names.json",
+        "founding members, whose names are in i18n/member_names.json",
     )
 
     def belongs_on(self, day: date) -> bool:

@@ -1,5 +1,5 @@
 """The shape of a member's name in one language (DESIGN §2): the bare name, its article, the
-forms a sentence needs, gender and number. The grammar that composes them is rules/names.py."""
+forms a sentence needs, gender and number. The grammar that composes them is i18n/names.py."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class NameForms(BaseModel):
 
 class LocalNames(BaseModel):
     """A member's names as recorded with `members add` (members that joined later; the founding
-    members' names are data in rules/member_names.json). A language left None has no name
+    members' names are data in i18n/member_names.json). A language left None has no name
     recorded yet: letters in it use the English name, and every command that shows the member
     says so."""
 

@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from schemas.text import PlausibleDate, no_nul, text
+from napreview.schemas.text import PlausibleDate, no_nul, text
 
 
 class Pillar(StrEnum):

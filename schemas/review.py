@@ -8,12 +8,12 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from schemas.cedaw import CedawSummary
-from schemas.letters import LetterRef
-from schemas.members import Actor, Member
-from schemas.proof import KEY_ID_PATTERN, Proof
-from schemas.submissions import DocumentRef, RecommendationResponse
-from schemas.text import Duration, text
+from napreview.schemas.cedaw import CedawSummary
+from napreview.schemas.letters import LetterRef
+from napreview.schemas.members import Actor, Member
+from napreview.schemas.proof import KEY_ID_PATTERN, Proof
+from napreview.schemas.submissions import DocumentRef, RecommendationResponse
+from napreview.schemas.text import Duration, text
 
 # Ed25519 public keys by key id, as the workflows are given them at start.
 TrustedKeys = dict[str, str]

@@ -7,9 +7,9 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from schemas.nap import Nap, Strict
-from schemas.recommendations import RECOMMENDATION_IDS, Theme
-from schemas.text import text
+from napreview.schemas.nap import Nap, Strict
+from napreview.schemas.recommendations import RECOMMENDATION_IDS, Theme
+from napreview.schemas.text import text
 
 
 class RecommendationStatus(StrEnum):

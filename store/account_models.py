@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, UtcDateTime, utcnow
+from napreview.store.models import Base, UtcDateTime, utcnow
 
 
 class AccountRow(Base):

@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Select, select, update
 
-from store.account_models import (
+from napreview.store.account_models import (
     AccountLinkRow,
     AccountRow,
     DraftRow,
@@ -23,9 +23,9 @@ from store.account_models import (
     PortalSessionRow,
     SignInAttemptRow,
 )
-from store.errors import ConflictError, NotFoundError
-from store.models import UserRow
-from store.repository import Store
+from napreview.store.errors import ConflictError, NotFoundError
+from napreview.store.models import UserRow
+from napreview.store.repository import Store
 
 # The documented password of the example people on a development installation (DESIGN §10.4).
 # `napreview portal` refuses to start while any active example account still has it.

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, UtcDateTime, utcnow
+from napreview.store.models import Base, UtcDateTime, utcnow
 
 if TYPE_CHECKING:
-    from schemas.members import Actor
-    from store.repository import Store
+    from napreview.schemas.members import Actor
+    from napreview.store.repository import Store
 
 
 class AuditReadRow(Base):

@@ -61,7 +61,7 @@ class MemberRow(Base):
     language: Mapped[str] = mapped_column(String(2))
     # Members join and leave (dated, never deleted): None for the founding members and for a
     # member that has not left. ``names``: en/fr/es names of a member added later (the
-    # founding members' are in rules/member_names.json).
+    # founding members' are in i18n/member_names.json).
     joined_on: Mapped[date | None] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     names: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -281,5 +281,5 @@ class TokenRow(Base):
 
 
 # The portal's tables share this metadata (and so the migrations); see store/account_models.py.
-from store import account_models as _account_models  # noqa: E402, F401
-from store import audit_reads as _audit_reads  # noqa: E402, F401
+from napreview.store import account_models as _account_models  # noqa: E402, F401
+from napreview.store import audit_reads as _audit_reads  # noqa: E402, F401

@@ -21,9 +21,9 @@ from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from rules.digest import sha256_of
-from schemas.cedaw import CedawResult, CedawSummary
-from schemas.members import (
+from napreview.schemas.cedaw import CedawResult, CedawSummary
+from napreview.schemas.digest import sha256_of
+from napreview.schemas.members import (
     Actor,
     CedawStatus,
     FocalPoint,
@@ -36,13 +36,13 @@ from schemas.members import (
     RegionalGroup,
     Role,
 )
-from schemas.names import LocalNames
-from schemas.nap import Nap
-from schemas.submissions import DocumentKind, DocumentRef
-from schemas.text import day_words
-from store.db import engine_for, session_factory
-from store.errors import ConflictError, NotFoundError
-from store.models import (
+from napreview.schemas.names import LocalNames
+from napreview.schemas.nap import Nap
+from napreview.schemas.submissions import DocumentKind, DocumentRef
+from napreview.schemas.text import day_words
+from napreview.store.db import engine_for, session_factory
+from napreview.store.errors import ConflictError, NotFoundError
+from napreview.store.models import (
     AssignmentRow,
     CedawResultRow,
     ChairRow,

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from rules.network import MEMBERS
-from schemas.members import Honorific, Location, Rank, Role
-from store.example_people import EXAMPLE_PEOPLE, MINISTRY, POSITION, SECRETARIAT
-from store.models import MemberRow, UserRow
-from store.repository import Store
+from napreview.people.examples import (
+    EXAMPLE_PEOPLE,
+    MINISTRY,
+    POSITION,
+    SECRETARIAT,
+)
+from napreview.schemas.members import (
+    Honorific,
+    Location,
+    Rank,
+    Role,
+)
+from napreview.store.models import MemberRow, UserRow
+from napreview.store.network import MEMBERS
+from napreview.store.repository import Store
 
 SECRETARIAT_EMAIL = "secretariat@example.org"
 AUDITOR_EMAIL = "auditor@example.org"

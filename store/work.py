@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
-from store.models import (
+from napreview.store.models import (
     AssignmentRow,
     CycleRow,
     DocumentRow,
@@ -16,7 +16,7 @@ from store.models import (
     LetterRow,
     ReviewRow,
 )
-from store.repository import Store
+from napreview.store.repository import Store
 
 
 @dataclass(frozen=True)

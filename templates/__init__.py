@@ -1,1 +1,2 @@
-"""Letter templates per language (en/, fr/, es/) on a shared base layout; package data."""
+"""Every Jinja2 template, one folder per use: letters/ (per language, on shared layouts) and
+portal/ (the pages); package data."""

@@ -17,17 +17,17 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from cli.embedded import pragma_args, temporal_cli_path, test_server_path
-from operations import signing
-from operations.signing import Signer
-from settings import Settings
-from store.db import make_engine, migrate
-from store.models import Base
-from store.repository import Store
-from store.seed import seed
-from update_order import from_server, napreview_runner
-from worker import WORKFLOWS, activities_for, build_worker
-from workflows.contract import SEARCH_ATTRIBUTES
+from napreview.people import signing
+from napreview.people.signing import Signer
+from napreview.settings import Settings
+from napreview.store.db import make_engine, migrate
+from napreview.store.models import Base
+from napreview.store.repository import Store
+from napreview.store.seed import seed
+from napreview.temporal.dev_server import pragma_args, temporal_cli_path, test_server_path
+from napreview.temporal.update_order import from_server, napreview_runner
+from napreview.worker import WORKFLOWS, activities_for, build_worker
+from napreview.workflows.contract import SEARCH_ATTRIBUTES
 
 POSTGRES_URL = os.environ.get("NAPREVIEW_TEST_DATABASE_URL")
 

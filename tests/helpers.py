@@ -7,10 +7,9 @@ from datetime import datetime
 
 from temporalio.client import Client
 
-from operations import cycles, documents, signing, steps
-from rules.network import default_chair
-from schemas.examples import example_peer_review, example_self_assessment
-from schemas.review import (
+from napreview.people import signing
+from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.review import (
     CycleSettings,
     Durations,
     ReviewState,
@@ -18,10 +17,12 @@ from schemas.review import (
     StepTaken,
     recommendation_keys,
 )
-from schemas.submissions import RecommendationResponse
-from store.repository import Store
-from workflows import contract
-from workflows.review import MemberReviewWorkflow
+from napreview.schemas.submissions import RecommendationResponse
+from napreview.services import cycles, documents, steps
+from napreview.store.network import default_chair
+from napreview.store.repository import Store
+from napreview.workflows import contract
+from napreview.workflows.review import MemberReviewWorkflow
 
 SECRETARIAT = "secretariat@example.org"
 AUDITOR = "auditor@example.org"

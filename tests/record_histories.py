@@ -28,11 +28,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from cli.embedded import pragma_args, temporal_cli_path, test_server_path
-from operations import cycles, steps
-from operations.errors import StepRefused
-from schemas.examples import example_self_assessment
-from schemas.review import (
+from napreview.schemas.examples import example_self_assessment
+from napreview.schemas.review import (
     Decision,
     Durations,
     Extend,
@@ -43,10 +40,16 @@ from schemas.review import (
     SubmitSelfAssessment,
     Withdraw,
 )
-from schemas.submissions import DocumentKind, DocumentRef
-from store.repository import Store
-from tests.conftest import make_store, running_worker
-from tests.helpers import (
+from napreview.schemas.submissions import DocumentKind, DocumentRef
+from napreview.services import cycles, steps
+from napreview.services.errors import StepRefused
+from napreview.store.repository import Store
+from napreview.temporal.dev_server import pragma_args, temporal_cli_path, test_server_path
+from napreview.workflows import contract
+from napreview.workflows.contract import SEARCH_ATTRIBUTES
+
+from .conftest import make_store, running_worker
+from .helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,
@@ -58,8 +61,6 @@ from tests.helpers import (
     submit_pr,
     submit_sa,
 )
-from workflows import contract
-from workflows.contract import SEARCH_ATTRIBUTES
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
 

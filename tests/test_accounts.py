@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from schemas.members import Role
-from store.accounts import (
+from napreview.schemas.members import Role
+from napreview.store.accounts import (
     EXAMPLE_PASSWORD,
     MAX_FAILURES,
     Accounts,
     PasswordTooWeak,
 )
-from store.errors import ConflictError
+from napreview.store.errors import ConflictError
 
 
 def test_passwords_lockout_and_attempts(any_store):

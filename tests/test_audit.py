@@ -20,16 +20,23 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-import cli.audit
-from audit.replay import replay
-from cli.audit import register
-from operations import cycles, steps
-from operations.errors import StepRefused
-from schemas.review import Decision, Extend, SignOff, Stage
-from store.audit_reads import audit_reads
-from store.repository import Store
-from tests.conftest import make_store, running_worker
-from tests.helpers import (
+from napreview.audit.replay import replay
+from napreview.cli import audit as cli_audit
+from napreview.cli.audit import register
+from napreview.schemas.review import (
+    Decision,
+    Extend,
+    SignOff,
+    Stage,
+)
+from napreview.services import cycles, steps
+from napreview.services.errors import StepRefused
+from napreview.store.audit_reads import audit_reads
+from napreview.store.repository import Store
+from napreview.workflows.cycle import CycleWorkflow
+
+from .conftest import make_store, running_worker
+from .helpers import (
     AUDITOR,
     SECRETARIAT,
     answer_all,
@@ -42,8 +49,7 @@ from tests.helpers import (
     submit_pr,
     submit_sa,
 )
-from tests.test_replay import ReviewThatWaitsFirst
-from workflows.cycle import CycleWorkflow
+from .test_replay import ReviewThatWaitsFirst
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
 
@@ -216,7 +222,7 @@ def test_a_history_the_current_code_cannot_replay_fails_verify(germany, monkeypa
     async def changed(history):
         return await replay(history, [CycleWorkflow, ReviewThatWaitsFirst])
 
-    monkeypatch.setattr(cli.audit, "replay", changed)
+    monkeypatch.setattr(cli_audit, "replay", changed)
     verified = napreview(germany, "audit", germany.cycle, "DEU", "--verify")
     assert verified.exit_code == 1
     assert "does not replay with the current workflow code" in verified.stderr

@@ -24,19 +24,31 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from typer.testing import CliRunner, Result
 
-from audit.export import export_bundle
-from audit.payloads import decoded
-from audit.timeline import build_timeline
-from cli.audit import register
-from codec import ENCODING, EncryptionCodec, new_key, parse_keys
-from operations import steps
-from portal.app import create_app
-from portal.config import PortalSettings
-from schemas.review import Decision, Extend, SignOff, Stage
-from store.accounts import EXAMPLE_PASSWORD, Accounts
-from store.repository import Store
-from tests.conftest import make_store, settings_for
-from tests.helpers import (
+from napreview.audit.export import export_bundle
+from napreview.audit.payloads import decoded
+from napreview.audit.timeline import build_timeline
+from napreview.cli.audit import register
+from napreview.schemas.review import (
+    Decision,
+    Extend,
+    SignOff,
+    Stage,
+)
+from napreview.services import steps
+from napreview.store.accounts import EXAMPLE_PASSWORD, Accounts
+from napreview.store.repository import Store
+from napreview.temporal.codec import (
+    ENCODING,
+    EncryptionCodec,
+    new_key,
+    parse_keys,
+)
+from napreview.web.app import create_app
+from napreview.web.config import PortalSettings
+from napreview.worker import build_worker
+
+from .conftest import make_store, settings_for
+from .helpers import (
     AUDITOR,
     SECRETARIAT,
     answer_all,
@@ -49,7 +61,6 @@ from tests.helpers import (
     submit_pr,
     submit_sa,
 )
-from worker import build_worker
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
 KEYS = new_key("k2026")

@@ -22,12 +22,12 @@ from temporalio.api.common.v1 import Payload
 from temporalio.common import RawValue
 from typer.testing import CliRunner, Result
 
-from activities.refusal_logs import LOGGERS
-from cli.audit import register
-from operations import signing
-from operations.signing import Signer
-from schemas.members import Actor
-from schemas.review import (
+from napreview.activities.refusal_logs import LOGGERS
+from napreview.cli.audit import register
+from napreview.people import signing
+from napreview.people.signing import Signer
+from napreview.schemas.members import Actor
+from napreview.schemas.review import (
     Extend,
     Refusal,
     ReviewState,
@@ -36,11 +36,12 @@ from schemas.review import (
     SubmitPeerReview,
     TrustKey,
 )
-from schemas.submissions import DocumentRef
-from tests.conftest import make_store, settings_for
-from tests.helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
-from worker import build_worker
-from workflows import contract
+from napreview.schemas.submissions import DocumentRef
+from napreview.worker import build_worker
+from napreview.workflows import contract
+
+from .conftest import make_store, settings_for
+from .helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
 NO_SUCH_DOCUMENT = DocumentRef(id="doc-that-was-never-stored", sha256="0" * 64)

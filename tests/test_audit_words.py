@@ -9,10 +9,11 @@ import re
 
 import pytest
 
-from audit.replay import replay
-from audit.timeline import Timeline, build_timeline
-from audit.words import localized, summarize
-from tests.test_replay import HISTORIES, RECORDED, load
+from napreview.audit.replay import replay
+from napreview.audit.timeline import Timeline, build_timeline
+from napreview.audit.words import localized, summarize
+
+from .test_replay import HISTORIES, RECORDED, load
 
 NB = "\u00a0"
 

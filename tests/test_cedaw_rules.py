@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from rules.cedaw import (
+from napreview.schemas.cedaw import CedawResult, LinkageRating, Severity
+from napreview.schemas.digest import sha256_of
+from napreview.schemas.members import CedawStatus, MemberKind
+from napreview.schemas.nap import Pillar
+from napreview.schemas.recommendations import RECOMMENDATION_IDS
+from napreview.schemas.submissions import SelfAssessment
+from napreview.store.network import MEMBERS, MEMBERS_BY_CODE
+from napreview.workflows.cedaw import (
     LinkageMapping,
     MappingError,
     check_linkage,
@@ -20,13 +27,6 @@ from rules.cedaw import (
     parse_mapping,
     result_digest,
 )
-from rules.digest import sha256_of
-from rules.network import MEMBERS, MEMBERS_BY_CODE
-from schemas.cedaw import CedawResult, LinkageRating, Severity
-from schemas.members import CedawStatus, MemberKind
-from schemas.nap import Pillar
-from schemas.recommendations import RECOMMENDATION_IDS
-from schemas.submissions import SelfAssessment
 
 DEU = MEMBERS_BY_CODE["DEU"]
 USA = MEMBERS_BY_CODE["USA"]
@@ -96,7 +96,9 @@ def missing_articles(result: CedawResult) -> list[str]:
 
 
 def shipped_mapping_json() -> dict[str, Any]:
-    return json.loads(resources.files("rules").joinpath("cedaw_mapping.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("napreview.workflows").joinpath("cedaw_mapping.json").read_text("utf-8")
+    )
 
 
 # --- Article citations ----------------------------------------------------------------------

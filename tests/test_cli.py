@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.app import app
-from tests.helpers import SECRETARIAT, fp
+from napreview.cli.app import app
+
+from .helpers import SECRETARIAT, fp
 
 runner = CliRunner()
 
@@ -47,8 +48,8 @@ def wait_for(napreview, cycle: str, member: str, ready, timeout: float = 30.0) -
 
 @pytest.fixture
 async def worker(dev_env, store, tmp_path, napreview):
-    from settings import load_settings
-    from worker import build_worker
+    from napreview.settings import load_settings
+    from napreview.worker import build_worker
 
     settings = load_settings()
     async with build_worker(dev_env.client, settings, store):

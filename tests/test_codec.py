@@ -19,10 +19,16 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from cli import codec_server
-from codec import CodecKeyError, EncryptionCodec, new_key, parse_keys
-from store.tokens import create_token
-from tests.helpers import AUDITOR, fp
+from napreview.cli import codec_server
+from napreview.people.tokens import create_token
+from napreview.temporal.codec import (
+    CodecKeyError,
+    EncryptionCodec,
+    new_key,
+    parse_keys,
+)
+
+from .helpers import AUDITOR, fp
 
 
 async def test_a_payload_is_sealed_and_an_older_key_still_opens_it():

@@ -17,13 +17,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from cli.embedded import pragma_args, temporal_cli_path
-from operations import cycles, signing, steps
-from operations.errors import NotFoundError, StepRefused
-from rules.network import MEMBERS as NETWORK
-from rules.network import default_chair
-from schemas.letters import LetterKind
-from schemas.review import (
+from napreview.people import signing
+from napreview.schemas.letters import LetterKind
+from napreview.schemas.review import (
     CycleCancel,
     CycleProgress,
     CycleSettings,
@@ -36,13 +32,19 @@ from schemas.review import (
     SignOff,
     Stage,
 )
-from store.repository import Store
-from tests.conftest import running_worker, worker_with
-from tests.conftest import settings_for as conftest_settings_for
-from tests.helpers import SECRETARIAT, answer_all, fp, new_cycle_id, submit_pr, submit_sa
-from worker import activities_for
-from workflows import contract
-from workflows.cycle import CycleWorkflow
+from napreview.services import cycles, steps
+from napreview.services.errors import NotFoundError, StepRefused
+from napreview.store.network import MEMBERS as NETWORK
+from napreview.store.network import default_chair
+from napreview.store.repository import Store
+from napreview.temporal.dev_server import pragma_args, temporal_cli_path
+from napreview.worker import activities_for
+from napreview.workflows import contract
+from napreview.workflows.cycle import CycleWorkflow
+
+from .conftest import running_worker, worker_with
+from .conftest import settings_for as conftest_settings_for
+from .helpers import SECRETARIAT, answer_all, fp, new_cycle_id, submit_pr, submit_sa
 
 T = TypeVar("T")
 EIGHT = ["DEU", "FRA", "MEX", "NAM", "JPN", "UKR", "AU", "EU"]

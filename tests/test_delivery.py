@@ -18,14 +18,14 @@ from aiosmtpd.controller import Controller
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.delivery import DeliveryActivities
-from activities.letters import LetterActivities
-from schemas.delivery import delivery_workflow_id
-from schemas.letters import LetterKind, LetterRequest
-from schemas.members import Location
-from settings import Settings
-from store.repository import Store
-from workflows.delivery import DeliverLetterWorkflow
+from napreview.activities.delivery import DeliveryActivities
+from napreview.activities.letters import LetterActivities
+from napreview.schemas.delivery import delivery_workflow_id
+from napreview.schemas.letters import LetterKind, LetterRequest
+from napreview.schemas.members import Location
+from napreview.settings import Settings
+from napreview.store.repository import Store
+from napreview.workflows.delivery import DeliverLetterWorkflow
 
 REFUSED = "fp.bel@example.org"
 
@@ -234,7 +234,7 @@ def test_an_invitation_goes_by_the_same_mail_server_and_says_when_it_could_not(
 ) -> None:
     """Account messages (invitations, resets) leave by SMTP like letters; when the server is
     away the link still stands and the person inviting is told why the email did not go."""
-    from operations.invitations import INVITE, send_link
+    from napreview.people.invitations import INVITE, send_link
 
     inbox = Inbox()
     port = free_port()

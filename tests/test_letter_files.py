@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from letters.files import STALE_TEMPORARY_SECONDS, ensure_file, sha256_text
+from napreview.letters.files import STALE_TEMPORARY_SECONDS, ensure_file, sha256_text
 
 
 def test_a_dead_writers_temporary_file_is_removed_by_the_next_write(tmp_path):

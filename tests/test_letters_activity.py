@@ -11,13 +11,14 @@ from collections import Counter
 
 from temporalio.testing import ActivityEnvironment
 
-from activities.letters import LetterActivities
-from operations import steps
-from schemas.letters import LetterKind, LetterRequest
-from schemas.members import Honorific
-from schemas.review import Decision, SignOff, Stage
-from tests.conftest import running_worker, settings_for
-from tests.helpers import (
+from napreview.activities.letters import LetterActivities
+from napreview.schemas.letters import LetterKind, LetterRequest
+from napreview.schemas.members import Honorific
+from napreview.schemas.review import Decision, SignOff, Stage
+from napreview.services import steps
+
+from .conftest import running_worker, settings_for
+from .helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,

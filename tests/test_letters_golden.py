@@ -16,14 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from activities.letters import LetterActivities
-from rules.names import name_forms
-from rules.network import MEMBERS
-from schemas.letters import Addressee, LetterKind, LetterRequest
-from schemas.members import Language, Location
-from schemas.submissions import DocumentKind, PeerReview
-from store.repository import Store
-from tests.test_letters_render import TYPED, cedaw_result, self_assessment
+from napreview.activities.letters import LetterActivities
+from napreview.i18n.names import name_forms
+from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
+from napreview.schemas.members import Language, Location
+from napreview.schemas.submissions import DocumentKind, PeerReview
+from napreview.store.network import MEMBERS
+from napreview.store.repository import Store
+
+from .test_letters_render import TYPED, cedaw_result, self_assessment
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -300,7 +301,7 @@ def test_no_english_member_name_in_any_french_or_spanish_letter(
         for request in requests:
             context = activities.context_for(request)
             assert context.language is language
-            from letters.render import render_letter
+            from napreview.letters.render import render_letter
 
             letter = render_letter(context)
             local = name_forms(member, language).short

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from jinja2 import FileSystemLoader
 
-from letters.context import (
+from napreview.letters.context import (
     CycleSummaryData,
     GapCount,
     LetterContext,
@@ -28,23 +28,24 @@ from letters.context import (
     ReviewerChange,
     prioritise,
 )
-from letters.render import (
+from napreview.letters.render import (
     TEMPLATES_DIR,
     LetterRenderer,
     format_date,
     inputs_digest,
     render_letter,
 )
-from rules.network import MEMBERS_BY_CODE
-from schemas.cedaw import CedawResult, Finding, LinkageRating, Severity
-from schemas.letters import Addressee, LetterKind
-from schemas.members import Language, Member
-from schemas.review import Stage
-from schemas.submissions import (
-    PeerReview,
-    RecommendationResponse,
-    SelfAssessment,
+from napreview.schemas.cedaw import (
+    CedawResult,
+    Finding,
+    LinkageRating,
+    Severity,
 )
+from napreview.schemas.letters import Addressee, LetterKind
+from napreview.schemas.members import Language, Member
+from napreview.schemas.review import Stage
+from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
+from napreview.store.network import MEMBERS_BY_CODE
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -525,7 +526,7 @@ def test_missing_translation_falls_back_to_english_with_a_warning(
     renderer = LetterRenderer(FileSystemLoader(folder))
     french = context(LetterKind.WITHDRAWAL, Language.FR)
 
-    with caplog.at_level(logging.WARNING, logger="letters.render"):
+    with caplog.at_level(logging.WARNING, logger="napreview.letters.render"):
         letter = renderer.render(french)
 
     assert letter.language is Language.EN

@@ -1,5 +1,5 @@
 """Member names as each language writes them (issue #10 item 1): the data file covers the 83
-members in en, fr and es, every entry follows the grammar of rules/names.py, and the tricky
+members in en, fr and es, every entry follows the grammar of i18n/names.py, and the tricky
 cases the issue names are pinned. Salutations (item 3) from title and family name."""
 
 from __future__ import annotations
@@ -9,14 +9,20 @@ from importlib import resources
 
 import pytest
 
-from letters.salutation import address_form, salutation
-from rules.names import NAMES_RESOURCE, agree, forms, name_forms, pick
-from rules.network import MEMBERS, MEMBERS_BY_CODE
-from schemas.members import Honorific, Language, Rank
+from napreview.i18n.names import (
+    NAMES_RESOURCE,
+    agree,
+    forms,
+    name_forms,
+    pick,
+)
+from napreview.letters.salutation import address_form, salutation
+from napreview.schemas.members import Honorific, Language, Rank
+from napreview.store.network import MEMBERS, MEMBERS_BY_CODE
 
 
 def raw() -> dict:
-    return json.loads(resources.files("rules").joinpath(NAMES_RESOURCE).read_text("utf-8"))
+    return json.loads(resources.files("napreview.i18n").joinpath(NAMES_RESOURCE).read_text("utf-8"))
 
 
 def test_every_member_has_its_name_in_the_three_languages() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_cli import napreview  # noqa: F401 - the fixture
+from .test_cli import napreview  # noqa: F401 - the fixture
 
 SECRETARIAT = "secretariat@example.org"
 
@@ -28,8 +28,8 @@ def test_a_cycle_of_a_year_without_a_chair_asks_for_one(napreview) -> None:  # n
 
 
 def test_letters_show_their_delivery_and_export_rewrites_files(napreview, store, tmp_path):  # noqa: F811
-    from activities.letters import LetterActivities
-    from schemas.letters import LetterKind, LetterRequest
+    from napreview.activities.letters import LetterActivities
+    from napreview.schemas.letters import LetterKind, LetterRequest
 
     request = LetterRequest(
         cycle="2019", member="PER", kind=LetterKind.INVITATION, chair="ESP",

@@ -12,11 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from rules.names import name_forms
-from schemas.members import CedawStatus, Language, Member, MemberKind, RegionalGroup
-from tests.helpers import AUDITOR, SECRETARIAT, fp
-from tests.test_cedaw_rules import assessment
-from tests.test_cli import _in_thread, napreview, wait_for, worker  # noqa: F401 - fixtures
+from napreview.i18n.names import name_forms
+from napreview.schemas.members import (
+    CedawStatus,
+    Language,
+    Member,
+    MemberKind,
+    RegionalGroup,
+)
+
+from .helpers import AUDITOR, SECRETARIAT, fp
+from .test_cedaw_rules import assessment
+from .test_cli import _in_thread, napreview, wait_for, worker  # noqa: F401 - fixtures
 
 GAMBIA = (
     "members", "add", "GMB", "--name", "the Gambia", "--kind", "state", "--group", "AF",
@@ -39,8 +46,8 @@ def _json(result):  # type: ignore[no-untyped-def]
 
 
 def test_names_are_typed_with_their_article_and_letters_use_them() -> None:
-    from rules.names import parse_name
-    from schemas.names import LocalNames
+    from napreview.i18n.names import parse_name
+    from napreview.schemas.names import LocalNames
 
     assert parse_name("fr", "la Gambie").of == "de la Gambie"
     assert parse_name("fr", "L’Irlande", "f").to == "à l'Irlande"
@@ -63,8 +70,8 @@ def test_names_are_typed_with_their_article_and_letters_use_them() -> None:
 
 
 def test_only_the_secretariat_adds_a_member_with_its_names(napreview, store, tmp_path):  # noqa: F811
-    from activities.letters import LetterActivities
-    from schemas.letters import LetterKind, LetterRequest
+    from napreview.activities.letters import LetterActivities
+    from napreview.schemas.letters import LetterKind, LetterRequest
 
     refused = napreview(*GAMBIA, *GAMBIA_NAMES, "--as", fp("DEU"))
     assert refused.exit_code == 3 and "only the secretariat" in refused.output
@@ -120,13 +127,13 @@ def test_names_pending_are_recorded_as_missing_then_completed(napreview, store):
     assert name_forms(after, "fr").of == "de la Communauté de développement de l'Afrique australe"
     founding = napreview("members", "names", "DEU", "--name-fr", "l'Allemagne", "--gender-fr", "f",
                          "--as", SECRETARIAT)  # fmt: skip
-    assert founding.exit_code == 3 and "rules/member_names.json" in founding.output
+    assert founding.exit_code == 3 and "i18n/member_names.json" in founding.output
 
 
 def a_member_leaves(napreview, store) -> None:  # noqa: F811
-    from activities.cycle import CycleActivities
-    from schemas.review import CycleSettings
-    from store.repository import today
+    from napreview.activities.cycle import CycleActivities
+    from napreview.schemas.review import CycleSettings
+    from napreview.store.repository import today
 
     before = napreview("cycle", "start", "2019-before", "--members", "DEU,USA,FRA,MEX",
                        "--as", SECRETARIAT)  # fmt: skip
@@ -173,9 +180,9 @@ async def test_a_member_leaves_dated_and_its_past_stays_readable(worker, naprevi
 
 
 def test_a_member_is_drawn_from_the_day_it_joins(store) -> None:
-    from operations.errors import StepRefused
-    from operations.members import taking_part
-    from schemas.names import LocalNames
+    from napreview.schemas.names import LocalNames
+    from napreview.services.errors import StepRefused
+    from napreview.services.members import taking_part
 
     store.add_member(
         code="GMB", name="Gambia", kind=MemberKind.STATE, regional_group=RegionalGroup.AF,

@@ -15,18 +15,19 @@ from temporalio import activity
 from temporalio.api.enums.v1 import EventType
 from typer.testing import CliRunner
 
-from activities.letters import LetterActivities
-from cli.app import app
-from operations import steps
-from operations.errors import StepRefused
-from schemas.cedaw import CedawSummary
-from schemas.letters import LetterKind, LetterRef, LetterRequest
-from schemas.review import CedawCheckRequest, Stage, Withdraw
-from store.repository import Store
-from tests.conftest import settings_for, worker_with
-from tests.helpers import SECRETARIAT, answer_all, at_stage, fp, handle, start_cycle, submit_pr
-from tests.helpers import submit_sa as submit_example_sa
-from workflows import contract
+from napreview.activities.letters import LetterActivities
+from napreview.cli.app import app
+from napreview.schemas.cedaw import CedawSummary
+from napreview.schemas.letters import LetterKind, LetterRef, LetterRequest
+from napreview.schemas.review import CedawCheckRequest, Stage, Withdraw
+from napreview.services import steps
+from napreview.services.errors import StepRefused
+from napreview.store.repository import Store
+from napreview.workflows import contract
+
+from .conftest import settings_for, worker_with
+from .helpers import SECRETARIAT, answer_all, at_stage, fp, handle, start_cycle, submit_pr
+from .helpers import submit_sa as submit_example_sa
 
 runner = CliRunner()
 
@@ -47,7 +48,7 @@ def napreview(store, tmp_path, monkeypatch):
     async def connect(*_args, **_kwargs):
         raise ReachedTemporal("an invalid input reached Temporal")
 
-    monkeypatch.setattr("operations.client.connect", connect)
+    monkeypatch.setattr("napreview.temporal.client.connect", connect)
 
     def call(*args: str):
         result = runner.invoke(app, list(args))
@@ -227,7 +228,7 @@ async def test_an_input_the_database_rejects_is_refused_once_and_recorded(
 ):
     """accept_document stores the plan a self-assessment carries; when the database refuses it,
     the step is refused at once (StoreRejected, not retried), recorded, and nothing moves."""
-    from worker import build_worker
+    from napreview.worker import build_worker
 
     store, kind = any_store, any_store.engine.dialect.name
     client = dev_env.client

@@ -9,14 +9,19 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from portal import forms
-from portal.catalog import EN, ES, FR
-from portal.i18n import format_day, member_name, pick_language, term
-from rules.network import MEMBERS
-from schemas.examples import example_self_assessment
-from schemas.submissions import PeerReview, SelfAssessment
+from napreview.i18n.catalog import EN, ES, FR
+from napreview.i18n.translate import (
+    format_day,
+    member_name,
+    pick_language,
+    term,
+)
+from napreview.schemas.examples import example_self_assessment
+from napreview.schemas.submissions import PeerReview, SelfAssessment
+from napreview.store.network import MEMBERS
+from napreview.web import forms
 
-TEMPLATES = Path(__file__).parent.parent / "portal" / "templates"
+TEMPLATES = Path(__file__).parent.parent / "templates" / "portal"
 PHRASE = re.compile(r"""_\(\s*(["'])((?:(?!\1).)*)\1""")
 
 

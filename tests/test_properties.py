@@ -20,14 +20,15 @@ from hypothesis import strategies as st
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 
-from operations import steps
-from schemas.examples import example_peer_review, example_self_assessment
-from schemas.review import CycleSettings, Stage
-from schemas.text import LONGEST_DURATION
-from tests.conftest import running_worker
-from tests.helpers import at_stage, fp, handle, start_cycle, state_when, submit_sa
-from tests.test_no_review_stuck import AS_SECRETARIAT, ReachedTemporal, napreview  # noqa: F401
-from workflows.review import STEPS
+from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.review import CycleSettings, Stage
+from napreview.schemas.text import LONGEST_DURATION
+from napreview.services import steps
+from napreview.workflows.review import STEPS
+
+from .conftest import running_worker
+from .helpers import at_stage, fp, handle, start_cycle, state_when, submit_sa
+from .test_no_review_stuck import AS_SECRETARIAT, ReachedTemporal, napreview  # noqa: F401
 
 settings.register_profile(
     "napreview",
@@ -84,7 +85,7 @@ def get(document: Any, at: Path_) -> Any:
 
 
 def documents() -> dict[str, Any]:
-    from rules.network import MEMBERS
+    from napreview.store.network import MEMBERS
 
     germany = next(m for m in MEMBERS if m.code == "DEU")
     return {

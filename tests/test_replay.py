@@ -17,13 +17,18 @@ from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from audit.export import export_bundle
-from audit.replay import history_from_json, replay
-from audit.timeline import StoredRefusal, Timeline, build_timeline, timeline_digest
-from audit.verify import verify_export
-from schemas.review import StepTaken
-from workflows import contract
-from workflows.cycle import CycleWorkflow
+from napreview.audit.export import export_bundle
+from napreview.audit.replay import history_from_json, replay
+from napreview.audit.timeline import (
+    StoredRefusal,
+    Timeline,
+    build_timeline,
+    timeline_digest,
+)
+from napreview.audit.verify import verify_export
+from napreview.schemas.review import StepTaken
+from napreview.workflows import contract
+from napreview.workflows.cycle import CycleWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 RECORDED = [
@@ -76,7 +81,7 @@ async def test_recorded_history_replays_with_the_current_code(name):
     assert report.workflow_id.startswith(("review-", "cycle-"))
 
 
-@workflow.defn(name=contract.REVIEW_WORKFLOW)
+@workflow.defn(name=contract.REVIEW_WORKFLOW, sandboxed=False)
 class ReviewThatWaitsFirst:
     """A 'new version' of the review that waits a day before anything else."""
 

@@ -22,11 +22,11 @@ from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from activities.letters import SECRETARIAT_NAME
-from letters.addresses import SECRETARIAT_NAMES
-from schemas.examples import example_peer_review, example_self_assessment
-from schemas.letters import LetterKind
-from schemas.review import (
+from napreview.activities.letters import SECRETARIAT_NAME
+from napreview.letters.addresses import SECRETARIAT_NAMES
+from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.letters import LetterKind
+from napreview.schemas.review import (
     Decision,
     Durations,
     Extend,
@@ -39,13 +39,14 @@ from schemas.review import (
     SubmitSelfAssessment,
     Withdraw,
 )
-from schemas.submissions import DocumentKind, RecommendationResponse
-from store.models import LetterRow
-from store.repository import Store
-from tests import helpers
-from tests.conftest import running_worker
-from tests.helpers import SECRETARIAT, fp, handle, start_cycle
-from workflows import contract
+from napreview.schemas.submissions import DocumentKind, RecommendationResponse
+from napreview.store.models import LetterRow
+from napreview.store.repository import Store
+from napreview.workflows import contract
+
+from . import helpers
+from .conftest import running_worker
+from .helpers import SECRETARIAT, fp, handle, start_cycle
 
 # DEU (WEOG) draws one reviewer from each of the other three groups: no rule is relaxed.
 MEMBERS = ["DEU", "MEX", "NAM", "JPN"]

@@ -7,12 +7,20 @@ import asyncio
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
-from operations import steps
-from operations.errors import NotFoundError, StepRefused
-from schemas.letters import LetterKind
-from schemas.review import Decision, Extend, ReviewerStatus, SignOff, Stage, Withdraw
-from tests.conftest import running_worker
-from tests.helpers import (
+from napreview.schemas.letters import LetterKind
+from napreview.schemas.review import (
+    Decision,
+    Extend,
+    ReviewerStatus,
+    SignOff,
+    Stage,
+    Withdraw,
+)
+from napreview.services import steps
+from napreview.services.errors import NotFoundError, StepRefused
+
+from .conftest import running_worker
+from .helpers import (
     AUDITOR,
     SECRETARIAT,
     answer_all,
@@ -182,7 +190,7 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
 def _documents(store) -> int:
     from sqlalchemy import func, select
 
-    from store.models import DocumentRow
+    from napreview.store.models import DocumentRow
 
     with store.session() as s:
         return s.scalar(select(func.count()).select_from(DocumentRow))

@@ -9,11 +9,8 @@ from __future__ import annotations
 import pytest
 from temporalio.client import Client
 
-from operations import steps
-from operations.errors import StepRefused
-from rules.troika import draw_troika, redraw_reviewer
-from schemas.letters import LetterKind
-from schemas.review import (
+from napreview.schemas.letters import LetterKind
+from napreview.schemas.review import (
     Decision,
     ReassignReviewer,
     Recuse,
@@ -23,9 +20,13 @@ from schemas.review import (
     SignOff,
     Stage,
 )
-from store.repository import Store
-from tests.conftest import running_worker
-from tests.helpers import (
+from napreview.services import steps
+from napreview.services.errors import StepRefused
+from napreview.store.repository import Store
+from napreview.workflows.troika import draw_troika, redraw_reviewer
+
+from .conftest import running_worker
+from .helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from rules.network import MEMBERS
-from schemas.cedaw import CedawResult, Finding, LinkageRating, Severity
-from schemas.members import Location, Role
-from schemas.submissions import DocumentKind
-from store.db import migrate
-from store.errors import ConflictError, NotFoundError
-from store.seed import seed
+from napreview.schemas.cedaw import (
+    CedawResult,
+    Finding,
+    LinkageRating,
+    Severity,
+)
+from napreview.schemas.members import Location, Role
+from napreview.schemas.submissions import DocumentKind
+from napreview.store.db import migrate
+from napreview.store.errors import ConflictError, NotFoundError
+from napreview.store.network import MEMBERS
+from napreview.store.seed import seed
 
 
 def test_seed_gives_the_83_members_and_example_people_once(any_store):

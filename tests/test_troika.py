@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from rules.network import MEMBERS
-from rules.troika import (
+from napreview.schemas.members import (
+    CedawStatus,
+    Language,
+    Member,
+    MemberKind,
+    RegionalGroup,
+)
+from napreview.store.network import MEMBERS
+from napreview.workflows.troika import (
     RELAXATION_ORDER,
     TroikaDraw,
     TroikaError,
@@ -19,7 +26,6 @@ from rules.troika import (
     draw_troika,
     redraw_reviewer,
 )
-from schemas.members import CedawStatus, Language, Member, MemberKind, RegionalGroup
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUP_OF = {m.code: m.draw_group for m in MEMBERS}
@@ -120,14 +126,14 @@ def test_different_seeds_give_different_draws() -> None:
 
 def test_draw_does_not_depend_on_the_interpreter_hash_seed() -> None:
     script = (
-        "from rules.network import MEMBERS; from rules.troika import draw_troika, draw_digest; "
+        "from napreview.store.network import MEMBERS; "
+        "from napreview.workflows.troika import draw_troika, draw_digest; "
         "print(draw_digest(draw_troika(MEMBERS, 7, 4, own_group={'DEU', 'EU'})))"
     )
     digests = {
         subprocess.run(
             [sys.executable, "-c", script],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
             capture_output=True,
             text=True,
             check=True,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.embedded import port_free
+from napreview.temporal.dev_server import port_free
 
 NAPREVIEW = str(Path(sys.executable).parent / "napreview")
 SECRETARIAT = "secretariat@example.org"

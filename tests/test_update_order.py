@@ -1,5 +1,6 @@
-"""Updates replay where history recorded them (update_order.py): the four reviews that a killed
-worker left unreplayable replay again, and every other recorded history replays as before."""
+"""Updates replay where history recorded them (temporal/update_order.py): the four reviews that
+a killed worker left unreplayable replay again, and every other recorded history replays as
+before."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from audit.replay import WORKFLOWS, history_from_json, replay
-from update_order import late_updates
+from napreview.audit.replay import WORKFLOWS, history_from_json, replay
+from napreview.temporal.update_order import late_updates
 
 HISTORIES = Path(__file__).parent / "histories"
 KILLED = sorted((HISTORIES / "replay-after-worker-kill").glob("*.json"))

@@ -1,4 +1,4 @@
-"""operations/updates.py on the real dev server: an update the server rejects as not processed by
+"""temporal/updates.py on the real dev server: an update the server rejects as not processed by
 the worker ("UnprocessedUpdate") is sent again and answered.
 
 To make the server say so, the test plays a worker by hand for one workflow task: it polls the
@@ -21,7 +21,7 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.worker import Worker
 
-from operations.updates import execute_update
+from napreview.temporal.updates import execute_update
 
 
 @workflow.defn(sandboxed=False)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers import AUDITOR, SECRETARIAT, fp
-from tests.test_cli import _in_thread, napreview, wait_for, worker  # noqa: F401 - fixtures
+from .helpers import AUDITOR, SECRETARIAT, fp
+from .test_cli import _in_thread, napreview, wait_for, worker  # noqa: F401 - fixtures
 
 MEMBERS = "DEU,FRA,MEX,NAM,JPN"
 

@@ -25,13 +25,18 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.letters import Addressee, LetterKind, LetterRef, LetterRequest
-    from schemas.members import Role
+    from napreview.schemas.letters import (
+        Addressee,
+        LetterKind,
+        LetterRef,
+        LetterRequest,
+    )
+    from napreview.schemas.members import Role
 
     # Passed through with cryptography, a native extension that cannot be loaded twice;
     # verifying is pure computation.
-    from schemas.proof import verify
-    from schemas.review import (
+    from napreview.schemas.proof import verify
+    from napreview.schemas.review import (
         ConfirmFinished,
         CycleCancel,
         CycleInput,
@@ -47,8 +52,8 @@ with workflow.unsafe.imports_passed_through():
         TrustKey,
         WithdrawReviews,
     )
-    from workflows import contract
-    from workflows.review import (
+    from napreview.workflows import contract
+    from napreview.workflows.review import (
         MAX_NONCES_KEPT,
         MAX_REFUSALS_KEPT,
         V2,

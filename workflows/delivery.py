@@ -17,7 +17,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.delivery import (
+    from napreview.schemas.delivery import (
         DELIVER_LETTER,
         DELIVERY_REFUSED,
         DELIVERY_WORKFLOW,

@@ -25,14 +25,19 @@ from temporalio.common import RawValue
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.cedaw import CedawSummary
-    from schemas.letters import Addressee, LetterKind, LetterRef, LetterRequest
-    from schemas.members import Role
+    from napreview.schemas.cedaw import CedawSummary
+    from napreview.schemas.letters import (
+        Addressee,
+        LetterKind,
+        LetterRef,
+        LetterRequest,
+    )
+    from napreview.schemas.members import Role
 
     # Passed through with cryptography, a native extension that cannot be loaded twice;
     # verifying is pure computation.
-    from schemas.proof import verify
-    from schemas.review import (
+    from napreview.schemas.proof import verify
+    from napreview.schemas.review import (
         AcceptDocument,
         CedawCheckRequest,
         Command,
@@ -68,8 +73,8 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
         recommendation_keys,
     )
-    from schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
-    from workflows import contract
+    from napreview.schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
+    from napreview.workflows import contract
 
 # The one marker that tells reviews started by this release from older ones.
 V2 = "napreview-v2"

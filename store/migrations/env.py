@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from store.db import make_engine
-from store.models import Base
+from napreview.store.db import make_engine
+from napreview.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

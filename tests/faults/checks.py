@@ -15,16 +15,16 @@ from sqlalchemy import func, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 
-from activities.letters import letter_folder, letter_stem, recipient_key
-from audit.replay import replay
-from schemas.delivery import delivery_workflow_id
-from schemas.letters import LetterKind
-from schemas.review import CycleSummary, ReviewSummary, Stage
-from settings import Settings
-from store.models import DocumentRow
-from store.repository import Store
-from workflows import contract
-from workflows.delivery import DeliverLetterWorkflow
+from napreview.activities.letters import letter_folder, letter_stem, recipient_key
+from napreview.audit.replay import replay
+from napreview.schemas.delivery import delivery_workflow_id
+from napreview.schemas.letters import LetterKind
+from napreview.schemas.review import CycleSummary, ReviewSummary, Stage
+from napreview.settings import Settings
+from napreview.store.models import DocumentRow
+from napreview.store.repository import Store
+from napreview.workflows import contract
+from napreview.workflows.delivery import DeliverLetterWorkflow
 
 
 @dataclass

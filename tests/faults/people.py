@@ -1,5 +1,5 @@
 """The people of a review as the fault suite plays them: each takes their step through
-operations/, as the command line and the portal do, and tries again until the review shows it
+services/, as the command line and the portal do, and tries again until the review shows it
 taken, whatever the workers, the server or the database are doing meanwhile.
 
 A person who was refused (out of turn: the review has not moved yet) or met an outage tries again;
@@ -14,9 +14,8 @@ from collections.abc import Awaitable, Callable
 
 from temporalio.client import Client
 
-from operations import documents, steps
-from schemas.examples import example_self_assessment
-from schemas.review import (
+from napreview.schemas.examples import example_self_assessment
+from napreview.schemas.review import (
     Decision,
     ReviewerStatus,
     ReviewState,
@@ -26,9 +25,11 @@ from schemas.review import (
     SubmitSelfAssessment,
     recommendation_keys,
 )
-from schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
-from store.repository import Store
-from tests.helpers import SECRETARIAT, fp, handle, submit_pr, submit_sa
+from napreview.schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
+from napreview.services import documents, steps
+from napreview.store.repository import Store
+
+from ..helpers import SECRETARIAT, fp, handle, submit_pr, submit_sa
 
 Done = Callable[[ReviewState], bool]
 # One attempt at a step; an update already accepted goes on in the review when it is given up.

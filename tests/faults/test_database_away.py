@@ -10,19 +10,20 @@ import time
 import pytest
 from sqlalchemy.engine import make_url
 
-from operations import steps
-from schemas.review import Stage
-from tests.conftest import POSTGRES_URL, make_store, settings_for
-from tests.faults.checks import assert_sound
-from tests.faults.outages import (
+from napreview.schemas.review import Stage
+from napreview.services import steps
+
+from ..conftest import POSTGRES_URL, make_store, settings_for
+from ..helpers import start_cycle
+from .checks import assert_sound
+from .outages import (
     SqliteLocked,
     pg_ctlcluster,
     postgres_cluster,
     wait_for_postgres,
 )
-from tests.faults.people import Tally, drive_review, prepare_self_assessment
-from tests.faults.workers import WorkerProcesses
-from tests.helpers import start_cycle
+from .people import Tally, drive_review, prepare_self_assessment
+from .workers import WorkerProcesses
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "UKR", "AU", "EU"]
 AWAY = 30.0  # seconds

@@ -17,10 +17,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from operations import signing, steps
-from operations.errors import StepRefused
-from schemas.examples import example_peer_review
-from schemas.review import (
+from napreview.people import signing
+from napreview.schemas.examples import example_peer_review
+from napreview.schemas.review import (
     Command,
     Decision,
     RespondToRecommendations,
@@ -32,14 +31,17 @@ from schemas.review import (
     SubmitPeerReview,
     SubmitSelfAssessment,
 )
-from schemas.submissions import DocumentKind, RecommendationResponse
-from store.repository import Store
-from tests.conftest import settings_for
-from tests.faults.checks import assert_sound, runs_of, stored_documents
-from tests.faults.people import active, past, prepare_self_assessment, unanswered
-from tests.faults.workers import WorkerProcesses
-from tests.helpers import SECRETARIAT, fp, start_cycle
-from workflows import contract
+from napreview.schemas.submissions import DocumentKind, RecommendationResponse
+from napreview.services import steps
+from napreview.services.errors import StepRefused
+from napreview.store.repository import Store
+from napreview.workflows import contract
+
+from ..conftest import settings_for
+from ..helpers import SECRETARIAT, fp, start_cycle
+from .checks import assert_sound, runs_of, stored_documents
+from .people import active, past, prepare_self_assessment, unanswered
+from .workers import WorkerProcesses
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "NOR"]
 REPLAYED = "This step was already received; it is not taken twice."

@@ -8,15 +8,16 @@ from __future__ import annotations
 import asyncio
 import time
 
-from operations import steps
-from schemas.letters import LetterKind
-from schemas.review import Stage, Withdraw
-from tests.conftest import settings_for
-from tests.faults.checks import assert_sound
-from tests.faults.outages import read_only
-from tests.faults.people import Tally, drive_review
-from tests.faults.workers import WorkerProcesses
-from tests.helpers import SECRETARIAT, start_cycle
+from napreview.schemas.letters import LetterKind
+from napreview.schemas.review import Stage, Withdraw
+from napreview.services import steps
+
+from ..conftest import settings_for
+from ..helpers import SECRETARIAT, start_cycle
+from .checks import assert_sound
+from .outages import read_only
+from .people import Tally, drive_review
+from .workers import WorkerProcesses
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "UKR", "AU", "EU"]
 WITHDRAWN = "UKR"

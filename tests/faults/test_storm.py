@@ -19,14 +19,15 @@ from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RetryConfig, RPCError, RPCStatusCode
 
-from operations import steps
-from operations.errors import StepRefused
-from schemas.review import ReviewerStatus, Stage
-from tests.conftest import settings_for
-from tests.faults.checks import assert_sound, stored_documents
-from tests.faults.people import Tally, active, drive_review, past
-from tests.faults.workers import WorkerProcesses
-from tests.helpers import fp, start_cycle, submit_pr, submit_sa
+from napreview.schemas.review import ReviewerStatus, Stage
+from napreview.services import steps
+from napreview.services.errors import StepRefused
+
+from ..conftest import settings_for
+from ..helpers import fp, start_cycle, submit_pr, submit_sa
+from .checks import assert_sound, stored_documents
+from .people import Tally, active, drive_review, past
+from .workers import WorkerProcesses
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "NOR", "BRA", "POL"]
 TARGET = "DEU"

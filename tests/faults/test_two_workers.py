@@ -12,13 +12,14 @@ from datetime import timedelta
 
 from temporalio.api.enums.v1 import EventType
 
-from schemas.review import Stage
-from tests.conftest import settings_for
-from tests.faults.checks import assert_sound, runs_of, stored_documents
-from tests.faults.people import Tally, drive_review
-from tests.faults.workers import WorkerProcesses
-from tests.helpers import start_cycle
-from workflows import contract
+from napreview.schemas.review import Stage
+from napreview.workflows import contract
+
+from ..conftest import settings_for
+from ..helpers import start_cycle
+from .checks import assert_sound, runs_of, stored_documents
+from .people import Tally, drive_review
+from .workers import WorkerProcesses
 
 MEMBERS = ["DEU", "FRA", "MEX", "NOR", "JPN", "NAM", "BRA", "POL"]
 # The first worker is killed once this many peer reviews are sent (of three per review): midway.

@@ -15,15 +15,16 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from cli.embedded import PID_FILE, port_free
-from operations import steps
-from schemas.review import ReviewerStatus, ReviewState, Stage
-from settings import Settings
-from store.repository import Store
-from tests.faults.checks import assert_sound, stored_documents
-from tests.faults.people import Tally, drive_review
-from tests.helpers import start_cycle
-from tests.test_up import free_port, servers_using, start_up, stop
+from napreview.schemas.review import ReviewerStatus, ReviewState, Stage
+from napreview.services import steps
+from napreview.settings import Settings
+from napreview.store.repository import Store
+from napreview.temporal.dev_server import PID_FILE, port_free
+
+from ..helpers import start_cycle
+from ..test_up import free_port, servers_using, start_up, stop
+from .checks import assert_sound, stored_documents
+from .people import Tally, drive_review
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 # `up` is killed once this many peer reviews are sent (of three per review): mid-cycle.

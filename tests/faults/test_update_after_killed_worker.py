@@ -17,14 +17,17 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio import activity
 from temporalio.worker import Worker
 
-from activities.letters import LetterActivities
-from audit.replay import replay
-from operations import steps
-from schemas.letters import LetterKind, LetterRef, LetterRequest
-from schemas.review import Decision, SignOff, Stage
-from tests.conftest import settings_for
-from tests.faults.workers import WorkerProcesses
-from tests.helpers import (
+from napreview.activities.letters import LetterActivities
+from napreview.audit.replay import replay
+from napreview.schemas.letters import LetterKind, LetterRef, LetterRequest
+from napreview.schemas.review import Decision, SignOff, Stage
+from napreview.services import steps
+from napreview.temporal.update_order import late_updates
+from napreview.worker import activities_for
+from napreview.workflows import contract
+
+from ..conftest import settings_for
+from ..helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,
@@ -33,9 +36,7 @@ from tests.helpers import (
     submit_pr,
     submit_sa,
 )
-from update_order import late_updates
-from worker import activities_for
-from workflows import contract
+from .workers import WorkerProcesses
 
 
 class HeldInvitation:

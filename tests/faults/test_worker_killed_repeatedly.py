@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import time
 
-from schemas.review import Stage
-from tests.conftest import settings_for
-from tests.faults.checks import assert_sound
-from tests.faults.people import Tally, drive_review
-from tests.faults.workers import WorkerProcesses
-from tests.helpers import start_cycle
+from napreview.schemas.review import Stage
+
+from ..conftest import settings_for
+from ..helpers import start_cycle
+from .checks import assert_sound
+from .people import Tally, drive_review
+from .workers import WorkerProcesses
 
 MEMBERS = ["DEU", "FRA", "MEX", "NOR", "JPN", "NAM", "BRA", "POL", "KEN", "CAN", "EU", "AU"]
 KILLS = 4  # at least; the worker is killed every few seconds for as long as people act

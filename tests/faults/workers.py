@@ -11,7 +11,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from settings import Settings
+from napreview.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
 
-from store.accounts import EXAMPLE_PASSWORD
-from tests.web.conftest import SCREENSHOTS
+from napreview.store.accounts import EXAMPLE_PASSWORD
+
+from .conftest import SCREENSHOTS
 
 _axe = Axe()
 SERIOUS = ("serious", "critical")

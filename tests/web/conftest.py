@@ -16,14 +16,14 @@ import httpx
 import pytest
 from temporalio.client import Client
 
-from portal.config import PortalSettings
-from portal.server import serve_portal
-from settings import Settings
-from store.accounts import EXAMPLE_PASSWORD, Accounts
-from store.db import migrate
-from store.repository import Store
-from store.seed import seed
-from worker import build_worker
+from napreview.settings import Settings
+from napreview.store.accounts import EXAMPLE_PASSWORD, Accounts
+from napreview.store.db import migrate
+from napreview.store.repository import Store
+from napreview.store.seed import seed
+from napreview.web.config import PortalSettings
+from napreview.web.server import serve_portal
+from napreview.worker import build_worker
 
 CHROMIUM = Path(os.environ.get("NAPREVIEW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

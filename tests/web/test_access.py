@@ -13,15 +13,16 @@ from datetime import timedelta
 import httpx
 from typer.testing import CliRunner
 
-from cli.app import app as cli_app
-from operations.invitations import INVITE, send_link
-from portal.app import create_app
-from portal.config import PortalSettings
-from schemas.examples import example_self_assessment
-from schemas.members import Role
-from schemas.review import Stage
-from store.accounts import MAX_FAILURES
-from tests.helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
+from napreview.cli.app import app as cli_app
+from napreview.people.invitations import INVITE, send_link
+from napreview.schemas.examples import example_self_assessment
+from napreview.schemas.members import Role
+from napreview.schemas.review import Stage
+from napreview.store.accounts import MAX_FAILURES
+from napreview.web.app import create_app
+from napreview.web.config import PortalSettings
+
+from ..helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 

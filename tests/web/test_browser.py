@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from operations.steps import wait_for_review
-from schemas.members import Role
-from schemas.recommendations import RECOMMENDATION_IDS
-from schemas.review import Stage
-from store.accounts import EXAMPLE_PASSWORD
-from tests.helpers import AUDITOR, SECRETARIAT, fp
-from tests.web.browser import serious_violations, shoot, signed_in
+from napreview.schemas.members import Role
+from napreview.schemas.recommendations import RECOMMENDATION_IDS
+from napreview.schemas.review import Stage
+from napreview.services.steps import wait_for_review
+from napreview.store.accounts import EXAMPLE_PASSWORD
+
+from ..helpers import AUDITOR, SECRETARIAT, fp
+from .browser import serious_violations, shoot, signed_in
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 TYPED = "<script>alert('x')</script> & evidence"

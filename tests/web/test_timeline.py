@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import html
 
-from schemas.review import Stage
-from store.audit_reads import audit_reads
-from tests.helpers import at_stage, fp, start_cycle
+from napreview.schemas.review import Stage
+from napreview.store.audit_reads import audit_reads
+
+from ..helpers import at_stage, fp, start_cycle
 
 NB = "\u00a0"
 

@@ -1,0 +1,113 @@
+"""The example focal points of a new installation (DESIGN §10.4): one plausible, invented person
+per member, with a courtesy title and a family name, so that example letters read as real ones.
+
+Each row: member code, honorific (Ms/Mr), rank (Dr, Ambassador or none), given name(s), family
+name(s). Invented names, common in each country; marked as example data in the store.
+"""
+
+from __future__ import annotations
+
+from napreview.schemas.members import Language
+
+EXAMPLE_PEOPLE: dict[str, tuple[str, str | None, str, str]] = {
+    "AGO": ("Ms", None, "Luísa", "Domingos"),
+    "BFA": ("Mr", None, "Issouf", "Ouédraogo"),
+    "EGY": ("Ms", "Dr", "Mona", "Hassan"),
+    "ETH": ("Ms", None, "Selamawit", "Bekele"),
+    "KEN": ("Ms", None, "Grace", "Wanjiru"),
+    "LBR": ("Mr", None, "Joseph", "Kollie"),
+    "MLI": ("Ms", None, "Aminata", "Traoré"),
+    "MAR": ("Ms", None, "Nadia", "Bennani"),
+    "NAM": ("Ms", "Ambassador", "Ndapewa", "Shikongo"),
+    "NGA": ("Mr", None, "Chinedu", "Okafor"),
+    "SEN": ("Ms", None, "Awa", "Ndiaye"),
+    "SLE": ("Ms", None, "Fatmata", "Kamara"),
+    "ZAF": ("Ms", None, "Thandiwe", "Nkosi"),
+    "TUN": ("Mr", None, "Karim", "Ben Salah"),
+    "AFG": ("Ms", None, "Farida", "Ahmadi"),
+    "BHR": ("Ms", None, "Maryam", "Al Khalifa"),
+    "BGD": ("Ms", None, "Nusrat", "Rahman"),
+    "CYP": ("Ms", None, "Eleni", "Georgiou"),
+    "IDN": ("Ms", None, "Dewi", "Kusuma"),
+    "JPN": ("Ms", None, "Yuko", "Tanaka"),
+    "JOR": ("Ms", None, "Rania", "Haddad"),
+    "KAZ": ("Mr", None, "Yerlan", "Abenov"),
+    "KWT": ("Mr", None, "Faisal", "Al-Sabah"),
+    "MYS": ("Ms", None, "Nurul", "Aziz"),
+    "PHL": ("Ms", None, "Maria Teresa", "Santos"),
+    "LKA": ("Ms", None, "Nirmala", "Perera"),
+    "THA": ("Ms", None, "Siriporn", "Chaiyasit"),
+    "ARE": ("Ms", None, "Noura", "Al Mansoori"),
+    "BIH": ("Ms", None, "Amra", "Hadžić"),
+    "BGR": ("Ms", None, "Elena", "Petrova"),
+    "HRV": ("Ms", None, "Ana", "Horvat"),
+    "CZE": ("Ms", None, "Petra", "Nováková"),
+    "EST": ("Ms", None, "Kadri", "Tamm"),
+    "GEO": ("Ms", None, "Nino", "Beridze"),
+    "HUN": ("Ms", "Dr", "Zsófia", "Nagy"),
+    "LVA": ("Ms", None, "Ilze", "Bērziņa"),
+    "LTU": ("Ms", None, "Rūta", "Kazlauskienė"),
+    "MNE": ("Mr", None, "Marko", "Vuković"),
+    "POL": ("Ms", None, "Agnieszka", "Kowalska"),
+    "ROU": ("Ms", None, "Ioana", "Popescu"),
+    "SRB": ("Ms", None, "Jelena", "Jovanović"),
+    "SVK": ("Ms", None, "Zuzana", "Horváthová"),
+    "SVN": ("Ms", None, "Maja", "Novak"),
+    "UKR": ("Ms", None, "Olena", "Shevchenko"),
+    "ARG": ("Ms", None, "Florencia", "Giménez"),
+    "BRA": ("Ms", None, "Ana Paula", "Ferreira"),
+    "CHL": ("Ms", None, "María José", "Fernández"),
+    "COL": ("Ms", None, "Carolina", "Restrepo"),
+    "SLV": ("Mr", None, "José Antonio", "Hernández"),
+    "GTM": ("Ms", None, "Ana Lucía", "Morales"),
+    "MEX": ("Ms", None, "Lucía", "Pérez"),
+    "PER": ("Ms", None, "Rosa", "Quispe"),
+    "URY": ("Mr", None, "Martín", "Rodríguez"),
+    "AUS": ("Ms", None, "Sarah", "Mitchell"),
+    "AUT": ("Ms", "Dr", "Katharina", "Gruber"),
+    "BEL": ("Ms", None, "Claire", "Dubois"),
+    "CAN": ("Ms", None, "Émilie", "Tremblay"),
+    "DNK": ("Ms", None, "Mette", "Jensen"),
+    "FIN": ("Ms", None, "Anna", "Virtanen"),
+    "FRA": ("Ms", None, "Isabelle", "Martin"),
+    "DEU": ("Ms", None, "Anna", "Schmidt"),
+    "GRC": ("Ms", None, "Maria", "Papadopoulou"),
+    "IRL": ("Ms", None, "Siobhán", "Murphy"),
+    "ITA": ("Ms", None, "Giulia", "Rossi"),
+    "LIE": ("Mr", None, "Thomas", "Büchel"),
+    "LUX": ("Ms", None, "Claudine", "Weber"),
+    "MLT": ("Ms", None, "Maria", "Borg"),
+    "NLD": ("Ms", None, "Sanne", "Bakker"),
+    "NZL": ("Ms", None, "Aroha", "Williams"),
+    "NOR": ("Ms", None, "Ingrid", "Hansen"),
+    "PRT": ("Ms", None, "Inês", "Carvalho"),
+    "ESP": ("Ms", "Ambassador", "Lucía", "Martín Gómez"),
+    "SWE": ("Ms", None, "Karin", "Lindqvist"),
+    "CHE": ("Mr", None, "Laurent", "Favre"),
+    "GBR": ("Ms", None, "Helen", "Clarke"),
+    "USA": ("Ms", None, "Jennifer", "Reyes"),
+    "AU": ("Ms", None, "Bineta", "Diallo"),
+    "COE": ("Mr", None, "Stefan", "Müller"),
+    "ECOWAS": ("Ms", None, "Adjoa", "Mensah"),
+    "EU": ("Ms", None, "Sofia", "Lindberg"),
+    "NATO": ("Ms", None, "Karen", "Jørgensen"),
+    "OSCE": ("Ms", None, "Laura", "Bianchi"),
+    "UFM": ("Mr", None, "Youssef", "El Amrani"),
+}
+
+# The example position and ministry, in the member's correspondence language.
+POSITION: dict[Language, str] = {
+    Language.EN: "Women, Peace and Security Focal Point",
+    Language.FR: "Point focal pour les femmes et la paix et la sécurité",
+    Language.ES: "Punto focal sobre las mujeres y la paz y la seguridad",
+}
+MINISTRY: dict[Language, str] = {
+    Language.EN: "Ministry of Foreign Affairs",
+    Language.FR: "Ministère des Affaires étrangères",
+    Language.ES: "Ministerio de Relaciones Exteriores",
+}
+SECRETARIAT: dict[Language, str] = {
+    Language.EN: "Secretariat",
+    Language.FR: "Secrétariat",
+    Language.ES: "Secretaría",
+}

@@ -1,0 +1,209 @@
+"""Reading an audit trail, for the command line (`napreview audit`) and the portal alike.
+
+One function reads it: the person's scope is checked (people/access.py; a refusal is
+recorded), the history is fetched once and decrypted when the installation encrypts payloads,
+replayed against the current workflow code, its signatures re-checked, merged with the store's
+refusals into one timeline, and the read itself is recorded (store/audit_reads.py). The export
+the command line writes into a folder is the very bundle the portal zips for a download.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client, WorkflowHistory
+from temporalio.service import RPCError, RPCStatusCode
+
+from napreview.audit import payloads
+from napreview.audit.export import LetterCopy, export_bundle, letters_referenced
+from napreview.audit.model import (
+    StoredRefusal,
+    Timeline,
+    TimelineEvent,
+    unresolved,
+)
+from napreview.audit.replay import ReplayReport
+from napreview.audit.replay import replay as replay_history
+from napreview.audit.signatures import SignatureReport, check_signatures
+from napreview.audit.timeline import build_timeline
+from napreview.people import access
+from napreview.schemas.members import Actor
+from napreview.services.errors import NotFoundError
+from napreview.store.audit_reads import record_audit_read
+from napreview.store.repository import Store
+from napreview.workflows import contract
+
+Replay = Callable[[WorkflowHistory], Awaitable[ReplayReport]]
+
+# What a read is recorded as (store/audit_reads.py).
+TIMELINE, REPLAY_CHECK, EXPORT = "timeline", "replay check", "export"
+COMMAND_LINE, PORTAL = "command line", "portal"
+
+
+class AuditUnavailable(Exception):
+    """The history cannot be read here (encrypted, and the keys are not given); says why."""
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One workflow run's audit trail, as read once."""
+
+    timeline: Timeline
+    history: WorkflowHistory  # payloads in plain JSON
+    stored: WorkflowHistory  # as Temporal stores it (the same object when nothing is encrypted)
+    report: ReplayReport
+    signatures: SignatureReport
+    cycle: str
+    member: str | None
+
+    @property
+    def encrypted(self) -> bool:
+        return self.stored is not self.history
+
+    @property
+    def deterministic(self) -> bool:
+        return self.report.deterministic
+
+    @property
+    def replay_error(self) -> str | None:
+        return self.report.error
+
+    @property
+    def unresolved(self) -> list[TimelineEvent]:
+        """Events whose outcome the replay could not give."""
+        return unresolved(self.timeline)
+
+    @property
+    def replayed_in_full(self) -> bool:
+        return self.deterministic and not self.unresolved
+
+
+def workflow_id_for(cycle: str, member: str | None) -> str:
+    return (
+        contract.review_workflow_id(cycle, member) if member else contract.cycle_workflow_id(cycle)
+    )
+
+
+async def read_audit(
+    client: Client,
+    store: Store,
+    actor: Actor,
+    cycle: str,
+    member: str | None,
+    *,
+    what: str,
+    via: str,
+    replay: Replay = replay_history,
+) -> AuditView:
+    """The audit trail of a member's review (or, without a member, of the cycle itself)."""
+    access.require_audit(store, actor, cycle, member)
+    workflow_id = workflow_id_for(cycle, member)
+    stored = await _fetch(client, workflow_id, cycle, member)
+    try:
+        history = await payloads.decoded(stored, client.data_converter.payload_codec)
+    except payloads.UnreadableHistory as err:
+        raise AuditUnavailable(str(err)) from None
+    report = await replay(history)
+    refusals = [
+        StoredRefusal.model_validate(row, from_attributes=True)
+        for row in store.refusals(cycle, member)  # type: ignore[arg-type]
+    ]
+    signatures = check_signatures(history.workflow_id, history.events)
+    timeline = build_timeline(
+        history,
+        refusals,
+        report.signals if report.deterministic else None,
+        store.people,
+        replay_failed=not report.deterministic,
+        signatures=signatures,
+    )
+    record_audit_read(
+        store, actor, workflow_id=workflow_id, cycle=cycle, member=member, what=what, via=via
+    )
+    return AuditView(timeline, history, stored, report, signatures, cycle, member)
+
+
+async def _fetch(
+    client: Client, workflow_id: str, cycle: str, member: str | None
+) -> WorkflowHistory:
+    try:
+        return await client.get_workflow_handle(workflow_id).fetch_history()
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            what = f"review of {member} in cycle {cycle}" if member else f"cycle {cycle!r}"
+            raise NotFoundError(
+                f"There is no {what} ({workflow_id}). 'napreview cycle status {cycle}' lists "
+                "the reviews."
+            ) from None
+        raise
+
+
+# --------------------------------------------------------------------------- the export
+
+
+@dataclass(frozen=True)
+class Exported:
+    manifest: dict[str, Any]
+    missing_letters: list[str]
+
+    @property
+    def digest(self) -> str:
+        return str(self.manifest["digest"])
+
+
+def write_export(store: Store, view: AuditView, directory: Path) -> Exported:
+    """The bundle (history, timeline, signatures, letters, manifest) in a new folder."""
+    letters, missing = _letters(store, view.timeline)
+    manifest = export_bundle(
+        directory,
+        view.history,
+        view.timeline,
+        letters,
+        missing,
+        stored=view.stored if view.encrypted else None,
+        signatures=view.signatures,
+    )
+    return Exported(manifest, missing)
+
+
+def export_zip(store: Store, view: AuditView) -> tuple[bytes, str]:
+    """The same bundle as `napreview audit --export`, zipped (one folder named after the
+    workflow), and its final digest."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / view.timeline.workflow_id
+        exported = write_export(store, view, folder)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return buffer.getvalue(), exported.digest
+
+
+def _letters(store: Store, timeline: Timeline) -> tuple[list[LetterCopy], list[str]]:
+    """The letters the history stored, from the store (ids it no longer holds: missing)."""
+    letters: list[LetterCopy] = []
+    missing: list[str] = []
+    for ref in letters_referenced(timeline):
+        try:
+            row = store.get_letter(ref["id"])
+        except NotFoundError:
+            missing.append(ref["id"])
+            continue
+        letters.append(
+            LetterCopy(
+                id=row.id,
+                kind=row.kind,
+                recipient=row.recipient,
+                sha256=row.sha256,
+                text=row.body_text,
+                html=row.body_html,
+            )
+        )
+    return letters, missing

@@ -1,0 +1,214 @@
+"""Starting, watching and cancelling a review cycle."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+from temporalio.api.workflowservice.v1 import ListWorkflowExecutionsRequest
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from napreview.people.signing import signer
+from napreview.schemas.members import Actor
+from napreview.schemas.review import (
+    CycleCancel,
+    CycleInput,
+    CycleProgress,
+    CycleSettings,
+    Stage,
+)
+from napreview.services.errors import NotFoundError, StepRefused
+from napreview.services.members import taking_part
+from napreview.services.refusals import record_refusal, require_secretariat
+from napreview.store.repository import Store, today
+from napreview.temporal.updates import execute_update
+from napreview.workflows import contract
+
+if TYPE_CHECKING:
+    from napreview.workflows.troika import TroikaDraw
+
+
+async def start_cycle(
+    client: Client, store: Store, settings: CycleSettings, task_queue: str, batch_size: int = 100
+) -> str:
+    """Check the request fully before anything starts, then start `cycle-<cycle>` once."""
+    workflow_id, _draw = await start_cycle_with_draw(
+        client, store, settings, task_queue, batch_size
+    )
+    return workflow_id
+
+
+async def start_cycle_with_draw(
+    client: Client, store: Store, settings: CycleSettings, task_queue: str, batch_size: int = 100
+) -> tuple[str, TroikaDraw]:
+    """``start_cycle``, with the draw it checked (the one the cycle records: same members,
+    same seed), so that the command line can say which rules it relaxed for whom."""
+    from napreview.workflows.troika import TroikaError, draw_troika
+
+    require_secretariat(store, settings.started_by, "start_cycle", settings.cycle)
+    if settings.starts_on is None:
+        settings = settings.model_copy(update={"starts_on": today()})
+    assert settings.starts_on is not None
+    members = taking_part(store, settings.members, settings.starts_on)
+    store.get_member(settings.chair)
+    try:
+        draw = draw_troika(
+            members,
+            settings.seed,
+            settings.reviewers_per_member,
+            own_group=settings.own_group_requests,
+        )
+    except TroikaError as err:
+        raise StepRefused(str(err)) from None
+    workflow_id = contract.cycle_workflow_id(settings.cycle)
+    if not settings.trusted_keys:
+        settings = settings.model_copy(update={"trusted_keys": signer().public_keys()})
+    try:
+        await client.start_workflow(
+            contract.CYCLE_WORKFLOW,
+            CycleInput(settings=settings, batch_size=batch_size),
+            id=workflow_id,
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes(
+                [SearchAttributePair(contract.NAP_CYCLE, settings.cycle)]
+            ),
+        )
+    except WorkflowAlreadyStartedError:
+        reason = f"Cycle {settings.cycle} has already been started; it is not started twice."
+        record_refusal(store, settings.cycle, None, settings.started_by, "start_cycle", reason)
+        raise StepRefused(reason) from None
+    return workflow_id, draw
+
+
+async def cancel_cycle(
+    client: Client, store: Store, cycle: str, actor: Actor, reason: str
+) -> CycleProgress:
+    require_secretariat(store, actor, "cancel_cycle", cycle)
+    workflow_id = contract.cycle_workflow_id(cycle)
+    handle = client.get_workflow_handle(workflow_id)
+    command = signer().sign("cancel_cycle", workflow_id, CycleCancel(actor=actor, reason=reason))
+    try:
+        return await execute_update(handle, "cancel", command, CycleProgress)
+    except WorkflowUpdateFailedError as err:
+        if isinstance(err.cause, ApplicationError):
+            record_refusal(store, cycle, None, actor, "cancel_cycle", err.cause.message)
+            raise StepRefused(err.cause.message) from None
+        raise
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(f"There is no cycle {cycle!r}.") from None
+        raise
+
+
+class ReviewLine(BaseModel):
+    member: str
+    stage: Stage
+    round: int
+    overdue: bool
+    reviewers: list[str]
+
+
+class CycleStatus(BaseModel):
+    cycle: str
+    counts: dict[str, int]
+    reviews: list[ReviewLine]
+
+
+# Visibility pages as large as the server gives (SQL visibility caps a page at 1,000).
+LIST_PAGE_SIZE = 1000
+
+
+async def _search_attributes(client: Client, query: str) -> AsyncIterator[dict[str, Any]]:
+    """The search attributes of every execution a visibility query finds, page by page.
+
+    Read straight from the service's answer: building a WorkflowExecution for each of ten
+    thousand reviews (memo, typed attributes, times) costs seconds; this costs milliseconds.
+    Search attribute values are JSON (the default converter's encoding for them).
+    """
+    token = b""
+    while True:
+        page = await client.workflow_service.list_workflow_executions(
+            ListWorkflowExecutionsRequest(
+                namespace=client.namespace,
+                query=query,
+                page_size=LIST_PAGE_SIZE,
+                next_page_token=token,
+            ),
+            # As the client's own listing does: a busy server's "Max QPS Reached" is waited
+            # out, not shown (10 pages at 10,000 reviews met it one call in three).
+            retry=True,
+        )
+        for execution in page.executions:
+            fields = execution.search_attributes.indexed_fields
+            yield {name: json.loads(payload.data) for name, payload in fields.items()}
+        token = page.next_page_token
+        if not token:
+            return
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+async def cycle_status(
+    client: Client,
+    store: Store,
+    cycle: str,
+    stage: Stage | None = None,
+    overdue: bool = False,
+    readable: set[str] | None = None,
+) -> CycleStatus:
+    """Answered from Temporal visibility (the search attributes), with rounds and reviewers
+    from the store. ``readable``: only these members' reviews are counted and listed (a focal
+    point's scope, ``access.readable_reviews``); None: the whole cycle.
+
+    One listing serves the counts and the lines (filtered here): at ten thousand reviews a
+    second listing costs seconds, and the counts must cover the whole cycle anyway. A review
+    that continued as new is listed once per run: only its latest run counts.
+    """
+    query = (
+        f"WorkflowType = '{contract.REVIEW_WORKFLOW}' AND NapCycle = {_quote(cycle)} "
+        "AND ExecutionStatus != 'ContinuedAsNew'"
+    )
+    counts: dict[str, int] = {s.value: 0 for s in Stage}
+    found: list[tuple[str, Stage, bool]] = []
+    async for attrs in _search_attributes(client, query):
+        at = attrs.get(contract.NAP_STAGE.name)
+        if readable is not None and attrs.get(contract.NAP_MEMBER.name) not in readable:
+            continue
+        if at:
+            counts[at] = counts.get(at, 0) + 1
+        found.append(
+            (
+                attrs.get(contract.NAP_MEMBER.name) or "",
+                Stage(at or Stage.SELF_ASSESSMENT.value),
+                bool(attrs.get(contract.NAP_OVERDUE.name)),
+            )
+        )
+    if not found and not store.cycle_exists(cycle):
+        raise NotFoundError(f"There is no cycle {cycle!r}.")
+    wanted = [
+        (member, at, late)
+        for member, at, late in found
+        if (stage is None or at is stage) and (late or not overdue)
+    ]
+    rounds = store.review_rounds(cycle)
+    reviewers = store.assignments(cycle, [m for m, _, _ in wanted] if len(wanted) < 500 else None)
+    lines = [
+        ReviewLine(
+            member=member,
+            stage=at,
+            round=rounds.get(member, 1),
+            overdue=late,
+            reviewers=reviewers.get(member, []),
+        )
+        for member, at, late in wanted
+    ]
+    lines.sort(key=lambda line: line.member)
+    return CycleStatus(cycle=cycle, counts=counts, reviews=lines)

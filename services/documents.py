@@ -1,0 +1,313 @@
+"""Reading a review's documents, and the reviewed member's answers to peer recommendations.
+
+The documents a review accepted are the ones its history names (ids and digests); the store
+may also hold documents a review refused, so every read goes through the review's state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import Client
+
+from napreview.people import access
+from napreview.schemas.cedaw import CedawResult
+from napreview.schemas.members import Actor
+from napreview.schemas.review import (
+    RespondToRecommendations,
+    ReviewerSlot,
+    ReviewState,
+    SignOffRecord,
+    StepTaken,
+)
+from napreview.schemas.submissions import (
+    DocumentKind,
+    PeerReview,
+    RecommendationResponse,
+    SelfAssessment,
+)
+from napreview.services.errors import InvalidInput, NotFoundError
+from napreview.services.steps import read_json, review_state, review_step
+from napreview.store.repository import Store
+
+
+class DocumentView(BaseModel):
+    """One accepted document with where it belongs; ``body`` is the submitted JSON."""
+
+    cycle: str
+    member: str
+    kind: DocumentKind
+    round: int | None = None
+    reviewer: str | None = None
+    id: str
+    sha256: str
+    submitted_at: datetime
+    body: dict[str, Any]
+
+
+class PeerRecommendationView(BaseModel):
+    key: str
+    reviewer: str
+    number: int
+    text: str
+    response: RecommendationResponse | None = None
+
+
+class PeerReviewView(BaseModel):
+    reviewer: str
+    status: str
+    overdue: bool
+    deadline: datetime | None
+    replaces: str | None
+    document: DocumentView | None = None
+
+    @property
+    def review(self) -> PeerReview | None:
+        return PeerReview.model_validate(self.document.body) if self.document else None
+
+
+class RefusalView(BaseModel):
+    at: datetime
+    actor: str
+    step: str
+    reason: str
+
+
+class Dossier(BaseModel):
+    """Everything about one review that this person may read."""
+
+    state: ReviewState
+    self_assessments: list[DocumentView]
+    peer_reviews: list[PeerReviewView]
+    recommendations: list[PeerRecommendationView]
+    cedaw: CedawResult | None
+    sign_offs: list[SignOffRecord]
+    refusals: list[RefusalView]
+    letters: list[dict[str, Any]]
+
+    @property
+    def latest_self_assessment(self) -> SelfAssessment | None:
+        if not self.self_assessments:
+            return None
+        return SelfAssessment.model_validate(self.self_assessments[-1].body)
+
+    @property
+    def unanswered(self) -> list[PeerRecommendationView]:
+        return [r for r in self.recommendations if r.response is None]
+
+
+def _document(
+    store: Store,
+    cycle: str,
+    member: str,
+    kind: DocumentKind,
+    document_id: str,
+    *,
+    round_: int | None = None,
+    reviewer: str | None = None,
+) -> DocumentView:
+    row, body = store.get_document(document_id)
+    return DocumentView(
+        cycle=cycle,
+        member=member,
+        kind=kind,
+        round=round_,
+        reviewer=reviewer,
+        id=row.id,
+        sha256=row.sha256,
+        submitted_at=row.created_at,
+        body=body,
+    )
+
+
+async def show_document(
+    client: Client,
+    store: Store,
+    actor: Actor,
+    cycle: str,
+    member: str,
+    kind: DocumentKind,
+    reviewer: str | None = None,
+    round_: int | None = None,
+) -> DocumentView:
+    """One accepted document, if this person may read it (else ReadRefused, recorded)."""
+    code = store.get_member(member).code
+    if kind is DocumentKind.PEER_REVIEW and reviewer is None and actor.member not in (None, code):
+        reviewer = actor.member
+    reviewer = store.get_member(reviewer).code if reviewer else None
+    access.require_document(store, actor, cycle, code, kind, reviewer)
+    state = await review_state(client, cycle, code)
+    if kind is DocumentKind.SELF_ASSESSMENT:
+        if not state.self_assessments:
+            raise NotFoundError(f"{code} has not submitted a self-assessment in cycle {cycle}.")
+        number = round_ or len(state.self_assessments)
+        if not 1 <= number <= len(state.self_assessments):
+            raise NotFoundError(
+                f"There is no self-assessment of round {number}; rounds 1 to "
+                f"{len(state.self_assessments)} were submitted."
+            )
+        ref = state.self_assessments[number - 1]
+        return _document(store, cycle, code, kind, ref.id, round_=number)
+    submitted = [s for s in state.reviewers if s.document is not None]
+    if reviewer is None:
+        names = ", ".join(s.member for s in submitted) or "none yet"
+        raise InvalidInput(f"Say whose peer review with --reviewer (submitted: {names}).")
+    slot = next((s for s in submitted if s.member == reviewer), None)
+    if slot is None or slot.document is None:
+        raise NotFoundError(f"{reviewer} has not submitted a peer review of {code} in {cycle}.")
+    return _document(store, cycle, code, kind, slot.document.id, reviewer=reviewer)
+
+
+def peer_recommendations(store: Store, state: ReviewState) -> list[PeerRecommendationView]:
+    """Every recommendation of the submitted peer reviews, keyed '<reviewer>#<n>' as the
+    review's respond step expects, with the member's answer so far."""
+    found = []
+    for slot in state.reviewers:
+        if slot.document is None:
+            continue
+        _row, body = store.get_document(slot.document.id)
+        for n, text in enumerate(PeerReview.model_validate(body).recommendations, start=1):
+            key = f"{slot.member}#{n}"
+            found.append(
+                PeerRecommendationView(
+                    key=key,
+                    reviewer=slot.member,
+                    number=n,
+                    text=text,
+                    response=state.responses.get(key),
+                )
+            )
+    return found
+
+
+def _peer_view(
+    store: Store, actor: Actor, cycle: str, member: str, slot: ReviewerSlot
+) -> PeerReviewView:
+    document = None
+    if slot.document is not None and access.can_read_document(
+        store, actor, cycle, member, DocumentKind.PEER_REVIEW, slot.member
+    ):
+        document = _document(
+            store, cycle, member, DocumentKind.PEER_REVIEW, slot.document.id, reviewer=slot.member
+        )
+    return PeerReviewView(
+        reviewer=slot.member,
+        status=slot.status.value,
+        overdue=slot.overdue,
+        deadline=slot.deadline.due if slot.deadline else None,
+        replaces=slot.replaces,
+        document=document,
+    )
+
+
+async def dossier(client: Client, store: Store, actor: Actor, cycle: str, member: str) -> Dossier:
+    """The whole review as this person may see it (ReadRefused, recorded, when they may not)."""
+    code = store.get_member(member).code
+    access.require_review(store, actor, cycle, code)
+    state = await review_state(client, cycle, code)
+    own_or_all = access.reads_everything(actor) or actor.member == code
+    self_assessments = []
+    if access.can_read_document(store, actor, cycle, code, DocumentKind.SELF_ASSESSMENT):
+        self_assessments = [
+            _document(store, cycle, code, DocumentKind.SELF_ASSESSMENT, ref.id, round_=n)
+            for n, ref in enumerate(state.self_assessments, start=1)
+        ]
+    cedaw = store.get_cedaw_result(state.cedaw.result_id) if state.cedaw and own_or_all else None
+    refusals: list[RefusalView] = []
+    if access.reads_everything(actor):
+        refusals = [RefusalView(**r.model_dump()) for r in state.rejected]
+        refusals += [
+            RefusalView(at=r.at, actor=r.actor, step=r.step, reason=r.reason)
+            for r in store.refusals(cycle, code)
+        ]
+        refusals.sort(key=lambda r: r.at)
+    letters = [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "round": r.round,
+            "recipient": r.recipient,
+            "language": r.language,
+            "subject": r.subject,
+            "created_at": r.created_at,
+        }
+        for r in access.letters_for(store, actor, cycle=cycle, member=code)
+    ]
+    return Dossier(
+        state=state,
+        self_assessments=self_assessments,
+        peer_reviews=[_peer_view(store, actor, cycle, code, s) for s in state.reviewers],
+        recommendations=peer_recommendations(store, state) if own_or_all else [],
+        cedaw=cedaw,
+        sign_offs=list(state.sign_offs) if own_or_all else [],
+        refusals=refusals,
+        letters=letters,
+    )
+
+
+def parse_responses(
+    supported: list[str], noted: list[str], document: dict[str, Any] | None = None
+) -> dict[str, RecommendationResponse]:
+    """Answers from ``--supported``/``--noted`` lists or from a JSON file shaped either
+    ``{"FRA#1": "supported", ...}`` or ``{"supported": [...], "noted": [...]}``."""
+    answers: dict[str, RecommendationResponse] = {}
+
+    def put(key: str, response: RecommendationResponse) -> None:
+        key = key.strip()
+        if not key:
+            return
+        if key in answers and answers[key] is not response:
+            raise InvalidInput(f"{key} is given as both supported and noted.")
+        answers[key] = response
+
+    if document is not None:
+        if set(document) <= {"supported", "noted"}:
+            for name in ("supported", "noted"):
+                values = document.get(name, [])
+                if not isinstance(values, list):
+                    raise InvalidInput(f"{name}: give a list of recommendation keys.")
+                for key in values:
+                    put(str(key), RecommendationResponse(name))
+        else:
+            for key, value in document.items():
+                try:
+                    put(key, RecommendationResponse(value))
+                except ValueError:
+                    raise InvalidInput(f"{key}: answer 'supported' or 'noted'.") from None
+    for key in supported:
+        put(key, RecommendationResponse.SUPPORTED)
+    for key in noted:
+        put(key, RecommendationResponse.NOTED)
+    if not answers:
+        raise InvalidInput("No answers given: --supported KEYS and/or --noted KEYS, or a FILE.")
+    return answers
+
+
+def read_responses_file(path: Path) -> dict[str, Any]:
+    value = read_json(path)
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{path}: expected an object of answers.")
+    return value
+
+
+async def respond(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    actor: Actor,
+    responses: dict[str, RecommendationResponse],
+) -> StepTaken:
+    """The reviewed member marks peer recommendations supported or noted (the UPR way)."""
+    code = store.get_member(member).code
+    return await review_step(
+        client,
+        store,
+        cycle,
+        code,
+        "respond_to_recommendations",
+        RespondToRecommendations(actor=actor, responses=responses),
+    )

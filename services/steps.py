@@ -1,0 +1,313 @@
+"""A person's step on a review: resolve who they are, send the update, record any refusal."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from napreview.people.signing import signer
+from napreview.schemas.members import Actor
+from napreview.schemas.review import (
+    Command,
+    ReviewState,
+    ReviewSummary,
+    Stage,
+    StepTaken,
+    SubmitPeerReview,
+    SubmitSelfAssessment,
+)
+from napreview.schemas.submissions import (
+    DocumentKind,
+    DocumentRef,
+    PeerReview,
+    SelfAssessment,
+)
+from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
+from napreview.services.refusals import record_refusal
+from napreview.store.repository import Store
+from napreview.temporal.updates import execute_update
+from napreview.workflows import contract
+
+M = TypeVar("M", bound=BaseModel)
+
+
+# A submitted document is a few kilobytes; anything far larger is not one.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+
+
+def read_document(path: Path, model: type[M]) -> M:
+    """Read and validate a submitted JSON file; every problem is named by its field."""
+    raw = read_json(path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise InvalidInput(describe_validation(path.name, err)) from None
+
+
+def read_json(path: Path) -> object:
+    """A JSON file a person gives, refused before reading when it is a directory, a device or
+    pipe, or over 5 MB, and before parsing when nested deeper than any document (a bomb)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file {path}.") from None
+    except OSError as err:
+        raise InvalidInput(f"{path} cannot be read: {err.strerror}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path} is not a file (a folder or a device); give a JSON file.")
+    if info.st_size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            f"{path} is {info.st_size // (1024 * 1024)} MB; a document may be at most 5 MB."
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        return parse_json(data.decode("utf-8"))
+    except OSError as err:
+        raise InvalidInput(f"{path} cannot be read: {err.strerror}.") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text.") from None
+    except ValueError as err:
+        raise InvalidInput(f"{path} is not valid JSON: {err}") from None
+
+
+def parse_json(text: str) -> object:
+    """JSON, refused when nested deeper than MAX_JSON_DEPTH (checked before parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                raise ValueError(f"it is nested more than {MAX_JSON_DEPTH} levels deep.")
+        elif char in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{err.msg} at line {err.lineno}, column {err.colno}.") from None
+
+
+def describe_validation(what: str, err: ValidationError) -> str:
+    lines = [f"{what} is not valid ({err.error_count()} problem(s)):"]
+    for problem in err.errors():
+        field = ".".join(str(p) for p in problem["loc"]) or "(the document)"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  - {field}: {message}")
+    return "\n".join(lines)
+
+
+async def review_step(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    step: str,
+    command: Command,
+) -> StepTaken:
+    """Send a step as an update so a refusal reaches the person at once; record refusals.
+
+    A validator's refusal never reaches Temporal's history, so it is kept in the store, where
+    `review show` and `audit` find it.
+    """
+    workflow_id = contract.review_workflow_id(cycle, member)
+    handle = client.get_workflow_handle(workflow_id)
+    signed = signer().sign(step, workflow_id, command)
+    try:
+        return await execute_update(handle, f"do_{step}", signed, StepTaken)
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
+            record_refusal(store, cycle, member, command.actor, step, cause.message)
+            raise StepRefused(cause.message) from None
+        raise
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND and closed_review(err):
+            reason = await closed_review_reason(client, store, cycle, member)
+            record_refusal(store, cycle, member, command.actor, step, reason)
+            raise StepRefused(reason) from None
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(
+                f"There is no review of {member} in cycle {cycle}. "
+                f"'napreview cycle status {cycle}' lists the reviews."
+            ) from None
+        raise
+
+
+# What the server answers an update sent to a review that has closed, or that closed while the
+# update waited to be taken: the review exists, it just takes nothing more.
+CLOSED_ANSWERS = ("already completed", "aborted by closing workflow")
+
+
+def closed_review(err: RPCError) -> bool:
+    return any(answer in err.message for answer in CLOSED_ANSWERS)
+
+
+async def settled_state(
+    client: Client, cycle: str, member: str, answered: StepTaken, wait: float = 10.0
+) -> ReviewState:
+    """Where the review stands once a step has taken effect.
+
+    An update answers where the review stood right after its handler ran, before it moves on:
+    a self-assessment's answer still says self-assessment, although the same workflow task
+    moves the review to peer review. A query after the answer sees where the step left it.
+    The CEDAW check runs by itself in moments, so it is waited for (up to ``wait`` seconds) and
+    the answer names the stage that waits for a person. Should the query fail, the update's own
+    answer stands (stage, round and deadline, nothing else).
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    state = answered.as_state()
+    while True:
+        try:
+            state = await review_state(client, cycle, member)
+        except Exception:  # noqa: BLE001 - the update's answer stands
+            return state
+        if state.stage is not Stage.CEDAW_CHECK or loop.time() >= deadline:
+            return state
+        await asyncio.sleep(0.2)
+
+
+async def closed_review_reason(client: Client, store: Store, cycle: str, member: str) -> str:
+    """Why nothing more can change on a review whose workflow has closed."""
+    handle = client.get_workflow_handle(
+        contract.review_workflow_id(cycle, member), result_type=ReviewSummary
+    )
+    name = store.get_member(member).name
+    try:
+        summary = await handle.result()
+        description = await handle.describe()
+    except Exception:  # noqa: BLE001 - closed in some other way (terminated by an operator)
+        return f"The review of {name} in cycle {cycle} has ended; nothing more can change."
+    what = "approved" if summary.outcome is Stage.COMPLETED else "withdrawn"
+    when = description.close_time
+    on = f" on {when:%d %B %Y}" if when else ""
+    return f"The review of {name} in cycle {cycle} was {what}{on}; nothing more can change."
+
+
+async def review_state(client: Client, cycle: str, member: str) -> ReviewState:
+    handle = client.get_workflow_handle(contract.review_workflow_id(cycle, member))
+    try:
+        return await handle.query("state", result_type=ReviewState)
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(f"There is no review of {member} in cycle {cycle}.") from None
+        raise
+
+
+async def submit_self_assessment(
+    client: Client, store: Store, cycle: str, member: str, actor: Actor, assessment: SelfAssessment
+) -> StepTaken:
+    """Store the document, then ask the review to accept it by id and digest."""
+    code = store.get_member(member).code
+    return await _submit(
+        client,
+        store,
+        cycle,
+        code,
+        "submit_self_assessment",
+        actor,
+        lambda ref: SubmitSelfAssessment(actor=actor, document=ref),
+        kind=DocumentKind.SELF_ASSESSMENT,
+        body=assessment.model_dump(mode="json"),
+    )
+
+
+async def submit_peer_review(
+    client: Client, store: Store, cycle: str, member: str, actor: Actor, review: PeerReview
+) -> StepTaken:
+    """The reviewer is the acting person's member."""
+    code = store.get_member(member).code
+    if actor.member is None:
+        reason = f"You act as {actor.acts_as()}, so have no review to submit."
+        record_refusal(store, cycle, code, actor, "submit_peer_review", reason)
+        raise StepRefused(reason)
+    return await _submit(
+        client,
+        store,
+        cycle,
+        code,
+        "submit_peer_review",
+        actor,
+        lambda ref: SubmitPeerReview(actor=actor, document=ref),
+        kind=DocumentKind.PEER_REVIEW,
+        body=review.model_dump(mode="json"),
+        reviewer=actor.member,
+    )
+
+
+async def _submit(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    step: str,
+    actor: Actor,
+    command: Callable[[DocumentRef], Command],
+    **document: Any,
+) -> StepTaken:
+    """A document is kept only if its review takes it: none is stored for a review that does
+    not exist, and one the review refuses is removed again (no orphans from refusals or from
+    retries). History carries its id and digest; the body stays in the store."""
+    try:
+        await client.get_workflow_handle(contract.review_workflow_id(cycle, member)).describe()
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(
+                f"There is no review of {member} in cycle {cycle}. "
+                f"'napreview cycle status {cycle}' lists the reviews."
+            ) from None
+        raise
+    ref = store.save_document(cycle=cycle, member=member, submitted_by=actor.ref, **document)
+    try:
+        return await review_step(client, store, cycle, member, step, command(ref))
+    except (StepRefused, NotFoundError):
+        store.delete_document(ref.id)
+        raise
+
+
+async def wait_for_review(
+    client: Client,
+    cycle: str,
+    member: str,
+    ready: Callable[[ReviewState], bool],
+    timeout: float | None = None,
+    interval: float = 0.1,
+) -> ReviewState:
+    """Query the review until ``ready(state)``: a review moves on its own timeline.
+
+    A review not started yet (or not answering yet) is waited for too. Without a timeout this
+    waits as long as it takes; with one it raises TimeoutError naming the last state seen.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout is None else loop.time() + timeout
+    last: ReviewState | None = None
+    while deadline is None or loop.time() < deadline:
+        try:
+            last = await review_state(client, cycle, member)
+            if ready(last):
+                return last
+        except Exception:  # noqa: BLE001 - not started, or not answering yet
+            pass
+        await asyncio.sleep(interval)
+    raise TimeoutError(f"review of {member} in {cycle} never got there; last state: {last}")

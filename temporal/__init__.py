@@ -1,0 +1,2 @@
+"""Temporal itself: the client, the payload codec, the one place updates are sent, the embedded
+dev server and the work-around for temporalio/sdk-python#1591 (update_order.py)."""

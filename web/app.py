@@ -1,0 +1,87 @@
+"""The portal application: routes per room, security headers on every answer, and one answer
+per kind of refusal (sign in, 403, 404)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError
+
+from napreview.settings import Settings, load_settings
+from napreview.store.accounts import Accounts
+from napreview.store.db import migrate
+from napreview.store.repository import Store
+from napreview.web.config import PortalSettings, load_portal_settings
+from napreview.web.routes import cycles, home, letters, people, reviews, signin
+from napreview.web.web import (
+    STATIC,
+    Forbidden,
+    PageNotFound,
+    Portal,
+    SignInNeeded,
+    make_templates,
+    render,
+    secure_headers,
+    see_other,
+)
+
+log = logging.getLogger("napreview.portal")
+
+
+def create_app(
+    settings: Settings | None = None,
+    options: PortalSettings | None = None,
+    store: Store | None = None,
+) -> FastAPI:
+    settings = settings or load_settings()
+    options = options or load_portal_settings()
+    if store is None:
+        migrate(settings.resolved_database_url)
+        store = Store.from_url(settings.resolved_database_url)
+    app = FastAPI(title="napreview portal", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.portal = Portal(settings, options, store, Accounts(store), make_templates())
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        secure_headers(response)
+        return response
+
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
+        from urllib.parse import quote
+
+        return see_other(f"/sign-in?next={quote(exc.back, safe='/')}")
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return render(request, "error.html", {"code": 403, "reason": exc.reason}, status=403)
+
+    @app.exception_handler(PageNotFound)
+    async def _not_found(request: Request, exc: PageNotFound) -> Response:
+        return render(request, "error.html", {"code": 404, "reason": "not_found"}, status=404)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = exc.status_code if exc.status_code in (404, 405) else 400
+        return render(request, "error.html", {"code": code, "reason": "not_found"}, status=code)
+
+    @app.exception_handler(RPCError)
+    async def _temporal(request: Request, exc: RPCError) -> Response:
+        log.error("Temporal answered %s on %s", exc.message, request.url.path)
+        return render(request, "error.html", {"code": 503, "reason": "temporal"}, status=503)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        code = 503 if "connect" in str(exc).lower() else 500
+        return render(request, "error.html", {"code": code, "reason": "unexpected"}, status=code)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (signin, home, reviews, cycles, people, letters):
+        app.include_router(module.router)
+    return app

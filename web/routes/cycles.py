@@ -1,0 +1,205 @@
+"""The secretariat's cycles: the list, starting one (the troika draw shown before it starts),
+and a cycle's progress, overdue first, with a picture of where each member stands."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from napreview.i18n import translate as i18n
+from napreview.schemas.members import Role
+from napreview.schemas.review import CycleSettings, Durations, Stage
+from napreview.services import cycles as cycle_ops
+from napreview.services.errors import NotFoundError, StepRefused
+from napreview.services.progress import cycle_progress
+from napreview.store import work
+from napreview.store.network import default_chair
+from napreview.web import chart
+from napreview.web.web import (
+    PageNotFound,
+    person,
+    portal_of,
+    posted,
+    render,
+    require_role,
+    see_other,
+    visitor,
+)
+from napreview.workflows.troika import TroikaError, draw_digest, draw_troika
+
+router = APIRouter()
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+DEFAULTS = {"self_assessment": "60d", "peer_review": "30d", "sign_off": "14d", "reminder": "7d"}
+PROGRESS = (
+    Stage.SELF_ASSESSMENT,
+    Stage.PEER_REVIEW,
+    Stage.CEDAW_CHECK,
+    Stage.SIGN_OFF,
+    Stage.COMPLETED,
+)
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'60d', '2h', '30m', '2w' as the command line writes them; None when not a duration."""
+    match = _DURATION.match(text or "")
+    if not match or int(match.group(1)) == 0:
+        return None
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+@router.get("/cycles")
+def cycles_page(request: Request) -> Response:
+    v = person(request)
+    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
+    return render(request, "cycles.html", {"cycles": work.cycles(portal_of(request).store)})
+
+
+def _new_form(
+    request: Request, values: dict[str, Any], status: int = 200, **extra: Any
+) -> Response:
+    language = visitor(request).language
+    members = sorted(
+        portal_of(request).store.current_members(),
+        key=lambda m: i18n.member_name(m.code, language),
+    )
+    return render(
+        request, "cycle_new.html", {"values": values, "members": members, **extra}, status=status
+    )
+
+
+@router.get("/cycles/new")
+def new_cycle_page(request: Request) -> Response:
+    v = person(request)
+    require_role(v, Role.SECRETARIAT)
+    values = {
+        "cycle": "",
+        "members": [],
+        "all": False,
+        "chair": "",
+        "reviewers": "3",
+        "seed": "",
+        **DEFAULTS,
+    }
+    return _new_form(request, values)
+
+
+@router.post("/cycles/new")
+async def new_cycle(request: Request) -> Response:
+    v = person(request)
+    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
+    form = await posted(request, v)
+    portal = portal_of(request)
+    assert v.actor is not None
+    values: dict[str, Any] = {
+        "cycle": str(form.get("cycle") or "").strip(),
+        "members": [str(m) for m in form.getlist("members")],
+        "all": form.get("all") == "yes",
+        "chair": str(form.get("chair") or ""),
+        "reviewers": str(form.get("reviewers") or "3"),
+        "seed": str(form.get("seed") or "").strip(),
+        **{k: str(form.get(k) or "") for k in DEFAULTS},
+    }
+    errors: dict[str, str] = {}
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", values["cycle"]):
+        errors["cycle"] = "cycle_id"
+    elif portal.store.cycle_exists(values["cycle"]):
+        errors["cycle"] = "cycle_exists"
+    known = {m.code for m in portal.store.current_members()}
+    codes = sorted(known) if values["all"] else sorted({m for m in values["members"] if m in known})
+    if len(codes) < 2:
+        errors["members"] = "members"
+    durations = {k: parse_duration(values[k]) for k in DEFAULTS}
+    for k, value in durations.items():
+        if value is None:
+            errors[k] = "duration"
+    try:
+        reviewers = int(values["reviewers"])
+        if not 1 <= reviewers <= 10:
+            raise ValueError
+    except ValueError:
+        errors["reviewers"] = "reviewers"
+        reviewers = 3
+    try:
+        seed = int(values["seed"]) if values["seed"] else None
+    except ValueError:
+        errors["seed"] = "seed"
+        seed = None
+    if errors:
+        return _new_form(request, values, errors=errors, status=422)
+    cycle = values["cycle"]
+    seed = seed if seed is not None else int.from_bytes(cycle.encode()[:6], "big")
+    chair = values["chair"] if values["chair"] in known else default_chair(cycle)
+    pool = portal.store.get_members(codes)
+    try:
+        draw = draw_troika(pool, seed, reviewers)
+    except TroikaError as err:
+        return _new_form(
+            request, values, errors={"members": "draw"}, draw_error=str(err), status=422
+        )
+    values["seed"] = str(seed)
+    values["chair"] = chair
+    if str(form.get("action")) != "start":
+        return _new_form(request, values, draw=draw, digest=draw_digest(draw), preview=True)
+    settings = CycleSettings(
+        cycle=cycle,
+        members=codes,
+        reviewers_per_member=reviewers,
+        seed=seed,
+        chair=chair,
+        durations=Durations(**{k: d for k, d in durations.items()}),
+        started_by=v.actor,
+    )
+    try:
+        await cycle_ops.start_cycle(
+            await portal.client(), portal.store, settings, portal.settings.task_queue
+        )
+    except (StepRefused, ValidationError) as err:
+        return _new_form(request, values, draw_error=str(err), status=409)
+    return see_other(f"/cycles/{cycle}?done=started")
+
+
+@router.get("/cycles/{cycle}")
+async def cycle_page(
+    request: Request, cycle: str, stage: str = "", overdue: str = "", done: str = ""
+) -> Response:
+    v = person(request)
+    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
+    portal = portal_of(request)
+    chosen = Stage(stage) if stage in {s.value for s in Stage} else None
+    try:
+        status = await cycle_ops.cycle_status(
+            await portal.client(), portal.store, cycle, chosen, overdue == "1"
+        )
+    except NotFoundError:
+        raise PageNotFound() from None
+    projections = {r.member_code: r for r in portal.store.reviews(cycle)}
+    lines = sorted(status.reviews, key=lambda r: (not r.overdue, r.member))
+    picture = None
+    if len(lines) <= 120:  # a bigger cycle is read from the table
+        progress = await cycle_progress(await portal.client(), cycle, [r.member for r in lines])
+        picture = chart.timeline(
+            progress, datetime.now(UTC), {r.member for r in lines if r.overdue}
+        )
+    return render(
+        request,
+        "cycle.html",
+        {
+            "cycle": cycle,
+            "status": status,
+            "lines": lines,
+            "stage": chosen.value if chosen else "",
+            "overdue": overdue == "1",
+            "done": done,
+            "chart": picture,
+            "stages": [s.value for s in Stage],
+            "updated": {m: r.updated_at for m, r in projections.items()},
+            "total": sum(status.counts.values()),
+        },
+    )

@@ -1,0 +1,90 @@
+"""Letters: readable as their HTML page and downloadable; a recipient sees only their own."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from napreview.people import access
+from napreview.store.errors import NotFoundError
+from napreview.store.models import LetterRow
+from napreview.web.web import (
+    PageNotFound,
+    person,
+    portal_of,
+    render,
+)
+
+router = APIRouter()
+SHOWN = 500
+
+# The letter's own page is a whole HTML document with its own styles: shown in a sandboxed
+# frame, never able to run a script.
+LETTER_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+)
+
+
+def _letter(request: Request, letter_id: str) -> LetterRow:
+    v = person(request)
+    assert v.actor is not None
+    try:
+        return access.require_letter(portal_of(request).store, v.actor, letter_id)
+    except (access.ReadRefused, NotFoundError):
+        raise PageNotFound() from None
+
+
+@router.get("/letters")
+def letters_page(request: Request, cycle: str = "", member: str = "", kind: str = "") -> Response:
+    v = person(request)
+    assert v.actor is not None
+    rows = access.letters_for(
+        portal_of(request).store,
+        v.actor,
+        cycle=cycle or None,
+        member=member.upper() or None,
+        kind=kind or None,
+    )
+    newest = list(reversed(rows))
+    return render(
+        request,
+        "letters.html",
+        {
+            "letters": newest[:SHOWN],
+            "more": len(newest) > SHOWN,
+            "shown": SHOWN,
+            "cycle": cycle,
+            "member": member,
+            "kind": kind,
+        },
+    )
+
+
+@router.get("/letters/{letter_id}")
+def letter_page(request: Request, letter_id: str) -> Response:
+    return render(request, "letter.html", {"letter": _letter(request, letter_id)})
+
+
+@router.get("/letters/{letter_id}/body")
+def letter_body(request: Request, letter_id: str) -> Response:
+    letter = _letter(request, letter_id)
+    return Response(
+        letter.body_html,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": LETTER_CSP},
+    )
+
+
+@router.get("/letters/{letter_id}/download")
+def letter_download(request: Request, letter_id: str, format: str = "html") -> Response:
+    letter = _letter(request, letter_id)
+    text = format == "txt"
+    suffix = "txt" if text else "html"
+    return Response(
+        letter.body_text if text else letter.body_html,
+        media_type="text/plain; charset=utf-8" if text else "text/html; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="letter-{letter.id}.{suffix}"',
+            "Content-Security-Policy": LETTER_CSP,
+        },
+    )

@@ -1,0 +1,110 @@
+"""The secretariat's people and members: invite, change a role, designate a focal point,
+deactivate. Each change is the store's operation the command line uses."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from napreview.people.invitations import INVITE, send_link
+from napreview.schemas.members import Location, Role
+from napreview.services.refusals import require_secretariat
+from napreview.store.errors import ConflictError, NotFoundError
+from napreview.web.web import (
+    person,
+    portal_of,
+    posted,
+    render,
+    require_role,
+    see_other,
+)
+
+router = APIRouter()
+
+
+def _people(request: Request, **extra: object) -> Response:
+    portal = portal_of(request)
+    status = int(extra.pop("status", 200))  # type: ignore[call-overload]
+    return render(
+        request,
+        "people.html",
+        {
+            "people": portal.accounts.people(),
+            "members": portal.store.list_members(),
+            **extra,
+        },
+        status=status,
+    )
+
+
+@router.get("/people")
+def people_page(request: Request, done: str = "") -> Response:
+    v = person(request)
+    require_role(v, Role.SECRETARIAT)
+    return _people(request, done=done)
+
+
+@router.post("/people/{action}")
+async def people_action(request: Request, action: str) -> Response:
+    v = person(request)
+    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
+    form = await posted(request, v)
+    portal = portal_of(request)
+    assert v.actor is not None
+    require_secretariat(portal.store, v.actor, "manage_people")
+    email = str(form.get("email") or "").strip().lower()
+    try:
+        if action == "add":
+            role = Role(str(form.get("role") or ""))
+            member = str(form.get("member") or "") or None
+            portal.store.add_user(email, role, member if role is Role.FOCAL_POINT else None)
+        elif action == "focal-point":
+            portal.store.set_focal_point(
+                str(form.get("member") or ""),
+                name=str(form.get("name") or "").strip(),
+                email=email,
+                title=str(form.get("title") or "").strip() or None,
+                ministry=str(form.get("ministry") or "").strip() or None,
+                location=Location(str(form.get("location") or "capital")),
+                by=v.email,
+            )
+        elif action == "invite":
+            found = {p.email: p for p in portal.accounts.people()}.get(email)
+            language = found.language if found and found.language else None
+            if language is None and found and found.member:
+                member = portal.store.find_member(found.member)
+                language = member.language.value if member else None
+            sent = await asyncio.to_thread(
+                send_link,
+                portal.store,
+                email,
+                INVITE,
+                base_url=portal.options.url,
+                settings=portal.settings,
+                created_by=v.email,
+                language=language or "en",
+            )
+            return _people(
+                request, done="invited", link=sent.link, invited=email, not_sent=sent.not_sent
+            )
+        elif action in ("deactivate", "activate"):
+            if email == v.email:
+                return _people(request, error="self", status=409)
+            portal.accounts.set_active(email, action == "activate")
+        else:
+            return _people(request, error="unknown", status=404)
+    except (ConflictError, NotFoundError, ValueError) as err:
+        return _people(request, error="refused", reason=str(err), status=409)
+    return see_other(f"/people?done={action}")
+
+
+@router.get("/members")
+def members_page(request: Request) -> Response:
+    v = person(request)
+    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
+    portal = portal_of(request)
+    members = portal.store.list_members()
+    focal = {m.code: portal.store.focal_points(m.code) for m in members}
+    return render(request, "members.html", {"members": members, "focal": focal})

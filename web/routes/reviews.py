@@ -1,0 +1,551 @@
+"""One review: the whole dossier and its actions, the self-assessment and peer-review forms
+(built from the schemas, with drafts), the NAP file, the timeline and the export.
+
+Every step is the command line's: the same operation, update, validator and recorded refusal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from napreview.audit.words import localized
+from napreview.people import access
+from napreview.schemas.members import Actor, Role
+from napreview.schemas.review import (
+    Command,
+    Decision,
+    Extend,
+    ReassignReviewer,
+    Recuse,
+    ReplaceReviewer,
+    ReviewerStatus,
+    SignOff,
+    Stage,
+    Withdraw,
+)
+from napreview.schemas.submissions import (
+    DocumentKind,
+    PeerReview,
+    RecommendationResponse,
+    SelfAssessment,
+)
+from napreview.services import audit as audit_ops
+from napreview.services import documents, steps
+from napreview.services.errors import StepRefused
+from napreview.store.errors import NotFoundError
+from napreview.web import forms
+from napreview.web.web import (
+    PageNotFound,
+    Visitor,
+    person,
+    portal_of,
+    posted,
+    render,
+    see_other,
+)
+
+router = APIRouter()
+log = logging.getLogger("napreview.portal")
+
+SA_GROUPS = forms.groups_for(SelfAssessment)
+PR_GROUPS = forms.groups_for(PeerReview)
+SA_DRAFT, PR_DRAFT = "self_assessment", "peer_review"
+# What a redirect after a step may say was done (anything else in ?done= is ignored).
+_DONE = {"self_assessment", "peer_review", "respond", "sign-off", "extend", "withdraw"}
+_DONE |= {"reassign", "replace", "recuse"}
+
+
+def _code(request: Request, member: str) -> str:
+    found = portal_of(request).store.find_member(member)
+    if found is None:
+        raise PageNotFound()
+    return found.code
+
+
+async def _dossier(request: Request, v: Visitor, cycle: str, code: str) -> documents.Dossier:
+    portal = portal_of(request)
+    assert v.actor is not None
+    try:
+        return await documents.dossier(await portal.client(), portal.store, v.actor, cycle, code)
+    except (access.ReadRefused, NotFoundError):
+        raise PageNotFound() from None
+
+
+def _is_own(actor: Actor, code: str) -> bool:
+    return actor.role is Role.FOCAL_POINT and actor.member == code
+
+
+def _active_slot(d: documents.Dossier, member: str | None) -> bool:
+    return any(s.member == member and s.status is ReviewerStatus.ACTIVE for s in d.state.reviewers)
+
+
+def _sa_due(d: documents.Dossier) -> bool:
+    s = d.state
+    return s.stage is Stage.SELF_ASSESSMENT and len(s.self_assessments) < s.round
+
+
+# --------------------------------------------------------------------------- the review page
+
+
+@router.get("/reviews/{cycle}/{member}")
+async def review_page(request: Request, cycle: str, member: str, done: str = "") -> Response:
+    v = person(request)
+    code = _code(request, member)
+    d = await _dossier(request, v, cycle, code)
+    return _review(request, v, d, done=done if done in _DONE else "")
+
+
+def _review(
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    *,
+    done: str = "",
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    portal = portal_of(request)
+    assert v.actor is not None
+    state = d.state
+    code = state.member
+    can_sa = access.can_read_document(
+        portal.store, v.actor, state.cycle, code, DocumentKind.SELF_ASSESSMENT
+    )
+    context: dict[str, Any] = {
+        "d": d,
+        "s": state,
+        "code": code,
+        "member": portal.store.get_member(code),
+        "own": _is_own(v.actor, code),
+        "reviewer": v.actor.role is Role.FOCAL_POINT and _active_slot(d, v.actor.member),
+        "sa_due": _sa_due(d),
+        "nap_files": portal.accounts.nap_files(state.cycle, code) if can_sa else [],
+        "active": [r for r in state.reviewers if r.status is ReviewerStatus.ACTIVE],
+        "done": done,
+        "error": error,
+        "reads_all": access.reads_everything(v.actor),
+        "can_audit": access.can_audit(v.actor, code),
+        "can_change": access.may_change(v.actor),
+        # History names people by opaque id; the store says who they are.
+        "people": portal.store.people([so.by for so in d.sign_offs])
+        if access.reads_everything(v.actor)
+        else {},
+    }
+    return render(request, "review.html", context, status=status)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _pdf_problem(upload: UploadFile | None, data: bytes, limit_mb: int) -> str | None:
+    if upload is None or not upload.filename:
+        return None
+    if len(data) > limit_mb * 1024 * 1024:
+        return "too_large"
+    if not data.startswith(b"%PDF-") or not upload.filename.lower().endswith(".pdf"):
+        return "not_pdf"
+    if upload.content_type not in ("application/pdf", "application/x-pdf", None, ""):
+        return "not_pdf"
+    return None
+
+
+def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[str, Any]:
+    """Where a form starts: the draft, else the last submitted self-assessment (a revision),
+    else the member's last NAP on record, else nothing."""
+    portal = portal_of(request)
+    assert v.actor is not None
+    saved = portal.accounts.draft(v.email, d.state.cycle, d.state.member, SA_DRAFT)
+    if saved:
+        return saved[0]
+    if d.self_assessments:
+        return forms.raw_from_document(SA_GROUPS, d.self_assessments[-1].body)
+    naps = portal.store.naps(d.state.member)
+    if naps:
+        return forms.raw_from_document(SA_GROUPS, {"nap": naps[-1].model_dump(mode="json")})
+    return {}
+
+
+@router.get("/reviews/{cycle}/{member}/self-assessment")
+async def self_assessment_page(
+    request: Request, cycle: str, member: str, round: int | None = None
+) -> Response:
+    v = person(request)
+    code = _code(request, member)
+    d = await _dossier(request, v, cycle, code)
+    assert v.actor is not None
+    if _is_own(v.actor, code) and _sa_due(d) and round is None:
+        return _sa_form(request, v, d, _start_values(request, v, d))
+    if not d.self_assessments:
+        raise PageNotFound()
+    number = round or len(d.self_assessments)
+    if not 1 <= number <= len(d.self_assessments):
+        raise PageNotFound()
+    shown = d.self_assessments[number - 1]
+    portal = portal_of(request)
+    return render(
+        request,
+        "self_assessment.html",
+        {
+            "d": d,
+            "code": code,
+            "doc": shown,
+            "sa": SelfAssessment.model_validate(shown.body),
+            "nap_files": portal.accounts.nap_files(cycle, code),
+        },
+    )
+
+
+def _sa_form(
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    raw: dict[str, Any],
+    *,
+    problems: list[forms.Problem] | None = None,
+    saved: Any = None,
+    pdf_error: str | None = None,
+    json_error: str | None = None,
+    status: int = 200,
+) -> Response:
+    portal = portal_of(request)
+    assert v.actor is not None
+    draft = portal.accounts.draft(v.email, d.state.cycle, d.state.member, SA_DRAFT)
+    return render(
+        request,
+        "self_assessment_form.html",
+        {
+            "d": d,
+            "code": d.state.member,
+            "groups": SA_GROUPS,
+            "raw": raw,
+            "problems": problems or [],
+            "by_path": {p.path: p for p in problems or [] if p.path},
+            "saved": saved or (draft[1] if draft else None),
+            "pdf_error": pdf_error,
+            "json_error": json_error,
+            "nap_files": portal.accounts.nap_files(d.state.cycle, d.state.member),
+            "max_mb": portal.options.max_upload_mb,
+        },
+        status=status,
+    )
+
+
+@router.post("/reviews/{cycle}/{member}/self-assessment")
+async def self_assessment_post(request: Request, cycle: str, member: str) -> Response:
+    v = person(request)
+    form = await posted(request, v)
+    code = _code(request, member)
+    d = await _dossier(request, v, cycle, code)
+    assert v.actor is not None
+    if not _is_own(v.actor, code):
+        raise PageNotFound()
+    portal = portal_of(request)
+    raw = forms.raw_from_form(SA_GROUPS, form)
+    action = str(form.get("action") or "draft")
+    pdf = form.get("nap_pdf")
+    pdf_error = None
+    if isinstance(pdf, UploadFile) and pdf.filename:
+        data = await pdf.read()
+        pdf_error = _pdf_problem(pdf, data, portal.options.max_upload_mb)
+        if pdf_error is None:
+            portal.accounts.save_nap_file(cycle, code, pdf.filename, data, v.email)
+    if action == "upload":
+        return await _submit_json(request, v, d, form, raw, pdf_error)
+    saved = portal.accounts.save_draft(v.email, cycle, code, SA_DRAFT, raw)
+    if action != "submit" or pdf_error:
+        return _sa_form(
+            request, v, d, raw, saved=saved, pdf_error=pdf_error, status=422 if pdf_error else 200
+        )
+    document = forms.document_from_raw(SA_GROUPS, raw)
+    try:
+        assessment = SelfAssessment.model_validate(document)
+    except ValidationError as err:
+        found = forms.problems(SA_GROUPS, document, err)
+        return _sa_form(request, v, d, raw, problems=found, saved=saved, status=422)
+    return await _send_self_assessment(request, v, d, assessment, raw)
+
+
+async def _submit_json(
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    form: Any,
+    raw: dict[str, Any],
+    pdf_error: str | None,
+) -> Response:
+    upload = form.get("document_json")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _sa_form(request, v, d, raw, json_error="missing", pdf_error=pdf_error, status=422)
+    try:
+        document = json.loads((await upload.read()).decode("utf-8"))
+        assessment = SelfAssessment.model_validate(document)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _sa_form(request, v, d, raw, json_error="not_json", status=422)
+    except ValidationError as err:
+        raw = forms.raw_from_document(SA_GROUPS, document if isinstance(document, dict) else {})
+        found = forms.problems(SA_GROUPS, document, err)
+        return _sa_form(request, v, d, raw, problems=found, json_error="invalid", status=422)
+    return await _send_self_assessment(
+        request, v, d, assessment, forms.raw_from_document(SA_GROUPS, document)
+    )
+
+
+async def _send_self_assessment(
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    assessment: SelfAssessment,
+    raw: dict[str, Any],
+) -> Response:
+    portal = portal_of(request)
+    assert v.actor is not None
+    cycle, code = d.state.cycle, d.state.member
+    try:
+        await steps.submit_self_assessment(
+            await portal.client(), portal.store, cycle, code, v.actor, assessment
+        )
+    except StepRefused as refusal:
+        return _review(request, v, d, error=str(refusal), status=409)
+    portal.accounts.drop_draft(v.email, cycle, code, SA_DRAFT)
+    return see_other(f"/reviews/{cycle}/{code}?done=self_assessment")
+
+
+@router.get("/reviews/{cycle}/{member}/peer-review")
+async def peer_review_page(
+    request: Request, cycle: str, member: str, reviewer: str | None = None
+) -> Response:
+    v = person(request)
+    code = _code(request, member)
+    d = await _dossier(request, v, cycle, code)
+    assert v.actor is not None
+    portal = portal_of(request)
+    if (
+        v.actor.role is Role.FOCAL_POINT
+        and d.state.stage is Stage.PEER_REVIEW
+        and _active_slot(d, v.actor.member)
+        and reviewer is None
+    ):
+        saved = portal.accounts.draft(v.email, cycle, code, PR_DRAFT)
+        return _pr_form(request, v, d, saved[0] if saved else {})
+    readable = [p for p in d.peer_reviews if p.document is not None]
+    if reviewer:
+        readable = [p for p in readable if p.reviewer == reviewer.upper()]
+    if not readable:
+        raise PageNotFound()
+    return render(request, "peer_reviews.html", {"d": d, "code": code, "reviews": readable})
+
+
+def _pr_form(
+    request: Request,
+    v: Visitor,
+    d: documents.Dossier,
+    raw: dict[str, Any],
+    *,
+    problems: list[forms.Problem] | None = None,
+    saved: Any = None,
+    status: int = 200,
+) -> Response:
+    portal = portal_of(request)
+    assert v.actor is not None
+    draft = portal.accounts.draft(v.email, d.state.cycle, d.state.member, PR_DRAFT)
+    sa = d.latest_self_assessment
+    return render(
+        request,
+        "peer_review_form.html",
+        {
+            "d": d,
+            "code": d.state.member,
+            "groups": PR_GROUPS,
+            "raw": raw,
+            "problems": problems or [],
+            "by_path": {p.path: p for p in problems or [] if p.path},
+            "saved": saved or (draft[1] if draft else None),
+            "sa": sa,
+            "doc": d.self_assessments[-1] if d.self_assessments else None,
+            "nap_files": portal.accounts.nap_files(d.state.cycle, d.state.member),
+        },
+        status=status,
+    )
+
+
+@router.post("/reviews/{cycle}/{member}/peer-review")
+async def peer_review_post(request: Request, cycle: str, member: str) -> Response:
+    v = person(request)
+    form = await posted(request, v)
+    code = _code(request, member)
+    d = await _dossier(request, v, cycle, code)
+    assert v.actor is not None
+    portal = portal_of(request)
+    raw = forms.raw_from_form(PR_GROUPS, form)
+    saved = portal.accounts.save_draft(v.email, cycle, code, PR_DRAFT, raw)
+    if str(form.get("action") or "draft") != "submit":
+        return _pr_form(request, v, d, raw, saved=saved)
+    document = forms.document_from_raw(PR_GROUPS, raw)
+    try:
+        review = PeerReview.model_validate(document)
+    except ValidationError as err:
+        found = forms.problems(PR_GROUPS, document, err)
+        return _pr_form(request, v, d, raw, problems=found, saved=saved, status=422)
+    try:
+        await steps.submit_peer_review(
+            await portal.client(), portal.store, cycle, code, v.actor, review
+        )
+    except StepRefused as refusal:
+        return _review(request, v, d, error=str(refusal), status=409)
+    portal.accounts.drop_draft(v.email, cycle, code, PR_DRAFT)
+    return see_other(f"/reviews/{cycle}/{code}?done=peer_review")
+
+
+@router.get("/reviews/{cycle}/{member}/nap/{file_id}")
+async def nap_file(request: Request, cycle: str, member: str, file_id: str) -> Response:
+    v = person(request)
+    code = _code(request, member)
+    portal = portal_of(request)
+    assert v.actor is not None
+    if not access.can_read_document(
+        portal.store, v.actor, cycle, code, DocumentKind.SELF_ASSESSMENT
+    ):
+        access.refuse_read(portal.store, v.actor, "nap", cycle, code, f"the NAP of {code}")
+        raise PageNotFound()
+    try:
+        found, data = portal.accounts.nap_file(file_id)
+    except NotFoundError:
+        raise PageNotFound() from None
+    if found.cycle != cycle or found.member != code:
+        raise PageNotFound()
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="NAP-{code}-{cycle}.pdf"',
+            "X-Content-SHA256": found.sha256,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- audit
+
+
+async def _audit(request: Request, cycle: str, member: str, what: str) -> audit_ops.AuditView:
+    """The audit trail through the same operation as `napreview audit`: auditors and the
+    secretariat read every review's, a focal point its own member's; anyone else, or a review
+    that does not exist, is told the page does not exist (the refusal is recorded)."""
+    v = person(request)
+    assert v.actor is not None
+    code = _code(request, member)
+    portal = portal_of(request)
+    try:
+        return await audit_ops.read_audit(
+            await portal.client(),
+            portal.store,
+            v.actor,
+            cycle,
+            code,
+            what=what,
+            via=audit_ops.PORTAL,
+        )
+    except (access.ReadRefused, NotFoundError):
+        raise PageNotFound() from None
+    except audit_ops.AuditUnavailable as err:
+        log.error("Audit of %s %s not shown: %s", cycle, code, err)
+        raise
+
+
+@router.get("/reviews/{cycle}/{member}/timeline")
+async def timeline_page(request: Request, cycle: str, member: str) -> Response:
+    view = await _audit(request, cycle, member, audit_ops.TIMELINE)
+    lang = person(request).language
+    code = view.member
+    return render(
+        request,
+        "timeline.html",
+        {
+            "view": view,
+            "t": localized(view.timeline, lang),
+            "cycle": cycle,
+            "code": code,
+        },
+    )
+
+
+@router.get("/reviews/{cycle}/{member}/export")
+async def export(request: Request, cycle: str, member: str) -> Response:
+    view = await _audit(request, cycle, member, audit_ops.EXPORT)
+    data, digest = audit_ops.export_zip(portal_of(request).store, view)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="review-{cycle}-{view.member}-export.zip"'
+            ),
+            "X-Export-Digest": digest,
+        },
+    )
+
+
+# The steps' route comes last: the documents' own POST routes above must match first.
+_ACTIONS = {"extend", "reassign", "sign-off", "withdraw", "replace", "recuse", "respond"}
+
+
+@router.post("/reviews/{cycle}/{member}/{action}")
+async def review_action(request: Request, cycle: str, member: str, action: str) -> Response:
+    v = person(request)
+    form = await posted(request, v)
+    if action not in _ACTIONS:
+        raise PageNotFound()
+    code = _code(request, member)
+    d = await _dossier(request, v, cycle, code)
+    portal = portal_of(request)
+    assert v.actor is not None
+    actor = v.actor
+    client = await portal.client()
+    try:
+        if action == "respond":
+            answers = {
+                r.key: RecommendationResponse(str(form.get(f"answer-{r.key}")))
+                for r in d.recommendations
+                if form.get(f"answer-{r.key}") in ("supported", "noted")
+            }
+            if not answers:
+                return _review(request, v, d, error="no_answers", status=422)
+            await documents.respond(client, portal.store, cycle, code, actor, answers)
+        else:
+            step, command = _command(action, actor, form)
+            await steps.review_step(client, portal.store, cycle, code, step, command)
+    except StepRefused as refusal:
+        d = await _dossier(request, v, cycle, code)
+        return _review(request, v, d, error=str(refusal), status=409)
+    except (ValidationError, ValueError):
+        return _review(request, v, d, error="invalid", status=422)
+    return see_other(f"/reviews/{cycle}/{code}?done={action}")
+
+
+def _command(action: str, actor: Actor, form: Any) -> tuple[str, Command]:
+    reason = str(form.get("reason") or "").strip()
+    if action == "extend":
+        days = int(str(form.get("days") or "0"))
+        return "extend", Extend(actor=actor, by=timedelta(days=days), reason=reason)
+    if action == "withdraw":
+        return "withdraw", Withdraw(actor=actor, reason=reason)
+    if action == "sign-off":
+        decision = Decision(str(form.get("decision") or ""))
+        comments = str(form.get("comments") or "")
+        return "sign_off", SignOff(actor=actor, decision=decision, comments=comments)
+    if action == "reassign":
+        return "reassign_reviewer", ReassignReviewer(
+            actor=actor, reviewer=str(form.get("reviewer") or "")
+        )
+    if action == "replace":
+        return "replace_reviewer", ReplaceReviewer(
+            actor=actor, reviewer=str(form.get("reviewer") or "")
+        )
+    return "recuse", Recuse(actor=actor)

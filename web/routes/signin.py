@@ -1,0 +1,205 @@
+"""Signing in and out, passwords by single-use link, the language of the pages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from napreview.i18n import translate as i18n
+from napreview.people.invitations import RESET, send_link
+from napreview.store.accounts import MIN_PASSWORD_LENGTH, PasswordTooWeak
+from napreview.store.errors import ConflictError
+from napreview.web.web import (
+    ANON_CSRF_COOKIE,
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    client_address,
+    is_https,
+    portal_of,
+    posted,
+    render,
+    safe_back,
+    see_other,
+    visitor,
+)
+
+log = logging.getLogger("napreview.portal")
+router = APIRouter()
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> JSONResponse:
+    portal_of(request).store.member_count()
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str = "/", done: str = "") -> Response:
+    v = visitor(request)
+    if v.actor is not None:
+        return see_other(safe_back(next))
+    return render(request, "sign_in.html", {"next": safe_back(next), "done": done, "email": ""})
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request) -> Response:
+    v = visitor(request)
+    form = await posted(request, v, changes=False)
+    portal = portal_of(request)
+    email = str(form.get("email") or "").strip().lower()[:254]
+    password = str(form.get("password") or "")
+    back = safe_back(str(form.get("next") or "/"))
+    address = client_address(request)
+    outcome = await asyncio.to_thread(portal.accounts.sign_in, email, password, address)
+    if not outcome.ok:
+        failures = portal.accounts.failures(email)
+        # Each wrong password in a row makes the next answer slower.
+        await asyncio.sleep(min(portal.options.failure_delay * failures, 5.0))
+        error = "wrong"
+        if outcome.locked_until is not None:
+            error = "locked"
+        context = {
+            "next": back,
+            "email": email,
+            "error": error,
+            "locked_until": outcome.locked_until,
+            "done": "",
+        }
+        return render(request, "sign_in.html", context, status=401)
+    token = portal.accounts.open_session(email, _lifetime(request))
+    response = see_other(back)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=portal.options.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request),
+        path="/",
+    )
+    response.delete_cookie(ANON_CSRF_COOKIE, path="/")
+    return response
+
+
+def _lifetime(request: Request) -> timedelta:
+    return timedelta(hours=portal_of(request).options.session_hours)
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    v = visitor(request)
+    await posted(request, v, changes=False)
+    if v.session_token:
+        portal_of(request).accounts.close_session(v.session_token)
+    response = see_other("/sign-in?done=signed_out")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/sign-out-everywhere")
+async def sign_out_everywhere(request: Request) -> Response:
+    v = visitor(request)
+    await posted(request, v, changes=False)
+    if v.actor is not None:
+        portal_of(request).accounts.close_all_sessions(v.email)
+    response = see_other("/sign-in?done=signed_out_everywhere")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/account/language")
+async def choose_language(request: Request) -> Response:
+    v = visitor(request)
+    form = await posted(request, v, changes=False)
+    language = str(form.get("language") or "")
+    response = see_other(safe_back(str(form.get("back") or "/")))
+    if language in i18n.LANGUAGES:
+        if v.actor is not None:
+            portal_of(request).accounts.set_language(v.email, language)
+        response.set_cookie(
+            LANG_COOKIE,
+            language,
+            samesite="lax",
+            secure=is_https(request),
+            path="/",
+            max_age=365 * 86400,
+        )
+    return response
+
+
+@router.get("/password/forgot")
+def forgot_page(request: Request) -> Response:
+    return render(request, "forgot.html", {"sent": False})
+
+
+@router.post("/password/forgot")
+async def forgot(request: Request) -> Response:
+    v = visitor(request)
+    form = await posted(request, v, changes=False)
+    portal = portal_of(request)
+    email = str(form.get("email") or "").strip().lower()[:254]
+    known = {p.email: p for p in portal.accounts.people()}
+    person = known.get(email)
+    if person is not None and person.active:
+        language = person.language or _member_language(request, person.member) or v.language
+        sent = await asyncio.to_thread(
+            send_link,
+            portal.store,
+            email,
+            RESET,
+            base_url=portal.options.url,
+            settings=portal.settings,
+            created_by=None,
+            language=language,
+        )
+        if sent.not_sent:
+            log.warning("Password reset for %s not sent by email: %s", email, sent.not_sent)
+    # The same answer whether or not the address is known.
+    return render(request, "forgot.html", {"sent": True})
+
+
+def _member_language(request: Request, member: str | None) -> str | None:
+    if not member:
+        return None
+    found = portal_of(request).store.find_member(member)
+    return found.language.value if found else None
+
+
+@router.get("/password/{token}")
+def password_page(request: Request, token: str) -> Response:
+    link, state = portal_of(request).accounts.link(token)
+    if state != "ok":
+        return render(request, "password.html", {"state": state}, status=410 if link else 404)
+    return render(
+        request,
+        "password.html",
+        {"state": state, "link": link, "token": token, "minimum": MIN_PASSWORD_LENGTH},
+    )
+
+
+@router.post("/password/{token}")
+async def set_password(request: Request, token: str) -> Response:
+    v = visitor(request)
+    form = await posted(request, v, changes=False)
+    portal = portal_of(request)
+    link, state = portal.accounts.link(token)
+    if state != "ok" or link is None:
+        return render(request, "password.html", {"state": state}, status=410 if link else 404)
+    password = str(form.get("password") or "")
+    confirm = str(form.get("confirm") or "")
+    context = {"state": state, "link": link, "token": token, "minimum": MIN_PASSWORD_LENGTH}
+    if password != confirm:
+        return render(request, "password.html", {**context, "error": "mismatch"}, status=422)
+    try:
+        await asyncio.to_thread(portal.accounts.use_link, token, password)
+    except PasswordTooWeak as err:
+        return render(
+            request, "password.html", {**context, "error": "weak", "why": str(err)}, status=422
+        )
+    except ConflictError:
+        return render(request, "password.html", {"state": "used"}, status=410)
+    return see_other("/sign-in?done=password_set")

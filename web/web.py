@@ -1,0 +1,270 @@
+"""What every page shares: the signed-in person (from the session cookie, resolved in the store),
+the language, CSRF, security headers and rendering. Access is decided here and in
+people/access.py for every request; nothing is trusted from a form but its values."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+from temporalio.client import Client
+
+from napreview import templates
+from napreview.i18n import translate as i18n
+from napreview.people.access import may_change
+from napreview.schemas.members import Actor, Member, Role
+from napreview.settings import Settings
+from napreview.store.accounts import Accounts
+from napreview.store.errors import NotFoundError
+from napreview.store.repository import Store
+from napreview.web.config import PortalSettings
+
+SESSION_COOKIE = "napreview_session"
+ANON_CSRF_COOKIE = "napreview_csrf"
+LANG_COOKIE = "napreview_lang"
+TEMPLATES = Path(templates.__file__).parent / "portal"
+STATIC = Path(__file__).parent / "static"
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'"
+)
+
+
+class SignInNeeded(Exception):
+    """No live session: the person is sent to /sign-in and brought back afterwards."""
+
+    def __init__(self, back: str) -> None:
+        self.back = back
+
+
+class Forbidden(Exception):
+    """403: a change asked by someone who may change nothing (an auditor), or a form without
+    its CSRF token."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class PageNotFound(Exception):
+    """404, also for anything outside a person's scope, so ids do not leak."""
+
+
+@dataclass
+class Portal:
+    """The application's shared parts (``app.state.portal``)."""
+
+    settings: Settings
+    options: PortalSettings
+    store: Store
+    accounts: Accounts
+    templates: Environment
+    _client: Client | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def client(self) -> Client:
+        """One Temporal client per process, connected on first use."""
+        async with self._lock:
+            if self._client is None:
+                from napreview.temporal.client import connect
+
+                self._client = await connect(self.settings)
+            return self._client
+
+
+def make_templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+@dataclass
+class Visitor:
+    """Whoever made the request: a signed-in person, or nobody yet."""
+
+    actor: Actor | None
+    csrf: str
+    language: str
+    session_token: str | None = None
+    email: str = ""  # the signed-in address (drafts and accounts are kept by it)
+    member: Member | None = None
+    new_csrf_cookie: bool = False
+
+    @property
+    def role(self) -> Role | None:
+        return self.actor.role if self.actor else None
+
+    def is_(self, role: Role) -> bool:
+        return self.actor is not None and self.actor.role is role
+
+
+def portal_of(request: Request) -> Portal:
+    return request.app.state.portal  # type: ignore[no-any-return]
+
+
+def is_https(request: Request) -> bool:
+    if request.url.scheme == "https":
+        return True
+    options = portal_of(request).options
+    return options.trust_proxy and request.headers.get("x-forwarded-proto", "") == "https"
+
+
+def client_address(request: Request) -> str | None:
+    if portal_of(request).options.trust_proxy:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()[:64]
+    return request.client.host if request.client else None
+
+
+def visitor(request: Request) -> Visitor:
+    """The session behind the cookie, the person behind the session (resolved now, so a change
+    of role or of focal point takes effect at once), and their language."""
+    cached = getattr(request.state, "visitor", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    portal = portal_of(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    found = None
+    if token:
+        found = portal.accounts.session(token, _lifetime(portal))
+    actor = None
+    member = None
+    if found is not None:
+        try:
+            actor = portal.store.resolve_actor(found.email)
+        except NotFoundError:
+            actor = None
+    if actor is not None and actor.member:
+        member = portal.store.find_member(actor.member)
+    language = _language(request, portal, found.email if found else None, member)
+    if actor is not None and found is not None:
+        v = Visitor(
+            actor, found.csrf_token, language, session_token=token, member=member, email=found.email
+        )
+    else:
+        anon = request.cookies.get(ANON_CSRF_COOKIE)
+        fresh = not anon or len(anon) < 32
+        csrf = secrets.token_urlsafe(32) if fresh or anon is None else anon
+        v = Visitor(None, csrf, language, new_csrf_cookie=fresh)
+    request.state.visitor = v
+    return v
+
+
+def _lifetime(portal: Portal) -> timedelta:
+    return timedelta(hours=portal.options.session_hours)
+
+
+def _language(request: Request, portal: Portal, email: str | None, member: Member | None) -> str:
+    if email is not None:
+        chosen = portal.accounts.language(email)
+        if chosen in i18n.LANGUAGES:
+            return chosen  # type: ignore[return-value]
+        if member is not None:
+            return member.language.value
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in i18n.LANGUAGES:
+        return cookie  # type: ignore[return-value]
+    return i18n.pick_language(request.headers.get("accept-language"))
+
+
+def person(request: Request) -> Visitor:
+    """A signed-in person, or off to /sign-in."""
+    v = visitor(request)
+    if v.actor is None:
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInNeeded(back)
+    return v
+
+
+def require_role(v: Visitor, *roles: Role) -> None:
+    """Pages of one room: anyone else is told the page does not exist."""
+    if v.actor is None or v.actor.role not in roles:
+        raise PageNotFound()
+
+
+async def posted(request: Request, v: Visitor, *, changes: bool = True) -> FormData:
+    """The form of a POST, once its CSRF token matches the session's. ``changes``: the post
+    changes something in the reviews, which an auditor may never do (403)."""
+    if changes and v.actor is not None and not may_change(v.actor):
+        raise Forbidden("auditor")
+    limit = portal_of(request).options.max_upload_mb * 1024 * 1024 + 65536
+    length = int(request.headers.get("content-length") or 0)
+    if length > limit:
+        raise Forbidden("too_large")
+    form = await request.form(max_part_size=limit)
+    sent = str(form.get("csrf_token") or "")
+    if not sent or not secrets.compare_digest(sent, v.csrf):
+        raise Forbidden("csrf")
+    return form
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    v = visitor(request)
+    portal = portal_of(request)
+    lang = v.language
+    values: dict[str, Any] = {
+        "request": request,
+        "v": v,
+        "lang": lang,
+        "_": i18n.gettext(lang),
+        "term": lambda group, value: i18n.term(lang, group, value),
+        "finding": lambda f, member: i18n.finding_text(lang, f, member),
+        "member_name": lambda code: i18n.member_name(code, lang),
+        "member_label": lambda code: i18n.member_label(code, lang),
+        "day": lambda value: i18n.format_day(value, lang),
+        "moment": lambda value: i18n.format_moment(value, lang),
+        "clock": lambda value: i18n.format_clock(value, lang),
+        "number": lambda value: i18n.format_number(value, lang),
+        "languages": i18n.LANGUAGE_NAMES,
+        "Role": Role,
+        "path": request.url.path,
+        "quote": quote,
+    }
+    values.update(context or {})
+    html = portal.templates.get_template(template).render(values)
+    response = HTMLResponse(html, status_code=status)
+    if v.new_csrf_cookie:
+        response.set_cookie(
+            ANON_CSRF_COOKIE,
+            v.csrf,
+            httponly=True,
+            samesite="lax",
+            secure=is_https(request),
+            path="/",
+        )
+    return response
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def secure_headers(response: Response, csp: str = CSP) -> None:
+    response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Cache-Control", "no-store")
+
+
+def safe_back(target: str | None) -> str:
+    """Only a path on this site (never //host or a scheme) to go back to after signing in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
