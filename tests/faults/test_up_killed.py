@@ -22,7 +22,7 @@ from napreview.store.repository import Store
 from napreview.temporal.dev_server import PID_FILE, port_free
 
 from ..helpers import start_cycle
-from ..test_up import free_port, servers_using, start_up, stop
+from ..integration.test_up import free_port, servers_using, start_up, stop
 from .checks import assert_sound, stored_documents
 from .people import Tally, drive_review
 

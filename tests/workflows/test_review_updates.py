@@ -19,8 +19,8 @@ from napreview.schemas.review import (
 from napreview.services import steps
 from napreview.services.errors import NotFoundError, StepRefused
 
-from .conftest import running_worker
-from .helpers import (
+from ..conftest import running_worker
+from ..helpers import (
     AUDITOR,
     SECRETARIAT,
     answer_all,

@@ -14,7 +14,7 @@ from temporalio.worker import Replayer
 from napreview.audit.replay import WORKFLOWS, history_from_json, replay
 from napreview.temporal.update_order import late_updates
 
-HISTORIES = Path(__file__).parent / "histories"
+HISTORIES = Path(__file__).parents[1] / "histories"
 KILLED = sorted((HISTORIES / "replay-after-worker-kill").glob("*.json"))
 ORDINARY = sorted(HISTORIES.glob("*.json"))
 

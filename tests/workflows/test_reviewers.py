@@ -25,8 +25,8 @@ from napreview.services.errors import StepRefused
 from napreview.store.repository import Store
 from napreview.workflows.troika import draw_troika, redraw_reviewer
 
-from .conftest import running_worker
-from .helpers import (
+from ..conftest import running_worker
+from ..helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,

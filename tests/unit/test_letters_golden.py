@@ -26,7 +26,7 @@ from napreview.store.repository import Store
 
 from .test_letters_render import TYPED, cedaw_result, self_assessment
 
-GOLDEN = Path(__file__).parent / "golden" / "letters"
+GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 D = datetime.date
 CYCLE = "2019"

@@ -47,7 +47,7 @@ from napreview.schemas.review import Stage
 from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
 from napreview.store.network import MEMBERS_BY_CODE
 
-GOLDEN = Path(__file__).parent / "golden" / "letters"
+GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 D = datetime.date
 

@@ -47,8 +47,8 @@ from napreview.web.app import create_app
 from napreview.web.config import PortalSettings
 from napreview.worker import build_worker
 
-from .conftest import make_store, settings_for
-from .helpers import (
+from ..conftest import make_store, settings_for
+from ..helpers import (
     AUDITOR,
     SECRETARIAT,
     answer_all,

@@ -13,7 +13,7 @@ from napreview.audit.replay import replay
 from napreview.audit.timeline import Timeline, build_timeline
 from napreview.audit.words import localized, summarize
 
-from .test_replay import HISTORIES, RECORDED, load
+from ..workflows.test_replay import HISTORIES, RECORDED, load
 
 NB = "\u00a0"
 

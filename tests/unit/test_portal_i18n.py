@@ -21,7 +21,7 @@ from napreview.schemas.submissions import PeerReview, SelfAssessment
 from napreview.store.network import MEMBERS
 from napreview.web import forms
 
-TEMPLATES = Path(__file__).parent.parent / "templates" / "portal"
+TEMPLATES = Path(__file__).parents[2] / "templates" / "portal"
 PHRASE = re.compile(r"""_\(\s*(["'])((?:(?!\1).)*)\1""")
 
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from napreview.cli.app import app
 
-from .helpers import SECRETARIAT, fp
+from ..helpers import SECRETARIAT, fp
 
 runner = CliRunner()
 

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,6 @@ from napreview.workflows.troika import (
     redraw_reviewer,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 GROUP_OF = {m.code: m.draw_group for m in MEMBERS}
 
 

@@ -25,9 +25,9 @@ from napreview.services.errors import StepRefused
 from napreview.store.repository import Store
 from napreview.workflows import contract
 
-from .conftest import settings_for, worker_with
-from .helpers import SECRETARIAT, answer_all, at_stage, fp, handle, start_cycle, submit_pr
-from .helpers import submit_sa as submit_example_sa
+from ..conftest import settings_for, worker_with
+from ..helpers import SECRETARIAT, answer_all, at_stage, fp, handle, start_cycle, submit_pr
+from ..helpers import submit_sa as submit_example_sa
 
 runner = CliRunner()
 

@@ -35,8 +35,8 @@ from napreview.store.audit_reads import audit_reads
 from napreview.store.repository import Store
 from napreview.workflows.cycle import CycleWorkflow
 
-from .conftest import make_store, running_worker
-from .helpers import (
+from ..conftest import make_store, running_worker
+from ..helpers import (
     AUDITOR,
     SECRETARIAT,
     answer_all,
@@ -49,7 +49,7 @@ from .helpers import (
     submit_pr,
     submit_sa,
 )
-from .test_replay import ReviewThatWaitsFirst
+from ..workflows.test_replay import ReviewThatWaitsFirst
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
 

@@ -42,9 +42,9 @@ from napreview.worker import activities_for
 from napreview.workflows import contract
 from napreview.workflows.cycle import CycleWorkflow
 
-from .conftest import running_worker, worker_with
-from .conftest import settings_for as conftest_settings_for
-from .helpers import SECRETARIAT, answer_all, fp, new_cycle_id, submit_pr, submit_sa
+from ..conftest import running_worker, worker_with
+from ..conftest import settings_for as conftest_settings_for
+from ..helpers import SECRETARIAT, answer_all, fp, new_cycle_id, submit_pr, submit_sa
 
 T = TypeVar("T")
 EIGHT = ["DEU", "FRA", "MEX", "NAM", "JPN", "UKR", "AU", "EU"]

@@ -21,8 +21,8 @@ from napreview.schemas.members import (
     RegionalGroup,
 )
 
-from .helpers import AUDITOR, SECRETARIAT, fp
-from .test_cedaw_rules import assessment
+from ..helpers import AUDITOR, SECRETARIAT, fp
+from ..unit.test_cedaw_rules import assessment
 from .test_cli import _in_thread, napreview, wait_for, worker  # noqa: F401 - fixtures
 
 GAMBIA = (

@@ -28,7 +28,7 @@ from napreview.temporal.codec import (
     parse_keys,
 )
 
-from .helpers import AUDITOR, fp
+from ..helpers import AUDITOR, fp
 
 
 async def test_a_payload_is_sealed_and_an_older_key_still_opens_it():

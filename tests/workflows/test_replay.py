@@ -30,7 +30,7 @@ from napreview.schemas.review import StepTaken
 from napreview.workflows import contract
 from napreview.workflows.cycle import CycleWorkflow
 
-HISTORIES = Path(__file__).parent / "histories"
+HISTORIES = Path(__file__).parents[1] / "histories"
 RECORDED = [
     "review-completed.json",
     "review-returned.json",

@@ -26,8 +26,8 @@ from napreview.schemas.text import LONGEST_DURATION
 from napreview.services import steps
 from napreview.workflows.review import STEPS
 
-from .conftest import running_worker
-from .helpers import at_stage, fp, handle, start_cycle, state_when, submit_sa
+from ..conftest import running_worker
+from ..helpers import at_stage, fp, handle, start_cycle, state_when, submit_sa
 from .test_no_review_stuck import AS_SECRETARIAT, ReachedTemporal, napreview  # noqa: F401
 
 settings.register_profile(

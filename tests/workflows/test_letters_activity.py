@@ -17,8 +17,8 @@ from napreview.schemas.members import Honorific
 from napreview.schemas.review import Decision, SignOff, Stage
 from napreview.services import steps
 
-from .conftest import running_worker, settings_for
-from .helpers import (
+from ..conftest import running_worker, settings_for
+from ..helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,

@@ -40,8 +40,8 @@ from napreview.schemas.submissions import DocumentRef
 from napreview.worker import build_worker
 from napreview.workflows import contract
 
-from .conftest import make_store, settings_for
-from .helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
+from ..conftest import make_store, settings_for
+from ..helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
 NO_SUCH_DOCUMENT = DocumentRef(id="doc-that-was-never-stored", sha256="0" * 64)

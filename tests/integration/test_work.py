@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .helpers import AUDITOR, SECRETARIAT, fp
+from ..helpers import AUDITOR, SECRETARIAT, fp
 from .test_cli import _in_thread, napreview, wait_for, worker  # noqa: F401 - fixtures
 
 MEMBERS = "DEU,FRA,MEX,NAM,JPN"

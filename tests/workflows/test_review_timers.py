@@ -44,9 +44,9 @@ from napreview.store.models import LetterRow
 from napreview.store.repository import Store
 from napreview.workflows import contract
 
-from . import helpers
-from .conftest import running_worker
-from .helpers import SECRETARIAT, fp, handle, start_cycle
+from .. import helpers
+from ..conftest import running_worker
+from ..helpers import SECRETARIAT, fp, handle, start_cycle
 
 # DEU (WEOG) draws one reviewer from each of the other three groups: no rule is relaxed.
 MEMBERS = ["DEU", "MEX", "NAM", "JPN"]
