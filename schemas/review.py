@@ -12,6 +12,7 @@ from napreview.schemas.cedaw import CedawSummary
 from napreview.schemas.letters import LetterRef
 from napreview.schemas.members import Actor, Member
 from napreview.schemas.proof import KEY_ID_PATTERN, Proof
+from napreview.schemas.refusals import Param
 from napreview.schemas.submissions import DocumentRef, RecommendationResponse
 from napreview.schemas.text import Duration, text
 
@@ -219,10 +220,17 @@ def recommendation_keys(reviewers: Sequence[ReviewerSlot]) -> list[str]:
 
 
 class Refusal(BaseModel):
+    """A refused step as the review keeps it: who, which step and why, never the payload.
+
+    ``reason`` is the English sentence; ``code`` and ``params`` (schemas/refusals.py) let each
+    reader see it in their own language (absent in reviews recorded before they existed)."""
+
     at: datetime
     actor: str
     step: str
     reason: str
+    code: str | None = None
+    params: dict[str, Param] = Field(default_factory=dict)
 
 
 class Redraw(BaseModel):
@@ -429,13 +437,38 @@ class RedrawOutcome(BaseModel):
     relaxed: list[str]
 
 
+class SlotProjection(BaseModel):
+    """One reviewer of a review, as the read model keeps it."""
+
+    member: str
+    status: ReviewerStatus
+    due: datetime | None = None
+    overdue: bool = False
+
+
 class ReviewProjection(BaseModel):
+    """What the store's read model keeps of a review, so that lists, work pages and charts never
+    ask Temporal (a query per open review) and never read a history.
+
+    Written by the review itself (a local activity) whenever any of it changes; Temporal stays
+    the truth. Fields after ``cedaw_rating`` came later: an older worker sends them empty, and
+    the store keeps what it had.
+    """
+
     cycle: str
     member: str
     stage: Stage
     round: int
     overdue: bool
     cedaw_rating: str | None = None
+    # since the read model (issue #17): deadlines and slots for work lists and the cycle page
+    deadline: datetime | None = None
+    reviewers: list[SlotProjection] | None = None
+    answers_due: datetime | None = None
+    unanswered: int | None = None
+    at: datetime | None = Field(
+        default=None, description="the review's clock when it published this (stage history)"
+    )
 
 
 class WithdrawReviews(BaseModel):

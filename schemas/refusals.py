@@ -1,0 +1,147 @@
+"""A refusal as data: a code and its parameters, so each reader sees it in their own language.
+
+A step refused (by a review, a cycle or a service) is answered, recorded and shown in three
+places: Temporal's history and the command line keep the English sentence; the store keeps the
+code and parameters beside it; the portal and the audit timeline render the code in the reader's
+language (``napreview.i18n.refusals``). The English of each code below is its message id in the
+translation catalogs (i18n/locale/<lang>/LC_MESSAGES/napreview.po): one vocabulary, written once.
+It lives here, not in a catalog, because workflows write it into history and the workflow
+sandbox reads no file.
+
+Parameters are plain values, and their names say how a language renders them:
+- ``member``, ``reviewer``, ``actor_member``: a member code, shown as the member's name
+  (a catalog may write ``{member_of}`` for the form after "of": "de l'Allemagne");
+- ``stage``; ``stages``: a stage, or stages joined with "or";
+- ``roles``: roles joined with "or"; ``actor_role``: the acting person's role;
+- ``on``: an ISO date, shown as the language writes dates; ``signed_at``: an ISO moment (UTC);
+- ``round``, ``max_rounds``: numbers; anything else is shown as it is (``step``, ``key_id``,
+  ``keys``, ``detail``).
+``acts_as`` in a sentence is composed from ``actor_role`` and ``actor_member``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Param = str | int | list[str]
+
+# The English of every refusal, by code. Add a code here (never reuse one with another meaning);
+# the catalogs translate the sentence, and tests check that every code is translated.
+ENGLISH: dict[str, str] = {
+    # the front end's signature (schemas/proof.py)
+    "unsigned": "The step carries no proof that a napreview front end sent it; it is ignored.",
+    "untrusted_key": "The step is signed with key {key_id}, which this review does not trust.",
+    "stale_signature": (
+        "The step was signed at {signed_at} UTC, too long before it arrived; send it again."
+    ),
+    "bad_signature": "The step's signature does not match its content; it is ignored.",
+    "sent_twice": "This step was already received; it is not taken twice.",
+    # who may take a step, and when
+    "review_closed": (
+        "The review of {member} in cycle {cycle} was {outcome} on {on}; nothing more can change."
+    ),
+    "review_ended": "The review of {member} in cycle {cycle} has ended; nothing more can change.",
+    "wrong_role": "You act as {acts_as}; only the {roles} may take this step.",
+    "wrong_stage": "The review of {member} is at {stage}, not {stages}.",
+    "not_own_focal_point": (
+        "You act as {acts_as}; only the focal point of {member} may take this step."
+    ),
+    "secretariat_only": "You act as {acts_as}; only the secretariat may {step}.",
+    "no_member_to_review_for": "You act as {acts_as}, so have no review to submit.",
+    # the self-assessment and the peer reviews
+    "self_assessment_in": "The self-assessment for round {round} is already submitted.",
+    "self_assessment_done": (
+        "The self-assessment of {member} is already submitted; the review is at {stage}."
+    ),
+    "own_member": "Nobody reviews their own member.",
+    "peer_review_in": "{reviewer} has already submitted its review of {member}.",
+    "not_a_reviewer": "You act as {acts_as}, which is not one of the reviewers of {member}.",
+    "no_longer_reviewer": "{reviewer} is no longer a reviewer of {member}.",
+    "no_such_recommendation": "No such peer recommendation: {keys}.",
+    # the review troika
+    "substitution_used": "{member} has already used its one substitution of a reviewer.",
+    "review_stands": "{reviewer} has already submitted its review; it stands.",
+    "not_reviewer_of": "{reviewer} is not one of the reviewers of {member}.",
+    "no_reviewer_left": "No other member can review {member}: {detail}",
+    # sign-off, extension, withdrawal
+    "decision_taken": "A decision for this round has already been taken.",
+    "last_round": (
+        "This is round {round} of at most {max_rounds}: the review can now only be approved or "
+        "withdrawn."
+    ),
+    "extension_not_positive": "An extension must be longer than zero.",
+    "being_withdrawn": "The review of {member} is already being withdrawn.",
+    "cancel_mismatch": "The withdrawal does not match the cancellation it carries.",
+    "approved_before_withdrawal": (
+        "The review of {member} was approved before the withdrawal took effect."
+    ),
+    "withdrawn_before_step": "The review of {member} was withdrawn before this step was taken.",
+    # the front end's keys
+    "started_unsigned": "The review of {member} was started before commands were signed.",
+    "key_trusted": "Key {key_id} is already trusted.",
+    "key_not_trusted": "Key {key_id} is not trusted by this review.",
+    "key_retires_itself": "A key cannot retire itself; sign with another trusted key.",
+    "last_key": "The last trusted key cannot be retired.",
+    # signals that cannot be taken
+    "update_only": "{step} is taken only as an update, which answers its sender.",
+    "no_such_step": "napreview has no step called {step}.",
+    "unreadable": "The step could not be read ({detail}); it is ignored.",
+    # a document the store refused, in the store's own words
+    "document_refused": "{detail}",
+}
+
+
+class Reason(BaseModel):
+    """Why a step was refused: a code of ``ENGLISH`` and the values its sentence names."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(max_length=40)
+    params: dict[str, Param] = Field(default_factory=dict)
+
+    def english(self, names: Mapping[str, str] | None = None) -> str:
+        """The English sentence; ``names`` gives member names by code where known (else the code
+        stands, as history always wrote reviewers)."""
+        return render(ENGLISH.get(self.code, "{detail}"), english_values(self.params, names or {}))
+
+
+def english_values(params: Mapping[str, Param], names: Mapping[str, str]) -> dict[str, str]:
+    """Each parameter as an English sentence writes it."""
+    values: dict[str, str] = {}
+    for key, value in params.items():
+        if key in ("member", "reviewer", "actor_member") and isinstance(value, str):
+            values[key] = names.get(value, value)
+        elif key in ("stage",) and isinstance(value, str):
+            values[key] = value.replace("_", " ")
+        elif key in ("stages", "roles") and isinstance(value, list):
+            values[key] = " or ".join(v.replace("_", " ") for v in value)
+        elif key == "keys" and isinstance(value, list):
+            values[key] = ", ".join(value)
+        else:
+            values[key] = str(value)
+    values["acts_as"] = english_acts_as(params)
+    return values
+
+
+def english_acts_as(params: Mapping[str, Param]) -> str:
+    """'the focal point of DEU', 'the secretariat': how refusals address the person."""
+    role = str(params.get("actor_role") or "")
+    member = params.get("actor_member")
+    if role == "focal_point":
+        return f"the focal point of {member}" if member else "a focal point of no member"
+    return f"the {role.replace('_', ' ')}" if role else "someone"
+
+
+def render(template: str, values: Mapping[str, str]) -> str:
+    """``str.format`` that leaves an unknown placeholder as it is rather than failing."""
+    try:
+        return template.format_map(_Keep(values))
+    except (ValueError, IndexError):
+        return template
+
+
+class _Keep(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
