@@ -28,6 +28,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from napreview.people import signing
 from napreview.schemas.examples import example_self_assessment
 from napreview.schemas.review import (
     Decision,
@@ -258,9 +259,9 @@ async def record_overdue(out: Path, tmp: Path) -> None:
             await env.sleep(timedelta(days=3))
             await state_when(client, cycle, "DEU", lambda s: s.overdue)
             secretariat = store.resolve_actor(SECRETARIAT)
-            await review.signal(
-                "extend", Extend(actor=secretariat, by=timedelta(days=5), reason="Late mail")
-            )
+            extend = Extend(actor=secretariat, by=timedelta(days=5), reason="Late mail")
+            now = await env.get_current_time()
+            await signal(client, cycle, "DEU", "extend", extend, at=now)
             await state_when(client, cycle, "DEU", lambda s: not s.overdue)
             # A late self-assessment from the wrong person, sent as a signal: refused.
             document = store.save_document(
@@ -270,12 +271,13 @@ async def record_overdue(out: Path, tmp: Path) -> None:
                 submitted_by=fp("FRA"),
                 body=example_self_assessment(store.get_member("DEU")).model_dump(mode="json"),
             )
-            await review.signal(
-                "submit_self_assessment",
-                SubmitSelfAssessment(actor=store.resolve_actor(fp("FRA")), document=document),
-            )
+            wrong = SubmitSelfAssessment(actor=store.resolve_actor(fp("FRA")), document=document)
+            now = await env.get_current_time()
+            await signal(client, cycle, "DEU", "submit_self_assessment", wrong, at=now)
             await state_when(client, cycle, "DEU", lambda s: s.rejected)
-            await review.signal("withdraw", Withdraw(actor=secretariat, reason="No answer"))
+            withdraw = Withdraw(actor=secretariat, reason="No answer")
+            now = await env.get_current_time()
+            await signal(client, cycle, "DEU", "withdraw", withdraw, at=now)
             await review.result()
             await _save(
                 client, contract.review_workflow_id(cycle, "DEU"), out, "review-overdue.json"
@@ -286,6 +288,8 @@ async def record_overdue(out: Path, tmp: Path) -> None:
 
 async def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    # Commands are signed as a front end signs them, with a key ring of this run's own.
+    signing.use(signing.Signer.ephemeral())
     with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
         await record_on_dev_server(out, Path(first))
         await record_overdue(out, Path(second))

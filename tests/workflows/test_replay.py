@@ -38,6 +38,9 @@ RECORDED = [
     "review-overdue.json",
     "cycle-cancelled.json",
 ]
+# The same kinds re-recorded on 2026-12-04 under the code released then, so that every branch of
+# the `napreview-v2` patch is replayed too (the files above were recorded before it existed).
+RELEASED = [f"released-2026-12-04/{name}" for name in RECORDED]
 # Recorded while a worker was killed three times mid-cycle (../shared/evidence): a query reached a
 # worker without the review cached while a workflow task waited, so a peer-review update ran after
 # an activity result in the same task. The SDK alone cannot replay them (sdk-python #1591).
@@ -72,7 +75,7 @@ def test_every_kind_of_review_is_recorded():
     assert sorted(p.name for p in HISTORIES.glob("*.json")) == sorted(RECORDED)
 
 
-@pytest.mark.parametrize("name", RECORDED + KILLED_WORKER + SIGNALS_FIRST)
+@pytest.mark.parametrize("name", RECORDED + RELEASED + KILLED_WORKER + SIGNALS_FIRST)
 async def test_recorded_history_replays_with_the_current_code(name):
     history = load(name)
     report = await replay(history)
