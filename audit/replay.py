@@ -161,12 +161,12 @@ def _watch_refusals(instance: Any) -> dict[asyncio.Task[Any], _Outcome] | None:
         return None
     watching = {}
 
-    def recording(step: str, actor: str, reason: str) -> None:
+    def recording(step: str, actor: str, reason: Any) -> None:
         record(step, actor, reason)
         task = asyncio.current_task()
         outcome = watching.get(task) if task is not None else None
         if outcome is not None:
-            outcome.refusals.append(reason)
+            outcome.refusals.append(_rejected(instance)[-1].reason)
             outcome.senders.append(actor)
 
     instance._record_refusal = recording
@@ -175,5 +175,8 @@ def _watch_refusals(instance: Any) -> dict[asyncio.Task[Any], _Outcome] | None:
 
 
 def _rejected(instance: Any) -> list[Any]:
-    rejected = getattr(instance, "rejected", None)
+    """The refusals a workflow keeps: the review's in its state, the cycle's beside it."""
+    rejected = getattr(getattr(instance, "state", None), "rejected", None)
+    if rejected is None:
+        rejected = getattr(instance, "rejected", None)
     return list(rejected) if isinstance(rejected, list) else []

@@ -31,7 +31,7 @@ from napreview.schemas.review import (
     TrustKey,
 )
 from napreview.workflows import contract
-from napreview.workflows.review import STEPS
+from napreview.workflows.review_steps import STEPS
 
 # Verdicts, as the export and the timeline write them.
 HOLDS = "holds"
@@ -41,7 +41,7 @@ REPLAYED = "replayed"
 UNREADABLE = "unreadable"
 
 # Commands by step name, for both workflows.
-MODELS: dict[str, type[BaseModel]] = {name: step.model for name, step in STEPS.items()}
+MODELS: dict[str, type[BaseModel]] = {name: step.command for name, step in STEPS.items()}
 MODELS["cancel_cycle"] = CycleCancel
 
 
@@ -210,7 +210,7 @@ class _Checker:
         # The freshness window is the workflow's business; the signature's is checked here.
         reason = verify(proof, step, workflow_id, command, self.trusted, proof.at)
         if reason is not None:
-            return FAILS, reason
+            return FAILS, reason.english()
         first = self.seen.setdefault(proof.nonce, event_id)
         if first != event_id:
             return REPLAYED, f"The same signed message was already received (event {first})."

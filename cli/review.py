@@ -40,10 +40,12 @@ from napreview.schemas.review import (
     ReviewerStatus,
     ReviewState,
     SignOff,
-    Stage,
+    StepTaken,
+    Waiting,
     Withdraw,
 )
 from napreview.schemas.submissions import PeerReview, SelfAssessment
+from napreview.workflows.review_steps import waiting_for
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -248,24 +250,18 @@ def _print_state(state: ReviewState) -> None:
         )
 
 
+WAITING = {
+    Waiting.SELF_ASSESSMENT: "Self-assessment due",
+    Waiting.PEER_REVIEWS: "Peer reviews due",
+    Waiting.ANSWERS: "Answers to the peer recommendations due",
+    Waiting.SIGN_OFF: "Sign-off due",
+}
+
+
 def next_deadline(state: ReviewState) -> tuple[str, datetime] | None:
-    """What the review waits for next and by when: the member's answers to the peer
-    recommendations, the earliest open peer review, or the stage's own deadline."""
-    if state.stage.terminal:
-        return None
-    if state.answers_due is not None and state.stage is Stage.PEER_REVIEW:
-        return "Answers to the peer recommendations due", state.answers_due
-    if state.stage is Stage.PEER_REVIEW:
-        open_ = [
-            s.deadline.due
-            for s in state.reviewers
-            if s.deadline and s.status is ReviewerStatus.ACTIVE
-        ]
-        return ("Peer reviews due", min(open_)) if open_ else None
-    if state.deadline is not None:
-        stage = words(state.stage)
-        return f"{stage[:1].upper()}{stage[1:]} due", state.deadline.due
-    return None
+    """What the review waits for next and by when (workflows/review_steps.waiting_for)."""
+    waiting = waiting_for(state)
+    return (WAITING[waiting[0]], waiting[1]) if waiting else None
 
 
 @review_app.command("show")
@@ -294,27 +290,27 @@ def review_show(
         _print_state(state)
 
 
-def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> ReviewState:
+def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> StepTaken:
     actor = acting(as_)
     code = store().get_member(member).code
     command: Command = make(actor)
 
-    async def send() -> ReviewState:
+    async def send() -> StepTaken:
         from napreview.services import steps
 
         temporal = await client()
         answered = await steps.review_step(temporal, store(), cycle, code, step, command)
-        return await steps.settled_state(temporal, cycle, code, answered)
+        return await steps.settled(temporal, answered)
 
     return run(send())
 
 
-def done(state: ReviewState, what: str) -> None:
+def done(answer: StepTaken, what: str) -> None:
     """What the step did, then where the review stands after it and what it waits for."""
-    name = store().get_member(state.member).name
-    at = "" if state.stage.terminal else "at "
-    where = f"{at}{words(state.stage)} (round {state.round})"
-    due = next_deadline(state)
+    name = store().get_member(answer.member).name
+    at = "" if answer.stage.terminal else "at "
+    where = f"{at}{words(answer.stage)} (round {answer.round})"
+    due = (WAITING[answer.waits_for], answer.due) if answer.waits_for and answer.due else None
     tail = f"; {due[0].lower()} {describe_deadline(due[1])}" if due else ""
     now = f"The review of {name} is now {where}{tail}."
     say(f"{what} {now}" if what else now)
@@ -331,10 +327,11 @@ def review_extend(
 ) -> None:
     """Move the current stage's deadline (secretariat)."""
     delta = parse_span(by, "--by")
-    state = _step(cycle, member, "extend", lambda a: Extend(actor=a, by=delta, reason=reason), as_)
-    extension = state.extensions[-1]
+    answer = _step(cycle, member, "extend", lambda a: Extend(actor=a, by=delta, reason=reason), as_)
+    extension = answer.extension
+    assert extension is not None
     done(
-        state,
+        answer,
         f"Deadline of the {words(extension.stage)} extended by {describe_duration(delta)}: "
         f"now {describe_deadline(extension.new_deadline)}.",
     )
@@ -364,12 +361,12 @@ def submit_self_assessment(
     document = steps.read_document(file, SelfAssessment)
     actor = acting(as_)
 
-    async def send() -> ReviewState:
+    async def send() -> StepTaken:
         temporal = await client()
         answered = await steps.submit_self_assessment(
             temporal, store(), cycle, member, actor, document
         )
-        return await steps.settled_state(temporal, cycle, answered.member, answered)
+        return await steps.settled(temporal, answered)
 
     done(run(send()), "Self-assessment received.")
 
@@ -383,10 +380,10 @@ def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS
     document = steps.read_document(file, PeerReview)
     actor = acting(as_)
 
-    async def send() -> ReviewState:
+    async def send() -> StepTaken:
         temporal = await client()
         answered = await steps.submit_peer_review(temporal, store(), cycle, member, actor, document)
-        return await steps.settled_state(temporal, cycle, answered.member, answered)
+        return await steps.settled(temporal, answered)
 
     done(run(send()), "Peer review received.")
 
@@ -421,10 +418,11 @@ def reviewers_reassign(cycle: str, member: str, reviewer: str, as_: str | None =
     _changed(state)
 
 
-def _changed(state: ReviewState) -> None:
-    redraw = state.redraws[-1]
+def _changed(answer: StepTaken) -> None:
+    redraw = answer.redraw
+    assert redraw is not None
     console.print(
-        f"{redraw.previous} leaves the review troika of {state.member}; "
+        f"{redraw.previous} leaves the review troika of {answer.member}; "
         f"{redraw.chosen} was drawn in its place (seed {redraw.seed})."
     )
 

@@ -25,7 +25,7 @@ from napreview.cli.common import (
     words,
 )
 from napreview.schemas.recommendations import RECOMMENDATIONS
-from napreview.schemas.review import ReviewState
+from napreview.schemas.review import StepTaken
 from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 
 if TYPE_CHECKING:  # operations (the Temporal client, the store) load inside the commands
@@ -186,12 +186,12 @@ def respond_command(
     )
     actor = acting(as_)
 
-    async def send() -> ReviewState:
+    async def send() -> StepTaken:
         temporal = await client()
-        answered = await documents.respond(temporal, store(), cycle, member, actor, answers)
-        state = await steps.settled_state(temporal, cycle, answered.member, answered)
-        recs = documents.peer_recommendations(store(), state)
-        left = [r.key for r in recs if r.response is None]
+        answered = await steps.settled(
+            temporal, await documents.respond(temporal, store(), cycle, member, actor, answers)
+        )
+        left = answered.unanswered or []
         say(
             f"{len(answers)} answer(s) recorded. "
             + (
@@ -200,7 +200,7 @@ def respond_command(
                 else "Every recommendation is answered."
             )
         )
-        return state
+        return answered
 
     from napreview.cli.review import done
 

@@ -20,6 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from napreview.schemas.refusals import Reason
+
 # A signed command older (or newer) than this, by the workflow's clock, is refused: a command
 # captured on the wire cannot be sent again next week.
 FRESHNESS = timedelta(minutes=15)
@@ -77,25 +79,22 @@ def verify(
     trusted_keys: dict[str, str],
     now: datetime,
     freshness: timedelta = FRESHNESS,
-) -> str | None:
+) -> Reason | None:
     """Why the command cannot be trusted, or None when its proof holds.
 
     ``trusted_keys`` maps key ids to raw Ed25519 public keys in hex.
     """
     if proof is None:
-        return "The step carries no proof that a napreview front end sent it; it is ignored."
+        return Reason(code="unsigned")
     public = trusted_keys.get(proof.key_id)
     if public is None:
-        return f"The step is signed with key {proof.key_id}, which this review does not trust."
+        return Reason(code="untrusted_key", params={"key_id": proof.key_id})
     if abs(now - proof.at) > freshness:
-        return (
-            f"The step was signed at {proof.at:%Y-%m-%d %H:%M} UTC, too long before it arrived; "
-            "send it again."
-        )
+        return Reason(code="stale_signature", params={"signed_at": proof.at.isoformat()})
     try:
         signature = base64.b64decode(proof.signature, validate=True)
         message = signed_message(step, workflow_id, command, proof.key_id, proof.at, proof.nonce)
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(public)).verify(signature, message)
     except (InvalidSignature, ValueError):
-        return "The step's signature does not match its content; it is ignored."
+        return Reason(code="bad_signature")
     return None

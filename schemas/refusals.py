@@ -13,6 +13,7 @@ Parameters are plain values, and their names say how a language renders them:
   (a catalog may write ``{member_of}`` for the form after "of": "de l'Allemagne");
 - ``stage``; ``stages``: a stage, or stages joined with "or";
 - ``roles``: roles joined with "or"; ``actor_role``: the acting person's role;
+- ``outcome``: how a review ended, a stage (``completed`` reads "approved");
 - ``on``: an ISO date, shown as the language writes dates; ``signed_at``: an ISO moment (UTC);
 - ``round``, ``max_rounds``: numbers; anything else is shown as it is (``step``, ``key_id``,
   ``keys``, ``detail``).
@@ -22,6 +23,7 @@ Parameters are plain values, and their names say how a language renders them:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,7 +66,8 @@ ENGLISH: dict[str, str] = {
     "substitution_used": "{member} has already used its one substitution of a reviewer.",
     "review_stands": "{reviewer} has already submitted its review; it stands.",
     "not_reviewer_of": "{reviewer} is not one of the reviewers of {member}.",
-    "no_reviewer_left": "No other member can review {member}: {detail}",
+    # the draw's own explanation of why nobody is left (workflows/troika.py)
+    "no_reviewer_left": "{detail}",
     # sign-off, extension, withdrawal
     "decision_taken": "A decision for this round has already been taken.",
     "last_round": (
@@ -88,6 +91,17 @@ ENGLISH: dict[str, str] = {
     "update_only": "{step} is taken only as an update, which answers its sender.",
     "no_such_step": "napreview has no step called {step}.",
     "unreadable": "The step could not be read ({detail}); it is ignored.",
+    "wrong_arity": "The step carries {count} values instead of one command; it is ignored.",
+    # the cycle
+    "unreadable_ending": "A review's ending that could not be read; it is ignored.",
+    "cycle_no_such_step": "The cycle takes no step called {step}; it is ignored.",
+    "cancel_secretariat_only": "You act as {acts_as}; only the secretariat may cancel a cycle.",
+    "keys_secretariat_only": "You act as {acts_as}; only the secretariat may change keys.",
+    "cycle_cancelled_already": "Cycle {cycle} is already cancelled.",
+    "cycle_drawing": "Cycle {cycle} is still drawing its reviewers; try again in a moment.",
+    "cycle_started_unsigned": "Cycle {cycle} was started before commands were signed.",
+    "cycle_key_not_trusted": "Key {key_id} is not trusted by this cycle.",
+    "cycle_key_stays": "A key cannot retire itself, and the last trusted key stays.",
     # a document the store refused, in the store's own words
     "document_refused": "{detail}",
 }
@@ -113,8 +127,14 @@ def english_values(params: Mapping[str, Param], names: Mapping[str, str]) -> dic
     for key, value in params.items():
         if key in ("member", "reviewer", "actor_member") and isinstance(value, str):
             values[key] = names.get(value, value)
-        elif key in ("stage",) and isinstance(value, str):
+        elif key == "stage" and isinstance(value, str):
             values[key] = value.replace("_", " ")
+        elif key == "outcome" and isinstance(value, str):
+            values[key] = "approved" if value == "completed" else value.replace("_", " ")
+        elif key == "on" and isinstance(value, str):
+            values[key] = _day(value)
+        elif key == "signed_at" and isinstance(value, str):
+            values[key] = _moment(value)
         elif key in ("stages", "roles") and isinstance(value, list):
             values[key] = " or ".join(v.replace("_", " ") for v in value)
         elif key == "keys" and isinstance(value, list):
@@ -123,6 +143,23 @@ def english_values(params: Mapping[str, Param], names: Mapping[str, str]) -> dic
             values[key] = str(value)
     values["acts_as"] = english_acts_as(params)
     return values
+
+
+def _day(iso: str) -> str:
+    """'2026-12-04' → '4 December 2026', as United Nations English writes a date."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def _moment(iso: str) -> str:
+    """An ISO moment as the refusal names it: '2026-12-04 14:05' (UTC)."""
+    try:
+        return f"{datetime.fromisoformat(iso).astimezone(UTC):%Y-%m-%d %H:%M}"
+    except ValueError:
+        return iso
 
 
 def english_acts_as(params: Mapping[str, Param]) -> str:

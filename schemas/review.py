@@ -84,7 +84,7 @@ class ReviewInput(BaseModel):
     max_rounds: int = 3
     cycle_workflow_id: str | None = None
     trusted_keys: TrustedKeys = Field(default_factory=dict)
-    carried: ReviewCarry | None = Field(
+    carried: ReviewState | None = Field(
         default=None, description="what a continued run carries over from the previous one"
     )
 
@@ -262,12 +262,25 @@ class SignOffRecord(BaseModel):
     comments: str
 
 
-class StepTaken(BaseModel):
-    """What a step's update answers: where the review stands right after the step.
+class Waiting(StrEnum):
+    """What a review waits for next, from whom."""
 
-    Kept this small on purpose: every answer is written into the review's history, so the whole
-    state (reviewers, documents, letters, keys) on every step would make each review's history
-    a third larger. Whoever needs the rest asks the ``state`` query, which costs no history.
+    SELF_ASSESSMENT = "self_assessment"  # the member's focal point
+    PEER_REVIEWS = "peer_reviews"  # its reviewers
+    ANSWERS = "answers"  # the member, marking the peer recommendations supported or noted
+    SIGN_OFF = "sign_off"  # the secretariat
+
+
+class StepTaken(BaseModel):
+    """What a step's update answers: where the review stands once the step has taken effect.
+
+    Since patch ``answer-when-settled`` a review answers once it has taken the step into
+    account (``settled``): a self-assessment's answer already says peer review, with the
+    reviewers' deadline, and what the review waits for next, so no query follows. Older reviews
+    answer right after the handler ran (``settled`` False) and the front end asks the ``state``
+    query as before.
+
+    Kept small on purpose: every answer is written into the review's history.
     """
 
     cycle: str
@@ -275,78 +288,66 @@ class StepTaken(BaseModel):
     stage: Stage
     round: int
     deadline: Deadline | None = None
-
-    def as_state(self) -> ReviewState:
-        """The answer as a state with nothing else known (when the query cannot be asked)."""
-        return ReviewState(
-            cycle=self.cycle,
-            member=self.member,
-            stage=self.stage,
-            round=self.round,
-            overdue=bool(self.deadline and self.deadline.overdue),
-            deadline=self.deadline,
-            reviewers=[],
-            self_assessments=[],
-            cedaw=None,
-            letters=[],
-            rejected=[],
-            redraws=[],
-            extensions=[],
-            sign_offs=[],
-            replacement_used=False,
-        )
+    waits_for: Waiting | None = None
+    due: datetime | None = None
+    # what the step itself did, for its caller to say: an extension, a re-drawn reviewer, the
+    # peer recommendations still unanswered after an answer
+    extension: ExtensionRecord | None = None
+    redraw: Redraw | None = None
+    unanswered: list[str] | None = None
+    settled: bool = False
 
 
 class ReviewState(BaseModel):
-    cycle: str
-    member: str
-    stage: Stage
-    round: int
-    overdue: bool
-    deadline: Deadline | None
-    reviewers: list[ReviewerSlot]
-    self_assessments: list[DocumentRef]
-    cedaw: CedawSummary | None
-    letters: list[LetterRef]
-    rejected: list[Refusal]
-    redraws: list[Redraw]
-    extensions: list[ExtensionRecord]
-    sign_offs: list[SignOffRecord]
-    replacement_used: bool
-    responses: dict[str, RecommendationResponse] = Field(default_factory=dict)
-    withdrawn_reason: str | None = None
-    answers_due: datetime | None = None
-    noted_by_default: list[str] = Field(default_factory=list)
-    trusted_key_ids: list[str] = Field(default_factory=list)
-    finished_at: datetime | None = None
+    """The whole state of one review: what the workflow keeps, carries whole into a continued
+    run, and returns from the ``state`` query (no hand copies between them).
 
-
-class ReviewCarry(BaseModel):
-    """A review's state, carried into the next run when its history grows long.
-
-    Only taken at a quiet moment (waiting for a person, no step in flight), so the next run
-    resumes waiting in the same stage without sending anything twice.
+    ``cycle`` and ``member`` are empty in a state carried by a run from before this model held
+    them (the workflow fills them in from its input).
     """
 
-    stage: Stage
-    round: int
-    deadline: Deadline | None
-    reviewers: list[ReviewerSlot]
-    self_assessments: list[DocumentRef]
-    cedaw: CedawSummary | None
-    letters: list[LetterRef]
-    rejected: list[Refusal]
-    redraws: list[Redraw]
-    extensions: list[ExtensionRecord]
-    sign_offs: list[SignOffRecord]
-    replacement_used: bool
-    responses: dict[str, RecommendationResponse]
-    answers_due: datetime | None
-    noted_by_default: list[str]
-    trusted_keys: TrustedKeys
-    nonces: list[str]
-    published_overdue: bool | None
-    runs: int
+    cycle: str = ""
+    member: str = ""
+    stage: Stage = Stage.SELF_ASSESSMENT
+    round: int = 1
+    deadline: Deadline | None = None
+    reviewers: list[ReviewerSlot] = Field(default_factory=list)
+    self_assessments: list[DocumentRef] = Field(default_factory=list)
+    cedaw: CedawSummary | None = None
+    letters: list[LetterRef] = Field(default_factory=list)
+    rejected: list[Refusal] = Field(default_factory=list)
+    redraws: list[Redraw] = Field(default_factory=list)
+    extensions: list[ExtensionRecord] = Field(default_factory=list)
+    sign_offs: list[SignOffRecord] = Field(default_factory=list)
+    replacement_used: bool = False
+    responses: dict[str, RecommendationResponse] = Field(default_factory=dict)
+    answers_due: datetime | None = None
+    noted_by_default: list[str] = Field(default_factory=list)
+    # The front-end keys every step must be signed with, and the nonces of steps already taken.
+    trusted_keys: TrustedKeys = Field(default_factory=dict)
+    nonces: list[str] = Field(default_factory=list)
+    # A secretariat's decision or withdrawal handed to the review's main loop, until carried out.
+    decision: SignOff | None = None
+    decisions_carried_out: int = 0
+    withdrawal: Withdraw | None = None
+    withdrawn_reason: str | None = None
+    published_overdue: bool | None = None
+    finished_at: datetime | None = None
+    runs: int = 1
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def overdue(self) -> bool:
+        """A deadline of the current stage has passed (per reviewer in peer review)."""
+        if self.stage is Stage.PEER_REVIEW:
+            return any(slot.overdue for slot in self.reviewers)
+        deadlined = self.stage in (Stage.SELF_ASSESSMENT, Stage.SIGN_OFF)
+        return bool(deadlined and self.deadline and self.deadline.overdue)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def trusted_key_ids(self) -> list[str]:
+        return sorted(self.trusted_keys)
 
 
 class ReviewSummary(BaseModel):

@@ -24,6 +24,7 @@ from napreview.schemas.review import (
     StepTaken,
     SubmitPeerReview,
     SubmitSelfAssessment,
+    recommendation_keys,
 )
 from napreview.schemas.submissions import (
     DocumentKind,
@@ -36,6 +37,7 @@ from napreview.services.refusals import record_refusal
 from napreview.store.repository import Store
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
+from napreview.workflows.review_steps import waiting_for
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -163,29 +165,48 @@ def closed_review(err: RPCError) -> bool:
     return any(answer in err.message for answer in CLOSED_ANSWERS)
 
 
-async def settled_state(
-    client: Client, cycle: str, member: str, answered: StepTaken, wait: float = 10.0
-) -> ReviewState:
-    """Where the review stands once a step has taken effect.
+async def settled(client: Client, answered: StepTaken, wait: float = 10.0) -> StepTaken:
+    """Where the review stands once a step has taken effect, and what it waits for next.
 
-    An update answers where the review stood right after its handler ran, before it moves on:
-    a self-assessment's answer still says self-assessment, although the same workflow task
-    moves the review to peer review. A query after the answer sees where the step left it.
-    The CEDAW check runs by itself in moments, so it is waited for (up to ``wait`` seconds) and
-    the answer names the stage that waits for a person. Should the query fail, the update's own
-    answer stands (stage, round and deadline, nothing else).
+    A review started since patch ``answer-when-settled`` says so in its answer, except while its
+    CEDAW check runs: that takes moments, but the review never holds a person's answer on its
+    own work (an outage could hold it for hours), so the check is waited out here, up to
+    ``wait`` seconds, asking the ``state`` query. An older review answered where it stood right
+    after its handler ran (a self-assessment's answer still said self-assessment), so it is
+    asked the same way. Should the query fail, the answer stands.
     """
+    if answered.settled and answered.stage is not Stage.CEDAW_CHECK:
+        return answered
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
-    state = answered.as_state()
     while True:
         try:
-            state = await review_state(client, cycle, member)
-        except Exception:  # noqa: BLE001 - the update's answer stands
-            return state
+            state = await review_state(client, answered.cycle, answered.member)
+        except Exception:  # the update's own answer stands
+            return answered
         if state.stage is not Stage.CEDAW_CHECK or loop.time() >= deadline:
-            return state
+            return taken_from(state, answered)
         await asyncio.sleep(0.2)
+
+
+def taken_from(state: ReviewState, answered: StepTaken) -> StepTaken:
+    """An older review's answer, completed from its state."""
+    waiting = waiting_for(state)
+    return answered.model_copy(
+        update={
+            "stage": state.stage,
+            "round": state.round,
+            "deadline": state.deadline,
+            "waits_for": waiting[0] if waiting else None,
+            "due": waiting[1] if waiting else None,
+            "extension": answered.extension or (state.extensions or [None])[-1],
+            "redraw": answered.redraw or (state.redraws or [None])[-1],
+            "unanswered": [
+                k for k in recommendation_keys(state.reviewers) if k not in state.responses
+            ],
+            "settled": True,
+        }
+    )
 
 
 async def closed_review_reason(client: Client, store: Store, cycle: str, member: str) -> str:

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     # Passed through with cryptography, a native extension that cannot be loaded twice;
     # verifying is pure computation.
     from napreview.schemas.proof import verify
+    from napreview.schemas.refusals import Param, Reason
     from napreview.schemas.review import (
         ConfirmFinished,
         CycleCancel,
@@ -53,13 +54,9 @@ with workflow.unsafe.imports_passed_through():
         WithdrawReviews,
     )
     from napreview.workflows import contract
-    from napreview.workflows.review import (
-        MAX_NONCES_KEPT,
-        MAX_REFUSALS_KEPT,
-        V2,
-        MemberReviewWorkflow,
-        _sender_of,
-    )
+    from napreview.workflows.review import V2, MemberReviewWorkflow
+    from napreview.workflows.review_steps import MAX_NONCES_KEPT, MAX_REFUSALS_KEPT, actor_params
+    from napreview.workflows.signals import sender_of
 
 # How many claimed endings one confirmation looks at.
 CONFIRM_BATCH = 200
@@ -244,19 +241,23 @@ class CycleWorkflow:
         if finished is not None:
             self.review_finished(finished)
         elif name == "review_finished":
-            self._record_refusal(
-                name, "unknown sender", "A review's ending that could not be read; it is ignored."
-            )
+            self._record_refusal(name, "unknown sender", Reason(code="unreadable_ending"))
         else:
-            self._record_refusal(
-                name[:64],
-                _sender_of(args),
-                f"The cycle takes no step called {name[:64]!r}; it is ignored.",
-            )
+            reason = Reason(code="cycle_no_such_step", params={"step": repr(name[:64])})
+            self._record_refusal(name[:64], sender_of(args), reason)
 
-    def _record_refusal(self, step: str, actor: str, reason: str) -> None:
+    def _record_refusal(self, step: str, actor: str, reason: Reason) -> None:
         """Actor, step and reason only, and a bounded number: never the payload."""
-        self.rejected.append(Refusal(at=workflow.now(), actor=actor, step=step, reason=reason))
+        self.rejected.append(
+            Refusal(
+                at=workflow.now(),
+                actor=actor,
+                step=step,
+                reason=reason.english(),
+                code=reason.code,
+                params=reason.params,
+            )
+        )
         del self.rejected[:-MAX_REFUSALS_KEPT]
 
     def review_finished(self, finished: ReviewFinished) -> None:
@@ -300,6 +301,7 @@ class CycleWorkflow:
         self._check_cancel(cmd)
 
     def _check_cancel(self, cmd: CycleCancel) -> None:
+        cycle = self.inp.settings.cycle
         if self.trusted_keys:
             reason = verify(
                 cmd.proof,
@@ -310,28 +312,15 @@ class CycleWorkflow:
                 workflow.now(),
             )
             if reason is None and cmd.proof is not None and cmd.proof.nonce in self.nonces:
-                reason = "This step was already received; it is not taken twice."
+                reason = Reason(code="sent_twice")
             if reason:
-                raise ApplicationError(reason, type=contract.REFUSED, non_retryable=True)
+                raise _refused(reason.code, **reason.params)
         if cmd.actor.role is not Role.SECRETARIAT:
-            raise ApplicationError(
-                f"You act as {cmd.actor.acts_as()}; only the secretariat may cancel a cycle.",
-                type=contract.REFUSED,
-                non_retryable=True,
-            )
+            raise _refused("cancel_secretariat_only", **actor_params(cmd.actor))
         if self.cancel_request is not None:
-            raise ApplicationError(
-                f"Cycle {self.inp.settings.cycle} is already cancelled.",
-                type=contract.REFUSED,
-                non_retryable=True,
-            )
+            raise _refused("cycle_cancelled_already", cycle=cycle)
         if self.plan is None:
-            raise ApplicationError(
-                f"Cycle {self.inp.settings.cycle} is still drawing its reviewers; try again in a "
-                "moment.",
-                type=contract.REFUSED,
-                non_retryable=True,
-            )
+            raise _refused("cycle_drawing", cycle=cycle)
 
     @workflow.update
     async def do_trust_key(self, cmd: TrustKey) -> None:
@@ -353,26 +342,22 @@ class CycleWorkflow:
 
     def _check_key_change(self, step: str, cmd: TrustKey | DistrustKey) -> None:
         """Key rotation: signed with a key already trusted, by the secretariat."""
-
-        def refuse(reason: str) -> None:
-            raise ApplicationError(reason, type=contract.REFUSED, non_retryable=True)
-
         if not self.trusted_keys:
-            refuse(f"Cycle {self.inp.settings.cycle} was started before commands were signed.")
+            raise _refused("cycle_started_unsigned", cycle=self.inp.settings.cycle)
         reason = verify(
             cmd.proof, step, workflow.info().workflow_id, cmd, self.trusted_keys, workflow.now()
         )
         if reason:
-            refuse(reason)
+            raise _refused(reason.code, **reason.params)
         if cmd.actor.role is not Role.SECRETARIAT:
-            refuse(f"You act as {cmd.actor.acts_as()}; only the secretariat may change keys.")
+            raise _refused("keys_secretariat_only", **actor_params(cmd.actor))
         if isinstance(cmd, TrustKey) and self.trusted_keys.get(cmd.key_id) == cmd.public_key:
-            refuse(f"Key {cmd.key_id} is already trusted.")
+            raise _refused("key_trusted", key_id=cmd.key_id)
         if isinstance(cmd, DistrustKey):
             if cmd.key_id not in self.trusted_keys:
-                refuse(f"Key {cmd.key_id} is not trusted by this cycle.")
+                raise _refused("cycle_key_not_trusted", key_id=cmd.key_id)
             if len(self.trusted_keys) == 1 or (cmd.proof and cmd.proof.key_id == cmd.key_id):
-                refuse("A key cannot retire itself, and the last trusted key stays.")
+                raise _refused("cycle_key_stays")
 
     @workflow.query
     def progress(self) -> CycleProgress:
@@ -384,3 +369,11 @@ class CycleWorkflow:
             cancelled=self.cancel_request is not None,
             cancel_reason=self.cancel_request.reason if self.cancel_request else None,
         )
+
+
+def _refused(code: str, **params: Param) -> ApplicationError:
+    """A refusal as Temporal carries it: the English, then the code and parameters."""
+    reason = Reason(code=code, params=params)
+    return ApplicationError(
+        reason.english(), reason.model_dump(mode="json"), type=contract.REFUSED, non_retryable=True
+    )

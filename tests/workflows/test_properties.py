@@ -21,10 +21,11 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 
 from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.refusals import ENGLISH
 from napreview.schemas.review import CycleSettings, Stage
 from napreview.schemas.text import LONGEST_DURATION
 from napreview.services import steps
-from napreview.workflows.review import STEPS
+from napreview.workflows.review_steps import STEPS
 
 from ..conftest import running_worker
 from ..helpers import at_stage, fp, handle, start_cycle, state_when, submit_sa
@@ -303,12 +304,14 @@ async def test_no_malformed_signal_or_update_crashes_a_review(dev_env, store, tm
                 assert "not found" in str(err).lower() or "unknown" in str(err).lower(), err
                 refused_updates += 1
         state = await steps.review_state(client, cycle, "DEU")
-        # Everything refused, each signal recorded (actor, step, reason; never the payload).
+        # Everything refused, each signal recorded (actor, step, reason and its code; never the
+        # payload).
         assert refused_updates == 10
         assert state.stage is before.stage and state.letters == before.letters
         assert len(state.rejected) == len(sent)
         for refusal in state.rejected:
-            assert set(refusal.model_dump()) == {"at", "actor", "step", "reason"}
+            assert set(refusal.model_dump()) == {"at", "actor", "step", "reason", "code", "params"}
+            assert refusal.code in ENGLISH
         # The review still works: the real self-assessment is taken.
         await submit_sa(client, store, cycle, "DEU")
         await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
