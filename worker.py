@@ -19,6 +19,7 @@ from temporalio.worker import Worker
 from napreview.activities.cedaw import CedawActivities
 from napreview.activities.cycle import CycleActivities
 from napreview.activities.delivery import DeliveryActivities
+from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.activities.review import ReviewActivities
@@ -48,6 +49,7 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
     )
     delivery = DeliveryActivities(store, settings)
     return [
+        front_end_keys(),
         cycle.prepare_cycle,
         cycle.review_inputs,
         cycle.withdraw_reviews,
@@ -59,6 +61,13 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
         letters.send_letter,
         delivery.deliver_letter,
     ]
+
+
+def front_end_keys() -> object:
+    """The front ends' public keys, read from their key ring each time they are asked."""
+    from napreview.people.signing import signer
+
+    return FrontEndKeys(lambda: signer().public_keys()).front_end_keys
 
 
 SERVES = ("all", "workflows", "activities")
@@ -81,8 +90,8 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
         activities=(
             activities_for(store, settings, client)
             if serves != "workflows"
-            # The reviews' projection runs as a local activity, in the worker that runs them.
-            else [ReviewActivities(store).project_review]
+            # Local activities run in the worker that runs the workflows.
+            else [ReviewActivities(store).project_review, front_end_keys()]
         ),
         activity_executor=ThreadPoolExecutor(max_workers=16),
         # A workflows-only worker runs the projection as a local activity and takes no activity

@@ -102,6 +102,11 @@ ENGLISH: dict[str, str] = {
     "cycle_started_unsigned": "Cycle {cycle} was started before commands were signed.",
     "cycle_key_not_trusted": "Key {key_id} is not trusted by this cycle.",
     "cycle_key_stays": "A key cannot retire itself, and the last trusted key stays.",
+    # a workflow napreview did not start (workflows/start.py)
+    "not_started_by_napreview": (
+        "This workflow was not started by napreview ({detail}); it ends here, and nothing was "
+        "sent or recorded."
+    ),
     # a document the store refused, in the store's own words
     "document_refused": "{detail}",
 }

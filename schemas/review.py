@@ -87,6 +87,11 @@ class ReviewInput(BaseModel):
     carried: ReviewState | None = Field(
         default=None, description="what a continued run carries over from the previous one"
     )
+    proof: Proof | None = Field(
+        default=None,
+        description="a front end's signature over this input, for a review started without its "
+        "cycle (workflows/start.py)",
+    )
 
 
 class Decision(StrEnum):
@@ -507,3 +512,8 @@ class CycleInput(BaseModel):
     nonces: list[str] = Field(default_factory=list)
     # Reviews that said they ended and are not confirmed yet: a continued run confirms them.
     claimed: list[str] = Field(default_factory=list)
+    proof: Proof | None = Field(
+        default=None,
+        description="the front end's signature over this input when it started the cycle "
+        "(workflows/start.py)",
+    )

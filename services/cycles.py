@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -34,20 +35,34 @@ if TYPE_CHECKING:
 
 
 async def start_cycle(
-    client: Client, store: Store, settings: CycleSettings, task_queue: str, batch_size: int = 100
+    client: Client,
+    store: Store,
+    settings: CycleSettings,
+    task_queue: str,
+    batch_size: int = 100,
+    signed_at: datetime | None = None,
 ) -> str:
     """Check the request fully before anything starts, then start `cycle-<cycle>` once."""
     workflow_id, _draw = await start_cycle_with_draw(
-        client, store, settings, task_queue, batch_size
+        client, store, settings, task_queue, batch_size, signed_at
     )
     return workflow_id
 
 
 async def start_cycle_with_draw(
-    client: Client, store: Store, settings: CycleSettings, task_queue: str, batch_size: int = 100
+    client: Client,
+    store: Store,
+    settings: CycleSettings,
+    task_queue: str,
+    batch_size: int = 100,
+    signed_at: datetime | None = None,
 ) -> tuple[str, TroikaDraw]:
     """``start_cycle``, with the draw it checked (the one the cycle records: same members,
-    same seed), so that the command line can say which rules it relaxed for whom."""
+    same seed), so that the command line can say which rules it relaxed for whom.
+
+    The whole start input is signed (the cycle checks it before anything else:
+    workflows/start.py); ``signed_at``: the server's clock where it is not the wall clock, as on
+    the time-skipping test server."""
     from napreview.workflows.troika import TroikaError, draw_troika
 
     require_secretariat(store, settings.started_by, "start_cycle", settings.cycle)
@@ -69,9 +84,15 @@ async def start_cycle_with_draw(
     if not settings.trusted_keys:
         settings = settings.model_copy(update={"trusted_keys": signer().public_keys()})
     try:
+        start = signer().sign(
+            "start_cycle",
+            workflow_id,
+            CycleInput(settings=settings, batch_size=batch_size),
+            at=signed_at,
+        )
         await client.start_workflow(
             contract.CYCLE_WORKFLOW,
-            CycleInput(settings=settings, batch_size=batch_size),
+            start,
             id=workflow_id,
             task_queue=task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

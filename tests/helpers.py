@@ -46,7 +46,10 @@ async def start_cycle(
     seed: int = 7,
     durations: Durations | None = None,
     batch_size: int = 100,
+    at: datetime | None = None,
 ) -> str:
+    """Start a cycle as the secretariat (``at``: the server's clock where it is not the wall
+    clock, as on the time-skipping server)."""
     cycle = cycle or new_cycle_id()
     settings = CycleSettings(
         cycle=cycle,
@@ -56,7 +59,9 @@ async def start_cycle(
         durations=durations or Durations(),
         started_by=store.resolve_actor(SECRETARIAT),
     )
-    await cycles.start_cycle(client, store, settings, task_queue, batch_size=batch_size)
+    await cycles.start_cycle(
+        client, store, settings, task_queue, batch_size=batch_size, signed_at=at
+    )
     return cycle
 
 

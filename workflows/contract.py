@@ -22,6 +22,7 @@ SEND_LETTER = "send_letter"
 PROJECT_REVIEW = "project_review"
 WITHDRAW_REVIEWS = "withdraw_reviews"
 CONFIRM_FINISHED = "confirm_finished"
+FRONT_END_KEYS = "front_end_keys"
 
 NAP_CYCLE = SearchAttributeKey.for_keyword("NapCycle")
 NAP_MEMBER = SearchAttributeKey.for_keyword("NapMember")
@@ -34,6 +35,8 @@ REFUSED = "Refused"
 NO_REVIEWER_LEFT = "NoReviewerLeft"
 DOCUMENT_MISMATCH = "DocumentMismatch"
 STORE_REJECTED = "StoreRejected"
+# A workflow ends with this failure when napreview did not start it (workflows/start.py).
+NOT_STARTED_BY_NAPREVIEW = "NotStartedByNapreview"
 
 # Outages (database, disk) are retried without end, backing off to once a minute; business
 # refusals are not retried at all.

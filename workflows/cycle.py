@@ -57,6 +57,7 @@ with workflow.unsafe.imports_passed_through():
     from napreview.workflows.review import V2, MemberReviewWorkflow
     from napreview.workflows.review_steps import MAX_NONCES_KEPT, MAX_REFUSALS_KEPT, actor_params
     from napreview.workflows.signals import sender_of
+    from napreview.workflows.start import SIGNED_START, check_start
 
 # How many claimed endings one confirmation looks at.
 CONFIRM_BATCH = 200
@@ -74,6 +75,9 @@ class CycleWorkflow:
         self.cancel_request = inp.cancel
         self.starting = False
         self.v2 = workflow.patched(V2)
+        self.signed_start = workflow.patched(SIGNED_START)
+        # Steps wait until the run knows napreview started it (workflows/start.py).
+        self.start_checked = not self.signed_start
         self.trusted_keys = dict(
             inp.trusted_keys if inp.trusted_keys is not None else inp.settings.trusted_keys
         )
@@ -87,6 +91,9 @@ class CycleWorkflow:
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleSummary:
         settings = inp.settings
+        if self.signed_start:
+            await check_start("start_cycle", inp, inp.proof, parent=None)
+            self.start_checked = True
         if self.plan is None:
             plan = await workflow.execute_activity(
                 contract.PREPARE_CYCLE,
@@ -271,6 +278,8 @@ class CycleWorkflow:
 
     @workflow.update
     async def cancel(self, cmd: CycleCancel) -> CycleProgress:
+        if not self.start_checked:  # (never awaited otherwise: replay keeps its order)
+            await workflow.wait_condition(lambda: self.start_checked)
         self._check_cancel(cmd)  # again: another cancel may have won the race
         if cmd.proof is not None and self.v2:
             self.nonces.append(cmd.proof.nonce)
@@ -324,6 +333,8 @@ class CycleWorkflow:
 
     @workflow.update
     async def do_trust_key(self, cmd: TrustKey) -> None:
+        if not self.start_checked:  # (never awaited otherwise: replay keeps its order)
+            await workflow.wait_condition(lambda: self.start_checked)
         self._check_key_change("trust_key", cmd)
         self.trusted_keys[cmd.key_id] = cmd.public_key
 
@@ -333,6 +344,8 @@ class CycleWorkflow:
 
     @workflow.update
     async def do_distrust_key(self, cmd: DistrustKey) -> None:
+        if not self.start_checked:  # (never awaited otherwise: replay keeps its order)
+            await workflow.wait_condition(lambda: self.start_checked)
         self._check_key_change("distrust_key", cmd)
         self.trusted_keys.pop(cmd.key_id, None)
 

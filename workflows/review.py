@@ -64,6 +64,7 @@ with workflow.unsafe.imports_passed_through():
         Then,
     )
     from napreview.workflows.signals import decoded, sender_of
+    from napreview.workflows.start import SIGNED_START, check_start
 
 # One patch id per change to a released review (README: "Changing a released workflow").
 V2 = "napreview-v2"  # signed steps, interruptible work, the answers window, continue-as-new …
@@ -113,7 +114,10 @@ class MemberReviewWorkflow:
             v2=workflow.patched(V2),
             read_model=workflow.patched(READ_MODEL),
             settled_answers=workflow.patched(SETTLED_ANSWERS),
+            signed_start=workflow.patched(SIGNED_START),
         )
+        # Steps wait until the run knows napreview started it (workflows/start.py).
+        self.start_checked = not self.patches.signed_start
         if inp.carried:
             self.state = inp.carried.model_copy(
                 update={"cycle": inp.cycle, "member": inp.member.code}
@@ -140,6 +144,10 @@ class MemberReviewWorkflow:
     @workflow.run
     async def run(self, inp: ReviewInput) -> ReviewSummary:
         s = self.state
+        if self.patches.signed_start:
+            cycle = contract.cycle_workflow_id(inp.cycle)
+            await check_start("start_review", inp, inp.proof, parent=cycle)
+            self.start_checked = True
         # A withdrawal interrupts whatever is under way (``Withdrawn``), from the very start.
         with contextlib.suppress(Withdrawn):
             if not inp.carried:
@@ -482,6 +490,8 @@ class MemberReviewWorkflow:
         """
         step = STEPS[name]
         s = self.state
+        if not self.start_checked:  # (never awaited otherwise: replay keeps its order)
+            await workflow.wait_condition(lambda: self.start_checked)
         interrupting = self.patches.v2 and step.interrupts
         effects = Effects()
         async with contextlib.nullcontext() if interrupting else self.lock:

@@ -90,6 +90,7 @@ class Patches:
     v2: bool = True  # "napreview-v2": signed steps, interruptible work, answers window, …
     read_model: bool = True  # "read-model": the projection also when a reviewer submits
     settled_answers: bool = True  # "answer-when-settled": a step answers once the stage settled
+    signed_start: bool = True  # "signed-start": only napreview starts a review (workflows/start.py)
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,11 @@ async def cycle_running(
     """
     client = env.client
     async with running_worker(client, store, tmp_path) as settings:
-        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS, durations=durations)
+        # Signed at the server's clock, which earlier tests have moved on.
+        now = await env.get_current_time()
+        cycle = await start_cycle(
+            client, store, settings.task_queue, MEMBERS, durations=durations, at=now
+        )
         try:
             yield cycle
         finally:
