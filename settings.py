@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from email.headerregistry import HeaderRegistry
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,7 +43,8 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "tls", "none"] = "starttls"
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_from: str = "UN Women, WPS Focal Points Network <secretariat@example.org>"
+    # One RFC 5322 address; a display name with a comma must be quoted, or it reads as two.
+    smtp_from: str = '"UN Women, WPS Focal Points Network" <secretariat@example.org>'
     smtp_timeout: float = 30.0
     # Start a delivery (deliver-<letter id>) for every stored letter; false stores and files
     # letters only (letters stay queued).
@@ -50,6 +52,23 @@ class Settings(BaseSettings):
     # Reviews a worker keeps in memory between their tasks; one evicted is rebuilt from its
     # history (replayed) on its next task. Fewer: less memory, more replays.
     workflow_cache_size: int = Field(default=1000, ge=0)
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _one_sender(cls, value: str) -> str:
+        """The sender must parse as exactly one address with an @, and never carry a line
+        break (it becomes a mail header)."""
+        if "\r" in value or "\n" in value:
+            raise ValueError("it contains a line break")
+        header = HeaderRegistry()("From", value)
+        addresses = header.addresses
+        if header.defects or len(addresses) != 1 or not addresses[0].domain:
+            raise ValueError(
+                "it must be one address, e.g. "
+                '"UN Women, WPS Focal Points Network" <wps-fpn@example.org> '
+                "(quote a display name that contains a comma)"
+            )
+        return value
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -74,12 +93,30 @@ class Settings(BaseSettings):
         return self.home / "temporal.db"
 
 
+class SettingsError(Exception):
+    """A configuration variable that cannot be used; the message names it and says why."""
+
+
+def read_settings(**given: Any) -> Settings:
+    """Settings from the environment (and ``given``), or one clear error per variable."""
+    try:
+        return Settings(**given)
+    except ValidationError as err:
+        lines = []
+        for problem in err.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            message = problem["msg"].removeprefix("Value error, ")
+            variable = field if field.startswith("NAPREVIEW_") else f"NAPREVIEW_{field.upper()}"
+            lines.append(f"{variable}: {message}.")
+        raise SettingsError("\n".join(lines)) from None
+
+
 def load_settings(find_stack: bool = True) -> Settings:
     """The configuration from the environment. Where it leaves the data folder or Temporal's
     address unset, the stack `napreview up` serves for this user fills them in (issue #8 item
     9): a shell in another folder finds that stack's records instead of an empty folder, and a
     shell on the same folder finds the port it serves. Explicit settings always win."""
-    config = Settings()
+    config = read_settings()
     if not find_stack:
         return config
     home_given = "NAPREVIEW_HOME" in os.environ or config.database_url is not None
@@ -96,7 +133,7 @@ def load_settings(find_stack: bool = True) -> Settings:
     address = None if address_given or served is None else served.get("address")
     if home == config.home and not address:
         return config
-    return Settings(home=home, temporal_address=address or config.temporal_address)
+    return read_settings(home=home, temporal_address=address or config.temporal_address)
 
 
 def stacks_file() -> Path:

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -23,10 +24,11 @@ from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.activities.review import ReviewActivities
-from napreview.settings import Settings, load_settings
+from napreview.settings import Settings, SettingsError, load_settings
 from napreview.store.db import migrate
 from napreview.store.repository import Store
 from napreview.temporal.client import connect
+from napreview.temporal.codec import CodecKeyError
 from napreview.temporal.update_order import from_server, napreview_runner
 from napreview.workflows.cycle import CycleWorkflow
 from napreview.workflows.delivery import DeliverLetterWorkflow
@@ -131,7 +133,11 @@ def main() -> None:
             loop.add_signal_handler(sig, stop.set)
         await run_worker(load_settings(), stop, serves)
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    except (SettingsError, CodecKeyError) as err:
+        print(f"napreview worker: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

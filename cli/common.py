@@ -79,7 +79,11 @@ def handled(func: Callable[..., T]) -> Callable[..., T]:
         except NotFoundError as err:
             _say(EXIT_NOT_FOUND, str(err))
         except Exception as err:
-            if type(err).__name__ == "SigningUnavailable":  # operations.signing, when loaded
+            if _loaded_error(err, "napreview.settings", "SettingsError") or _loaded_error(
+                err, "napreview.temporal.codec", "CodecKeyError"
+            ):
+                _say(EXIT_USAGE, str(err))  # a variable that cannot be used, named
+            if _loaded_error(err, "napreview.people.signing", "SigningUnavailable"):
                 _say(EXIT_UNEXPECTED, str(err))
             if _is_rpc_error(err):
                 message = getattr(err, "message", str(err))
@@ -88,6 +92,14 @@ def handled(func: Callable[..., T]) -> Callable[..., T]:
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+def _loaded_error(err: Exception, module: str, name: str) -> bool:
+    """Whether ``err`` is ``module.name``, without importing a module the call did not load
+    (a command that does little must answer fast)."""
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None) if loaded is not None else None
+    return isinstance(kind, type) and isinstance(err, kind)
 
 
 def _is_rpc_error(err: Exception) -> bool:

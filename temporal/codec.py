@@ -90,7 +90,12 @@ class EncryptionCodec(PayloadCodec):
 def codec_from_environment() -> EncryptionCodec | None:
     """The codec when NAPREVIEW_CODEC_KEYS is set, else None (payloads stay as they are)."""
     text = os.environ.get(KEYS_VARIABLE)
-    return EncryptionCodec(parse_keys(text)) if text else None
+    if not text:
+        return None
+    try:
+        return EncryptionCodec(parse_keys(text))
+    except CodecKeyError as err:
+        raise CodecKeyError(f"{KEYS_VARIABLE}: {err}") from None
 
 
 def new_key(key_id: str) -> str:
