@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from email.headerregistry import HeaderRegistry
@@ -76,6 +77,15 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.home / 'napreview.db').resolve()}"
 
+    def private_home(self) -> Path:
+        """The data folder, created if need be, readable by this user alone (0700): the records,
+        Temporal's database, letters and the outbox (where a live password link may wait) are
+        nobody else's, whichever door created them."""
+        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(PermissionError):  # a folder someone else owns stays theirs
+            self.home.chmod(0o700)
+        return self.home
+
     @property
     def signing_keys_dir(self) -> Path:
         return self.signing_keys_dir_override or self.home / "keys"
@@ -91,6 +101,12 @@ class Settings(BaseSettings):
     @property
     def temporal_db_file(self) -> Path:
         return self.home / "temporal.db"
+
+
+def keep_files_private() -> None:
+    """Every file and folder this process creates is its user's alone (0600, 0700): called
+    first by each door (the command line, the worker), so no door can leave one readable."""
+    os.umask(0o077)
 
 
 class SettingsError(Exception):

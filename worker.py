@@ -24,7 +24,7 @@ from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.activities.review import ReviewActivities
-from napreview.settings import Settings, SettingsError, load_settings
+from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
 from napreview.store.repository import Store
 from napreview.temporal.client import connect
@@ -105,6 +105,8 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
 
 async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all") -> None:
     """Serve until ``stop`` is set, then finish running activities (graceful shutdown)."""
+    if settings.database_url is None:
+        settings.private_home()
     migrate(settings.resolved_database_url)
     store = Store.from_url(settings.resolved_database_url)
     client = await connect(settings)
@@ -121,6 +123,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all
 
 def main() -> None:
     """`python worker.py [--only workflows|activities]`."""
+    keep_files_private()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=SERVES[1:], help="serve only these (default: both)")
     serves = parser.parse_args().only or "all"

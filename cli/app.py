@@ -101,6 +101,9 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
+    from napreview.settings import keep_files_private
+
+    keep_files_private()
     try:
         build(modules_for(sys.argv[1:]))()
         code = 0

@@ -174,6 +174,8 @@ def store() -> Store:
         if new:
             _no_new_installation_beside_a_stack(config)
         try:
+            if config.database_url is None:
+                config.private_home()
             migrate(url)
         except Exception as err:  # noqa: BLE001 - reported in plain words, never a password
             raise fail(

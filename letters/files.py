@@ -35,7 +35,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step; raises OSError (retried by Temporal) when the
     disk is full or read-only, and leaves the previous file, if any, untouched. Temporary files
     of ``path`` that a dead writer left behind are removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     remove_stale_temporaries(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 
@@ -23,7 +26,25 @@ def letter_pdf(html: str) -> bytes:
 
 @functools.cache
 def _pool() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the PDF process: end as soon as the worker that started it is gone, however it went
+    (a SIGKILL leaves no time to stop the pool). Otherwise every killed worker leaves a layout
+    process, and the resource tracker it holds open, running for good."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 async def letter_pdf_elsewhere(html: str) -> bytes:

@@ -90,7 +90,7 @@ def deliver_account_message(
     message["Message-ID"] = make_msgid(domain="napreview.local")
     message.set_content(text)
     outbox = settings.outbox_dir
-    outbox.mkdir(parents=True, exist_ok=True)
+    outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", to)
     path = outbox / f"{stamp}-account-{safe}.eml"

@@ -93,7 +93,7 @@ def schema_is_current(url: str) -> bool:
 def migrate(url: str) -> None:
     """Bring the database schema up to date (idempotent; a current schema costs one query)."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if schema_is_current(url):
         return
     from alembic import command
