@@ -16,6 +16,7 @@ from napreview.store.accounts import Accounts
 from napreview.store.db import migrate
 from napreview.store.repository import Store
 from napreview.web.config import PortalSettings, load_portal_settings
+from napreview.web.limits import BodyLimit
 from napreview.web.routes import cycles, home, letters, people, reviews, signin
 from napreview.web.web import (
     STATIC,
@@ -81,6 +82,8 @@ def create_app(
         code = 503 if "connect" in str(exc).lower() else 500
         return render(request, "error.html", {"code": code, "reason": "unexpected"}, status=code)
 
+    upload_bytes = options.max_upload_mb * 1024 * 1024 + 65536
+    app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (signin, home, reviews, cycles, people, letters):
         app.include_router(module.router)

@@ -27,6 +27,7 @@ from napreview.store.accounts import Accounts
 from napreview.store.errors import NotFoundError
 from napreview.store.repository import Store
 from napreview.web.config import PortalSettings
+from napreview.web.limits import MAX_FIELDS, MAX_FILES
 
 SESSION_COOKIE = "napreview_session"
 ANON_CSRF_COOKIE = "napreview_csrf"
@@ -201,11 +202,9 @@ async def posted(request: Request, v: Visitor, *, changes: bool = True) -> FormD
     changes something in the reviews, which an auditor may never do (403)."""
     if changes and v.actor is not None and not may_change(v.actor):
         raise Forbidden("auditor")
-    limit = portal_of(request).options.max_upload_mb * 1024 * 1024 + 65536
-    length = int(request.headers.get("content-length") or 0)
-    if length > limit:
-        raise Forbidden("too_large")
-    form = await request.form(max_part_size=limit)
+    # The body was bounded before it was read (web/limits.py); so are its fields and parts.
+    limit = portal_of(request).options.max_upload_mb * 1024 * 1024
+    form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=limit)
     sent = str(form.get("csrf_token") or "")
     if not sent or not secrets.compare_digest(sent, v.csrf):
         raise Forbidden("csrf")

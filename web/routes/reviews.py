@@ -6,7 +6,6 @@ Every step is the command line's: the same operation, update, validator and reco
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -285,10 +284,12 @@ async def _submit_json(
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _sa_form(request, v, d, raw, json_error="missing", pdf_error=pdf_error, status=422)
     try:
-        document = json.loads((await upload.read()).decode("utf-8"))
-        assessment = SelfAssessment.model_validate(document)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        # Checked as the command line checks a file: nesting too deep is refused unparsed.
+        document = steps.parse_json((await upload.read()).decode("utf-8"))
+    except ValueError:  # not UTF-8, not JSON, or nested deeper than any document
         return _sa_form(request, v, d, raw, json_error="not_json", status=422)
+    try:
+        assessment = SelfAssessment.model_validate(document)
     except ValidationError as err:
         raw = forms.raw_from_document(SA_GROUPS, document if isinstance(document, dict) else {})
         found = forms.problems(SA_GROUPS, document, err)
