@@ -54,7 +54,7 @@ async def decoded(history: WorkflowHistory, codec: PayloadCodec | None) -> Workf
         if found:
             try:
                 plain = await codec.decode(found)
-            except Exception as err:  # noqa: BLE001 - said in words: which key, which event
+            except Exception as err:  # said in words: which key, which event
                 raise UnreadableHistory(
                     f"Event {event.event_id} of {history.workflow_id} cannot be decrypted "
                     f"with the keys in NAPREVIEW_CODEC_KEYS: {err or type(err).__name__}"
@@ -102,7 +102,7 @@ def decode_first(payloads: Payloads) -> Any:
     """The first value of a payload list as plain JSON data (None when absent or unreadable)."""
     try:
         values = _converter.from_payloads(list(payloads.payloads), None)
-    except Exception:  # noqa: BLE001 - an unreadable payload is shown as absent, not fatal
+    except Exception:  # an unreadable payload is shown as absent, not fatal
         return None
     return values[0] if values else None
 
@@ -113,5 +113,5 @@ def decode_one(payload: Payload | None) -> Any:
         return None
     try:
         return _converter.from_payloads([payload])[0]
-    except Exception:  # noqa: BLE001 - an unreadable value says nothing
+    except Exception:  # an unreadable value says nothing
         return None

@@ -79,10 +79,10 @@ def make_handler(codec: EncryptionCodec, origin: str) -> type[BaseHTTPRequestHan
             self._headers(status, len(body))
             self.wfile.write(body)
 
-        def do_OPTIONS(self) -> None:  # noqa: N802 - the http.server naming
+        def do_OPTIONS(self) -> None:  # the http.server naming
             self._headers(HTTPStatus.NO_CONTENT)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path not in ("/decode", "/encode"):
                 self._answer(HTTPStatus.NOT_FOUND, {"error": "no such address"})
                 return
@@ -108,7 +108,7 @@ def make_handler(codec: EncryptionCodec, origin: str) -> type[BaseHTTPRequestHan
             except (ValueError, CodecKeyError) as err:
                 self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     return Handler

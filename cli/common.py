@@ -177,7 +177,7 @@ def store() -> Store:
             if config.database_url is None:
                 config.private_home()
             migrate(url)
-        except Exception as err:  # noqa: BLE001 - reported in plain words, never a password
+        except Exception as err:  # reported in plain words, never a password
             raise fail(
                 EXIT_UNEXPECTED,
                 f"The database at {safe_url(url)} cannot be opened: {type(err).__name__}.",
@@ -227,7 +227,7 @@ def safe_url(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparseable URL is not shown at all
+    except Exception:  # an unparseable URL is not shown at all
         return "(the configured database)"
 
 

@@ -104,9 +104,9 @@ def _terms_module(language: str) -> Any:
     try:
         from napreview.letters.render import default_renderer
 
-        env = default_renderer()._text  # noqa: SLF001 - the letters' own words, read-only
+        env = default_renderer()._text  # the letters' own words, read-only
         return env.get_template(f"{language}/terms.j2").module
-    except Exception:  # noqa: BLE001 - fall back to English words rather than fail a page
+    except Exception:  # fall back to English words rather than fail a page
         log.warning("no letter terms for %s; the portal shows English words", language)
         return None
 
@@ -118,7 +118,7 @@ def finding_text(language: str, finding: Any, member: Any) -> str:
     if macro is not None:
         try:
             return str(macro(finding, member)).strip() or finding.message
-        except Exception:  # noqa: BLE001 - an unknown shape keeps the check's own message
+        except Exception:  # an unknown shape keeps the check's own message
             return str(finding.message)
     return str(finding.message)
 

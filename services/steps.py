@@ -218,7 +218,7 @@ async def closed_review_reason(client: Client, store: Store, cycle: str, member:
     try:
         summary = await handle.result()
         description = await handle.describe()
-    except Exception:  # noqa: BLE001 - closed in some other way (terminated by an operator)
+    except Exception:  # closed in some other way (terminated by an operator)
         return f"The review of {name} in cycle {cycle} has ended; nothing more can change."
     what = "approved" if summary.outcome is Stage.COMPLETED else "withdrawn"
     when = description.close_time
@@ -328,7 +328,7 @@ async def wait_for_review(
             last = await review_state(client, cycle, member)
             if ready(last):
                 return last
-        except Exception:  # noqa: BLE001 - not started, or not answering yet
+        except Exception:  # not started, or not answering yet
             pass
         await asyncio.sleep(interval)
     raise TimeoutError(f"review of {member} in {cycle} never got there; last state: {last}")

@@ -239,7 +239,7 @@ def from_server(client: Client, timeout: float = 1.5) -> LateUpdates:
         handle = client.get_workflow_handle(workflow_id, run_id=run_id)
         try:
             history = asyncio.run_coroutine_threadsafe(handle.fetch_history(), loop).result(timeout)
-        except Exception as err:  # noqa: BLE001 - fall back to the SDK's order, and say so
+        except Exception as err:  # fall back to the SDK's order, and say so
             log.warning(
                 "Could not read the history of %s to order its updates: %s", workflow_id, err
             )

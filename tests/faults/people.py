@@ -53,7 +53,7 @@ async def until_done(
     while True:
         try:
             state = await steps.review_state(client, cycle, member)
-        except Exception:  # noqa: BLE001 - the server or every worker is away for a moment
+        except Exception:  # the server or every worker is away for a moment
             await asyncio.sleep(every)
             continue
         if done(state):
@@ -62,7 +62,7 @@ async def until_done(
             attempts[0] += 1
         try:
             await asyncio.wait_for(step(), STEP_TIMEOUT)
-        except Exception:  # noqa: BLE001 - refused (out of turn, already taken) or an outage
+        except Exception:  # refused (out of turn, already taken) or an outage
             if attempts is not None:
                 attempts[1] += 1
         await asyncio.sleep(every)

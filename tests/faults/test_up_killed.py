@@ -79,7 +79,7 @@ async def test_up_killed_mid_cycle_then_started_again(tmp_path):
                 try:
                     await drive_review(client, store, cycle, member, tally)
                     return
-                except Exception:  # noqa: BLE001 - the stack is away; try again shortly
+                except Exception:  # the stack is away; try again shortly
                     await asyncio.sleep(0.5)
 
         people = asyncio.gather(*(person(m) for m in MEMBERS))

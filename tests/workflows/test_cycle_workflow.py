@@ -398,7 +398,7 @@ class HeldStarts:
     """The cycle's review_inputs, held after the first batch until released: the cycle is kept
     starting reviews while the first one is completed."""
 
-    def __init__(self, real) -> None:  # noqa: ANN001 - the real activity
+    def __init__(self, real) -> None:  # the real activity
         self.real = real
         self.calls = 0
         self.release = threading.Event()
