@@ -124,10 +124,13 @@ def is_https(request: Request) -> bool:
 
 
 def client_address(request: Request) -> str | None:
+    """Who sent the request, as recorded beside sign-in attempts. Behind the trusted proxy, the
+    address it saw: the LAST entry of X-Forwarded-For (``$proxy_add_x_forwarded_for`` appends
+    it); the entries before it are whatever the client chose to send."""
     if portal_of(request).options.trust_proxy:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
+        forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1][:64]
     return request.client.host if request.client else None
 
 
