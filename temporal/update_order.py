@@ -10,7 +10,9 @@ then the update's acceptance. On replay the SDK hands both over in one activatio
 update first: "Nondeterminism error: Update machine does not handle this event", and the review can
 never move again (the four histories under tests/histories/replay-after-worker-kill/).
 
-What: a workflow runner around the SDK's. Live it changes nothing. On replay, an update that the
+What: a workflow runner around the SDK's, for the review workflow only (the one whose histories
+showed the problem and were tested with it): every other workflow type gets the SDK's runner
+untouched. Live it changes nothing. On replay, an update that the
 history shows was accepted after other work of the same workflow task is applied after the other
 jobs of its activation, as it was live; every other activation is passed through untouched, so
 histories recorded in the SDK's own order replay exactly as before. Which updates ran late is read
@@ -37,6 +39,8 @@ from temporalio.worker import (
 )
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 from temporalio.workflow import _Definition
+
+from napreview.workflows import contract
 
 log = logging.getLogger("napreview.update_order")
 
@@ -138,17 +142,22 @@ def _by_a_signal(event: HistoryEvent, signals: set[int]) -> bool:
 
 
 class UpdateOrderRunner(WorkflowRunner):
-    """Wraps a workflow runner; see the module docstring."""
+    """Wraps a workflow runner for the workflow types named; see the module docstring."""
 
-    def __init__(self, inner: WorkflowRunner, late: LateUpdates) -> None:
+    def __init__(
+        self, inner: WorkflowRunner, late: LateUpdates, workflow_types: Iterable[str]
+    ) -> None:
         self._inner = inner
         self._late = late
+        self._types = frozenset(workflow_types)
 
     def prepare_workflow(self, defn: _Definition) -> None:
         self._inner.prepare_workflow(defn)
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
         instance = self._inner.create_instance(det)
+        if det.defn.name not in self._types:
+            return instance
         info = det.info
         original = instance.activate
         known: dict[str, frozenset[str]] = {}
@@ -211,11 +220,16 @@ def _merged(
 
 
 def napreview_runner(late: LateUpdates) -> UpdateOrderRunner:
-    """The workflow runner of every napreview worker and replay: the SDK's sandbox, with the
-    cryptography package passed through (a native extension cannot be loaded twice; the
-    workflows only verify signatures with it, a pure computation), inside the update order."""
+    """The workflow runner of every napreview worker and replay: the SDK's sandbox as napreview
+    configures it, inside the update order for the review workflow."""
+    return UpdateOrderRunner(sandbox_runner(), late, [contract.REVIEW_WORKFLOW])
+
+
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    """The SDK's sandbox with the cryptography package passed through (a native extension cannot
+    be loaded twice; the workflows only verify signatures with it, a pure computation)."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules("cryptography")
-    return UpdateOrderRunner(SandboxedWorkflowRunner(restrictions=restrictions), late)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
 def from_history(history: WorkflowHistory) -> LateUpdates:

@@ -1,19 +1,28 @@
 """Updates replay where history recorded them (temporal/update_order.py): the four reviews that
 a killed worker left unreplayable replay again, and every other recorded history replays as
-before."""
+before. The shim runs on the one SDK version it was tested on, for the review workflow only."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 
-from napreview.audit.replay import WORKFLOWS, history_from_json, replay
-from napreview.temporal.update_order import late_updates
+from napreview.audit.replay import history_from_json, replay, replay_without_shim
+from napreview.temporal.sdk_version import TESTED_SDK, installed_sdk
+from napreview.temporal.update_order import UpdateOrderRunner, late_updates, napreview_runner
+from napreview.workflows import contract
+from napreview.workflows.delivery import DELIVERY_WORKFLOW
 
+ROOT = Path(__file__).parents[2]
 HISTORIES = Path(__file__).parents[1] / "histories"
 KILLED = sorted((HISTORIES / "replay-after-worker-kill").glob("*.json"))
 ORDINARY = sorted(HISTORIES.glob("*.json"))
@@ -23,13 +32,17 @@ def load(path: Path):
     return history_from_json(path.read_text(encoding="utf-8"))
 
 
+# REMOVING THE SHIM. This test fails the day the SDK replays these histories itself (a fix of
+# sdk-python #1591 in a newer temporalio). Then: pin that version (pyproject.toml, `make lock`,
+# TESTED_SDK in temporal/sdk_version.py), check that every history under tests/histories/ and
+# ../shared/evidence replays without the shim, delete temporal/update_order.py and its uses
+# (keeping `sandbox_runner()` as the workers' and the audit's runner), and flip this test to
+# assert these histories replay under the SDK alone (README, "The update-order shim").
 @pytest.mark.parametrize("path", KILLED, ids=lambda p: p.stem)
 async def test_the_sdk_alone_cannot_replay_a_review_left_by_a_killed_worker(path):
     """The failure the fix is for: without it these reviews are stuck for good."""
-    history = load(path)
-    plain = Replayer(workflows=list(WORKFLOWS), data_converter=pydantic_data_converter)
-    result = await plain.replay_workflow(history, raise_on_replay_failure=False)
-    assert "Update machine does not handle this event" in str(result.replay_failure)
+    failure = await replay_without_shim(load(path))
+    assert "Update machine does not handle this event" in (failure or "")
 
 
 @pytest.mark.parametrize("path", KILLED, ids=lambda p: p.stem)
@@ -56,3 +69,107 @@ async def test_a_review_left_by_a_killed_worker_replays_with_its_late_update(pat
 @pytest.mark.parametrize("path", ORDINARY, ids=lambda p: p.stem)
 def test_histories_in_the_sdks_own_order_have_no_late_update(path):
     assert late_updates(load(path).events) == frozenset()
+
+
+@pytest.mark.parametrize("path", ORDINARY, ids=lambda p: p.stem)
+async def test_histories_in_the_sdks_own_order_replay_without_the_shim(path):
+    assert await replay_without_shim(load(path)) is None
+
+
+def test_the_sdk_is_pinned_to_the_version_the_shim_was_tested_on():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert f"temporalio=={TESTED_SDK}" in project["project"]["dependencies"]
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    assert f"temporalio=={TESTED_SDK} \\" in lock
+    assert installed_sdk() == TESTED_SDK
+
+
+# Each way a worker starts, with the SDK's installed version faked to 1.36.0.
+STARTS = {
+    "worker.py": "from napreview.worker import main; sys.argv = ['worker.py']; main()",
+    "napreview worker": (
+        "from napreview.cli.app import main; sys.argv = ['napreview', 'worker']; main()"
+    ),
+    "napreview up": (
+        "from napreview.cli.app import main; sys.argv = ['napreview', 'up', '--headless']; main()"
+    ),
+}
+
+
+@pytest.mark.parametrize("start", STARTS, ids=list(STARTS))
+def test_a_worker_on_another_sdk_refuses_to_start_in_one_line(start, tmp_path):
+    code = (
+        "import sys; import napreview.temporal.sdk_version as v; "
+        f"v.installed_sdk = lambda: '1.36.0'; {STARTS[start]}"
+    )
+    env = {
+        **os.environ,
+        "NAPREVIEW_HOME": str(tmp_path / "home"),
+        "NAPREVIEW_TEMPORAL_ADDRESS": "127.0.0.1:1",  # nothing may be reached before the check
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0, done.stderr  # one line, no traceback
+    assert "temporalio 1.36.0 is installed" in done.stderr
+    assert f"needs temporalio {TESTED_SDK}" in done.stderr
+    assert not (tmp_path / "home").exists()  # no database made, no server started
+
+
+class _SdkInstance:
+    """Stands for the SDK's workflow instance: notes the jobs of each activation it is given."""
+
+    def __init__(self) -> None:
+        self.given: list[list[str]] = []
+
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        self.given.append([job.WhichOneof("variant") for job in act.jobs])
+        return WorkflowActivationCompletion(run_id=act.run_id)
+
+
+class _SdkRunner:
+    def prepare_workflow(self, defn):
+        pass
+
+    def create_instance(self, det):
+        return _SdkInstance()
+
+
+@pytest.mark.parametrize(
+    ("workflow_type", "activations"),
+    [
+        (contract.REVIEW_WORKFLOW, [["fire_timer"], ["do_update"]]),
+        (contract.CYCLE_WORKFLOW, [["do_update", "fire_timer"]]),
+        (DELIVERY_WORKFLOW, [["do_update", "fire_timer"]]),
+    ],
+)
+def test_only_the_review_workflow_runs_inside_the_shim(workflow_type, activations):
+    """A replayed activation holding an update that history shows ran late: the review gets it
+    after the other work, any other workflow type exactly as the SDK made it."""
+    runner = UpdateOrderRunner(
+        _SdkRunner(),  # type: ignore[arg-type]
+        lambda workflow_id, run_id: frozenset({"late-update"}),
+        [contract.REVIEW_WORKFLOW],
+    )
+    details = SimpleNamespace(
+        defn=SimpleNamespace(name=workflow_type), info=SimpleNamespace(workflow_id="w", run_id="r")
+    )
+    instance = runner.create_instance(details)  # type: ignore[arg-type]
+    act = WorkflowActivation(run_id="r", is_replaying=True)
+    act.jobs.add().do_update.protocol_instance_id = "late-update"
+    act.jobs.add().fire_timer.seq = 1
+    instance.activate(act)
+    assert instance.given == activations  # type: ignore[attr-defined]
+
+
+def test_napreview_runs_the_shim_for_the_review_workflow_only():
+    assert napreview_runner(lambda workflow_id, run_id: frozenset())._types == {
+        contract.REVIEW_WORKFLOW
+    }
