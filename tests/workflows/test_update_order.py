@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 
@@ -25,6 +26,23 @@ from napreview.workflows.delivery import DELIVERY_WORKFLOW
 ROOT = Path(__file__).parents[2]
 HISTORIES = Path(__file__).parents[1] / "histories"
 KILLED = sorted((HISTORIES / "replay-after-worker-kill").glob("*.json"))
+# `napreview up` killed twelve times (issue #20 item 2): in one workflow task the live worker
+# first finished an update accepted in an earlier task (its activity result had been applied to
+# answer a query), then accepted the updates that had arrived meanwhile.
+STUCK = HISTORIES / "stuck-after-up-killed"
+ACCEPTED_AFTER_A_COMPLETION = {
+    # AU, task 48-50: 51 completes 9b34 (accepted at 44), 52 and 54 accept c3c4 and e1bd.
+    "stuck-review-killup-AU": {
+        "c3c4b20f-421f-4af1-b391-9b3a0f1766a4",
+        "e1bd16ad-0076-46f8-9374-b9ff0508ce3a",
+    },
+    # GEO, task 58-60: 61 completes e3a0 (accepted at 43), 62 is a18d's activity (accepted at
+    # 54, it had waited for the review's lock), 63 and 64 accept fbbd and 7bc5.
+    "stuck-review-killup3-GEO": {
+        "fbbd4eab-bdab-4a4e-a0e6-800f8cf70e02",
+        "7bc5acd5-f524-458f-9988-ffcfbd08233c",
+    },
+}
 ORDINARY = sorted(HISTORIES.glob("*.json"))
 
 
@@ -64,6 +82,63 @@ async def test_a_review_left_by_a_killed_worker_replays_with_its_late_update(pat
     assert late == {peer_review[0]}
     report = await replay(history)
     assert report.deterministic, report.error
+
+
+@pytest.mark.parametrize("name", ACCEPTED_AFTER_A_COMPLETION)
+async def test_the_sdk_alone_cannot_replay_a_review_stuck_after_up_was_killed(name):
+    failure = await replay_without_shim(load(STUCK / f"{name}.json"))
+    assert "UpdateMachine in state AcceptCommandCreated" in (failure or "")
+
+
+@pytest.mark.parametrize("name", ACCEPTED_AFTER_A_COMPLETION)
+async def test_a_review_stuck_after_up_was_killed_replays_with_its_late_updates(name):
+    history = load(STUCK / f"{name}.json")
+    assert late_updates(history.events) == ACCEPTED_AFTER_A_COMPLETION[name]
+    report = await replay(history)
+    assert report.deterministic, report.error
+
+
+def _task(*commands: HistoryEvent) -> list[HistoryEvent]:
+    completed = HistoryEvent(event_type=EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+    return [completed, *commands]
+
+
+def _accepted(update: str) -> HistoryEvent:
+    event = HistoryEvent(event_type=EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+    event.workflow_execution_update_accepted_event_attributes.protocol_instance_id = update
+    return event
+
+
+def _completed(update: str) -> HistoryEvent:
+    event = HistoryEvent(event_type=EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
+    event.workflow_execution_update_completed_event_attributes.meta.update_id = update
+    return event
+
+
+def _activity_by(update: str) -> HistoryEvent:
+    event = HistoryEvent(event_type=EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+    event.event_group_markers.add().inbound_update.inbound_update_id = update
+    return event
+
+
+def test_what_an_update_accepted_in_the_same_task_did_first_is_the_sdks_own_order():
+    """Two updates in one activation: the first is accepted, its handler schedules its activity
+    (or finishes at once), then the second is accepted. Nothing is late."""
+    history = [
+        *_task(_accepted("a"), _activity_by("a"), _accepted("b")),
+        *_task(_accepted("c"), _completed("c"), _accepted("d")),
+    ]
+    assert late_updates(history) == frozenset()
+
+
+def test_what_an_update_accepted_in_an_earlier_task_did_first_makes_the_next_one_late():
+    history = [
+        *_task(_accepted("a")),
+        *_task(_completed("a"), _accepted("b")),  # AU's shape
+        *_task(_accepted("c")),
+        *_task(_activity_by("c"), _accepted("d")),  # the lock passed on, as in GEO
+    ]
+    assert late_updates(history) == {"b", "d"}
 
 
 @pytest.mark.parametrize("path", ORDINARY, ids=lambda p: p.stem)
