@@ -3,17 +3,38 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every dependency, dev included, at the version CI tested, with its hashes (`make lock`).
+LOCK := requirements.lock
+# pip-compile lives in a venv of its own, so its dependencies never mix with the project's.
+LOCK_TOOLS := .venv-lock
+PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: run test test-browser test-faults lint bench install clean
+.PHONY: run test test-browser test-faults lint bench install lock clean
 
-# (Re)install when the venv is missing or pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml
+# (Re)install when the venv is missing or the lock or pyproject.toml changed since the last
+# install: the dependencies exactly as locked, then napreview itself (editable) without resolving
+# anything; `pip check` fails if pyproject.toml asks for something the lock does not hold.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Regenerate the lock from pyproject.toml after changing a dependency (keeping every other pin;
+# `make lock LOCK_ARGS=--upgrade` takes the newest of everything), from PyPI itself and nothing a
+# machine's pip configuration adds; `make install` then installs it.
+LOCK_ARGS ?=
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || $(PYTHON) -m venv $(LOCK_TOOLS)
+	test -x $(LOCK_TOOLS)/bin/pip-compile || $(LOCK_TOOLS)/bin/python -m pip install --quiet '$(PIP_TOOLS)'
+	CUSTOM_COMPILE_COMMAND="make lock" PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(LOCK_TOOLS)/bin/pip-compile --quiet $(LOCK_ARGS) \
+		--extra dev --strip-extras --generate-hashes --allow-unsafe \
+		--index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links \
+		--output-file $(LOCK) pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/napreview up
@@ -37,4 +58,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) $(LOCK_TOOLS) *.egg-info

@@ -5,6 +5,11 @@ records; a change that breaks running reviews fails here first. The same replay 
 signals the workflow refused: a signal handler cannot answer its sender, so its refusal lives
 only in the workflow's state, which the replay rebuilds without any server.
 
+Workers run the SDK inside napreview's update-order shim for sdk-python #1591
+(temporal/update_order.py), and so does `replay`, whose result is the verdict. `--verify` also
+replays under the SDK alone (`replay_without_shim`), which says whether a history needs the shim:
+the day every history replays without it, the shim can go (README, "The update-order shim").
+
 The history must have readable payloads: an encrypted one is decrypted first
 (audit/payloads.py), so the replay needs no codec.
 """
@@ -30,7 +35,7 @@ from temporalio.worker import (
 
 from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.audit.model import SignalOutcome
-from napreview.temporal.update_order import from_history, napreview_runner
+from napreview.temporal.update_order import from_history, napreview_runner, sandbox_runner
 from napreview.workflows import contract
 from napreview.workflows.cycle import CycleWorkflow
 from napreview.workflows.review import MemberReviewWorkflow
@@ -58,12 +63,11 @@ async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS
         workflow_runner=napreview_runner(from_history(history)),
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
-    failure = result.replay_failure
     return ReplayReport(
         workflow_id=history.workflow_id,
         run_id=history.run_id,
-        deterministic=failure is None,
-        error=f"{type(failure).__name__}: {failure}" if failure else None,
+        deterministic=result.replay_failure is None,
+        error=_described(result.replay_failure),
         signals=tuple(
             SignalOutcome(
                 signal=s.signal,
@@ -74,6 +78,24 @@ async def replay(history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS
             for s in watch.outcomes
         ),
     )
+
+
+async def replay_without_shim(
+    history: WorkflowHistory, workflows: Sequence[type] = WORKFLOWS
+) -> str | None:
+    """Why the history does not replay under the SDK alone, in the same sandbox but without the
+    update-order shim; None when it does."""
+    replayer = Replayer(
+        workflows=list(workflows),
+        data_converter=pydantic_data_converter,
+        workflow_runner=sandbox_runner(),
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    return _described(result.replay_failure)
+
+
+def _described(failure: Exception | None) -> str | None:
+    return f"{type(failure).__name__}: {failure}" if failure else None
 
 
 def history_from_json(text: str, workflow_id: str | None = None) -> WorkflowHistory:

@@ -50,6 +50,13 @@ async def replay(history: WorkflowHistory) -> ReplayReport:
     return await replay_history(history)
 
 
+async def replay_without_shim(history: WorkflowHistory) -> str | None:
+    """Under the Temporal SDK alone: why it does not replay, or None (`--verify`)."""
+    from napreview.audit.replay import replay_without_shim as sdk_alone
+
+    return await sdk_alone(history)
+
+
 _QUIET_KINDS = {"timer_set", "timer_fired", "stage", "overdue_cleared"}
 
 
@@ -131,7 +138,8 @@ async def _audit(
     signatures = _signatures(view)
     output: dict[str, Any] = view.timeline.model_dump(mode="json")
     if verify:
-        output["replay"] = _replay_json(view, signatures)
+        without_shim = await replay_without_shim(view.history)
+        output["replay"] = _replay_json(view, signatures, without_shim)
     if export is not None:
         try:
             exported = audits.write_export(s, view, export)
@@ -161,8 +169,10 @@ async def _audit(
                 f"final digest {output['export']['digest']}",
                 markup=False,
             )
+        if verify:
+            for line in _replay_lines(view, without_shim):
+                console.print(line, markup=False)
         if verify and view.replayed_in_full:
-            console.print("Replay with the current workflow code: deterministic.", markup=False)
             console.print(f"Signatures: {signatures.describe()}", markup=False)
     problem = _replay_problem(view)
     if verify and (problem or not signatures.ok):
@@ -194,10 +204,36 @@ def _replay_problem(view: AuditView) -> str | None:
     return None
 
 
-def _replay_json(view: AuditView, verdict: SignatureVerdict) -> dict[str, Any]:
+def _replay_lines(view: AuditView, without_shim: str | None) -> list[str]:
+    """Both replays in words: as the workers run it (the verdict), then the SDK alone."""
+    from napreview.temporal.sdk_version import TESTED_SDK
+
+    workers = "deterministic" if view.deterministic else "does not replay (see below)"
+    if without_shim is None:
+        alone = "deterministic."
+    elif view.deterministic:
+        alone = (
+            "does not replay: this history needs the workers' correction of how the SDK orders "
+            f"updates on replay (sdk-python #1591). {without_shim}"
+        )
+    else:
+        alone = f"does not replay either. {without_shim}"
+    return [
+        f"Replay with the current workflow code, as the workers run it (Temporal SDK "
+        f"{TESTED_SDK} with napreview's update-order correction): {workers}.",
+        f"Replay under the Temporal SDK alone: {alone}",
+    ]
+
+
+def _replay_json(
+    view: AuditView, verdict: SignatureVerdict, without_shim: str | None
+) -> dict[str, Any]:
     return {
+        # The verdict, as the workers run it: the SDK with the update-order shim.
         "deterministic": view.deterministic,
         "error": view.replay_error,
+        "with_shim": {"deterministic": view.deterministic, "error": view.replay_error},
+        "plain_sdk": {"deterministic": without_shim is None, "error": without_shim},
         "replayed_in_full": view.replayed_in_full,
         "unresolved": [
             {"event_id": e.event_id, "reason": e.detail.get("unknown_because")}

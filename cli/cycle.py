@@ -32,6 +32,7 @@ from napreview.store.network import cycle_year
 
 if TYPE_CHECKING:
     from napreview.services.cycles import CycleStatus
+    from napreview.services.repair import TaskFailing
     from napreview.store.repository import Store
     from napreview.workflows.troika import TroikaDraw
 
@@ -220,17 +221,22 @@ def cycle_status(
     actor = acting(as_)
     readable = readable_reviews(store(), actor, cycle)
 
-    async def status() -> CycleStatus:
+    async def status() -> tuple[CycleStatus, dict[str, TaskFailing]]:
         from napreview.services import cycles
+        from napreview.services.repair import failing_reviews
 
-        return await cycles.cycle_status(await client(), store(), cycle, stage, overdue, readable)
+        temporal = await client()
+        found = await cycles.cycle_status(temporal, store(), cycle, stage, overdue, readable)
+        open_ = [line.member for line in found.reviews if not line.stage.terminal]
+        return found, await failing_reviews(temporal, cycle, open_)
 
-    result = run(status())
+    result, stuck = run(status())
     if as_json:
         print_json(
             {
                 **result.model_dump(mode="json"),
                 "scope": actor.member if readable is not None else None,
+                "task_failing": {member: f.as_json() for member, f in stuck.items()},
             }
         )
         return
@@ -255,6 +261,8 @@ def cycle_status(
             ", ".join(line.reviewers),
         )
     console.print(table)
+    for member, failing in sorted(stuck.items()):
+        say(failing.status_line(store().get_member(member).name, cycle, member))
 
 
 @cycle_app.command("cancel")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from napreview.cli.common import (
     AS_OPTION,
+    EXIT_UNEXPECTED,
     EXIT_USAGE,
     JSON_OPTION,
     acting,
@@ -50,6 +51,7 @@ from napreview.workflows.review_steps import waiting_for
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from napreview.services.repair import TaskFailing
     from napreview.store.repository import Store
 
 review_app = typer.Typer(help="One member's review.", no_args_is_help=True)
@@ -278,16 +280,44 @@ def review_show(
     code = store().get_member(member).code
     require_review(store(), actor, cycle, code)
 
-    async def query() -> ReviewState:
+    async def query() -> tuple[ReviewState | None, TaskFailing | None]:
         from napreview.services import steps
+        from napreview.services.repair import task_failing
+        from napreview.workflows.contract import review_workflow_id
 
-        return await steps.review_state(await client(), cycle, code)
+        temporal = await client()
+        failing = await task_failing(temporal, review_workflow_id(cycle, code))
+        if failing is not None:
+            return None, failing  # it cannot answer: a query would wait for its timeout
+        return await steps.review_state(temporal, cycle, code), None
 
-    state = run(query())
+    state, failing = run(query())
     if as_json:
-        print_json(show_json(state))
-    else:
+        shown = show_json(state) if state else {"cycle": cycle, "member": code}
+        print_json({**shown, "task_failing": failing.as_json() if failing else None})
+    elif state:
         _print_state(state)
+    if failing and not as_json:
+        say(failing.status_line(store().get_member(code).name, cycle, code))
+    if state is None:
+        raise fail(EXIT_UNEXPECTED, "Where the review stands cannot be read until it is repaired.")
+
+
+@review_app.command("repair")
+@handled
+def review_repair(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
+    """Repair a review whose workflow task keeps failing (secretariat): reset it to its last
+    good workflow task; what came after runs again and nothing a person sent is lost."""
+    actor = acting(as_)
+    code = store().get_member(member).code
+
+    async def repair() -> str:
+        from napreview.services.repair import repair_review
+
+        repaired = await repair_review(await client(), store(), actor, cycle, code)
+        return repaired.describe(store().get_member(code).name)
+
+    say(run(repair()))
 
 
 def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> StepTaken:

@@ -93,7 +93,9 @@ def register(app: typer.Typer) -> None:
             start_dev_server,
             stop_process,
         )
+        from napreview.temporal.sdk_version import assert_tested_sdk
 
+        assert_tested_sdk()  # before the server starts: its worker would refuse anyway
         if not port_free(portal_port):
             raise fail(
                 EXIT_USAGE,

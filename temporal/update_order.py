@@ -10,7 +10,9 @@ then the update's acceptance. On replay the SDK hands both over in one activatio
 update first: "Nondeterminism error: Update machine does not handle this event", and the review can
 never move again (the four histories under tests/histories/replay-after-worker-kill/).
 
-What: a workflow runner around the SDK's. Live it changes nothing. On replay, an update that the
+What: a workflow runner around the SDK's, for the review workflow only (the one whose histories
+showed the problem and were tested with it): every other workflow type gets the SDK's runner
+untouched. Live it changes nothing. On replay, an update that the
 history shows was accepted after other work of the same workflow task is applied after the other
 jobs of its activation, as it was live; every other activation is passed through untouched, so
 histories recorded in the SDK's own order replay exactly as before. Which updates ran late is read
@@ -38,6 +40,8 @@ from temporalio.worker import (
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 from temporalio.workflow import _Definition
 
+from napreview.workflows import contract
+
 log = logging.getLogger("napreview.update_order")
 
 # The events a workflow task's commands leave in history (sdk-core `is_command_event`).
@@ -64,11 +68,11 @@ _COMMAND_EVENTS = frozenset(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
     }
 )
-_UPDATE_EVENTS = frozenset(
+# An update's first answer: accepted (its handler then runs) or rejected.
+_UPDATE_ANSWERS = frozenset(
     {
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
-        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
     }
 )
 
@@ -77,12 +81,20 @@ LateUpdates = Callable[[str, str], frozenset[str]]
 
 
 def late_updates(events: Iterable[HistoryEvent]) -> frozenset[str]:
-    """Ids of updates accepted, within one workflow task, after work that was not an update's.
+    """Ids of updates accepted, within one workflow task, after work the SDK's own order would
+    have put after them.
 
-    The server tags what an update handler commanded with the update's id (event group markers);
-    where a history has no such tags (older servers), an update accepted after any command of
-    the same task that is not itself an update event counts as late only if that task did not
-    begin with an update (in the SDK's own order, updates always come first).
+    In the SDK's order an activation's new updates are accepted before anything else runs: the
+    only work that may precede an acceptance in its task is that of the updates accepted before
+    it in the same task (their handlers run in turn) and of the signals delivered for that task.
+    Anything else (an activity result's consequences, and also the completion of an update
+    accepted in an earlier task or a command of its handler, which only an earlier activation
+    can have woken) means the task was handled live in two activations, as #1591 does.
+
+    The server tags what a handler commanded with its update's or signal's id (event group
+    markers). Where a history has no such tags (older servers), an update accepted after a
+    command that is not an update event counts as late only if that task did not begin with an
+    acceptance (then the command may be the handler's own).
     """
     events = list(events)
     tagged = any(e.event_group_markers for e in events)
@@ -106,28 +118,32 @@ def late_updates(events: Iterable[HistoryEvent]) -> frozenset[str]:
 
 
 def _late_in_task(commands: list[HistoryEvent], tagged: bool, signals: set[int]) -> set[str]:
-    """Updates accepted after other work of their task. What a handler of a signal delivered in
-    the same task commanded is not other work: the SDK runs the signals and updates of an
-    activation before anything else, signals first, live and on replay alike."""
+    """Updates accepted after other work of their task (see late_updates)."""
     late: set[str] = set()
+    accepted_here: set[str] = set()
     other_work_before = False
-    starts_with_update = bool(commands) and commands[0].event_type in _UPDATE_EVENTS
+    starts_with_update = bool(commands) and commands[0].event_type in _UPDATE_ANSWERS
     for event in commands:
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-            attrs = event.workflow_execution_update_accepted_event_attributes
+            update = event.workflow_execution_update_accepted_event_attributes.protocol_instance_id
             if other_work_before and (tagged or not starts_with_update):
-                late.add(attrs.protocol_instance_id)
-        elif (
-            event.event_type not in _UPDATE_EVENTS
-            and not _by_an_update(event)
-            and not _by_a_signal(event, signals)
+                late.add(update)
+            accepted_here.add(update)
+        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+            update = event.workflow_execution_update_completed_event_attributes.meta.update_id
+            other_work_before |= update not in accepted_here
+        elif event.event_type not in _UPDATE_ANSWERS and not (
+            _by_an_update(event, accepted_here) or _by_a_signal(event, signals)
         ):
             other_work_before = True
     return late
 
 
-def _by_an_update(event: HistoryEvent) -> bool:
-    return any(m.HasField("inbound_update") for m in event.event_group_markers)
+def _by_an_update(event: HistoryEvent, accepted_here: set[str]) -> bool:
+    return any(
+        m.HasField("inbound_update") and m.inbound_update.inbound_update_id in accepted_here
+        for m in event.event_group_markers
+    )
 
 
 def _by_a_signal(event: HistoryEvent, signals: set[int]) -> bool:
@@ -138,17 +154,22 @@ def _by_a_signal(event: HistoryEvent, signals: set[int]) -> bool:
 
 
 class UpdateOrderRunner(WorkflowRunner):
-    """Wraps a workflow runner; see the module docstring."""
+    """Wraps a workflow runner for the workflow types named; see the module docstring."""
 
-    def __init__(self, inner: WorkflowRunner, late: LateUpdates) -> None:
+    def __init__(
+        self, inner: WorkflowRunner, late: LateUpdates, workflow_types: Iterable[str]
+    ) -> None:
         self._inner = inner
         self._late = late
+        self._types = frozenset(workflow_types)
 
     def prepare_workflow(self, defn: _Definition) -> None:
         self._inner.prepare_workflow(defn)
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
         instance = self._inner.create_instance(det)
+        if det.defn.name not in self._types:
+            return instance
         info = det.info
         original = instance.activate
         known: dict[str, frozenset[str]] = {}
@@ -211,11 +232,16 @@ def _merged(
 
 
 def napreview_runner(late: LateUpdates) -> UpdateOrderRunner:
-    """The workflow runner of every napreview worker and replay: the SDK's sandbox, with the
-    cryptography package passed through (a native extension cannot be loaded twice; the
-    workflows only verify signatures with it, a pure computation), inside the update order."""
+    """The workflow runner of every napreview worker and replay: the SDK's sandbox as napreview
+    configures it, inside the update order for the review workflow."""
+    return UpdateOrderRunner(sandbox_runner(), late, [contract.REVIEW_WORKFLOW])
+
+
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    """The SDK's sandbox with the cryptography package passed through (a native extension cannot
+    be loaded twice; the workflows only verify signatures with it, a pure computation)."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules("cryptography")
-    return UpdateOrderRunner(SandboxedWorkflowRunner(restrictions=restrictions), late)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
 def from_history(history: WorkflowHistory) -> LateUpdates:

@@ -191,6 +191,8 @@ def test_verify_replays_with_the_current_code(germany):
     )
     assert replay["unresolved"] == []
     assert replay["signatures"]["ok"] and replay["signatures"]["signed"] >= 6
+    # Both results: as the workers run it (the shim) and under the Temporal SDK alone.
+    assert replay["with_shim"] == replay["plain_sdk"] == {"deterministic": True, "error": None}
 
 
 def test_the_cycle_workflow_has_a_timeline_too(germany):

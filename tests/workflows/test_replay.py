@@ -55,6 +55,14 @@ KILLED_WORKER = [
 # signal's work before the updates is the SDK's own order, so the updates are not late
 # (tests/faults/test_duplicate_steps.py).
 SIGNALS_FIRST = ["replay-signals-before-updates/review-dup-MEX.json"]
+# Recorded while `napreview up` was killed twelve times (../shared/evidence, issue #20 item 2): a
+# query answered by a fresh worker applied an activity result that finished an earlier peer
+# review before the task that accepted the next ones (sdk-python #1591 again, a shape the shim
+# now covers).
+STUCK_AFTER_UP_KILLED = [
+    "stuck-after-up-killed/stuck-review-killup-AU.json",
+    "stuck-after-up-killed/stuck-review-killup3-GEO.json",
+]
 
 
 def load(name: str) -> WorkflowHistory:
@@ -75,7 +83,9 @@ def test_every_kind_of_review_is_recorded():
     assert sorted(p.name for p in HISTORIES.glob("*.json")) == sorted(RECORDED)
 
 
-@pytest.mark.parametrize("name", RECORDED + RELEASED + KILLED_WORKER + SIGNALS_FIRST)
+@pytest.mark.parametrize(
+    "name", RECORDED + RELEASED + KILLED_WORKER + SIGNALS_FIRST + STUCK_AFTER_UP_KILLED
+)
 async def test_recorded_history_replays_with_the_current_code(name):
     history = load(name)
     report = await replay(history)
