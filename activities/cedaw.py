@@ -20,10 +20,13 @@ class CedawActivities:
     @activity.defn(name=contract.RUN_CEDAW_CHECK)
     @store_rejections_are_final
     def run_cedaw_check(self, request: CedawCheckRequest) -> CedawSummary:
-        """Check the latest self-assessment; the result is stored once per document."""
+        """Check the latest self-assessment; the result is stored once per document, and the
+        plan it describes is recorded as the member's NAP as the review assessed it."""
         _row, body = self.store.get_document(request.self_assessment.id)
         member = self.store.get_member(request.member)
-        result = check_linkage(member, SelfAssessment.model_validate(body))
+        assessment = SelfAssessment.model_validate(body)
+        self.store.record_nap(request.member, assessment.nap, request.self_assessment.id)
+        result = check_linkage(member, assessment)
         return self.store.save_cedaw_result(
             request.cycle, request.member, request.self_assessment.id, result
         )

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DataError, IntegrityError
 from temporalio.exceptions import ApplicationError
 
+from napreview.store.errors import cannot_keep
 from napreview.workflows import contract
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,10 +30,6 @@ def store_rejections_are_final(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (DataError, IntegrityError) as err:
-            detail = str(err.orig).splitlines()[0] if err.orig else type(err).__name__
-            raise refused(
-                f"The records cannot keep what this step carries ({detail}).",
-                contract.STORE_REJECTED,
-            ) from None
+            raise refused(cannot_keep(err), contract.STORE_REJECTED) from None
 
     return wrapper  # type: ignore[return-value]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -34,6 +35,7 @@ from napreview.schemas.submissions import (
 )
 from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
 from napreview.services.refusals import record_refusal
+from napreview.store.errors import cannot_keep
 from napreview.store.repository import Store
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
@@ -239,8 +241,15 @@ async def review_state(client: Client, cycle: str, member: str) -> ReviewState:
 async def submit_self_assessment(
     client: Client, store: Store, cycle: str, member: str, actor: Actor, assessment: SelfAssessment
 ) -> StepTaken:
-    """Store the document, then ask the review to accept it by id and digest."""
+    """Store the document, then ask the review to accept it by id and digest. The plan it
+    describes must fit the records first (the review records it at its CEDAW check)."""
     code = store.get_member(member).code
+    try:
+        store.check_nap_fits(code, assessment.nap)
+    except (DataError, IntegrityError) as err:
+        reason = cannot_keep(err)
+        record_refusal(store, cycle, code, actor, "submit_self_assessment", reason)
+        raise StepRefused(reason) from None
     return await _submit(
         client,
         store,
@@ -270,7 +279,9 @@ async def submit_peer_review(
         code,
         "submit_peer_review",
         actor,
-        lambda ref: SubmitPeerReview(actor=actor, document=ref),
+        lambda ref: SubmitPeerReview(
+            actor=actor, document=ref, recommendations=len(review.recommendations)
+        ),
         kind=DocumentKind.PEER_REVIEW,
         body=review.model_dump(mode="json"),
         reviewer=actor.member,

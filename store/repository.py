@@ -702,21 +702,18 @@ class Store:
 
     def record_nap(self, member: str, nap: Nap, document_id: str) -> None:
         with self.session() as s:
-            row = s.scalars(
-                select(NapRow)
-                .where(NapRow.member_code == member)
-                .where(NapRow.iteration == nap.iteration)
-            ).first()
-            if row is None:
-                row = NapRow(member_code=member, iteration=nap.iteration)
-                s.add(row)
-            row.title = nap.title
-            row.adopted_on = nap.adopted_on
-            row.period_start = nap.period_start
-            row.period_end = nap.period_end
-            row.record = nap.model_dump(mode="json")
-            row.source_document_id = document_id
-            row.updated_at = datetime.now(UTC)
+            _put_nap(s, member, nap, document_id)
+
+    def check_nap_fits(self, member: str, nap: Nap) -> None:
+        """Raise the database's own refusal if this plan could not be recorded, recording
+        nothing: a step is refused at the door, never later by its review (issue #20)."""
+        with self._sessions() as s:
+            transaction = s.begin()
+            try:
+                _put_nap(s, member, nap, None)
+                s.flush()
+            finally:
+                transaction.rollback()
 
     def naps(self, member: str) -> list[Nap]:
         with self.session() as s:
@@ -946,3 +943,20 @@ class Store:
             for row in rows:
                 s.expunge(row)
             return rows
+
+
+def _put_nap(s: Session, member: str, nap: Nap, document_id: str | None) -> None:
+    """A member's plan, one row per iteration: the latest record of it wins."""
+    row = s.scalars(
+        select(NapRow).where(NapRow.member_code == member).where(NapRow.iteration == nap.iteration)
+    ).first()
+    if row is None:
+        row = NapRow(member_code=member, iteration=nap.iteration)
+        s.add(row)
+    row.title = nap.title
+    row.adopted_on = nap.adopted_on
+    row.period_start = nap.period_start
+    row.period_end = nap.period_end
+    row.record = nap.model_dump(mode="json")
+    row.source_document_id = document_id
+    row.updated_at = datetime.now(UTC)

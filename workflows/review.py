@@ -70,6 +70,10 @@ with workflow.unsafe.imports_passed_through():
 V2 = "napreview-v2"  # signed steps, interruptible work, the answers window, continue-as-new …
 READ_MODEL = "read-model"  # the read model also learns of each peer review and the answers due
 SETTLED_ANSWERS = "answer-when-settled"  # a step answers once the review has settled
+# A signed step's document is taken without an activity: a step then never waits on work inside
+# its handler, the shape that left reviews stuck after `up` was killed (tests/histories/
+# stuck-after-up-killed), and a review's history is twelve events shorter.
+SIGNED_DOCUMENTS = "documents-signed"
 # What an activity answers when retrying cannot help: the step is refused and recorded.
 REFUSALS = (contract.DOCUMENT_MISMATCH, contract.STORE_REJECTED, contract.REFUSED)
 
@@ -115,6 +119,7 @@ class MemberReviewWorkflow:
             read_model=workflow.patched(READ_MODEL),
             settled_answers=workflow.patched(SETTLED_ANSWERS),
             signed_start=workflow.patched(SIGNED_START),
+            signed_documents=workflow.patched(SIGNED_DOCUMENTS),
         )
         # Steps wait until the run knows napreview started it (workflows/start.py).
         self.start_checked = not self.patches.signed_start
@@ -515,7 +520,8 @@ class MemberReviewWorkflow:
 
     async def _fetch(self, step: Step, cmd: Command) -> tuple[Any, ...]:
         if step.fetch is Fetch.DOCUMENT:
-            return (await self._accept(cmd),)
+            receipt = rules.signed_receipt(self.state, self._context(), cmd)
+            return (receipt or await self._accept(cmd),)
         if step.fetch is Fetch.REVIEWER:
             return (await self._redraw(cmd),)
         return ()

@@ -91,6 +91,7 @@ class Patches:
     read_model: bool = True  # "read-model": the projection also when a reviewer submits
     settled_answers: bool = True  # "answer-when-settled": a step answers once the stage settled
     signed_start: bool = True  # "signed-start": only napreview starts a review (workflows/start.py)
+    signed_documents: bool = True  # "documents-signed": a signed step's document needs no check
 
 
 @dataclass(frozen=True)
@@ -617,6 +618,20 @@ class Effects:
     extension: ExtensionRecord | None = None
     redraw: Redraw | None = None
     unanswered: list[str] | None = None
+
+
+def signed_receipt(s: ReviewState, c: Context, cmd: Command) -> DocumentReceipt | None:
+    """A document taken on the front end's word: the front end validated and stored it, and
+    signed the command naming it (its id, digest and, for a peer review, its recommendations).
+    None where the store must confirm it (an unsigned review, or one from before the patch)."""
+    if not (c.patches.signed_documents and s.trusted_keys and cmd.proof is not None):
+        return None
+    if isinstance(cmd, SubmitPeerReview):
+        if cmd.recommendations is None:
+            return None  # a front end from before the patch: the store counts them
+        return DocumentReceipt(document=cmd.document, recommendations=cmd.recommendations)
+    assert isinstance(cmd, SubmitSelfAssessment)
+    return DocumentReceipt(document=cmd.document)
 
 
 def apply_self_assessment(
