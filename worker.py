@@ -52,7 +52,7 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
     )
     delivery = DeliveryActivities(store, settings)
     return [
-        front_end_keys(),
+        FrontEndKeys(store).front_end_keys,
         cycle.prepare_cycle,
         cycle.review_inputs,
         cycle.withdraw_reviews,
@@ -64,13 +64,6 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
         letters.send_letter,
         delivery.deliver_letter,
     ]
-
-
-def front_end_keys() -> object:
-    """The front ends' public keys, read from their key ring each time they are asked."""
-    from napreview.people.signing import signer
-
-    return FrontEndKeys(lambda: signer().public_keys()).front_end_keys
 
 
 SERVES = ("all", "workflows", "activities")
@@ -98,7 +91,7 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
             activities_for(store, settings, client)
             if serves != "workflows"
             # Local activities run in the worker that runs the workflows.
-            else [ReviewActivities(store).project_review, front_end_keys()]
+            else [ReviewActivities(store).project_review, FrontEndKeys(store).front_end_keys]
         ),
         activity_executor=ThreadPoolExecutor(max_workers=16),
         # A workflows-only worker runs the projection as a local activity and takes no activity

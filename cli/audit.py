@@ -117,7 +117,7 @@ async def _audit(
     try:
         temporal = await client()
     except CodecKeyError as err:
-        raise fail(EXIT_UNEXPECTED, f"NAPREVIEW_CODEC_KEYS cannot be used: {err}") from None
+        raise fail(EXIT_UNEXPECTED, str(err)) from None
     what = [audits.TIMELINE]
     what += [audits.REPLAY_CHECK] if verify else []
     what += [audits.EXPORT] if export is not None else []

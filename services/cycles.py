@@ -84,6 +84,7 @@ async def start_cycle_with_draw(
     if not settings.trusted_keys:
         settings = settings.model_copy(update={"trusted_keys": signer().public_keys()})
     try:
+        store.vouch_for_keys(signer().public_keys())  # the workers check the start against it
         start = signer().sign(
             "start_cycle",
             workflow_id,

@@ -58,6 +58,7 @@ async def rotate(client: Client, store: Store, actor: Actor) -> KeyChange:
         client, change, "trust_key", TrustKey(actor=actor, key_id=key_id, public_key=public)
     )
     store.trust_key_for_cycles(key_id, public)
+    store.vouch_for_keys({key_id: public})
     ring.activate(key_id)
     return change
 
@@ -69,5 +70,6 @@ async def retire(client: Client, store: Store, actor: Actor, key_id: str) -> Key
     change = KeyChange(key_id)
     await _tell(client, change, "distrust_key", DistrustKey(actor=actor, key_id=key_id))
     store.distrust_key_for_cycles(key_id)
+    store.retire_key(key_id)
     ring.retire(key_id)
     return change

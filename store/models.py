@@ -264,6 +264,20 @@ class RefusalRow(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class FrontEndKeyRow(Base):
+    """A front end's public signing key the workers vouch for: a workflow started without a
+    parent checks its start against these (workflows/start.py). Written by the front ends
+    (command line, portal) when they sign a start and by `napreview keys`; retired, never
+    deleted, so an auditor can still check what it signed."""
+
+    __tablename__ = "front_end_keys"
+
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class TokenRow(Base):
     """A personal token for the command line: shown once, kept only as its SHA-256."""
 

@@ -49,6 +49,7 @@ from napreview.store.models import (
     CycleRow,
     DocumentRow,
     FocalPointRow,
+    FrontEndKeyRow,
     LetterRow,
     MemberRow,
     NapRow,
@@ -494,6 +495,29 @@ class Store:
             return bool(user and user.example)
 
     # --- cycles and the review troika ---
+
+    # --- the front ends' keys ---
+
+    def vouch_for_keys(self, public_keys: dict[str, str]) -> None:
+        """Record front-end public keys the workers may trust (a key already known is kept as
+        it is, a retired one stays retired)."""
+        with self.session() as s:
+            known = set(s.scalars(select(FrontEndKeyRow.key_id)))
+            for key_id, public in public_keys.items():
+                if key_id not in known:
+                    s.add(FrontEndKeyRow(key_id=key_id, public_key=public))
+
+    def retire_key(self, key_id: str) -> None:
+        with self.session() as s:
+            row = s.get(FrontEndKeyRow, key_id)
+            if row is not None and row.retired_at is None:
+                row.retired_at = datetime.now(UTC)
+
+    def vouched_keys(self) -> dict[str, str]:
+        """Public keys by key id, retired ones left out."""
+        with self.session() as s:
+            rows = s.scalars(select(FrontEndKeyRow).where(FrontEndKeyRow.retired_at.is_(None)))
+            return {row.key_id: row.public_key for row in rows}
 
     def record_cycle(
         self,

@@ -95,7 +95,7 @@ def codec_from_environment() -> EncryptionCodec | None:
     try:
         return EncryptionCodec(parse_keys(text))
     except CodecKeyError as err:
-        raise CodecKeyError(f"{KEYS_VARIABLE}: {err}") from None
+        raise CodecKeyError(f"{KEYS_VARIABLE} cannot be used: {err}") from None
 
 
 def new_key(key_id: str) -> str:

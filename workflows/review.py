@@ -578,7 +578,9 @@ class MemberReviewWorkflow:
                 non_retryable=True,
             ) from None
 
-    @workflow.signal(dynamic=True)
+    # A run always waits for its handlers before it ends, except a run napreview did not start,
+    # which ends at once: whatever was sent to it is dropped on purpose.
+    @workflow.signal(dynamic=True, unfinished_policy=workflow.HandlerUnfinishedPolicy.ABANDON)
     async def _signal(self, name: str, args: Sequence[RawValue]) -> None:
         """Every signal arrives here, so that one that cannot be read, or names no step, is
         recorded as a refusal with its reason instead of being dropped without a trace; a

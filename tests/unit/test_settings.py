@@ -52,4 +52,6 @@ def test_malformed_codec_keys_name_the_variable(monkeypatch):
     monkeypatch.setenv("NAPREVIEW_CODEC_KEYS", "k1:not-base64!")
     with pytest.raises(CodecKeyError) as refused:
         codec_from_environment()
-    assert str(refused.value) == "NAPREVIEW_CODEC_KEYS: Codec key 'k1' is not base64."
+    assert (
+        str(refused.value) == "NAPREVIEW_CODEC_KEYS cannot be used: Codec key 'k1' is not base64."
+    )

@@ -164,6 +164,7 @@ async def test_a_signed_start_cannot_be_used_again_later(dev_env, store, tmp_pat
             trusted_keys=signing.signer().public_keys(),
         )
         workflow_id = contract.cycle_workflow_id(settings.cycle)
+        store.vouch_for_keys(signing.signer().public_keys())  # a genuine front end's key
         captured = signing.signer().sign(
             "start_cycle",
             workflow_id,
