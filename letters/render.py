@@ -40,6 +40,7 @@ from napreview import templates
 from napreview.i18n.names import agree, name_forms, pick
 from napreview.letters.context import LetterContext, prioritise, progress_by_theme
 from napreview.letters.salutation import address_form, salutation
+from napreview.schemas.cedaw import Finding
 from napreview.schemas.letters import Addressee, LetterKind
 from napreview.schemas.members import Language, Member
 from napreview.schemas.recommendations import RECOMMENDATIONS, THEME_TITLES
@@ -355,6 +356,15 @@ class LetterRenderer:
             self._referenced(child, seen)
         return seen
 
+    def finding(self, finding: Finding, member: Member, language: Language) -> str:
+        """A CEDAW finding as the letters of a language phrase it (the portal shows it so)."""
+        macros = self._text.get_template(f"{language.value}/terms.j2").module
+        token = _LANGUAGE.set(language)
+        try:
+            return str(macros.finding(finding, member)).strip() or finding.message  # type: ignore[attr-defined]
+        finally:
+            _LANGUAGE.reset(token)
+
     def render(self, ctx: LetterContext) -> RenderedLetter:
         language, name = self.template_name(ctx.kind, ctx.language)
         variables = _variables(ctx, language)
@@ -417,6 +427,11 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
 def default_renderer() -> LetterRenderer:
     """The renderer over the templates shipped in the ``templates`` package, built once."""
     return LetterRenderer()
+
+
+def finding_text(finding: Finding, member: Member, language: Language | str) -> str:
+    """A CEDAW finding in a language, as the letters write it."""
+    return default_renderer().finding(finding, member, Language(language))
 
 
 def render_letter(ctx: LetterContext) -> RenderedLetter:
