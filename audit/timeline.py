@@ -28,7 +28,6 @@ from napreview.audit.model import (
     timeline_digest,
     unresolved,
 )
-from napreview.audit.phrases import EN
 from napreview.audit.reader import NO_REPLAY, REPLAY_FAILED, HistoryReader
 from napreview.audit.signatures import SignatureReport, check_signatures
 from napreview.audit.words import (
@@ -43,7 +42,6 @@ __all__ = [
     "PENDING",
     "REFUSED",
     "UNKNOWN",
-    "STAGE_NAMES",
     "SignalOutcome",
     "StoredRefusal",
     "Timeline",
@@ -55,8 +53,6 @@ __all__ = [
     "timeline_digest",
     "unresolved",
 ]
-
-STAGE_NAMES = EN.stages
 
 # Store refusals further than this from a refused update in history are different attempts.
 SAME_REFUSAL_WINDOW = timedelta(minutes=10)
