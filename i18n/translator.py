@@ -203,9 +203,13 @@ def upfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@functools.cache
 def translator(language: str) -> Translator:
     """The translator of a language (one per process)."""
+    return _translator(str(language))  # a Language is a str; the cache holds plain codes
+
+
+@functools.cache
+def _translator(language: str) -> Translator:
     return Translator(language)
 
 
