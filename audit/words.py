@@ -24,14 +24,14 @@ from napreview.audit.model import (
     Timeline,
     TimelineEvent,
 )
-from napreview.i18n.catalogs import ENGLISH, LANGUAGES
+from napreview.i18n.catalogs import EN, LANGUAGES
 from napreview.i18n.translator import Translator, translator, upfirst
 
 STEP_LINE_VIA = ("signal", "update", "command")
 _durations = TypeAdapter(timedelta)
 
 
-def summarize(event: TimelineEvent, lang: str = ENGLISH, *, with_actor: bool = True) -> str:
+def summarize(event: TimelineEvent, lang: str = EN, *, with_actor: bool = True) -> str:
     """One sentence for one event; ``with_actor=False`` leaves the person out (a table that
     shows them in a column of their own)."""
     t = _translator(lang)
@@ -46,13 +46,13 @@ def summarize(event: TimelineEvent, lang: str = ENGLISH, *, with_actor: bool = T
 def localized(timeline: Timeline, lang: str) -> Timeline:
     """The same timeline with its sentences in another language; the digest stays that of the
     English timeline, which is what exports hold and verify."""
-    if lang == ENGLISH or lang not in LANGUAGES:
+    if lang == EN or lang not in LANGUAGES:
         return timeline
     events = [e.model_copy(update={"summary": summarize(e, lang)}) for e in timeline.events]
     return timeline.model_copy(update={"events": events})
 
 
-def describe_actor(actor: dict[str, str | None] | None, lang: str = ENGLISH) -> str:
+def describe_actor(actor: dict[str, str | None] | None, lang: str = EN) -> str:
     """'fp.deu@example.org (focal point of DEU)'."""
     t = _translator(lang)
     if actor is None:
@@ -77,7 +77,7 @@ def describe_actor(actor: dict[str, str | None] | None, lang: str = ENGLISH) -> 
     return t.gettext("{who} ({role})", who=who, role=role)
 
 
-def describe_step(step: str, command: dict[str, Any], lang: str = ENGLISH) -> str:
+def describe_step(step: str, command: dict[str, Any], lang: str = EN) -> str:
     """What a step did, in words: 'Self-assessment submitted', 'Sign-off: approve'."""
     t = _translator(lang)
     reason = f" ({command['reason']})" if command.get("reason") else ""
@@ -122,7 +122,7 @@ def _sign_off(t: Translator, command: dict[str, Any]) -> str:
     return said
 
 
-def stage_name(stage: str | None, lang: str = ENGLISH) -> str:
+def stage_name(stage: str | None, lang: str = EN) -> str:
     """A stage as the timeline names it inside a sentence ("peer review")."""
     if not stage:
         return ""
@@ -130,7 +130,7 @@ def stage_name(stage: str | None, lang: str = ENGLISH) -> str:
     return t.in_sentence(t.term("stage", stage))
 
 
-def describe_duration(value: timedelta, lang: str = ENGLISH) -> str:
+def describe_duration(value: timedelta, lang: str = EN) -> str:
     """'14d', '2h', '90s' as people write them on the command line; '14 jours', '14 días'."""
     t = _translator(lang)
     seconds = int(value.total_seconds())
@@ -145,7 +145,7 @@ def describe_duration(value: timedelta, lang: str = ENGLISH) -> str:
     return t.ngettext("{n}s", "{n}s", seconds)
 
 
-def sender(event: TimelineEvent, lang: str = ENGLISH) -> str:
+def sender(event: TimelineEvent, lang: str = EN) -> str:
     """Who sent a step, as far as it can be told: 'by X'; 'in the name of X' when its signature
     does not hold (X is only claimed); 'from an unknown sender' when it could not be read."""
     t = _translator(lang)
@@ -160,7 +160,7 @@ def sender(event: TimelineEvent, lang: str = ENGLISH) -> str:
 
 
 def _translator(lang: str) -> Translator:
-    return translator(lang if lang in LANGUAGES else ENGLISH)
+    return translator(lang if lang in LANGUAGES else EN)
 
 
 # --------------------------------------------------------------------------- steps
@@ -370,7 +370,7 @@ def _timer_set(t: Translator, e: TimelineEvent) -> str:
 
 def _day(t: Translator, value: str) -> str:
     """A date as the language writes it ('27 janvier 2027'); English keeps ISO 8601."""
-    if t.language == ENGLISH:
+    if t.language == EN:
         return value
     try:
         return t.day(date.fromisoformat(value))

@@ -30,7 +30,7 @@ from napreview.schemas.members import Language
 
 DOMAIN = "napreview"
 LANGUAGES: tuple[str, ...] = tuple(language.value for language in Language)
-ENGLISH = Language.EN.value
+EN = Language.EN.value
 
 
 def po_file(language: str) -> Traversable:
@@ -54,8 +54,8 @@ def translations(language: str) -> Translations:
     write_mo(compiled, catalog(language))  # fuzzy entries are left out
     compiled.seek(0)
     found = Translations(compiled, domain=DOMAIN)
-    if language != ENGLISH:
-        found.add_fallback(translations(ENGLISH))
+    if language != EN:
+        found.add_fallback(translations(EN))
     return found
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from napreview.i18n.catalogs import EN
 from napreview.schemas.refusals import ENGLISH, Param, render
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def shown(t: Translator, english: str, code: str | None, params: Mapping[str, Pa
     """What a reader is shown of a refusal: its code rendered in their language; the recorded
     English for English readers, and for a refusal without a code (or a code this version does
     not know)."""
-    if code not in ENGLISH or (t.language == "en" and english):
+    if code not in ENGLISH or (t.language == EN and english):
         return english
     return sentence(t, code, params)
 

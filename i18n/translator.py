@@ -20,7 +20,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 
 from napreview.i18n import names, refusals
-from napreview.i18n.catalogs import ENGLISH, LANGUAGES, translated, translations
+from napreview.i18n.catalogs import EN, LANGUAGES, translated, translations
 from napreview.schemas.members import Member
 from napreview.schemas.refusals import Param, render
 
@@ -81,7 +81,7 @@ class Translator:
     def has_term(self, group: str, code: Any) -> bool:
         """Whether the language, or English, has a word for the code."""
         key = (group, _code(code))
-        return key in translated(self.language) or key in translated(ENGLISH)
+        return key in translated(self.language) or key in translated(EN)
 
     def term(self, group: str, code: Any) -> str:
         """The word for a coded value, e.g. ``term("stage", "peer_review")``: the language's,
@@ -216,7 +216,7 @@ def _translator(language: str) -> Translator:
 def pick_language(header: str | None) -> str:
     """The best of the catalogs' languages for an Accept-Language header; English by default."""
     if not header:
-        return ENGLISH
+        return EN
     ranked = []
     for part in header.split(","):
         bits = part.strip().split(";q=")
@@ -227,7 +227,7 @@ def pick_language(header: str | None) -> str:
             weight = 0.0
         if code in LANGUAGES:
             ranked.append((weight, code))
-    return max(ranked)[1] if ranked else ENGLISH
+    return max(ranked)[1] if ranked else EN
 
 
 def language_names() -> dict[str, str]:
