@@ -252,7 +252,8 @@ class LetterTerms:
         return {True: self._words.gettext("yes"), False: self._words.gettext("no")}
 
     def names(self, members: list[Member], form: str = "name") -> str:
-        """ "Spain, Kenya and Japan"; ``form`` "of" or "to" gives each name after de/à, of/to."""
+        """Members as a sentence lists them ("Spain, Kenya and Japan"); ``form`` "of" or "to"
+        gives each name after de/à, of/to."""
         return self._words.names(members, form)
 
     def plan(self, member: Member) -> str:
