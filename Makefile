@@ -9,7 +9,7 @@ LOCK := requirements.lock
 LOCK_TOOLS := .venv-lock
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: run test test-browser test-faults lint bench install lock clean
+.PHONY: run test test-browser test-faults lint bench i18n install lock clean
 
 # (Re)install when the venv is missing or the lock or pyproject.toml changed since the last
 # install: the dependencies exactly as locked, then napreview itself (editable) without resolving
@@ -53,6 +53,17 @@ test-faults: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The translation catalogs (README, "Translating"): extract every message id the code and the
+# portal's pages use (i18n/babel.cfg), then bring i18n/locale/{en,fr,es} up to date with them
+# (a changed English phrase comes back fuzzy in French and Spanish, for a translator to check).
+i18n: $(STAMP)
+	$(BIN)/pybabel -q extract -F i18n/babel.cfg --add-comments=Translators: --strip-comment-tags \
+		--project=napreview -o $(VENV)/napreview.pot .
+	$(BIN)/pybabel -q update -i $(VENV)/napreview.pot -d i18n/locale -D napreview --ignore-obsolete \
+		-l en --no-fuzzy-matching
+	for language in fr es; do $(BIN)/pybabel -q update -i $(VENV)/napreview.pot -d i18n/locale \
+		-D napreview --ignore-obsolete -l $$language || exit 1; done
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

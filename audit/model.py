@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from napreview.schemas.digest import sha256_of
+from napreview.schemas.refusals import Param
 
 # What became of a step: what the history, a replay or the store says about it. IGNORED: a
 # signal the workflow has no handler for (or could not decode for its handler): it changed
@@ -43,13 +44,16 @@ class Timeline(BaseModel):
 
 class StoredRefusal(BaseModel):
     """A refusal the command line recorded in the store (a validator's refusal never reaches
-    history). Built from `store.models.RefusalRow` with `from_attributes=True`."""
+    history). Built from the store's refusal record with `from_attributes=True`; ``code`` and
+    ``params`` (schemas/refusals.py) where the store kept them."""
 
     at: datetime
     actor: str
     role: str | None = None
     step: str
     reason: str
+    code: str | None = None
+    params: dict[str, Param] | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from napreview.audit.signatures import HOLDS, StepSignature
 from napreview.audit.words import describe_duration
 from napreview.schemas.cedaw import CedawSummary
 from napreview.schemas.letters import LetterRef, LetterRequest
+from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     CycleInput,
     CyclePlan,
@@ -109,6 +110,15 @@ def sender_actor(sender: str | None) -> dict[str, str | None] | None:
         "role": role,
         "member": found["member"],
     }
+
+
+def _reason(value: Any) -> dict[str, Any] | None:
+    """A refusal's code and parameters, as reviews since schemas/refusals.Reason send them with
+    the English (None for older refusals, which have the English alone)."""
+    try:
+        return Reason.model_validate(value).model_dump(mode="json") if value else None
+    except ValidationError:
+        return None
 
 
 class HistoryReader:
@@ -313,8 +323,12 @@ class HistoryReader:
         line = self.events[index]
         line.detail["completed_event_id"] = event.event_id
         if a.outcome.HasField("failure"):
+            failure = a.outcome.failure
             line.kind = REFUSED
-            line.detail.update(outcome=REFUSED, refusal=a.outcome.failure.message)
+            line.detail.update(outcome=REFUSED, refusal=failure.message)
+            reason = _reason(decode_first(failure.application_failure_info.details))
+            if reason is not None:
+                line.detail["reason"] = reason
         else:
             line.detail["outcome"] = ACCEPTED
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
@@ -28,7 +29,6 @@ from napreview.audit.model import (
     timeline_digest,
     unresolved,
 )
-from napreview.audit.phrases import EN
 from napreview.audit.reader import NO_REPLAY, REPLAY_FAILED, HistoryReader
 from napreview.audit.signatures import SignatureReport, check_signatures
 from napreview.audit.words import (
@@ -43,7 +43,6 @@ __all__ = [
     "PENDING",
     "REFUSED",
     "UNKNOWN",
-    "STAGE_NAMES",
     "SignalOutcome",
     "StoredRefusal",
     "Timeline",
@@ -55,8 +54,6 @@ __all__ = [
     "timeline_digest",
     "unresolved",
 ]
-
-STAGE_NAMES = EN.stages
 
 # Store refusals further than this from a refused update in history are different attempts.
 SAME_REFUSAL_WINDOW = timedelta(minutes=10)
@@ -180,18 +177,21 @@ def _refusal_event(
     person = refusal.actor if refusal.actor.startswith("p-") else None
     email = people.get(refusal.actor) if person else refusal.actor
     actor = {"person_id": person, "email": email, "role": refusal.role, "member": None}
+    detail: dict[str, Any] = {
+        "step": refusal.step,
+        "via": "command",
+        "outcome": REFUSED,
+        "refusal": refusal.reason,
+        "recorded_in": "store",
+    }
+    if refusal.code:
+        detail["reason"] = {"code": refusal.code, "params": refusal.params or {}}
     return TimelineEvent(
         event_id=None,
         time=_aware(refusal.at),
         kind=REFUSED,
         stage=stage,
         actor=actor,
-        detail={
-            "step": refusal.step,
-            "via": "command",
-            "outcome": REFUSED,
-            "refusal": refusal.reason,
-            "recorded_in": "store",
-        },
+        detail=detail,
         summary="",
     )

@@ -1,12 +1,15 @@
 """The timeline's sentences, written from each event's kind, detail and actor (audit/reader.py).
 
 Kept apart from reading history so that one timeline can be said in English (the audit trail,
-the export and its digest) and in the portal reader's language (en, fr, es: audit/phrases.py)
-without reading the history again. Refusal reasons are quoted as the workflow wrote them.
+the export and its digest) and in the portal reader's language without reading the history
+again. The words come from the translation catalogs (napreview.i18n): each sentence's English is
+its message id. A refusal is said from its code where the event carries one ("reason"), else
+quoted as the workflow wrote it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,139 +24,185 @@ from napreview.audit.model import (
     Timeline,
     TimelineEvent,
 )
-from napreview.audit.phrases import LANGUAGES, Phrases, phrases_for
+from napreview.i18n.catalogs import EN, LANGUAGES
+from napreview.i18n.translator import Translator, translator, upfirst
 
 STEP_LINE_VIA = ("signal", "update", "command")
 _durations = TypeAdapter(timedelta)
 
 
-def summarize(event: TimelineEvent, lang: str = "en", *, with_actor: bool = True) -> str:
+def summarize(event: TimelineEvent, lang: str = EN, *, with_actor: bool = True) -> str:
     """One sentence for one event; ``with_actor=False`` leaves the person out (a table that
     shows them in a column of their own)."""
-    p = phrases_for(lang)
+    t = _translator(lang)
     if event.detail.get("via") in STEP_LINE_VIA and "step" in event.detail:
-        return _step_line(p, event, with_actor)
+        return _step_line(t, event, with_actor)
     render = _KINDS.get(event.kind)
     if render is None:
         return event.kind.replace("_", " ").capitalize()
-    return render(p, event)
+    return render(t, event)
 
 
 def localized(timeline: Timeline, lang: str) -> Timeline:
     """The same timeline with its sentences in another language; the digest stays that of the
     English timeline, which is what exports hold and verify."""
-    if lang == "en" or lang not in LANGUAGES:
+    if lang == EN or lang not in LANGUAGES:
         return timeline
     events = [e.model_copy(update={"summary": summarize(e, lang)}) for e in timeline.events]
     return timeline.model_copy(update={"events": events})
 
 
-def describe_actor(actor: dict[str, str | None] | None, lang: str = "en") -> str:
+def describe_actor(actor: dict[str, str | None] | None, lang: str = EN) -> str:
     """'fp.deu@example.org (focal point of DEU)'."""
-    p = phrases_for(lang)
+    t = _translator(lang)
     if actor is None:
-        return p.text["nobody_named"]
-    role_key = actor.get("role") or ""
-    role = p.roles.get(role_key) or (
-        p.text["role_unknown"].format(role=role_key) if role_key else p.text["role_not_recorded"]
+        return t.gettext("someone not named")
+    person = actor.get("person_id")
+    who = actor.get("email") or t.gettext(
+        "person {person} (no longer in the records)", person=person
     )
-    of = "member_is" if role_key and role_key not in p.roles else "of_member"
-    member = p.text[of].format(member=actor["member"]) if actor.get("member") else ""
-    who = actor.get("email") or p.text["person_gone"].format(person=actor.get("person_id"))
-    return f"{who} ({role}{member})"
+    role_code = actor.get("role") or ""
+    known = not role_code or t.has_term("role", role_code)
+    if not role_code:
+        role = t.gettext("role not recorded")
+    elif known:
+        role = t.term("role", role_code)
+    else:
+        role = t.gettext("role '{role}', unknown to napreview", role=role_code)
+    member = actor.get("member")
+    if member and known:
+        return t.gettext("{who} ({role} of {member})", who=who, role=role, member=member)
+    if member:
+        return t.gettext("{who} ({role}, member {member})", who=who, role=role, member=member)
+    return t.gettext("{who} ({role})", who=who, role=role)
 
 
-def describe_step(step: str, command: dict[str, Any], lang: str = "en") -> str:
+def describe_step(step: str, command: dict[str, Any], lang: str = EN) -> str:
     """What a step did, in words: 'Self-assessment submitted', 'Sign-off: approve'."""
-    p = phrases_for(lang)
-    reason = p.text["in_brackets"].format(text=command["reason"]) if command.get("reason") else ""
-    steps = p.steps
+    t = _translator(lang)
+    reason = f" ({command['reason']})" if command.get("reason") else ""
     if step == "respond_to_recommendations":
         count = len(command.get("responses") or {})
-        return steps["respond_n"].format(n=count) if count else steps["respond"]
-    if step in ("replace_reviewer", "reassign_reviewer"):
-        return steps[step].format(reviewer=command.get("reviewer", "")).replace("  ", " ")
-    if step == "sign_off":
-        decision = command.get("decision")
-        said = (
-            steps["sign_off_decision"].format(decision=p.decisions.get(decision, decision))
-            if decision
-            else steps["sign_off"]
+        if not count:
+            return t.term("step", "respond")
+        return t.ngettext(
+            "Responses to {n} peer recommendation", "Responses to {n} peer recommendations", count
         )
-        comments = str(command.get("comments") or "")
-        if comments:
-            said += f" (“{comments[:80]}{'…' if len(comments) > 80 else ''}”)"
-        return said
+    reviewer = command.get("reviewer", "")
+    if step == "replace_reviewer":
+        return t.gettext("Substitution of reviewer {reviewer} requested", reviewer=reviewer)
+    if step == "reassign_reviewer":
+        return t.gettext("Reassignment of reviewer {reviewer}", reviewer=reviewer)
+    if step == "sign_off":
+        return _sign_off(t, command)
     if step == "extend":
-        by = steps["extend_by"].format(by=command["by"]) if command.get("by") else ""
-        return steps["extend"].format(by=by, reason=reason)
+        if command.get("by"):
+            return t.gettext("Deadline extension by {by}", by=command["by"]) + reason
+        return t.term("step", "extend") + reason
     if step in ("withdraw", "cancel", "cancel_cycle"):
-        return steps["cancel" if step == "cancel_cycle" else step].format(reason=reason)
-    if step in ("trust_key", "distrust_key"):
-        return steps[step].format(key_id=command.get("key_id", ""))
-    if step in steps:
-        return steps[step]
-    return p.text["no_such_step"].format(step=step)
+        return t.term("step", "cancel" if step == "cancel_cycle" else step) + reason
+    if step == "trust_key":
+        return t.gettext("Trust in signing key {key_id}", key_id=command.get("key_id", ""))
+    if step == "distrust_key":
+        return t.gettext("End of trust in signing key {key_id}", key_id=command.get("key_id", ""))
+    if t.has_term("step", step):
+        return t.term("step", step)
+    return t.gettext("A step napreview does not have ('{step}')", step=step)
 
 
-def stage_name(stage: str | None, lang: str = "en") -> str:
-    return phrases_for(lang).stages.get(stage or "", stage or "")
+def _sign_off(t: Translator, command: dict[str, Any]) -> str:
+    decision = command.get("decision")
+    if decision:
+        said = t.gettext("Sign-off: {decision}", decision=t.term("decision_taken", decision))
+    else:
+        said = t.term("step", "sign_off")
+    comments = str(command.get("comments") or "")
+    if comments:
+        said += f" (“{comments[:80]}{'…' if len(comments) > 80 else ''}”)"
+    return said
+
+
+def stage_name(stage: str | None, lang: str = EN) -> str:
+    """A stage as the timeline names it inside a sentence ("peer review")."""
+    if not stage:
+        return ""
+    t = _translator(lang)
+    return t.in_sentence(t.term("stage", stage))
+
+
+def describe_duration(value: timedelta, lang: str = EN) -> str:
+    """'14d', '2h', '90s' as people write them on the command line; '14 jours', '14 días'."""
+    t = _translator(lang)
+    seconds = int(value.total_seconds())
+    # Translators: a duration as the command line writes it ("14d": 14 days; "2h", "30m",
+    # "90s"); write it in words, as "14 jours".
+    if seconds and seconds % 86400 == 0:
+        return t.ngettext("{n}d", "{n}d", seconds // 86400)
+    if seconds and seconds % 3600 == 0:
+        return t.ngettext("{n}h", "{n}h", seconds // 3600)
+    if seconds and seconds % 60 == 0:
+        return t.ngettext("{n}m", "{n}m", seconds // 60)
+    return t.ngettext("{n}s", "{n}s", seconds)
+
+
+def sender(event: TimelineEvent, lang: str = EN) -> str:
+    """Who sent a step, as far as it can be told: 'by X'; 'in the name of X' when its signature
+    does not hold (X is only claimed); 'from an unknown sender' when it could not be read."""
+    t = _translator(lang)
+    d = event.detail
+    unproven = d.get("signature") in ("unsigned", "fails")
+    who = describe_actor(event.actor, t.language) if event.actor else t.gettext("an unknown sender")
+    if d.get("readable") is False:
+        return t.gettext("from {who}", who=who)
+    if unproven:
+        return t.gettext("in the name of {who}", who=who)
+    return t.gettext("by {who}", who=who)
+
+
+def _translator(lang: str) -> Translator:
+    return translator(lang if lang in LANGUAGES else EN)
 
 
 # --------------------------------------------------------------------------- steps
 
 
-def _step_line(p: Phrases, event: TimelineEvent, with_actor: bool) -> str:
+def _step_line(t: Translator, event: TimelineEvent, with_actor: bool) -> str:
     d = event.detail
     if d.get("readable") is False:
-        what = p.text["unreadable_step"].format(step=d["step"])
+        what = t.gettext("A '{step}' step that could not be read", step=d["step"])
     else:
         command = dict(d)
         if d.get("step") == "extend" and d.get("by") is not None:
-            command["by"] = _duration(d["by"], p.lang)
-        what = describe_step(d["step"], command, p.lang)
-    outcome = d.get("outcome")
-    if outcome == REFUSED:
-        said = p.text["refused"].format(reason=d.get("refusal", ""))
-    elif outcome == ACCEPTED:
-        said = p.text["accepted"]
-    elif outcome == PENDING:
-        said = p.text["in_progress"]
-    elif outcome == IGNORED:
-        said = p.text["ignored"]
-    elif outcome == UNKNOWN:
-        why = p.unknown.get(d.get("unknown_because") or "", p.unknown["no_replay"])
-        said = p.text["unknown"].format(why=why)
-    else:
-        said = str(outcome)
+            command["by"] = _duration(d["by"], t.language)
+        what = describe_step(d["step"], command, t.language)
+    said = _outcome(t, d)
     if not with_actor:
         return f"{what} — {said}"
-    return f"{what} {sender(event, p.lang)} — {said}"
+    return f"{what} {sender(event, t.language)} — {said}"
 
 
-def sender(event: TimelineEvent, lang: str = "en") -> str:
-    """Who sent a step, as far as it can be told: 'by X'; 'in the name of X' when its signature
-    does not hold (X is only claimed); 'from an unknown sender' when it could not be read."""
-    p = phrases_for(lang)
-    d = event.detail
-    unproven = d.get("signature") in ("unsigned", "fails")
-    who = describe_actor(event.actor, p.lang) if event.actor else p.text["unknown_sender"]
-    way = "from" if d.get("readable") is False else "in_the_name_of" if unproven else "by"
-    return p.text[way].format(who=who)
+def _outcome(t: Translator, d: dict[str, Any]) -> str:
+    outcome = d.get("outcome")
+    if outcome == REFUSED:
+        return t.gettext("refused: {reason}", reason=_refusal(t, d))
+    if outcome == ACCEPTED:
+        return t.gettext("accepted")
+    if outcome == PENDING:
+        return t.gettext("still in progress")
+    if outcome == IGNORED:
+        return t.gettext("ignored: the workflow has no handler for this signal")
+    if outcome == UNKNOWN:
+        why = d.get("unknown_because") or "no_replay"
+        if not t.has_term("why_unknown", why):
+            why = "no_replay"
+        return t.gettext("outcome not known: {why}", why=t.term("why_unknown", why))
+    return str(outcome)
 
 
-def describe_duration(value: timedelta, lang: str = "en") -> str:
-    """'14d', '2h', '90s' as people write them on the command line; '14 jours', '14 días'."""
-    seconds = int(value.total_seconds())
-    count, unit = seconds, "s"
-    for name, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds and seconds % size == 0:
-            count, unit = seconds // size, name
-            break
-    words = phrases_for(lang).units.get(unit)
-    if words is None:
-        return f"{count}{unit}"
-    return f"{count}\u00a0{words[0] if count == 1 else words[1]}"
+def _refusal(t: Translator, d: dict[str, Any]) -> str:
+    """The refusal as the reader reads it: from its code where the event has one."""
+    reason = d.get("reason") if isinstance(d.get("reason"), dict) else {}
+    return t.refusal(str(d.get("refusal", "")), reason.get("code"), reason.get("params"))
 
 
 def _duration(value: Any, lang: str) -> str:
@@ -166,188 +215,251 @@ def _duration(value: Any, lang: str) -> str:
 # --------------------------------------------------------------------------- other events
 
 
-def _started(p: Phrases, e: TimelineEvent) -> str:
+def _started(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
     if "member_name" in d:
-        return p.text["review_started"].format(
-            member=p.member(d["member"], d["member_name"]),
+        return t.gettext(
+            "Review {member} ({code}) in cycle {cycle} started; reviewers {reviewers} drawn "
+            "with seed {seed}",
+            member=_member_of(t, d["member"], d["member_name"]),
             code=d["member"],
             cycle=d["cycle"],
-            reviewers=", ".join(d.get("reviewers") or []) or p.text["none"],
+            reviewers=", ".join(d.get("reviewers") or []) or t.gettext("none"),
             seed=d["seed"],
         )
     if "reviewers_per_member" in d:
         if d.get("continued"):
-            return p.text["cycle_continued"].format(
-                cycle=d["cycle"], started=d.get("started"), finished=d.get("finished")
+            return t.gettext(
+                "Cycle {cycle} continued in a new run: {started}, {finished}",
+                cycle=d["cycle"],
+                started=t.ngettext(
+                    "{n} review started", "{n} reviews started", int(d.get("started") or 0)
+                ),
+                finished=t.ngettext("{n} finished", "{n} finished", int(d.get("finished") or 0)),
             )
         members = d.get("members")
-        return p.text["cycle_started"].format(
+        each = int(d["reviewers_per_member"])
+        return t.gettext(
+            "Cycle {cycle} started by {actor}: {members}, {reviewers}, seed {seed}, chair {chair}",
             cycle=d["cycle"],
-            actor=describe_actor(e.actor, p.lang),
-            members=p.text["n_members"].format(n=len(members))
+            actor=describe_actor(e.actor, t.language),
+            members=t.ngettext("{n} member", "{n} members", len(members))
             if members is not None
-            else p.text["every_member"],
-            n=d["reviewers_per_member"],
+            else t.gettext("every member"),
+            reviewers=t.ngettext("{n} reviewer each", "{n} reviewers each", each),
             seed=d["seed"],
             chair=d["chair"],
         )
-    return p.text["workflow_started"].format(workflow_type=d.get("workflow_type", ""))
+    return t.gettext("Workflow {workflow_type} started", workflow_type=d.get("workflow_type", ""))
 
 
-def _completed(p: Phrases, e: TimelineEvent) -> str:
+def _member_of(t: Translator, code: str, name: str) -> str:
+    """'of Germany' / 'de l'Allemagne' / 'de Alemania', the form after "Review"; a member the
+    names file does not know, by the name history recorded."""
+    found = t.member_name(code, "of")
+    return found if found != code else t.gettext("of {member}", member=name)
+
+
+def _completed(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
     if "outcome" in d:
-        return p.text["review_ended"].format(
-            outcome=p.stages.get(str(d["outcome"]), d["outcome"]), rounds=d.get("rounds")
+        rounds = int(d.get("rounds") or 0)
+        return t.ngettext(
+            "Review ended: {outcome} after {n} round",
+            "Review ended: {outcome} after {n} rounds",
+            rounds,
+            outcome=stage_name(str(d["outcome"]), t.language),
         )
     if "outcomes" in d:
         outcomes = ", ".join(
-            f"{p.stages.get(k, k)}: {v}" for k, v in sorted((d["outcomes"] or {}).items())
+            t.gettext("{stage}: {n}", stage=stage_name(stage, t.language), n=n)
+            for stage, n in sorted((d["outcomes"] or {}).items())
         )
-        return p.text["cycle_ended"].format(outcomes=outcomes or p.text["no_reviews"])
-    return p.text["workflow_completed"]
+        return t.gettext("Cycle ended ({outcomes})", outcomes=outcomes or t.gettext("no reviews"))
+    return t.gettext("Workflow completed")
 
 
-def _terminated(p: Phrases, e: TimelineEvent) -> str:
-    return p.text["terminated"].format(
-        identity=e.detail.get("identity") or p.text["an_operator"],
-        reason=e.detail.get("reason") or p.text["no_reason"],
+def _terminated(t: Translator, e: TimelineEvent) -> str:
+    return t.gettext(
+        "Workflow terminated by {identity}: {reason}",
+        identity=e.detail.get("identity") or t.gettext("an operator"),
+        reason=e.detail.get("reason") or t.gettext("no reason"),
     )
 
 
-def _review_finished(p: Phrases, e: TimelineEvent) -> str:
+def _review_finished(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
     if d.get("readable") is False:
-        return p.text["unreadable_finished"]
-    outcome = p.stages.get(str(d.get("outcome")), d.get("outcome"))
-    said = p.text["review_finished"].format(member=d.get("member"), outcome=outcome)
+        return t.gettext("A 'review_finished' signal that could not be read; the cycle ignored it")
+    member, outcome = d.get("member"), stage_name(str(d.get("outcome")), t.language)
     if d.get("cedaw_rating"):
-        said += f" (CEDAW {p.ratings.get(d['cedaw_rating'], d['cedaw_rating'])})"
-    return said
+        return t.gettext(
+            "Review of {member} ended {outcome} (CEDAW {rating})",
+            member=member,
+            outcome=outcome,
+            rating=t.term("linkage", d["cedaw_rating"]),
+        )
+    return t.gettext("Review of {member} ended {outcome}", member=member, outcome=outcome)
 
 
-def _letter(p: Phrases, e: TimelineEvent) -> str:
+def _letter(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
     recipient = d.get("recipient") or ""
     if not recipient:
-        to = p.text["nobody_on_record"]
+        to = t.gettext("nobody on record")
     elif "@" in recipient:
         to = recipient
     elif recipient == "secretariat":
-        to = p.text["to_secretariat"]
+        to = t.gettext("the secretariat")
     else:
-        to = p.text["to_focal_point"].format(member=recipient)
-    deadline = p.text["deadline"].format(date=_day(d["deadline"], p)) if d.get("deadline") else ""
-    return p.text["letter"].format(
-        letter=p.letters.get(d.get("kind", ""), d.get("kind", "")),
-        to=to,
-        deadline=deadline,
-        sha=str(d.get("sha256", ""))[:12],
-    )
-
-
-def _redraw(p: Phrases, e: TimelineEvent) -> str:
-    d = e.detail
-    relaxed = p.text["relaxed"].format(rules=", ".join(d["relaxed"])) if d.get("relaxed") else ""
-    return p.text["redraw"].format(
-        previous=d["previous"],
-        why=p.leaving.get(d["why"], d["why"]),
-        chosen=d["chosen"],
-        seed=d["seed"],
-        relaxed=relaxed,
-    )
-
-
-def _timer_fired(p: Phrases, e: TimelineEvent) -> str:
-    return p.text[
-        {"reminder": "reminder_due", "overdue": "deadline_passed"}.get(
-            e.detail.get("notice") or "", "timer_fired"
+        to = t.gettext("the focal point of {member}", member=recipient)
+    kind = d.get("kind", "")
+    letter = t.term("letter", kind) if kind else ""
+    sha = str(d.get("sha256", ""))[:12]
+    if d.get("deadline"):
+        said = t.gettext(
+            "{letter} letter stored for {to}, deadline {date} (SHA-256 {sha}…)",
+            letter=letter,
+            to=to,
+            date=_day(t, d["deadline"]),
+            sha=sha,
         )
-    ]
+    else:
+        said = t.gettext(
+            "{letter} letter stored for {to} (SHA-256 {sha}…)", letter=letter, to=to, sha=sha
+        )
+    return upfirst(said)
 
 
-def _timer_set(p: Phrases, e: TimelineEvent) -> str:
+def _redraw(t: Translator, e: TimelineEvent) -> str:
+    d = e.detail
+    why = (
+        t.term("reviewer_leaving", d["why"])
+        if t.has_term("reviewer_leaving", d["why"])
+        else d["why"]
+    )
+    fields = {"previous": d["previous"], "why": why, "chosen": d["chosen"], "seed": d["seed"]}
+    if d.get("relaxed"):
+        return t.gettext(
+            "Reviewer {previous} {why}; {chosen} drawn in its place with seed {seed}; rules "
+            "relaxed: {rules}",
+            rules=", ".join(d["relaxed"]),
+            **fields,
+        )
+    return t.gettext(
+        "Reviewer {previous} {why}; {chosen} drawn in its place with seed {seed}", **fields
+    )
+
+
+def _timer_fired(t: Translator, e: TimelineEvent) -> str:
+    notice = e.detail.get("notice")
+    if notice == "reminder":
+        return t.gettext("Reminder due: timer fired")
+    if notice == "overdue":
+        return t.gettext("Deadline passed: timer fired")
+    return t.gettext("Timer fired")
+
+
+def _timer_set(t: Translator, e: TimelineEvent) -> str:
     fires = datetime.fromisoformat(e.detail["fires_at"])
-    when = p.text["day_at"].format(day=_day(fires.date().isoformat(), p), time=f"{fires:%H:%M}")
-    return p.text["timer_set"].format(when=when)
+    when = t.gettext(
+        "{day} {time}", day=_day(t, fires.date().isoformat()), time=fires.strftime("%H:%M")
+    )
+    return t.gettext("Timer set for {when} UTC (next reminder or deadline)", when=when)
 
 
-def _day(value: str, p: Phrases) -> str:
+def _day(t: Translator, value: str) -> str:
     """A date as the language writes it ('27 janvier 2027'); English keeps ISO 8601."""
-    if p.lang == "en":
+    if t.language == EN:
         return value
-    from babel.dates import format_date
-
     try:
-        return str(format_date(date.fromisoformat(value), format="long", locale=p.lang))
+        return t.day(date.fromisoformat(value))
     except ValueError:
         return value
 
 
-def _review_started(p: Phrases, e: TimelineEvent) -> str:
+def _review_started(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
     if "member" not in d:
-        return p.text["child_started"].format(workflow_id=d.get("workflow_id"))
-    return p.text["child_review_started"].format(
-        member=d["member"], reviewers=", ".join(d.get("reviewers") or []), seed=d.get("seed")
+        return t.gettext("Child workflow {workflow_id} started", workflow_id=d.get("workflow_id"))
+    return t.gettext(
+        "Review of {member} started: reviewers {reviewers} (seed {seed})",
+        member=d["member"],
+        reviewers=", ".join(d.get("reviewers") or []),
+        seed=d.get("seed"),
     )
 
 
-def _simple(key: str, **fields: str) -> Any:
-    def render(p: Phrases, e: TimelineEvent) -> str:
-        values = {name: e.detail.get(source) for name, source in fields.items()}
-        return p.text[key].format(**values)
-
-    return render
-
-
-def _cedaw(p: Phrases, e: TimelineEvent) -> str:
+def _cedaw(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
-    return p.text["cedaw"].format(
-        rating=p.ratings.get(d.get("rating", ""), d.get("rating")),
-        gaps=d.get("gaps"),
-        findings=d.get("findings"),
+    rating = d.get("rating") or ""
+    return t.gettext(
+        "CEDAW linkage check: {rating} ({gaps}, {findings})",
+        rating=t.term("linkage", rating) if t.has_term("linkage", rating) else rating,
+        gaps=t.ngettext("{n} gap", "{n} gaps", int(d.get("gaps") or 0)),
+        findings=t.ngettext("{n} finding", "{n} findings", int(d.get("findings") or 0)),
     )
 
 
-def _stage(p: Phrases, e: TimelineEvent) -> str:
-    return p.text["stage"].format(
-        stage=p.stages.get(e.detail["stage"], e.detail["stage"]), round=e.detail["round"]
+def _stage(t: Translator, e: TimelineEvent) -> str:
+    return t.gettext(
+        "Stage: {stage} (round {round})",
+        stage=stage_name(e.detail["stage"], t.language),
+        round=e.detail["round"],
     )
 
 
-def _draw(p: Phrases, e: TimelineEvent) -> str:
+def _draw(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
-    return p.text["draw"].format(
-        n=len(d.get("members") or []),
+    return t.ngettext(
+        "Review troika drawn for {n} member with seed {seed} (draw SHA-256 {sha}…, {relaxations})",
+        "Review troika drawn for {n} members with seed {seed} (draw SHA-256 {sha}…, {relaxations})",
+        len(d.get("members") or []),
         seed=d.get("seed"),
         sha=str(d.get("draw_sha256", ""))[:12],
-        relaxations=d.get("relaxations"),
+        relaxations=t.ngettext(
+            "{n} rule relaxation", "{n} rule relaxations", int(d.get("relaxations") or 0)
+        ),
     )
 
 
-_KINDS = {
+_KINDS: dict[str, Callable[[Translator, TimelineEvent], str]] = {
     "started": _started,
     "completed": _completed,
-    "failed": _simple("workflow_failed", message="message"),
+    "failed": lambda t, e: t.gettext("Workflow failed: {message}", message=e.detail.get("message")),
     "terminated": _terminated,
-    "cancelled": _simple("workflow_cancelled"),
-    "timed_out": _simple("workflow_timed_out"),
-    "continued_as_new": _simple("continued_as_new", run="new_run_id"),
-    "workflow_task_failed": _simple("workflow_task_failed", message="message"),
+    "cancelled": lambda t, e: t.gettext("Workflow cancelled"),
+    "timed_out": lambda t, e: t.gettext("Workflow timed out"),
+    "continued_as_new": lambda t, e: t.gettext(
+        "Continued in a new run {run}", run=e.detail.get("new_run_id")
+    ),
+    "workflow_task_failed": lambda t, e: t.gettext(
+        "The worker could not run a workflow task: {message}", message=e.detail.get("message")
+    ),
     "review_finished": _review_finished,
     "stage": _stage,
-    "overdue": _simple("overdue"),
-    "overdue_cleared": _simple("overdue_cleared"),
+    "overdue": lambda t, e: t.gettext("Flagged overdue"),
+    "overdue_cleared": lambda t, e: t.gettext("No longer overdue"),
     "letter": _letter,
     "cedaw": _cedaw,
     "redraw": _redraw,
     "draw": _draw,
-    "withdrawals_sent": _simple("withdrawals_sent", n="reviews"),
-    "activity_failed": _simple("activity_failed", activity="activity", message="message"),
+    "withdrawals_sent": lambda t, e: t.ngettext(
+        "Withdrawal sent to {n} open review",
+        "Withdrawal sent to {n} open reviews",
+        int(e.detail.get("reviews") or 0),
+    ),
+    "activity_failed": lambda t, e: t.gettext(
+        "{activity} did not succeed: {message}",
+        activity=e.detail.get("activity"),
+        message=e.detail.get("message"),
+    ),
     "timer_set": _timer_set,
     "timer_fired": _timer_fired,
     "review_started": _review_started,
-    "review_start_failed": _simple("child_failed", workflow_id="workflow_id", cause="cause"),
+    "review_start_failed": lambda t, e: t.gettext(
+        "Review {workflow_id} could not start ({cause})",
+        workflow_id=e.detail.get("workflow_id"),
+        cause=e.detail.get("cause"),
+    ),
 }

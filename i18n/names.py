@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from collections.abc import Sequence
 from importlib import resources
 
 from napreview.schemas.members import Language, Member
@@ -82,6 +83,11 @@ def _table() -> dict[str, dict[Language, NameForms]]:
 def known_codes() -> frozenset[str]:
     """The member codes the names file covers."""
     return frozenset(_table())
+
+
+def forms_of(code: str, language: Language | str) -> NameForms | None:
+    """A founding member's name in a language, by its code alone (None for another code)."""
+    return _table().get(code, {}).get(Language(language))
 
 
 def name_forms(member: Member, language: Language | str) -> NameForms:
@@ -169,6 +175,39 @@ def parse_name(language: Language | str, typed: str, gender: Gender | None = Non
 
 
 _GENDER_WORDS = {"m": "masculine", "f": "feminine"}
+
+
+# "and" / "or" before the last of several words, and the Spanish forms before the sound they
+# would run into: "y" becomes "e" before an /i/ ("Portugal e Indonesia", but "y hielo"), "o"
+# becomes "u" before an /o/ ("siete u ocho").
+_CONJUNCTIONS = {
+    Language.EN: {"and": "and", "or": "or"},
+    Language.FR: {"and": "et", "or": "ou"},
+    Language.ES: {"and": "y", "or": "o"},
+}
+
+
+def join(language: Language | str, words: Sequence[str], conjunction: str = "and") -> str:
+    """Words as a sentence lists them: "Spain", "Spain and Kenya", "Spain, Kenya and Japan";
+    "la Belgique, le Canada et le Japon"; "Portugal, Angola e Indonesia"."""
+    language = Language(language)
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    last = words[-1]
+    said = _CONJUNCTIONS[language][conjunction]
+    if language is Language.ES:
+        said = _spanish_conjunction(said, last)
+    return f"{', '.join(words[:-1])} {said} {last}"
+
+
+def _spanish_conjunction(said: str, next_word: str) -> str:
+    start = next_word.lower()
+    if said == "y" and (start[:1] == "i" or (start[:2] == "hi" and start[2:3] not in "aeou")):
+        return "e"
+    if said == "o" and (start[:1] == "o" or start[:2] == "ho"):
+        return "u"
+    return said
 
 
 def agree(word: str, member: Member, language: Language | str) -> str:

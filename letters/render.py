@@ -19,6 +19,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     BaseLoader,
@@ -37,12 +38,14 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from napreview import templates
+from napreview.i18n.catalogs import po_file
 from napreview.i18n.names import agree, name_forms, pick
+from napreview.i18n.translator import Translator, Words, translator
 from napreview.letters.context import LetterContext, prioritise, progress_by_theme
 from napreview.letters.salutation import address_form, salutation
+from napreview.schemas.cedaw import Finding
 from napreview.schemas.letters import Addressee, LetterKind
 from napreview.schemas.members import Language, Member
-from napreview.schemas.recommendations import RECOMMENDATIONS, THEME_TITLES
 
 logger = logging.getLogger(__name__)
 
@@ -51,45 +54,11 @@ FALLBACK_LANGUAGE = Language.EN
 TEXT_LAYOUT = "layouts/text.j2"
 HTML_LAYOUT = "layouts/html.j2"
 TEXT_WIDTH = 78
-# The language of the letter being rendered, for filters called from imported macros (terms.j2
+# The language of the letter being rendered, for filters called from imported macros (findings.j2
 # is imported without the letter's context, so that Jinja2 caches it).
 _LANGUAGE: contextvars.ContextVar[Language] = contextvars.ContextVar("letter_language")
 # Joins the words of a date or an inline command in text, so that wrapping never splits them.
 _GLUE = "\ue000"
-
-_MONTHS: dict[Language, tuple[str, ...]] = {
-    Language.EN: (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-    Language.FR: (
-        "janvier", "février", "mars", "avril", "mai", "juin",
-        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ),
-    Language.ES: (
-        "enero", "febrero", "marzo", "abril", "mayo", "junio",
-        "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-    ),
-}  # fmt: skip
-
-
-# Thousands separator and decimal mark; French uses a narrow no-break space.
-_NUMBER_MARKS: dict[Language, tuple[str, str]] = {
-    Language.EN: (",", "."),
-    Language.FR: ("\u202f", ","),
-    Language.ES: (".", ","),
-}
-
-
-def format_date(day: datetime.date, language: Language | str) -> str:
-    """A date as a letter in that language writes it: 11 January 2017, 1er janvier 2017 …"""
-    language = Language(language)
-    month = _MONTHS[language][day.month - 1]
-    if language is Language.FR:
-        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
-    if language is Language.ES:
-        return f"{day.day} de {month} de {day.year}"
-    return f"{day.day} {month} {day.year}"
 
 
 class RenderedLetter(BaseModel):
@@ -196,20 +165,28 @@ def _nl2br(value: str) -> Markup:
 @pass_context
 def _date(context: Context, day: datetime.date) -> str:
     """A date in the letter's language, never split over two lines of a text letter."""
-    return _glue(context.eval_ctx, format_date(day, context["language"]))
+    return _glue(context.eval_ctx, _words(context).day(day))
 
 
 @pass_context
 def _number(context: Context, value: float) -> str:
     """An amount with the language's digit grouping: 1,000,000 / 1 000 000 / 1.000.000."""
-    grouping, decimal = _NUMBER_MARKS[Language(context["language"])]
-    digits = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return digits.translate(str.maketrans({",": grouping, ".": decimal}))
+    return _words(context).number(value)
+
+
+@pass_context
+def _term(context: Context, code: object, group: str) -> str:
+    """A word of the catalogs in the letter's language: ``f.pillar|term("pillar")``."""
+    return _words(context).term(group, code)
 
 
 def _language_of(context: Context) -> Language:
     language = context.get("language")
     return Language(language) if language is not None else _LANGUAGE.get()
+
+
+def _words(context: Context) -> Translator:
+    return translator(_language_of(context).value)
 
 
 @pass_context
@@ -241,10 +218,47 @@ def _pick(context: Context, member: Member, *words: str) -> str:
     return pick(member, _language_of(context), *words)
 
 
-def _lookup(value: object, words: dict[object, str] | None) -> object:
-    """A value in the letter's words (terms.j2), e.g. ``pillars|map("lookup", t.pillar)``;
-    without words, the value itself."""
+def _lookup(value: object, words: Words | None) -> object:
+    """A value in the letter's words, e.g. ``pillars|map("lookup", t.pillar)``; without words,
+    the value itself."""
     return value if words is None else words[value]
+
+
+class LetterTerms:
+    """The words a letter looks up by code, from the catalogs in the letter's language (``t`` in
+    the templates): a group of words by its name (``t.stage["peer_review"]``, ``t.theme``,
+    ``t.gap_label.get(code)`` …), and the few the letters compose."""
+
+    def __init__(self, words: Translator) -> None:
+        self._words = words
+
+    def __getattr__(self, group: str) -> Words:
+        if group.startswith("_"):
+            raise AttributeError(group)
+        return self._words.words(group)
+
+    @property
+    def file(self) -> str:
+        """The placeholder for a file in the commands a letter shows (FICHIER, ARCHIVO)."""
+        return self._words.term("placeholder", "file")
+
+    @property
+    def reviewer_code(self) -> str:
+        """The placeholder for a reviewer's code in those commands."""
+        return self._words.term("placeholder", "reviewer")
+
+    @property
+    def yes_no(self) -> dict[bool, str]:
+        return {True: self._words.gettext("yes"), False: self._words.gettext("no")}
+
+    def names(self, members: list[Member], form: str = "name") -> str:
+        """Members as a sentence lists them ("Spain, Kenya and Japan"); ``form`` "of" or "to"
+        gives each name after de/à, of/to."""
+        return self._words.names(members, form)
+
+    def plan(self, member: Member) -> str:
+        """The member's national (or regional) action plan."""
+        return self._words.term("plan", member.kind)
 
 
 def _environment(loader: BaseLoader, *, html: bool) -> Environment:
@@ -264,13 +278,13 @@ def _environment(loader: BaseLoader, *, html: bool) -> Environment:
         nl2br=_nl2br,
         date=_date,
         number=_number,
+        term=_term,
         lookup=_lookup,
         name=_name,
         upfirst=_upfirst,
         agree=_agree,
         pick=_pick,
     )
-    env.globals.update(RECOMMENDATIONS=RECOMMENDATIONS, THEME_TITLES=THEME_TITLES)
     return env
 
 
@@ -330,8 +344,9 @@ class LetterRenderer:
         return language, name
 
     def template_version(self, name: str) -> str:
-        """SHA-256 of every template source the letter uses: itself, what it extends or imports,
-        and both layouts; computed once per template and process."""
+        """SHA-256 of every source of the letter's words: the template, what it extends or
+        imports, both layouts, and its language's catalog; computed once per template and
+        process."""
         if name not in self._versions:
             self._versions[name] = self._digest(name)
         return self._versions[name]
@@ -342,6 +357,8 @@ class LetterRenderer:
         for used in sorted(names):
             source, _, _ = self._text.loader.get_source(self._text, used)
             digest.update(used.encode("utf-8") + b"\0" + source.encode("utf-8") + b"\0")
+        catalog = po_file(name.split("/")[0])
+        digest.update(b"catalog\0" + catalog.read_bytes())
         return digest.hexdigest()
 
     def _referenced(self, name: str, seen: set[str]) -> set[str]:
@@ -354,6 +371,15 @@ class LetterRenderer:
                 raise ValueError(f"{name} refers to a template by a computed name")
             self._referenced(child, seen)
         return seen
+
+    def finding(self, finding: Finding, member: Member, language: Language) -> str:
+        """A CEDAW finding as the letters of a language phrase it (the portal shows it so)."""
+        macros: Any = self._text.get_template(f"{language.value}/findings.j2").module
+        token = _LANGUAGE.set(language)
+        try:
+            return str(macros.finding(finding, member)).strip() or finding.message
+        finally:
+            _LANGUAGE.reset(token)
 
     def render(self, ctx: LetterContext) -> RenderedLetter:
         language, name = self.template_name(ctx.kind, ctx.language)
@@ -407,6 +433,7 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
         open_recommendations=ctx.open_recommendations,
         addressed_member=ctx.addressed_member,
         other_reviewers=ctx.other_reviewers,
+        t=LetterTerms(translator(language.value)),
         progress=progress_by_theme(ctx.self_assessment) if ctx.self_assessment else [],
         priorities=prioritise(ctx) if ctx.kind is LetterKind.FINAL_FEEDBACK else [],
     )
@@ -417,6 +444,11 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
 def default_renderer() -> LetterRenderer:
     """The renderer over the templates shipped in the ``templates`` package, built once."""
     return LetterRenderer()
+
+
+def finding_text(finding: Finding, member: Member, language: Language | str) -> str:
+    """A CEDAW finding in a language, as the letters write it."""
+    return default_renderer().finding(finding, member, Language(language))
 
 
 def render_letter(ctx: LetterContext) -> RenderedLetter:

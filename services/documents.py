@@ -16,6 +16,7 @@ from temporalio.client import Client
 from napreview.people import access
 from napreview.schemas.cedaw import CedawResult
 from napreview.schemas.members import Actor
+from napreview.schemas.refusals import Param
 from napreview.schemas.review import (
     RespondToRecommendations,
     ReviewerSlot,
@@ -70,10 +71,14 @@ class PeerReviewView(BaseModel):
 
 
 class RefusalView(BaseModel):
+    """A refused step: ``reason`` in English, ``code`` and ``params`` where it has them."""
+
     at: datetime
     actor: str
     step: str
     reason: str
+    code: str | None = None
+    params: dict[str, Param] | None = None
 
 
 class Dossier(BaseModel):
@@ -220,8 +225,7 @@ async def dossier(client: Client, store: Store, actor: Actor, cycle: str, member
     if access.reads_everything(actor):
         refusals = [RefusalView(**r.model_dump()) for r in state.rejected]
         refusals += [
-            RefusalView(at=r.at, actor=r.actor, step=r.step, reason=r.reason)
-            for r in store.refusals(cycle, code)
+            RefusalView.model_validate(r, from_attributes=True) for r in store.refusals(cycle, code)
         ]
         refusals.sort(key=lambda r: r.at)
     letters = [

@@ -17,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.people.signing import signer
 from napreview.schemas.members import Actor
+from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     Command,
     ReviewState,
@@ -143,7 +144,7 @@ async def review_step(
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
             record_refusal(store, cycle, member, command.actor, step, cause.message)
-            raise StepRefused(cause.message) from None
+            raise StepRefused(cause.message, refusal_reason(cause)) from None
         raise
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND and closed_review(err):
@@ -156,6 +157,15 @@ async def review_step(
                 f"'napreview cycle status {cycle}' lists the reviews."
             ) from None
         raise
+
+
+def refusal_reason(cause: ApplicationError) -> Reason | None:
+    """The code and parameters a review sends with a refusal's English (reviews started since
+    schemas/refusals.Reason); None for an older review's refusal."""
+    try:
+        return Reason.model_validate(cause.details[0]) if cause.details else None
+    except ValidationError:
+        return None
 
 
 # What the server answers an update sent to a review that has closed, or that closed while the

@@ -71,7 +71,7 @@ def _constraint(info: FieldInfo, kind: type) -> Any:
     return None
 
 
-# Which enum's words (web/i18n.term groups) label the options of a field.
+# Which group of the catalogs' words (term(group, code)) labels the options of a field.
 OPTION_GROUPS = {
     "pillars": "pillar",
     "civil_society_role": "civil_society",

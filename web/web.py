@@ -5,7 +5,9 @@ people/access.py for every request; nothing is trusted from a form but its value
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +21,9 @@ from starlette.datastructures import FormData
 from temporalio.client import Client
 
 from napreview import templates
-from napreview.i18n import translate as i18n
+from napreview.i18n.catalogs import LANGUAGES
+from napreview.i18n.translator import Translator, language_names, pick_language, translator
+from napreview.letters.render import finding_text
 from napreview.people.access import may_change
 from napreview.schemas.members import Actor, Member, Role
 from napreview.settings import Settings
@@ -68,7 +72,7 @@ class Portal:
     options: PortalSettings
     store: Store
     accounts: Accounts
-    templates: Environment
+    templates: Mapping[str, Environment]  # the pages, by language
     _client: Client | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -82,12 +86,41 @@ class Portal:
             return self._client
 
 
-def make_templates() -> Environment:
+def make_templates() -> dict[str, Environment]:
+    """The portal's pages, one environment per language, each with its language's words
+    installed: gettext through Jinja2's i18n extension (``_()``, ``ngettext()``), the Network's
+    words (``term``), member names, dates and numbers, refusals."""
+    return {language: _pages(translator(language)) for language in LANGUAGES}
+
+
+def _pages(t: Translator) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # The translator fills each phrase's {fields} itself (newstyle off): one placeholder style
+    # for pages, the timeline and the refusals.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        t.gettext, t.ngettext, newstyle=False, pgettext=t.pgettext, npgettext=t.npgettext
+    )
+    env.globals.update(
+        lang=t.language,
+        term=t.term,
+        words=t.words,
+        finding=functools.partial(finding_text, language=t.language),
+        member_name=t.member_name,
+        member_label=t.member_label,
+        day=t.day,
+        moment=t.moment,
+        clock=t.clock,
+        number=t.number,
+        refusal=t.refusal,
+        languages=language_names(),
+        Role=Role,
+        quote=quote,
     )
     return env
 
@@ -175,14 +208,14 @@ def _lifetime(portal: Portal) -> timedelta:
 def _language(request: Request, portal: Portal, email: str | None, member: Member | None) -> str:
     if email is not None:
         chosen = portal.accounts.language(email)
-        if chosen in i18n.LANGUAGES:
+        if chosen in LANGUAGES:
             return chosen  # type: ignore[return-value]
         if member is not None:
             return member.language.value
     cookie = request.cookies.get(LANG_COOKIE)
-    if cookie in i18n.LANGUAGES:
+    if cookie in LANGUAGES:
         return cookie  # type: ignore[return-value]
-    return i18n.pick_language(request.headers.get("accept-language"))
+    return pick_language(request.headers.get("accept-language"))
 
 
 def person(request: Request) -> Visitor:
@@ -219,27 +252,9 @@ def render(
 ) -> HTMLResponse:
     v = visitor(request)
     portal = portal_of(request)
-    lang = v.language
-    values: dict[str, Any] = {
-        "request": request,
-        "v": v,
-        "lang": lang,
-        "_": i18n.gettext(lang),
-        "term": lambda group, value: i18n.term(lang, group, value),
-        "finding": lambda f, member: i18n.finding_text(lang, f, member),
-        "member_name": lambda code: i18n.member_name(code, lang),
-        "member_label": lambda code: i18n.member_label(code, lang),
-        "day": lambda value: i18n.format_day(value, lang),
-        "moment": lambda value: i18n.format_moment(value, lang),
-        "clock": lambda value: i18n.format_clock(value, lang),
-        "number": lambda value: i18n.format_number(value, lang),
-        "languages": i18n.LANGUAGE_NAMES,
-        "Role": Role,
-        "path": request.url.path,
-        "quote": quote,
-    }
+    values: dict[str, Any] = {"request": request, "v": v, "path": request.url.path}
     values.update(context or {})
-    html = portal.templates.get_template(template).render(values)
+    html = portal.templates[v.language].get_template(template).render(values)
     response = HTMLResponse(html, status_code=status)
     if v.new_csrf_cookie:
         response.set_cookie(

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from jinja2 import FileSystemLoader
 
+from napreview.i18n.translator import translator
+from napreview.letters import render
 from napreview.letters.context import (
     CycleSummaryData,
     GapCount,
@@ -31,7 +33,6 @@ from napreview.letters.context import (
 from napreview.letters.render import (
     TEMPLATES_DIR,
     LetterRenderer,
-    format_date,
     inputs_digest,
     render_letter,
 )
@@ -568,13 +569,26 @@ def test_template_version_follows_the_sources_the_letter_uses(tmp_path: Path) ->
     assert after_unrelated.template_version == before.template_version
 
     versions = {before.template_version}
-    for used in ("en/invitation.j2", "en/letter.j2", "en/terms.j2", "base.j2", "layouts/html.j2"):
+    for used in ("en/invitation.j2", "en/letter.j2", "base.j2", "layouts/html.j2"):
         with (folder / used).open("a", encoding="utf-8") as source:
             source.write("{# reworded #}\n")
         changed = LetterRenderer(FileSystemLoader(folder)).render(invitation)
         assert changed.template_version not in versions, used
         assert changed.text == before.text  # a comment changes the source, not the letter
         versions.add(changed.template_version)
+
+
+def test_template_version_follows_the_catalog_the_letter_takes_its_words_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invitation = context(LetterKind.INVITATION, Language.FR)
+    before = LetterRenderer().render(invitation)
+    catalog = tmp_path / "napreview.po"
+    catalog.write_bytes(render.po_file("fr").read_bytes() + b"\n# a translator was here\n")
+    monkeypatch.setattr(render, "po_file", lambda language: catalog)
+    after = LetterRenderer().render(invitation)
+    assert after.template_version != before.template_version
+    assert after.text == before.text
 
 
 def test_inputs_digest_follows_the_context_and_sha256_is_the_text_body() -> None:
@@ -607,7 +621,7 @@ def test_inputs_digest_follows_the_context_and_sha256_is_the_text_body() -> None
 def test_dates_are_written_as_each_language_writes_them(
     day: datetime.date, language: Language, expected: str
 ) -> None:
-    assert format_date(day, language) == expected
+    assert translator(language).day(day) == expected
 
 
 def test_priorities_put_cedaw_gaps_first_then_unstarted_then_weak_themes_then_in_progress() -> None:
@@ -658,7 +672,7 @@ def test_reminders_and_overdue_notices_name_the_step_its_deadline_and_its_comman
         Stage.SIGN_OFF: f"napreview sign-off 2019 {code} --approve",
     }[stage]
     assert command in text
-    assert format_date(D(2019, 5, 2), language) in text
+    assert translator(language).day(D(2019, 5, 2)) in text
     assert letter.language is language
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from napreview.i18n import translate as i18n
+from napreview.i18n.translator import translator
 from napreview.schemas.members import Role
 from napreview.schemas.review import CycleSettings, Durations, Stage
 from napreview.services import cycles as cycle_ops
@@ -67,7 +67,7 @@ def _new_form(
     language = visitor(request).language
     members = sorted(
         portal_of(request).store.current_members(),
-        key=lambda m: i18n.member_name(m.code, language),
+        key=lambda m: translator(language).member_name(m.code),
     )
     return render(
         request, "cycle_new.html", {"values": values, "members": members, **extra}, status=status

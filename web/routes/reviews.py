@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from napreview.audit.words import localized
 from napreview.people import access
 from napreview.schemas.members import Actor, Role
+from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     Command,
     Decision,
@@ -109,6 +110,7 @@ def _review(
     *,
     done: str = "",
     error: str = "",
+    reason: Reason | None = None,
     status: int = 200,
 ) -> Response:
     portal = portal_of(request)
@@ -130,6 +132,7 @@ def _review(
         "active": [r for r in state.reviewers if r.status is ReviewerStatus.ACTIVE],
         "done": done,
         "error": error,
+        "refusal_reason": reason,  # the refusal's code, to say it in the reader's language
         "reads_all": access.reads_everything(v.actor),
         "can_audit": access.can_audit(v.actor, code),
         "can_change": access.may_change(v.actor),
@@ -314,7 +317,7 @@ async def _send_self_assessment(
             await portal.client(), portal.store, cycle, code, v.actor, assessment
         )
     except StepRefused as refusal:
-        return _review(request, v, d, error=str(refusal), status=409)
+        return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
     portal.accounts.drop_draft(v.email, cycle, code, SA_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=self_assessment")
 
@@ -400,7 +403,7 @@ async def peer_review_post(request: Request, cycle: str, member: str) -> Respons
             await portal.client(), portal.store, cycle, code, v.actor, review
         )
     except StepRefused as refusal:
-        return _review(request, v, d, error=str(refusal), status=409)
+        return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
     portal.accounts.drop_draft(v.email, cycle, code, PR_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=peer_review")
 
@@ -524,7 +527,7 @@ async def review_action(request: Request, cycle: str, member: str, action: str) 
             await steps.review_step(client, portal.store, cycle, code, step, command)
     except StepRefused as refusal:
         d = await _dossier(request, v, cycle, code)
-        return _review(request, v, d, error=str(refusal), status=409)
+        return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
     except (ValidationError, ValueError):
         return _review(request, v, d, error="invalid", status=422)
     return see_other(f"/reviews/{cycle}/{code}?done={action}")

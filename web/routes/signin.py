@@ -9,7 +9,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from napreview.i18n import translate as i18n
+from napreview.i18n.catalogs import LANGUAGES
 from napreview.people.invitations import RESET, send_link
 from napreview.store.accounts import MIN_PASSWORD_LENGTH, PasswordTooWeak
 from napreview.store.errors import ConflictError
@@ -117,7 +117,7 @@ async def choose_language(request: Request) -> Response:
     form = await posted(request, v, changes=False)
     language = str(form.get("language") or "")
     response = see_other(safe_back(str(form.get("back") or "/")))
-    if language in i18n.LANGUAGES:
+    if language in LANGUAGES:
         if v.actor is not None:
             portal_of(request).accounts.set_language(v.email, language)
         response.set_cookie(
