@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # Reviews a worker keeps in memory between their tasks; one evicted is rebuilt from its
     # history (replayed) on its next task. Fewer: less memory, more replays.
     workflow_cache_size: int = Field(default=1000, ge=0)
+    # Seconds a review's next task waits for the worker that has it cached before any worker
+    # may take it (worker.py says why it is short).
+    sticky_timeout: float = Field(default=3.0, gt=0, le=60)
 
     @field_validator("smtp_from")
     @classmethod

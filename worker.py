@@ -67,7 +67,6 @@ def activities_for(store: Store, settings: Settings, client: Client | None) -> l
 
 
 SERVES = ("all", "workflows", "activities")
-STICKY_TIMEOUT = timedelta(seconds=3)
 
 
 def build_worker(client: Client, settings: Settings, store: Store, serves: str = "all") -> Worker:
@@ -103,9 +102,10 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
         # such a task at once unless all its task slots are busy, so a task still waiting
         # after seconds waits on a worker that died. Until it moves, every step of that review
         # waits too, and a query meanwhile is what builds the #1591 history (update_order.py).
-        # 3 s instead of the SDK's 10 s shortens that window by 70%; a task moved off a live
-        # but busy worker costs one replay of a history of about 120 events, milliseconds.
-        sticky_queue_schedule_to_start_timeout=STICKY_TIMEOUT,
+        # 3 s (NAPREVIEW_STICKY_TIMEOUT) instead of the SDK's 10 s shortens that window by 70%;
+        # a task moved off a live but busy worker costs one replay of a history of about 120
+        # events, milliseconds.
+        sticky_queue_schedule_to_start_timeout=timedelta(seconds=settings.sticky_timeout),
     )
 
 
