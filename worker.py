@@ -24,7 +24,7 @@ from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.activities.review import ReviewActivities
 from napreview.settings import Settings, load_settings
 from napreview.store.db import migrate
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.client import connect
 from napreview.temporal.update_order import from_server, napreview_runner
 from napreview.workflows.cycle import CycleWorkflow

@@ -8,7 +8,7 @@ from napreview.activities.errors import store_rejections_are_final
 from napreview.schemas.cedaw import CedawSummary
 from napreview.schemas.review import CedawCheckRequest
 from napreview.schemas.submissions import SelfAssessment
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 from napreview.workflows.cedaw import check_linkage
 
@@ -21,9 +21,9 @@ class CedawActivities:
     @store_rejections_are_final
     def run_cedaw_check(self, request: CedawCheckRequest) -> CedawSummary:
         """Check the latest self-assessment; the result is stored once per document."""
-        _row, body = self.store.get_document(request.self_assessment.id)
-        member = self.store.get_member(request.member)
-        result = check_linkage(member, SelfAssessment.model_validate(body))
-        return self.store.save_cedaw_result(
+        document = self.store.documents.get(request.self_assessment.id)
+        member = self.store.members.get(request.member)
+        result = check_linkage(member, SelfAssessment.model_validate(document.body))
+        return self.store.cedaw.save(
             request.cycle, request.member, request.self_assessment.id, result
         )

@@ -43,7 +43,7 @@ class Timeline(BaseModel):
 
 class StoredRefusal(BaseModel):
     """A refusal the command line recorded in the store (a validator's refusal never reaches
-    history). Built from `store.models.RefusalRow` with `from_attributes=True`."""
+    history), as the store's refusal records give it (store/refusals.py)."""
 
     at: datetime
     actor: str

@@ -22,15 +22,14 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
 from napreview.schemas.text import day_words as describe_day
-from napreview.services.errors import InvalidInput, StepRefused
-from napreview.store.errors import ConflictError, NotFoundError
+from napreview.services.errors import ConflictError, InvalidInput, NotFoundError, StepRefused
 
 if TYPE_CHECKING:
     from temporalio.client import Client
 
     from napreview.schemas.members import Actor
+    from napreview.services.installation import Store
     from napreview.settings import Settings
-    from napreview.store.repository import Store
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_REFUSED, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -151,9 +150,7 @@ def store() -> Store:
 
     A schema already current costs one query (no Alembic); seeding checks one count.
     """
-    from napreview.store.db import migrate
-    from napreview.store.repository import Store
-    from napreview.store.seed import seed
+    from napreview.services.installation import open_store, seed
 
     config = settings()
     url = config.resolved_database_url
@@ -162,13 +159,12 @@ def store() -> Store:
         if new:
             _no_new_installation_beside_a_stack(config)
         try:
-            migrate(url)
+            _stores[url] = open_store(url)
         except Exception as err:  # noqa: BLE001 - reported in plain words, never a password
             raise fail(
                 EXIT_UNEXPECTED,
                 f"The database at {safe_url(url)} cannot be opened: {type(err).__name__}.",
             ) from err
-        _stores[url] = Store.from_url(url)
         if seed(_stores[url]) and new:
             errors.print(
                 f"A new napreview installation was created in {config.home.resolve()}: the 83 "
@@ -234,6 +230,7 @@ def acting(email: str | None) -> Actor:
     NAPREVIEW_USER) may name one of them without a token. A production installation refuses a
     bare --as: nobody becomes somebody else by typing their address."""
     from napreview.cli.identity import saved_token
+    from napreview.people.examples import NotATrialPerson, act_as_example
     from napreview.people.tokens import TokenRefused, person_for_token
 
     config = settings()
@@ -257,19 +254,14 @@ def acting(email: str | None) -> Actor:
             "Say who is acting: 'napreview login' with your personal token, or set "
             "NAPREVIEW_TOKEN (on a trial installation, --as EMAIL names an example person).",
         )
-    if not (s.has_example_people() and s.is_example_person(named)):
-        s.record_refusal(
-            actor=named,
-            role=None,
-            step="act_as",
-            reason="--as without a personal token on an installation without example people",
-        )
+    try:
+        return act_as_example(s, named)
+    except NotATrialPerson:
         raise fail(
             EXIT_REFUSED,
             "Refused: --as names only the example people of a trial installation. Prove who "
             "you are with your personal token: 'napreview login', or NAPREVIEW_TOKEN.",
-        )
-    return s.resolve_actor(named)
+        ) from None
 
 
 def check_acting(email: str | None) -> None:
@@ -371,7 +363,9 @@ def member_codes(text: str) -> list[str] | None:
     """'all' or a comma-separated list of codes, each checked against the store."""
     if text.strip().lower() == "all":
         return None
+    from napreview.services import members
+
     codes = [c.strip().upper() for c in text.split(",") if c.strip()]
     if not codes:
         raise fail(EXIT_USAGE, "--members: give 'all' or codes separated by commas.")
-    return [store().get_member(c).code for c in codes]
+    return [m.code for m in members.get_many(store(), codes)]

@@ -28,7 +28,7 @@ from napreview.schemas.recommendations import RECOMMENDATIONS
 from napreview.schemas.review import ReviewState
 from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 
-if TYPE_CHECKING:  # operations (the Temporal client, the store) load inside the commands
+if TYPE_CHECKING:  # services (the Temporal client, the store) load inside the commands
     from napreview.services import documents, tasks
 
 documents_app = typer.Typer(help="Read a review's documents.", no_args_is_help=True)
@@ -39,7 +39,7 @@ class DocumentChoice(StrEnum):
     PEER_REVIEW = "peer-review"
 
 
-_TASK_WORDS = {  # by operations.tasks.TaskKind
+_TASK_WORDS = {  # by services.tasks.TaskKind
     "self_assessment": "Submit the self-assessment",
     "revision": "Revise the self-assessment (returned)",
     "peer_review": "Write the peer review",

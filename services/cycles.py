@@ -15,6 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.people.signing import signer
 from napreview.schemas.members import Actor
+from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     CycleCancel,
     CycleInput,
@@ -22,10 +23,14 @@ from napreview.schemas.review import (
     CycleSettings,
     Stage,
 )
+from napreview.schemas.text import today
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.services.members import taking_part
 from napreview.services.refusals import record_refusal, require_secretariat
-from napreview.store.repository import Store, today
+from napreview.services.steps import refusal_of
+from napreview.store.cycles import CycleLine
+from napreview.store.records import Store
+from napreview.store.reviews import ReviewRecord
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 
@@ -55,7 +60,7 @@ async def start_cycle_with_draw(
         settings = settings.model_copy(update={"starts_on": today()})
     assert settings.starts_on is not None
     members = taking_part(store, settings.members, settings.starts_on)
-    store.get_member(settings.chair)
+    store.members.get(settings.chair)
     try:
         draw = draw_troika(
             members,
@@ -80,9 +85,9 @@ async def start_cycle_with_draw(
             ),
         )
     except WorkflowAlreadyStartedError:
-        reason = f"Cycle {settings.cycle} has already been started; it is not started twice."
-        record_refusal(store, settings.cycle, None, settings.started_by, "start_cycle", reason)
-        raise StepRefused(reason) from None
+        why = Reason(code="cycle_started", params={"cycle": settings.cycle})
+        said = record_refusal(store, settings.cycle, None, settings.started_by, "start_cycle", why)
+        raise StepRefused(said, why) from None
     return workflow_id, draw
 
 
@@ -96,9 +101,11 @@ async def cancel_cycle(
     try:
         return await execute_update(handle, "cancel", command, CycleProgress)
     except WorkflowUpdateFailedError as err:
-        if isinstance(err.cause, ApplicationError):
-            record_refusal(store, cycle, None, actor, "cancel_cycle", err.cause.message)
-            raise StepRefused(err.cause.message) from None
+        cause = err.cause
+        if isinstance(cause, ApplicationError):
+            why = refusal_of(cause)
+            record_refusal(store, cycle, None, actor, "cancel_cycle", why, english=cause.message)
+            raise StepRefused(cause.message, why if isinstance(why, Reason) else None) from None
         raise
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
@@ -191,15 +198,17 @@ async def cycle_status(
                 bool(attrs.get(contract.NAP_OVERDUE.name)),
             )
         )
-    if not found and not store.cycle_exists(cycle):
+    if not found and not store.cycles.exists(cycle):
         raise NotFoundError(f"There is no cycle {cycle!r}.")
     wanted = [
         (member, at, late)
         for member, at, late in found
         if (stage is None or at is stage) and (late or not overdue)
     ]
-    rounds = store.review_rounds(cycle)
-    reviewers = store.assignments(cycle, [m for m, _, _ in wanted] if len(wanted) < 500 else None)
+    rounds = store.reviews.rounds(cycle)
+    reviewers = store.cycles.assignments(
+        cycle, [m for m, _, _ in wanted] if len(wanted) < 500 else None
+    )
     lines = [
         ReviewLine(
             member=member,
@@ -212,3 +221,17 @@ async def cycle_status(
     ]
     lines.sort(key=lambda line: line.member)
     return CycleStatus(cycle=cycle, counts=counts, reviews=lines)
+
+
+def reviews_of(store: Store, cycle: str) -> list[ReviewRecord]:
+    """The cycle's reviews as the read model keeps them."""
+    return store.reviews.of_cycle(cycle)
+
+
+def cycle_exists(store: Store, cycle: str) -> bool:
+    return store.cycles.exists(cycle)
+
+
+def cycles_overview(store: Store) -> list[CycleLine]:
+    """Every cycle, newest first, with its reviews counted per stage (from the read model)."""
+    return store.cycles.overview()

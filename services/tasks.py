@@ -26,8 +26,8 @@ from napreview.schemas.review import (
 from napreview.services.documents import peer_recommendations
 from napreview.services.errors import NotFoundError
 from napreview.services.steps import review_state
-from napreview.store import work
-from napreview.store.repository import Store
+from napreview.store.records import Store
+from napreview.store.reviews import ReviewRecord
 
 
 class TaskKind(StrEnum):
@@ -103,11 +103,11 @@ async def _states(client: Client, pairs: list[tuple[str, str]]) -> list[ReviewSt
     return [s for s in found if s is not None]
 
 
-def _line(line: work.ReviewLine) -> ReviewSummaryLine:
+def _line(line: ReviewRecord) -> ReviewSummaryLine:
     return ReviewSummaryLine(
         cycle=line.cycle,
         member=line.member,
-        stage=line.stage,
+        stage=line.stage.value,
         round=line.round,
         overdue=line.overdue,
     )
@@ -115,7 +115,7 @@ def _line(line: work.ReviewLine) -> ReviewSummaryLine:
 
 async def _focal_point_tasks(client: Client, store: Store, member: str) -> list[Task]:
     tasks: list[Task] = []
-    own = [r for r in work.reviews_of(store, member) if not Stage(r.stage).terminal]
+    own = [r for r in store.reviews.of_member(member) if not r.stage.terminal]
     for state in await _states(client, [(r.cycle, r.member) for r in own]):
         due = state.deadline.due if state.deadline else None
         if state.stage is Stage.SELF_ASSESSMENT and len(state.self_assessments) < state.round:
@@ -133,8 +133,8 @@ async def _focal_point_tasks(client: Client, store: Store, member: str) -> list[
                 tasks.append(task)
     drawn = [
         line
-        for line, submitted in work.reviews_drawn_for(store, member)
-        if not submitted and not Stage(line.stage).terminal
+        for line, submitted in store.reviews.drawn_for(member)
+        if not submitted and not line.stage.terminal
     ]  # the review's own state decides: the projection may lag a moment behind
     for state in await _states(client, [(r.cycle, r.member) for r in drawn]):
         slot = next(
@@ -152,8 +152,8 @@ async def _focal_point_tasks(client: Client, store: Store, member: str) -> list[
 
 
 async def _secretariat_tasks(client: Client, store: Store) -> list[Task]:
-    waiting = work.open_reviews(store, (Stage.SIGN_OFF.value,))
-    overdue = [r for r in work.overdue_reviews(store) if r.stage != Stage.SIGN_OFF.value]
+    waiting = store.reviews.open(Stage.SIGN_OFF)
+    overdue = [r for r in store.reviews.open(overdue=True) if r.stage is not Stage.SIGN_OFF]
     tasks: list[Task] = []
     pairs = [(r.cycle, r.member) for r in waiting + overdue]
     for state in await _states(client, pairs):
@@ -179,13 +179,13 @@ async def work_list(client: Client, store: Store, actor: Actor) -> WorkList:
     reviewing: list[ReviewSummaryLine] = []
     if actor.role is Role.FOCAL_POINT and actor.member:
         tasks = await _focal_point_tasks(client, store, actor.member)
-        reviews = [_line(r) for r in work.reviews_of(store, actor.member)]
-        reviewing = [_line(r) for r, _ in work.reviews_drawn_for(store, actor.member)]
+        reviews = [_line(r) for r in store.reviews.of_member(actor.member)]
+        reviewing = [_line(r) for r, _ in store.reviews.drawn_for(actor.member)]
     elif actor.role is Role.SECRETARIAT:
         tasks = await _secretariat_tasks(client, store)
     tasks.sort(key=_order)
     return WorkList(
-        email=actor.email,
+        email=actor.email or "",
         role=actor.role,
         member=actor.member,
         tasks=tasks,

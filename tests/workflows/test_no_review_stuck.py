@@ -22,7 +22,7 @@ from napreview.schemas.letters import LetterKind, LetterRef, LetterRequest
 from napreview.schemas.review import CedawCheckRequest, Stage, Withdraw
 from napreview.services import steps
 from napreview.services.errors import StepRefused
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 from ..conftest import settings_for, worker_with
@@ -247,9 +247,11 @@ async def test_an_input_the_database_rejects_is_refused_once_and_recorded(
         state = await steps.review_state(client, cycle, "DEU")
         assert state.stage is Stage.SELF_ASSESSMENT and not state.self_assessments
         assert [(r.step, r.actor) for r in state.rejected] == [
-            ("submit_self_assessment", store.resolve_actor(fp("DEU")).describe())
+            ("submit_self_assessment", store.people.actor(fp("DEU")).describe())
         ]
-        assert [r.step for r in store.refusals(cycle, "DEU")] == ["submit_self_assessment"]
+        assert [r.step for r in store.refusals.of_review(cycle, "DEU")] == [
+            "submit_self_assessment"
+        ]
         history = await handle(client, cycle, "DEU").fetch_history()
         assert failed_attempts(history, contract.ACCEPT_DOCUMENT) == [(1, True)]
         # Once the database takes it again, the same person's next try is accepted.
@@ -314,7 +316,7 @@ async def test_withdrawal_ends_a_review_whose_work_keeps_failing(dev_env, store,
                 cycle,
                 "DEU",
                 "withdraw",
-                Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="Plan under revision"),
+                Withdraw(actor=store.people.actor(SECRETARIAT), reason="Plan under revision"),
             ),
             30,
         )
@@ -322,5 +324,5 @@ async def test_withdrawal_ends_a_review_whose_work_keeps_failing(dev_env, store,
     assert withdrawn.stage is Stage.WITHDRAWN and summary.outcome is Stage.WITHDRAWN
     assert [ref.kind for ref in summary.letters][-1] is LetterKind.WITHDRAWAL
     assert summary.withdrawn_reason == "Plan under revision"
-    stored = {row.kind for row in store.list_letters(cycle=cycle, member="DEU")}
+    stored = {row.kind for row in store.letters.list(cycle=cycle, member="DEU")}
     assert LetterKind.WITHDRAWAL.value in stored
