@@ -62,7 +62,7 @@ def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> N
     actor = acting(as_)
 
     async def fetch() -> tasks.WorkList:
-        return await tasks.work_list(await client(), store(), actor)
+        return await tasks.work_list(store(), actor, client)
 
     result = run(fetch())
     if as_json:

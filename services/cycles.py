@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -30,7 +31,6 @@ from napreview.services.refusals import record_refusal, require_secretariat
 from napreview.services.steps import refusal_of
 from napreview.store.cycles import CycleLine
 from napreview.store.records import Store
-from napreview.store.reviews import ReviewRecord
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 
@@ -205,10 +205,17 @@ async def cycle_status(
         for member, at, late in found
         if (stage is None or at is stage) and (late or not overdue)
     ]
+    return _status(store, cycle, counts, wanted)
+
+
+def _status(
+    store: Store, cycle: str, counts: dict[str, int], wanted: list[tuple[str, Stage, bool]]
+) -> CycleStatus:
+    """The status of these reviews (member, stage, overdue), with rounds and reviewers from the
+    store, in member order."""
     rounds = store.reviews.rounds(cycle)
-    reviewers = store.cycles.assignments(
-        cycle, [m for m, _, _ in wanted] if len(wanted) < 500 else None
-    )
+    members = [m for m, _, _ in wanted]
+    reviewers = store.cycles.assignments(cycle, members if len(members) < 500 else None)
     lines = [
         ReviewLine(
             member=member,
@@ -223,9 +230,29 @@ async def cycle_status(
     return CycleStatus(cycle=cycle, counts=counts, reviews=lines)
 
 
-def reviews_of(store: Store, cycle: str) -> list[ReviewRecord]:
-    """The cycle's reviews as the read model keeps them."""
-    return store.reviews.of_cycle(cycle)
+# --------------------------------------------------------------------------- from the read model
+
+
+class CycleOverview(CycleStatus):
+    """A cycle as the portal shows it, read from the store alone: the status, and when each
+    review last changed."""
+
+    updated: dict[str, datetime]
+
+
+def cycle_overview(
+    store: Store, cycle: str, stage: Stage | None = None, overdue: bool = False
+) -> CycleOverview:
+    """The cycle from the read model: counts per stage and the reviews (at one stage, or
+    overdue only). No Temporal query: a review appears once it has published its first
+    stage. Its chart: services/progress.py."""
+    records = store.reviews.of_cycle(cycle, stage, overdue)
+    counts: dict[str, int] = {s.value: 0 for s in Stage}
+    counts.update(store.reviews.counts(cycle))
+    if not records and not any(counts.values()) and not store.cycles.exists(cycle):
+        raise NotFoundError(f"There is no cycle {cycle!r}.")
+    status = _status(store, cycle, counts, [(r.member, r.stage, r.overdue) for r in records])
+    return CycleOverview(**status.model_dump(), updated={r.member: r.updated_at for r in records})
 
 
 def cycle_exists(store: Store, cycle: str) -> bool:

@@ -1,6 +1,6 @@
-"""The read model on SQLite and PostgreSQL: what the store keeps of each review and the stages
-it entered, and letters found by the person and member they were addressed to, a page at a
-time."""
+"""The read model on SQLite and PostgreSQL: what the store keeps of each review, the stages it
+entered, the work lists and the cycle page built from it without asking Temporal, and letters
+found by the person and member they were addressed to, a page at a time."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import pytest
 
 from napreview.people import access
 from napreview.schemas.review import ReviewerStatus, ReviewProjection, SlotProjection, Stage
+from napreview.schemas.submissions import DocumentKind
+from napreview.services import cycles, progress, tasks
 from napreview.services import letters as letter_ops
+from napreview.services.errors import NotFoundError
 from napreview.store.letters import NewLetter
 
 from ..helpers import AUDITOR, SECRETARIAT, fp
@@ -104,6 +107,119 @@ def test_an_older_worker_leaves_deadlines_and_slots_as_they_are(any_store):
     assert mexico is not None and not mexico.complete and mexico.reviewers is None
     [entered] = reviews.stages(CYCLE, ["MEX"])["MEX"]
     assert entered.stage is Stage.SIGN_OFF and before <= entered.at <= datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------- the work lists
+
+
+def seeded_reviews(store) -> None:
+    """DEU owes its self-assessment; FRA reviews MEX (due first, overdue) and DEU reviews MEX
+    too (submitted); MEX has two peer recommendations to answer; JPN waits for sign-off."""
+    record_cycle(store, {"DEU": ["FRA", "JPN"], "MEX": ["FRA", "DEU"], "JPN": ["MEX", "DEU"]})
+    store.reviews.project(projection("DEU", Stage.SELF_ASSESSMENT, T0, deadline=T0 + 60 * DAY))
+    mexico = [
+        slot("FRA", ReviewerStatus.ACTIVE, T0 + 10 * DAY, overdue=True),
+        slot("DEU", ReviewerStatus.SUBMITTED, T0 + 30 * DAY),
+    ]
+    store.reviews.project(
+        projection(
+            "MEX",
+            Stage.PEER_REVIEW,
+            T0,
+            overdue=True,
+            reviewers=mexico,
+            unanswered=2,
+            answers_due=T0 + 44 * DAY,
+        )
+    )
+    store.reviews.project(projection("JPN", Stage.SIGN_OFF, T0, deadline=T0 + 14 * DAY))
+    store.documents.save(
+        kind=DocumentKind.PEER_REVIEW,
+        cycle=CYCLE,
+        member="MEX",
+        reviewer="DEU",
+        submitted_by="p-deu",
+        body={},
+    )
+
+
+async def test_work_lists_come_from_the_read_model_alone(any_store):
+    seeded_reviews(any_store)
+    actor = any_store.people.actor
+
+    # No Temporal client at all: every record is complete, nothing needs asking.
+    germany = await tasks.work_list(any_store, actor(fp("DEU")))
+    assert [(t.kind, t.member, t.deadline) for t in germany.tasks] == [
+        (tasks.TaskKind.SELF_ASSESSMENT, "DEU", T0 + 60 * DAY)
+    ]
+    assert [r.member for r in germany.reviews] == ["DEU"]
+    assert sorted(r.member for r in germany.reviewing) == ["JPN", "MEX"]  # MEX: submitted
+
+    france = await tasks.work_list(any_store, actor(fp("FRA")))
+    assert [(t.kind, t.member, t.deadline, t.overdue) for t in france.tasks] == [
+        (tasks.TaskKind.PEER_REVIEW, "MEX", T0 + 10 * DAY, True)
+    ]
+    mexico = await tasks.work_list(any_store, actor(fp("MEX")))
+    answer = [t for t in mexico.tasks if t.kind is tasks.TaskKind.RECOMMENDATIONS]
+    assert [(t.count, t.deadline) for t in answer] == [(2, T0 + 44 * DAY)]
+    # JPN waits for its sign-off and reviews DEU, which has not reached peer review: nothing
+    assert (await tasks.work_list(any_store, actor(fp("JPN")))).tasks == []
+
+    secretariat = await tasks.work_list(any_store, actor(SECRETARIAT))
+    # overdue first, by its earliest overdue peer review; then the sign-off
+    assert [(t.kind, t.member, t.deadline) for t in secretariat.tasks] == [
+        (tasks.TaskKind.OVERDUE, "MEX", T0 + 10 * DAY),
+        (tasks.TaskKind.SIGN_OFF, "JPN", T0 + 14 * DAY),
+    ]
+    assert (await tasks.work_list(any_store, actor(AUDITOR))).tasks == []
+
+
+async def test_a_review_projected_by_an_older_worker_is_listed_as_the_store_has_it(any_store):
+    record_cycle(any_store, {"DEU": ["FRA", "JPN"]})
+    any_store.reviews.project(
+        ReviewProjection(
+            cycle=CYCLE, member="DEU", stage=Stage.SELF_ASSESSMENT, round=2, overdue=False
+        )
+    )
+    # without a client to ask, the task stands with what is known: no deadline
+    found = await tasks.work_list(any_store, any_store.people.actor(fp("DEU")))
+    assert [(t.kind, t.deadline) for t in found.tasks] == [(tasks.TaskKind.REVISION, None)]
+
+
+# --------------------------------------------------------------------------- the cycle page
+
+
+def test_the_cycle_page_and_its_chart_come_from_the_read_model(any_store):
+    seeded_reviews(any_store)
+    any_store.reviews.project(projection("MEX", Stage.CEDAW_CHECK, T0 + 20 * DAY, unanswered=0))
+    any_store.reviews.project(projection("MEX", Stage.SIGN_OFF, T0 + 20 * DAY + timedelta(1)))
+    shown = cycles.cycle_overview(any_store, CYCLE)
+    assert shown.counts["self_assessment"] == 1 and shown.counts["sign_off"] == 2
+    assert shown.counts["completed"] == 0
+    assert [(r.member, r.stage, r.reviewers) for r in shown.reviews] == [
+        ("DEU", Stage.SELF_ASSESSMENT, ["FRA", "JPN"]),
+        ("JPN", Stage.SIGN_OFF, ["MEX", "DEU"]),
+        ("MEX", Stage.SIGN_OFF, ["FRA", "DEU"]),
+    ]
+    assert set(shown.updated) == {"DEU", "JPN", "MEX"}
+    at_sign_off = cycles.cycle_overview(any_store, CYCLE, Stage.SIGN_OFF)
+    assert [r.member for r in at_sign_off.reviews] == ["JPN", "MEX"]
+    assert at_sign_off.counts == shown.counts  # the counts cover the whole cycle
+    assert cycles.cycle_overview(any_store, CYCLE, overdue=True).reviews == []
+
+    [mexico] = progress.cycle_progress(any_store, CYCLE, ["MEX"])
+    assert [(s.stage, s.start, s.end) for s in mexico.spans] == [
+        ("peer_review", T0, T0 + 20 * DAY),
+        ("cedaw_check", T0 + 20 * DAY, T0 + 20 * DAY + timedelta(1)),
+        ("sign_off", T0 + 20 * DAY + timedelta(1), None),
+    ]
+    with pytest.raises(NotFoundError):
+        cycles.cycle_overview(any_store, "1999")
+    # the list of cycles counts the same
+    assert cycles.cycles_overview(any_store)[0].counts == {
+        "self_assessment": 1,
+        "sign_off": 2,
+    }
 
 
 # --------------------------------------------------------------------------- letters

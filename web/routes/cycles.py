@@ -168,7 +168,7 @@ async def new_cycle(request: Request) -> Response:
 
 
 @router.get("/cycles/{cycle}")
-async def cycle_page(
+def cycle_page(
     request: Request, cycle: str, stage: str = "", overdue: str = "", done: str = ""
 ) -> Response:
     v = person(request)
@@ -176,16 +176,13 @@ async def cycle_page(
     portal = portal_of(request)
     chosen = Stage(stage) if stage in {s.value for s in Stage} else None
     try:
-        status = await cycle_ops.cycle_status(
-            await portal.client(), portal.store, cycle, chosen, overdue == "1"
-        )
+        status = cycle_ops.cycle_overview(portal.store, cycle, chosen, overdue == "1")
     except NotFoundError:
         raise PageNotFound() from None
-    updated = {r.member: r.updated_at for r in cycle_ops.reviews_of(portal.store, cycle)}
     lines = sorted(status.reviews, key=lambda r: (not r.overdue, r.member))
     picture = None
     if len(lines) <= 120:  # a bigger cycle is read from the table
-        progress = await cycle_progress(await portal.client(), cycle, [r.member for r in lines])
+        progress = cycle_progress(portal.store, cycle, [r.member for r in lines])
         picture = chart.timeline(
             progress, datetime.now(UTC), {r.member for r in lines if r.overdue}
         )
@@ -201,7 +198,7 @@ async def cycle_page(
             "done": done,
             "chart": picture,
             "stages": [s.value for s in Stage],
-            "updated": updated,
+            "updated": status.updated,
             "total": sum(status.counts.values()),
         },
     )

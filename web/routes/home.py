@@ -22,7 +22,7 @@ async def home(request: Request) -> Response:
     v = person(request)
     portal = portal_of(request)
     assert v.actor is not None
-    found = await tasks.work_list(await portal.client(), portal.store, v.actor)
+    found = await tasks.work_list(portal.store, v.actor, portal.client)
     letters = []
     if v.actor.role is Role.FOCAL_POINT:
         # One more than shown, so the page knows whether to offer "All letters".
