@@ -11,10 +11,12 @@ import asyncio
 import functools
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -224,12 +226,25 @@ async def client() -> Client:
     return await connect(settings())
 
 
+def token_file() -> Path:
+    """Where `napreview login` keeps the token: the user's own config folder."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "napreview" / "token"
+
+
+def saved_token() -> str | None:
+    path = token_file()
+    try:
+        return path.read_text().strip() or None
+    except OSError:
+        return None
+
+
 def acting(email: str | None) -> Actor:
     """Who acts, proven: a personal token (NAPREVIEW_TOKEN, or the one `napreview login`
     kept); on a trial installation that still has the example people, --as EMAIL (or
     NAPREVIEW_USER) may name one of them without a token. A production installation refuses a
     bare --as: nobody becomes somebody else by typing their address."""
-    from napreview.cli.identity import saved_token
     from napreview.people.examples import NotATrialPerson, act_as_example
     from napreview.people.tokens import TokenRefused, person_for_token
 
