@@ -256,3 +256,29 @@ def test_the_read_model_migration_keeps_what_was_recorded_before_it(kind, tmp_pa
     assert (entered.stage.value, entered.round, entered.at) == ("peer_review", 1, at)
     record = store.reviews.get("2019", "DEU")
     assert record is not None and not record.complete
+
+
+def test_a_refusal_is_kept_as_a_code_with_parameters_beside_its_english(any_store):
+    from napreview.schemas.refusals import Reason
+    from napreview.services.errors import StepRefused
+    from napreview.services.refusals import require_secretariat
+
+    france = any_store.people.actor("fp.fra@example.org")
+    with pytest.raises(StepRefused) as refused:
+        require_secretariat(any_store, france, "add_users", cycle="2019", member="DEU")
+    said = "You act as the focal point of FRA; only the secretariat may add users."
+    assert str(refused.value) == said
+    why = Reason(
+        code="secretariat_only",
+        params={"actor_role": "focal_point", "actor_member": "FRA", "step": "add users"},
+    )
+    assert refused.value.reason == why
+    # one recorded in English only (before codes, or as a workflow answered it) has no code
+    any_store.refusals.record(
+        actor="p-x", role="secretariat", step="sign_off", reason="Said once.", cycle="2019",
+        member="DEU",
+    )  # fmt: skip
+    first, second = any_store.refusals.of_review("2019", "DEU")
+    assert (first.actor, first.role, first.step) == (france.person_id, "focal_point", "add_users")
+    assert (first.reason, first.why) == (said, why)
+    assert (second.reason, second.why) == ("Said once.", None)
