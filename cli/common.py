@@ -80,7 +80,7 @@ def handled(func: Callable[..., T]) -> Callable[..., T]:
         except NotFoundError as err:
             _say(EXIT_NOT_FOUND, str(err))
         except Exception as err:
-            if type(err).__name__ == "SigningUnavailable":  # operations.signing, when loaded
+            if type(err).__name__ == "SigningUnavailable":  # people.signing, when loaded
                 _say(EXIT_UNEXPECTED, str(err))
             if _is_rpc_error(err):
                 message = getattr(err, "message", str(err))
