@@ -26,7 +26,7 @@ from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.activities.review import ReviewActivities
 from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.client import connect
 from napreview.temporal.codec import CodecKeyError
 from napreview.temporal.sdk_version import assert_tested_sdk

@@ -8,7 +8,7 @@ from napreview.activities.errors import store_rejections_are_final
 from napreview.schemas.cedaw import CedawSummary
 from napreview.schemas.review import CedawCheckRequest
 from napreview.schemas.submissions import SelfAssessment
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 from napreview.workflows.cedaw import check_linkage
 
@@ -22,11 +22,11 @@ class CedawActivities:
     def run_cedaw_check(self, request: CedawCheckRequest) -> CedawSummary:
         """Check the latest self-assessment; the result is stored once per document, and the
         plan it describes is recorded as the member's NAP as the review assessed it."""
-        _row, body = self.store.get_document(request.self_assessment.id)
-        member = self.store.get_member(request.member)
-        assessment = SelfAssessment.model_validate(body)
-        self.store.record_nap(request.member, assessment.nap, request.self_assessment.id)
+        document = self.store.documents.get(request.self_assessment.id)
+        member = self.store.members.get(request.member)
+        assessment = SelfAssessment.model_validate(document.body)
+        self.store.documents.record_nap(request.member, assessment.nap, document.id)
         result = check_linkage(member, assessment)
-        return self.store.save_cedaw_result(
+        return self.store.cedaw.save(
             request.cycle, request.member, request.self_assessment.id, result
         )

@@ -22,7 +22,7 @@ from napreview.schemas.review import (
     WithdrawReviews,
 )
 from napreview.store.errors import StoreError
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 from napreview.workflows.troika import TroikaError, draw_digest, draw_troika
 
@@ -37,11 +37,11 @@ class CycleActivities:
         """Draw the review troika from the seed and record it; a retry finds it recorded."""
         try:
             if settings.members is None:
-                members = self.store.list_members()
+                members = self.store.members.all()
                 if settings.starts_on is not None:  # the members of the Network that day
                     members = [m for m in members if m.belongs_on(settings.starts_on)]
             else:
-                members = self.store.get_members(settings.members)
+                members = self.store.members.get_many(settings.members)
             draw = draw_troika(
                 members,
                 settings.seed,
@@ -51,7 +51,7 @@ class CycleActivities:
         except (StoreError, TroikaError) as err:
             raise refused(str(err)) from None
         digest = draw_digest(draw)
-        self.store.record_cycle(
+        self.store.cycles.record(
             cycle=settings.cycle,
             seed=settings.seed,
             reviewers_per_member=settings.reviewers_per_member,
@@ -73,9 +73,9 @@ class CycleActivities:
     @activity.defn(name=contract.REVIEW_INPUTS)
     def review_inputs(self, batch: ReviewBatch) -> list[ReviewInput]:
         """The inputs of a batch of reviews: members and reviewers read in one query each."""
-        settings = CycleSettings.model_validate(self.store.cycle_settings(batch.cycle))
-        reviewers = self.store.assignments(batch.cycle, batch.members)
-        members = self.store.get_members(batch.members)
+        settings = CycleSettings.model_validate(self.store.cycles.settings(batch.cycle))
+        reviewers = self.store.cycles.assignments(batch.cycle, batch.members)
+        members = self.store.members.get_many(batch.members)
         return [
             ReviewInput(
                 cycle=batch.cycle,

@@ -27,8 +27,8 @@ from napreview.schemas.delivery import (
     DeliveryState,
 )
 from napreview.settings import Settings
-from napreview.store.models import LetterRow
-from napreview.store.repository import Store
+from napreview.store.letters import Letter
+from napreview.store.records import Store
 
 
 class DeliveryActivities:
@@ -38,7 +38,7 @@ class DeliveryActivities:
 
     @activity.defn(name=DELIVER_LETTER)
     async def deliver_letter(self, request: DeliveryRequest) -> DeliveryOutcome:
-        row = await asyncio.to_thread(self.store.get_letter, request.letter_id)
+        row = await asyncio.to_thread(self.store.letters.get, request.letter_id)
         if row.delivery_state in (DeliveryState.SENT.value, DeliveryState.FAILED.value):
             return _outcome(row.id, DeliveryState(row.delivery_state), row.delivery_detail or "")
         if not row.recipient:
@@ -49,16 +49,18 @@ class DeliveryActivities:
             detail = await asyncio.to_thread(self._to_outbox, row, message)
         else:
             detail = await self._by_smtp(row, message)
-        await asyncio.to_thread(self.store.record_delivery, row.id, "sent", detail, attempt=True)
+        await asyncio.to_thread(
+            self.store.letters.record_delivery, row.id, "sent", detail, attempt=True
+        )
         return _outcome(row.id, DeliveryState.SENT, detail)
 
-    def _to_outbox(self, row: LetterRow, message: EmailMessage) -> str:
+    def _to_outbox(self, row: Letter, message: EmailMessage) -> str:
         """One .eml file per letter, named by its id: a retry rewrites the same file."""
         path = self.settings.outbox_dir / f"{row.id}.eml"
         write_atomically(path, bytes(message))
         return f"written to the outbox: {path.resolve()}"
 
-    async def _by_smtp(self, row: LetterRow, message: EmailMessage) -> str:
+    async def _by_smtp(self, row: Letter, message: EmailMessage) -> str:
         try:
             refused, reply = await send_by_smtp(self.settings, message)
         except aiosmtplib.SMTPRecipientsRefused as err:
@@ -87,16 +89,22 @@ class DeliveryActivities:
             )
         return detail
 
-    async def _retry_later(self, row: LetterRow, reason: str) -> None:
+    async def _retry_later(self, row: Letter, reason: str) -> None:
         """Still queued, with the last reason; the caller re-raises so Temporal retries."""
         activity.logger.warning("Letter %s not delivered yet: %s", row.id, reason)
         await asyncio.to_thread(
-            self.store.record_delivery, row.id, "queued", f"retrying: {reason}", attempt=True
+            self.store.letters.record_delivery,
+            row.id,
+            "queued",
+            f"retrying: {reason}",
+            attempt=True,
         )
 
-    async def _refuse(self, row: LetterRow, reason: str) -> None:
+    async def _refuse(self, row: Letter, reason: str) -> None:
         """A permanent refusal: recorded as failed, and not retried."""
-        await asyncio.to_thread(self.store.record_delivery, row.id, "failed", reason, attempt=True)
+        await asyncio.to_thread(
+            self.store.letters.record_delivery, row.id, "failed", reason, attempt=True
+        )
         raise ApplicationError(reason, type=DELIVERY_REFUSED, non_retryable=True)
 
 

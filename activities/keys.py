@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 
@@ -18,4 +18,4 @@ class FrontEndKeys:
     @activity.defn(name=contract.FRONT_END_KEYS)
     def front_end_keys(self) -> dict[str, str]:
         """Public Ed25519 keys by key id, retired ones left out."""
-        return self.store.vouched_keys()
+        return self.store.front_end_keys.vouched()

@@ -14,8 +14,9 @@ from napreview.schemas.review import (
     ReviewProjection,
 )
 from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from napreview.schemas.text import today
 from napreview.store.errors import NotFoundError
-from napreview.store.repository import Store, today
+from napreview.store.records import Store
 from napreview.workflows import contract
 from napreview.workflows.troika import TroikaError, redraw_reviewer
 
@@ -29,22 +30,22 @@ class ReviewActivities:
     def accept_document(self, request: AcceptDocument) -> DocumentReceipt:
         """Confirm the stored document is the one the step names, and file what it records."""
         try:
-            row, body = self.store.get_document(request.document.id)
+            document = self.store.documents.get(request.document.id)
         except NotFoundError as err:
             raise refused(str(err), contract.DOCUMENT_MISMATCH) from None
         expected = (request.kind, request.cycle, request.member, request.reviewer)
-        actual = (row.kind, row.cycle_id, row.member_code, row.reviewer_code)
-        if expected != actual or row.sha256 != request.document.sha256:
+        actual = (document.kind, document.cycle, document.member, document.reviewer)
+        if expected != actual or document.sha256 != request.document.sha256:
             raise refused(
                 "The document given does not match this step (kind, cycle, member, reviewer or "
                 "digest differ); submit the file again.",
                 contract.DOCUMENT_MISMATCH,
             )
         if request.kind == DocumentKind.SELF_ASSESSMENT.value:
-            assessment = SelfAssessment.model_validate(body)
-            self.store.record_nap(request.member, assessment.nap, row.id)
+            assessment = SelfAssessment.model_validate(document.body)
+            self.store.documents.record_nap(request.member, assessment.nap, document.id)
             return DocumentReceipt(document=request.document)
-        review = PeerReview.model_validate(body)
+        review = PeerReview.model_validate(document.body)
         return DocumentReceipt(
             document=request.document, recommendations=len(review.recommendations)
         )
@@ -53,16 +54,17 @@ class ReviewActivities:
     @store_rejections_are_final
     def redraw_reviewer(self, request: RedrawRequest) -> RedrawOutcome:
         """Draw a successor under the troika rules and record it; a retry returns the same one."""
-        done = self.store.redraw_result(request.cycle, request.member, request.seed)
+        done = self.store.cycles.redraw_result(request.cycle, request.member, request.seed)
         if done is not None:
-            return RedrawOutcome(chosen=done[0], relaxed=done[1])
-        settings = CycleSettings.model_validate(self.store.cycle_settings(request.cycle))
-        members = self.store.get_members(self.store.cycle_members(request.cycle))
-        assignments = self.store.assignments(request.cycle)
+            return done
+        cycles = self.store.cycles
+        settings = CycleSettings.model_validate(cycles.settings(request.cycle))
+        members = self.store.members.get_many(cycles.members(request.cycle))
+        assignments = cycles.assignments(request.cycle)
         assignments[request.member] = [
             code for code in assignments.get(request.member, []) if code != request.leaving
         ]
-        excluded = set(self.store.ever_assigned(request.cycle, request.member))
+        excluded = set(cycles.ever_assigned(request.cycle, request.member))
         # A member that has left the Network since the cycle started is not drawn again.
         day = today()
         excluded |= {m.code for m in members if m.left_on is not None and m.left_on <= day}
@@ -78,7 +80,7 @@ class ReviewActivities:
             )
         except TroikaError as err:
             raise refused(str(err), contract.NO_REVIEWER_LEFT) from None
-        self.store.change_reviewer(
+        cycles.change_reviewer(
             request.cycle,
             request.member,
             request.leaving,
@@ -92,11 +94,5 @@ class ReviewActivities:
     @activity.defn(name=contract.PROJECT_REVIEW)
     @store_rejections_are_final
     def project_review(self, projection: ReviewProjection) -> None:
-        self.store.project_review(
-            projection.cycle,
-            projection.member,
-            stage=projection.stage.value,
-            round=projection.round,
-            overdue=projection.overdue,
-            cedaw_rating=projection.cedaw_rating,
-        )
+        """Keep the read model in step with the review (store/reviews.py)."""
+        self.store.reviews.project(projection)

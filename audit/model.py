@@ -44,8 +44,8 @@ class Timeline(BaseModel):
 
 class StoredRefusal(BaseModel):
     """A refusal the command line recorded in the store (a validator's refusal never reaches
-    history). Built from the store's refusal record with `from_attributes=True`; ``code`` and
-    ``params`` (schemas/refusals.py) where the store kept them."""
+    history), as the store's refusal records give it (store/refusals.py); ``code`` and ``params``
+    (schemas/refusals.py) where the store kept them."""
 
     at: datetime
     actor: str

@@ -58,7 +58,7 @@ __all__ = [
 # Store refusals further than this from a refused update in history are different attempts.
 SAME_REFUSAL_WINDOW = timedelta(minutes=10)
 
-# Person id → email, as a mapping or as a lookup of many ids at once (`Store.people`).
+# Person id → email, as a mapping or as a lookup of many ids at once (`store.people.emails`).
 People = Mapping[str, str] | Callable[[Sequence[str]], Mapping[str, str]]
 
 

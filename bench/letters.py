@@ -16,7 +16,7 @@ from napreview.activities.letters import LetterActivities
 from napreview.letters.render import render_letter
 from napreview.schemas.letters import LetterKind, LetterRequest
 from napreview.schemas.review import ReviewState
-from napreview.store.repository import Store
+from napreview.store.records import Store
 
 
 def review_letters(state: ReviewState, chair: str) -> list[LetterRequest]:

@@ -48,6 +48,7 @@ from bench.bare import BareCycle, BareCycleInput, BareReview, bare_cycle_id, bar
 from bench.letters import letters_per_second, review_letters
 from bench.synthetic import add_synthetic_members
 from napreview.people import signing
+from napreview.people.examples import SECRETARIAT_EMAIL, example_focal_point_email
 from napreview.schemas.examples import example_peer_review, example_self_assessment
 from napreview.schemas.members import Actor
 from napreview.schemas.review import (
@@ -61,11 +62,9 @@ from napreview.schemas.review import (
 )
 from napreview.schemas.submissions import RecommendationResponse
 from napreview.services import cycles, documents, steps
+from napreview.services.installation import Store, open_store, seed
 from napreview.settings import Settings
-from napreview.store.db import migrate
 from napreview.store.network import CHAIRS
-from napreview.store.repository import Store
-from napreview.store.seed import SECRETARIAT_EMAIL, example_focal_point_email, seed
 from napreview.temporal.dev_server import start_dev_server, stop_process, temporal_cli_path
 from napreview.workflows import contract
 
@@ -184,13 +183,12 @@ class Bench:
         self.server = start_dev_server(
             self.home, self.port, _free_port(), True, self.home / "temporal.log"
         )
-        migrate(self.url)
         # The bench plays the front end: it signs the people's steps with a key ring of its own.
         signing.use(signing.Signer.create(self.home / "keys"))
-        self.store = Store.from_url(self.url)
+        self.store = open_store(self.url)
         seed(self.store)
         add_synthetic_members(self.store, self.config.n)
-        codes = [m.code for m in self.store.list_members()]
+        codes = [m.code for m in self.store.members.all()]
         self.members = codes[: self.config.n]
         logs = self.home / "workers.log"
         with logs.open("ab") as log:
@@ -250,7 +248,7 @@ class Bench:
     def actor(self, email: str) -> Actor:
         """A person resolved once, as the demo does (`--as` resolves on every call)."""
         if email not in self.actors:
-            self.actors[email] = self.store.resolve_actor(email)
+            self.actors[email] = self.store.people.actor(email)
         return self.actors[email]
 
     def cpu(self) -> dict[str, float]:
@@ -310,7 +308,7 @@ class Bench:
         secretariat = self.actor(SECRETARIAT_EMAIL)
         settings = CycleSettings(
             cycle=cycle,
-            members=None if len(members) == store.member_count() else members,
+            members=None if len(members) == store.members.count() else members,
             seed=len(members) + result.round,
             chair=CHAIRS[2019],
             started_by=secretariat,
@@ -336,7 +334,7 @@ class Bench:
             async with gate:
                 fp = self.actor(example_focal_point_email(member))
                 await at(member, lambda s: True)
-                assessment = example_self_assessment(store.get_member(member))
+                assessment = example_self_assessment(store.members.get(member))
                 moved = time.perf_counter()
                 await steps.submit_self_assessment(
                     self.client, store, cycle, member, fp, assessment
@@ -472,7 +470,7 @@ class Bench:
         chair = CHAIRS[2019]
         requests = []
         by_language: dict[str, str] = {}
-        for member in self.store.get_members(self.members):
+        for member in self.store.members.get_many(self.members):
             by_language.setdefault(member.language.value, member.code)
         for code in by_language.values():
             state = await steps.review_state(self.client, cycle, code)

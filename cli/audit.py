@@ -109,11 +109,12 @@ async def _audit(
 ) -> None:
     from napreview.audit.export import ExportError
     from napreview.services import audit as audits
+    from napreview.services.members import get
     from napreview.temporal.codec import CodecKeyError
 
     s = store()
     actor = acting(as_)
-    code = s.get_member(member).code if member else None
+    code = get(s, member).code if member else None
     try:
         temporal = await client()
     except CodecKeyError as err:

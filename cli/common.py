@@ -11,10 +11,12 @@ import asyncio
 import functools
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -22,15 +24,14 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
 from napreview.schemas.text import day_words as describe_day
-from napreview.services.errors import InvalidInput, StepRefused
-from napreview.store.errors import ConflictError, NotFoundError
+from napreview.services.errors import ConflictError, InvalidInput, NotFoundError, StepRefused
 
 if TYPE_CHECKING:
     from temporalio.client import Client
 
     from napreview.schemas.members import Actor
+    from napreview.services.installation import Store
     from napreview.settings import Settings
-    from napreview.store.repository import Store
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_REFUSED, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -163,9 +164,7 @@ def store() -> Store:
 
     A schema already current costs one query (no Alembic); seeding checks one count.
     """
-    from napreview.store.db import migrate
-    from napreview.store.repository import Store
-    from napreview.store.seed import seed
+    from napreview.services.installation import open_store, seed
 
     config = settings()
     url = config.resolved_database_url
@@ -176,13 +175,12 @@ def store() -> Store:
         try:
             if config.database_url is None:
                 config.private_home()
-            migrate(url)
+            _stores[url] = open_store(url)
         except Exception as err:  # reported in plain words, never a password
             raise fail(
                 EXIT_UNEXPECTED,
                 f"The database at {safe_url(url)} cannot be opened: {type(err).__name__}.",
             ) from err
-        _stores[url] = Store.from_url(url)
         if seed(_stores[url]) and new:
             errors.print(
                 f"A new napreview installation was created in {config.home.resolve()}: the 83 "
@@ -242,12 +240,26 @@ async def client() -> Client:
     return await connect(settings())
 
 
+def token_file() -> Path:
+    """Where `napreview login` keeps the token: the user's own config folder."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "napreview" / "token"
+
+
+def saved_token() -> str | None:
+    path = token_file()
+    try:
+        return path.read_text().strip() or None
+    except OSError:
+        return None
+
+
 def acting(email: str | None) -> Actor:
     """Who acts, proven: a personal token (NAPREVIEW_TOKEN, or the one `napreview login`
     kept); on a trial installation that still has the example people, --as EMAIL (or
     NAPREVIEW_USER) may name one of them without a token. A production installation refuses a
     bare --as: nobody becomes somebody else by typing their address."""
-    from napreview.cli.identity import saved_token
+    from napreview.people.examples import NotATrialPerson, act_as_example
     from napreview.people.tokens import TokenRefused, person_for_token
 
     config = settings()
@@ -271,19 +283,14 @@ def acting(email: str | None) -> Actor:
             "Say who is acting: 'napreview login' with your personal token, or set "
             "NAPREVIEW_TOKEN (on a trial installation, --as EMAIL names an example person).",
         )
-    if not (s.has_example_people() and s.is_example_person(named)):
-        s.record_refusal(
-            actor=named,
-            role=None,
-            step="act_as",
-            reason="--as without a personal token on an installation without example people",
-        )
+    try:
+        return act_as_example(s, named)
+    except NotATrialPerson:
         raise fail(
             EXIT_REFUSED,
             "Refused: --as names only the example people of a trial installation. Prove who "
             "you are with your personal token: 'napreview login', or NAPREVIEW_TOKEN.",
-        )
-    return s.resolve_actor(named)
+        ) from None
 
 
 def check_acting(email: str | None) -> None:
@@ -385,7 +392,9 @@ def member_codes(text: str) -> list[str] | None:
     """'all' or a comma-separated list of codes, each checked against the store."""
     if text.strip().lower() == "all":
         return None
+    from napreview.services import members
+
     codes = [c.strip().upper() for c in text.split(",") if c.strip()]
     if not codes:
         raise fail(EXIT_USAGE, "--members: give 'all' or codes separated by commas.")
-    return [store().get_member(c).code for c in codes]
+    return [m.code for m in members.get_many(store(), codes)]

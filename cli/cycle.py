@@ -9,13 +9,11 @@ from rich.table import Table
 
 from napreview.cli.common import (
     AS_OPTION,
-    EXIT_USAGE,
     JSON_OPTION,
     acting,
     check_acting,
     client,
     console,
-    fail,
     handled,
     member_codes,
     parse_span,
@@ -28,12 +26,11 @@ from napreview.cli.common import (
 )
 from napreview.schemas.review import CycleSettings, Durations, Stage
 from napreview.services.errors import StepRefused
-from napreview.store.network import cycle_year
 
 if TYPE_CHECKING:
+    from napreview.schemas.members import Member
     from napreview.services.cycles import CycleStatus
     from napreview.services.repair import TaskFailing
-    from napreview.store.repository import Store
     from napreview.workflows.troika import TroikaDraw
 
 troika_app = typer.Typer(help="The review troika (peer reviewers).", no_args_is_help=True)
@@ -54,8 +51,8 @@ def troika_draw(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Show the draw a cycle started today would make with this seed; starts nothing."""
+    from napreview.schemas.text import today
     from napreview.services.members import taking_part
-    from napreview.store.repository import today
     from napreview.workflows.troika import TroikaError, draw_digest, draw_troika
 
     check_acting(as_)
@@ -146,10 +143,13 @@ def cycle_start(
         reminder=reminder,
         responses=responses,
     )
+    from napreview.services import members as network_members
+    from napreview.services.network import chair_of_cycle
+
     actor = acting(as_)
     s = store()
     codes = member_codes(members)
-    chair_code = s.get_member(chair).code if chair else recorded_chair(s, cycle)
+    chair_code = network_members.get(s, chair).code if chair else chair_of_cycle(s, cycle)
     seed_value = seed if seed is not None else int.from_bytes(cycle.encode()[:6], "big")
     cycle_settings = CycleSettings(
         cycle=cycle,
@@ -159,7 +159,9 @@ def cycle_start(
         chair=chair_code,
         durations=durations,
         started_by=actor,
-        own_group_requests=[s.get_member(c).code for c in own_group.split(",") if c.strip()],
+        own_group_requests=[
+            network_members.get(s, c).code for c in own_group.split(",") if c.strip()
+        ],
     )
 
     async def start() -> tuple[str, TroikaDraw]:
@@ -190,16 +192,16 @@ def cycle_start(
     for member in sorted(draw.relaxed):
         say(f"  {member}: {_relaxed(draw, member)}")
     _explain_relaxations(draw)
-    _names_pending(s, sorted(draw.reviewers))
+    _names_pending(network_members.get_many(s, sorted(draw.reviewers)))
     who = f" --as {as_}" if as_ else ""
     console.print(f"Follow it with: napreview cycle status {cycle}{who}", highlight=False)
 
 
-def _names_pending(s: Store, codes: list[str]) -> None:
+def _names_pending(members: list[Member]) -> None:
     """Say which members' letters in French or Spanish will name them in English."""
     from napreview.cli.registry import missing_names, missing_words
 
-    for member in s.get_members(codes):
+    for member in members:
         for language in missing_names(member):
             say(missing_words(member, language))
 
@@ -261,8 +263,10 @@ def cycle_status(
             ", ".join(line.reviewers),
         )
     console.print(table)
+    from napreview.services.members import get
+
     for member, failing in sorted(stuck.items()):
-        say(failing.status_line(store().get_member(member).name, cycle, member))
+        say(failing.status_line(get(store(), member).name, cycle, member))
 
 
 @cycle_app.command("cancel")
@@ -291,20 +295,6 @@ def cycle_cancel(
         )
 
     run(cancel())
-
-
-def recorded_chair(s: Store, cycle: str) -> str:
-    """The Chair the secretariat recorded for the cycle's year; never a guess."""
-    year = cycle_year(cycle)
-    code = s.network_chair(year) if year is not None else None
-    if code is None:
-        which = f"for {year}" if year is not None else f"for cycle {cycle!r} (its id names no year)"
-        raise fail(
-            EXIT_USAGE,
-            f"No Chair of the Network is recorded {which}. Pass --chair CODE, or record the "
-            f"Chair first with 'napreview network chair set YEAR CODE'.",
-        )
-    return code
 
 
 def register(app: typer.Typer) -> None:

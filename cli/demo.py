@@ -22,6 +22,7 @@ from napreview.cli.common import (
     settings,
     store,
 )
+from napreview.people.examples import SECRETARIAT_EMAIL, example_focal_point_email
 from napreview.schemas.examples import example_peer_review, example_self_assessment
 from napreview.schemas.review import (
     CycleSettings,
@@ -32,11 +33,9 @@ from napreview.schemas.review import (
     Stage,
 )
 from napreview.schemas.submissions import RecommendationResponse
-from napreview.services import cycles, documents, steps
+from napreview.services import cycles, documents, members, network, steps, users
 from napreview.services.errors import NotFoundError
-from napreview.store.network import default_chair
-from napreview.store.repository import Store
-from napreview.store.seed import SECRETARIAT_EMAIL, example_focal_point_email
+from napreview.services.installation import Store
 
 DEMO_DURATIONS = Durations(
     self_assessment=timedelta(hours=2),
@@ -49,9 +48,9 @@ DEMO_DURATIONS = Durations(
 
 async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bool) -> None:
     """One member's people, doing their part in turn."""
-    fp = s.resolve_actor(example_focal_point_email(member))
-    secretariat = s.resolve_actor(SECRETARIAT_EMAIL)
-    assessment = example_self_assessment(s.get_member(member))
+    fp = users.actor(s, example_focal_point_email(member))
+    secretariat = users.actor(s, SECRETARIAT_EMAIL)
+    assessment = example_self_assessment(members.get(s, member))
 
     async def reached(ready) -> ReviewState:  # type: ignore[no-untyped-def]
         return await steps.wait_for_review(client, cycle, member, ready, interval=0.2)
@@ -64,7 +63,7 @@ async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bo
         client, cycle, member, lambda st: st.stage is not Stage.SELF_ASSESSMENT
     )
     for slot in state.reviewers:
-        reviewer = s.resolve_actor(example_focal_point_email(slot.member))
+        reviewer = users.actor(s, example_focal_point_email(slot.member))
         await steps.submit_peer_review(client, s, cycle, member, reviewer, example_peer_review())
     # The member answers the peer recommendations: the first supported, the others noted.
     state = await reached(lambda st: st.answers_due is not None or st.stage is Stage.SIGN_OFF)
@@ -123,15 +122,15 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
     config = settings()
     s = store()
     temporal = await client()
-    members = codes if codes is not None else [m.code for m in s.current_members()]
+    taking_part = codes if codes is not None else [m.code for m in members.current(s)]
     cycle = "demo-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     cycle_settings = CycleSettings(
         cycle=cycle,
-        members=members,
+        members=taking_part,
         seed=2019,
-        chair=default_chair("2019"),
+        chair=network.chair_of_cycle(s, "2019"),
         durations=DEMO_DURATIONS,
-        started_by=s.resolve_actor(SECRETARIAT_EMAIL),
+        started_by=users.actor(s, SECRETARIAT_EMAIL),
     )
     started = asyncio.get_running_loop().time()
     async with build_worker(temporal, config, s):
@@ -142,7 +141,7 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
             async with limit:
                 await _drive(temporal, s, cycle, member, returned)
 
-        people = asyncio.gather(*(one(m, i == 0) for i, m in enumerate(sorted(members))))
+        people = asyncio.gather(*(one(m, i == 0) for i, m in enumerate(sorted(taking_part))))
         counts: dict[str, int] = {}
         with Live(console=console, refresh_per_second=4) as live:
             while True:
@@ -151,10 +150,10 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
                     status = await cycles.cycle_status(temporal, s, cycle)
                     counts = {k: v for k, v in status.counts.items() if v}
                 elapsed = asyncio.get_running_loop().time() - started
-                live.update(_table(cycle, counts, len(members), elapsed))
+                live.update(_table(cycle, counts, len(taking_part), elapsed))
                 if people.done():
                     people.result()
-                if counts.get(Stage.COMPLETED.value, 0) == len(members):
+                if counts.get(Stage.COMPLETED.value, 0) == len(taking_part):
                     break
                 await asyncio.sleep(0.5)
         if not console.is_terminal:
@@ -162,7 +161,7 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
             console.line()
         await people
     console.print(
-        f"All {len(members)} reviews of cycle {cycle} are completed. "
+        f"All {len(taking_part)} reviews of cycle {cycle} are completed. "
         f"See them with: napreview cycle status {cycle}"
     )
     return counts

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import typer
 
@@ -21,24 +20,11 @@ from napreview.cli.common import (
     run,
     settings,
     store,
+    token_file,
 )
 from napreview.services.refusals import require_secretariat
 
 keys_app = typer.Typer(help="The signing keys of this front end.", no_args_is_help=True)
-
-
-def token_file() -> Path:
-    """Where `napreview login` keeps the token: the user's own config folder."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "napreview" / "token"
-
-
-def saved_token() -> str | None:
-    path = token_file()
-    try:
-        return path.read_text().strip() or None
-    except OSError:
-        return None
 
 
 def register(app: typer.Typer) -> None:

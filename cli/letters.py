@@ -22,7 +22,7 @@ from napreview.cli.common import (
 from napreview.schemas.letters import LetterKind
 
 if TYPE_CHECKING:
-    from napreview.store.models import LetterRow
+    from napreview.services.letters import LetterSummary
 
 letters_app = typer.Typer(help="Letters sent to members and the secretariat.", no_args_is_help=True)
 cedaw_app = typer.Typer(help="The CEDAW linkage check (GR30).", no_args_is_help=True)
@@ -40,13 +40,14 @@ def letters_list(
 ) -> None:
     """Stored letters, oldest first: those the acting person may read (the secretariat and
     auditors every letter; a focal point its member's)."""
-    from napreview.people.access import letters_for
+    from napreview.services import members
+    from napreview.services.letters import list_for
 
     actor = acting(as_)
     s = store()
-    code = s.get_member(member).code if member else None
+    code = members.get(s, member).code if member else None
     wanted = kind.value if kind else None
-    rows = letters_for(s, actor, cycle=cycle, member=code, kind=wanted, recipient=recipient)
+    rows = list_for(s, actor, cycle=cycle, member=code, kind=wanted, recipient=recipient)
     if as_json:
         print_json(
             [
@@ -84,13 +85,13 @@ def letters_list(
     console.print(table)
 
 
-def delivery_json(row: LetterRow) -> dict[str, object]:
+def delivery_json(row: LetterSummary) -> dict[str, object]:
     """queued, sent (with the server's reply) or failed (with the reason); null state for a
     letter stored before delivery existed."""
     return {
         "state": row.delivery_state,
         "detail": row.delivery_detail,
-        "attempts": row.delivery_attempts or 0,
+        "attempts": row.delivery_attempts,
         "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
     }
 
@@ -102,9 +103,9 @@ def letters_show(
 ) -> None:
     """A letter's kind, addresses and delivery state, then its text (or only its HTML); for
     those who may read it."""
-    from napreview.people.access import require_letter
+    from napreview.services.letters import letter
 
-    row = require_letter(store(), acting(as_), letter_id)
+    row = letter(store(), acting(as_), letter_id)
     if html:
         print(row.body_html)
         return
@@ -128,20 +129,14 @@ def letters_export(
     """Rewrite every letter file (text and HTML) from the store; files already right are kept.
     An operator's repair of the data folder; with --as, only for those who read every letter
     (the secretariat, auditors)."""
-    from napreview.people.access import reads_everything, refuse_read
+    from napreview.services.letters import export_files
 
     s = store()
-    if as_ is not None:
-        actor = acting(as_)
-        if not reads_everything(actor):
-            raise refuse_read(s, actor, "letter_files", cycle, None, "every letter's file")
+    actor = acting(as_) if as_ is not None else None
     folder = settings().letters_dir
-    rows = s.list_letters(cycle=cycle)
-    from napreview.activities.letters import file_letter
-
-    rewritten = sum(len(file_letter(folder, row)) for row in rows)
+    checked, rewritten = export_files(s, folder, actor, cycle)
     console.print(
-        f"{len(rows)} letter(s) checked in {folder}; {rewritten} file(s) written from the store."
+        f"{checked} letter(s) checked in {folder}; {rewritten} file(s) written from the store."
     )
 
 
@@ -153,10 +148,11 @@ def cedaw_check(
     """Run the CEDAW linkage check on a self-assessment file, without any workflow."""
     check_acting(as_)
     from napreview.schemas.submissions import SelfAssessment
+    from napreview.services.members import get
     from napreview.services.steps import read_document
     from napreview.workflows.cedaw import check_linkage
 
-    m = store().get_member(member)
+    m = get(store(), member)
     assessment = read_document(file, SelfAssessment)
     result = check_linkage(m, assessment)
     if as_json:

@@ -15,7 +15,7 @@ from napreview.cli.common import (
     print_json,
     store,
 )
-from napreview.services.refusals import require_secretariat
+from napreview.services import members, network
 
 network_app = typer.Typer(help="The Network: its Chair by year.", no_args_is_help=True)
 chair_app = typer.Typer(help="The Chair of the Network by year.", no_args_is_help=True)
@@ -29,12 +29,8 @@ def chair_set(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Record the Chair of a year (secretariat only); a cycle of that year names it."""
-    actor = acting(as_)
-    s = store()
-    code = s.get_member(member).code
-    require_secretariat(s, actor, "record_the_chair_of_the_network", member=code)
-    s.set_network_chair(year, code, by=actor.email)
-    console.print(f"{s.get_member(code).name} ({code}) is the Chair of the Network for {year}.")
+    chair = network.record_chair(store(), acting(as_), year, member)
+    console.print(f"{chair.name} ({chair.code}) is the Chair of the Network for {year}.")
 
 
 @chair_app.command("list")
@@ -42,14 +38,14 @@ def chair_set(
 def chair_list(as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION) -> None:
     """The Chair of each recorded year."""
     check_acting(as_)
-    chairs = store().network_chairs()
+    chairs = network.chairs(store())
     if as_json:
         print_json([{"year": year, "chair": code} for year, code in chairs.items()])
         return
     table = Table(title="Chairs of the Network")
     table.add_column("Year")
     table.add_column("Chair")
-    names = {m.code: m.name for m in store().list_members()}
+    names = {m.code: m.name for m in members.every_member(store())}
     for year, code in chairs.items():
         table.add_row(str(year), f"{code} {names.get(code, '')}")
     console.print(table)

@@ -26,22 +26,22 @@ from napreview.cli.registry import users_app
 from napreview.web.config import load_portal_settings
 
 if TYPE_CHECKING:  # the store and the accounts (SQLAlchemy, argon2) load inside the commands
+    from napreview.people.accounts import Accounts
+    from napreview.services.installation import Store
     from napreview.settings import Settings
-    from napreview.store.accounts import Accounts
-    from napreview.store.repository import Store
 
 
 def accounts(store_: Store | None = None) -> Accounts:
     """The portal's accounts in the store (imported only by the commands that use them)."""
-    from napreview.store.accounts import Accounts
+    from napreview.people.accounts import Accounts
 
     return Accounts(store_ if store_ is not None else store())
 
 
 def example_sign_ins(url: str) -> str:
     """What `up` prints: where the portal is and who can sign in with the example password."""
-    from napreview.store.accounts import EXAMPLE_PASSWORD
-    from napreview.store.seed import AUDITOR_EMAIL, SECRETARIAT_EMAIL
+    from napreview.people.accounts import EXAMPLE_PASSWORD
+    from napreview.people.examples import AUDITOR_EMAIL, SECRETARIAT_EMAIL
 
     return (
         f"Portal: {url}  (sign in as one of the example people, password "
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         if not password_stdin:
             raise fail(EXIT_USAGE, "Give the password on standard input with --password-stdin.")
         password = sys.stdin.readline().rstrip("\r\n")
-        from napreview.store.accounts import PasswordTooWeak
+        from napreview.people.accounts import PasswordTooWeak
 
         try:
             accounts().set_password(email, password)
@@ -146,22 +146,14 @@ def register(app: typer.Typer) -> None:
         """Send a person a single-use link to choose their password, and print it."""
         from napreview.people.invitations import INVITE, send_link
 
-        s = store()
         by = acting(as_).email if (as_ or settings().user) else None
-        found = {p.email: p for p in accounts(s).people()}.get(email.strip().lower())
-        language = "en"
-        if found and found.language:
-            language = found.language
-        elif found and found.member:
-            language = s.get_member(found.member).language.value
         sent = send_link(
-            s,
+            store(),
             email,
             INVITE,
             base_url=load_portal_settings().url,
             settings=settings(),
             created_by=by,
-            language=language,
         )
         if sent.not_sent:
             how = (

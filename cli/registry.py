@@ -71,11 +71,11 @@ def members_list(
 ) -> None:
     """The members of the Network today: code, name, kind, regional group, CEDAW status,
     language (with --all, those that left too, with the day they left)."""
-    from napreview.store.repository import today
+    from napreview.schemas.text import today
+    from napreview.services import members as network
 
     check_acting(as_)
-    s = store()
-    members = s.list_members() if all_ else s.current_members()
+    members = network.every_member(store()) if all_ else network.current(store())
     if as_json:
         print_json([member_json(m) for m in members])
         return
@@ -106,7 +106,7 @@ def members_list(
 
 def _membership(m: Member) -> str:
     """'since 15 Jan 2027', 'left 30 Jun 2027', 'from 1 Mar 2028'."""
-    from napreview.store.repository import today
+    from napreview.schemas.text import today
 
     if m.left_on is not None and m.left_on <= today():
         return f"left {describe_day(m.left_on)}"
@@ -121,12 +121,11 @@ def members_show(member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_
     """One member with its membership, its names in en/fr/es, focal points (current and past)
     and NAPs."""
     from napreview.i18n.names import name_forms
+    from napreview.services.members import profile
 
     check_acting(as_)
-    s = store()
-    m = s.get_member(member)
-    history = s.focal_point_history(m.code)
-    naps = s.naps(m.code)
+    found = profile(store(), member)
+    m, history, naps = found.member, found.focal_points, found.naps
     if as_json:
         print_json(
             {
@@ -255,7 +254,7 @@ def members_add(
 ) -> None:
     """A member joins the Network (secretariat): it is drawn and invited in cycles started
     from the day it joined."""
-    from napreview.services.members import add_member
+    from napreview.services.members import add_member, focal_points
 
     names = _local_names(name, name_fr, gender_fr, name_es, gender_es)
     missing = names.missing()
@@ -293,7 +292,7 @@ def members_add(
     )
     for language in missing:
         say(missing_words(member, language))
-    focal = store().focal_points(member.code)
+    focal = focal_points(store(), member.code)
     if focal:
         say(f"Example focal point (trial installation): {focal[0].email}.")
     else:
@@ -335,10 +334,10 @@ def members_names(
 ) -> None:
     """Record the French or Spanish name of a member added later (secretariat)."""
     from napreview.i18n.names import known_codes
-    from napreview.services.members import record_names
+    from napreview.services.members import get, record_names
 
     s = store()
-    m = s.get_member(code)
+    m = get(s, code)
     if m.code in known_codes():
         raise fail(
             EXIT_REFUSED,
@@ -382,26 +381,23 @@ def focal_points_set(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Designate a member's focal point from today; the previous one is kept in the history."""
-    from napreview.services.refusals import require_secretariat
+    from napreview.services.users import designate_focal_point
 
-    actor = acting(as_)
-    s = store()
-    code = s.get_member(member).code
-    require_secretariat(s, actor, "designate_focal_points", member=code)
-    fp = s.set_focal_point(
-        code,
+    fp = designate_focal_point(
+        store(),
+        acting(as_),
+        member,
         name=name,
         email=email,
         title=title,
         ministry=ministry,
         location=location,
-        by=actor.email,
         honorific=honorific,
         rank=rank,
-        family_name=family_name or (name.split()[-1] if honorific or rank else None),
+        family_name=family_name,
     )
     console.print(
-        f"{fp.name} <{fp.email}> is the focal point of {code} "
+        f"{fp.name} <{fp.email}> is the focal point of {fp.member} "
         f"({location.value.replace('_', ' ')}) from {fp.active_from}."
     )
 
@@ -415,12 +411,9 @@ def users_add(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Register a person with a role (a focal point also names their member)."""
-    from napreview.services.refusals import require_secretariat
+    from napreview.services.users import add_user
 
-    actor = acting(as_)
-    s = store()
-    require_secretariat(s, actor, "add_users")
-    user = s.add_user(email, role, member)
+    user = add_user(store(), acting(as_), email, role, member)
     where = f" of {user.member}" if user.member else ""
     console.print(f"{user.email} is registered as {role.value.replace('_', ' ')}{where}.")
 
@@ -443,8 +436,9 @@ def register(app: typer.Typer) -> None:
         """A valid example document to start from."""
         check_acting(as_)
         from napreview.schemas.examples import example_peer_review, example_self_assessment
+        from napreview.services.members import get
 
-        m = store().get_member(member)
+        m = get(store(), member)
         document = (
             example_self_assessment(m)
             if name is DocumentName.SELF_ASSESSMENT

@@ -51,8 +51,8 @@ from napreview.workflows.review_steps import waiting_for
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from napreview.services.installation import Store
     from napreview.services.repair import TaskFailing
-    from napreview.store.repository import Store
 
 review_app = typer.Typer(help="One member's review.", no_args_is_help=True)
 submit_app = typer.Typer(
@@ -63,18 +63,28 @@ reviewers_app = typer.Typer(help="Change a member's review troika.", no_args_is_
 
 def show_json(state: ReviewState) -> dict[str, Any]:
     """The §10.2 shape, with refusals from the review and from the store in time order."""
+    from napreview.services.documents import cedaw_result
+    from napreview.services.refusals import recorded_refusals
+
     s = store()
     cedaw = None
     if state.cedaw:
-        result = s.get_cedaw_result(state.cedaw.result_id)
+        result = cedaw_result(s, state.cedaw.result_id)
         cedaw = {
             "rating": result.rating.value,
             "findings": [f.model_dump(mode="json") for f in result.findings],
         }
     rejected = [r.model_dump(mode="json") for r in state.rejected]
     rejected += [
-        {"at": r.at.isoformat(), "actor": r.actor, "step": r.step, "reason": r.reason}
-        for r in s.refusals(state.cycle, state.member)
+        {
+            "at": r.at.isoformat(),
+            "actor": r.actor,
+            "step": r.step,
+            "reason": r.reason,
+            "code": r.why.code if r.why else None,
+            "params": r.why.params if r.why else {},
+        }
+        for r in recorded_refusals(s, state.cycle, state.member)
     ]
     rejected.sort(key=lambda r: r["at"])
     _name_people(s, rejected, "actor")
@@ -119,8 +129,10 @@ def _with_people(s: Store, records: Sequence[BaseModel]) -> list[dict[str, Any]]
 def _name_people(s: Store, records: list[dict[str, Any]], field: str) -> None:
     """``<field>_email`` beside ``field``, whose first word is a person id: history keeps the
     opaque id only ('p-… (secretariat)'), so the store says who that is."""
+    from napreview.services.users import emails
+
     ids = {record[field].split(" ", 1)[0] for record in records if record.get(field)}
-    people = s.people(sorted(ids))
+    people = emails(s, sorted(ids))
     for record in records:
         record[f"{field}_email"] = people.get((record.get(field) or "").split(" ", 1)[0])
 
@@ -133,7 +145,9 @@ def _person(record: dict[str, Any], field: str) -> str:
 
 def _letters(state: ReviewState) -> list[dict[str, Any]]:
     """The review's letters with their kind, recipient and delivery, in the order sent."""
-    rows = {r.id: r for r in store().list_letters(cycle=state.cycle, member=state.member)}
+    from napreview.services.letters import of_review
+
+    rows = of_review(store(), state.cycle, state.member)
     shown = []
     for ref in state.letters:
         row = rows.get(ref.id)
@@ -154,18 +168,14 @@ def _letters(state: ReviewState) -> list[dict[str, Any]]:
 def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
     """Each submitted peer review with its ratings and recommendations (keyed as `respond`
     takes them) and the member's answers."""
-    from napreview.services.documents import peer_recommendations
+    from napreview.services.documents import peer_recommendations, peer_reviews
 
     answers = {r.key: r for r in peer_recommendations(store(), state)}
     shown = []
-    for slot in state.reviewers:
-        if slot.document is None:
-            continue
-        _row, body = store().get_document(slot.document.id)
-        review = PeerReview.model_validate(body)
+    for reviewer, review in peer_reviews(store(), state):
         shown.append(
             {
-                "reviewer": slot.member,
+                "reviewer": reviewer,
                 "ratings": review.ratings.model_dump(mode="json"),
                 "comments": review.comments,
                 "recommendations": [
@@ -177,7 +187,7 @@ def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
                         else None,
                     }
                     for key, text in (
-                        (f"{slot.member}#{n}", text)
+                        (f"{reviewer}#{n}", text)
                         for n, text in enumerate(review.recommendations, start=1)
                     )
                 ],
@@ -193,8 +203,10 @@ def _when(at: datetime) -> str:
 
 
 def _print_state(state: ReviewState) -> None:
+    from napreview.services.members import get
+
     data = show_json(state)
-    name = store().get_member(state.member).name
+    name = get(store(), state.member).name
     overdue = " [red](overdue)[/red]" if state.overdue else ""
     console.print(
         f"[bold]{name}[/bold] in cycle {state.cycle}: "
@@ -275,9 +287,10 @@ def review_show(
     decisions, letters, refusals; for those who may read the review (the secretariat,
     auditors, the member's focal point and its reviewers')."""
     from napreview.people.access import require_review
+    from napreview.services.members import get
 
     actor = acting(as_)
-    code = store().get_member(member).code
+    code = get(store(), member).code
     require_review(store(), actor, cycle, code)
 
     async def query() -> tuple[ReviewState | None, TaskFailing | None]:
@@ -298,7 +311,7 @@ def review_show(
     elif state:
         _print_state(state)
     if failing and not as_json:
-        say(failing.status_line(store().get_member(code).name, cycle, code))
+        say(failing.status_line(get(store(), code).name, cycle, code))
     if state is None:
         raise fail(EXIT_UNEXPECTED, "Where the review stands cannot be read until it is repaired.")
 
@@ -308,21 +321,25 @@ def review_show(
 def review_repair(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
     """Repair a review whose workflow task keeps failing (secretariat): reset it to its last
     good workflow task; what came after runs again and nothing a person sent is lost."""
+    from napreview.services.members import get
+
     actor = acting(as_)
-    code = store().get_member(member).code
+    found = get(store(), member)
 
     async def repair() -> str:
         from napreview.services.repair import repair_review
 
-        repaired = await repair_review(await client(), store(), actor, cycle, code)
-        return repaired.describe(store().get_member(code).name)
+        repaired = await repair_review(await client(), store(), actor, cycle, found.code)
+        return repaired.describe(found.name)
 
     say(run(repair()))
 
 
 def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> StepTaken:
+    from napreview.services.members import get
+
     actor = acting(as_)
-    code = store().get_member(member).code
+    code = get(store(), member).code
     command: Command = make(actor)
 
     async def send() -> StepTaken:
@@ -337,7 +354,9 @@ def _step(cycle: str, member: str, step: str, make: Any, as_: str | None) -> Ste
 
 def done(answer: StepTaken, what: str) -> None:
     """What the step did, then where the review stands after it and what it waits for."""
-    name = store().get_member(answer.member).name
+    from napreview.services.members import get
+
+    name = get(store(), answer.member).name
     at = "" if answer.stage.terminal else "at "
     where = f"{at}{words(answer.stage)} (round {answer.round})"
     due = (WAITING[answer.waits_for], answer.due) if answer.waits_for and answer.due else None
@@ -422,7 +441,9 @@ def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS
 @handled
 def reviewers_replace(cycle: str, member: str, reviewer: str, as_: str | None = AS_OPTION) -> None:
     """The reviewed member's one substitution of a reviewer per cycle."""
-    code = store().get_member(reviewer).code
+    from napreview.services.members import get
+
+    code = get(store(), reviewer).code
     state = _step(
         cycle, member, "replace_reviewer", lambda a: ReplaceReviewer(actor=a, reviewer=code), as_
     )
@@ -441,7 +462,9 @@ def reviewers_recuse(cycle: str, member: str, as_: str | None = AS_OPTION) -> No
 @handled
 def reviewers_reassign(cycle: str, member: str, reviewer: str, as_: str | None = AS_OPTION) -> None:
     """Replace a reviewer that does not respond (secretariat)."""
-    code = store().get_member(reviewer).code
+    from napreview.services.members import get
+
+    code = get(store(), reviewer).code
     state = _step(
         cycle, member, "reassign_reviewer", lambda a: ReassignReviewer(actor=a, reviewer=code), as_
     )

@@ -22,8 +22,8 @@ from napreview.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from napreview.services.installation import Store
     from napreview.settings import Settings
-    from napreview.store.repository import Store
 
 
 def _writable_home(home: Path) -> Path:
@@ -45,13 +45,10 @@ def _writable_home(home: Path) -> Path:
 def prepare_store(config: Settings) -> tuple[Store, bool]:
     """Migrate, seed on first start, and give the front end its signing keys on first start."""
     from napreview.people.signing import Signer, SigningUnavailable
-    from napreview.store.db import migrate
-    from napreview.store.repository import Store
-    from napreview.store.seed import seed
+    from napreview.services.installation import open_store, seed
 
-    migrate(config.resolved_database_url)
-    store = Store.from_url(config.resolved_database_url)
     url = config.resolved_database_url
+    store = open_store(url)
     if url.startswith("sqlite:///"):
         database = Path(url.removeprefix("sqlite:///"))
         for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
@@ -85,8 +82,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
         from napreview.cli.portal import example_sign_ins, serve_with_worker
+        from napreview.people.accounts import Accounts
         from napreview.settings import Settings, load_settings
-        from napreview.store.accounts import Accounts
         from napreview.temporal.dev_server import (
             EmbeddedError,
             port_free,

@@ -28,7 +28,7 @@ from napreview.schemas.recommendations import RECOMMENDATIONS
 from napreview.schemas.review import StepTaken
 from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 
-if TYPE_CHECKING:  # operations (the Temporal client, the store) load inside the commands
+if TYPE_CHECKING:  # services (the Temporal client, the store) load inside the commands
     from napreview.services import documents, tasks
 
 documents_app = typer.Typer(help="Read a review's documents.", no_args_is_help=True)
@@ -39,7 +39,7 @@ class DocumentChoice(StrEnum):
     PEER_REVIEW = "peer-review"
 
 
-_TASK_WORDS = {  # by operations.tasks.TaskKind
+_TASK_WORDS = {  # by services.tasks.TaskKind
     "self_assessment": "Submit the self-assessment",
     "revision": "Revise the self-assessment (returned)",
     "peer_review": "Write the peer review",
@@ -62,7 +62,7 @@ def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> N
     actor = acting(as_)
 
     async def fetch() -> tasks.WorkList:
-        return await tasks.work_list(await client(), store(), actor)
+        return await tasks.work_list(store(), actor, client)
 
     result = run(fetch())
     if as_json:

@@ -8,10 +8,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from napreview.schemas.delivery import message_id
-from napreview.store.models import LetterRow
+from napreview.store.letters import Letter
 
 
-def letter_message(row: LetterRow, sender: str, pdf: bytes) -> EmailMessage:
+def letter_message(row: Letter, sender: str, pdf: bytes) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((row.recipient_name, row.recipient))

@@ -12,6 +12,10 @@ import re
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from napreview.store.letters import Letter
 
 FILE_MODE = 0o600
 # A temporary file is renamed within moments of its creation; one this old was left by a writer
@@ -86,3 +90,29 @@ def safe(text: str) -> str:
 
 def letter_stem(kind: str, round_: int, recipient_key: str, letter_id: str) -> str:
     return f"{kind}-round{round_}-{safe(recipient_key)}-{letter_id}"
+
+
+def letter_folder(letters_dir: Path, letter: Letter) -> Path:
+    return letters_dir / safe(letter.cycle_id) / safe(letter.member_code)
+
+
+def recipient_key(letter: Letter) -> str:
+    """The recipient part of the letter's idempotency key (review/kind/round/recipient[/…])."""
+    parts = letter.idempotency_key.split("/")
+    return parts[3] if len(parts) > 3 else letter.member_code
+
+
+def file_letter(letters_dir: Path, letter: Letter) -> list[Path]:
+    """The letter's text and HTML files, one folder per cycle and member, made to match the
+    store; returns the files that had to be (re)written."""
+    folder = letter_folder(letters_dir, letter)
+    stem = letter_stem(letter.kind, letter.round, recipient_key(letter), letter.id)
+    written = []
+    for suffix, body, digest in (
+        (".txt", letter.body_text, letter.sha256),
+        (".html", letter.body_html, sha256_text(letter.body_html)),
+    ):
+        path = folder / f"{stem}{suffix}"
+        if ensure_file(path, body, digest):
+            written.append(path)
+    return written

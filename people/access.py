@@ -8,12 +8,12 @@ recorded, like a refused step. The portal answers a refusal with 404, so ids do 
 from __future__ import annotations
 
 from napreview.schemas.members import Actor, Role
+from napreview.schemas.refusals import Reason
 from napreview.schemas.submissions import DocumentKind
 from napreview.services.errors import StepRefused
 from napreview.services.refusals import record_refusal
-from napreview.store import work
-from napreview.store.models import LetterRow
-from napreview.store.repository import Store
+from napreview.store.letters import Addressees, Letter, LetterSummary
+from napreview.store.records import Store
 
 
 class ReadRefused(StepRefused):
@@ -34,7 +34,7 @@ def can_read_review(store: Store, actor: Actor, cycle: str, member: str) -> bool
         return True
     if actor.member is None:
         return False
-    return actor.member == member or work.is_drawn_reviewer(store, cycle, member, actor.member)
+    return actor.member == member or store.cycles.is_drawn_reviewer(cycle, member, actor.member)
 
 
 def can_audit(actor: Actor, member: str | None) -> bool:
@@ -69,7 +69,7 @@ def readable_reviews(store: Store, actor: Actor, cycle: str) -> set[str] | None:
         return None
     if actor.member is None:
         return set()
-    return {actor.member} | work.drawn_for(store, cycle, actor.member)
+    return {actor.member} | store.cycles.drawn_for(cycle, actor.member)
 
 
 def can_read_document(
@@ -89,34 +89,39 @@ def can_read_document(
     if actor.member == member:
         return True
     if kind is DocumentKind.SELF_ASSESSMENT:
-        return work.is_drawn_reviewer(store, cycle, member, actor.member)
+        return store.cycles.is_drawn_reviewer(cycle, member, actor.member)
     return reviewer is not None and reviewer == actor.member
 
 
-def can_read_letter(store: Store, actor: Actor, letter: LetterRow) -> bool:
+def can_read_letter(actor: Actor, letter: LetterSummary) -> bool:
     """A letter is read by its recipient (or whoever is now focal point of the member it was
-    sent to), the secretariat and auditors."""
-    if reads_everything(actor):
+    addressed to), the secretariat and auditors."""
+    scope = letters_scope(actor)
+    if scope is None:
         return True
-    return letter.recipient in readable_addresses(store, actor)
+    return letter.recipient == scope.email or (
+        scope.member is not None and letter.recipient_member == scope.member
+    )
 
 
-def readable_addresses(store: Store, actor: Actor) -> set[str]:
-    """The letter recipients whose letters this person reads: themself, and every past or
-    present focal point of their member."""
-    addresses = {actor.email}
-    if actor.role is Role.FOCAL_POINT and actor.member:
-        addresses |= work.focal_point_emails(store, actor.member)
-    return addresses
+def letters_scope(actor: Actor) -> Addressees | None:
+    """Whose letters this person reads: their own, and, for a focal point, every letter
+    addressed to their member's focal point (a predecessor's too); None: every letter."""
+    if reads_everything(actor):
+        return None
+    member = actor.member if actor.role is Role.FOCAL_POINT else None
+    return Addressees(email=actor.email or "", member=member)
 
 
 def refuse_read(
     store: Store, actor: Actor, what: str, cycle: str | None, member: str | None, detail: str
 ) -> ReadRefused:
     """Record a refused read and return the error to raise."""
-    reason = f"{actor.email} may not read {detail}."
-    record_refusal(store, cycle, member, actor, f"read_{what}", reason)
-    return ReadRefused(reason)
+    reason = Reason(
+        code="read_refused", params={"reader": actor.email or actor.ref, "detail": detail}
+    )
+    english = record_refusal(store, cycle, member, actor, f"read_{what}", reason)
+    return ReadRefused(english, reason)
 
 
 def require_review(store: Store, actor: Actor, cycle: str, member: str) -> None:
@@ -142,29 +147,10 @@ def require_document(
         )
 
 
-def require_letter(store: Store, actor: Actor, letter_id: str) -> LetterRow:
-    letter = store.get_letter(letter_id)
-    if not can_read_letter(store, actor, letter):
+def require_letter(store: Store, actor: Actor, letter_id: str) -> Letter:
+    letter = store.letters.get(letter_id)
+    if not can_read_letter(actor, letter):
         raise refuse_read(
             store, actor, "letter", letter.cycle_id, letter.member_code, f"letter {letter_id}"
         )
     return letter
-
-
-def letters_for(
-    store: Store,
-    actor: Actor,
-    *,
-    cycle: str | None = None,
-    member: str | None = None,
-    kind: str | None = None,
-    recipient: str | None = None,
-) -> list[LetterRow]:
-    """The letters this person may read, filtered; newest last, like `letters list`."""
-    rows = store.list_letters(cycle=cycle, member=member, kind=kind)
-    if recipient:
-        rows = [r for r in rows if r.recipient == recipient.strip().lower()]
-    if reads_everything(actor):
-        return rows
-    mine = readable_addresses(store, actor)
-    return [r for r in rows if r.recipient in mine]

@@ -1,13 +1,28 @@
-"""The example focal points of a new installation (DESIGN §10.4): one plausible, invented person
-per member, with a courtesy title and a family name, so that example letters read as real ones.
+"""The example people of a trial installation (DESIGN §10.4): a secretariat, an auditor, and one
+plausible, invented focal point per member, with a courtesy title and a family name, so that
+example letters read as real ones. Marked as example data in the store: while any is left,
+`--as EMAIL` may name one of them without a personal token.
 
-Each row: member code, honorific (Ms/Mr), rank (Dr, Ambassador or none), given name(s), family
-name(s). Invented names, common in each country; marked as example data in the store.
+Each row of EXAMPLE_PEOPLE: member code, honorific (Ms/Mr), rank (Dr, Ambassador or none), given
+name(s), family name(s). Invented names, common in each country.
 """
 
 from __future__ import annotations
 
-from napreview.schemas.members import Language
+from collections.abc import Sequence
+
+from napreview.schemas.members import Actor, Honorific, Language, Location, Member, Rank, Role
+from napreview.schemas.refusals import Reason
+from napreview.store.focal_points import Designation
+from napreview.store.records import Store
+
+SECRETARIAT_EMAIL = "secretariat@example.org"
+AUDITOR_EMAIL = "auditor@example.org"
+
+
+def example_focal_point_email(code: str) -> str:
+    return f"fp.{code.lower()}@example.org"
+
 
 EXAMPLE_PEOPLE: dict[str, tuple[str, str | None, str, str]] = {
     "AGO": ("Ms", None, "Luísa", "Domingos"),
@@ -111,3 +126,50 @@ SECRETARIAT: dict[Language, str] = {
     Language.FR: "Secrétariat",
     Language.ES: "Secretaría",
 }
+
+
+def example_focal_point(member: Member) -> Designation:
+    """The example focal point of a member: the invented person of a founding member, a plain
+    "Example focal point (CODE)" for one added later."""
+    email = example_focal_point_email(member.code)
+    known = EXAMPLE_PEOPLE.get(member.code)
+    if known is None:
+        return Designation(
+            member=member.code, name=f"Example focal point ({member.code})", email=email
+        )
+    honorific, rank, given, family = known
+    return Designation(
+        member=member.code,
+        name=f"{given} {family}",
+        email=email,
+        title=POSITION[member.language],
+        ministry=(MINISTRY if member.regional_group else SECRETARIAT)[member.language],
+        location=Location.CAPITAL,
+        honorific=Honorific(honorific),
+        rank=Rank(rank) if rank else None,
+        family_name=family,
+    )
+
+
+def add_example_people(store: Store, members: Sequence[Member]) -> None:
+    """The example secretariat and auditor, and an example focal point for each member."""
+    store.people.register(SECRETARIAT_EMAIL, Role.SECRETARIAT, example=True)
+    store.people.register(AUDITOR_EMAIL, Role.AUDITOR, example=True)
+    store.focal_points.designate_many(
+        [example_focal_point(m) for m in members], by="seed", example=True
+    )
+
+
+class NotATrialPerson(Exception):
+    """Someone named without a personal token who is not an example person of a trial
+    installation (the refusal is recorded)."""
+
+
+def act_as_example(store: Store, email: str) -> Actor:
+    """One of the example people, acted as without a personal token: only on an installation
+    that still has them. Anyone else is refused, and the refusal recorded."""
+    if store.people.has_examples() and store.people.is_example(email):
+        return store.people.actor(email)
+    why = Reason(code="acting_unproven", params={"actor": email})
+    store.refusals.record(actor=email, role=None, step="act_as", reason=why.english(), why=why)
+    raise NotATrialPerson(why.english())

@@ -14,12 +14,13 @@ from pathlib import Path
 import aiosmtplib
 
 from napreview.letters.smtp import refused_recipients, send_by_smtp
+from napreview.people.accounts import INVITATION_LIFETIME, RESET_LIFETIME, Accounts
 from napreview.settings import Settings
-from napreview.store.accounts import INVITATION_LIFETIME, RESET_LIFETIME, Accounts
-from napreview.store.repository import Store
+from napreview.store.records import Store
 
 INVITE = "invite"
 RESET = "reset"
+LANGUAGES = ("en", "fr", "es")
 
 _SUBJECTS = {
     INVITE: {
@@ -128,17 +129,33 @@ def send_link(
     base_url: str,
     settings: Settings,
     created_by: str | None,
-    language: str = "en",
+    language: str | None = None,
     lifetime: timedelta | None = None,
 ) -> SentLink:
-    """Create a single-use link for an invitation or a reset and send it to the person."""
+    """Create a single-use link for an invitation or a reset and send it to the person, in
+    ``language`` if given, else in theirs (``language_for``)."""
     accounts = Accounts(store)
     lifetime = lifetime or (INVITATION_LIFETIME if purpose == INVITE else RESET_LIFETIME)
     token = accounts.create_link(email, purpose, created_by, lifetime)
     link = f"{base_url.rstrip('/')}/password/{token}"
     expires = datetime.now(UTC) + lifetime
-    language = language if language in ("en", "fr", "es") else "en"
+    if language not in LANGUAGES:
+        language = language_for(store, email)
     body = _BODIES[purpose][language].format(link=link, expires=expires.strftime("%Y-%m-%d %H:%M"))
     to = email.strip().lower()
     path, not_sent = deliver_account_message(settings, to, _SUBJECTS[purpose][language], body)
     return SentLink(email=to, link=link, expires_at=expires, message=path, not_sent=not_sent)
+
+
+def language_for(store: Store, email: str, fallback: str = "en") -> str:
+    """The language a message to this person is written in: the one they chose in the portal,
+    else their member's correspondence language, else ``fallback`` (English if not one of
+    ours)."""
+    chosen = Accounts(store).language(email)
+    if chosen in LANGUAGES:
+        return chosen
+    code = store.people.actor(email).member
+    member = store.members.find(code) if code else None
+    if member is not None:
+        return member.language.value
+    return fallback if fallback in LANGUAGES else "en"

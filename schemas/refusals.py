@@ -52,6 +52,10 @@ ENGLISH: dict[str, str] = {
     ),
     "secretariat_only": "You act as {acts_as}; only the secretariat may {step}.",
     "no_member_to_review_for": "You act as {acts_as}, so have no review to submit.",
+    "acting_unproven": (
+        "{actor} was named without a personal token, on an installation without example people."
+    ),
+    "read_refused": "{reader} may not read {detail}.",
     # the self-assessment and the peer reviews
     "self_assessment_in": "The self-assessment for round {round} is already submitted.",
     "self_assessment_done": (
@@ -62,6 +66,8 @@ ENGLISH: dict[str, str] = {
     "not_a_reviewer": "You act as {acts_as}, which is not one of the reviewers of {member}.",
     "no_longer_reviewer": "{reviewer} is no longer a reviewer of {member}.",
     "no_such_recommendation": "No such peer recommendation: {keys}.",
+    # cycles
+    "cycle_started": "Cycle {cycle} has already been started; it is not started twice.",
     # the review troika
     "substitution_used": "{member} has already used its one substitution of a reviewer.",
     "review_stands": "{reviewer} has already submitted its review; it stands.",

@@ -7,7 +7,7 @@ PostgreSQL refuses NUL characters in text and JSON, so they are refused everywhe
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
@@ -44,6 +44,12 @@ def sensible_duration(value: timedelta) -> timedelta:
     if value > LONGEST_DURATION:
         raise ValueError("is longer than three years")
     return value
+
+
+def today() -> date:
+    """Today in UTC: the day the records mean by "today" (focal points, membership, cycles).
+    Never called in workflow code, which has a clock of its own."""
+    return datetime.now(UTC).date()
 
 
 def day_words(day: date) -> str:

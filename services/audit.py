@@ -35,8 +35,9 @@ from napreview.audit.timeline import build_timeline
 from napreview.people import access
 from napreview.schemas.members import Actor
 from napreview.services.errors import NotFoundError
-from napreview.store.audit_reads import record_audit_read
-from napreview.store.repository import Store
+from napreview.services.refusals import recorded_refusals
+from napreview.store.audit_reads import AuditRead
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 Replay = Callable[[WorkflowHistory], Awaitable[ReplayReport]]
@@ -111,20 +112,20 @@ async def read_audit(
         raise AuditUnavailable(str(err)) from None
     report = await replay(history)
     refusals = [
-        StoredRefusal.model_validate(row, from_attributes=True)
-        for row in store.refusals(cycle, member)  # type: ignore[arg-type]
+        StoredRefusal(at=r.at, actor=r.actor, role=r.role, step=r.step, reason=r.reason)
+        for r in recorded_refusals(store, cycle, member)
     ]
     signatures = check_signatures(history.workflow_id, history.events)
     timeline = build_timeline(
         history,
         refusals,
         report.signals if report.deterministic else None,
-        store.people,
+        store.people.emails,
         replay_failed=not report.deterministic,
         signatures=signatures,
     )
-    record_audit_read(
-        store, actor, workflow_id=workflow_id, cycle=cycle, member=member, what=what, via=via
+    store.audit_reads.record(
+        actor, workflow_id=workflow_id, cycle=cycle, member=member, what=what, via=via
     )
     return AuditView(timeline, history, stored, report, signatures, cycle, member)
 
@@ -192,7 +193,7 @@ def _letters(store: Store, timeline: Timeline) -> tuple[list[LetterCopy], list[s
     missing: list[str] = []
     for ref in letters_referenced(timeline):
         try:
-            row = store.get_letter(ref["id"])
+            row = store.letters.get(ref["id"])
         except NotFoundError:
             missing.append(ref["id"])
             continue
@@ -207,3 +208,8 @@ def _letters(store: Store, timeline: Timeline) -> tuple[list[LetterCopy], list[s
             )
         )
     return letters, missing
+
+
+def reads_of(store: Store, workflow_id: str | None = None) -> list[AuditRead]:
+    """The reads of audit trails recorded, oldest first (of one workflow, if given)."""
+    return store.audit_reads.list(workflow_id)

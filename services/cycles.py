@@ -16,6 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.people.signing import signer
 from napreview.schemas.members import Actor
+from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     CycleCancel,
     CycleInput,
@@ -23,10 +24,13 @@ from napreview.schemas.review import (
     CycleSettings,
     Stage,
 )
+from napreview.schemas.text import today
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.services.members import taking_part
 from napreview.services.refusals import record_refusal, require_secretariat
-from napreview.store.repository import Store, today
+from napreview.services.steps import refusal_of
+from napreview.store.cycles import CycleLine
+from napreview.store.records import Store
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 
@@ -70,7 +74,7 @@ async def start_cycle_with_draw(
         settings = settings.model_copy(update={"starts_on": today()})
     assert settings.starts_on is not None
     members = taking_part(store, settings.members, settings.starts_on)
-    store.get_member(settings.chair)
+    store.members.get(settings.chair)
     try:
         draw = draw_troika(
             members,
@@ -84,7 +88,9 @@ async def start_cycle_with_draw(
     if not settings.trusted_keys:
         settings = settings.model_copy(update={"trusted_keys": signer().public_keys()})
     try:
-        store.vouch_for_keys(signer().public_keys())  # the workers check the start against it
+        store.front_end_keys.vouch_for(
+            signer().public_keys()
+        )  # the workers check the start against it
         start = signer().sign(
             "start_cycle",
             workflow_id,
@@ -102,9 +108,9 @@ async def start_cycle_with_draw(
             ),
         )
     except WorkflowAlreadyStartedError:
-        reason = f"Cycle {settings.cycle} has already been started; it is not started twice."
-        record_refusal(store, settings.cycle, None, settings.started_by, "start_cycle", reason)
-        raise StepRefused(reason) from None
+        why = Reason(code="cycle_started", params={"cycle": settings.cycle})
+        said = record_refusal(store, settings.cycle, None, settings.started_by, "start_cycle", why)
+        raise StepRefused(said, why) from None
     return workflow_id, draw
 
 
@@ -118,9 +124,11 @@ async def cancel_cycle(
     try:
         return await execute_update(handle, "cancel", command, CycleProgress)
     except WorkflowUpdateFailedError as err:
-        if isinstance(err.cause, ApplicationError):
-            record_refusal(store, cycle, None, actor, "cancel_cycle", err.cause.message)
-            raise StepRefused(err.cause.message) from None
+        cause = err.cause
+        if isinstance(cause, ApplicationError):
+            why = refusal_of(cause)
+            record_refusal(store, cycle, None, actor, "cancel_cycle", why, english=cause.message)
+            raise StepRefused(cause.message, why if isinstance(why, Reason) else None) from None
         raise
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
@@ -213,15 +221,24 @@ async def cycle_status(
                 bool(attrs.get(contract.NAP_OVERDUE.name)),
             )
         )
-    if not found and not store.cycle_exists(cycle):
+    if not found and not store.cycles.exists(cycle):
         raise NotFoundError(f"There is no cycle {cycle!r}.")
     wanted = [
         (member, at, late)
         for member, at, late in found
         if (stage is None or at is stage) and (late or not overdue)
     ]
-    rounds = store.review_rounds(cycle)
-    reviewers = store.assignments(cycle, [m for m, _, _ in wanted] if len(wanted) < 500 else None)
+    return _status(store, cycle, counts, wanted)
+
+
+def _status(
+    store: Store, cycle: str, counts: dict[str, int], wanted: list[tuple[str, Stage, bool]]
+) -> CycleStatus:
+    """The status of these reviews (member, stage, overdue), with rounds and reviewers from the
+    store, in member order."""
+    rounds = store.reviews.rounds(cycle)
+    members = [m for m, _, _ in wanted]
+    reviewers = store.cycles.assignments(cycle, members if len(members) < 500 else None)
     lines = [
         ReviewLine(
             member=member,
@@ -234,3 +251,37 @@ async def cycle_status(
     ]
     lines.sort(key=lambda line: line.member)
     return CycleStatus(cycle=cycle, counts=counts, reviews=lines)
+
+
+# --------------------------------------------------------------------------- from the read model
+
+
+class CycleOverview(CycleStatus):
+    """A cycle as the portal shows it, read from the store alone: the status, and when each
+    review last changed."""
+
+    updated: dict[str, datetime]
+
+
+def cycle_overview(
+    store: Store, cycle: str, stage: Stage | None = None, overdue: bool = False
+) -> CycleOverview:
+    """The cycle from the read model: counts per stage and the reviews (at one stage, or
+    overdue only). No Temporal query: a review appears once it has published its first
+    stage. Its chart: services/progress.py."""
+    records = store.reviews.of_cycle(cycle, stage, overdue)
+    counts: dict[str, int] = {s.value: 0 for s in Stage}
+    counts.update(store.reviews.counts(cycle))
+    if not records and not any(counts.values()) and not store.cycles.exists(cycle):
+        raise NotFoundError(f"There is no cycle {cycle!r}.")
+    status = _status(store, cycle, counts, [(r.member, r.stage, r.overdue) for r in records])
+    return CycleOverview(**status.model_dump(), updated={r.member: r.updated_at for r in records})
+
+
+def cycle_exists(store: Store, cycle: str) -> bool:
+    return store.cycles.exists(cycle)
+
+
+def cycles_overview(store: Store) -> list[CycleLine]:
+    """Every cycle, newest first, with its reviews counted per stage (from the read model)."""
+    return store.cycles.overview()

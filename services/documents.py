@@ -6,11 +6,12 @@ may also hold documents a review refused, so every read goes through the review'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from temporalio.client import Client
 
 from napreview.people import access
@@ -31,8 +32,11 @@ from napreview.schemas.submissions import (
     SelfAssessment,
 )
 from napreview.services.errors import InvalidInput, NotFoundError
+from napreview.services.letters import list_for
+from napreview.services.refusals import recorded_refusals
 from napreview.services.steps import read_json, review_state, review_step
-from napreview.store.repository import Store
+from napreview.store.nap_files import NapFile
+from napreview.store.records import Store
 
 
 class DocumentView(BaseModel):
@@ -71,14 +75,15 @@ class PeerReviewView(BaseModel):
 
 
 class RefusalView(BaseModel):
-    """A refused step: ``reason`` in English, ``code`` and ``params`` where it has them."""
+    """A refusal: ``reason`` in English; ``code`` and ``params`` (schemas/refusals.py) where
+    it was recorded with them."""
 
     at: datetime
     actor: str
     step: str
     reason: str
     code: str | None = None
-    params: dict[str, Param] | None = None
+    params: dict[str, Param] = Field(default_factory=dict)
 
 
 class Dossier(BaseModel):
@@ -114,17 +119,17 @@ def _document(
     round_: int | None = None,
     reviewer: str | None = None,
 ) -> DocumentView:
-    row, body = store.get_document(document_id)
+    document = store.documents.get(document_id)
     return DocumentView(
         cycle=cycle,
         member=member,
         kind=kind,
         round=round_,
         reviewer=reviewer,
-        id=row.id,
-        sha256=row.sha256,
-        submitted_at=row.created_at,
-        body=body,
+        id=document.id,
+        sha256=document.sha256,
+        submitted_at=document.created_at,
+        body=document.body,
     )
 
 
@@ -139,10 +144,10 @@ async def show_document(
     round_: int | None = None,
 ) -> DocumentView:
     """One accepted document, if this person may read it (else ReadRefused, recorded)."""
-    code = store.get_member(member).code
+    code = store.members.get(member).code
     if kind is DocumentKind.PEER_REVIEW and reviewer is None and actor.member not in (None, code):
         reviewer = actor.member
-    reviewer = store.get_member(reviewer).code if reviewer else None
+    reviewer = store.members.get(reviewer).code if reviewer else None
     access.require_document(store, actor, cycle, code, kind, reviewer)
     state = await review_state(client, cycle, code)
     if kind is DocumentKind.SELF_ASSESSMENT:
@@ -166,26 +171,34 @@ async def show_document(
     return _document(store, cycle, code, kind, slot.document.id, reviewer=reviewer)
 
 
+def peer_reviews(store: Store, state: ReviewState) -> list[tuple[str, PeerReview]]:
+    """The peer reviews the review accepted, with the member that wrote each."""
+    return [
+        (slot.member, PeerReview.model_validate(store.documents.get(slot.document.id).body))
+        for slot in state.reviewers
+        if slot.document is not None
+    ]
+
+
 def peer_recommendations(store: Store, state: ReviewState) -> list[PeerRecommendationView]:
     """Every recommendation of the submitted peer reviews, keyed '<reviewer>#<n>' as the
     review's respond step expects, with the member's answer so far."""
-    found = []
-    for slot in state.reviewers:
-        if slot.document is None:
-            continue
-        _row, body = store.get_document(slot.document.id)
-        for n, text in enumerate(PeerReview.model_validate(body).recommendations, start=1):
-            key = f"{slot.member}#{n}"
-            found.append(
-                PeerRecommendationView(
-                    key=key,
-                    reviewer=slot.member,
-                    number=n,
-                    text=text,
-                    response=state.responses.get(key),
-                )
-            )
-    return found
+    return [
+        PeerRecommendationView(
+            key=f"{reviewer}#{n}",
+            reviewer=reviewer,
+            number=n,
+            text=text,
+            response=state.responses.get(f"{reviewer}#{n}"),
+        )
+        for reviewer, review in peer_reviews(store, state)
+        for n, text in enumerate(review.recommendations, start=1)
+    ]
+
+
+def cedaw_result(store: Store, result_id: str) -> CedawResult:
+    """A stored CEDAW check (the history names it by id)."""
+    return store.cedaw.get(result_id)
 
 
 def _peer_view(
@@ -210,7 +223,7 @@ def _peer_view(
 
 async def dossier(client: Client, store: Store, actor: Actor, cycle: str, member: str) -> Dossier:
     """The whole review as this person may see it (ReadRefused, recorded, when they may not)."""
-    code = store.get_member(member).code
+    code = store.members.get(member).code
     access.require_review(store, actor, cycle, code)
     state = await review_state(client, cycle, code)
     own_or_all = access.reads_everything(actor) or actor.member == code
@@ -220,12 +233,20 @@ async def dossier(client: Client, store: Store, actor: Actor, cycle: str, member
             _document(store, cycle, code, DocumentKind.SELF_ASSESSMENT, ref.id, round_=n)
             for n, ref in enumerate(state.self_assessments, start=1)
         ]
-    cedaw = store.get_cedaw_result(state.cedaw.result_id) if state.cedaw and own_or_all else None
+    cedaw = store.cedaw.get(state.cedaw.result_id) if state.cedaw and own_or_all else None
     refusals: list[RefusalView] = []
     if access.reads_everything(actor):
         refusals = [RefusalView(**r.model_dump()) for r in state.rejected]
         refusals += [
-            RefusalView.model_validate(r, from_attributes=True) for r in store.refusals(cycle, code)
+            RefusalView(
+                at=r.at,
+                actor=r.actor,
+                step=r.step,
+                reason=r.reason,
+                code=r.why.code if r.why else None,
+                params=r.why.params if r.why else {},
+            )
+            for r in recorded_refusals(store, cycle, code)
         ]
         refusals.sort(key=lambda r: r.at)
     letters = [
@@ -238,7 +259,7 @@ async def dossier(client: Client, store: Store, actor: Actor, cycle: str, member
             "subject": r.subject,
             "created_at": r.created_at,
         }
-        for r in access.letters_for(store, actor, cycle=cycle, member=code)
+        for r in list_for(store, actor, cycle=cycle, member=code)
     ]
     return Dossier(
         state=state,
@@ -306,7 +327,7 @@ async def respond(
     responses: dict[str, RecommendationResponse],
 ) -> StepTaken:
     """The reviewed member marks peer recommendations supported or noted (the UPR way)."""
-    code = store.get_member(member).code
+    code = store.members.get(member).code
     return await review_step(
         client,
         store,
@@ -315,3 +336,51 @@ async def respond(
         "respond_to_recommendations",
         RespondToRecommendations(actor=actor, responses=responses),
     )
+
+
+# --------------------------------------------------------------------------- drafts and NAP files
+
+
+def draft(
+    store: Store, email: str, cycle: str, member: str, kind: str
+) -> tuple[dict[str, Any], datetime] | None:
+    """The person's draft of a document of this review (its values, when saved), if any."""
+    return store.drafts.get(email, cycle, member, kind)
+
+
+def save_draft(
+    store: Store, email: str, cycle: str, member: str, kind: str, values: dict[str, Any]
+) -> datetime:
+    return store.drafts.save(email, cycle, member, kind, values)
+
+
+def drop_draft(store: Store, email: str, cycle: str, member: str, kind: str) -> None:
+    store.drafts.drop(email, cycle, member, kind)
+
+
+def save_nap_file(
+    store: Store, cycle: str, member: str, filename: str, data: bytes, uploaded_by: str
+) -> NapFile:
+    """An uploaded NAP (PDF) of this review, kept with its SHA-256."""
+    return store.nap_files.save(cycle, member, filename, data, uploaded_by)
+
+
+def nap_files(store: Store, cycle: str, member: str) -> list[NapFile]:
+    return store.nap_files.of_review(cycle, member)
+
+
+@dataclass(frozen=True)
+class NapDownload:
+    file: NapFile
+    data: bytes
+
+
+def nap_file(store: Store, actor: Actor, cycle: str, member: str, file_id: str) -> NapDownload:
+    """An uploaded NAP of this review, for those who read its self-assessment (ReadRefused,
+    recorded, for anyone else; NotFoundError for a file of another review)."""
+    if not access.can_read_document(store, actor, cycle, member, DocumentKind.SELF_ASSESSMENT):
+        raise access.refuse_read(store, actor, "nap", cycle, member, f"the NAP of {member}")
+    found, data = store.nap_files.get(file_id)
+    if found.cycle != cycle or found.member != member:
+        raise NotFoundError(f"There is no NAP file {file_id!r} of {member} in cycle {cycle}.")
+    return NapDownload(found, data)

@@ -5,8 +5,8 @@ from napreview.store.errors import ConflictError, NotFoundError, StoreError
 
 
 class StepRefused(Exception):
-    """Not allowed, out of turn or already done (exit 3); the message says why in English, and
-    ``reason`` (where the refusal has a code) lets the portal say it in the reader's language."""
+    """Not allowed, out of turn or already done (exit 3); the message says why in English,
+    ``reason`` (where known) as a code with parameters, for a reader in another language."""
 
     def __init__(self, message: str, reason: Reason | None = None) -> None:
         super().__init__(message)

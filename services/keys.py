@@ -11,7 +11,7 @@ from temporalio.service import RPCError
 from napreview.people.signing import signer
 from napreview.schemas.members import Actor
 from napreview.schemas.review import DistrustKey, TrustKey
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 
@@ -57,8 +57,8 @@ async def rotate(client: Client, store: Store, actor: Actor) -> KeyChange:
     await _tell(
         client, change, "trust_key", TrustKey(actor=actor, key_id=key_id, public_key=public)
     )
-    store.trust_key_for_cycles(key_id, public)
-    store.vouch_for_keys({key_id: public})
+    store.cycles.trust_key(key_id, public)
+    store.front_end_keys.vouch_for({key_id: public})
     ring.activate(key_id)
     return change
 
@@ -69,7 +69,7 @@ async def retire(client: Client, store: Store, actor: Actor, key_id: str) -> Key
     ring = signer()
     change = KeyChange(key_id)
     await _tell(client, change, "distrust_key", DistrustKey(actor=actor, key_id=key_id))
-    store.distrust_key_for_cycles(key_id)
-    store.retire_key(key_id)
+    store.cycles.distrust_key(key_id)
+    store.front_end_keys.retire(key_id)
     ring.retire(key_id)
     return change

@@ -5,26 +5,98 @@ its past reviews and letters stay readable."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+from napreview.people.examples import example_focal_point
 from napreview.schemas.members import (
     Actor,
     CedawStatus,
+    FocalPoint,
     Language,
-    Location,
     Member,
     MemberKind,
     RegionalGroup,
 )
 from napreview.schemas.names import LocalNames
-from napreview.schemas.text import day_words
+from napreview.schemas.nap import Nap
+from napreview.schemas.text import day_words, today
 from napreview.services.errors import InvalidInput, StepRefused
 from napreview.services.refusals import require_secretariat
-from napreview.store.repository import Store, today
+from napreview.store.records import Store
 
 # ISO 3166-1 alpha-3 for a state; an acronym (letters and digits) for an organisation.
 STATE_CODE = re.compile(r"^[A-Z]{3}$")
 ORGANISATION_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def get(store: Store, code: str) -> Member:
+    """The member with this code (NotFoundError naming the nearest codes)."""
+    return store.members.get(code)
+
+
+def find(store: Store, code: str) -> Member | None:
+    return store.members.find(code)
+
+
+def get_many(store: Store, codes: Sequence[str]) -> list[Member]:
+    """The members with these codes, in that order (NotFoundError for the first unknown)."""
+    return store.members.get_many(codes)
+
+
+def count(store: Store) -> int:
+    """How many members are recorded (those that left included)."""
+    return store.members.count()
+
+
+def every_member(store: Store) -> list[Member]:
+    """Every member, those that left included."""
+    return store.members.all()
+
+
+def current(store: Store, on: date | None = None) -> list[Member]:
+    """The members of the Network on a day (default today)."""
+    return store.members.current(on)
+
+
+def focal_points(store: Store, code: str) -> list[FocalPoint]:
+    """The member's focal points today, capital first."""
+    return store.focal_points.active(code)
+
+
+def focal_points_of(store: Store, members: Sequence[Member]) -> dict[str, list[FocalPoint]]:
+    """The focal points of many members today (none: an empty list), in one read."""
+    found = store.focal_points.active_of([m.code for m in members])
+    return {m.code: found.get(m.code, []) for m in members}
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """A member with every focal point it has had and the NAPs its self-assessments gave."""
+
+    member: Member
+    focal_points: list[FocalPoint]
+    naps: list[Nap]
+
+
+def profile(store: Store, code: str) -> MemberProfile:
+    member = store.members.get(code)
+    return MemberProfile(
+        member, store.focal_points.history(member.code), store.documents.naps(member.code)
+    )
+
+
+def latest_nap(store: Store, code: str) -> Nap | None:
+    """The member's NAP as its latest self-assessment gave it (a form's starting point)."""
+    naps = store.documents.naps(code)
+    return naps[-1] if naps else None
+
+
+# --------------------------------------------------------------------------- joining and leaving
 
 
 def check_code(code: str, kind: MemberKind) -> str:
@@ -79,7 +151,7 @@ def add_member(
         raise InvalidInput("--cedaw: a state is a party to CEDAW (state_party) or not (not_party).")
     if not name.strip():
         raise InvalidInput("--name: the member's English name is empty.")
-    member = store.add_member(
+    member = store.members.add(
         code=code,
         name=" ".join(name.split()),
         kind=kind,
@@ -90,14 +162,9 @@ def add_member(
         names=names,
         by=actor.ref,
     )
-    if store.has_example_people():
-        from napreview.store.seed import example_focal_point_email
-
-        store.set_focal_point(
-            member.code,
-            name=f"Example focal point ({member.code})",
-            email=example_focal_point_email(member.code),
-            location=Location.CAPITAL,
+    if store.people.has_examples():
+        store.focal_points.designate(
+            example_focal_point(member),
             by="members add (example person of a trial installation)",
             example=True,
         )
@@ -107,24 +174,24 @@ def add_member(
 def leave(store: Store, actor: Actor, code: str, on: date) -> Member:
     """A member leaves the Network on a day (secretariat only); nothing of it is deleted."""
     require_secretariat(store, actor, "record_members_leaving", member=code.strip().upper())
-    member = store.get_member(code)
+    member = store.members.get(code)
     if member.joined_on is not None and on <= member.joined_on:
         raise InvalidInput(
             f"--on: {member.name} joined on {day_words(member.joined_on)}; it can leave only "
             "after that day."
         )
-    return store.member_leaves(member.code, on, by=actor.ref)
+    return store.members.leave(member.code, on, by=actor.ref)
 
 
 def record_names(store: Store, actor: Actor, code: str, names: LocalNames) -> Member:
     """Record the French or Spanish name a member added later was still missing (secretariat)."""
     require_secretariat(store, actor, "name_members", member=code.strip().upper())
-    member = store.get_member(code)
+    member = store.members.get(code)
     current = member.names or LocalNames()
     merged = LocalNames(
         en=names.en or current.en, fr=names.fr or current.fr, es=names.es or current.es
     )
-    return store.set_member_names(member.code, merged)
+    return store.members.set_names(member.code, merged)
 
 
 class NotMemberThatDay(StepRefused):
@@ -135,8 +202,8 @@ def taking_part(store: Store, codes: list[str] | None, on: date) -> list[Member]
     """The members a cycle started that day draws and invites: every member of the Network
     that day, or the codes given, each of which must belong to the Network that day."""
     if codes is None:
-        return store.current_members(on)
-    members = store.get_members(codes)
+        return store.members.current(on)
+    members = store.members.get_many(codes)
     for member in members:
         if not member.belongs_on(on):
             raise NotMemberThatDay(not_a_member(member, on))

@@ -1,16 +1,20 @@
 """Refusals outside a review: steps only the secretariat may take, and the record every refused
-step leaves. Apart from services/steps.py so that commands that never talk to Temporal
-(members, focal points, the Chair, letters) do not import it."""
+step leaves, as a code with parameters beside its English (schemas/refusals.py). Apart from
+services/steps.py so that commands that never talk to Temporal (members, focal points, the
+Chair, letters) do not import it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from napreview.schemas.members import Actor, Role
+from napreview.schemas.refusals import Param, Reason
 from napreview.services.errors import StepRefused
 
 if TYPE_CHECKING:
-    from napreview.store.repository import Store
+    from napreview.store.records import Store
+    from napreview.store.refusals import RefusalRecord
 
 
 def require_secretariat(
@@ -18,22 +22,54 @@ def require_secretariat(
 ) -> None:
     """Steps only the secretariat may take outside a review; a refusal is recorded."""
     if actor.role is not Role.SECRETARIAT:
-        reason = f"You act as {actor.acts_as()}; only the secretariat may {step.replace('_', ' ')}."
-        record_refusal(store, cycle, member, actor, step, reason)
-        raise StepRefused(reason)
+        reason = Reason(
+            code="secretariat_only",
+            params={**acting(actor), "step": step.replace("_", " ")},
+        )
+        raise StepRefused(record_refusal(store, cycle, member, actor, step, reason), reason)
+
+
+def acting(actor: Actor) -> dict[str, Param]:
+    """The parameters a refusal names the acting person by (``acts_as`` in a sentence)."""
+    params: dict[str, Param] = {"actor_role": actor.role.value}
+    if actor.member:
+        params["actor_member"] = actor.member
+    return params
 
 
 def record_refusal(
-    store: Store, cycle: str | None, member: str | None, actor: Actor, step: str, reason: str
-) -> None:
-    store.record_refusal(
-        actor=actor.ref,
-        role=actor.role.value,
+    store: Store,
+    cycle: str | None,
+    member: str | None,
+    actor: Actor | str,
+    step: str,
+    reason: Reason | str,
+    *,
+    english: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """Record a refused step; returns its English sentence. ``reason``: a code with parameters,
+    or only the English a workflow answered with. ``english`` keeps a sentence written
+    otherwise than the code's (``names``: member names by code for the code's sentence).
+    ``actor``: the person, or the address someone gave who is proven to be nobody."""
+    why = reason if isinstance(reason, Reason) else None
+    said = english or (why.english(names) if why is not None else str(reason))
+    store.refusals.record(
+        actor=actor.ref if isinstance(actor, Actor) else actor,
+        role=actor.role.value if isinstance(actor, Actor) else None,
         step=step,
-        reason=reason,
+        reason=said,
+        why=why,
         cycle=cycle,
         member=member,
     )
+    return said
 
 
-__all__ = ["record_refusal", "require_secretariat"]
+def recorded_refusals(store: Store, cycle: str, member: str | None) -> list[RefusalRecord]:
+    """The refusals the store kept of one member's review (or, without a member, of the
+    cycle itself), oldest first."""
+    return store.refusals.of_review(cycle, member)
+
+
+__all__ = ["acting", "record_refusal", "recorded_refusals", "require_secretariat"]

@@ -33,7 +33,7 @@ from napreview.audit import payloads
 from napreview.schemas.members import Actor
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.services.refusals import require_secretariat
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 REPAIR = "repair_reviews"
@@ -192,7 +192,7 @@ async def repair_review(
 
     require_secretariat(store, actor, REPAIR, cycle, member)
     workflow_id = contract.review_workflow_id(cycle, member)
-    name = store.get_member(member).name
+    name = store.members.get(member).name
     failing = await task_failing(client, workflow_id)
     if failing is None:
         await _exists(client, workflow_id, cycle, member)

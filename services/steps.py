@@ -17,7 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.people.signing import signer
 from napreview.schemas.members import Actor
-from napreview.schemas.refusals import Reason
+from napreview.schemas.refusals import Param, Reason
 from napreview.schemas.review import (
     Command,
     ReviewState,
@@ -35,9 +35,9 @@ from napreview.schemas.submissions import (
     SelfAssessment,
 )
 from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
-from napreview.services.refusals import record_refusal
+from napreview.services.refusals import acting, record_refusal
 from napreview.store.errors import cannot_keep
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 from napreview.workflows.review_steps import waiting_for
@@ -143,14 +143,15 @@ async def review_step(
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
-            record_refusal(store, cycle, member, command.actor, step, cause.message)
-            raise StepRefused(cause.message, refusal_reason(cause)) from None
+            why = refusal_of(cause)
+            record_refusal(store, cycle, member, command.actor, step, why, english=cause.message)
+            raise StepRefused(cause.message, why if isinstance(why, Reason) else None) from None
         raise
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND and closed_review(err):
-            reason = await closed_review_reason(client, store, cycle, member)
-            record_refusal(store, cycle, member, command.actor, step, reason)
-            raise StepRefused(reason) from None
+            english, why = await closed_review_reason(client, store, cycle, member)
+            record_refusal(store, cycle, member, command.actor, step, why, english=english)
+            raise StepRefused(english, why) from None
         if err.status == RPCStatusCode.NOT_FOUND:
             raise NotFoundError(
                 f"There is no review of {member} in cycle {cycle}. "
@@ -159,13 +160,16 @@ async def review_step(
         raise
 
 
-def refusal_reason(cause: ApplicationError) -> Reason | None:
-    """The code and parameters a review sends with a refusal's English (reviews started since
-    schemas/refusals.Reason); None for an older review's refusal."""
-    try:
-        return Reason.model_validate(cause.details[0]) if cause.details else None
-    except ValidationError:
-        return None
+def refusal_of(error: ApplicationError) -> Reason | str:
+    """A review's refusal as a code with parameters where its details carry one, else the
+    English it answered with (reviews written before refusals had codes)."""
+    for detail in error.details:
+        if isinstance(detail, dict) and isinstance(detail.get("code"), str):
+            try:
+                return Reason.model_validate(detail)
+            except ValidationError:
+                continue
+    return error.message
 
 
 # What the server answers an update sent to a review that has closed, or that closed while the
@@ -221,21 +225,33 @@ def taken_from(state: ReviewState, answered: StepTaken) -> StepTaken:
     )
 
 
-async def closed_review_reason(client: Client, store: Store, cycle: str, member: str) -> str:
-    """Why nothing more can change on a review whose workflow has closed."""
+async def closed_review_reason(
+    client: Client, store: Store, cycle: str, member: str
+) -> tuple[str, Reason]:
+    """Why nothing more can change on a review whose workflow has closed: in English, and as a
+    code with parameters."""
     handle = client.get_workflow_handle(
         contract.review_workflow_id(cycle, member), result_type=ReviewSummary
     )
-    name = store.get_member(member).name
+    name = store.members.get(member).name
     try:
         summary = await handle.result()
         description = await handle.describe()
     except Exception:  # closed in some other way (terminated by an operator)
-        return f"The review of {name} in cycle {cycle} has ended; nothing more can change."
+        return (
+            f"The review of {name} in cycle {cycle} has ended; nothing more can change.",
+            Reason(code="review_ended", params={"member": member, "cycle": cycle}),
+        )
     what = "approved" if summary.outcome is Stage.COMPLETED else "withdrawn"
     when = description.close_time
     on = f" on {when:%d %B %Y}" if when else ""
-    return f"The review of {name} in cycle {cycle} was {what}{on}; nothing more can change."
+    params: dict[str, Param] = {"member": member, "cycle": cycle, "outcome": what}
+    if when:
+        params["on"] = when.date().isoformat()
+    return (
+        f"The review of {name} in cycle {cycle} was {what}{on}; nothing more can change.",
+        Reason(code="review_closed", params=params),
+    )
 
 
 async def review_state(client: Client, cycle: str, member: str) -> ReviewState:
@@ -253,9 +269,9 @@ async def submit_self_assessment(
 ) -> StepTaken:
     """Store the document, then ask the review to accept it by id and digest. The plan it
     describes must fit the records first (the review records it at its CEDAW check)."""
-    code = store.get_member(member).code
+    code = store.members.get(member).code
     try:
-        store.check_nap_fits(code, assessment.nap)
+        store.documents.check_nap_fits(code, assessment.nap)
     except (DataError, IntegrityError) as err:
         reason = cannot_keep(err)
         record_refusal(store, cycle, code, actor, "submit_self_assessment", reason)
@@ -277,11 +293,10 @@ async def submit_peer_review(
     client: Client, store: Store, cycle: str, member: str, actor: Actor, review: PeerReview
 ) -> StepTaken:
     """The reviewer is the acting person's member."""
-    code = store.get_member(member).code
+    code = store.members.get(member).code
     if actor.member is None:
-        reason = f"You act as {actor.acts_as()}, so have no review to submit."
-        record_refusal(store, cycle, code, actor, "submit_peer_review", reason)
-        raise StepRefused(reason)
+        why = Reason(code="no_member_to_review_for", params=acting(actor))
+        raise StepRefused(record_refusal(store, cycle, code, actor, "submit_peer_review", why), why)
     return await _submit(
         client,
         store,
@@ -320,11 +335,11 @@ async def _submit(
                 f"'napreview cycle status {cycle}' lists the reviews."
             ) from None
         raise
-    ref = store.save_document(cycle=cycle, member=member, submitted_by=actor.ref, **document)
+    ref = store.documents.save(cycle=cycle, member=member, submitted_by=actor.ref, **document)
     try:
         return await review_step(client, store, cycle, member, step, command(ref))
     except (StepRefused, NotFoundError):
-        store.delete_document(ref.id)
+        store.documents.delete(ref.id)
         raise
 
 

@@ -2,14 +2,20 @@
 
 A focal point: its member's self-assessment (or revision) due, peer reviews its member was drawn
 for and has not submitted, peer recommendations to answer. The secretariat: sign-offs waiting
-and overdue reviews. Auditors have nothing waiting. The store's projection says which reviews
-to look at; each review's own state (a query) gives deadlines and answers.
+and overdue reviews. Auditors have nothing waiting.
+
+Read from the store's read model (store/reviews.py): stages, deadlines, reviewer slots and
+answers due, so a work list asks Temporal nothing, however many reviews are open. Two things
+the read model does not hold are asked of the one review concerned: the secretariat's comments
+on a review returned for revision, and everything about a review only a worker older than the
+read model has projected (no deadlines or slots known yet).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -21,13 +27,14 @@ from napreview.schemas.review import (
     Decision,
     ReviewerStatus,
     ReviewState,
+    SlotProjection,
     Stage,
+    recommendation_keys,
 )
-from napreview.services.documents import peer_recommendations
 from napreview.services.errors import NotFoundError
 from napreview.services.steps import review_state
-from napreview.store import work
-from napreview.store.repository import Store
+from napreview.store.records import Store
+from napreview.store.reviews import ReviewRecord
 
 
 class TaskKind(StrEnum):
@@ -77,20 +84,177 @@ def days_left(deadline: datetime | None, now: datetime | None = None) -> int | N
     return math.ceil(seconds / 86400) if seconds >= 0 else -math.ceil(-seconds / 86400)
 
 
-def _task(kind: TaskKind, state: ReviewState, deadline: datetime | None, overdue: bool) -> Task:
+def _task(
+    kind: TaskKind,
+    review: ReviewRecord,
+    deadline: datetime | None,
+    overdue: bool,
+    count: int | None = None,
+) -> Task:
     return Task(
         kind=kind,
-        cycle=state.cycle,
-        member=state.member,
-        stage=state.stage,
-        round=state.round,
+        cycle=review.cycle,
+        member=review.member,
+        stage=review.stage,
+        round=review.round,
         deadline=deadline,
         days_left=days_left(deadline),
         overdue=overdue,
+        count=count,
     )
 
 
-async def _states(client: Client, pairs: list[tuple[str, str]]) -> list[ReviewState]:
+def _line(review: ReviewRecord) -> ReviewSummaryLine:
+    return ReviewSummaryLine(
+        cycle=review.cycle,
+        member=review.member,
+        stage=review.stage.value,
+        round=review.round,
+        overdue=review.overdue,
+    )
+
+
+# --------------------------------------------------------------------------- a focal point
+
+
+def own_tasks(review: ReviewRecord) -> list[Task]:
+    """What the member's focal point owes its own review."""
+    tasks = []
+    if review.stage is Stage.SELF_ASSESSMENT:
+        kind = TaskKind.SELF_ASSESSMENT if review.round == 1 else TaskKind.REVISION
+        tasks.append(_task(kind, review, review.deadline, review.overdue))
+    if review.stage in (Stage.PEER_REVIEW, Stage.CEDAW_CHECK, Stage.SIGN_OFF) and review.unanswered:
+        due = review.answers_due or review.deadline
+        tasks.append(_task(TaskKind.RECOMMENDATIONS, review, due, False, count=review.unanswered))
+    return tasks
+
+
+def reviewer_task(review: ReviewRecord, reviewer: str) -> Task | None:
+    """The peer review the member still owes, while the review waits for it."""
+    slot = review.slot(reviewer)
+    if review.stage is not Stage.PEER_REVIEW or slot is None:
+        return None
+    if slot.status is not ReviewerStatus.ACTIVE:
+        return None
+    return _task(TaskKind.PEER_REVIEW, review, slot.due, slot.overdue)
+
+
+# --------------------------------------------------------------------------- the secretariat
+
+
+def secretariat_task(review: ReviewRecord) -> Task | None:
+    """A sign-off waiting, or an overdue review (by its earliest overdue peer review, else its
+    stage's deadline)."""
+    if review.stage is Stage.SIGN_OFF:
+        return _task(TaskKind.SIGN_OFF, review, review.deadline, review.overdue)
+    if review.overdue and not review.stage.terminal:
+        dues = [s.due for s in review.reviewers or () if s.overdue and s.due]
+        return _task(TaskKind.OVERDUE, review, min(dues) if dues else review.deadline, True)
+    return None
+
+
+# --------------------------------------------------------------------------- the list
+
+
+# How a door reaches Temporal when it must: the command line's and the portal's own connection.
+Connect = Callable[[], Awaitable[Client]]
+
+
+class _Lazy:
+    """A connection made on first need only, once."""
+
+    def __init__(self, connect: Connect | None) -> None:
+        self._connect = connect
+        self._client: Client | None = None
+
+    @property
+    def possible(self) -> bool:
+        return self._connect is not None
+
+    async def __call__(self) -> Client:
+        assert self._connect is not None
+        if self._client is None:
+            self._client = await self._connect()
+        return self._client
+
+
+async def work_list(store: Store, actor: Actor, connect: Connect | None = None) -> WorkList:
+    """Everything waiting for this person, overdue first, then by deadline. Temporal is reached
+    (``connect``) only for what the read model cannot tell (see the module's docstring): a
+    list of reviews projected whole needs no Temporal at all."""
+    client = _Lazy(connect)
+    tasks: list[Task] = []
+    reviews: list[ReviewSummaryLine] = []
+    reviewing: list[ReviewSummaryLine] = []
+    if actor.role is Role.FOCAL_POINT and actor.member:
+        member = actor.member
+        own = store.reviews.of_member(member)
+        drawn = store.reviews.drawn_for(member)
+        open_own = await _completed(client, [r for r in own if not r.stage.terminal])
+        waiting = [r for r, submitted in drawn if not submitted and not r.stage.terminal]
+        for review in open_own:
+            tasks += own_tasks(review)
+        tasks += [t for r in await _completed(client, waiting) if (t := reviewer_task(r, member))]
+        await _with_comments(client, tasks)
+        reviews = [_line(r) for r in own]
+        reviewing = [_line(r) for r, _ in drawn]
+    elif actor.role is Role.SECRETARIAT:
+        waiting = store.reviews.open(Stage.SIGN_OFF)
+        late = [r for r in store.reviews.open(overdue=True) if r.stage is not Stage.SIGN_OFF]
+        tasks = [t for r in await _completed(client, waiting + late) if (t := secretariat_task(r))]
+    tasks.sort(key=_order)
+    return WorkList(
+        email=actor.email or "",
+        role=actor.role,
+        member=actor.member,
+        tasks=tasks,
+        reviews=reviews,
+        reviewing=reviewing,
+    )
+
+
+def _order(task: Task) -> tuple[int, float, str, str]:
+    when = task.deadline.timestamp() if task.deadline else float("inf")
+    return (0 if task.overdue else 1, when, task.cycle, task.member)
+
+
+# --------------------------------------------------------------------------- what the model lacks
+
+
+async def _completed(client: _Lazy, records: list[ReviewRecord]) -> list[ReviewRecord]:
+    """The records, those projected by an older worker completed from their review's own state
+    (one query each; none once every worker projects the whole review). A review that cannot
+    be asked is left as the read model has it."""
+    older = [r for r in records if not r.complete]
+    if not older or not client.possible:
+        return records
+    states = await _states(await client(), older)
+    return [
+        from_state(states[(r.cycle, r.member)], r) if (r.cycle, r.member) in states else r
+        for r in records
+    ]
+
+
+async def _with_comments(client: _Lazy, tasks: list[Task]) -> None:
+    """The secretariat's comments on each review returned for revision, from that review."""
+    revisions = [t for t in tasks if t.kind is TaskKind.REVISION]
+    if not revisions or not client.possible:
+        return
+    states = await _states(await client(), revisions)
+    for task in revisions:
+        state = states.get((task.cycle, task.member))
+        returned = [
+            d
+            for d in (state.sign_offs if state else [])
+            if d.decision is Decision.RETURN_FOR_REVISION
+        ]
+        if returned:
+            task.comments = returned[-1].comments
+
+
+async def _states(
+    client: Client, reviews: Iterable[ReviewRecord | Task]
+) -> dict[tuple[str, str], ReviewState]:
     """The live state of each review; one that cannot be found (yet) is left out."""
 
     async def one(cycle: str, member: str) -> ReviewState | None:
@@ -99,96 +263,33 @@ async def _states(client: Client, pairs: list[tuple[str, str]]) -> list[ReviewSt
         except NotFoundError:
             return None
 
+    pairs = sorted({(r.cycle, r.member) for r in reviews})
     found = await asyncio.gather(*(one(c, m) for c, m in pairs))
-    return [s for s in found if s is not None]
+    return {pair: state for pair, state in zip(pairs, found, strict=True) if state is not None}
 
 
-def _line(line: work.ReviewLine) -> ReviewSummaryLine:
-    return ReviewSummaryLine(
-        cycle=line.cycle,
-        member=line.member,
-        stage=line.stage,
-        round=line.round,
-        overdue=line.overdue,
-    )
-
-
-async def _focal_point_tasks(client: Client, store: Store, member: str) -> list[Task]:
-    tasks: list[Task] = []
-    own = [r for r in work.reviews_of(store, member) if not Stage(r.stage).terminal]
-    for state in await _states(client, [(r.cycle, r.member) for r in own]):
-        due = state.deadline.due if state.deadline else None
-        if state.stage is Stage.SELF_ASSESSMENT and len(state.self_assessments) < state.round:
-            kind = TaskKind.SELF_ASSESSMENT if state.round == 1 else TaskKind.REVISION
-            task = _task(kind, state, due, state.overdue)
-            returned = [d for d in state.sign_offs if d.decision is Decision.RETURN_FOR_REVISION]
-            if kind is TaskKind.REVISION and returned:
-                task.comments = returned[-1].comments
-            tasks.append(task)
-        if state.stage in (Stage.PEER_REVIEW, Stage.CEDAW_CHECK, Stage.SIGN_OFF):
-            open_ = [r for r in peer_recommendations(store, state) if r.response is None]
-            if open_:
-                task = _task(TaskKind.RECOMMENDATIONS, state, due, False)
-                task.count = len(open_)
-                tasks.append(task)
-    drawn = [
-        line
-        for line, submitted in work.reviews_drawn_for(store, member)
-        if not submitted and not Stage(line.stage).terminal
-    ]  # the review's own state decides: the projection may lag a moment behind
-    for state in await _states(client, [(r.cycle, r.member) for r in drawn]):
-        slot = next(
-            (
-                s
-                for s in state.reviewers
-                if s.member == member and s.status is ReviewerStatus.ACTIVE
-            ),
-            None,
-        )
-        if state.stage is Stage.PEER_REVIEW and slot is not None:
-            due = slot.deadline.due if slot.deadline else None
-            tasks.append(_task(TaskKind.PEER_REVIEW, state, due, slot.overdue))
-    return tasks
-
-
-async def _secretariat_tasks(client: Client, store: Store) -> list[Task]:
-    waiting = work.open_reviews(store, (Stage.SIGN_OFF.value,))
-    overdue = [r for r in work.overdue_reviews(store) if r.stage != Stage.SIGN_OFF.value]
-    tasks: list[Task] = []
-    pairs = [(r.cycle, r.member) for r in waiting + overdue]
-    for state in await _states(client, pairs):
-        if state.stage is Stage.SIGN_OFF:
-            due = state.deadline.due if state.deadline else None
-            tasks.append(_task(TaskKind.SIGN_OFF, state, due, state.overdue))
-        elif state.overdue and not state.stage.terminal:
-            dues = [s.deadline.due for s in state.reviewers if s.overdue and s.deadline]
-            due = min(dues) if dues else (state.deadline.due if state.deadline else None)
-            tasks.append(_task(TaskKind.OVERDUE, state, due, True))
-    return tasks
-
-
-def _order(task: Task) -> tuple[int, float, str, str]:
-    when = task.deadline.timestamp() if task.deadline else float("inf")
-    return (0 if task.overdue else 1, when, task.cycle, task.member)
-
-
-async def work_list(client: Client, store: Store, actor: Actor) -> WorkList:
-    """Everything waiting for this person, overdue first, then by deadline."""
-    tasks: list[Task] = []
-    reviews: list[ReviewSummaryLine] = []
-    reviewing: list[ReviewSummaryLine] = []
-    if actor.role is Role.FOCAL_POINT and actor.member:
-        tasks = await _focal_point_tasks(client, store, actor.member)
-        reviews = [_line(r) for r in work.reviews_of(store, actor.member)]
-        reviewing = [_line(r) for r, _ in work.reviews_drawn_for(store, actor.member)]
-    elif actor.role is Role.SECRETARIAT:
-        tasks = await _secretariat_tasks(client, store)
-    tasks.sort(key=_order)
-    return WorkList(
-        email=actor.email,
-        role=actor.role,
-        member=actor.member,
-        tasks=tasks,
-        reviews=reviews,
-        reviewing=reviewing,
+def from_state(state: ReviewState, record: ReviewRecord) -> ReviewRecord:
+    """A review's record as a current worker would have projected it, from its state."""
+    answered = set(state.responses)
+    return ReviewRecord(
+        cycle=state.cycle,
+        member=state.member,
+        stage=state.stage,
+        round=state.round,
+        overdue=state.overdue,
+        cedaw_rating=state.cedaw.rating.value if state.cedaw else None,
+        deadline=state.deadline.due if state.deadline else None,
+        reviewers=tuple(
+            SlotProjection(
+                member=slot.member,
+                status=slot.status,
+                due=slot.deadline.due if slot.deadline else None,
+                overdue=slot.overdue,
+            )
+            for slot in state.reviewers
+        ),
+        answers_due=state.answers_due,
+        unanswered=len([k for k in recommendation_keys(state.reviewers) if k not in answered]),
+        at=record.at,
+        updated_at=record.updated_at,
     )

@@ -1,92 +1,43 @@
-"""Accounts of the portal: passwords (argon2id), sessions, sign-in attempts and lockout,
-single-use links, drafts and uploaded NAP files. Who a person *is* (role, member) stays in
-`users` and `focal_points`; this module only proves that the person at the keyboard is them."""
+"""The portal's account records: password hashes, failures and locks, sessions, sign-in
+attempts and single-use links. What is hashed how, which password is allowed and when an
+account locks are decided in people/accounts.py; this module only keeps and finds."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Select, select, update
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
 
-from napreview.store.account_models import (
+from napreview.store.db import Repository
+from napreview.store.errors import NotFoundError
+from napreview.store.tables import (
     AccountLinkRow,
     AccountRow,
-    DraftRow,
-    NapFileRow,
     PortalSessionRow,
     SignInAttemptRow,
+    UserRow,
 )
-from napreview.store.errors import ConflictError, NotFoundError
-from napreview.store.models import UserRow
-from napreview.store.repository import Store
-
-# The documented password of the example people on a development installation (DESIGN §10.4).
-# `napreview portal` refuses to start while any active example account still has it.
-EXAMPLE_PASSWORD = "napreview-example"
-MIN_PASSWORD_LENGTH = 10
-MAX_FAILURES = 5
-LOCK_FOR = timedelta(minutes=15)
-SESSION_LIFETIME = timedelta(hours=8)
-INVITATION_LIFETIME = timedelta(days=7)
-RESET_LIFETIME = timedelta(hours=2)
-
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class PasswordTooWeak(ValueError):
-    """The new password is refused; the message says why."""
-
-
-def check_password_rules(password: str, email: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooWeak(f"at least {MIN_PASSWORD_LENGTH} characters")
-    if password.strip().lower() == email.strip().lower():
-        raise PasswordTooWeak("not the email address")
-    if password == EXAMPLE_PASSWORD:
-        raise PasswordTooWeak("not the example password")
 
 
 @dataclass(frozen=True)
-class SignIn:
-    """The outcome of one attempt. ``reason`` is recorded: ok, unknown, no_password,
-    wrong_password, locked, inactive."""
+class Account:
+    """What a registered person signs in with; ``password_hash`` None: none set yet."""
 
-    ok: bool
-    reason: str
-    locked_until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class PortalSession:
     email: str
-    csrf_token: str
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class Link:
-    email: str
-    purpose: str
-    expires_at: datetime
+    password_hash: str | None
+    example_password: bool
+    active: bool
+    language: str | None
+    failures: int
+    locked_until: datetime | None
 
 
 @dataclass(frozen=True)
 class Person:
+    """A registered person with their account, as the people page lists them."""
+
     email: str
     role: str
     member: str | None
@@ -98,85 +49,99 @@ class Person:
 
 
 @dataclass(frozen=True)
-class NapFile:
-    id: str
-    cycle: str
-    member: str
-    filename: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: datetime
+class PortalSession:
+    email: str
+    csrf_token: str
+    expires_at: datetime
+    last_seen_at: datetime
+    revoked: bool
 
 
-def _nap_file(row: NapFileRow) -> NapFile:
-    return NapFile(
-        id=row.id,
-        cycle=row.cycle_id,
-        member=row.member_code,
-        filename=row.filename,
-        size=row.size,
-        sha256=row.sha256,
-        uploaded_by=row.uploaded_by,
-        uploaded_at=row.uploaded_at,
+@dataclass(frozen=True)
+class Link:
+    email: str
+    purpose: str
+    expires_at: datetime
+    used: bool
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: datetime
+    succeeded: bool
+    reason: str
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(
+        email=row.email,
+        password_hash=row.password_hash,
+        example_password=row.example_password,
+        active=row.active,
+        language=row.language,
+        failures=row.failures,
+        locked_until=row.locked_until,
     )
 
 
-class Accounts:
-    """The portal's records, on the same database as the reviews."""
+def _changed(result: object) -> int:
+    return int(result.rowcount or 0) if isinstance(result, CursorResult) else 0
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
 
-    # --- passwords ---
+class AccountRepository(Repository):
+    # --- accounts ---
 
-    def _account(self, s: Any, email: str, create: bool = False) -> AccountRow | None:
+    def account(self, email: str) -> Account | None:
+        """The account of a registered person (None: not registered, or no account yet)."""
+        with self._session() as s:
+            row = s.get(AccountRow, email)
+            return _account(row) if row is not None else None
+
+    def registered(self, email: str) -> bool:
+        with self._session() as s:
+            return s.get(UserRow, email) is not None
+
+    @staticmethod
+    def _open(s: Session, email: str) -> AccountRow:
+        """The person's account, opened (active, no password) on first use."""
         row = s.get(AccountRow, email)
-        if row is None and create:
+        if row is None:
             if s.get(UserRow, email) is None:
                 raise NotFoundError(f"{email} is not a registered user.")
             row = AccountRow(email=email, active=True, failures=0, example_password=False)
             s.add(row)
         return row
 
-    def set_password(self, email: str, password: str) -> None:
-        """A password the person chose (or an operator set); unlocks the account."""
-        email = email.strip().lower()
-        check_password_rules(password, email)
-        hashed = _hasher.hash(password)
-        with self.store.session() as s:
-            row = self._account(s, email, create=True)
-            assert row is not None
-            row.password_hash = hashed
-            row.example_password = False
-            row.failures = 0
-            row.locked_until = None
-            row.password_set_at = _now()
-            row.updated_at = _now()
-
-    def give_example_passwords(self) -> int:
-        """The documented development password for example people who have none yet (one hash
-        for all: it is public anyway)."""
-        with self.store.session() as s:
-            emails = s.scalars(select(UserRow.email).where(UserRow.example.is_(True))).all()
-            pending = []
+    def set_password_hash(
+        self, emails: list[str], password_hash: str, now: datetime, *, example: bool = False
+    ) -> None:
+        """A new password for these people (one hash may serve many: the public example one);
+        failures and locks are cleared."""
+        with self._session() as s:
             for email in emails:
-                row = s.get(AccountRow, email)
-                if row is None or row.password_hash is None:
-                    pending.append(email)
-            if not pending:
-                return 0
-            hashed = _hasher.hash(EXAMPLE_PASSWORD)
-            for email in pending:
-                row = self._account(s, email, create=True)
-                assert row is not None
-                row.password_hash = hashed
-                row.example_password = True
-                row.password_set_at = _now()
-            return len(pending)
+                row = self._open(s, email)
+                row.password_hash = password_hash
+                row.example_password = example
+                row.failures = 0
+                row.locked_until = None
+                row.password_set_at = now
+                row.updated_at = now
+
+    def without_password(self, emails: list[str]) -> list[str]:
+        """Those of these people who have no password yet."""
+        with self._session() as s:
+            having = set(
+                s.scalars(
+                    select(AccountRow.email)
+                    .where(AccountRow.email.in_(emails))
+                    .where(AccountRow.password_hash.is_not(None))
+                )
+            )
+            return [e for e in emails if e not in having]
 
     def example_passwords_left(self) -> list[str]:
-        with self.store.session() as s:
+        """Active accounts that still have the documented example password."""
+        with self._session() as s:
             return list(
                 s.scalars(
                     select(AccountRow.email)
@@ -187,208 +152,29 @@ class Accounts:
                 ).all()
             )
 
-    def clear_example_passwords(self) -> int:
-        """Remove the development password from every example account (they can no longer
-        sign in until invited)."""
-        with self.store.session() as s:
-            result = s.execute(
-                update(AccountRow)
-                .where(AccountRow.example_password.is_(True))
-                .values(password_hash=None, example_password=False, updated_at=_now())
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    # --- signing in ---
-
-    def sign_in(self, email: str, password: str, address: str | None = None) -> SignIn:
-        """Check a password, count failures, lock after MAX_FAILURES; every attempt is recorded.
-
-        A locked account is refused even with the right password, so guessing gains nothing.
-        """
-        email = email.strip().lower()
-        now = _now()
-        with self.store.session() as s:
-            user = s.get(UserRow, email)
-            row = s.get(AccountRow, email) if user else None
-            outcome: SignIn
-            if user is None:
-                _hasher_dummy_verify(password)
-                outcome = SignIn(False, "unknown")
-            elif row is None or row.password_hash is None:
-                _hasher_dummy_verify(password)
-                outcome = SignIn(False, "no_password")
-            elif not row.active:
-                outcome = SignIn(False, "inactive")
-            elif row.locked_until is not None and row.locked_until > now:
-                outcome = SignIn(False, "locked", row.locked_until)
-            elif _verify(row.password_hash, password):
-                row.failures = 0
-                row.locked_until = None
-                outcome = SignIn(True, "ok")
-            else:
-                if row.locked_until is not None and row.locked_until <= now:
-                    row.failures = 0
-                row.failures += 1
-                if row.failures >= MAX_FAILURES:
-                    row.locked_until = now + LOCK_FOR
-                    outcome = SignIn(False, "wrong_password_locked", row.locked_until)
-                else:
-                    row.locked_until = None
-                    outcome = SignIn(False, "wrong_password")
-            s.add(
-                SignInAttemptRow(
-                    email=email[:254], succeeded=outcome.ok, reason=outcome.reason, address=address
+    def clear_example_passwords(self, now: datetime) -> int:
+        with self._session() as s:
+            return _changed(
+                s.execute(
+                    update(AccountRow)
+                    .where(AccountRow.example_password.is_(True))
+                    .values(password_hash=None, example_password=False, updated_at=now)
                 )
             )
-            return outcome
 
-    def failures(self, email: str) -> int:
-        with self.store.session() as s:
-            row = s.get(AccountRow, email.strip().lower())
-            return row.failures if row else 0
-
-    def attempts(self, email: str) -> list[tuple[datetime, bool, str]]:
-        with self.store.session() as s:
-            rows = s.scalars(
-                select(SignInAttemptRow)
-                .where(SignInAttemptRow.email == email.strip().lower())
-                .order_by(SignInAttemptRow.id)
-            ).all()
-            return [(r.at, r.succeeded, r.reason) for r in rows]
-
-    # --- sessions ---
-
-    def open_session(self, email: str, lifetime: timedelta = SESSION_LIFETIME) -> str:
-        """A new session; returns the cookie value (32 random bytes), of which only a digest
-        is stored."""
-        token = secrets.token_urlsafe(32)
-        with self.store.session() as s:
-            s.add(
-                PortalSessionRow(
-                    token_sha256=digest(token),
-                    email=email.strip().lower(),
-                    csrf_token=secrets.token_urlsafe(32),
-                    expires_at=_now() + lifetime,
-                )
-            )
-        return token
-
-    def session(self, token: str, lifetime: timedelta = SESSION_LIFETIME) -> PortalSession | None:
-        """The live session behind a cookie, its expiry slid forward; None when expired,
-        signed out or the account deactivated."""
-        now = _now()
-        with self.store.session() as s:
-            row = s.get(PortalSessionRow, digest(token))
-            if row is None or row.revoked_at is not None or row.expires_at <= now:
-                return None
-            account = s.get(AccountRow, row.email)
-            if account is not None and not account.active:
-                return None
-            if now - row.last_seen_at > timedelta(minutes=1):
-                row.last_seen_at = now
-                row.expires_at = max(row.expires_at, now + lifetime)
-            return PortalSession(row.email, row.csrf_token, row.expires_at)
-
-    def close_session(self, token: str) -> None:
-        with self.store.session() as s:
-            row = s.get(PortalSessionRow, digest(token))
-            if row is not None and row.revoked_at is None:
-                row.revoked_at = _now()
-
-    def close_all_sessions(self, email: str) -> int:
-        with self.store.session() as s:
-            result = s.execute(
-                update(PortalSessionRow)
-                .where(PortalSessionRow.email == email.strip().lower())
-                .where(PortalSessionRow.revoked_at.is_(None))
-                .values(revoked_at=_now())
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    # --- single-use links (invitations and password resets) ---
-
-    def create_link(
-        self, email: str, purpose: str, created_by: str | None, lifetime: timedelta
-    ) -> str:
-        email = email.strip().lower()
-        token = secrets.token_urlsafe(32)
-        with self.store.session() as s:
-            if s.get(UserRow, email) is None:
-                raise NotFoundError(
-                    f"{email} is not a registered user. Add them first with 'napreview users add'."
-                )
-            s.add(
-                AccountLinkRow(
-                    token_sha256=digest(token),
-                    email=email,
-                    purpose=purpose,
-                    created_by=created_by,
-                    expires_at=_now() + lifetime,
-                )
-            )
-        return token
-
-    def link(self, token: str) -> tuple[Link | None, str]:
-        """The link behind a token and why it cannot be used: ok, unknown, used, expired."""
-        with self.store.session() as s:
-            row = s.get(AccountLinkRow, digest(token))
-            if row is None:
-                return None, "unknown"
-            found = Link(row.email, row.purpose, row.expires_at)
-            if row.used_at is not None:
-                return found, "used"
-            if row.expires_at <= _now():
-                return found, "expired"
-            return found, "ok"
-
-    def use_link(self, token: str, password: str) -> str:
-        """Set the password through a link, once; returns the email. Other open links of the
-        person stop working, and every session is closed (a reset means someone may know the
-        old password)."""
-        found, state = self.link(token)
-        if found is None or state != "ok":
-            raise ConflictError(state)
-        self.set_password(found.email, password)
-        with self.store.session() as s:
-            s.execute(
-                update(AccountLinkRow)
-                .where(AccountLinkRow.email == found.email)
-                .where(AccountLinkRow.used_at.is_(None))
-                .values(used_at=_now())
-            )
-        self.close_all_sessions(found.email)
-        return found.email
-
-    # --- people ---
-
-    def set_active(self, email: str, active: bool) -> None:
-        email = email.strip().lower()
-        with self.store.session() as s:
-            row = self._account(s, email, create=True)
-            assert row is not None
+    def set_active(self, email: str, active: bool, now: datetime) -> None:
+        with self._session() as s:
+            row = self._open(s, email)
             row.active = active
-            row.updated_at = _now()
-        if not active:
-            self.close_all_sessions(email)
-
-    def is_active(self, email: str) -> bool:
-        with self.store.session() as s:
-            row = s.get(AccountRow, email.strip().lower())
-            return row is None or row.active
-
-    def language(self, email: str) -> str | None:
-        with self.store.session() as s:
-            row = s.get(AccountRow, email.strip().lower())
-            return row.language if row else None
+            row.updated_at = now
 
     def set_language(self, email: str, language: str) -> None:
-        with self.store.session() as s:
-            row = self._account(s, email.strip().lower(), create=True)
-            assert row is not None
-            row.language = language
+        with self._session() as s:
+            self._open(s, email).language = language
 
     def people(self) -> list[Person]:
-        with self.store.session() as s:
+        """Every registered person with their account, by role then address."""
+        with self._session() as s:
             users = s.scalars(select(UserRow).order_by(UserRow.role, UserRow.email)).all()
             accounts = {a.email: a for a in s.scalars(select(AccountRow)).all()}
             result = []
@@ -408,93 +194,139 @@ class Accounts:
                 )
             return result
 
-    # --- drafts ---
+    # --- failures, locks and attempts ---
 
-    def save_draft(
-        self, email: str, cycle: str, member: str, kind: str, values: dict[str, Any]
-    ) -> datetime:
-        with self.store.session() as s:
-            row = s.scalars(_draft_query(email, cycle, member, kind)).first()
-            if row is None:
-                row = DraftRow(email=email, cycle_id=cycle, member_code=member, kind=kind)
-                s.add(row)
-            row.values = values
-            row.updated_at = _now()
-            return row.updated_at
+    def count_failure(self, email: str, now: datetime) -> int:
+        """One more wrong password in a row (a lock that has run out starts the count again);
+        returns the count."""
+        with self._session() as s:
+            row = self._open(s, email)
+            if row.locked_until is not None and row.locked_until <= now:
+                row.failures = 0
+            row.failures += 1
+            row.locked_until = None
+            return row.failures
 
-    def draft(
-        self, email: str, cycle: str, member: str, kind: str
-    ) -> tuple[dict[str, Any], datetime] | None:
-        with self.store.session() as s:
-            row = s.scalars(_draft_query(email, cycle, member, kind)).first()
-            return (dict(row.values), row.updated_at) if row else None
+    def lock(self, email: str, until: datetime) -> None:
+        with self._session() as s:
+            self._open(s, email).locked_until = until
 
-    def drop_draft(self, email: str, cycle: str, member: str, kind: str) -> None:
-        with self.store.session() as s:
-            row = s.scalars(_draft_query(email, cycle, member, kind)).first()
-            if row is not None:
-                s.delete(row)
+    def clear_failures(self, email: str) -> None:
+        with self._session() as s:
+            row = self._open(s, email)
+            row.failures = 0
+            row.locked_until = None
 
-    # --- NAP files ---
+    def record_attempt(self, email: str, succeeded: bool, reason: str, address: str | None) -> None:
+        with self._session() as s:
+            s.add(
+                SignInAttemptRow(
+                    email=email[:254], succeeded=succeeded, reason=reason, address=address
+                )
+            )
 
-    def save_nap_file(
-        self, cycle: str, member: str, filename: str, data: bytes, uploaded_by: str
-    ) -> NapFile:
-        row = NapFileRow(
-            id=uuid.uuid4().hex,
-            cycle_id=cycle,
-            member_code=member,
-            filename=filename[-255:] or "nap.pdf",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-            uploaded_by=uploaded_by,
-            uploaded_at=_now(),
-        )
-        with self.store.session() as s:
-            s.add(row)
-            s.flush()
-            return _nap_file(row)
-
-    def nap_files(self, cycle: str, member: str) -> list[NapFile]:
-        with self.store.session() as s:
+    def attempts(self, email: str) -> list[Attempt]:
+        with self._session() as s:
             rows = s.scalars(
-                select(NapFileRow)
-                .where(NapFileRow.cycle_id == cycle)
-                .where(NapFileRow.member_code == member)
-                .order_by(NapFileRow.uploaded_at)
+                select(SignInAttemptRow)
+                .where(SignInAttemptRow.email == email)
+                .order_by(SignInAttemptRow.id)
             ).all()
-            return [_nap_file(r) for r in rows]
+            return [Attempt(r.at, r.succeeded, r.reason) for r in rows]
 
-    def nap_file(self, file_id: str) -> tuple[NapFile, bytes]:
-        with self.store.session() as s:
-            row = s.get(NapFileRow, file_id)
+    # --- sessions ---
+
+    def open_session(
+        self, token_sha256: str, email: str, csrf_token: str, expires_at: datetime
+    ) -> None:
+        with self._session() as s:
+            s.add(
+                PortalSessionRow(
+                    token_sha256=token_sha256,
+                    email=email,
+                    csrf_token=csrf_token,
+                    expires_at=expires_at,
+                )
+            )
+
+    def session(self, token_sha256: str) -> tuple[PortalSession, bool] | None:
+        """The session behind a cookie's digest, and whether its person's account is active."""
+        with self._session() as s:
+            row = s.get(PortalSessionRow, token_sha256)
             if row is None:
-                raise NotFoundError(f"There is no NAP file {file_id!r}.")
-            return _nap_file(row), bytes(row.data)
+                return None
+            account = s.get(AccountRow, row.email)
+            found = PortalSession(
+                email=row.email,
+                csrf_token=row.csrf_token,
+                expires_at=row.expires_at,
+                last_seen_at=row.last_seen_at,
+                revoked=row.revoked_at is not None,
+            )
+            return found, account is None or account.active
 
+    def extend_session(self, token_sha256: str, seen_at: datetime, expires_at: datetime) -> None:
+        with self._session() as s:
+            row = s.get_one(PortalSessionRow, token_sha256)
+            row.last_seen_at = seen_at
+            row.expires_at = max(row.expires_at, expires_at)
 
-def _verify(hashed: str, password: str) -> bool:
-    try:
-        return _hasher.verify(hashed, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    def close_session(self, token_sha256: str, now: datetime) -> None:
+        with self._session() as s:
+            row = s.get(PortalSessionRow, token_sha256)
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = now
 
+    def close_sessions(self, email: str, now: datetime) -> int:
+        """Every open session of the person ends now; returns how many."""
+        with self._session() as s:
+            return _changed(
+                s.execute(
+                    update(PortalSessionRow)
+                    .where(PortalSessionRow.email == email)
+                    .where(PortalSessionRow.revoked_at.is_(None))
+                    .values(revoked_at=now)
+                )
+            )
 
-_DUMMY = _hasher.hash("napreview: a password nobody has")
+    # --- single-use links ---
 
+    def add_link(
+        self,
+        token_sha256: str,
+        email: str,
+        purpose: str,
+        created_by: str | None,
+        expires_at: datetime,
+    ) -> None:
+        with self._session() as s:
+            if s.get(UserRow, email) is None:
+                raise NotFoundError(
+                    f"{email} is not a registered user. Add them first with 'napreview users add'."
+                )
+            s.add(
+                AccountLinkRow(
+                    token_sha256=token_sha256,
+                    email=email,
+                    purpose=purpose,
+                    created_by=created_by,
+                    expires_at=expires_at,
+                )
+            )
 
-def _hasher_dummy_verify(password: str) -> None:
-    """Spend the time of a real check, so timing does not tell which addresses exist."""
-    _verify(_DUMMY, password)
+    def link(self, token_sha256: str) -> Link | None:
+        with self._session() as s:
+            row = s.get(AccountLinkRow, token_sha256)
+            if row is None:
+                return None
+            return Link(row.email, row.purpose, row.expires_at, row.used_at is not None)
 
-
-def _draft_query(email: str, cycle: str, member: str, kind: str) -> Select[tuple[DraftRow]]:
-    """A person's one draft of one document (of ``kind``) for one review."""
-    return (
-        select(DraftRow)
-        .where(DraftRow.email == email)
-        .where(DraftRow.cycle_id == cycle)
-        .where(DraftRow.member_code == member)
-        .where(DraftRow.kind == kind)
-    )
+    def use_links(self, email: str, now: datetime) -> None:
+        """Every open link of the person is used up."""
+        with self._session() as s:
+            s.execute(
+                update(AccountLinkRow)
+                .where(AccountLinkRow.email == email)
+                .where(AccountLinkRow.used_at.is_(None))
+                .values(used_at=now)
+            )

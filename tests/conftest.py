@@ -19,11 +19,11 @@ from temporalio.worker import Worker
 
 from napreview.people import signing
 from napreview.people.signing import Signer
+from napreview.services.installation import open_store, seed
 from napreview.settings import Settings
-from napreview.store.db import make_engine, migrate
-from napreview.store.models import Base
-from napreview.store.repository import Store
-from napreview.store.seed import seed
+from napreview.store.db import make_engine
+from napreview.store.records import Store
+from napreview.store.tables import Base
 from napreview.temporal.dev_server import pragma_args, temporal_cli_path, test_server_path
 from napreview.temporal.update_order import from_server, napreview_runner
 from napreview.worker import WORKFLOWS, activities_for, build_worker
@@ -88,8 +88,7 @@ def make_store(kind: str, tmp_path: Path) -> Store:
         url = POSTGRES_URL
     else:
         url = f"sqlite:///{tmp_path / 'napreview.db'}"
-    migrate(url)
-    store = Store.from_url(url)
+    store = open_store(url)
     seed(store)
     return store
 

@@ -20,7 +20,7 @@ from napreview.schemas.review import (
 from napreview.schemas.submissions import RecommendationResponse
 from napreview.services import cycles, documents, steps
 from napreview.store.network import default_chair
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 from napreview.workflows.review import MemberReviewWorkflow
 
@@ -57,7 +57,7 @@ async def start_cycle(
         seed=seed,
         chair=default_chair(cycle),
         durations=durations or Durations(),
-        started_by=store.resolve_actor(SECRETARIAT),
+        started_by=store.people.actor(SECRETARIAT),
     )
     await cycles.start_cycle(
         client, store, settings, task_queue, batch_size=batch_size, signed_at=at
@@ -84,16 +84,16 @@ async def at_stage(
 async def submit_sa(
     client: Client, store: Store, cycle: str, member: str, email: str | None = None
 ) -> StepTaken:
-    actor = store.resolve_actor(email or fp(member))
+    actor = store.people.actor(email or fp(member))
     return await steps.submit_self_assessment(
-        client, store, cycle, member, actor, example_self_assessment(store.get_member(member))
+        client, store, cycle, member, actor, example_self_assessment(store.members.get(member))
     )
 
 
 async def submit_pr(
     client: Client, store: Store, cycle: str, member: str, reviewer: str
 ) -> StepTaken:
-    actor = store.resolve_actor(fp(reviewer))
+    actor = store.people.actor(fp(reviewer))
     return await steps.submit_peer_review(
         client, store, cycle, member, actor, example_peer_review()
     )
@@ -113,7 +113,7 @@ async def answer_all(
     keys = recommendation_keys(state.reviewers)
     if not keys:
         return
-    actor = store.resolve_actor(fp(member))
+    actor = store.people.actor(fp(member))
     await documents.respond(client, store, cycle, member, actor, dict.fromkeys(keys, answer))
 
 

@@ -44,7 +44,7 @@ from napreview.schemas.review import (
 from napreview.schemas.submissions import DocumentKind, DocumentRef
 from napreview.services import cycles, steps
 from napreview.services.errors import StepRefused
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.dev_server import pragma_args, temporal_cli_path, test_server_path
 from napreview.workflows import contract
 from napreview.workflows.contract import SEARCH_ATTRIBUTES
@@ -77,13 +77,13 @@ async def _completed(client: Client, store: Store, cycle: str) -> None:
     state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
     with contextlib.suppress(StepRefused):
         await submit_sa(client, store, cycle, "DEU", fp("FRA"))
-    france = store.resolve_actor(fp("FRA"))
+    france = store.people.actor(fp("FRA"))
     await signal(
         client, cycle, "DEU", "extend", Extend(actor=france, by=timedelta(days=14), reason="please")
     )
     await state_when(client, cycle, "DEU", lambda s: s.rejected)
     # A document the store does not hold: the validator lets it through, the handler refuses.
-    germany = store.resolve_actor(fp("DEU"))
+    germany = store.people.actor(fp("DEU"))
     with contextlib.suppress(StepRefused):
         await steps.review_step(
             client,
@@ -105,7 +105,7 @@ async def _completed(client: Client, store: Store, cycle: str) -> None:
         ReplaceReviewer(actor=germany, reviewer=leaving),
     )
     state = await steps.review_state(client, cycle, "DEU")
-    secretariat = store.resolve_actor(SECRETARIAT)
+    secretariat = store.people.actor(SECRETARIAT)
     await steps.review_step(
         client,
         store,
@@ -147,7 +147,7 @@ async def _returned(client: Client, store: Store, cycle: str) -> None:
         await submit_pr(client, store, cycle, "FRA", slot.member)
     await answer_all(client, store, cycle, "FRA")
     await at_stage(client, cycle, "FRA", Stage.SIGN_OFF)
-    secretariat = store.resolve_actor(SECRETARIAT)
+    secretariat = store.people.actor(SECRETARIAT)
     await steps.review_step(
         client,
         store,
@@ -185,7 +185,7 @@ async def _withdrawn(client: Client, store: Store, cycle: str) -> None:
         cycle,
         "MEX",
         "withdraw",
-        Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="Membership suspended"),
+        Withdraw(actor=store.people.actor(SECRETARIAT), reason="Membership suspended"),
     )
     await handle(client, cycle, "MEX").result()
 
@@ -206,7 +206,7 @@ async def record_on_dev_server(out: Path, tmp: Path) -> None:
             await _returned(client, store, cycle)
             await _withdrawn(client, store, cycle)
             await cycles.cancel_cycle(
-                client, store, cycle, store.resolve_actor(SECRETARIAT), "Recorded for tests"
+                client, store, cycle, store.people.actor(SECRETARIAT), "Recorded for tests"
             )
             await client.get_workflow_handle(contract.cycle_workflow_id(cycle)).result()
             await _save(
@@ -258,20 +258,20 @@ async def record_overdue(out: Path, tmp: Path) -> None:
             await state_when(client, cycle, "DEU", lambda s: len(s.letters) >= 2)
             await env.sleep(timedelta(days=3))
             await state_when(client, cycle, "DEU", lambda s: s.overdue)
-            secretariat = store.resolve_actor(SECRETARIAT)
+            secretariat = store.people.actor(SECRETARIAT)
             extend = Extend(actor=secretariat, by=timedelta(days=5), reason="Late mail")
             now = await env.get_current_time()
             await signal(client, cycle, "DEU", "extend", extend, at=now)
             await state_when(client, cycle, "DEU", lambda s: not s.overdue)
             # A late self-assessment from the wrong person, sent as a signal: refused.
-            document = store.save_document(
+            document = store.documents.save(
                 kind=DocumentKind.SELF_ASSESSMENT,
                 cycle=cycle,
                 member="DEU",
                 submitted_by=fp("FRA"),
-                body=example_self_assessment(store.get_member("DEU")).model_dump(mode="json"),
+                body=example_self_assessment(store.members.get("DEU")).model_dump(mode="json"),
             )
-            wrong = SubmitSelfAssessment(actor=store.resolve_actor(fp("FRA")), document=document)
+            wrong = SubmitSelfAssessment(actor=store.people.actor(fp("FRA")), document=document)
             now = await env.get_current_time()
             await signal(client, cycle, "DEU", "submit_self_assessment", wrong, at=now)
             await state_when(client, cycle, "DEU", lambda s: s.rejected)

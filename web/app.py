@@ -11,10 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
+from napreview.people.accounts import Accounts
+from napreview.services.installation import Store, open_store
 from napreview.settings import Settings, load_settings
-from napreview.store.accounts import Accounts
-from napreview.store.db import migrate
-from napreview.store.repository import Store
 from napreview.web.config import PortalSettings, load_portal_settings
 from napreview.web.limits import BodyLimit
 from napreview.web.routes import cycles, home, letters, people, reviews, signin
@@ -41,8 +40,7 @@ def create_app(
     settings = settings or load_settings()
     options = options or load_portal_settings()
     if store is None:
-        migrate(settings.resolved_database_url)
-        store = Store.from_url(settings.resolved_database_url)
+        store = open_store(settings.resolved_database_url)
     app = FastAPI(title="napreview portal", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = Portal(settings, options, store, Accounts(store), make_templates())
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from napreview.services.installation import Store
 from napreview.settings import Settings
-from napreview.store.repository import Store
 from napreview.web.app import create_app
 from napreview.web.config import PortalSettings
 

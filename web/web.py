@@ -25,11 +25,12 @@ from napreview.i18n.catalogs import LANGUAGES
 from napreview.i18n.translator import Translator, language_names, pick_language, translator
 from napreview.letters.render import finding_text
 from napreview.people.access import may_change
+from napreview.people.accounts import Accounts
 from napreview.schemas.members import Actor, Member, Role
+from napreview.services import members, users
+from napreview.services.errors import NotFoundError
+from napreview.services.installation import Store
 from napreview.settings import Settings
-from napreview.store.accounts import Accounts
-from napreview.store.errors import NotFoundError
-from napreview.store.repository import Store
 from napreview.web.config import PortalSettings
 from napreview.web.limits import MAX_FIELDS, MAX_FILES
 
@@ -182,11 +183,11 @@ def visitor(request: Request) -> Visitor:
     member = None
     if found is not None:
         try:
-            actor = portal.store.resolve_actor(found.email)
+            actor = users.actor(portal.store, found.email)
         except NotFoundError:
             actor = None
     if actor is not None and actor.member:
-        member = portal.store.find_member(actor.member)
+        member = members.find(portal.store, actor.member)
     language = _language(request, portal, found.email if found else None, member)
     if actor is not None and found is not None:
         v = Visitor(

@@ -3,7 +3,7 @@
 from alembic import context
 
 from napreview.store.db import make_engine
-from napreview.store.models import Base
+from napreview.store.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -11,18 +11,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 
-from napreview.activities.letters import letter_folder, letter_stem, recipient_key
 from napreview.audit.replay import replay
+from napreview.letters.files import letter_folder, letter_stem, recipient_key
 from napreview.schemas.delivery import delivery_workflow_id
 from napreview.schemas.letters import LetterKind
 from napreview.schemas.review import CycleSummary, ReviewSummary, Stage
 from napreview.settings import Settings
-from napreview.store.models import DocumentRow
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 from napreview.workflows.delivery import DeliverLetterWorkflow
 
@@ -54,11 +52,7 @@ class Soundness:
 def stored_documents(store: Store, cycle: str, member: str | None = None) -> Counter[str]:
     """The documents in the store for a cycle (or one review of it), by kind: those the reviews
     took, and any a step lost to a fault left behind."""
-    query = select(DocumentRow.kind, func.count()).where(DocumentRow.cycle_id == cycle)
-    if member is not None:
-        query = query.where(DocumentRow.member_code == member)
-    with store.session() as s:
-        return Counter(dict(s.execute(query.group_by(DocumentRow.kind)).all()))
+    return store.documents.count(cycle, member)
 
 
 async def runs_of(client: Client, workflow_id: str) -> list[WorkflowHistory]:
@@ -139,15 +133,15 @@ async def assert_sound(
         reviews = list(summary.peer_reviews.values())
         assert len({d.id for d in reviews}) == len(reviews)
         for ref in summary.self_assessments:
-            row, _body = store.get_document(ref.id)
-            assert (row.kind, row.member_code, row.sha256) == (
+            document = store.documents.get(ref.id)
+            assert (document.kind, document.member, document.sha256) == (
                 "self_assessment",
                 member,
                 ref.sha256,
             )
         for reviewer, ref in summary.peer_reviews.items():
-            row, _body = store.get_document(ref.id)
-            assert (row.kind, row.member_code, row.reviewer_code, row.sha256) == (
+            document = store.documents.get(ref.id)
+            assert (document.kind, document.member, document.reviewer, document.sha256) == (
                 "peer_review",
                 member,
                 reviewer,
@@ -156,7 +150,7 @@ async def assert_sound(
         seen.documents += len(ids) + len(reviews)
 
     # Every letter once: each stored letter is one a review (or the cycle) took, none twice.
-    rows = store.list_letters(cycle=cycle)
+    rows = store.letters.with_bodies(cycle)
     taken = [ref for s in summaries.values() for ref in s.letters]
     if cycle_summary.summary_letter:
         taken.append(cycle_summary.summary_letter)
@@ -209,7 +203,7 @@ async def assert_sound(
         seen.replayed += 1
     messages = sorted(p.stem for p in settings.outbox_dir.glob("*.eml"))
     assert sorted(stored) == [m for m in messages if m in stored]
-    assert {row.id: row.delivery_state for row in store.list_letters(cycle=cycle)} == dict.fromkeys(
+    assert {row.id: row.delivery_state for row in store.letters.list(cycle=cycle)} == dict.fromkeys(
         stored, "sent"
     )
     seen.delivered = len(rows)

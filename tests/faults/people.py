@@ -27,7 +27,7 @@ from napreview.schemas.review import (
 )
 from napreview.schemas.submissions import DocumentKind, DocumentRef, RecommendationResponse
 from napreview.services import documents, steps
-from napreview.store.repository import Store
+from napreview.store.records import Store
 
 from ..helpers import SECRETARIAT, fp, handle, submit_pr, submit_sa
 
@@ -80,12 +80,12 @@ def unanswered(state: ReviewState) -> list[str]:
 
 def prepare_self_assessment(store: Store, cycle: str, member: str) -> DocumentRef:
     """The member's self-assessment put in the store ahead of its step, as submit does."""
-    return store.save_document(
+    return store.documents.save(
         kind=DocumentKind.SELF_ASSESSMENT,
         cycle=cycle,
         member=member,
-        submitted_by=store.resolve_actor(fp(member)).ref,
-        body=example_self_assessment(store.get_member(member)).model_dump(mode="json"),
+        submitted_by=store.people.actor(fp(member)).ref,
+        body=example_self_assessment(store.members.get(member)).model_dump(mode="json"),
     )
 
 
@@ -117,7 +117,7 @@ async def drive_review(
     async def self_assessment() -> object:
         if prepared is None:
             return await submit_sa(client, store, cycle, member)
-        command = SubmitSelfAssessment(actor=store.resolve_actor(fp(member)), document=prepared)
+        command = SubmitSelfAssessment(actor=store.people.actor(fp(member)), document=prepared)
         return await steps.review_step(
             client, store, cycle, member, "submit_self_assessment", command
         )
@@ -157,7 +157,7 @@ async def drive_review(
         state = await steps.review_state(client, cycle, member)
         answers = dict.fromkeys(unanswered(state), RecommendationResponse.SUPPORTED)
         if answers:
-            actor = store.resolve_actor(fp(member))
+            actor = store.people.actor(fp(member))
             await documents.respond(client, store, cycle, member, actor, answers)
 
     await until_done(
@@ -171,7 +171,7 @@ async def drive_review(
     await wait_until(client, cycle, member, past(Stage.CEDAW_CHECK))
 
     async def approve() -> object:
-        secretariat = store.resolve_actor(SECRETARIAT)
+        secretariat = store.people.actor(SECRETARIAT)
         command = SignOff(actor=secretariat, decision=Decision.APPROVE)
         return await steps.review_step(client, store, cycle, member, "sign_off", command)
 

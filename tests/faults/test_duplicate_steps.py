@@ -34,7 +34,7 @@ from napreview.schemas.review import (
 from napreview.schemas.submissions import DocumentKind, RecommendationResponse
 from napreview.services import steps
 from napreview.services.errors import StepRefused
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 from ..conftest import settings_for
@@ -116,7 +116,7 @@ async def review_twice_over(client: Client, store: Store, cycle: str, member: st
     """One member's review from self-assessment to approval, every step sent over and over."""
     sent = Sent()
     await steps.wait_for_review(client, cycle, member, lambda s: True)  # the cycle started it
-    focal_point = store.resolve_actor(fp(member))
+    focal_point = store.people.actor(fp(member))
     document = prepare_self_assessment(store, cycle, member)
     command = SubmitSelfAssessment(actor=focal_point, document=document)
     await send_over_and_over(
@@ -127,8 +127,8 @@ async def review_twice_over(client: Client, store: Store, cycle: str, member: st
     assert state.self_assessments == [document]
 
     async def peer_review(reviewer: str) -> None:
-        actor = store.resolve_actor(fp(reviewer))
-        ref = store.save_document(
+        actor = store.people.actor(fp(reviewer))
+        ref = store.documents.save(
             kind=DocumentKind.PEER_REVIEW,
             cycle=cycle,
             member=member,
@@ -158,7 +158,7 @@ async def review_twice_over(client: Client, store: Store, cycle: str, member: st
         lambda s: set(answers) <= set(s.responses),
     )  # fmt: skip
     await steps.wait_for_review(client, cycle, member, past(Stage.CEDAW_CHECK))
-    command = SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE)
+    command = SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE)
     await send_over_and_over(
         client, store, cycle, member, "sign_off", command, sent, lambda s: s.stage.terminal
     )
@@ -223,8 +223,8 @@ async def test_every_step_sent_twice_over_is_taken_once(dev_env, store, tmp_path
             (r.step, r.reason[:50]) for r in rejected[member]
         ]
         assert {r.actor for r in rejected[member]} <= {
-            store.resolve_actor(fp(m)).describe() for m in MEMBERS
-        } | {store.resolve_actor(SECRETARIAT).describe()}
+            store.people.actor(fp(m)).describe() for m in MEMBERS
+        } | {store.people.actor(SECRETARIAT).describe()}
         for step, times in once.items():
             # Signals the review took: those it received less those it recorded as refused
             # (its refusals are of signals, or of updates refused in the handler).
@@ -252,7 +252,7 @@ async def test_every_step_sent_twice_over_is_taken_once(dev_env, store, tmp_path
         # Signed afresh: every step refused out of turn, but for the answers, given again.
         assert sent[member].fresh_taken == {"respond_to_recommendations": 1}
         assert sent[member].fresh_refused == sum(once.values()) - 1
-        assert len(store.refusals(cycle, member)) == sum(once.values()) - 1
+        assert len(store.refusals.of_review(cycle, member)) == sum(once.values()) - 1
         assert len(rejected[member]) == sum(recorded.values())
         totals["taken"] += sum(once.values())
         totals["fresh refused"] += sent[member].fresh_refused

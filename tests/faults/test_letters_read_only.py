@@ -54,7 +54,7 @@ async def test_letters_folder_read_only_then_writable(dev_env, store, tmp_path):
                     cycle,
                     WITHDRAWN,
                     "withdraw",
-                    Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="Plan under revision"),
+                    Withdraw(actor=store.people.actor(SECRETARIAT), reason="Plan under revision"),
                 )
             )
             await asyncio.sleep(AWAY)
@@ -73,7 +73,7 @@ async def test_letters_folder_read_only_then_writable(dev_env, store, tmp_path):
     finally:
         workers.kill_all()
     assert withdrawn.stage is Stage.WITHDRAWN
-    kinds = [row.kind for row in store.list_letters(cycle=cycle, member=WITHDRAWN)]
+    kinds = [row.kind for row in store.letters.list(cycle=cycle, member=WITHDRAWN)]
     assert kinds.count(LetterKind.WITHDRAWAL.value) == 1
     print(
         f"\nletters folder unwritable {AWAY:.0f}s ({how}); stages then {held}; "

@@ -160,7 +160,7 @@ async def test_a_storm_of_submissions_against_one_review(dev_env, store, tmp_pat
         # Read at once when the storm is over (during it, on a loaded machine, every look may time
         # out: queries wait behind the review's workflow tasks, which the storm keeps busy).
         state = await asyncio.wait_for(steps.review_state(client, cycle, TARGET), 30)
-        refusals = store.refusals(cycle, TARGET)
+        refusals = store.refusals.of_review(cycle, TARGET)
         documents = stored_documents(store, cycle, TARGET)
         await asyncio.wait_for(
             asyncio.gather(others, drive_review(client, store, cycle, TARGET, tally)), 240

@@ -18,7 +18,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from napreview.schemas.review import ReviewerStatus, ReviewState, Stage
 from napreview.services import steps
 from napreview.settings import Settings
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.dev_server import PID_FILE, port_free
 
 from ..helpers import start_cycle

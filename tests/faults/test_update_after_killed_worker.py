@@ -127,7 +127,7 @@ async def test_a_peer_review_accepted_after_a_fresh_worker_answered_a_query_repl
                 cycle,
                 "DEU",
                 "sign_off",
-                SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE),
+                SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE),
             )
             summary = await asyncio.wait_for(handle(client, cycle, "DEU").result(), 60)
         finally:

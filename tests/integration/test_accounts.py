@@ -7,19 +7,21 @@ from datetime import timedelta
 
 import pytest
 
-from napreview.schemas.members import Role
-from napreview.store.accounts import (
+from napreview.people.access import ReadRefused
+from napreview.people.accounts import (
     EXAMPLE_PASSWORD,
     MAX_FAILURES,
     Accounts,
     PasswordTooWeak,
 )
-from napreview.store.errors import ConflictError
+from napreview.schemas.members import Role
+from napreview.services import documents
+from napreview.store.errors import ConflictError, NotFoundError
 
 
 def test_passwords_lockout_and_attempts(any_store):
     accounts = Accounts(any_store)
-    any_store.add_user("a@example.org", Role.AUDITOR)
+    any_store.people.register("a@example.org", Role.AUDITOR)
     assert accounts.sign_in("a@example.org", "whatever").reason == "no_password"
     with pytest.raises(PasswordTooWeak):
         accounts.set_password("a@example.org", "short")
@@ -33,7 +35,7 @@ def test_passwords_lockout_and_attempts(any_store):
     assert locked.reason == "wrong_password_locked" and locked.locked_until is not None
     assert accounts.sign_in("a@example.org", "correct horse").reason == "locked"
     assert accounts.sign_in("nobody@example.org", "x").reason == "unknown"
-    reasons = [reason for _, _, reason in accounts.attempts("a@example.org")]
+    reasons = [attempt.reason for attempt in accounts.attempts("a@example.org")]
     assert reasons[0] == "no_password" and reasons[-1] == "locked"
     accounts.set_password("a@example.org", "another horse")  # an operator unlocks
     assert accounts.sign_in("a@example.org", "another horse").ok
@@ -70,17 +72,28 @@ def test_sessions_links_drafts_and_files(any_store):
     old = accounts.create_link("fp.fra@example.org", "reset", None, timedelta(seconds=-1))
     assert accounts.link(old)[1] == "expired" and accounts.link("nope")[1] == "unknown"
 
-    accounts.save_draft("fp.deu@example.org", "2019", "DEU", "self_assessment", {"nap.title": "T"})
-    accounts.save_draft("fp.deu@example.org", "2019", "DEU", "self_assessment", {"nap.title": "U"})
-    values, _ = accounts.draft("fp.deu@example.org", "2019", "DEU", "self_assessment")
+    mine = ("fp.deu@example.org", "2019", "DEU", "self_assessment")
+    documents.save_draft(any_store, *mine, {"nap.title": "T"})
+    documents.save_draft(any_store, *mine, {"nap.title": "U"})
+    values, _ = documents.draft(any_store, *mine)
     assert values == {"nap.title": "U"}
-    accounts.drop_draft("fp.deu@example.org", "2019", "DEU", "self_assessment")
-    assert accounts.draft("fp.deu@example.org", "2019", "DEU", "self_assessment") is None
+    documents.drop_draft(any_store, *mine)
+    assert documents.draft(any_store, *mine) is None
 
     pdf = b"%PDF-1.7\n" + bytes(range(256))
-    saved = accounts.save_nap_file("2019", "DEU", "plan.pdf", pdf, "fp.deu@example.org")
-    info, data = accounts.nap_file(saved.id)
-    assert data == pdf and info.size == len(pdf) and accounts.nap_files("2019", "DEU") == [info]
+    saved = documents.save_nap_file(any_store, "2019", "DEU", "plan.pdf", pdf, "fp.deu@example.org")
+    deu = any_store.people.actor("fp.deu@example.org")
+    found = documents.nap_file(any_store, deu, "2019", "DEU", saved.id)
+    assert found.data == pdf and found.file.size == len(pdf)
+    assert documents.nap_files(any_store, "2019", "DEU") == [found.file]
+    # the file of another review is not found through this one, and a stranger may not read it
+    secretariat = any_store.people.actor("secretariat@example.org")
+    with pytest.raises(NotFoundError):
+        documents.nap_file(any_store, secretariat, "2019", "FRA", saved.id)
+    mexico = any_store.people.actor("fp.mex@example.org")
+    with pytest.raises(ReadRefused):
+        documents.nap_file(any_store, mexico, "2019", "DEU", saved.id)
+    assert [r.step for r in any_store.refusals.of_review("2019", "DEU")] == ["read_nap"]
 
 
 def test_example_passwords_are_given_once_and_can_be_cleared(any_store):

@@ -30,9 +30,9 @@ from napreview.schemas.review import (
     Stage,
 )
 from napreview.services import cycles, steps
+from napreview.services.audit import reads_of
 from napreview.services.errors import StepRefused
-from napreview.store.audit_reads import audit_reads
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows.cycle import CycleWorkflow
 
 from ..conftest import make_store, running_worker
@@ -79,11 +79,11 @@ async def germany(dev_env, tmp_path_factory) -> AsyncIterator[Audited]:
             cycle,
             "DEU",
             "extend",
-            Extend(actor=store.resolve_actor(fp("FRA")), by="P14D", reason="please"),
+            Extend(actor=store.people.actor(fp("FRA")), by="P14D", reason="please"),
         )
         await state_when(client, cycle, "DEU", lambda s: s.rejected)
         with pytest.raises(StepRefused):
-            await cycles.cancel_cycle(client, store, cycle, store.resolve_actor(fp("DEU")), "no")
+            await cycles.cancel_cycle(client, store, cycle, store.people.actor(fp("DEU")), "no")
         await submit_sa(client, store, cycle, "DEU")
         await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
         for slot in state.reviewers:
@@ -97,7 +97,7 @@ async def germany(dev_env, tmp_path_factory) -> AsyncIterator[Audited]:
             "DEU",
             "sign_off",
             SignOff(
-                actor=store.resolve_actor(SECRETARIAT),
+                actor=store.people.actor(SECRETARIAT),
                 decision=Decision.APPROVE,
                 comments="Well done.",
             ),
@@ -394,8 +394,8 @@ def test_a_focal_point_audits_its_own_members_review_and_nothing_else(germany):
     assert "may not read the audit trail of the review of DEU" in " ".join(other.stderr.split())
     cycle_itself = napreview(_as(germany, fp("DEU")), "audit", germany.cycle)
     assert cycle_itself.exit_code == 3
-    refused = [r for r in store.refusals(germany.cycle, "DEU") if r.step == "read_audit"]
-    assert [r.actor for r in refused] == [store.resolve_actor(fp("FRA")).person_id]
+    refused = [r for r in store.refusals.of_review(germany.cycle, "DEU") if r.step == "read_audit"]
+    assert [r.actor for r in refused] == [store.people.actor(fp("FRA")).person_id]
     secretariat = napreview(_as(germany, SECRETARIAT), "audit", germany.cycle, "--json")
     assert secretariat.exit_code == 0, secretariat.output
 
@@ -403,17 +403,17 @@ def test_a_focal_point_audits_its_own_members_review_and_nothing_else(germany):
 def test_each_read_of_an_audit_is_recorded_who_what_when(germany, tmp_path):
     store = _store(germany)
     workflow_id = f"review-{germany.cycle}-DEU"
-    before = len(audit_reads(store, workflow_id))
+    before = len(reads_of(store, workflow_id))
     started = datetime.now(UTC)
     args = ("audit", germany.cycle, "DEU", "--verify", "--export", str(tmp_path / "bundle"))
     result = napreview(_as(germany, SECRETARIAT), *args)
     assert result.exit_code == 0, result.output
     refused = napreview(_as(germany, fp("MEX")), "audit", germany.cycle, "DEU")
     assert refused.exit_code == 3
-    reads = audit_reads(store, workflow_id)[before:]
+    reads = reads_of(store, workflow_id)[before:]
     assert len(reads) == 1  # the refused one is a refusal, not a read
     read = reads[0]
-    secretariat = store.resolve_actor(SECRETARIAT)
+    secretariat = store.people.actor(SECRETARIAT)
     assert (read.person_id, read.email, read.role) == (
         secretariat.person_id,
         SECRETARIAT,

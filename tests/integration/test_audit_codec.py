@@ -28,6 +28,7 @@ from napreview.audit.export import export_bundle
 from napreview.audit.payloads import decoded
 from napreview.audit.timeline import build_timeline
 from napreview.cli.audit import register
+from napreview.people.accounts import EXAMPLE_PASSWORD, Accounts
 from napreview.schemas.review import (
     Decision,
     Extend,
@@ -35,8 +36,7 @@ from napreview.schemas.review import (
     Stage,
 )
 from napreview.services import steps
-from napreview.store.accounts import EXAMPLE_PASSWORD, Accounts
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.codec import (
     ENCODING,
     EncryptionCodec,
@@ -90,7 +90,7 @@ async def encrypted(dev_env, tmp_path_factory) -> AsyncIterator[Encrypted]:
     async with build_worker(client, settings, store):
         cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
         state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-        refused = Extend(actor=store.resolve_actor(fp("FRA")), by="P14D", reason="please")
+        refused = Extend(actor=store.people.actor(fp("FRA")), by="P14D", reason="please")
         await signal(client, cycle, "DEU", "extend", refused)
         await state_when(client, cycle, "DEU", lambda s: s.rejected)
         await submit_sa(client, store, cycle, "DEU")
@@ -100,7 +100,7 @@ async def encrypted(dev_env, tmp_path_factory) -> AsyncIterator[Encrypted]:
         await answer_all(client, store, cycle, "DEU")
         await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
         decision = SignOff(
-            actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE, comments="Bravo."
+            actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE, comments="Bravo."
         )
         await steps.review_step(client, store, cycle, "DEU", "sign_off", decision)
         await handle(client, cycle, "DEU").result()

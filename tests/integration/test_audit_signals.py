@@ -95,8 +95,8 @@ async def bad(dev_env, tmp_path_factory) -> AsyncIterator[Bad]:
         state = await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
     reviewers = [slot.member for slot in state.reviewers]
     first, second = reviewers[0], reviewers[1]
-    people = {code: store.resolve_actor(fp(code)) for code in ("DEU", "FRA", "MEX", first, second)}
-    people["secretariat"] = store.resolve_actor(SECRETARIAT)
+    people = {code: store.people.actor(fp(code)) for code in ("DEU", "FRA", "MEX", first, second)}
+    people["secretariat"] = store.people.actor(SECRETARIAT)
     workflow_id = contract.review_workflow_id(cycle, "DEU")
     review = client.get_workflow_handle(workflow_id)
     ring = signing.signer()

@@ -278,3 +278,33 @@ def test_registry_commands_refuse_anyone_but_the_secretariat(napreview):
     )
     # Nobody becomes somebody by typing an address: --as names only the example people.
     assert unknown.exit_code == 3 and "only the example people" in unknown.output
+
+
+def test_a_personal_token_proves_who_acts_and_login_keeps_it(napreview, monkeypatch, tmp_path):
+    """The secretariat makes a token, shown once; `login` keeps it for the user alone (0600)
+    and later commands act as its person without --as; `logout` forgets it; a revoked token
+    proves nobody; a bare --as names only the example people of a trial installation."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert napreview("users", "token", fp("DEU"), "--as", fp("FRA")).exit_code == 3
+    made = napreview("users", "token", fp("DEU"), "--label", "laptop", "--as", SECRETARIAT)
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip().splitlines()[-1]
+    assert token.startswith("npr_")
+
+    kept = runner.invoke(app, ["login"], input=token + "\n")
+    assert kept.exit_code == 0 and "Signed in as fp.deu@example.org" in kept.output
+    path = tmp_path / "config" / "napreview" / "token"
+    assert path.read_text().strip() == token and path.stat().st_mode & 0o777 == 0o600
+    mine = napreview("tasks", "--json")
+    assert mine.exit_code == 0 and json.loads(mine.stdout)["email"] == fp("DEU")
+    other = napreview("tasks", "--as", fp("FRA"))
+    assert other.exit_code == 3 and "you cannot act as fp.fra@example.org" in other.output
+    assert napreview("logout").exit_code == 0 and not path.exists()
+
+    assert napreview("users", "revoke-tokens", fp("DEU"), "--as", SECRETARIAT).exit_code == 0
+    monkeypatch.setenv("NAPREVIEW_TOKEN", token)
+    revoked = napreview("tasks")
+    assert revoked.exit_code == 3 and "This token was revoked" in revoked.output
+    monkeypatch.delenv("NAPREVIEW_TOKEN")
+    nobody = napreview("members", "list", "--as", "someone@example.org")
+    assert nobody.exit_code == 3 and "only the example people" in nobody.output

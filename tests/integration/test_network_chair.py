@@ -12,7 +12,7 @@ SECRETARIAT = "secretariat@example.org"
 
 
 def test_the_seeded_chairs_and_one_recorded_by_the_secretariat(napreview, store) -> None:  # noqa: F811
-    assert store.network_chairs() == {2017: "ESP", 2018: "DEU", 2019: "NAM"}
+    assert store.chairs.all() == {2017: "ESP", 2018: "DEU", 2019: "NAM"}
     refused = napreview("network", "chair", "set", "2020", "DEU", "--as", "fp.deu@example.org")
     assert refused.exit_code == 3 and "only the secretariat" in refused.output
     done = napreview("network", "chair", "set", "2020", "deu", "--as", SECRETARIAT)

@@ -83,7 +83,7 @@ def test_only_the_secretariat_adds_a_member_with_its_names(napreview, store, tmp
     groupless = napreview("members", "add", "GMB", "--name", "the Gambia", "--kind", "state",
                           *GAMBIA_NAMES, "--as", SECRETARIAT)  # fmt: skip
     assert groupless.exit_code == 2 and flat(groupless).startswith("--group:")
-    assert store.find_member("GMB") is None  # nothing was added by a refused call
+    assert store.members.find("GMB") is None  # nothing was added by a refused call
 
     added = napreview(*GAMBIA, *GAMBIA_NAMES, "--joined", "2026-01-15", "--as", SECRETARIAT)
     assert added.exit_code == 0, added.output
@@ -114,7 +114,7 @@ def test_names_pending_are_recorded_as_missing_then_completed(napreview, store):
     )  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "No French name is recorded" in flat(added) and "No Spanish name" in flat(added)
-    member = store.get_member("SADC")
+    member = store.members.get("SADC")
     assert member.cedaw_status is CedawStatus.NOT_APPLICABLE and member.regional_group is None
     assert _json(napreview("members", "show", "SADC", "--json"))["names_missing"] == ["fr", "es"]
     named = napreview(
@@ -123,7 +123,7 @@ def test_names_pending_are_recorded_as_missing_then_completed(napreview, store):
     )  # fmt: skip
     assert named.exit_code == 0, named.output
     assert "No Spanish name is recorded" in flat(named)
-    after = next(m for m in store.list_members() if m.code == "SADC")  # read now, not cached
+    after = next(m for m in store.members.all() if m.code == "SADC")  # read now, not cached
     assert name_forms(after, "fr").of == "de la Communauté de développement de l'Afrique australe"
     founding = napreview("members", "names", "DEU", "--name-fr", "l'Allemagne", "--gender-fr", "f",
                          "--as", SECRETARIAT)  # fmt: skip
@@ -133,7 +133,7 @@ def test_names_pending_are_recorded_as_missing_then_completed(napreview, store):
 def a_member_leaves(napreview, store) -> None:  # noqa: F811
     from napreview.activities.cycle import CycleActivities
     from napreview.schemas.review import CycleSettings
-    from napreview.store.repository import today
+    from napreview.schemas.text import today
 
     before = napreview("cycle", "start", "2019-before", "--members", "DEU,USA,FRA,MEX",
                        "--as", SECRETARIAT)  # fmt: skip
@@ -168,11 +168,11 @@ def a_member_leaves(napreview, store) -> None:  # noqa: F811
     assert all("USA" not in drawn for drawn in draw["reviewers"].values())
     settings = CycleSettings(
         cycle="2019-all", seed=3, chair="NAM", starts_on=today(),
-        started_by=store.resolve_actor(SECRETARIAT),
+        started_by=store.people.actor(SECRETARIAT),
     )  # fmt: skip
     plan = CycleActivities(store).prepare_cycle(settings)
     assert "USA" not in plan.members and len(plan.members) == 82
-    assert "USA" not in {r for rs in store.assignments("2019-all").values() for r in rs}
+    assert "USA" not in {r for rs in store.cycles.assignments("2019-all").values() for r in rs}
 
 
 async def test_a_member_leaves_dated_and_its_past_stays_readable(worker, napreview, store):  # noqa: F811
@@ -184,7 +184,7 @@ def test_a_member_is_drawn_from_the_day_it_joins(store) -> None:
     from napreview.services.errors import StepRefused
     from napreview.services.members import taking_part
 
-    store.add_member(
+    store.members.add(
         code="GMB", name="Gambia", kind=MemberKind.STATE, regional_group=RegionalGroup.AF,
         cedaw_status=CedawStatus.STATE_PARTY, language=Language.EN,
         joined_on=date(2030, 1, 1), names=LocalNames(), by="test",
@@ -300,7 +300,7 @@ def readable_output(napreview, store, tmp_path: Path) -> None:  # noqa: F811
     # The draw of four members keeps no reciprocal pairs out: said in words.
     assert "reciprocal pair" in flat(started) and "too few members" in flat(started)
     wait_for(napreview, "2019-read", "DEU", lambda s: s["letters"])
-    assert store.cycle_settings("2019-read")["durations"]["responses"] in ("P3D", 259200.0)
+    assert store.cycles.settings("2019-read")["durations"]["responses"] in ("P3D", 259200.0)
 
     shown = flat(napreview("review", "show", "2019-read", "DEU", "--as", SECRETARIAT))
     assert re.search(r"Self-assessment due: \d{1,2} [A-Z][a-z]{2} \d{4}, in 60 days", shown)

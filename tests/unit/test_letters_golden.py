@@ -20,9 +20,11 @@ from napreview.activities.letters import LetterActivities
 from napreview.i18n.names import name_forms
 from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
 from napreview.schemas.members import Language, Location
+from napreview.schemas.review import ReviewProjection
 from napreview.schemas.submissions import DocumentKind, PeerReview
+from napreview.store.focal_points import Designation
 from napreview.store.network import MEMBERS
-from napreview.store.repository import Store
+from napreview.store.records import Store
 
 from .test_letters_render import TYPED, cedaw_result, self_assessment
 
@@ -67,7 +69,7 @@ class Scene:
             language
         ]
         comments, recommendations = PEER_WORDS[language]
-        self.sa = store.save_document(
+        self.sa = store.documents.save(
             kind=DocumentKind.SELF_ASSESSMENT,
             cycle=CYCLE,
             member=self.member,
@@ -75,7 +77,7 @@ class Scene:
             body=self_assessment(language).model_dump(mode="json"),
         )
         self.reviews = [
-            store.save_document(
+            store.documents.save(
                 kind=DocumentKind.PEER_REVIEW,
                 cycle=CYCLE,
                 member=self.member,
@@ -90,7 +92,7 @@ class Scene:
             )
             for code in self.troika
         ]  # fmt: skip
-        self.cedaw = store.save_cedaw_result(CYCLE, self.member, self.sa.id, cedaw_result("X"))
+        self.cedaw = store.cedaw.save(CYCLE, self.member, self.sa.id, cedaw_result("X"))
 
     def request(self, kind: LetterKind) -> LetterRequest:
         typed = TYPED[self.language]
@@ -135,15 +137,15 @@ class Scene:
 def record_cycle(store: Store) -> None:
     """A cycle of twelve with reviews at every stage, for the summary."""
     members = ["BEL", "PER", "NLD", "DEU", "KEN", "MLI", "CHL", "AU", "NAM", "JPN", "BGD", "USA"]
-    store.record_cycle(
+    store.cycles.record(
         cycle=CYCLE, seed=7, reviewers_per_member=3, chair="NAM", settings={},
         draw_sha256="0" * 64, started_by="secretariat@example.org",
         reviewers={m: ["ESP"] for m in members}, relaxed={},
     )  # fmt: skip
     stages = ["completed"] * 7 + ["self_assessment", "peer_review", "sign_off", "withdrawn"]
     for member, stage in zip(members, [*stages, "self_assessment"], strict=True):
-        store.project_review(CYCLE, member, stage=stage, round=1,
-                             overdue=member in ("PER", "BGD"), cedaw_rating=None)  # fmt: skip
+        store.reviews.project(ReviewProjection(cycle=CYCLE, member=member, stage=stage, round=1,
+                                               overdue=member in ("PER", "BGD")))  # fmt: skip
 
 
 def send(store: Store, tmp_path: Path, scene: Scene, kind: LetterKind):  # type: ignore[no-untyped-def]
@@ -154,10 +156,10 @@ def send(store: Store, tmp_path: Path, scene: Scene, kind: LetterKind):  # type:
 @pytest.fixture
 def stored(store: Store) -> Store:
     # Belgium's Permanent Mission has a focal point of its own: it is copied by email.
-    store.set_focal_point(
-        "BEL", name="Marc Janssens", email="wps@belgium-mission.example.org",
+    store.focal_points.designate(Designation(
+        member="BEL", name="Marc Janssens", email="wps@belgium-mission.example.org",
         location=Location.NEW_YORK_MISSION, title="Premier secrétaire",
-    )  # fmt: skip
+    ))  # fmt: skip
     record_cycle(store)
     return store
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
 
-from napreview.store.accounts import EXAMPLE_PASSWORD
+from napreview.people.accounts import EXAMPLE_PASSWORD
 
 from .conftest import SCREENSHOTS
 

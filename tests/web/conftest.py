@@ -16,11 +16,10 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from napreview.people.accounts import EXAMPLE_PASSWORD, Accounts
+from napreview.services.installation import open_store, seed
 from napreview.settings import Settings
-from napreview.store.accounts import EXAMPLE_PASSWORD, Accounts
-from napreview.store.db import migrate
-from napreview.store.repository import Store
-from napreview.store.seed import seed
+from napreview.store.records import Store
 from napreview.web.config import PortalSettings
 from napreview.web.server import serve_portal
 from napreview.worker import build_worker
@@ -57,8 +56,7 @@ def _free_port() -> int:
 async def portal_env(dev_env, tmp_path_factory) -> AsyncIterator[PortalEnv]:
     home = tmp_path_factory.mktemp("portal")
     url = f"sqlite:///{home / 'napreview.db'}"
-    migrate(url)
-    store = Store.from_url(url)
+    store = open_store(url)
     seed(store)
     accounts = Accounts(store)
     accounts.give_example_passwords()

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from napreview.people.accounts import EXAMPLE_PASSWORD
 from napreview.schemas.members import Role
 from napreview.schemas.recommendations import RECOMMENDATION_IDS
 from napreview.schemas.review import Stage
 from napreview.services.steps import wait_for_review
-from napreview.store.accounts import EXAMPLE_PASSWORD
 
 from ..helpers import AUDITOR, SECRETARIAT, fp
 from .browser import serious_violations, shoot, signed_in
@@ -251,7 +251,7 @@ async def test_refusals_in_a_browser(portal_env, browser):
     assert not await serious_violations(page)
 
     # a locked account
-    env.store.add_user("locked.person@example.org", Role.AUDITOR)
+    env.store.people.register("locked.person@example.org", Role.AUDITOR)
     env.accounts.set_password("locked.person@example.org", "the right password")
     for n in range(5):
         await page.goto("/sign-in")

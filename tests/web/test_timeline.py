@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 from napreview.schemas.review import Stage
-from napreview.store.audit_reads import audit_reads
+from napreview.services.audit import reads_of
 
 from ..helpers import at_stage, fp, start_cycle
 
@@ -45,7 +45,9 @@ async def test_a_focal_point_reads_its_own_timeline_in_its_own_language(portal_e
     assert "Carta «invitación» guardada para el coordinador de MEX" in text
     assert (await mexico.get(f"/reviews/{cycle}/FRA/timeline")).status_code == 404
 
-    reads = audit_reads(portal_env.store, f"review-{cycle}-FRA")
+    reads = reads_of(portal_env.store, f"review-{cycle}-FRA")
     assert [(r.email, r.what, r.via) for r in reads] == [(fp("FRA"), "timeline", "portal")]
-    refused = [r for r in portal_env.store.refusals(cycle, "FRA") if r.step == "read_audit"]
-    assert [r.actor for r in refused] == [portal_env.store.resolve_actor(fp("MEX")).person_id]
+    refused = [
+        r for r in portal_env.store.refusals.of_review(cycle, "FRA") if r.step == "read_audit"
+    ]
+    assert [r.actor for r in refused] == [portal_env.store.people.actor(fp("MEX")).person_id]

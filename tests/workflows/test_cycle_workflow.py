@@ -36,7 +36,7 @@ from napreview.services import cycles, steps
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.store.network import MEMBERS as NETWORK
 from napreview.store.network import default_chair
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.temporal.dev_server import pragma_args, temporal_cli_path
 from napreview.worker import activities_for
 from napreview.workflows import contract
@@ -76,7 +76,7 @@ def settings_for(
         members=members,
         seed=seed,
         chair=default_chair(cycle),
-        started_by=store.resolve_actor(SECRETARIAT),
+        started_by=store.people.actor(SECRETARIAT),
     )
 
 
@@ -150,7 +150,7 @@ async def complete_review(
             cycle,
             member,
             "sign_off",
-            SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE),
+            SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE),
         )
 
 
@@ -174,7 +174,7 @@ async def test_one_review_per_member_found_by_its_search_attributes(dev_env, sto
             contract.review_workflow_id(settings.cycle, m) for m in EIGHT
         }
         # Each review has its troika from the draw recorded in the store, never itself.
-        assignments = store.assignments(settings.cycle)
+        assignments = store.cycles.assignments(settings.cycle)
         for member in EIGHT:
             state = await review_state(client, settings.cycle, member)
             assert [s.member for s in state.reviewers] == assignments[member]
@@ -187,7 +187,7 @@ async def test_a_second_start_is_refused_and_duplicates_nothing(dev_env, store, 
         settings = settings_for(store, EIGHT)
         await cycles.start_cycle(client, store, settings, worker.task_queue)
         await all_started(client, settings.cycle, len(EIGHT))
-        drawn = store.assignments(settings.cycle)
+        drawn = store.cycles.assignments(settings.cycle)
 
         again = settings.model_copy(update={"seed": 99})
         with pytest.raises(StepRefused) as info:
@@ -202,11 +202,11 @@ async def test_a_second_start_is_refused_and_duplicates_nothing(dev_env, store, 
         ]
         assert len(cycle_runs) == 1
         await listed_reviews(client, settings.cycle, len(EIGHT))
-        assert store.assignments(settings.cycle) == drawn
+        assert store.cycles.assignments(settings.cycle) == drawn
         assert (await progress(client, settings.cycle)).started == len(EIGHT)
 
         async def invitations() -> list | None:
-            found = store.list_letters(cycle=settings.cycle, kind=LetterKind.INVITATION.value)
+            found = store.letters.list(cycle=settings.cycle, kind=LetterKind.INVITATION.value)
             return found if len(found) >= len(EIGHT) else None
 
         sent = await until(invitations, "every invitation sent")
@@ -240,7 +240,7 @@ async def test_cancel_withdraws_every_open_review_and_the_cycle_reports(dev_env,
         await until(lambda: _finished(client, cycle, "DEU"), "the cycle hearing that DEU completed")
 
         # A focal point cannot cancel, neither through the command line nor past it.
-        france = store.resolve_actor(fp("FRA"))
+        france = store.people.actor(fp("FRA"))
         with pytest.raises(StepRefused) as info:
             await cycles.cancel_cycle(client, store, cycle, france, "no")
         assert "only the secretariat" in str(info.value)
@@ -260,7 +260,7 @@ async def test_cancel_withdraws_every_open_review_and_the_cycle_reports(dev_env,
         assert (await progress(client, cycle)).cancelled is False
 
         answer = await cycles.cancel_cycle(
-            client, store, cycle, store.resolve_actor(SECRETARIAT), reason
+            client, store, cycle, store.people.actor(SECRETARIAT), reason
         )
         assert answer.cancelled and answer.cancel_reason == reason
         summary = await asyncio.wait_for(cycle_handle(client, cycle).result(), timeout=30)
@@ -271,13 +271,13 @@ async def test_cancel_withdraws_every_open_review_and_the_cycle_reports(dev_env,
         assert summary.summary_letter.kind is LetterKind.CYCLE_SUMMARY
         # The summary goes to the Chair's focal point, the members in copy (issue #10).
         assert summary.summary_letter.recipient == "NAM"  # history: whose focal point
-        letter = store.get_letter(summary.summary_letter.id)
+        letter = store.letters.get(summary.summary_letter.id)
         assert letter.recipient == "fp.nam@example.org"
 
         for member in members[1:]:
             state = await review_state(client, cycle, member)
             assert state.stage is Stage.WITHDRAWN and state.withdrawn_reason == reason
-            [letter] = store.list_letters(
+            [letter] = store.letters.list(
                 cycle=cycle, member=member, kind=LetterKind.WITHDRAWAL.value
             )
             assert letter.recipient == fp(member)
@@ -296,7 +296,7 @@ async def test_cancel_while_reviews_are_still_starting(dev_env, store, tmp_path)
         settings = settings_for(store, members)
         cycle = settings.cycle
         await cycles.start_cycle(client, store, settings, worker.task_queue, batch_size=1)
-        secretariat = store.resolve_actor(SECRETARIAT)
+        secretariat = store.people.actor(SECRETARIAT)
 
         async def cancelled() -> CycleProgress | None:
             try:
@@ -311,7 +311,7 @@ async def test_cancel_while_reviews_are_still_starting(dev_env, store, tmp_path)
         assert summary.cancelled and summary.outcomes == {"withdrawn": len(members)}
         assert answer.started >= 1
         reviews = await listed_reviews(client, cycle, answer.started)
-        withdrawals = store.list_letters(cycle=cycle, kind=LetterKind.WITHDRAWAL.value)
+        withdrawals = store.letters.list(cycle=cycle, kind=LetterKind.WITHDRAWAL.value)
         assert sorted(w.member_code for w in withdrawals) == sorted(
             e.typed_search_attributes.get(contract.NAP_MEMBER) for e in reviews
         )
@@ -360,7 +360,7 @@ async def test_the_cycle_continues_as_new_and_carries_its_state(short_history_en
         await complete_review(client, store, cycle, "DEU")
         await until(lambda: _finished(client, cycle, "DEU"), "DEU reported to the cycle")
         await cycles.cancel_cycle(
-            client, store, cycle, store.resolve_actor(SECRETARIAT), "Test of a long cycle"
+            client, store, cycle, store.people.actor(SECRETARIAT), "Test of a long cycle"
         )
         summary = await asyncio.wait_for(cycle_handle(client, cycle).result(), timeout=30)
         assert summary.total == len(members)
@@ -446,7 +446,7 @@ async def test_a_review_that_ends_while_the_cycle_continues_as_new_is_counted(
         held.release.set()
         await all_started(client, cycle, len(members))
         await cycles.cancel_cycle(
-            client, store, cycle, store.resolve_actor(SECRETARIAT), "Test of a claim carried"
+            client, store, cycle, store.people.actor(SECRETARIAT), "Test of a claim carried"
         )
         summary = await asyncio.wait_for(cycle_handle(client, cycle).result(), timeout=60)
     assert summary.outcomes == {"completed": 1, "withdrawn": len(members) - 1}
@@ -483,8 +483,8 @@ async def test_all_83_members_complete_a_cycle(dev_env, store, tmp_path):
         summary = await asyncio.wait_for(cycle_handle(client, cycle).result(), timeout=60)
         assert summary.total == 83 and summary.outcomes == {"completed": 83}
         assert not summary.cancelled
-        assert {r.stage for r in store.reviews(cycle)} == {"completed"}
-        assert len(store.reviews(cycle)) == 83
-        finals = store.list_letters(cycle=cycle, kind=LetterKind.FINAL_FEEDBACK.value)
+        assert {r.stage for r in store.reviews.of_cycle(cycle)} == {"completed"}
+        assert len(store.reviews.of_cycle(cycle)) == 83
+        finals = store.letters.list(cycle=cycle, kind=LetterKind.FINAL_FEEDBACK.value)
         assert sorted(letter.member_code for letter in finals) == sorted(codes)
         await listed_reviews(client, cycle, 83, " AND NapStage = 'completed'")

@@ -24,7 +24,8 @@ from napreview.schemas.delivery import delivery_workflow_id
 from napreview.schemas.letters import LetterKind, LetterRequest
 from napreview.schemas.members import Location
 from napreview.settings import Settings
-from napreview.store.repository import Store
+from napreview.store.focal_points import Designation
+from napreview.store.records import Store
 from napreview.workflows.delivery import DeliverLetterWorkflow
 
 REFUSED = "fp.bel@example.org"
@@ -118,11 +119,13 @@ def invitation(member: str = "FRA") -> LetterRequest:
 async def test_a_letter_is_delivered_once_with_text_html_pdf_and_the_mission_in_copy(
     dev_env, store: Store, tmp_path: Path
 ) -> None:
-    store.set_focal_point(
-        "FRA",
-        name="Paul Durand",
-        email="wps@france-mission.example.org",
-        location=Location.NEW_YORK_MISSION,
+    store.focal_points.designate(
+        Designation(
+            member="FRA",
+            name="Paul Durand",
+            email="wps@france-mission.example.org",
+            location=Location.NEW_YORK_MISSION,
+        )
     )
     inbox = Inbox()
     port = free_port()
@@ -142,7 +145,7 @@ async def test_a_letter_is_delivered_once_with_text_html_pdf_and_the_mission_in_
     pdf = parts["application/pdf"]
     assert pdf.get_filename() == f"invitation-{letter_id}.pdf"
     assert pdf.get_content().startswith(b"%PDF-")
-    row = store.get_letter(letter_id)
+    row = store.letters.get(letter_id)
     assert row.delivery_state == "sent"
     assert "250 2.0.0 Ok: queued as TEST1" in (row.delivery_detail or "")
 
@@ -165,7 +168,7 @@ async def test_an_smtp_outage_is_retried_until_the_server_is_back_and_sends_once
         row = await asyncio.to_thread(letters.store_and_file, invitation("DEU"))
         await letters._start_delivery(row.id)
         for _ in range(300):  # the first attempt fails: connection refused, state recorded
-            current = store.get_letter(row.id)
+            current = store.letters.get(row.id)
             if current.delivery_attempts:
                 break
             await asyncio.sleep(0.05)
@@ -178,7 +181,7 @@ async def test_an_smtp_outage_is_retried_until_the_server_is_back_and_sends_once
             outcome = await handle.result()
     assert outcome.state == "sent"
     assert len(inbox.messages) == 1
-    assert store.get_letter(row.id).delivery_state == "sent"
+    assert store.letters.get(row.id).delivery_state == "sent"
 
 
 async def test_a_refused_recipient_fails_with_the_reason_and_is_not_retried(
@@ -193,7 +196,7 @@ async def test_a_refused_recipient_fails_with_the_reason_and_is_not_retried(
         )
     assert outcome.state == "failed"
     assert "550" in outcome.detail and REFUSED in outcome.detail
-    row = store.get_letter(letter_id)
+    row = store.letters.get(letter_id)
     assert row.delivery_state == "failed"
     assert "mailbox unavailable" in (row.delivery_detail or "")
     assert row.delivery_attempts == 1
@@ -210,7 +213,7 @@ async def test_without_smtp_letters_go_to_the_outbox_as_eml_files(
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["Message-ID"] == f"<{letter_id}@napreview>"
     assert path.stat().st_mode & 0o777 == 0o600
-    assert str(path.resolve()) in (store.get_letter(letter_id).delivery_detail or "")
+    assert str(path.resolve()) in (store.letters.get(letter_id).delivery_detail or "")
 
 
 @pytest.mark.parametrize("broken", ["missing", "truncated"])

@@ -16,6 +16,7 @@ from napreview.schemas.letters import LetterKind, LetterRequest
 from napreview.schemas.members import Honorific
 from napreview.schemas.review import Decision, SignOff, Stage
 from napreview.services import steps
+from napreview.store.focal_points import Designation
 
 from ..conftest import running_worker, settings_for
 from ..helpers import (
@@ -43,7 +44,7 @@ async def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
     first = await env.run(activities.send_letter, request)
     second = await env.run(activities.send_letter, request)
     assert first == second
-    rows = store.list_letters(cycle="2019", member="FRA")
+    rows = store.letters.list(cycle="2019", member="FRA")
     assert len(rows) == 1 and rows[0].language == "fr"
     assert rows[0].recipient == "fp.fra@example.org"
     assert rows[0].copy_to == [
@@ -56,12 +57,14 @@ async def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
 
 async def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_path):
     activities = LetterActivities(store, tmp_path / "letters")
-    store.set_focal_point(
-        "MEX",
-        name="Lucía Pérez",
-        email="lperez@sre.gob.mx",
-        honorific=Honorific.MS,
-        family_name="Pérez",
+    store.focal_points.designate(
+        Designation(
+            member="MEX",
+            name="Lucía Pérez",
+            email="lperez@sre.gob.mx",
+            honorific=Honorific.MS,
+            family_name="Pérez",
+        )
     )
     ref = await ActivityEnvironment().run(
         activities.send_letter,
@@ -74,7 +77,7 @@ async def test_letters_follow_the_focal_point_at_the_time_of_writing(store, tmp_
             stage="self_assessment",
         ),
     )
-    letter = store.get_letter(ref.id)
+    letter = store.letters.get(ref.id)
     assert letter.recipient == "lperez@sre.gob.mx" and letter.language == "es"
     assert "Lucía Pérez" in letter.body_text
     assert "Estimada Sra. Pérez:" in letter.body_text
@@ -95,7 +98,7 @@ async def _complete(client, store, cycle: str, member: str) -> None:
         member,
         "sign_off",
         SignOff(
-            actor=store.resolve_actor(SECRETARIAT),
+            actor=store.people.actor(SECRETARIAT),
             decision=Decision.APPROVE,
             comments="Thank you for a thorough plan.",
         ),
@@ -115,7 +118,7 @@ async def test_french_spanish_and_english_members_get_letters_in_their_language(
         expected = {"FRA": ("fr", "Madame"), "MEX": ("es", "Estimad"), "DEU": ("en", "Dear")}
         for member, (language, greeting) in expected.items():
             result = await handle(client, cycle, member).result()
-            own = [store.get_letter(ref.id) for ref in result.letters if ref.recipient == member]
+            own = [store.letters.get(ref.id) for ref in result.letters if ref.recipient == member]
             kinds = {letter.kind for letter in own}
             assert {"invitation", "final_feedback"} <= kinds
             assert {letter.language for letter in own} == {language}
@@ -169,13 +172,13 @@ async def test_no_letter_is_stored_twice_when_a_worker_is_killed_mid_cycle(
                 cycle,
                 member,
                 "sign_off",
-                SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE),
+                SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE),
             )
             await handle(client, cycle, member).result()
     finally:
         worker.kill()
         worker.wait()
-    letters = store.list_letters(cycle=cycle)
+    letters = store.letters.list(cycle=cycle)
     keys = Counter(
         (r.member_code, r.kind, r.round, r.recipient) for r in letters if r.kind != "cycle_summary"
     )

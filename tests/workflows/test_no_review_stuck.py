@@ -23,7 +23,7 @@ from napreview.schemas.letters import LetterKind, LetterRef, LetterRequest
 from napreview.schemas.review import CedawCheckRequest, Stage, Withdraw
 from napreview.services import steps
 from napreview.services.errors import StepRefused
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 from ..conftest import settings_for, worker_with
@@ -250,7 +250,9 @@ async def test_an_input_the_database_rejects_is_refused_once_and_recorded(
         state = await steps.review_state(client, cycle, "DEU")
         assert state.stage is Stage.SELF_ASSESSMENT and not state.self_assessments
         assert state.rejected == []  # never reached the review
-        assert [r.step for r in store.refusals(cycle, "DEU")] == ["submit_self_assessment"]
+        assert [r.step for r in store.refusals.of_review(cycle, "DEU")] == [
+            "submit_self_assessment"
+        ]
         assert stored_documents(store, cycle, "DEU") == Counter()
         # Once the database takes it again, the same person's next try is accepted, and the
         # plan is recorded at the review's CEDAW check.
@@ -315,7 +317,7 @@ async def test_withdrawal_ends_a_review_whose_work_keeps_failing(dev_env, store,
                 cycle,
                 "DEU",
                 "withdraw",
-                Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="Plan under revision"),
+                Withdraw(actor=store.people.actor(SECRETARIAT), reason="Plan under revision"),
             ),
             30,
         )
@@ -323,5 +325,5 @@ async def test_withdrawal_ends_a_review_whose_work_keeps_failing(dev_env, store,
     assert withdrawn.stage is Stage.WITHDRAWN and summary.outcome is Stage.WITHDRAWN
     assert [ref.kind for ref in summary.letters][-1] is LetterKind.WITHDRAWAL
     assert summary.withdrawn_reason == "Plan under revision"
-    stored = {row.kind for row in store.list_letters(cycle=cycle, member="DEU")}
+    stored = {row.kind for row in store.letters.list(cycle=cycle, member="DEU")}
     assert LetterKind.WITHDRAWAL.value in stored

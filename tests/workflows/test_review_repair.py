@@ -152,7 +152,7 @@ async def test_a_stuck_review_is_shown_and_repaired_keeping_every_step(dev_env, 
         ]
         assert reset[-1].cause == WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW
         # Who repaired it and why, in its history (a person id: history keeps no addresses).
-        repairer = store.resolve_actor(SECRETARIAT).person_id
+        repairer = store.people.actor(SECRETARIAT).person_id
         assert f"Repaired by {repairer} (secretariat)" in reset[-1].failure.message
         assert "Nondeterminism error" in reset[-1].failure.message
 

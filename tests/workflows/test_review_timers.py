@@ -22,10 +22,10 @@ from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from napreview.activities.letters import SECRETARIAT_NAME
 from napreview.letters.addresses import SECRETARIAT_NAMES
 from napreview.schemas.examples import example_peer_review, example_self_assessment
 from napreview.schemas.letters import LetterKind
+from napreview.schemas.members import Language
 from napreview.schemas.review import (
     Decision,
     Durations,
@@ -40,8 +40,8 @@ from napreview.schemas.review import (
     Withdraw,
 )
 from napreview.schemas.submissions import DocumentKind, RecommendationResponse
-from napreview.store.models import LetterRow
-from napreview.store.repository import Store
+from napreview.store.letters import Letter
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 from .. import helpers
@@ -114,7 +114,7 @@ async def cycle_running(
         try:
             yield cycle
         finally:
-            withdraw = Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="End of test")
+            withdraw = Withdraw(actor=store.people.actor(SECRETARIAT), reason="End of test")
             for member in MEMBERS:
                 await no_activity_running(client, cycle, member)
                 with contextlib.suppress(RPCError):  # already completed
@@ -175,14 +175,17 @@ async def state_when(
     return await until(probe, what)
 
 
-def letters(store: Store, cycle: str, member: str, kind: LetterKind) -> list[LetterRow]:
-    return store.list_letters(cycle=cycle, member=member, kind=kind.value)
+def letters(store: Store, cycle: str, member: str, kind: LetterKind) -> list[Letter]:
+    return [
+        store.letters.get(s.id)
+        for s in store.letters.list(cycle=cycle, member=member, kind=kind.value)
+    ]
 
 
 async def letters_when(
     store: Store, cycle: str, member: str, kind: LetterKind, count: int
-) -> list[LetterRow]:
-    async def probe() -> list[LetterRow] | None:
+) -> list[Letter]:
+    async def probe() -> list[Letter] | None:
         found = letters(store, cycle, member, kind)
         return found if len(found) >= count else None
 
@@ -212,13 +215,13 @@ async def invited(client: Client, store: Store, cycle: str, member: str) -> Revi
 
 
 async def send_self_assessment(client: Client, store: Store, cycle: str, member: str) -> None:
-    actor = store.resolve_actor(fp(member))
-    ref = store.save_document(
+    actor = store.people.actor(fp(member))
+    ref = store.documents.save(
         kind=DocumentKind.SELF_ASSESSMENT,
         cycle=cycle,
         member=member,
         submitted_by=actor.email,
-        body=example_self_assessment(store.get_member(member)).model_dump(mode="json"),
+        body=example_self_assessment(store.members.get(member)).model_dump(mode="json"),
     )
     await signal(
         client,
@@ -232,8 +235,8 @@ async def send_self_assessment(client: Client, store: Store, cycle: str, member:
 async def send_peer_review(
     client: Client, store: Store, cycle: str, member: str, reviewer: str
 ) -> None:
-    actor = store.resolve_actor(fp(reviewer))
-    ref = store.save_document(
+    actor = store.people.actor(fp(reviewer))
+    ref = store.documents.save(
         kind=DocumentKind.PEER_REVIEW,
         cycle=cycle,
         member=member,
@@ -267,7 +270,7 @@ async def send_answers(client: Client, store: Store, cycle: str, member: str) ->
         member,
         "respond_to_recommendations",
         RespondToRecommendations(
-            actor=store.resolve_actor(fp(member)),
+            actor=store.people.actor(fp(member)),
             responses=dict.fromkeys(keys, RecommendationResponse.SUPPORTED),
         ),
     )
@@ -282,7 +285,7 @@ async def send_extension(
         cycle,
         member,
         "extend",
-        Extend(actor=store.resolve_actor(SECRETARIAT), by=by, reason=reason),
+        Extend(actor=store.people.actor(SECRETARIAT), by=by, reason=reason),
     )
 
 
@@ -318,7 +321,7 @@ async def test_reminder_then_overdue_notice_and_the_review_keeps_waiting(ts_env,
         await skip_to(ts_env, deadline.due + HOUR)
         [notice] = await letters_when(store, cycle, "DEU", LetterKind.OVERDUE, 1)
         assert notice.recipient == fp("DEU")
-        assert SECRETARIAT_NAME in notice.copy_to
+        assert SECRETARIAT_NAMES[Language.EN] in notice.copy_to
         review = await state_when(client, cycle, "DEU", lambda s: s.overdue, "overdue flag")
         assert review.stage is Stage.SELF_ASSESSMENT
         await search_attribute(client, cycle, "DEU", contract.NAP_OVERDUE, True)
@@ -350,7 +353,11 @@ async def test_extension_moves_the_deadline_and_the_notices_follow_it(ts_env, st
         assert second.due == first.due + timedelta(days=20)
         assert second.remind_at == first.remind_at + timedelta(days=20)
         [record] = review.extensions
-        assert (store.people([record.by])[record.by], record.reason, record.new_deadline) == (
+        assert (
+            store.people.emails([record.by])[record.by],
+            record.reason,
+            record.new_deadline,
+        ) == (
             SECRETARIAT,
             "Elections",
             second.due,
@@ -515,7 +522,7 @@ async def test_sign_off_reminder_and_overdue_notice_go_to_the_secretariat(ts_env
         )
         deadline = review.deadline
         assert deadline.due - deadline.remind_at == timedelta(days=7)
-        secretariat = store.secretariat_email()
+        secretariat = store.people.secretariat_email()
 
         await skip_to(ts_env, deadline.remind_at + HOUR)
         [reminder] = await letters_when(store, cycle, "DEU", LetterKind.REMINDER, 1)
@@ -533,7 +540,7 @@ async def test_sign_off_reminder_and_overdue_notice_go_to_the_secretariat(ts_env
             cycle,
             "DEU",
             "sign_off",
-            SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE),
+            SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE),
         )
         result = await handle(client, cycle, "DEU").result()
         assert result.outcome is Stage.COMPLETED
@@ -572,7 +579,7 @@ async def test_unanswered_recommendations_stand_as_noted_once_the_time_to_answer
             cycle,
             "DEU",
             "sign_off",
-            SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE),
+            SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE),
         )
         [final] = await letters_when(store, cycle, "DEU", LetterKind.FINAL_FEEDBACK, 1)
         assert final.body_text.count("Noted (no response given)") == len(keys)

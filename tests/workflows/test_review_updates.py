@@ -53,7 +53,7 @@ async def test_germany_driven_to_completed_step_by_step(dev_env, store, tmp_path
         state = await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
         assert state.cedaw is not None and state.cedaw.rating.value == "weak"
 
-        secretariat = store.resolve_actor(SECRETARIAT)
+        secretariat = store.people.actor(SECRETARIAT)
         state = await steps.review_step(
             client,
             store,
@@ -70,7 +70,7 @@ async def test_germany_driven_to_completed_step_by_step(dev_env, store, tmp_path
         assert kinds[0] is LetterKind.INVITATION
         assert kinds.count(LetterKind.REVIEW_REQUEST) == 3
         assert kinds[-1] is LetterKind.FINAL_FEEDBACK
-        stored = store.list_letters(cycle=cycle, member="DEU")
+        stored = store.letters.list(cycle=cycle, member="DEU")
         assert {r.id for r in stored} == {letter.id for letter in result.letters}
         description = await handle(client, cycle, "DEU").describe()
         assert description.status == WorkflowExecutionStatus.COMPLETED
@@ -98,7 +98,7 @@ async def test_every_refusal_answers_and_changes_nothing(dev_env, store, tmp_pat
         await _refused(submit_sa(client, store, cycle, "DEU", AUDITOR), "only the focal point")
         # out of turn: a peer review before peer review, a sign-off before sign-off
         await _refused(submit_pr(client, store, cycle, "DEU", reviewer), "not peer review")
-        secretariat = store.resolve_actor(SECRETARIAT)
+        secretariat = store.people.actor(SECRETARIAT)
         await _refused(
             steps.review_step(
                 client,
@@ -111,7 +111,7 @@ async def test_every_refusal_answers_and_changes_nothing(dev_env, store, tmp_pat
             "not sign off",
         )
         # a focal point may not extend or withdraw
-        focal_point = store.resolve_actor(fp("DEU"))
+        focal_point = store.people.actor(fp("DEU"))
         await _refused(
             steps.review_step(
                 client, store, cycle, "DEU", "withdraw", Withdraw(actor=focal_point, reason="no")
@@ -121,7 +121,7 @@ async def test_every_refusal_answers_and_changes_nothing(dev_env, store, tmp_pat
         after = await steps.review_state(client, cycle, "DEU")
         assert after.stage is Stage.SELF_ASSESSMENT
         assert after.self_assessments == [] and after.letters == before.letters
-        assert len(store.refusals(cycle, "DEU")) == 6
+        assert len(store.refusals.of_review(cycle, "DEU")) == 6
 
         # twice: the second self-assessment is refused
         await submit_sa(client, store, cycle, "DEU")
@@ -141,7 +141,7 @@ async def test_a_refused_signal_is_recorded_and_changes_nothing(dev_env, store, 
     async with running_worker(client, store, tmp_path) as settings:
         cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
         await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-        intruder = store.resolve_actor(fp("FRA"))
+        intruder = store.people.actor(fp("FRA"))
         await signal(
             client, cycle, "DEU", "extend", Extend(actor=intruder, by="P14D", reason="please")
         )
@@ -156,7 +156,7 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
     async with running_worker(client, store, tmp_path) as settings:
         cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
         await at_stage(client, cycle, "FRA", Stage.SELF_ASSESSMENT)
-        secretariat = store.resolve_actor(SECRETARIAT)
+        secretariat = store.people.actor(SECRETARIAT)
         state = await steps.review_step(
             client,
             store,
@@ -169,7 +169,7 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
         result = await handle(client, cycle, "FRA").result()
         assert result.letters[-1].kind is LetterKind.WITHDRAWAL
         assert result.withdrawn_reason == "Membership suspended"
-        letter = store.get_letter(result.letters[-1].id)
+        letter = store.letters.get(result.letters[-1].id)
         assert letter.language == "fr"
 
         # A step on the finished review: "already done" with the day, not "not found"; recorded.
@@ -180,7 +180,7 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
             f"The review of France in cycle {cycle} was withdrawn on "
             f"{closed.close_time:%d %B %Y}; nothing more can change."
         )
-        recorded = store.refusals(cycle, "FRA")
+        recorded = store.refusals.of_review(cycle, "FRA")
         assert [(r.step, r.reason) for r in recorded][-1] == (
             "submit_self_assessment",
             str(refused.value),
@@ -188,12 +188,7 @@ async def test_withdrawal_ends_the_review_with_a_letter(dev_env, store, tmp_path
 
 
 def _documents(store) -> int:
-    from sqlalchemy import func, select
-
-    from napreview.store.models import DocumentRow
-
-    with store.session() as s:
-        return s.scalar(select(func.count()).select_from(DocumentRow))
+    return sum(store.documents.count().values())
 
 
 async def test_a_document_is_kept_only_when_its_review_takes_it(dev_env, store, tmp_path):

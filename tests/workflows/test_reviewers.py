@@ -22,7 +22,8 @@ from napreview.schemas.review import (
 )
 from napreview.services import steps
 from napreview.services.errors import StepRefused
-from napreview.store.repository import Store
+from napreview.store.focal_points import Designation
+from napreview.store.records import Store
 from napreview.workflows.troika import draw_troika, redraw_reviewer
 
 from ..conftest import running_worker
@@ -66,7 +67,7 @@ def current(state: ReviewState) -> list[str]:
 
 
 def group(store: Store, code: str) -> str:
-    return store.get_member(code).draw_group
+    return store.members.get(code).draw_group
 
 
 def assert_troika_rules(store: Store, state: ReviewState, everyone_before: set[str]) -> None:
@@ -81,7 +82,7 @@ def assert_troika_rules(store: Store, state: ReviewState, everyone_before: set[s
 
 
 def letters_of(store: Store, cycle: str, kind: LetterKind):
-    return store.list_letters(cycle=cycle, member="DEU", kind=kind.value)
+    return store.letters.list(cycle=cycle, member="DEU", kind=kind.value)
 
 
 async def test_the_member_substitutes_one_reviewer_and_only_once(dev_env, store, tmp_path):
@@ -91,7 +92,7 @@ async def test_the_member_substitutes_one_reviewer_and_only_once(dev_env, store,
         state = await in_peer_review(client, store, cycle)
         drawn = current(state)
         leaving = drawn[0]
-        deu = store.resolve_actor(fp("DEU"))
+        deu = store.people.actor(fp("DEU"))
 
         state = await step(
             client, store, cycle, "replace_reviewer", ReplaceReviewer(actor=deu, reviewer=leaving)
@@ -99,7 +100,7 @@ async def test_the_member_substitutes_one_reviewer_and_only_once(dev_env, store,
         assert state.replacement_used is True
         [redraw] = state.redraws
         # History names people by opaque id; the store says who they are.
-        assert (redraw.why, redraw.previous, store.people([redraw.by])[redraw.by]) == (
+        assert (redraw.why, redraw.previous, store.people.emails([redraw.by])[redraw.by]) == (
             "replaced",
             leaving,
             fp("DEU"),
@@ -109,9 +110,9 @@ async def test_the_member_substitutes_one_reviewer_and_only_once(dev_env, store,
             ReviewerStatus.REPLACED
         )
         # The store's assignments follow, the newcomer in the leaver's place.
-        assert store.assignments(cycle)["DEU"] == [redraw.chosen, *drawn[1:]]
+        assert store.cycles.assignments(cycle)["DEU"] == [redraw.chosen, *drawn[1:]]
         # An auditor re-runs the re-draw from the recorded seed and gets the same reviewer.
-        members = store.get_members(MEMBERS)
+        members = store.members.get_many(MEMBERS)
         before = draw_troika(members, SEED).reviewers
         before["DEU"] = drawn[1:]
         again = redraw_reviewer(members, before, "DEU", set(drawn), redraw.seed)
@@ -136,7 +137,7 @@ async def test_the_member_substitutes_one_reviewer_and_only_once(dev_env, store,
             "already used its one substitution",
         )
         # Only the member's own focal point may ask for it.
-        mexico = store.resolve_actor(fp("MEX"))
+        mexico = store.people.actor(fp("MEX"))
         await refused(
             step(
                 client,
@@ -169,7 +170,7 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
 
         # The third reviewer has already answered: its review stands, nobody can remove it.
         await submit_pr(client, store, cycle, "DEU", third)
-        secretariat = store.resolve_actor(SECRETARIAT)
+        secretariat = store.people.actor(SECRETARIAT)
         await refused(
             step(
                 client,
@@ -186,25 +187,25 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
                 store,
                 cycle,
                 "replace_reviewer",
-                ReplaceReviewer(actor=store.resolve_actor(fp("DEU")), reviewer=third),
+                ReplaceReviewer(actor=store.people.actor(fp("DEU")), reviewer=third),
             ),
             "already submitted",
         )
         await refused(
-            step(client, store, cycle, "recuse", Recuse(actor=store.resolve_actor(fp(third)))),
+            step(client, store, cycle, "recuse", Recuse(actor=store.people.actor(fp(third)))),
             "already submitted",
         )
         outsider = next(m for m in MEMBERS if m != "DEU" and m not in everyone)
         await refused(
-            step(client, store, cycle, "recuse", Recuse(actor=store.resolve_actor(fp(outsider)))),
+            step(client, store, cycle, "recuse", Recuse(actor=store.people.actor(fp(outsider)))),
             "not one of the reviewers",
         )
 
         state = await step(
-            client, store, cycle, "recuse", Recuse(actor=store.resolve_actor(fp(first)))
+            client, store, cycle, "recuse", Recuse(actor=store.people.actor(fp(first)))
         )
         recusal = state.redraws[-1]
-        assert (recusal.why, recusal.previous, store.people([recusal.by])[recusal.by]) == (
+        assert (recusal.why, recusal.previous, store.people.emails([recusal.by])[recusal.by]) == (
             "recused",
             first,
             fp(first),
@@ -219,7 +220,7 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
                 store,
                 cycle,
                 "reassign_reviewer",
-                ReassignReviewer(actor=store.resolve_actor(fp("DEU")), reviewer=second),
+                ReassignReviewer(actor=store.people.actor(fp("DEU")), reviewer=second),
             ),
             "only the secretariat",
         )
@@ -234,7 +235,7 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
         assert (
             reassignment.why,
             reassignment.previous,
-            store.people([reassignment.by])[reassignment.by],
+            store.people.emails([reassignment.by])[reassignment.by],
         ) == (
             "reassigned",
             second,
@@ -246,7 +247,7 @@ async def test_recusal_and_reassignment_each_redraw_and_write(dev_env, store, tm
         statuses = {s.member: s.status for s in state.reviewers}
         assert statuses[first] is ReviewerStatus.RECUSED
         assert statuses[second] is ReviewerStatus.REASSIGNED
-        assert sorted(store.assignments(cycle)["DEU"]) == sorted(current(state))
+        assert sorted(store.cycles.assignments(cycle)["DEU"]) == sorted(current(state))
 
         # Each re-draw wrote to the member and asked the newcomer.
         changes = letters_of(store, cycle, LetterKind.REVIEWER_CHANGE)
@@ -274,7 +275,7 @@ async def test_no_redraw_when_nobody_is_left_and_nothing_changes(dev_env, store,
         # Four members: each one's three reviewers are all the others.
         cycle = await start_cycle(client, store, settings.task_queue, ["DEU", "MEX", "NAM", "JPN"])
         state = await in_peer_review(client, store, cycle)
-        deu = store.resolve_actor(fp("DEU"))
+        deu = store.people.actor(fp("DEU"))
         await refused(
             step(
                 client,
@@ -289,7 +290,7 @@ async def test_no_redraw_when_nobody_is_left_and_nothing_changes(dev_env, store,
         assert current(after) == current(state) and after.redraws == []
         assert after.replacement_used is False
         assert letters_of(store, cycle, LetterKind.REVIEWER_CHANGE) == []
-        assert [r.step for r in store.refusals(cycle, "DEU")] == ["replace_reviewer"]
+        assert [r.step for r in store.refusals.of_review(cycle, "DEU")] == ["replace_reviewer"]
 
 
 async def test_a_new_focal_point_takes_over_at_once(dev_env, store, tmp_path):
@@ -300,15 +301,16 @@ async def test_a_new_focal_point_takes_over_at_once(dev_env, store, tmp_path):
         [invitation] = letters_of(store, cycle, LetterKind.INVITATION)
         assert invitation.recipient == fp("DEU")
 
-        store.set_focal_point(
-            "DEU", name="Erika Mustermann", email="e.mustermann@example.org", by=SECRETARIAT
+        store.focal_points.designate(
+            Designation(member="DEU", name="Erika Mustermann", email="e.mustermann@example.org"),
+            by=SECRETARIAT,
         )
         await refused(submit_sa(client, store, cycle, "DEU"), "only the focal point of")
         assert (await steps.review_state(client, cycle, "DEU")).self_assessments == []
 
         await submit_sa(client, store, cycle, "DEU", "e.mustermann@example.org")
         state = await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
-        old = store.resolve_actor(fp("DEU"))
+        old = store.people.actor(fp("DEU"))
         await refused(
             step(
                 client,
@@ -319,7 +321,7 @@ async def test_a_new_focal_point_takes_over_at_once(dev_env, store, tmp_path):
             ),
             "only the focal point of",
         )
-        new = store.resolve_actor("e.mustermann@example.org")
+        new = store.people.actor("e.mustermann@example.org")
         await step(
             client,
             store,
@@ -344,7 +346,7 @@ async def test_return_for_revision_keeps_the_peer_reviews_and_stops_after_three_
         await answer_all(client, store, cycle, "DEU")
         state = await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
         peer_reviews = {s.member: s.document for s in state.reviewers}
-        secretariat = store.resolve_actor(SECRETARIAT)
+        secretariat = store.people.actor(SECRETARIAT)
 
         for round_ in (1, 2):
             state = await step(
@@ -369,7 +371,7 @@ async def test_return_for_revision_keeps_the_peer_reviews_and_stops_after_three_
                     store,
                     cycle,
                     "recuse",
-                    Recuse(actor=store.resolve_actor(fp(reviewers[0]))),
+                    Recuse(actor=store.people.actor(fp(reviewers[0]))),
                 ),
                 "not peer review",
             )

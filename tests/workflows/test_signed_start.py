@@ -28,7 +28,7 @@ from napreview.schemas.review import (
     Withdraw,
 )
 from napreview.services import steps
-from napreview.store.repository import Store
+from napreview.store.records import Store
 from napreview.workflows import contract
 
 from ..conftest import running_worker
@@ -39,7 +39,7 @@ def rogue_review(store: Store, cycle: str, member: str = "PER") -> ReviewInput:
     """A review input as someone with Temporal access would write it: no keys to check."""
     return ReviewInput(
         cycle=cycle,
-        member=store.get_member(member),
+        member=store.members.get(member),
         reviewers=["DEU", "FRA", "MEX"],
         seed=1,
         chair="NAM",
@@ -57,8 +57,8 @@ async def ends_refused(client: Client, workflow_id: str) -> ApplicationError:
 
 
 def nothing_recorded(store: Store, cycle: str, member: str) -> None:
-    assert store.list_letters(cycle=cycle, member=member) == []
-    assert member not in {r.member_code for r in store.reviews(cycle)}
+    assert store.letters.list(cycle=cycle, member=member) == []
+    assert member not in {r.member for r in store.reviews.of_cycle(cycle)}
 
 
 async def test_a_review_started_by_someone_else_ends_at_once_and_sends_nothing(
@@ -75,7 +75,7 @@ async def test_a_review_started_by_someone_else_ends_at_once_and_sends_nothing(
             task_queue=worker.task_queue,
         )
         # An unsigned withdrawal "by the secretariat", as the attack sent it.
-        withdraw = Withdraw(actor=store.resolve_actor(SECRETARIAT), reason="forged")
+        withdraw = Withdraw(actor=store.people.actor(SECRETARIAT), reason="forged")
         await handle.signal("withdraw", withdraw)
         cause = await ends_refused(client, workflow_id)
     assert "not started by napreview" in cause.message
@@ -96,12 +96,12 @@ async def test_a_new_run_under_the_id_of_a_completed_review_changes_nothing(
             await submit_pr(client, store, cycle, "DEU", slot.member)
         await answer_all(client, store, cycle, "DEU")
         await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
-        approve = SignOff(actor=store.resolve_actor(SECRETARIAT), decision=Decision.APPROVE)
+        approve = SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE)
         await steps.review_step(client, store, cycle, "DEU", "sign_off", approve)
         workflow_id = contract.review_workflow_id(cycle, "DEU")
         genuine = await client.get_workflow_handle(workflow_id, result_type=ReviewSummary).result()
-        letters_before = len(store.list_letters(cycle=cycle, member="DEU"))
-        stage_before = {r.member_code: r.stage for r in store.reviews(cycle)}["DEU"]
+        letters_before = len(store.letters.list(cycle=cycle, member="DEU"))
+        stage_before = {r.member: r.stage for r in store.reviews.of_cycle(cycle)}["DEU"]
 
         await client.start_workflow(
             contract.REVIEW_WORKFLOW,
@@ -112,8 +112,8 @@ async def test_a_new_run_under_the_id_of_a_completed_review_changes_nothing(
         )
         await ends_refused(client, workflow_id)
     assert genuine.outcome is Stage.COMPLETED
-    assert len(store.list_letters(cycle=cycle, member="DEU")) == letters_before
-    assert {r.member_code: r.stage for r in store.reviews(cycle)}["DEU"] == stage_before
+    assert len(store.letters.list(cycle=cycle, member="DEU")) == letters_before
+    assert {r.member: r.stage for r in store.reviews.of_cycle(cycle)}["DEU"] == stage_before
 
 
 async def test_a_cycle_needs_a_signed_start_by_a_key_the_workers_vouch_for(
@@ -126,7 +126,7 @@ async def test_a_cycle_needs_a_signed_start_by_a_key_the_workers_vouch_for(
             members=["DEU", "FRA", "MEX", "NAM"],
             seed=7,
             chair="NAM",
-            started_by=store.resolve_actor(SECRETARIAT),
+            started_by=store.people.actor(SECRETARIAT),
         )
         workflow_id = contract.cycle_workflow_id(settings.cycle)
         cases = {
@@ -148,7 +148,7 @@ async def test_a_cycle_needs_a_signed_start_by_a_key_the_workers_vouch_for(
             )
             cause = await ends_refused(client, workflow_id)
             assert "not started by napreview" in cause.message, case
-        assert not store.cycle_exists(settings.cycle)
+        assert not store.cycles.exists(settings.cycle)
 
 
 async def test_a_signed_start_cannot_be_used_again_later(dev_env, store, tmp_path):
@@ -160,11 +160,11 @@ async def test_a_signed_start_cannot_be_used_again_later(dev_env, store, tmp_pat
             members=["DEU", "FRA", "MEX", "NAM"],
             seed=7,
             chair="NAM",
-            started_by=store.resolve_actor(SECRETARIAT),
+            started_by=store.people.actor(SECRETARIAT),
             trusted_keys=signing.signer().public_keys(),
         )
         workflow_id = contract.cycle_workflow_id(settings.cycle)
-        store.vouch_for_keys(signing.signer().public_keys())  # a genuine front end's key
+        store.front_end_keys.vouch_for(signing.signer().public_keys())  # a genuine front end's key
         captured = signing.signer().sign(
             "start_cycle",
             workflow_id,
@@ -176,4 +176,4 @@ async def test_a_signed_start_cannot_be_used_again_later(dev_env, store, tmp_pat
         )
         cause = await ends_refused(client, workflow_id)
     assert "too long before it arrived" in cause.message
-    assert not store.cycle_exists(settings.cycle)
+    assert not store.cycles.exists(settings.cycle)

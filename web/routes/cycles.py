@@ -15,10 +15,10 @@ from napreview.i18n.translator import translator
 from napreview.schemas.members import Role
 from napreview.schemas.review import CycleSettings, Durations, Stage
 from napreview.services import cycles as cycle_ops
+from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
+from napreview.services.network import chair_of_cycle
 from napreview.services.progress import cycle_progress
-from napreview.store import work
-from napreview.store.network import default_chair
 from napreview.web import chart
 from napreview.web.web import (
     PageNotFound,
@@ -58,7 +58,9 @@ def parse_duration(text: str) -> timedelta | None:
 def cycles_page(request: Request) -> Response:
     v = person(request)
     require_role(v, Role.SECRETARIAT, Role.AUDITOR)
-    return render(request, "cycles.html", {"cycles": work.cycles(portal_of(request).store)})
+    return render(
+        request, "cycles.html", {"cycles": cycle_ops.cycles_overview(portal_of(request).store)}
+    )
 
 
 def _new_form(
@@ -66,7 +68,7 @@ def _new_form(
 ) -> Response:
     language = visitor(request).language
     members = sorted(
-        portal_of(request).store.current_members(),
+        member_ops.current(portal_of(request).store),
         key=lambda m: translator(language).member_name(m.code),
     )
     return render(
@@ -109,9 +111,9 @@ async def new_cycle(request: Request) -> Response:
     errors: dict[str, str] = {}
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", values["cycle"]):
         errors["cycle"] = "cycle_id"
-    elif portal.store.cycle_exists(values["cycle"]):
+    elif cycle_ops.cycle_exists(portal.store, values["cycle"]):
         errors["cycle"] = "cycle_exists"
-    known = {m.code for m in portal.store.current_members()}
+    known = {m.code for m in member_ops.current(portal.store)}
     codes = sorted(known) if values["all"] else sorted({m for m in values["members"] if m in known})
     if len(codes) < 2:
         errors["members"] = "members"
@@ -135,8 +137,8 @@ async def new_cycle(request: Request) -> Response:
         return _new_form(request, values, errors=errors, status=422)
     cycle = values["cycle"]
     seed = seed if seed is not None else int.from_bytes(cycle.encode()[:6], "big")
-    chair = values["chair"] if values["chair"] in known else default_chair(cycle)
-    pool = portal.store.get_members(codes)
+    chair = values["chair"] if values["chair"] in known else chair_of_cycle(portal.store, cycle)
+    pool = member_ops.get_many(portal.store, codes)
     try:
         draw = draw_troika(pool, seed, reviewers)
     except TroikaError as err:
@@ -166,7 +168,7 @@ async def new_cycle(request: Request) -> Response:
 
 
 @router.get("/cycles/{cycle}")
-async def cycle_page(
+def cycle_page(
     request: Request, cycle: str, stage: str = "", overdue: str = "", done: str = ""
 ) -> Response:
     v = person(request)
@@ -174,16 +176,13 @@ async def cycle_page(
     portal = portal_of(request)
     chosen = Stage(stage) if stage in {s.value for s in Stage} else None
     try:
-        status = await cycle_ops.cycle_status(
-            await portal.client(), portal.store, cycle, chosen, overdue == "1"
-        )
+        status = cycle_ops.cycle_overview(portal.store, cycle, chosen, overdue == "1")
     except NotFoundError:
         raise PageNotFound() from None
-    projections = {r.member_code: r for r in portal.store.reviews(cycle)}
     lines = sorted(status.reviews, key=lambda r: (not r.overdue, r.member))
     picture = None
     if len(lines) <= 120:  # a bigger cycle is read from the table
-        progress = await cycle_progress(await portal.client(), cycle, [r.member for r in lines])
+        progress = cycle_progress(portal.store, cycle, [r.member for r in lines])
         picture = chart.timeline(
             progress, datetime.now(UTC), {r.member for r in lines if r.overdue}
         )
@@ -199,7 +198,7 @@ async def cycle_page(
             "done": done,
             "chart": picture,
             "stages": [s.value for s in Stage],
-            "updated": {m: r.updated_at for m, r in projections.items()},
+            "updated": status.updated,
             "total": sum(status.counts.values()),
         },
     )

@@ -5,13 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from napreview.people import access
 from napreview.schemas.members import Role
+from napreview.services import cycles as cycle_ops
+from napreview.services import letters as letter_ops
 from napreview.services import tasks
-from napreview.store import work
 from napreview.web.web import person, portal_of, render
 
 router = APIRouter()
+
+# The latest letters the home page lists; "All letters" shows the rest.
+LATEST_LETTERS = 20
 
 
 @router.get("/")
@@ -19,11 +22,14 @@ async def home(request: Request) -> Response:
     v = person(request)
     portal = portal_of(request)
     assert v.actor is not None
-    found = await tasks.work_list(await portal.client(), portal.store, v.actor)
+    found = await tasks.work_list(portal.store, v.actor, portal.client)
     letters = []
     if v.actor.role is Role.FOCAL_POINT:
-        letters = list(reversed(access.letters_for(portal.store, v.actor)))
-    cycles = work.cycles(portal.store) if v.actor.role is not Role.FOCAL_POINT else []
+        # One more than shown, so the page knows whether to offer "All letters".
+        letters = letter_ops.list_for(
+            portal.store, v.actor, newest_first=True, limit=LATEST_LETTERS + 1
+        )
+    cycles = cycle_ops.cycles_overview(portal.store) if v.actor.role is not Role.FOCAL_POINT else []
     return render(
         request,
         "home.html",

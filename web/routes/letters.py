@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from napreview.people import access
-from napreview.store.errors import NotFoundError
-from napreview.store.models import LetterRow
+from napreview.people.access import ReadRefused
+from napreview.services import letters as letter_ops
+from napreview.services.errors import NotFoundError
+from napreview.services.letters import Letter
 from napreview.web.web import (
     PageNotFound,
     person,
@@ -25,12 +26,12 @@ LETTER_CSP = (
 )
 
 
-def _letter(request: Request, letter_id: str) -> LetterRow:
+def _letter(request: Request, letter_id: str) -> Letter:
     v = person(request)
     assert v.actor is not None
     try:
-        return access.require_letter(portal_of(request).store, v.actor, letter_id)
-    except (access.ReadRefused, NotFoundError):
+        return letter_ops.letter(portal_of(request).store, v.actor, letter_id)
+    except (ReadRefused, NotFoundError):
         raise PageNotFound() from None
 
 
@@ -38,14 +39,15 @@ def _letter(request: Request, letter_id: str) -> LetterRow:
 def letters_page(request: Request, cycle: str = "", member: str = "", kind: str = "") -> Response:
     v = person(request)
     assert v.actor is not None
-    rows = access.letters_for(
+    newest = letter_ops.list_for(
         portal_of(request).store,
         v.actor,
         cycle=cycle or None,
         member=member.upper() or None,
         kind=kind or None,
+        newest_first=True,
+        limit=SHOWN + 1,  # one more than shown: is there more?
     )
-    newest = list(reversed(rows))
     return render(
         request,
         "letters.html",

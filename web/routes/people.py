@@ -10,8 +10,10 @@ from fastapi.responses import Response
 
 from napreview.people.invitations import INVITE, send_link
 from napreview.schemas.members import Location, Role
+from napreview.services import members as member_ops
+from napreview.services import users
+from napreview.services.errors import ConflictError, NotFoundError
 from napreview.services.refusals import require_secretariat
-from napreview.store.errors import ConflictError, NotFoundError
 from napreview.web.web import (
     person,
     portal_of,
@@ -32,7 +34,7 @@ def _people(request: Request, **extra: object) -> Response:
         "people.html",
         {
             "people": portal.accounts.people(),
-            "members": portal.store.list_members(),
+            "members": member_ops.every_member(portal.store),
             **extra,
         },
         status=status,
@@ -59,23 +61,21 @@ async def people_action(request: Request, action: str) -> Response:
         if action == "add":
             role = Role(str(form.get("role") or ""))
             member = str(form.get("member") or "") or None
-            portal.store.add_user(email, role, member if role is Role.FOCAL_POINT else None)
+            users.add_user(
+                portal.store, v.actor, email, role, member if role is Role.FOCAL_POINT else None
+            )
         elif action == "focal-point":
-            portal.store.set_focal_point(
+            users.designate_focal_point(
+                portal.store,
+                v.actor,
                 str(form.get("member") or ""),
                 name=str(form.get("name") or "").strip(),
                 email=email,
                 title=str(form.get("title") or "").strip() or None,
                 ministry=str(form.get("ministry") or "").strip() or None,
                 location=Location(str(form.get("location") or "capital")),
-                by=v.email,
             )
         elif action == "invite":
-            found = {p.email: p for p in portal.accounts.people()}.get(email)
-            language = found.language if found and found.language else None
-            if language is None and found and found.member:
-                member = portal.store.find_member(found.member)
-                language = member.language.value if member else None
             sent = await asyncio.to_thread(
                 send_link,
                 portal.store,
@@ -84,7 +84,6 @@ async def people_action(request: Request, action: str) -> Response:
                 base_url=portal.options.url,
                 settings=portal.settings,
                 created_by=v.email,
-                language=language or "en",
             )
             return _people(
                 request, done="invited", link=sent.link, invited=email, not_sent=sent.not_sent
@@ -105,6 +104,6 @@ def members_page(request: Request) -> Response:
     v = person(request)
     require_role(v, Role.SECRETARIAT, Role.AUDITOR)
     portal = portal_of(request)
-    members = portal.store.list_members()
-    focal = {m.code: portal.store.focal_points(m.code) for m in members}
+    members = member_ops.every_member(portal.store)
+    focal = member_ops.focal_points_of(portal.store, members)
     return render(request, "members.html", {"members": members, "focal": focal})

@@ -38,9 +38,9 @@ from napreview.schemas.submissions import (
     SelfAssessment,
 )
 from napreview.services import audit as audit_ops
-from napreview.services import documents, steps
-from napreview.services.errors import StepRefused
-from napreview.store.errors import NotFoundError
+from napreview.services import documents, steps, users
+from napreview.services import members as member_ops
+from napreview.services.errors import NotFoundError, StepRefused
 from napreview.web import forms
 from napreview.web.web import (
     PageNotFound,
@@ -64,7 +64,7 @@ _DONE |= {"reassign", "replace", "recuse"}
 
 
 def _code(request: Request, member: str) -> str:
-    found = portal_of(request).store.find_member(member)
+    found = member_ops.find(portal_of(request).store, member)
     if found is None:
         raise PageNotFound()
     return found.code
@@ -124,11 +124,11 @@ def _review(
         "d": d,
         "s": state,
         "code": code,
-        "member": portal.store.get_member(code),
+        "member": member_ops.get(portal.store, code),
         "own": _is_own(v.actor, code),
         "reviewer": v.actor.role is Role.FOCAL_POINT and _active_slot(d, v.actor.member),
         "sa_due": _sa_due(d),
-        "nap_files": portal.accounts.nap_files(state.cycle, code) if can_sa else [],
+        "nap_files": documents.nap_files(portal.store, state.cycle, code) if can_sa else [],
         "active": [r for r in state.reviewers if r.status is ReviewerStatus.ACTIVE],
         "done": done,
         "error": error,
@@ -137,7 +137,7 @@ def _review(
         "can_audit": access.can_audit(v.actor, code),
         "can_change": access.may_change(v.actor),
         # History names people by opaque id; the store says who they are.
-        "people": portal.store.people([so.by for so in d.sign_offs])
+        "people": users.emails(portal.store, [so.by for so in d.sign_offs])
         if access.reads_everything(v.actor)
         else {},
     }
@@ -164,14 +164,14 @@ def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[st
     else the member's last NAP on record, else nothing."""
     portal = portal_of(request)
     assert v.actor is not None
-    saved = portal.accounts.draft(v.email, d.state.cycle, d.state.member, SA_DRAFT)
+    saved = documents.draft(portal.store, v.email, d.state.cycle, d.state.member, SA_DRAFT)
     if saved:
         return saved[0]
     if d.self_assessments:
         return forms.raw_from_document(SA_GROUPS, d.self_assessments[-1].body)
-    naps = portal.store.naps(d.state.member)
-    if naps:
-        return forms.raw_from_document(SA_GROUPS, {"nap": naps[-1].model_dump(mode="json")})
+    nap = member_ops.latest_nap(portal.store, d.state.member)
+    if nap is not None:
+        return forms.raw_from_document(SA_GROUPS, {"nap": nap.model_dump(mode="json")})
     return {}
 
 
@@ -200,7 +200,7 @@ async def self_assessment_page(
             "code": code,
             "doc": shown,
             "sa": SelfAssessment.model_validate(shown.body),
-            "nap_files": portal.accounts.nap_files(cycle, code),
+            "nap_files": documents.nap_files(portal.store, cycle, code),
         },
     )
 
@@ -219,7 +219,7 @@ def _sa_form(
 ) -> Response:
     portal = portal_of(request)
     assert v.actor is not None
-    draft = portal.accounts.draft(v.email, d.state.cycle, d.state.member, SA_DRAFT)
+    draft = documents.draft(portal.store, v.email, d.state.cycle, d.state.member, SA_DRAFT)
     return render(
         request,
         "self_assessment_form.html",
@@ -233,7 +233,7 @@ def _sa_form(
             "saved": saved or (draft[1] if draft else None),
             "pdf_error": pdf_error,
             "json_error": json_error,
-            "nap_files": portal.accounts.nap_files(d.state.cycle, d.state.member),
+            "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
             "max_mb": portal.options.max_upload_mb,
         },
         status=status,
@@ -258,10 +258,10 @@ async def self_assessment_post(request: Request, cycle: str, member: str) -> Res
         data = await pdf.read()
         pdf_error = _pdf_problem(pdf, data, portal.options.max_upload_mb)
         if pdf_error is None:
-            portal.accounts.save_nap_file(cycle, code, pdf.filename, data, v.email)
+            documents.save_nap_file(portal.store, cycle, code, pdf.filename, data, v.email)
     if action == "upload":
         return await _submit_json(request, v, d, form, raw, pdf_error)
-    saved = portal.accounts.save_draft(v.email, cycle, code, SA_DRAFT, raw)
+    saved = documents.save_draft(portal.store, v.email, cycle, code, SA_DRAFT, raw)
     if action != "submit" or pdf_error:
         return _sa_form(
             request, v, d, raw, saved=saved, pdf_error=pdf_error, status=422 if pdf_error else 200
@@ -318,7 +318,7 @@ async def _send_self_assessment(
         )
     except StepRefused as refusal:
         return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
-    portal.accounts.drop_draft(v.email, cycle, code, SA_DRAFT)
+    documents.drop_draft(portal.store, v.email, cycle, code, SA_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=self_assessment")
 
 
@@ -337,7 +337,7 @@ async def peer_review_page(
         and _active_slot(d, v.actor.member)
         and reviewer is None
     ):
-        saved = portal.accounts.draft(v.email, cycle, code, PR_DRAFT)
+        saved = documents.draft(portal.store, v.email, cycle, code, PR_DRAFT)
         return _pr_form(request, v, d, saved[0] if saved else {})
     readable = [p for p in d.peer_reviews if p.document is not None]
     if reviewer:
@@ -359,7 +359,7 @@ def _pr_form(
 ) -> Response:
     portal = portal_of(request)
     assert v.actor is not None
-    draft = portal.accounts.draft(v.email, d.state.cycle, d.state.member, PR_DRAFT)
+    draft = documents.draft(portal.store, v.email, d.state.cycle, d.state.member, PR_DRAFT)
     sa = d.latest_self_assessment
     return render(
         request,
@@ -374,7 +374,7 @@ def _pr_form(
             "saved": saved or (draft[1] if draft else None),
             "sa": sa,
             "doc": d.self_assessments[-1] if d.self_assessments else None,
-            "nap_files": portal.accounts.nap_files(d.state.cycle, d.state.member),
+            "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
         },
         status=status,
     )
@@ -389,7 +389,7 @@ async def peer_review_post(request: Request, cycle: str, member: str) -> Respons
     assert v.actor is not None
     portal = portal_of(request)
     raw = forms.raw_from_form(PR_GROUPS, form)
-    saved = portal.accounts.save_draft(v.email, cycle, code, PR_DRAFT, raw)
+    saved = documents.save_draft(portal.store, v.email, cycle, code, PR_DRAFT, raw)
     if str(form.get("action") or "draft") != "submit":
         return _pr_form(request, v, d, raw, saved=saved)
     document = forms.document_from_raw(PR_GROUPS, raw)
@@ -404,7 +404,7 @@ async def peer_review_post(request: Request, cycle: str, member: str) -> Respons
         )
     except StepRefused as refusal:
         return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
-    portal.accounts.drop_draft(v.email, cycle, code, PR_DRAFT)
+    documents.drop_draft(portal.store, v.email, cycle, code, PR_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=peer_review")
 
 
@@ -414,17 +414,11 @@ async def nap_file(request: Request, cycle: str, member: str, file_id: str) -> R
     code = _code(request, member)
     portal = portal_of(request)
     assert v.actor is not None
-    if not access.can_read_document(
-        portal.store, v.actor, cycle, code, DocumentKind.SELF_ASSESSMENT
-    ):
-        access.refuse_read(portal.store, v.actor, "nap", cycle, code, f"the NAP of {code}")
-        raise PageNotFound()
     try:
-        found, data = portal.accounts.nap_file(file_id)
-    except NotFoundError:
+        download = documents.nap_file(portal.store, v.actor, cycle, code, file_id)
+    except (access.ReadRefused, NotFoundError):
         raise PageNotFound() from None
-    if found.cycle != cycle or found.member != code:
-        raise PageNotFound()
+    found, data = download.file, download.data
     return Response(
         data,
         media_type="application/pdf",

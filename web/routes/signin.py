@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from napreview.i18n.catalogs import LANGUAGES
-from napreview.people.invitations import RESET, send_link
-from napreview.store.accounts import MIN_PASSWORD_LENGTH, PasswordTooWeak
-from napreview.store.errors import ConflictError
+from napreview.people.accounts import MIN_PASSWORD_LENGTH, PasswordTooWeak
+from napreview.people.invitations import RESET, language_for, send_link
+from napreview.services.errors import ConflictError
+from napreview.services.members import count
 from napreview.web.web import (
     ANON_CSRF_COOKIE,
     LANG_COOKIE,
@@ -33,7 +34,7 @@ router = APIRouter()
 
 @router.get("/healthz")
 def healthz(request: Request) -> JSONResponse:
-    portal_of(request).store.member_count()
+    count(portal_of(request).store)  # the database answers
     return JSONResponse({"status": "ok"})
 
 
@@ -145,7 +146,6 @@ async def forgot(request: Request) -> Response:
     known = {p.email: p for p in portal.accounts.people()}
     person = known.get(email)
     if person is not None and person.active:
-        language = person.language or _member_language(request, person.member) or v.language
         sent = await asyncio.to_thread(
             send_link,
             portal.store,
@@ -154,19 +154,12 @@ async def forgot(request: Request) -> Response:
             base_url=portal.options.url,
             settings=portal.settings,
             created_by=None,
-            language=language,
+            language=language_for(portal.store, email, fallback=v.language),
         )
         if sent.not_sent:
             log.warning("Password reset for %s not sent by email: %s", email, sent.not_sent)
     # The same answer whether or not the address is known.
     return render(request, "forgot.html", {"sent": True})
-
-
-def _member_language(request: Request, member: str | None) -> str | None:
-    if not member:
-        return None
-    found = portal_of(request).store.find_member(member)
-    return found.language.value if found else None
 
 
 @router.get("/password/{token}")

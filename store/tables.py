@@ -1,4 +1,8 @@
-"""SQLAlchemy tables. Bodies (documents, letters, CEDAW findings) live here, not in history."""
+"""Every table of the store, on one ``Base``: what Alembic's metadata covers, and what the
+repositories read and write. Tables import nothing of the store; repositories import tables.
+
+Bodies (documents, letters, CEDAW findings) live here, not in Temporal's history.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -143,7 +148,11 @@ class AssignmentRow(Base):
     """One reviewer of one member in one cycle; re-draws close a row and add another."""
 
     __tablename__ = "troika_assignments"
-    __table_args__ = (Index("ix_assignments_cycle_member", "cycle_id", "member_code"),)
+    __table_args__ = (
+        Index("ix_assignments_cycle_member", "cycle_id", "member_code"),
+        # what a member was drawn to review (work lists, read scopes)
+        Index("ix_assignments_reviewer", "reviewer_code", "active"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     cycle_id: Mapped[str] = mapped_column(ForeignKey("cycles.id"))
@@ -192,7 +201,12 @@ class LetterRow(Base):
     """A rendered letter, stored once per idempotency key: a retried activity sends it once."""
 
     __tablename__ = "letters"
-    __table_args__ = (Index("ix_letters_cycle_member", "cycle_id", "member_code"),)
+    __table_args__ = (
+        Index("ix_letters_cycle_member", "cycle_id", "member_code"),
+        # a person's letters, newest first: by address, and by the member addressed
+        Index("ix_letters_recipient", "recipient", "created_at"),
+        Index("ix_letters_recipient_member", "recipient_member", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
@@ -201,6 +215,10 @@ class LetterRow(Base):
     member_code: Mapped[str] = mapped_column(String(16))
     round: Mapped[int] = mapped_column(Integer)
     recipient: Mapped[str] = mapped_column(String(254))
+    # The member whose focal point the letter is addressed to (the reviewed member, a reviewer,
+    # the Chair for the cycle summary); None for a letter to the secretariat. Whoever is that
+    # member's focal point now reads the letter.
+    recipient_member: Mapped[str | None] = mapped_column(String(16))
     recipient_name: Mapped[str] = mapped_column(String(200))
     copy_to: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(2))
@@ -235,9 +253,18 @@ class ChairRow(Base):
 
 
 class ReviewRow(Base):
-    """A projection of each review for dashboards and the cycle summary; Temporal is the truth."""
+    """The read model of each review (schemas/review.py ``ReviewProjection``): what lists, work
+    pages and the cycle summary read instead of asking Temporal, which stays the truth.
+
+    ``reviewers`` is None while only an older worker has projected the review (it sent no
+    deadlines or slots); ``at`` is the review's own clock when it last published.
+    """
 
     __tablename__ = "reviews"
+    __table_args__ = (
+        Index("ix_reviews_member", "member_code"),
+        Index("ix_reviews_stage", "stage", "overdue"),
+    )
 
     cycle_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     member_code: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -246,6 +273,26 @@ class ReviewRow(Base):
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     cedaw_rating: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reviewers: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    answers_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    unanswered: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReviewStageRow(Base):
+    """One stage a review entered, and when (the review's clock; the store's where an older
+    worker sent none): the cycle page's chart, without reading any history."""
+
+    __tablename__ = "review_stages"
+    __table_args__ = (Index("ix_review_stages_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class RefusalRow(Base):
@@ -262,6 +309,11 @@ class RefusalRow(Base):
     role: Mapped[str | None] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
+    # The reason as a code of schemas/refusals.py with its parameters, so each reader sees it in
+    # their own language; None for refusals recorded before codes (and for those Temporal
+    # answered in English only).
+    code: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class FrontEndKeyRow(Base):
@@ -294,6 +346,119 @@ class TokenRow(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-# The portal's tables share this metadata (and so the migrations); see store/account_models.py.
-from napreview.store import account_models as _account_models  # noqa: E402, F401
-from napreview.store import audit_reads as _audit_reads  # noqa: E402, F401
+class AuditReadRow(Base):
+    """One read of a workflow's audit trail (issue #8 item 8): who (person id, email, role,
+    member), what (timeline, replay check, export), through which door, when."""
+
+    __tablename__ = "audit_reads"
+    __table_args__ = (
+        Index("ix_audit_reads_workflow", "workflow_id"),
+        Index("ix_audit_reads_person", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    person_id: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(32))
+    member: Mapped[str | None] = mapped_column(String(16))
+    workflow_id: Mapped[str] = mapped_column(String(120))
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str | None] = mapped_column(String(16))
+    what: Mapped[str] = mapped_column(String(64))
+    via: Mapped[str] = mapped_column(String(16))
+
+
+# --- the portal: passwords, sessions, sign-in attempts, single-use links, drafts, NAP files ---
+
+
+class AccountRow(Base):
+    """What a person signs in with. One per user; no row means no password has been set."""
+
+    __tablename__ = "accounts"
+
+    email: Mapped[str] = mapped_column(ForeignKey("users.email"), primary_key=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    example_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(2))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    password_set_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PortalSessionRow(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie's value is kept."""
+
+    __tablename__ = "portal_sessions"
+    __table_args__ = (Index("ix_portal_sessions_email", "email"),)
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SignInAttemptRow(Base):
+    """Every sign-in attempt, successful or not, with why it failed."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (Index("ix_sign_in_attempts_email", "email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    email: Mapped[str] = mapped_column(String(254))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccountLinkRow(Base):
+    """A single-use link (an invitation or a password reset); only its SHA-256 is kept."""
+
+    __tablename__ = "account_links"
+    __table_args__ = (Index("ix_account_links_email", "email"),)
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(254))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DraftRow(Base):
+    """A form filled in part, per person and document, so weeks of work are never lost."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("email", "cycle_id", "member_code", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254))
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class NapFileRow(Base):
+    """An uploaded NAP (PDF), stored with its SHA-256, for one member's review in one cycle."""
+
+    __tablename__ = "nap_files"
+    __table_args__ = (Index("ix_nap_files_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(254))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

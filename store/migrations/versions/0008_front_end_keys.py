@@ -1,15 +1,15 @@
 """front-end keys: the public signing keys the workers vouch for, so a workflow started without a
 parent checks its start against keys no starter can choose (issue #20)
 
-Revision ID: 0010_front_end_keys
-Revises: 0006_members_dated
+Revision ID: 0008_front_end_keys
+Revises: 0007_read_model
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_front_end_keys"
-down_revision = "0006_members_dated"
+revision = "0008_front_end_keys"
+down_revision = "0007_read_model"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,226 @@
+"""What a letter says and to whom, composed from the store (DESIGN §7): the addressee (the
+focal point of the member the letter is for, found when it is written, so a change of focal
+point mid-cycle reaches the right person; or the secretariat), the names and addresses in copy,
+the documents it quotes, and the cycle summary's figures.
+
+A workflow names a letter by reference (member codes, document ids); this module reads the
+bodies, so that history carries ids and digests only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from napreview.letters.addresses import members_in_copy, mission_of, secretariat_name
+from napreview.letters.context import (
+    CycleSummaryData,
+    GapCount,
+    LetterContext,
+    MemberRating,
+    Person,
+    ReviewedBy,
+    ReviewerChange,
+)
+from napreview.letters.render import RenderedLetter
+from napreview.schemas.cedaw import LinkageRating, Severity
+from napreview.schemas.delivery import DeliveryState
+from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
+from napreview.schemas.members import FocalPoint, Language, Location, Member
+from napreview.schemas.review import Stage
+from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
+from napreview.store.letters import NewLetter
+from napreview.store.records import Store
+
+SECRETARIAT = "secretariat"
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A letter's context, and what its envelope needs besides: the addresses in copy (not
+    shown in the letter) and the member whose focal point it is addressed to (None: the
+    secretariat)."""
+
+    context: LetterContext
+    cc: list[str]
+    recipient_member: str | None
+
+
+def addressee_key(request: LetterRequest) -> str:
+    """Whose focal point receives the letter (a member code; the Chair for the cycle summary),
+    or "secretariat": what history keeps of the addressee."""
+    if request.kind is LetterKind.CYCLE_SUMMARY:
+        return request.member
+    if request.addressee is Addressee.SECRETARIAT:
+        return SECRETARIAT
+    return request.recipient_member or request.member
+
+
+def compose(store: Store, request: LetterRequest, today: date) -> Composed:
+    """The letter's context, dated ``today``, with its envelope."""
+    codes = {request.member, request.chair, *request.reviewers}
+    codes |= {c for c in (request.recipient_member, request.previous_reviewer) if c}
+    codes |= {request.new_reviewer} if request.new_reviewer else set()
+    members = {m.code: m for m in store.members.get_many(sorted(codes))}
+    member = members[request.member]
+    chair = members[request.chair]
+    recipient_member = members[request.recipient_member] if request.recipient_member else None
+    addressee = request.addressee
+    cc: list[str] = []
+    copy_to: list[str] = []
+    if request.kind is LetterKind.CYCLE_SUMMARY:
+        language = chair.language
+        recipient, _ = _focal_point(store, chair, language)
+        copy_to = [members_in_copy(language, request.cycle)]
+        cc = _cycle_members_emails(store, request.cycle, exclude=recipient.email)
+        addressee = Addressee.FOCAL_POINT
+    elif addressee is Addressee.SECRETARIAT:
+        language = member.language
+        recipient = Person(name=secretariat_name(language), email=store.people.secretariat_email())
+    else:
+        addressed = recipient_member or member
+        language = addressed.language
+        recipient, mission_email = _focal_point(store, addressed, language)
+        copy_to = [mission_of(addressed, language)]
+        cc = [mission_email] if mission_email else []
+        if request.kind is LetterKind.OVERDUE:
+            copy_to.append(secretariat_name(language))
+            cc.append(store.people.secretariat_email())
+    context = LetterContext(
+        kind=request.kind,
+        language=language,
+        cycle=request.cycle,
+        date=today,
+        member=member,
+        recipient=recipient,
+        recipient_member=recipient_member,
+        addressee=addressee,
+        copy_to=copy_to,
+        chair=chair,
+        round=request.round,
+        stage=Stage(request.stage) if request.stage else Stage.SELF_ASSESSMENT,
+        deadline=date.fromisoformat(request.deadline) if request.deadline else None,
+        reason=request.reason,
+        comments=request.comments,
+        reviewers=[members[c] for c in request.reviewers],
+        previous_reviewer=(
+            members[request.previous_reviewer] if request.previous_reviewer else None
+        ),
+        new_reviewer=members[request.new_reviewer] if request.new_reviewer else None,
+        reviewer_change=(
+            ReviewerChange(request.reason)
+            if request.kind is LetterKind.REVIEWER_CHANGE and request.reason
+            else None
+        ),
+        responses={k: RecommendationResponse(v) for k, v in request.responses.items()},
+        summary=(
+            cycle_summary(store, request.cycle)
+            if request.kind is LetterKind.CYCLE_SUMMARY
+            else None
+        ),
+        **_documents(store, request),
+    )
+    key = addressee_key(request)
+    return Composed(context, cc, None if key == SECRETARIAT else key)
+
+
+def new_letter(request: LetterRequest, composed: Composed, rendered: RenderedLetter) -> NewLetter:
+    """The rendered letter as the store keeps it, queued for delivery."""
+    return NewLetter(
+        kind=request.kind.value,
+        cycle_id=request.cycle,
+        member_code=request.member,
+        round=request.round,
+        recipient=composed.context.recipient.email,
+        recipient_name=composed.context.recipient.name,
+        recipient_member=composed.recipient_member,
+        copy_to=composed.context.copy_to,
+        cc=composed.cc,
+        language=rendered.language.value,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        sha256=rendered.sha256,
+        template=rendered.template,
+        template_version=rendered.template_version,
+        inputs_sha256=rendered.inputs_sha256,
+        delivery_state=DeliveryState.QUEUED.value,
+    )
+
+
+def _focal_point(store: Store, member: Member, language: Language) -> tuple[Person, str | None]:
+    """The member's focal point in the capital (the addressee), and the address of its
+    Permanent Mission in New York where a focal point is recorded there (copied)."""
+    focal_points = store.focal_points.active(member.code)
+    capital = [f for f in focal_points if f.location is Location.CAPITAL]
+    mission = [f for f in focal_points if f.location is Location.NEW_YORK_MISSION]
+    primary = (capital or mission or [None])[0]
+    mission_email = mission[0].email if mission and mission[0] is not primary else None
+    if primary is None:
+        return Person(name=mission_of(member, language), email=""), None
+    return _person(primary), mission_email
+
+
+def _person(fp: FocalPoint) -> Person:
+    return Person(
+        name=fp.name,
+        title=fp.title,
+        ministry=fp.ministry,
+        email=fp.email,
+        honorific=fp.honorific,
+        rank=fp.rank,
+        family_name=fp.family_name,
+    )
+
+
+def _cycle_members_emails(store: Store, cycle: str, exclude: str) -> list[str]:
+    by_member = store.focal_points.active_of(store.cycles.members(cycle))
+    emails = [fps[0].email for fps in by_member.values() if fps]
+    return sorted({e for e in emails if e and e != exclude})
+
+
+def _documents(store: Store, request: LetterRequest) -> dict[str, object]:
+    found: dict[str, object] = {}
+    if request.self_assessment_id:
+        document = store.documents.get(request.self_assessment_id)
+        found["self_assessment"] = SelfAssessment.model_validate(document.body)
+    documents = [store.documents.get(i) for i in request.peer_review_ids]
+    reviewers = store.members.get_many([d.reviewer or "" for d in documents])
+    found["peer_reviews"] = [
+        ReviewedBy(reviewer=reviewer, review=PeerReview.model_validate(d.body))
+        for reviewer, d in zip(reviewers, documents, strict=True)
+    ]
+    if request.cedaw_result_id:
+        found["cedaw"] = store.cedaw.get(request.cedaw_result_id)
+    return found
+
+
+def cycle_summary(store: Store, cycle: str) -> CycleSummaryData:
+    """The figures of the cycle summary: reviews per stage, those overdue, the CEDAW ratings
+    and the most common gaps (the read model and the stored checks)."""
+    members = {m.code: m for m in store.members.get_many(store.cycles.members(cycle))}
+    reviews = store.reviews.of_cycle(cycle)
+    stages: Counter[Stage] = Counter(r.stage for r in reviews)
+    results = store.cedaw.latest_of_cycle(cycle)
+    gaps: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for result in results.values():
+        for finding in result.findings:
+            if finding.severity is Severity.GAP:
+                gaps[finding.code] += 1
+                examples.setdefault(finding.code, finding.message)
+    return CycleSummaryData(
+        total_members=len(members),
+        stages=dict(stages),
+        overdue=[members[r.member] for r in reviews if r.overdue],
+        cedaw_ratings=[
+            MemberRating(member=members[code], rating=LinkageRating(result.rating))
+            for code, result in sorted(results.items())
+            if code in members
+        ],
+        common_gaps=[
+            GapCount(code=code, count=count, example=examples[code])
+            for code, count in gaps.most_common(5)
+        ],
+    )

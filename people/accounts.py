@@ -1,0 +1,258 @@
+"""Accounts of the portal: passwords (argon2id) and their rules, signing in with lockout,
+sessions, single-use links, and the documented example password of a trial installation. Who a
+person *is* (role, member) stays with the people and focal points; this module only proves that
+the person at the keyboard is them. The records are the store's (store/accounts.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from napreview.store.accounts import Attempt, Link, Person
+from napreview.store.errors import ConflictError
+from napreview.store.records import Store
+
+# The documented password of the example people on a development installation (DESIGN §10.4).
+# `napreview portal` refuses to start while any active example account still has it.
+EXAMPLE_PASSWORD = "napreview-example"
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILURES = 5
+LOCK_FOR = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=8)
+INVITATION_LIFETIME = timedelta(days=7)
+RESET_LIFETIME = timedelta(hours=2)
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+__all__ = [
+    "EXAMPLE_PASSWORD",
+    "MAX_FAILURES",
+    "MIN_PASSWORD_LENGTH",
+    "Accounts",
+    "Attempt",
+    "Link",
+    "PasswordTooWeak",
+    "Person",
+    "PortalSession",
+    "SignIn",
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _email(email: str) -> str:
+    return email.strip().lower()
+
+
+class PasswordTooWeak(ValueError):
+    """The new password is refused; the message says why."""
+
+
+def check_password_rules(password: str, email: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordTooWeak(f"at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip().lower() == _email(email):
+        raise PasswordTooWeak("not the email address")
+    if password == EXAMPLE_PASSWORD:
+        raise PasswordTooWeak("not the example password")
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one attempt. ``reason`` is recorded: ok, unknown, no_password,
+    wrong_password, wrong_password_locked, locked, inactive."""
+
+    ok: bool
+    reason: str
+    locked_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PortalSession:
+    email: str
+    csrf_token: str
+    expires_at: datetime
+
+
+class Accounts:
+    """The portal's accounts, on the same store as the reviews."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.records = store.accounts
+
+    # --- passwords ---
+
+    def set_password(self, email: str, password: str) -> None:
+        """A password the person chose (or an operator set); unlocks the account."""
+        email = _email(email)
+        check_password_rules(password, email)
+        self.records.set_password_hash([email], _hasher.hash(password), _now())
+
+    def give_example_passwords(self) -> int:
+        """The documented development password for example people who have none yet (one hash
+        for all: it is public anyway)."""
+        pending = self.records.without_password(self.store.people.example_emails())
+        if pending:
+            self.records.set_password_hash(
+                pending, _hasher.hash(EXAMPLE_PASSWORD), _now(), example=True
+            )
+        return len(pending)
+
+    def example_passwords_left(self) -> list[str]:
+        return self.records.example_passwords_left()
+
+    def clear_example_passwords(self) -> int:
+        """Remove the development password from every example account (they can no longer
+        sign in until invited)."""
+        return self.records.clear_example_passwords(_now())
+
+    # --- signing in ---
+
+    def sign_in(self, email: str, password: str, address: str | None = None) -> SignIn:
+        """Check a password, count failures, lock after MAX_FAILURES; every attempt is recorded.
+
+        A locked account is refused even with the right password, so guessing gains nothing.
+        """
+        email = _email(email)
+        outcome = self._check(email, password)
+        self.records.record_attempt(email, outcome.ok, outcome.reason, address)
+        return outcome
+
+    def _check(self, email: str, password: str) -> SignIn:
+        now = _now()
+        account = self.records.account(email)
+        if account is None or account.password_hash is None:
+            _dummy_verify(password)  # the time of a real check: timing tells nothing
+            return SignIn(False, "no_password" if self.records.registered(email) else "unknown")
+        if not account.active:
+            return SignIn(False, "inactive")
+        if account.locked_until is not None and account.locked_until > now:
+            return SignIn(False, "locked", account.locked_until)
+        if _verify(account.password_hash, password):
+            self.records.clear_failures(email)
+            return SignIn(True, "ok")
+        if self.records.count_failure(email, now) >= MAX_FAILURES:
+            self.records.lock(email, now + LOCK_FOR)
+            return SignIn(False, "wrong_password_locked", now + LOCK_FOR)
+        return SignIn(False, "wrong_password")
+
+    def failures(self, email: str) -> int:
+        account = self.records.account(_email(email))
+        return account.failures if account else 0
+
+    def attempts(self, email: str) -> list[Attempt]:
+        return self.records.attempts(_email(email))
+
+    # --- sessions ---
+
+    def open_session(self, email: str, lifetime: timedelta = SESSION_LIFETIME) -> str:
+        """A new session; returns the cookie value (32 random bytes), of which only a digest
+        is stored."""
+        token = secrets.token_urlsafe(32)
+        self.records.open_session(
+            digest(token), _email(email), secrets.token_urlsafe(32), _now() + lifetime
+        )
+        return token
+
+    def session(self, token: str, lifetime: timedelta = SESSION_LIFETIME) -> PortalSession | None:
+        """The live session behind a cookie, its expiry slid forward; None when expired,
+        signed out or the account deactivated."""
+        now = _now()
+        found = self.records.session(digest(token))
+        if found is None:
+            return None
+        session, active = found
+        if session.revoked or session.expires_at <= now or not active:
+            return None
+        expires_at = session.expires_at
+        if now - session.last_seen_at > timedelta(minutes=1):
+            expires_at = max(expires_at, now + lifetime)
+            self.records.extend_session(digest(token), now, expires_at)
+        return PortalSession(session.email, session.csrf_token, expires_at)
+
+    def close_session(self, token: str) -> None:
+        self.records.close_session(digest(token), _now())
+
+    def close_all_sessions(self, email: str) -> int:
+        return self.records.close_sessions(_email(email), _now())
+
+    # --- single-use links (invitations and password resets) ---
+
+    def create_link(
+        self, email: str, purpose: str, created_by: str | None, lifetime: timedelta
+    ) -> str:
+        token = secrets.token_urlsafe(32)
+        self.records.add_link(digest(token), _email(email), purpose, created_by, _now() + lifetime)
+        return token
+
+    def link(self, token: str) -> tuple[Link | None, str]:
+        """The link behind a token and why it cannot be used: ok, unknown, used, expired."""
+        found = self.records.link(digest(token))
+        if found is None:
+            return None, "unknown"
+        if found.used:
+            return found, "used"
+        if found.expires_at <= _now():
+            return found, "expired"
+        return found, "ok"
+
+    def use_link(self, token: str, password: str) -> str:
+        """Set the password through a link, once; returns the email. Other open links of the
+        person stop working, and every session is closed (a reset means someone may know the
+        old password)."""
+        found, state = self.link(token)
+        if found is None or state != "ok":
+            raise ConflictError(state)
+        self.set_password(found.email, password)
+        self.records.use_links(found.email, _now())
+        self.close_all_sessions(found.email)
+        return found.email
+
+    # --- people ---
+
+    def set_active(self, email: str, active: bool) -> None:
+        email = _email(email)
+        self.records.set_active(email, active, _now())
+        if not active:
+            self.close_all_sessions(email)
+
+    def is_active(self, email: str) -> bool:
+        account = self.records.account(_email(email))
+        return account is None or account.active
+
+    def language(self, email: str) -> str | None:
+        account = self.records.account(_email(email))
+        return account.language if account else None
+
+    def set_language(self, email: str, language: str) -> None:
+        self.records.set_language(_email(email), language)
+
+    def people(self) -> list[Person]:
+        return self.records.people()
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY = _hasher.hash("napreview: a password nobody has")
+
+
+def _dummy_verify(password: str) -> None:
+    """Spend the time of a real check, so timing does not tell which addresses exist."""
+    _verify(_DUMMY, password)

@@ -1,0 +1,31 @@
+"""An installation's records, opened once per process by each door (the command line, the
+portal, the worker): migrated, and on a new installation seeded with the Network's 83 members
+and the example people of DESIGN §10.4.
+
+The doors hold the ``Store`` this gives them and hand it back to the services; they never read
+or write through it themselves.
+"""
+
+from __future__ import annotations
+
+from napreview.people.examples import add_example_people
+from napreview.store.db import migrate
+from napreview.store.network import MEMBERS
+from napreview.store.records import Store
+
+__all__ = ["Store", "open_store", "seed"]
+
+
+def open_store(url: str) -> Store:
+    """The store at this URL, its schema brought up to date (a current one costs one query)."""
+    migrate(url)
+    return Store.from_url(url)
+
+
+def seed(store: Store) -> bool:
+    """Seed an empty store; a store that already has members is left untouched (False)."""
+    if store.members.count() > 0:
+        return False
+    store.members.add_many(MEMBERS)
+    add_example_people(store, MEMBERS)
+    return True

@@ -1,0 +1,73 @@
+"""Who acts: registering people and designating members' focal points (the secretariat's steps,
+from the command line and the portal alike), and who a person is now."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from napreview.schemas.members import Actor, FocalPoint, Honorific, Location, Rank, Role
+from napreview.services.errors import ConflictError
+from napreview.services.refusals import require_secretariat
+from napreview.store.focal_points import Designation
+from napreview.store.records import Store
+
+
+def actor(store: Store, email: str) -> Actor:
+    """Who a person is now: their role and the member they act for (NotFoundError when they
+    are not registered)."""
+    return store.people.actor(email)
+
+
+def emails(store: Store, person_ids: Sequence[str]) -> dict[str, str]:
+    """Person id → email: history names people by opaque id only."""
+    return store.people.emails(person_ids)
+
+
+def add_user(store: Store, by: Actor, email: str, role: Role, member: str | None = None) -> Actor:
+    """Register a person with a role (secretariat only); a focal point names their member,
+    nobody else names one."""
+    require_secretariat(store, by, "add_users")
+    if role is Role.FOCAL_POINT:
+        if not member:
+            raise ConflictError("A focal point needs --member, the member they act for.")
+        member = store.members.get(member).code
+    elif member:
+        raise ConflictError(f"A {role.value.replace('_', ' ')} acts for no member; drop --member.")
+    return store.people.register(email, role, member)
+
+
+def designate_focal_point(
+    store: Store,
+    by: Actor,
+    member: str,
+    *,
+    name: str,
+    email: str,
+    title: str | None = None,
+    ministry: str | None = None,
+    location: Location = Location.CAPITAL,
+    honorific: Honorific | None = None,
+    rank: Rank | None = None,
+    family_name: str | None = None,
+) -> FocalPoint:
+    """A member's focal point from today (secretariat only); the previous one at that location
+    is kept in the history. Without a family name, a salutation by honorific or rank takes the
+    last word of the name."""
+    code = store.members.get(member).code
+    require_secretariat(store, by, "designate_focal_points", member=code)
+    if family_name is None and (honorific or rank):
+        family_name = name.split()[-1]
+    return store.focal_points.designate(
+        Designation(
+            member=code,
+            name=name,
+            email=email,
+            title=title,
+            ministry=ministry,
+            location=location,
+            honorific=honorific,
+            rank=rank,
+            family_name=family_name,
+        ),
+        by=by.email,
+    )

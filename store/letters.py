@@ -1,0 +1,222 @@
+"""Letters, stored once per idempotency key (a retried activity sends a letter once), with their
+delivery state. Lists carry no bodies: a body is read only for the letter shown."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
+
+from napreview.store.db import Repository
+from napreview.store.errors import NotFoundError
+from napreview.store.tables import LetterRow
+
+
+@dataclass(frozen=True)
+class NewLetter:
+    """A rendered letter to store. ``recipient_member``: the member whose focal point it is
+    addressed to (None: the secretariat); ``copy_to``: the names in copy the letter shows;
+    ``cc``: the addresses in copy."""
+
+    kind: str
+    cycle_id: str
+    member_code: str
+    round: int
+    recipient: str
+    recipient_name: str
+    recipient_member: str | None
+    language: str
+    subject: str
+    body_text: str
+    body_html: str
+    sha256: str
+    template: str
+    template_version: str
+    inputs_sha256: str
+    copy_to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    delivery_state: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterSummary:
+    """A stored letter without its bodies, as lists show it. ``delivery_state``: queued, sent
+    or failed (with ``delivery_detail``); None for letters stored before delivery existed."""
+
+    id: str
+    idempotency_key: str
+    kind: str
+    cycle_id: str
+    member_code: str
+    round: int
+    recipient: str
+    recipient_name: str
+    recipient_member: str | None
+    copy_to: list[str]
+    cc: list[str]
+    language: str
+    subject: str
+    sha256: str
+    created_at: datetime
+    delivery_state: str | None
+    delivery_detail: str | None
+    delivery_attempts: int
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Letter(LetterSummary):
+    """A stored letter with its text and HTML bodies."""
+
+    body_text: str
+    body_html: str
+    template: str
+    template_version: str
+    inputs_sha256: str
+
+
+@dataclass(frozen=True)
+class Addressees:
+    """Whose letters: those to this address, and those to whoever is (or was) the focal point
+    of this member."""
+
+    email: str
+    member: str | None = None
+
+
+_SUMMARY = [f.name for f in fields(LetterSummary)]
+_LETTER = [f.name for f in fields(Letter)]
+
+
+def _summary(row: LetterRow) -> LetterSummary:
+    values = {name: getattr(row, name) for name in _SUMMARY}
+    values["copy_to"], values["cc"] = list(row.copy_to or []), list(row.cc or [])
+    values["delivery_attempts"] = row.delivery_attempts or 0
+    return LetterSummary(**values)
+
+
+def _letter(row: LetterRow) -> Letter:
+    values = {name: getattr(row, name) for name in _LETTER}
+    values["copy_to"], values["cc"] = list(row.copy_to or []), list(row.cc or [])
+    values["delivery_attempts"] = row.delivery_attempts or 0
+    return Letter(**values)
+
+
+class LetterRepository(Repository):
+    def find(self, key: str) -> Letter | None:
+        """The letter stored under an idempotency key, if any."""
+        with self._session() as s:
+            row = s.scalars(select(LetterRow).where(LetterRow.idempotency_key == key)).first()
+            return _letter(row) if row is not None else None
+
+    def store(self, key: str, letter: NewLetter) -> tuple[Letter, bool]:
+        """Store a letter under its idempotency key; returns (letter, created).
+
+        Callers look the key up first (``find``), so the insert is tried straight away; the
+        unique key turns a second attempt into the stored letter.
+        """
+        try:
+            with self._session() as s:
+                values = {f.name: getattr(letter, f.name) for f in fields(NewLetter)}
+                row = LetterRow(id=uuid.uuid4().hex[:16], idempotency_key=key, **values)
+                s.add(row)
+                s.flush()
+                return _letter(row), True
+        except IntegrityError:
+            # Another attempt of the same activity stored it first.
+            found = self.find(key)
+            assert found is not None
+            return found, False
+
+    def get(self, letter_id: str) -> Letter:
+        with self._session() as s:
+            row = s.get(LetterRow, letter_id)
+            if row is None:
+                raise NotFoundError(
+                    f"There is no letter {letter_id!r}. 'napreview letters list'"
+                    " shows the stored letters."
+                )
+            return _letter(row)
+
+    def with_bodies(self, cycle: str | None = None) -> list[Letter]:
+        """Every letter with its bodies, oldest first (rewriting the letter files)."""
+        query = _filtered(cycle, None, None, None, None).order_by(
+            LetterRow.created_at, LetterRow.id
+        )
+        with self._session() as s:
+            return [_letter(r) for r in s.scalars(query)]
+
+    def record_delivery(
+        self, letter_id: str, state: str, detail: str | None, *, attempt: bool = False
+    ) -> None:
+        """The letter's delivery state: queued, sent (with the server's reply) or failed."""
+        with self._session() as s:
+            row = s.get(LetterRow, letter_id)
+            if row is None:
+                raise NotFoundError(f"There is no letter {letter_id!r}.")
+            row.delivery_state = state
+            row.delivery_detail = detail
+            if attempt:
+                row.delivery_attempts = (row.delivery_attempts or 0) + 1
+            if state == "sent":
+                row.delivered_at = datetime.now(UTC)
+
+    def list(
+        self,
+        *,
+        cycle: str | None = None,
+        member: str | None = None,
+        kind: str | None = None,
+        recipient: str | None = None,
+        addressed_to: Addressees | None = None,
+        newest_first: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[LetterSummary]:
+        """Letters without their bodies, oldest first (or newest first), a page of them with
+        ``limit``. ``member`` is the member whose review a letter belongs to; ``recipient`` an
+        address; ``addressed_to`` a person's letters (see ``Addressees``)."""
+        query = _filtered(cycle, member, kind, recipient, addressed_to)
+        order = (
+            (LetterRow.created_at.desc(), LetterRow.id.desc())
+            if newest_first
+            else (
+                LetterRow.created_at,
+                LetterRow.id,
+            )
+        )
+        query = query.options(defer(LetterRow.body_text), defer(LetterRow.body_html))
+        query = query.order_by(*order).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._session() as s:
+            return [_summary(r) for r in s.scalars(query)]
+
+
+def _filtered(
+    cycle: str | None,
+    member: str | None,
+    kind: str | None,
+    recipient: str | None,
+    addressed_to: Addressees | None,
+) -> Select[Any]:
+    query = select(LetterRow)
+    if cycle:
+        query = query.where(LetterRow.cycle_id == cycle)
+    if member:
+        query = query.where(LetterRow.member_code == member)
+    if kind:
+        query = query.where(LetterRow.kind == kind)
+    if recipient:
+        query = query.where(LetterRow.recipient == recipient.strip().lower())
+    if addressed_to is not None:
+        mine = LetterRow.recipient == addressed_to.email
+        if addressed_to.member:
+            mine = mine | (LetterRow.recipient_member == addressed_to.member)
+        query = query.where(mine)
+    return query

@@ -1,0 +1,250 @@
+"""The read model: what the store keeps of each review (schemas/review.py ``ReviewProjection``),
+written by the review itself whenever any of it changes, so that work lists, the cycle page and
+its chart never ask Temporal and never read a history. Temporal stays the truth.
+
+A worker older than the read model sends no deadlines or reviewer slots (``reviewers`` None):
+what is stored of them is then left as it is. A projection older than the one stored (by the
+review's own clock) changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, tuple_
+
+from napreview.schemas.review import ReviewProjection, SlotProjection, Stage
+from napreview.store.db import Repository
+from napreview.store.tables import (
+    AssignmentRow,
+    DocumentRow,
+    LetterRow,
+    ReviewRow,
+    ReviewStageRow,
+)
+
+TERMINAL = (Stage.COMPLETED.value, Stage.WITHDRAWN.value)
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A review as the read model keeps it. ``reviewers`` is None while only a worker older
+    than the read model has projected it (deadlines and slots unknown); ``at`` is the review's
+    own clock when it last published; ``updated_at`` the store's."""
+
+    cycle: str
+    member: str
+    stage: Stage
+    round: int
+    overdue: bool
+    cedaw_rating: str | None
+    deadline: datetime | None
+    reviewers: tuple[SlotProjection, ...] | None
+    answers_due: datetime | None
+    unanswered: int | None
+    at: datetime | None
+    updated_at: datetime
+
+    @property
+    def complete(self) -> bool:
+        """Deadlines and reviewer slots are known (projected by a current worker)."""
+        return self.reviewers is not None
+
+    def slot(self, reviewer: str) -> SlotProjection | None:
+        """The reviewer's place in this review, if it has one."""
+        return next((s for s in self.reviewers or () if s.member == reviewer), None)
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    """A stage a review entered, in which round, and when."""
+
+    stage: Stage
+    round: int
+    at: datetime
+
+
+def _record(row: ReviewRow) -> ReviewRecord:
+    slots = None
+    if row.reviewers is not None:
+        slots = tuple(SlotProjection.model_validate(s) for s in row.reviewers)
+    return ReviewRecord(
+        cycle=row.cycle_id,
+        member=row.member_code,
+        stage=Stage(row.stage),
+        round=row.round,
+        overdue=row.overdue,
+        cedaw_rating=row.cedaw_rating,
+        deadline=row.deadline,
+        reviewers=slots,
+        answers_due=row.answers_due,
+        unanswered=row.unanswered,
+        at=row.at,
+        updated_at=row.updated_at,
+    )
+
+
+class ReviewRepository(Repository):
+    # --- writing ---
+
+    def project(self, projection: ReviewProjection) -> None:
+        """Keep what the review published; add a stage history row when it entered a stage."""
+        p = projection
+        now = datetime.now(UTC)
+        with self._session() as s:
+            row = s.get(ReviewRow, (p.cycle, p.member))
+            if row is None:
+                row = ReviewRow(cycle_id=p.cycle, member_code=p.member)
+                s.add(row)
+            elif p.at is not None and row.at is not None and p.at < row.at:
+                return  # published before what is stored: a late retry
+            entered = row.stage != p.stage.value or row.round != p.round
+            row.stage = p.stage.value
+            row.round = p.round
+            row.overdue = p.overdue
+            row.cedaw_rating = p.cedaw_rating
+            row.updated_at = now
+            if p.reviewers is not None:  # a current worker: every field is its word
+                row.deadline = p.deadline
+                row.reviewers = [slot.model_dump(mode="json") for slot in p.reviewers]
+                row.answers_due = p.answers_due
+                row.unanswered = p.unanswered
+            if p.at is not None:
+                row.at = p.at
+            if entered:
+                s.add(
+                    ReviewStageRow(
+                        cycle_id=p.cycle,
+                        member_code=p.member,
+                        stage=p.stage.value,
+                        round=p.round,
+                        at=p.at or now,
+                    )
+                )
+
+    # --- one review, one cycle ---
+
+    def get(self, cycle: str, member: str) -> ReviewRecord | None:
+        with self._session() as s:
+            row = s.get(ReviewRow, (cycle, member))
+            return _record(row) if row is not None else None
+
+    def of_cycle(
+        self, cycle: str, stage: Stage | None = None, overdue: bool = False
+    ) -> list[ReviewRecord]:
+        """The cycle's reviews in member order (at one stage, or overdue only)."""
+        query = select(ReviewRow).where(ReviewRow.cycle_id == cycle)
+        if stage is not None:
+            query = query.where(ReviewRow.stage == stage.value)
+        if overdue:
+            query = query.where(ReviewRow.overdue.is_(True))
+        return self._records(query.order_by(ReviewRow.member_code))
+
+    def counts(self, cycle: str) -> dict[str, int]:
+        """How many of the cycle's reviews are at each stage."""
+        with self._session() as s:
+            return {
+                stage: n
+                for stage, n in s.execute(
+                    select(ReviewRow.stage, func.count())
+                    .where(ReviewRow.cycle_id == cycle)
+                    .group_by(ReviewRow.stage)
+                )
+            }
+
+    def rounds(self, cycle: str) -> dict[str, int]:
+        """Each review's round, in two queries for a whole cycle: the projection's round, or one
+        more than the letters that returned the review for revision, whichever is later (so the
+        round is right whether or not the review was projected yet)."""
+        with self._session() as s:
+            rounds = {
+                member: round_
+                for member, round_ in s.execute(
+                    select(ReviewRow.member_code, ReviewRow.round).where(
+                        ReviewRow.cycle_id == cycle
+                    )
+                )
+            }
+            returned = s.execute(
+                select(LetterRow.member_code, func.count())
+                .where(LetterRow.cycle_id == cycle)
+                .where(LetterRow.kind == "returned")
+                .group_by(LetterRow.member_code)
+            )
+            for member, count in returned:
+                rounds[member] = max(rounds.get(member, 1), count + 1)
+            return rounds
+
+    def stages(self, cycle: str, members: Sequence[str]) -> dict[str, list[StageEntry]]:
+        """The stages each of these members' reviews entered, in order (the cycle's chart)."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(ReviewStageRow)
+                .where(ReviewStageRow.cycle_id == cycle)
+                .where(ReviewStageRow.member_code.in_(list(members)))
+                .order_by(ReviewStageRow.member_code, ReviewStageRow.at, ReviewStageRow.id)
+            ).all()
+            found: dict[str, list[StageEntry]] = {}
+            for r in rows:
+                found.setdefault(r.member_code, []).append(
+                    StageEntry(stage=Stage(r.stage), round=r.round, at=r.at)
+                )
+            return found
+
+    # --- work lists ---
+
+    def of_member(self, member: str) -> list[ReviewRecord]:
+        """The member's own reviews, the latest changed first."""
+        return self._records(
+            select(ReviewRow)
+            .where(ReviewRow.member_code == member)
+            .order_by(ReviewRow.updated_at.desc())
+        )
+
+    def drawn_for(self, reviewer: str) -> list[tuple[ReviewRecord, bool]]:
+        """The reviews the member is drawn for now (an active assignment), the latest changed
+        first, each with whether it has submitted its peer review."""
+        drawn = (
+            select(ReviewRow)
+            .join(
+                AssignmentRow,
+                (AssignmentRow.cycle_id == ReviewRow.cycle_id)
+                & (AssignmentRow.member_code == ReviewRow.member_code),
+            )
+            .where(AssignmentRow.reviewer_code == reviewer)
+            .where(AssignmentRow.active.is_(True))
+            .order_by(ReviewRow.updated_at.desc())
+        )
+        records = self._records(drawn)
+        if not records:
+            return []
+        with self._session() as s:
+            submitted = {
+                (cycle, member)
+                for cycle, member in s.execute(
+                    select(DocumentRow.cycle_id, DocumentRow.member_code)
+                    .where(DocumentRow.reviewer_code == reviewer)
+                    .where(
+                        tuple_(DocumentRow.cycle_id, DocumentRow.member_code).in_(
+                            [(r.cycle, r.member) for r in records]
+                        )
+                    )
+                )
+            }
+        return [(r, (r.cycle, r.member) in submitted) for r in records]
+
+    def open(self, stage: Stage | None = None, overdue: bool = False) -> list[ReviewRecord]:
+        """Reviews not completed or withdrawn, of every cycle (at one stage, or overdue only)."""
+        query = select(ReviewRow).where(ReviewRow.stage.not_in(TERMINAL))
+        if stage is not None:
+            query = query.where(ReviewRow.stage == stage.value)
+        if overdue:
+            query = query.where(ReviewRow.overdue.is_(True))
+        return self._records(query.order_by(ReviewRow.cycle_id, ReviewRow.member_code))
+
+    def _records(self, query: Select[Any]) -> list[ReviewRecord]:
+        with self._session() as s:
+            return [_record(r) for r in s.scalars(query)]
