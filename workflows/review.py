@@ -140,6 +140,8 @@ class MemberReviewWorkflow:
         # While the main loop waits for a person: what wakes it (``_settled``).
         self.waiting_on: Callable[[], bool] | None = None
         self.published: tuple[Stage, bool] | None = None
+        # Projections asked for and not yet known to have landed (``_publish``).
+        self.projections: list[workflow.ActivityHandle[None]] = []
 
     def _context(self) -> Context:
         return Context(self.inp, workflow.info().workflow_id, workflow.now(), self.patches)
@@ -163,6 +165,7 @@ class MemberReviewWorkflow:
         if s.withdrawal and s.stage is not Stage.COMPLETED:
             await self._withdraw()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._projections_landed()
         await self._tell_cycle()
         return rules.summary(s, self._context())
 
@@ -306,8 +309,10 @@ class MemberReviewWorkflow:
         if not (self.patches.v2 and workflow.info().is_continue_as_new_suggested()):
             return
         if self._quiet():
-            carried = rules.carried(self.state)
-            workflow.continue_as_new(self.inp.model_copy(update={"carried": carried}))
+            await self._projections_landed()
+            if self._quiet():  # nothing arrived while the projections landed
+                carried = rules.carried(self.state)
+                workflow.continue_as_new(self.inp.model_copy(update={"carried": carried}))
 
     # ------------------------------------------------------------------ stages and deadlines
 
@@ -329,6 +334,22 @@ class MemberReviewWorkflow:
             self.published = shown
         s.published_overdue = s.overdue
         projection = rules.projection(s, self._context())
+        if self.patches.read_model:
+            # Not awaited: no step's answer may wait on a local activity. Its result reaches the
+            # workflow in the task it completes in, which need not be the task that asked for
+            # it, while a replay resolves it at once: a step answered after it was answered
+            # later live than on replay, and the review could never move again (seen with `up`
+            # killed during a cycle). The store keeps the latest of projections that land out
+            # of order (by the review's clock); the run awaits them all before it ends.
+            self.projections.append(
+                workflow.start_local_activity(
+                    contract.PROJECT_REVIEW,
+                    projection,
+                    start_to_close_timeout=contract.ACTIVITY_TIMEOUT,
+                    retry_policy=contract.ACTIVITY_RETRY,
+                )
+            )
+            return
         if self.patches.v2:
             # The work lists and the portal read this projection. A local activity: run in the
             # worker that runs the review, one marker in history instead of three events and a
@@ -343,6 +364,11 @@ class MemberReviewWorkflow:
         await self._activity(
             contract.PROJECT_REVIEW, projection, None, interruptible=not s.stage.terminal
         )
+
+    async def _projections_landed(self) -> None:
+        """Every projection asked for is in the store (before the run ends or continues)."""
+        while self.projections:
+            await self.projections.pop(0)
 
     async def _wait(
         self,
