@@ -22,13 +22,13 @@ from napreview.activities.cycle import CycleActivities
 from napreview.activities.delivery import DeliveryActivities
 from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
-from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.activities.review import ReviewActivities
 from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
 from napreview.store.records import Store
 from napreview.temporal.client import connect
 from napreview.temporal.codec import CodecKeyError
+from napreview.temporal.refusal_logs import install as one_line_refusals
 from napreview.temporal.sdk_version import assert_tested_sdk
 from napreview.temporal.update_order import from_server, napreview_runner
 from napreview.workflows.cycle import CycleWorkflow

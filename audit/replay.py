@@ -33,8 +33,8 @@ from temporalio.worker import (
     WorkflowInterceptorClassInput,
 )
 
-from napreview.activities.refusal_logs import install as one_line_refusals
 from napreview.audit.model import SignalOutcome
+from napreview.temporal.refusal_logs import install as one_line_refusals
 from napreview.temporal.update_order import from_history, napreview_runner, sandbox_runner
 from napreview.workflows import contract
 from napreview.workflows.cycle import CycleWorkflow

@@ -51,6 +51,7 @@ from napreview.people import signing
 from napreview.people.examples import SECRETARIAT_EMAIL, example_focal_point_email
 from napreview.schemas.examples import example_peer_review, example_self_assessment
 from napreview.schemas.members import Actor
+from napreview.schemas.network import CHAIRS
 from napreview.schemas.review import (
     CycleProgress,
     CycleSettings,
@@ -64,7 +65,6 @@ from napreview.schemas.submissions import RecommendationResponse
 from napreview.services import cycles, documents, steps
 from napreview.services.installation import Store, open_store, seed
 from napreview.settings import Settings
-from napreview.store.network import CHAIRS
 from napreview.temporal.dev_server import start_dev_server, stop_process, temporal_cli_path
 from napreview.workflows import contract
 

@@ -218,7 +218,7 @@ def cycle_status(
     """Where each review stands, from Temporal's visibility (search attributes). The
     secretariat and auditors see the whole cycle; a focal point its own member's review and
     the reviews its member was drawn for."""
-    from napreview.people.access import readable_reviews
+    from napreview.services.access import readable_reviews
 
     actor = acting(as_)
     readable = readable_reviews(store(), actor, cycle)

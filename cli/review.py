@@ -286,7 +286,7 @@ def review_show(
     """Where a review stands: stage, round, reviewers, peer reviews, CEDAW rating, sign-off
     decisions, letters, refusals; for those who may read the review (the secretariat,
     auditors, the member's focal point and its reviewers')."""
-    from napreview.people.access import require_review
+    from napreview.services.access import require_review
     from napreview.services.members import get
 
     actor = acting(as_)

@@ -1,9 +1,10 @@
 """Seeds and checks ``i18n/member_names.json`` from CLDR (through Babel).
 
 ``python -m napreview.i18n.names_build --draft`` prints a first draft for every member of
-``store/network.py``: CLDR's short names, with articles, gender and number guessed by simple rules.
-That draft was then corrected by hand to the United Nations' official short names (UNTERM) and
-the articles, genders and numbers the UN's editors use; the corrected file is the data.
+``schemas/network.py``: CLDR's short names, with articles, gender and number guessed by simple
+rules. That draft was then corrected by hand to the United Nations' official short names
+(UNTERM) and the articles, genders and numbers the UN's editors use; the corrected file is the
+data.
 ``python -m napreview.i18n.names_build --check`` lists where the data departs from CLDR, so
 that a reviewer reads exactly the hand corrections (e.g. "el Perú" where CLDR has "Perú",
 "Tchéquie" vs "République tchèque", "Nigéria" vs "Nigeria"), and fails if an entry's forms do
@@ -66,7 +67,7 @@ def _guess(language: Language, short: str) -> dict[str, Any]:
 
 
 def draft() -> dict[str, Any]:
-    from napreview.store.network import MEMBERS
+    from napreview.schemas.network import MEMBERS
 
     members: dict[str, Any] = {}
     for member in MEMBERS:

@@ -1,6 +1,6 @@
 """Reading an audit trail, for the command line (`napreview audit`) and the portal alike.
 
-One function reads it: the person's scope is checked (people/access.py; a refusal is
+One function reads it: the person's scope is checked (services/access.py; a refusal is
 recorded), the history is fetched once and decrypted when the installation encrypts payloads,
 replayed against the current workflow code, its signatures re-checked, merged with the store's
 refusals into one timeline, and the read itself is recorded (store/audit_reads.py). The export
@@ -32,8 +32,8 @@ from napreview.audit.replay import ReplayReport
 from napreview.audit.replay import replay as replay_history
 from napreview.audit.signatures import SignatureReport, check_signatures
 from napreview.audit.timeline import build_timeline
-from napreview.people import access
 from napreview.schemas.members import Actor
+from napreview.services import access
 from napreview.services.errors import NotFoundError
 from napreview.services.refusals import recorded_refusals
 from napreview.store.audit_reads import AuditRead

@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 from temporalio.client import Client
 
-from napreview.people import access
 from napreview.schemas.cedaw import CedawResult
 from napreview.schemas.members import Actor
 from napreview.schemas.refusals import Param
@@ -31,6 +30,7 @@ from napreview.schemas.submissions import (
     RecommendationResponse,
     SelfAssessment,
 )
+from napreview.services import access
 from napreview.services.errors import InvalidInput, NotFoundError
 from napreview.services.letters import list_for
 from napreview.services.refusals import recorded_refusals

@@ -9,8 +9,8 @@ or write through it themselves.
 from __future__ import annotations
 
 from napreview.people.examples import add_example_people
+from napreview.schemas.network import MEMBERS
 from napreview.store.db import migrate
-from napreview.store.network import MEMBERS
 from napreview.store.records import Store
 
 __all__ = ["Store", "open_store", "seed"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from napreview.letters.files import file_letter
-from napreview.people import access
 from napreview.schemas.members import Actor
+from napreview.services import access
 from napreview.store.letters import Letter, LetterSummary
 from napreview.store.records import Store
 

@@ -4,9 +4,9 @@ of that year names (DESIGN §1, §7)."""
 from __future__ import annotations
 
 from napreview.schemas.members import Actor, Member
+from napreview.schemas.network import cycle_year
 from napreview.services.errors import InvalidInput
 from napreview.services.refusals import require_secretariat
-from napreview.store.network import cycle_year
 from napreview.store.records import Store
 
 

@@ -9,6 +9,7 @@ from temporalio.client import Client
 
 from napreview.people import signing
 from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.network import default_chair
 from napreview.schemas.review import (
     CycleSettings,
     Durations,
@@ -19,7 +20,6 @@ from napreview.schemas.review import (
 )
 from napreview.schemas.submissions import RecommendationResponse
 from napreview.services import cycles, documents, steps
-from napreview.store.network import default_chair
 from napreview.store.records import Store
 from napreview.workflows import contract
 from napreview.workflows.review import MemberReviewWorkflow

@@ -1,6 +1,6 @@
 """What every page shares: the signed-in person (from the session cookie, resolved in the store),
 the language, CSRF, security headers and rendering. Access is decided here and in
-people/access.py for every request; nothing is trusted from a form but its values."""
+services/access.py for every request; nothing is trusted from a form but its values."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ from napreview import templates
 from napreview.i18n.catalogs import LANGUAGES
 from napreview.i18n.translator import Translator, language_names, pick_language, translator
 from napreview.letters.render import finding_text
-from napreview.people.access import may_change
 from napreview.people.accounts import Accounts
 from napreview.schemas.members import Actor, Member, Role
 from napreview.services import members, users
+from napreview.services.access import may_change
 from napreview.services.errors import NotFoundError
 from napreview.services.installation import Store
 from napreview.settings import Settings

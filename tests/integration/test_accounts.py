@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from napreview.people.access import ReadRefused
 from napreview.people.accounts import (
     EXAMPLE_PASSWORD,
     MAX_FAILURES,
@@ -16,6 +15,7 @@ from napreview.people.accounts import (
 )
 from napreview.schemas.members import Role
 from napreview.services import documents
+from napreview.services.access import ReadRefused
 from napreview.store.errors import ConflictError, NotFoundError
 
 

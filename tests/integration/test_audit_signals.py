@@ -22,7 +22,6 @@ from temporalio.api.common.v1 import Payload
 from temporalio.common import RawValue
 from typer.testing import CliRunner, Result
 
-from napreview.activities.refusal_logs import LOGGERS
 from napreview.cli.audit import register
 from napreview.people import signing
 from napreview.people.signing import Signer
@@ -37,6 +36,7 @@ from napreview.schemas.review import (
     TrustKey,
 )
 from napreview.schemas.submissions import DocumentRef
+from napreview.temporal.refusal_logs import LOGGERS
 from napreview.worker import build_worker
 from napreview.workflows import contract
 

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from napreview.people import access
 from napreview.schemas.review import ReviewerStatus, ReviewProjection, SlotProjection, Stage
 from napreview.schemas.submissions import DocumentKind
-from napreview.services import cycles, progress, tasks
+from napreview.services import access, cycles, progress, tasks
 from napreview.services import letters as letter_ops
 from napreview.services.errors import NotFoundError
 from napreview.store.letters import NewLetter

@@ -13,6 +13,7 @@ from napreview.schemas.cedaw import (
     Severity,
 )
 from napreview.schemas.members import Location, Role
+from napreview.schemas.network import MEMBERS
 from napreview.schemas.review import RedrawOutcome
 from napreview.schemas.submissions import DocumentKind
 from napreview.services import users
@@ -21,7 +22,6 @@ from napreview.store.db import migrate
 from napreview.store.errors import ConflictError, NotFoundError
 from napreview.store.focal_points import Designation
 from napreview.store.letters import NewLetter
-from napreview.store.network import MEMBERS
 
 
 def test_seed_gives_the_83_members_and_example_people_once(any_store):

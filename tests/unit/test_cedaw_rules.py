@@ -13,9 +13,9 @@ from napreview.schemas.cedaw import CedawResult, LinkageRating, Severity
 from napreview.schemas.digest import sha256_of
 from napreview.schemas.members import CedawStatus, MemberKind
 from napreview.schemas.nap import Pillar
+from napreview.schemas.network import MEMBERS, MEMBERS_BY_CODE
 from napreview.schemas.recommendations import RECOMMENDATION_IDS
 from napreview.schemas.submissions import SelfAssessment
-from napreview.store.network import MEMBERS, MEMBERS_BY_CODE
 from napreview.workflows.cedaw import (
     LinkageMapping,
     MappingError,

@@ -20,10 +20,10 @@ from napreview.activities.letters import LetterActivities
 from napreview.i18n.names import name_forms
 from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
 from napreview.schemas.members import Language, Location
+from napreview.schemas.network import MEMBERS
 from napreview.schemas.review import ReviewProjection
 from napreview.schemas.submissions import DocumentKind, PeerReview
 from napreview.store.focal_points import Designation
-from napreview.store.network import MEMBERS
 from napreview.store.records import Store
 
 from .test_letters_render import TYPED, cedaw_result, self_assessment

@@ -44,9 +44,9 @@ from napreview.schemas.cedaw import (
 )
 from napreview.schemas.letters import Addressee, LetterKind
 from napreview.schemas.members import Language, Member
+from napreview.schemas.network import MEMBERS_BY_CODE
 from napreview.schemas.review import Stage
 from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
-from napreview.store.network import MEMBERS_BY_CODE
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"

@@ -18,7 +18,7 @@ from napreview.i18n.names import (
 )
 from napreview.letters.salutation import address_form, salutation
 from napreview.schemas.members import Honorific, Language, Rank
-from napreview.store.network import MEMBERS, MEMBERS_BY_CODE
+from napreview.schemas.network import MEMBERS, MEMBERS_BY_CODE
 
 
 def raw() -> dict:

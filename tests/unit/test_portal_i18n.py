@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from napreview.i18n.translator import pick_language, translator
 from napreview.schemas.examples import example_self_assessment
+from napreview.schemas.network import MEMBERS
 from napreview.schemas.submissions import PeerReview, SelfAssessment
-from napreview.store.network import MEMBERS
 from napreview.web import forms
 
 

@@ -16,7 +16,7 @@ from napreview.schemas.members import (
     MemberKind,
     RegionalGroup,
 )
-from napreview.store.network import MEMBERS
+from napreview.schemas.network import MEMBERS
 from napreview.workflows.troika import (
     RELAXATION_ORDER,
     TroikaDraw,
@@ -124,7 +124,7 @@ def test_different_seeds_give_different_draws() -> None:
 
 def test_draw_does_not_depend_on_the_interpreter_hash_seed() -> None:
     script = (
-        "from napreview.store.network import MEMBERS; "
+        "from napreview.schemas.network import MEMBERS; "
         "from napreview.workflows.troika import draw_troika, draw_digest; "
         "print(draw_digest(draw_troika(MEMBERS, 7, 4, own_group={'DEU', 'EU'})))"
     )

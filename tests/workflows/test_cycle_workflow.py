@@ -19,6 +19,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from napreview.people import signing
 from napreview.schemas.letters import LetterKind
+from napreview.schemas.network import MEMBERS as NETWORK
+from napreview.schemas.network import default_chair
 from napreview.schemas.review import (
     CycleCancel,
     CycleProgress,
@@ -34,8 +36,6 @@ from napreview.schemas.review import (
 )
 from napreview.services import cycles, steps
 from napreview.services.errors import NotFoundError, StepRefused
-from napreview.store.network import MEMBERS as NETWORK
-from napreview.store.network import default_chair
 from napreview.store.records import Store
 from napreview.temporal.dev_server import pragma_args, temporal_cli_path
 from napreview.worker import activities_for

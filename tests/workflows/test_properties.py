@@ -86,7 +86,7 @@ def get(document: Any, at: Path_) -> Any:
 
 
 def documents() -> dict[str, Any]:
-    from napreview.store.network import MEMBERS
+    from napreview.schemas.network import MEMBERS
 
     germany = next(m for m in MEMBERS if m.code == "DEU")
     return {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from napreview.people.access import ReadRefused
 from napreview.services import letters as letter_ops
+from napreview.services.access import ReadRefused
 from napreview.services.errors import NotFoundError
 from napreview.services.letters import Letter
 from napreview.web.web import (

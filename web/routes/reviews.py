@@ -16,7 +16,6 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from napreview.audit.words import localized
-from napreview.people import access
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
@@ -37,8 +36,8 @@ from napreview.schemas.submissions import (
     RecommendationResponse,
     SelfAssessment,
 )
+from napreview.services import access, documents, steps, users
 from napreview.services import audit as audit_ops
-from napreview.services import documents, steps, users
 from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.web import forms
