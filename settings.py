@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         if "\r" in value or "\n" in value:
             raise ValueError("it contains a line break")
         header = HeaderRegistry()("From", value)
-        addresses = header.addresses
+        addresses = header.addresses  # type: ignore[attr-defined]  # an AddressHeader
         if header.defects or len(addresses) != 1 or not addresses[0].domain:
             raise ValueError(
                 "it must be one address, e.g. "

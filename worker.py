@@ -11,8 +11,10 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -40,7 +42,9 @@ log = logging.getLogger("napreview.worker")
 WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow]
 
 
-def activities_for(store: Store, settings: Settings, client: Client | None) -> list[object]:
+def activities_for(
+    store: Store, settings: Settings, client: Client | None
+) -> list[Callable[..., Any]]:
     cycle = CycleActivities(store, client)
     review = ReviewActivities(store)
     cedaw = CedawActivities(store)

@@ -82,9 +82,10 @@ def _payloads_in(message: Message) -> list[Payload]:
     for field, value in message.ListFields():
         if field.type != FieldDescriptor.TYPE_MESSAGE:
             continue
-        if field.message_type.GetOptions().map_entry:
+        entry = field.message_type
+        if entry is not None and entry.GetOptions().map_entry:
             values = value.values()
-            if field.message_type.fields_by_name["value"].type != FieldDescriptor.TYPE_MESSAGE:
+            if entry.fields_by_name["value"].type != FieldDescriptor.TYPE_MESSAGE:
                 continue
         elif field.is_repeated:
             values = list(value)

@@ -177,7 +177,7 @@ def _watch_refusals(instance: Any) -> dict[asyncio.Task[Any], _Outcome] | None:
     refusal lands on the outcome of the signal whose task recorded it."""
     watching = getattr(instance, _WATCH, None)
     if watching is not None:
-        return watching  # type: ignore[no-any-return]
+        return watching
     record = getattr(instance, "_record_refusal", None)
     if not callable(record):
         return None

@@ -171,7 +171,7 @@ class _Checker:
         proof = value.get("proof") if isinstance(value, dict) else None
         key_id = proof.get("key_id") if isinstance(proof, dict) else None
         command = _model(MODELS[step], value)
-        base = {
+        base: dict[str, Any] = {
             "event_id": event.event_id,
             "step": step,
             "via": via,
@@ -180,8 +180,13 @@ class _Checker:
             "update_id": update_id,
         }
         if command is None:
-            reason = "The command cannot be read as a napreview step."
-            self.report.steps.append(StepSignature(**base, verdict=UNREADABLE, reason=reason))
+            self.report.steps.append(
+                StepSignature(
+                    **base,
+                    verdict=UNREADABLE,
+                    reason="The command cannot be read as a napreview step.",
+                )
+            )
             return
         verdict, reason = self._verdict(step, command, event.event_id)
         self.report.steps.append(StepSignature(**base, verdict=verdict, reason=reason))

@@ -91,8 +91,8 @@ def build_timeline(
     known = _lookup(people, refusals, reader.events)
     _resolve(reader.events, known)
     events = _merge(reader.events, list(refusals), known)
-    for event in events:
-        event.summary = summarize(event)
+    for shown in events:
+        shown.summary = summarize(shown)
     return Timeline(
         workflow_id=history.workflow_id,
         run_id=history.run_id if history.events else "",

@@ -201,7 +201,7 @@ def _outcome(t: Translator, d: dict[str, Any]) -> str:
 
 def _refusal(t: Translator, d: dict[str, Any]) -> str:
     """The refusal as the reader reads it: from its code where the event has one."""
-    reason = d.get("reason") if isinstance(d.get("reason"), dict) else {}
+    reason: dict[str, Any] = d["reason"] if isinstance(d.get("reason"), dict) else {}
     return t.refusal(str(d.get("refusal", "")), reason.get("code"), reason.get("params"))
 
 

@@ -71,7 +71,7 @@ def build(modules: tuple[str, ...] = MODULES) -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     for module in modules:
-        importlib.import_module(module).register(app)  # type: ignore[attr-defined]
+        importlib.import_module(module).register(app)
     if len(app.registered_commands) == 1 and not app.registered_groups:
         # Typer runs a lone command as the whole program; `napreview audit ...` must stay a
         # command named audit.

@@ -52,7 +52,7 @@ async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bo
     secretariat = users.actor(s, SECRETARIAT_EMAIL)
     assessment = example_self_assessment(members.get(s, member))
 
-    async def reached(ready) -> ReviewState:  # type: ignore[no-untyped-def]
+    async def reached(ready) -> ReviewState:
         return await steps.wait_for_review(client, cycle, member, ready, interval=0.2)
 
     state = await steps.wait_for_review(

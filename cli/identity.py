@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
         actor = acting(as_)
         require_secretariat(store(), actor, "rotate_keys")
 
-        async def go():  # type: ignore[no-untyped-def]
+        async def go():
             return await rotate(await client(), store(), actor)
 
         result = run(go())
@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
         actor = acting(as_)
         require_secretariat(store(), actor, "retire_keys")
 
-        async def go():  # type: ignore[no-untyped-def]
+        async def go():
             return await retire(await client(), store(), actor, key_id)
 
         result = run(go())

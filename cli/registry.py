@@ -290,8 +290,8 @@ def members_add(
         f"of the Network from {describe_day(member.joined_on)}: drawn and invited in cycles "
         "started from that day."
     )
-    for language in missing:
-        say(missing_words(member, language))
+    for lacking in missing:
+        say(missing_words(member, lacking))
     focal = focal_points(store(), member.code)
     if focal:
         say(f"Example focal point (trial installation): {focal[0].email}.")

@@ -170,7 +170,7 @@ def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
     takes them) and the member's answers."""
     from napreview.services.documents import peer_recommendations, peer_reviews
 
-    answers = {r.key: r for r in peer_recommendations(store(), state)}
+    answers = {r.key: r.response for r in peer_recommendations(store(), state)}
     shown = []
     for reviewer, review in peer_reviews(store(), state):
         shown.append(
@@ -182,9 +182,7 @@ def _peer_reviews(state: ReviewState) -> list[dict[str, Any]]:
                     {
                         "key": key,
                         "text": text,
-                        "response": answers[key].response.value
-                        if key in answers and answers[key].response
-                        else None,
+                        "response": answer.value if (answer := answers.get(key)) else None,
                     }
                     for key, text in (
                         (f"{reviewer}#{n}", text)

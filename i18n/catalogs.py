@@ -69,5 +69,5 @@ def translated(language: str) -> frozenset[tuple[str | None, str]]:
     )
 
 
-def _written(string: str | tuple[str, ...]) -> bool:
-    return all(string) if isinstance(string, tuple) else bool(string)
+def _written(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    return all(string) if isinstance(string, tuple | list) else bool(string)

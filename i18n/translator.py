@@ -69,12 +69,14 @@ class Translator:
         return fill(self._translations.ngettext(singular, plural, n), {"n": n, **fields})
 
     def pgettext(self, context: str, message: str, /, **fields: object) -> str:
-        return fill(self._translations.pgettext(context, message), fields)
+        return fill(str(self._translations.pgettext(context, message)), fields)
 
     def npgettext(
         self, context: str, singular: str, plural: str, n: int, /, **fields: object
     ) -> str:
-        return fill(self._translations.npgettext(context, singular, plural, n), {"n": n, **fields})
+        return fill(
+            str(self._translations.npgettext(context, singular, plural, n)), {"n": n, **fields}
+        )
 
     # --- the Network's words ---
 
@@ -89,7 +91,7 @@ class Translator:
         if not self.has_term(group, code):
             _say_missing(group, _code(code))
             return _code(code).replace("_", " ")
-        return self._translations.pgettext(group, _code(code))
+        return str(self._translations.pgettext(group, _code(code)))
 
     def words(self, group: str) -> Words:
         """A group of words looked up by code, for templates (``t.stage["peer_review"]``)."""
@@ -232,4 +234,4 @@ def pick_language(header: str | None) -> str:
 
 def language_names() -> dict[str, str]:
     """Each language by its own name ("English", "Français", "Español"), for a language menu."""
-    return {code: upfirst(Locale.parse(code).get_display_name(code)) for code in LANGUAGES}
+    return {code: upfirst(Locale.parse(code).get_display_name(code) or code) for code in LANGUAGES}

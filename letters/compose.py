@@ -155,7 +155,7 @@ def _focal_point(store: Store, member: Member, language: Language) -> tuple[Pers
     focal_points = store.focal_points.active(member.code)
     capital = [f for f in focal_points if f.location is Location.CAPITAL]
     mission = [f for f in focal_points if f.location is Location.NEW_YORK_MISSION]
-    primary = (capital or mission or [None])[0]
+    primary = (capital or mission)[0] if capital or mission else None
     mission_email = mission[0].email if mission and mission[0] is not primary else None
     if primary is None:
         return Person(name=mission_of(member, language), email=""), None

@@ -304,6 +304,7 @@ class LetterRenderer:
 
     def __init__(self, loader: BaseLoader | None = None) -> None:
         loader = loader or FileSystemLoader(TEMPLATES_DIR)
+        self._loader = loader
         self._text = _environment(loader, html=False)
         self._html = _environment(loader, html=True)
         # Template sources do not change while a process runs: their digests and the fallback
@@ -355,7 +356,7 @@ class LetterRenderer:
         names = self._referenced(name, set()) | {TEXT_LAYOUT, HTML_LAYOUT}
         digest = hashlib.sha256()
         for used in sorted(names):
-            source, _, _ = self._text.loader.get_source(self._text, used)
+            source, _, _ = self._loader.get_source(self._text, used)
             digest.update(used.encode("utf-8") + b"\0" + source.encode("utf-8") + b"\0")
         catalog = po_file(name.split("/")[0])
         digest.update(b"catalog\0" + catalog.read_bytes())
@@ -365,7 +366,7 @@ class LetterRenderer:
         if name in seen:
             return seen
         seen.add(name)
-        source, _, _ = self._text.loader.get_source(self._text, name)
+        source, _, _ = self._loader.get_source(self._text, name)
         for child in meta.find_referenced_templates(self._text.parse(source)):
             if child is None:
                 raise ValueError(f"{name} refers to a template by a computed name")

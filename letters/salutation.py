@@ -14,10 +14,16 @@ from napreview.schemas.members import Honorific, Language, Rank
 
 
 class Addressable(Protocol):
-    name: str
-    honorific: Honorific | None
-    rank: Rank | None
-    family_name: str | None
+    """Whoever a letter can address (read-only, so frozen models fit)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def honorific(self) -> Honorific | None: ...
+    @property
+    def rank(self) -> Rank | None: ...
+    @property
+    def family_name(self) -> str | None: ...
 
 
 _FR_RANK = {

@@ -18,11 +18,12 @@ from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pydantic import BaseModel
 
 from napreview.schemas.proof import Proof, signed_message
-from napreview.schemas.review import Command
 
-C = TypeVar("C", bound=Command)
+# Whatever carries a proof: a step's command, a cycle's start.
+C = TypeVar("C", bound=BaseModel)
 SUFFIX = ".ed25519"
 ACTIVE = "ACTIVE"
 

@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from napreview.schemas.text import PlausibleDate, no_nul, text
+from napreview.schemas.text import ArticleCited, Phrase, PlausibleDate, Title, no_nul
 
 
 class Pillar(StrEnum):
@@ -46,11 +46,11 @@ class Budget(Strict):
 
 class Monitoring(Strict):
     framework: bool
-    reporting_frequency: text(100) | None = None
+    reporting_frequency: Phrase | None = None
 
 
 class CedawReferences(Strict):
-    articles_cited: list[text(16, 1)] = Field(
+    articles_cited: list[ArticleCited] = Field(
         default_factory=list,
         max_length=40,
         description='CEDAW articles the plan cites, e.g. "2", "5(a)", "7"',
@@ -60,11 +60,11 @@ class CedawReferences(Strict):
 
 class Nap(Strict):
     iteration: int = Field(ge=1, le=99, description="1 for the first plan, 2 for the second, ...")
-    title: text(500, 1)
+    title: Title
     adopted_on: PlausibleDate
     period_start: PlausibleDate
     period_end: PlausibleDate
-    lead_agency: text(500, 1)
+    lead_agency: Title
     pillars: list[Pillar] = Field(min_length=1, max_length=4)
     budget: Budget
     monitoring: Monitoring

@@ -14,7 +14,7 @@ from napreview.schemas.members import Actor, Member
 from napreview.schemas.proof import KEY_ID_PATTERN, Proof
 from napreview.schemas.refusals import Param
 from napreview.schemas.submissions import DocumentRef, RecommendationResponse
-from napreview.schemas.text import Duration, text
+from napreview.schemas.text import Comments, Duration, Explanation
 
 # Ed25519 public keys by key id, as the workflows are given them at start.
 TrustedKeys = dict[str, str]
@@ -145,23 +145,23 @@ class ReassignReviewer(Command):
 
 class SignOff(Command):
     decision: Decision
-    comments: text(20000) = ""
+    comments: Comments = ""
 
 
 class Extend(Command):
     by: Duration
-    reason: text(2000, 1)
+    reason: Explanation
 
 
 class CycleCancel(Command):
-    reason: text(2000, 1)
+    reason: Explanation
 
 
 class Withdraw(Command):
     """Withdraw one review: the secretariat's own step, or its cancellation of the whole cycle
     (``cycle_cancel``, the signed cancel the cycle received, forwarded to each open review)."""
 
-    reason: text(2000, 1)
+    reason: Explanation
     cycle_cancel: CycleCancel | None = None
 
 

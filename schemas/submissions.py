@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from napreview.schemas.nap import Nap, Strict
 from napreview.schemas.recommendations import RECOMMENDATION_IDS, Theme
-from napreview.schemas.text import text
+from napreview.schemas.text import Comments, Evidence, Recommendation
 
 
 class RecommendationStatus(StrEnum):
@@ -22,7 +22,7 @@ class RecommendationStatus(StrEnum):
 class RecommendationProgress(Strict):
     id: str = Field(description="One of the 24 recommendation ids, P1 to B5")
     status: RecommendationStatus
-    evidence: text(5000) = ""
+    evidence: Evidence = ""
 
     @field_validator("id")
     @classmethod
@@ -78,8 +78,8 @@ class ThemeRatings(Strict):
 
 class PeerReview(Strict):
     ratings: ThemeRatings
-    comments: text(20000) = ""
-    recommendations: list[text(2000)] = Field(default_factory=list, max_length=30)
+    comments: Comments = ""
+    recommendations: list[Recommendation] = Field(default_factory=list, max_length=30)
 
     @field_validator("recommendations")
     @classmethod

@@ -57,14 +57,16 @@ def day_words(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def text(max_length: int, min_length: int = 0) -> Any:
-    """A string of at most ``max_length`` characters with no NUL."""
-    return Annotated[
-        str,
-        Field(min_length=min_length, max_length=max_length),
-        AfterValidator(no_nul),
-    ]
+NO_NUL = AfterValidator(no_nul)
 
+# The texts people write, each at most as long as the store keeps (and never with a NUL).
+Phrase = Annotated[str, Field(max_length=100), NO_NUL]
+ArticleCited = Annotated[str, Field(min_length=1, max_length=16), NO_NUL]
+Title = Annotated[str, Field(min_length=1, max_length=500), NO_NUL]
+Explanation = Annotated[str, Field(min_length=1, max_length=2000), NO_NUL]
+Recommendation = Annotated[str, Field(max_length=2000), NO_NUL]
+Evidence = Annotated[str, Field(max_length=5000), NO_NUL]
+Comments = Annotated[str, Field(max_length=20000), NO_NUL]
 
 PlausibleDate = Annotated[date, AfterValidator(in_date_range)]
 Duration = Annotated[timedelta, Field(ge=timedelta(0)), AfterValidator(sensible_duration)]

@@ -41,7 +41,7 @@ async def _tell(client: Client, change: KeyChange, step: str, command: TrustKey 
             change.told += 1
         except (WorkflowUpdateFailedError, RPCError) as err:
             cause = getattr(err, "cause", None)
-            message = getattr(cause, "message", None) or getattr(err, "message", str(err))
+            message = str(getattr(cause, "message", None) or getattr(err, "message", err))
             if "already trusted" in message or "not trusted" in message:
                 continue
             change.missed.append(f"{workflow_id} ({message})")

@@ -215,8 +215,8 @@ def taken_from(state: ReviewState, answered: StepTaken) -> StepTaken:
             "deadline": state.deadline,
             "waits_for": waiting[0] if waiting else None,
             "due": waiting[1] if waiting else None,
-            "extension": answered.extension or (state.extensions or [None])[-1],
-            "redraw": answered.redraw or (state.redraws or [None])[-1],
+            "extension": answered.extension or (state.extensions[-1] if state.extensions else None),
+            "redraw": answered.redraw or (state.redraws[-1] if state.redraws else None),
             "unanswered": [
                 k for k in recommendation_keys(state.reviewers) if k not in state.responses
             ],

@@ -33,7 +33,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, pool_size=8, max_overflow=24)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -70,11 +70,12 @@ def head_revisions() -> frozenset[str]:
     for script in (MIGRATIONS / "versions").glob("*.py"):
         for node in ast.parse(script.read_text(encoding="utf-8")).body:
             target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
-            if not isinstance(target, ast.Name) or getattr(node, "value", None) is None:
+            assigned = getattr(node, "value", None)
+            if not isinstance(target, ast.Name) or assigned is None:
                 continue
             if target.id not in ("revision", "down_revision"):
                 continue
-            value = ast.literal_eval(node.value)
+            value = ast.literal_eval(assigned)
             found = value if isinstance(value, tuple | list) else (value,)
             names = {v for v in found if isinstance(v, str)}
             (revisions if target.id == "revision" else parents).update(names)

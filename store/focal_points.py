@@ -69,7 +69,7 @@ def _row(d: Designation, day: date, by: str | None, example: bool) -> dict[str, 
     }
 
 
-def _active_on(day: date):  # type: ignore[no-untyped-def]
+def _active_on(day: date):
     return (FocalPointRow.active_from <= day) & (
         FocalPointRow.active_to.is_(None) | (FocalPointRow.active_to > day)
     )

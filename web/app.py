@@ -45,7 +45,7 @@ def create_app(
     app.state.portal = Portal(settings, options, store, Accounts(store), make_templates())
 
     @app.middleware("http")
-    async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def headers(request: Request, call_next):
         response: Response = await call_next(request)
         secure_headers(response)
         return response

@@ -293,13 +293,14 @@ def problems(groups: list[Group], document: dict[str, Any], err: ValidationError
             index = int(loc[1])
             rid = entries[index].get("id") if index < len(entries) else None
             loc = [recs_list, str(rid), *loc[2:]]
-        path = ".".join(loc)
-        while path not in paths and loc and loc[-1].isdigit():  # an item of a list field
+        dotted = ".".join(loc)
+        while dotted not in paths and loc and loc[-1].isdigit():  # an item of a list field
             loc = loc[:-1]
-            path = ".".join(loc)
-        if path not in paths:
+            dotted = ".".join(loc)
+        path: str | None = dotted
+        if dotted not in paths:
             path = (
-                next((p for p in paths if p.startswith(path + ".") and path), None)
+                next((p for p in paths if p.startswith(dotted + ".") and dotted), None)
                 if (e["type"] == "missing")
                 else None
             )

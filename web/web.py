@@ -147,7 +147,7 @@ class Visitor:
 
 
 def portal_of(request: Request) -> Portal:
-    return request.app.state.portal  # type: ignore[no-any-return]
+    return request.app.state.portal
 
 
 def is_https(request: Request) -> bool:
@@ -173,7 +173,7 @@ def visitor(request: Request) -> Visitor:
     of role or of focal point takes effect at once), and their language."""
     cached = getattr(request.state, "visitor", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     portal = portal_of(request)
     token = request.cookies.get(SESSION_COOKIE)
     found = None
@@ -210,12 +210,12 @@ def _language(request: Request, portal: Portal, email: str | None, member: Membe
     if email is not None:
         chosen = portal.accounts.language(email)
         if chosen in LANGUAGES:
-            return chosen  # type: ignore[return-value]
+            return chosen
         if member is not None:
             return member.language.value
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in LANGUAGES:
-        return cookie  # type: ignore[return-value]
+        return cookie
     return pick_language(request.headers.get("accept-language"))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -92,7 +92,7 @@ def _doors(cls: type[T]) -> type[T]:
     return cls
 
 
-def _update_door(name: str, step: Step) -> Callable[..., Awaitable[StepTaken]]:
+def _update_door(name: str, step: Step) -> Any:
     async def handler(self: MemberReviewWorkflow, cmd: Command) -> StepTaken:
         return await self._take(name, cmd)
 

@@ -6,6 +6,7 @@ deterministically and an auditor can re-run a recorded draw and get the same tro
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -333,7 +334,7 @@ def draw_troika(
                 reviewing[member],
                 (),
                 rng,
-                repair=lambda allowed, member=member: hand_over(member, allowed),
+                repair=functools.partial(hand_over, member),
             )
             assert found is not None  # n >= k + 1 leaves a candidate for every slot
             pick, rules = found

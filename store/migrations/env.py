@@ -22,6 +22,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    assert url, "napreview.store.db.alembic_config sets the database's address"
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(

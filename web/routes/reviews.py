@@ -290,14 +290,15 @@ async def _submit_json(
         document = steps.parse_json((await upload.read()).decode("utf-8"))
     except ValueError:  # not UTF-8, not JSON, or nested deeper than any document
         return _sa_form(request, v, d, raw, json_error="not_json", status=422)
+    fields: dict[str, Any] = document if isinstance(document, dict) else {}
     try:
         assessment = SelfAssessment.model_validate(document)
     except ValidationError as err:
-        raw = forms.raw_from_document(SA_GROUPS, document if isinstance(document, dict) else {})
-        found = forms.problems(SA_GROUPS, document, err)
+        raw = forms.raw_from_document(SA_GROUPS, fields)
+        found = forms.problems(SA_GROUPS, fields, err)
         return _sa_form(request, v, d, raw, problems=found, json_error="invalid", status=422)
     return await _send_self_assessment(
-        request, v, d, assessment, forms.raw_from_document(SA_GROUPS, document)
+        request, v, d, assessment, forms.raw_from_document(SA_GROUPS, fields)
     )
 
 
