@@ -7,15 +7,23 @@ history itself: the public keys the workflow was started with (its input), each 
 every signature from an export, with no database and no Temporal, using the very function the
 workflow used.
 
-What is checked is the signature and the key; not the freshness window, which the workflow
-measured against its own clock when the step arrived (a step too old was refused, and the
-timeline says so). A signed message seen twice is a replay: the second is flagged.
+The start is checked too (workflows/start.py): a run is napreview's when the server says an
+earlier run continued it, or its cycle started it, or its input carries a front end's signature
+made when it started, with a key the workers vouched for (their answer is in history, the
+``front_end_keys`` local activity's result). A run that the workflow itself ended as not started
+by napreview, or whose start does not check out, fails the audit. A run from before starts were
+checked (no ``signed-start`` patch in its history) is said to be so.
+
+What is checked for a step is the signature and the key; not the freshness window, which the
+workflow measured against its own clock when the step arrived (a step too old was refused, and
+the timeline says so). A signed message seen twice is a replay: the second is flagged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -39,6 +47,11 @@ UNSIGNED = "unsigned"
 FAILS = "fails"
 REPLAYED = "replayed"
 UNREADABLE = "unreadable"
+
+# Starts, as the verdict says them.
+STARTED_BY_NAPREVIEW = "napreview started this run"
+BEFORE_START_CHECKS = "its start was not checked (a run from before starts were checked)"
+SIGNED_START_PATCH = "signed-start"  # workflows/start.py SIGNED_START (the sandbox's module)
 
 # Commands by step name, for both workflows.
 MODELS: dict[str, type[BaseModel]] = {name: step.command for name, step in STEPS.items()}
@@ -71,6 +84,12 @@ class SignatureReport:
     keys_at_start: dict[str, str] = field(default_factory=dict)
     key_changes: list[dict[str, Any]] = field(default_factory=list)
     steps: list[StepSignature] = field(default_factory=list)
+    # How the run was started: STARTED_BY_NAPREVIEW, BEFORE_START_CHECKS, or why it was not.
+    start: str = BEFORE_START_CHECKS
+
+    @property
+    def started_by_napreview(self) -> bool:
+        return self.start in (STARTED_BY_NAPREVIEW, BEFORE_START_CHECKS)
 
     @property
     def signing(self) -> bool:
@@ -88,6 +107,8 @@ class SignatureReport:
         return {
             "workflow_id": self.workflow_id,
             "signing": self.signing,
+            "start": self.start,
+            "started_by_napreview": self.started_by_napreview,
             "keys_at_start": self.keys_at_start,
             "key_changes": self.key_changes,
             "steps": [
@@ -123,12 +144,19 @@ class _Checker:
         self.cycle = ""
         self.seen: dict[str, int] = {}  # nonce → event id of the first step that carried it
         self.key_updates: dict[str, tuple[int, TrustKey | DistrustKey]] = {}
+        self.start: _Start | None = None
 
     def walk(self, events: Iterable[HistoryEvent]) -> SignatureReport:
         for event in events:
             which = event.WhichOneof("attributes")
             if which == "workflow_execution_started_event_attributes":
                 self._started(event)
+            elif which == "marker_recorded_event_attributes" and self.start is not None:
+                self.start.marker(event)
+            elif which == "workflow_execution_failed_event_attributes" and self.start is not None:
+                failure = event.workflow_execution_failed_event_attributes.failure
+                if failure.application_failure_info.type == contract.NOT_STARTED_BY_NAPREVIEW:
+                    self.start.refused = failure.message
             elif which == "workflow_execution_signaled_event_attributes":
                 a = event.workflow_execution_signaled_event_attributes
                 if a.signal_name in MODELS:
@@ -142,12 +170,15 @@ class _Checker:
                     self._step(event, step, "update", value, update_id)
             elif which == "workflow_execution_update_completed_event_attributes":
                 self._key_change_completed(event)
+        if self.start is not None:
+            self.report.start = self.start.verdict()
         return self.report
 
     def _started(self, event: HistoryEvent) -> None:
         a = event.workflow_execution_started_event_attributes
         value = decode_first(a.input)
         keys: dict[str, str] = {}
+        self.start = _Start(self.report.workflow_id, event, value)
         if a.workflow_type.name == contract.REVIEW_WORKFLOW:
             review = _model(ReviewInput, value)
             if review is not None:
@@ -238,6 +269,60 @@ class _Checker:
         )
 
 
+class _Start:
+    """What one run's history says about how it was started (module docstring)."""
+
+    def __init__(self, workflow_id: str, event: HistoryEvent, value: Any) -> None:
+        a = event.workflow_execution_started_event_attributes
+        self.workflow_id = workflow_id
+        self.at = event.event_time.ToDatetime(tzinfo=UTC)
+        self.continued = bool(a.continued_execution_run_id)
+        self.parent = a.parent_workflow_execution.workflow_id or None
+        self.workflow_type = a.workflow_type.name
+        self.value = value
+        self.checked = False  # the run carries the signed-start patch
+        self.vouched: dict[str, str] | None = None  # the keys the workers vouched for
+        self.refused: str | None = None  # the workflow's own refusal of its start
+
+    def marker(self, event: HistoryEvent) -> None:
+        a = event.marker_recorded_event_attributes
+        if a.marker_name == "core_patch" and "patch-data" in a.details:
+            patch = decode_first(a.details["patch-data"])
+            if isinstance(patch, dict) and patch.get("id") == SIGNED_START_PATCH:
+                self.checked = True
+        elif a.marker_name == "core_local_activity" and "data" in a.details:
+            data = decode_first(a.details["data"])
+            if isinstance(data, dict) and data.get("activity_type") == contract.FRONT_END_KEYS:
+                keys = decode_first(a.details["result"]) if "result" in a.details else None
+                self.vouched = keys if isinstance(keys, dict) else {}
+
+    def verdict(self) -> str:
+        if self.refused is not None:
+            return f"the workflow refused its start: {self.refused}"
+        if not self.checked:
+            return BEFORE_START_CHECKS
+        if self.continued:
+            return STARTED_BY_NAPREVIEW
+        if self.workflow_type == contract.REVIEW_WORKFLOW:
+            review = _model(ReviewInput, self.value)
+            if review is None:
+                return "its input cannot be read as a review's"
+            if self.parent == contract.cycle_workflow_id(review.cycle):
+                return STARTED_BY_NAPREVIEW
+            step, model = "start_review", review
+        elif self.workflow_type == contract.CYCLE_WORKFLOW:
+            cycle = _model(CycleInput, self.value)
+            if cycle is None:
+                return "its input cannot be read as a cycle's"
+            step, model = "start_cycle", cycle
+        else:
+            return BEFORE_START_CHECKS  # only reviews and cycles check their start
+        if self.vouched is None:
+            return "no front-end key was looked up for its start"
+        reason = verify(model.proof, step, self.workflow_id, model, self.vouched, self.at)
+        return STARTED_BY_NAPREVIEW if reason is None else f"its start: {reason.english()}"
+
+
 def _model(model: type[Any], value: Any) -> Any:
     if not isinstance(value, dict):
         return None
@@ -265,12 +350,19 @@ class SignatureVerdict:
     holding: int
     taken_failing: tuple[StepSignature, ...]
     refused_failing: tuple[StepSignature, ...]
+    start: str = BEFORE_START_CHECKS
+
+    @property
+    def started_by_napreview(self) -> bool:
+        return self.start in (STARTED_BY_NAPREVIEW, BEFORE_START_CHECKS)
 
     @property
     def ok(self) -> bool:
-        return not self.taken_failing
+        return self.started_by_napreview and not self.taken_failing
 
     def describe(self) -> str:
+        if not self.started_by_napreview:
+            return f"This run was not started by napreview: {self.start}."
         if not self.signing:
             return "This history is from before commands were signed: it carries no signatures."
         said = f"{self.signed} signed step(s), {self.holding} of them hold"
@@ -312,4 +404,5 @@ def judge(report: SignatureReport, outcomes: dict[int, str]) -> SignatureVerdict
         holding=sum(1 for s in report.steps if s.verdict == HOLDS),
         taken_failing=taken,
         refused_failing=refused,
+        start=report.start,
     )

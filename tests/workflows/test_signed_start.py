@@ -15,6 +15,7 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 
+from napreview.audit.signatures import STARTED_BY_NAPREVIEW, check_signatures, judge
 from napreview.people import signing
 from napreview.people.signing import Signer
 from napreview.schemas.review import (
@@ -56,6 +57,14 @@ async def ends_refused(client: Client, workflow_id: str) -> ApplicationError:
     return cause
 
 
+async def audited_start(client: Client, workflow_id: str, run_id: str | None = None) -> str:
+    """What the audit (audit --verify, an export's check) says of how the run was started."""
+    history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+    report = check_signatures(workflow_id, history.events)
+    assert judge(report, {}).ok is report.started_by_napreview
+    return report.start
+
+
 def nothing_recorded(store: Store, cycle: str, member: str) -> None:
     assert store.letters.list(cycle=cycle, member=member) == []
     assert member not in {r.member for r in store.reviews.of_cycle(cycle)}
@@ -81,6 +90,7 @@ async def test_a_review_started_by_someone_else_ends_at_once_and_sends_nothing(
     assert "not started by napreview" in cause.message
     assert "no proof" in cause.message
     nothing_recorded(store, cycle, "PER")
+    assert "the workflow refused its start" in await audited_start(client, workflow_id)
 
 
 async def test_a_new_run_under_the_id_of_a_completed_review_changes_nothing(
@@ -100,6 +110,7 @@ async def test_a_new_run_under_the_id_of_a_completed_review_changes_nothing(
         await steps.review_step(client, store, cycle, "DEU", "sign_off", approve)
         workflow_id = contract.review_workflow_id(cycle, "DEU")
         genuine = await client.get_workflow_handle(workflow_id, result_type=ReviewSummary).result()
+        genuine_run = (await client.get_workflow_handle(workflow_id).describe()).run_id
         letters_before = len(store.letters.list(cycle=cycle, member="DEU"))
         stage_before = {r.member: r.stage for r in store.reviews.of_cycle(cycle)}["DEU"]
 
@@ -111,6 +122,12 @@ async def test_a_new_run_under_the_id_of_a_completed_review_changes_nothing(
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
         )
         await ends_refused(client, workflow_id)
+        # The audit tells the two runs apart: the cycle's child, and the stranger's.
+        assert await audited_start(client, workflow_id, genuine_run) == STARTED_BY_NAPREVIEW
+        assert "the workflow refused its start" in await audited_start(client, workflow_id)
+        assert await audited_start(client, contract.cycle_workflow_id(cycle)) == (
+            STARTED_BY_NAPREVIEW
+        )
     assert genuine.outcome is Stage.COMPLETED
     assert len(store.letters.list(cycle=cycle, member="DEU")) == letters_before
     assert {r.member: r.stage for r in store.reviews.of_cycle(cycle)}["DEU"] == stage_before
