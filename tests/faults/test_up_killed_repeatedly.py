@@ -1,0 +1,123 @@
+"""`napreview up` killed outright (SIGKILL) twelve times during one cycle while people act, and
+started again on the same home each time (issue #20 item 2): no review is left stuck (no workflow
+task failing), none lost, every history replays, every submission and letter is kept once.
+
+Two reviews were left stuck for good by such a run before (tests/histories/stuck-after-up-killed);
+the shapes behind them are replayed by the shim, and new reviews no longer produce the second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from napreview.schemas.review import Stage
+from napreview.services import steps
+from napreview.services.repair import task_failing
+from napreview.settings import Settings
+from napreview.store.records import Store
+from napreview.temporal.dev_server import PID_FILE, port_free
+from napreview.workflows import contract
+
+from ..helpers import start_cycle
+from ..integration.test_up import free_port, start_up, stop
+from .checks import assert_sound, stored_documents
+from .people import Tally, drive_review
+from .test_up_killed import alive, drained
+
+MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "BRA", "KEN", "SWE", "PHL", "UKR", "CAN", "SEN"]
+KILLS = 12
+# `up` is killed each time this many more documents (self-assessments and peer reviews) are in.
+EVERY = 4
+
+
+async def where_they_stand(client: Client, store: Store, cycle: str) -> str:
+    """For a failure: each review's stage, its failing task if any, and its last events."""
+    lines = []
+    for member in MEMBERS:
+        workflow_id = contract.review_workflow_id(cycle, member)
+        try:
+            state = await asyncio.wait_for(steps.review_state(client, cycle, member), 5)
+            where = f"{state.stage.value} round {state.round}"
+        except Exception as err:  # a review that does not answer says so
+            where = f"no answer ({type(err).__name__})"
+        failing = await task_failing(client, workflow_id)
+        history = await client.get_workflow_handle(workflow_id).fetch_history()
+        last = [e.event_type for e in history.events[-4:]]
+        lines.append(f"{member}: {where}; failing task: {failing}; last events {last}")
+    return "reviews not finished after the kills:\n" + "\n".join(lines)
+
+
+async def test_up_killed_twelve_times_leaves_nothing_stuck_or_lost(tmp_path):
+    home, port = tmp_path / "home", free_port()
+    process = start_up(home, port)
+    drained(process)
+    settings = Settings(
+        home=home,
+        temporal_address=f"localhost:{port}",
+        database_url=f"sqlite:///{(home / 'napreview.db').resolve()}",
+        task_queue="napreview",
+    )
+    store = Store.from_url(settings.resolved_database_url)
+    client = await Client.connect(settings.temporal_address, data_converter=pydantic_data_converter)
+    tally: Tally = {}
+    began = time.monotonic()
+    kills = 0
+    try:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+
+        async def person(member: str) -> None:
+            """A member's people, who try again whatever they meet (a stack gone away)."""
+            while True:
+                try:
+                    await drive_review(client, store, cycle, member, tally)
+                    return
+                except Exception:  # the stack is away; try again shortly
+                    await asyncio.sleep(0.5)
+
+        people = asyncio.gather(*(person(m) for m in MEMBERS))
+        documents = 0
+        while kills < KILLS and not people.done():
+            now = sum(stored_documents(store, cycle).values())
+            if now < documents + EVERY:
+                assert process.poll() is None, f"up ended by itself after {kills} kills"
+                await asyncio.sleep(0.1)
+                continue
+            documents = now
+            server_pid = int((home / PID_FILE).read_text())
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills += 1
+            # Its Temporal server ends with it (the parent-death signal); the next `up` waits
+            # for the port as a person would (test_up_killed.py measures how long it takes).
+            down_at = time.monotonic()
+            while (alive(server_pid) or not port_free(port)) and time.monotonic() - down_at < 30:
+                await asyncio.sleep(0.2)
+            process = start_up(home, port)
+            drained(process)
+        assert process.poll() is None, "up did not stay up"
+        assert kills == KILLS, f"the cycle ended after {kills} kills"
+        try:
+            await asyncio.wait_for(asyncio.shield(people), 600)
+        except TimeoutError:
+            raise AssertionError(await where_they_stand(client, store, cycle)) from None
+        driven = time.monotonic() - began
+        stuck = [
+            m for m in MEMBERS if await task_failing(client, contract.review_workflow_id(cycle, m))
+        ]
+        assert stuck == []
+        seen = await assert_sound(
+            client, store, settings, cycle, dict.fromkeys(MEMBERS, Stage.COMPLETED)
+        )
+    finally:
+        stop(process)
+        store.engine.dispose()
+    refused = sum(n[1] for n in tally.values())
+    print(
+        f"\nup killed {kills} times during a cycle of {len(MEMBERS)} reviews, driven in "
+        f"{driven:.0f}s; 0 stuck; {refused} attempts refused or lost and tried again; {seen}"
+    )
