@@ -22,7 +22,22 @@ EN: dict[str, str] = {
     "nap.pillars": "Pillars covered",
     "nap.civil_society_role": "Role of civil society",
     "nap.local_action_plans": "Number of local action plans",
-    "nap.gender_disaggregated_data": "The plan uses gender-disaggregated data",
+    "nap.gender_disaggregated_data": "The plan keeps its data by sex (sex-disaggregated data)",
+    "nap.gr30_themes": "Themes of General Recommendation No. 30 the plan addresses",
+    "nap.gr30_themes.hint": (
+        "Tick a theme where the plan has measures of its own on it (paragraphs 29 to 81 of the "
+        "general recommendation)."
+    ),
+    "nap.small_arms": "The plan addresses disarmament and small arms (e.g. the Arms Trade Treaty)",
+    "nap.abroad": "Action abroad",
+    "nap.abroad.donor_assistance": "The plan funds women, peace and security work abroad",
+    "nap.abroad.peacekeeping_contingents": "The plan covers the member's peacekeeping contingents",
+    "nap.abroad.peace_process_role": (
+        "The member mediates, facilitates or supports peace processes abroad"
+    ),
+    "nap.abroad.women_in_delegations": (
+        "Women serve in the member's negotiating and mediation delegations"
+    ),
     "nap.budget": "Budget",
     "nap.budget.allocated": "A budget is allocated",
     "nap.budget.amount": "Amount",
@@ -43,6 +58,10 @@ EN: dict[str, str] = {
         "The concluding observations addressed women, peace and security"
     ),
     "cedaw_reporting.nap_answers_observations": "The plan answers those observations",
+    "cedaw_reporting.observations_symbol": "Symbol of the latest concluding observations",
+    "cedaw_reporting.observations_symbol.hint": "For example CEDAW/C/DEU/CO/9.",
+    "cedaw_reporting.observations_paragraphs": "Their paragraphs on women, peace and security",
+    "cedaw_reporting.observations_paragraphs.hint": "For example 27-28, or 27, 31.",
     "status": "Status",
     "evidence": "Evidence",
     "ratings": "Ratings by theme",
@@ -122,6 +141,30 @@ FR: dict[str, str] = {
     "nap.civil_society_role": "Rôle de la société civile",
     "nap.local_action_plans": "Nombre de plans d'action locaux",
     "nap.gender_disaggregated_data": "Le plan s'appuie sur des données ventilées par sexe",
+    "nap.gr30_themes": "Thèmes de la recommandation générale no 30 traités par le plan",
+    "nap.gr30_themes.hint": (
+        "Cochez un thème lorsque le plan prévoit des mesures qui lui sont propres (paragraphes "
+        "29 à 81 de la recommandation générale)."
+    ),
+    "nap.small_arms": (
+        "Le plan traite du désarmement et des armes légères (par exemple le Traité sur le "
+        "commerce des armes)"
+    ),
+    "nap.abroad": "Action à l'étranger",
+    "nap.abroad.donor_assistance": (
+        "Le plan finance des activités relatives aux femmes et à la paix et à la sécurité à "
+        "l'étranger"
+    ),
+    "nap.abroad.peacekeeping_contingents": (
+        "Le plan couvre les contingents de maintien de la paix du membre"
+    ),
+    "nap.abroad.peace_process_role": (
+        "Le membre assure une médiation ou une facilitation, ou appuie des processus de paix à "
+        "l'étranger"
+    ),
+    "nap.abroad.women_in_delegations": (
+        "Des femmes siègent dans les délégations de négociation et de médiation du membre"
+    ),
     "nap.budget": "Budget",
     "nap.budget.allocated": "Un budget est alloué",
     "nap.budget.amount": "Montant",
@@ -143,6 +186,12 @@ FR: dict[str, str] = {
     "cedaw_reporting.observations_on_wps": "Les observations finales portaient sur les femmes "
     "et la paix et la sécurité",
     "cedaw_reporting.nap_answers_observations": "Le plan donne suite à ces observations",
+    "cedaw_reporting.observations_symbol": "Cote des dernières observations finales",
+    "cedaw_reporting.observations_symbol.hint": "Par exemple CEDAW/C/FRA/CO/9.",
+    "cedaw_reporting.observations_paragraphs": (
+        "Leurs paragraphes relatifs aux femmes et à la paix et à la sécurité"
+    ),
+    "cedaw_reporting.observations_paragraphs.hint": "Par exemple 27-28, ou 27, 31.",
     "status": "État d'avancement",
     "evidence": "Éléments d'appréciation",
     "ratings": "Appréciation par thème",
@@ -594,6 +643,29 @@ ES: dict[str, str] = {
     "nap.civil_society_role": "Función de la sociedad civil",
     "nap.local_action_plans": "Número de planes de acción locales",
     "nap.gender_disaggregated_data": "El plan utiliza datos desglosados por sexo",
+    "nap.gr30_themes": "Temas de la recomendación general núm. 30 que aborda el plan",
+    "nap.gr30_themes.hint": (
+        "Marque un tema cuando el plan prevea medidas propias al respecto (párrafos 29 a 81 de "
+        "la recomendación general)."
+    ),
+    "nap.small_arms": (
+        "El plan aborda el desarme y las armas pequeñas (por ejemplo, el Tratado sobre el "
+        "Comercio de Armas)"
+    ),
+    "nap.abroad": "Acción en el exterior",
+    "nap.abroad.donor_assistance": (
+        "El plan financia actividades sobre las mujeres y la paz y la seguridad en el exterior"
+    ),
+    "nap.abroad.peacekeeping_contingents": (
+        "El plan abarca los contingentes de mantenimiento de la paz del miembro"
+    ),
+    "nap.abroad.peace_process_role": (
+        "El miembro ejerce funciones de mediación o facilitación, o apoya procesos de paz en el "
+        "exterior"
+    ),
+    "nap.abroad.women_in_delegations": (
+        "Hay mujeres en las delegaciones de negociación y mediación del miembro"
+    ),
     "nap.budget": "Presupuesto",
     "nap.budget.allocated": "Se ha asignado un presupuesto",
     "nap.budget.amount": "Cuantía",
@@ -614,6 +686,12 @@ ES: dict[str, str] = {
     "cedaw_reporting.observations_on_wps": "Las observaciones finales se refirieron a las "
     "mujeres, la paz y la seguridad",
     "cedaw_reporting.nap_answers_observations": "El plan da respuesta a esas observaciones",
+    "cedaw_reporting.observations_symbol": "Signatura de las últimas observaciones finales",
+    "cedaw_reporting.observations_symbol.hint": "Por ejemplo, CEDAW/C/ESP/CO/9.",
+    "cedaw_reporting.observations_paragraphs": (
+        "Sus párrafos relativos a las mujeres y la paz y la seguridad"
+    ),
+    "cedaw_reporting.observations_paragraphs.hint": "Por ejemplo, 27-28, o 27, 31.",
     "status": "Estado de aplicación",
     "evidence": "Elementos que lo acreditan",
     "ratings": "Valoración por tema",

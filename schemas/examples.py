@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from napreview.schemas.members import Member
+from napreview.schemas.members import Member, MemberKind
+from napreview.schemas.nap import Gr30Theme
 from napreview.schemas.recommendations import RECOMMENDATION_IDS
 from napreview.schemas.submissions import PeerReview, SelfAssessment
 
@@ -28,6 +29,13 @@ def example_self_assessment(member: Member) -> SelfAssessment:
                 "local_action_plans": 0,
                 "cedaw": {"articles_cited": ["2", "5(a)", "7", "8"], "cites_gr30": True},
                 "gender_disaggregated_data": True,
+                "gr30_themes": [
+                    theme
+                    for theme in Gr30Theme
+                    if theme not in (Gr30Theme.NATIONALITY, Gr30Theme.MARRIAGE_FAMILY)
+                ],
+                "small_arms": True,
+                "abroad": {"donor_assistance": True},
             },
             "recommendations": [
                 {
@@ -42,6 +50,15 @@ def example_self_assessment(member: Member) -> SelfAssessment:
                 "covered_wps": True,
                 "observations_on_wps": True,
                 "nap_answers_observations": False,
+                # An organisation reports to no treaty body: it has no concluding observations.
+                **(
+                    {
+                        "observations_symbol": f"CEDAW/C/{member.code}/CO/9",
+                        "observations_paragraphs": "27-28",
+                    }
+                    if member.kind is MemberKind.STATE
+                    else {}
+                ),
             },
         }
     )

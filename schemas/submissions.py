@@ -37,6 +37,17 @@ class CedawReporting(Strict):
     covered_wps: bool
     observations_on_wps: bool
     nap_answers_observations: bool
+    # Added by issue #18: which concluding observations, so that a finding can cite them.
+    observations_symbol: text(60, 1) | None = Field(
+        default=None,
+        pattern=r"^CEDAW/C/[A-Z]{3}/CO/[0-9A-Za-z./-]+$",
+        description='the symbol of the latest concluding observations, e.g. "CEDAW/C/DEU/CO/9"',
+    )
+    observations_paragraphs: text(60, 1) | None = Field(
+        default=None,
+        pattern=r"^\d{1,3}(\s*[-\u2013,]\s*\d{1,3})*$",
+        description='their paragraphs on women, peace and security, e.g. "27-28" or "27, 31"',
+    )
 
 
 class SelfAssessment(Strict):

@@ -74,6 +74,7 @@ def _constraint(info: FieldInfo, kind: type) -> Any:
 # Which enum's words (web/i18n.term groups) label the options of a field.
 OPTION_GROUPS = {
     "pillars": "pillar",
+    "gr30_themes": "gr30_theme",
     "civil_society_role": "civil_society",
     "status": "status",
     "participation": "rating",
