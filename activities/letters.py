@@ -22,6 +22,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from napreview.activities.review import cycle_recommendation_set
 from napreview.letters.addresses import (
     SECRETARIAT_NAMES,
     members_in_copy,
@@ -224,6 +225,7 @@ class LetterActivities:
                 else None
             ),
             responses={k: RecommendationResponse(v) for k, v in request.responses.items()},
+            recommendation_set=cycle_recommendation_set(store, request.cycle),
             summary=(
                 self._cycle_summary(request.cycle)
                 if request.kind is LetterKind.CYCLE_SUMMARY

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from temporalio import activity
 
 from napreview.activities.errors import refused, store_rejections_are_final
+from napreview.schemas.recommendations import DEFAULT_SET
 from napreview.schemas.review import (
     AcceptDocument,
     CycleSettings,
@@ -12,12 +14,27 @@ from napreview.schemas.review import (
     RedrawOutcome,
     RedrawRequest,
     ReviewProjection,
+    recommendation_set_of,
 )
-from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from napreview.schemas.submissions import (
+    SET_CONTEXT,
+    DocumentKind,
+    PeerReview,
+    SelfAssessment,
+)
 from napreview.store.errors import NotFoundError
 from napreview.store.repository import Store, today
 from napreview.workflows import contract
 from napreview.workflows.troika import TroikaError, redraw_reviewer
+
+
+def cycle_recommendation_set(store: Store, cycle: str) -> str:
+    """The recommendation set a cycle names; a review started without its cycle recorded (by
+    itself, or before sets existed) answers the 2018 set."""
+    try:
+        return recommendation_set_of(store.cycle_settings(cycle))
+    except NotFoundError:
+        return DEFAULT_SET
 
 
 class ReviewActivities:
@@ -41,7 +58,16 @@ class ReviewActivities:
                 contract.DOCUMENT_MISMATCH,
             )
         if request.kind == DocumentKind.SELF_ASSESSMENT.value:
-            assessment = SelfAssessment.model_validate(body)
+            answers = cycle_recommendation_set(self.store, request.cycle)
+            try:
+                assessment = SelfAssessment.model_validate(body, context={SET_CONTEXT: answers})
+            except ValidationError as err:
+                raise refused(
+                    f"The self-assessment does not answer the recommendations of set {answers}, "
+                    f"which cycle {request.cycle} uses: "
+                    + "; ".join(e["msg"].removeprefix("Value error, ") for e in err.errors()),
+                    contract.DOCUMENT_MISMATCH,
+                ) from None
             self.store.record_nap(request.member, assessment.nap, row.id)
             return DocumentReceipt(document=request.document)
         review = PeerReview.model_validate(body)

@@ -26,7 +26,7 @@ from napreview.schemas.members import (
     Member,
     Rank,
 )
-from napreview.schemas.recommendations import RECOMMENDATION_IDS, Theme, theme_of
+from napreview.schemas.recommendations import DEFAULT_SET, Theme, recommendation_set, theme_of
 from napreview.schemas.review import Stage
 from napreview.schemas.submissions import (
     PeerReview,
@@ -203,6 +203,9 @@ class LetterContext(BaseModel):
     responses: dict[str, RecommendationResponse] = Field(default_factory=dict)
     cedaw: CedawResult | None = None
     summary: CycleSummaryData | None = None
+    recommendation_set: str = Field(
+        default=DEFAULT_SET, description="the set of the Network's recommendations the cycle uses"
+    )
 
     @model_validator(mode="after")
     def _has_what_the_kind_needs(self) -> Self:
@@ -251,15 +254,14 @@ class ThemeProgress(BaseModel):
     recommendations: list[RecommendationProgress]
 
 
-def progress_by_theme(assessment: SelfAssessment) -> list[ThemeProgress]:
-    """The 24 recommendations grouped by theme, in the order of the 2018 debriefing."""
+def progress_by_theme(assessment: SelfAssessment, set_name: str) -> list[ThemeProgress]:
+    """The set's recommendations grouped by theme, in the set's order."""
     by_id = {r.id: r for r in assessment.recommendations}
+    ids = recommendation_set(set_name).ids
     return [
         ThemeProgress(
             theme=theme,
-            recommendations=[
-                by_id[i] for i in RECOMMENDATION_IDS if theme_of(i) is theme and i in by_id
-            ],
+            recommendations=[by_id[i] for i in ids if theme_of(i) is theme and i in by_id],
         )
         for theme in Theme
     ]
@@ -304,11 +306,12 @@ def prioritise(ctx: LetterContext) -> list[Priority]:
             if f.severity is Severity.GAP
         ]
     statuses = {}
+    ids = recommendation_set(ctx.recommendation_set).ids
     if ctx.self_assessment is not None:
         statuses = {r.id: r.status for r in ctx.self_assessment.recommendations}
     priorities += [
         Priority(kind=PriorityKind.NOT_STARTED, recommendation=i)
-        for i in RECOMMENDATION_IDS
+        for i in ids
         if statuses.get(i) is RecommendationStatus.NOT_STARTED
     ]
     weak: Counter[Theme] = Counter()
@@ -324,7 +327,7 @@ def prioritise(ctx: LetterContext) -> list[Priority]:
     ]
     priorities += [
         Priority(kind=PriorityKind.IN_PROGRESS, recommendation=i)
-        for i in RECOMMENDATION_IDS
+        for i in ids
         if statuses.get(i) is RecommendationStatus.IN_PROGRESS
     ]
     return priorities

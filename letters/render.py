@@ -42,7 +42,7 @@ from napreview.letters.context import LetterContext, prioritise, progress_by_the
 from napreview.letters.salutation import address_form, salutation
 from napreview.schemas.letters import Addressee, LetterKind
 from napreview.schemas.members import Language, Member
-from napreview.schemas.recommendations import RECOMMENDATIONS, THEME_TITLES
+from napreview.schemas.recommendations import THEME_TITLES, recommendation_set
 
 logger = logging.getLogger(__name__)
 
@@ -270,8 +270,14 @@ def _environment(loader: BaseLoader, *, html: bool) -> Environment:
         agree=_agree,
         pick=_pick,
     )
-    env.globals.update(RECOMMENDATIONS=RECOMMENDATIONS, THEME_TITLES=THEME_TITLES)
+    # terms.j2 names the default set's recommendations for the portal; a letter uses its own
+    # cycle's set (``recommendation_text``).
+    env.globals.update(THEME_TITLES=THEME_TITLES, recommendation_texts=_default_texts)
     return env
+
+
+def _default_texts(language: str) -> dict[str, str]:
+    return recommendation_set().texts(language)
 
 
 def _tidy(rendered: str) -> str:
@@ -398,6 +404,7 @@ def _subject(template: Template, variables: dict[str, object]) -> str:
 def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
     """The context's fields as template variables, plus what the letters derive from them."""
     variables: dict[str, object] = {name: getattr(ctx, name) for name in LetterContext.model_fields}
+    answered = recommendation_set(ctx.recommendation_set)
     personal = ctx.addressee is not Addressee.SECRETARIAT or ctx.kind is LetterKind.CYCLE_SUMMARY
     person = ctx.recipient if personal else None
     variables.update(
@@ -407,7 +414,13 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
         open_recommendations=ctx.open_recommendations,
         addressed_member=ctx.addressed_member,
         other_reviewers=ctx.other_reviewers,
-        progress=progress_by_theme(ctx.self_assessment) if ctx.self_assessment else [],
+        progress=(
+            progress_by_theme(ctx.self_assessment, ctx.recommendation_set)
+            if ctx.self_assessment
+            else []
+        ),
+        recommendation_text=answered.texts(language),
+        recommendations_of=answered.of[language],
         priorities=prioritise(ctx) if ctx.kind is LetterKind.FINAL_FEEDBACK else [],
     )
     return variables

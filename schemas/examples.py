@@ -6,12 +6,13 @@ from datetime import date
 
 from napreview.schemas.members import Member, MemberKind
 from napreview.schemas.nap import Gr30Theme
-from napreview.schemas.recommendations import RECOMMENDATION_IDS
-from napreview.schemas.submissions import PeerReview, SelfAssessment
+from napreview.schemas.recommendations import DEFAULT_SET, recommendation_set
+from napreview.schemas.submissions import SET_CONTEXT, PeerReview, SelfAssessment
 
 
-def example_self_assessment(member: Member) -> SelfAssessment:
-    """A complete self-assessment to start from; every value is a placeholder to replace."""
+def example_self_assessment(member: Member, set_name: str = DEFAULT_SET) -> SelfAssessment:
+    """A complete self-assessment to start from, answering the recommendations of ``set_name``;
+    every value is a placeholder to replace."""
     statuses = ("achieved", "in_progress", "not_started", "not_applicable")
     return SelfAssessment.model_validate(
         {
@@ -43,7 +44,7 @@ def example_self_assessment(member: Member) -> SelfAssessment:
                     "status": statuses[i % len(statuses)],
                     "evidence": f"What {member.name} has done on {rid}, with sources.",
                 }
-                for i, rid in enumerate(RECOMMENDATION_IDS)
+                for i, rid in enumerate(recommendation_set(set_name).ids)
             ],
             "cedaw_reporting": {
                 "last_report_year": 2017,
@@ -60,7 +61,8 @@ def example_self_assessment(member: Member) -> SelfAssessment:
                     else {}
                 ),
             },
-        }
+        },
+        context={SET_CONTEXT: set_name},
     )
 
 
