@@ -30,10 +30,9 @@ from napreview.letters.addresses import (
     secretariat_name,
 )
 from napreview.letters.context import (
+    CedawFigures,
     CycleSummaryData,
-    GapCount,
     LetterContext,
-    MemberRating,
     Person,
     ReviewedBy,
     ReviewerChange,
@@ -45,7 +44,6 @@ from napreview.letters.files import (
     sha256_text,
 )
 from napreview.letters.render import render_letter
-from napreview.schemas.cedaw import LinkageRating, Severity
 from napreview.schemas.delivery import (
     DELIVERY_WORKFLOW,
     DeliveryRequest,
@@ -272,26 +270,11 @@ class LetterActivities:
         reviews = self.store.reviews(cycle)
         stages: Counter[Stage] = Counter(Stage(r.stage) for r in reviews)
         results = self.store.cedaw_results_for_cycle(cycle)
-        gaps: Counter[str] = Counter()
-        examples: dict[str, str] = {}
-        for result in results.values():
-            for finding in result.findings:
-                if finding.severity is Severity.GAP:
-                    gaps[finding.code] += 1
-                    examples.setdefault(finding.code, finding.message)
         return CycleSummaryData(
             total_members=len(members),
             stages=dict(stages),
             overdue=[members[r.member_code] for r in reviews if r.overdue],
-            cedaw_ratings=[
-                MemberRating(member=members[code], rating=LinkageRating(result.rating))
-                for code, result in sorted(results.items())
-                if code in members
-            ],
-            common_gaps=[
-                GapCount(code=code, count=count, example=examples[code])
-                for code, count in gaps.most_common(5)
-            ],
+            cedaw=CedawFigures.of(result for code, result in results.items() if code in members),
         )
 
 

@@ -43,6 +43,7 @@ from napreview.letters.salutation import address_form, salutation
 from napreview.schemas.letters import Addressee, LetterKind
 from napreview.schemas.members import Language, Member
 from napreview.schemas.recommendations import THEME_TITLES, recommendation_set
+from napreview.workflows.cedaw_rules import load_rules, show_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -272,8 +273,23 @@ def _environment(loader: BaseLoader, *, html: bool) -> Environment:
     )
     # terms.j2 names the default set's recommendations for the portal; a letter uses its own
     # cycle's set (``recommendation_text``).
-    env.globals.update(THEME_TITLES=THEME_TITLES, recommendation_texts=_default_texts)
+    env.globals.update(
+        THEME_TITLES=THEME_TITLES, recommendation_texts=_default_texts, GR30=_gr30_themes()
+    )
     return env
+
+
+def _gr30_themes() -> dict[str, dict[str, str]]:
+    """Each GR30 theme of the rules: its English title and its paragraphs as letters print them
+    (the other languages name the themes in their terms.j2)."""
+    return {
+        t.id: {
+            "title": t.title,
+            "paragraphs": show_paragraphs(t.paragraphs),
+            "recommendations": show_paragraphs(t.recommendations),
+        }
+        for t in load_rules().themes
+    }
 
 
 def _default_texts(language: str) -> dict[str, str]:
@@ -421,7 +437,7 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
         ),
         recommendation_text=answered.texts(language),
         recommendations_of=answered.of[language],
-        priorities=prioritise(ctx) if ctx.kind is LetterKind.FINAL_FEEDBACK else [],
+        recommended=prioritise(ctx) if ctx.kind is LetterKind.FINAL_FEEDBACK else None,
     )
     return variables
 

@@ -43,17 +43,28 @@ class Finding(BaseModel):
     )
 
 
+# The finding that records which GR30 themes the plan addresses (its ``themes`` parameter), so
+# that it is kept wherever findings are.
+THEMES_ADDRESSED = "THEMES_ADDRESSED"
+
+
 class CedawResult(BaseModel):
     member: str
     rating: LinkageRating
     findings: list[Finding]
-    addressed: list[str] = Field(
-        default_factory=list, description="the GR30 themes the plan addresses (since issue #18)"
-    )
 
     @property
     def gaps(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.GAP)
+
+    @property
+    def addressed(self) -> list[str]:
+        """The GR30 themes the plan addresses, in GR30's order (none in a result from before
+        issue #18, when the check did not ask)."""
+        for finding in self.findings:
+            if finding.code == THEMES_ADDRESSED:
+                return [t for t in finding.params.get("themes", "").split(", ") if t]
+        return []
 
 
 class CedawSummary(BaseModel):

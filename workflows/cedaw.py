@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from napreview.schemas.cedaw import (
+    THEMES_ADDRESSED,
     CedawResult,
     Finding,
     GeneralRecommendationRef,
@@ -100,9 +101,9 @@ class _Findings:
         self.found.append(Finding(code=code, message=message, **{**base, **fields}))
 
 
-def _theme_findings(out: _Findings, nap: Nap) -> list[str]:
-    """A gap for each theme the plan is called to address and does not; returns the themes it
-    addresses, in GR30's order."""
+def _theme_findings(out: _Findings, nap: Nap) -> None:
+    """A gap for each theme the plan is called to address and does not; the themes it does
+    address, as information."""
     addressed = {t.value for t in nap.gr30_themes}
     for theme in out.rules.themes:
         reasons = theme.called_for_by(nap.pillars, nap.abroad)
@@ -135,7 +136,15 @@ def _theme_findings(out: _Findings, nap: Nap) -> list[str]:
             general_recommendations=related,
             params={"theme": theme.id, "pillars": ", ".join(pillars), "roles": ", ".join(roles)},
         )
-    return [t.id for t in out.rules.themes if t.id in addressed]
+    named = [t for t in out.rules.themes if t.id in addressed]
+    if named:
+        out.add(
+            THEMES_ADDRESSED,
+            f"The plan addresses {len(named)} GR30 {'theme' if len(named) == 1 else 'themes'}: "
+            + "; ".join(_theme_ref(t) for t in named)
+            + ".",
+            params={"themes": ", ".join(t.id for t in named)},
+        )
 
 
 def _called(rules: CedawRules, nap: Nap) -> set[str]:
@@ -387,7 +396,7 @@ def check_linkage(
     treaties = treaties or load_treaties()
     nap = assessment.nap
     out = _Findings(rules)
-    addressed = _theme_findings(out, nap)
+    _theme_findings(out, nap)
     _plan_findings(out, nap)
     _citation_findings(out, nap)
     bound = member.kind is MemberKind.STATE and member.cedaw_status is CedawStatus.STATE_PARTY
@@ -398,7 +407,7 @@ def check_linkage(
         _without_rating(out, member, treaties)
     findings = sorted(out.found, key=_order(rules))
     rating = _rating(findings, rules) if bound else LinkageRating.NOT_APPLICABLE
-    return CedawResult(member=member.code, rating=rating, findings=findings, addressed=addressed)
+    return CedawResult(member=member.code, rating=rating, findings=findings)
 
 
 def priorities(result: CedawResult, limit: int) -> tuple[list[Finding], list[Finding]]:

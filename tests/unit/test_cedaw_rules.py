@@ -289,7 +289,8 @@ def test_a_strong_plan_is_rated_strong() -> None:
     assert gaps(result) == []
     assert result.addressed == ALL_THEMES
     # it cites only articles 2, 5(a), 7 and 8: one grouped piece of advice, nothing more
-    assert codes(result) == ["ARTICLES_NOT_CITED"]
+    assert codes(result) == ["ARTICLES_NOT_CITED", "THEMES_ADDRESSED"]
+    assert "gender-based violence (paras 34–38)" in only(result, "THEMES_ADDRESSED").message
 
 
 def test_an_empty_plan_is_rated_weak() -> None:
