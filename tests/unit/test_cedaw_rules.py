@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -640,3 +641,23 @@ def test_a_result_stored_before_issue_18_is_still_read() -> None:
     read = CedawResult.model_validate(old)
     assert read.addressed == [] and read.findings[0].weight == 0
     assert priorities(read, 5) == (read.findings, [])
+
+
+def test_the_readme_table_says_what_each_finding_and_theme_weighs() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {
+        cells[0].strip(): cells
+        for line in readme.splitlines()
+        if line.startswith("| ")
+        for cells in [line.strip("|").split(" | ")]
+    }
+    rules = load_rules()
+    for code, rule in rules.findings.items():
+        cells = rows[f"`{code}`"]
+        assert cells[1] == rule.severity.value, code
+        assert cells[2] == (str(rule.weight) if rule.weight is not None else "the theme's (below)")
+    for theme in rules.themes:
+        assert rows[theme.title][5] == str(theme.weight), theme.id
+    said, rating = " ".join(readme.split()), rules.rating
+    assert f"**strong** at most {rating.strong_at_most}, **partial** at most " in said
+    assert f"at most {rating.partial_at_most}, **weak** from {rating.partial_at_most + 1}" in said
