@@ -9,6 +9,7 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureEr
 from temporalio.service import RPCError
 
 from napreview.activities.errors import refused
+from napreview.schemas.recommendations import UnknownSet, recommendation_set
 from napreview.schemas.review import (
     ConfirmFinished,
     CyclePlan,
@@ -36,6 +37,7 @@ class CycleActivities:
     def prepare_cycle(self, settings: CycleSettings) -> CyclePlan:
         """Draw the review troika from the seed and record it; a retry finds it recorded."""
         try:
+            recommendation_set(settings.recommendation_set)
             if settings.members is None:
                 members = self.store.members.all()
                 if settings.starts_on is not None:  # the members of the Network that day
@@ -48,7 +50,7 @@ class CycleActivities:
                 settings.reviewers_per_member,
                 own_group=settings.own_group_requests,
             )
-        except (StoreError, TroikaError) as err:
+        except (StoreError, TroikaError, UnknownSet) as err:
             raise refused(str(err)) from None
         digest = draw_digest(draw)
         self.store.cycles.record(

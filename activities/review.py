@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from temporalio import activity
 
 from napreview.activities.errors import refused, store_rejections_are_final
@@ -13,7 +14,12 @@ from napreview.schemas.review import (
     RedrawRequest,
     ReviewProjection,
 )
-from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
+from napreview.schemas.submissions import (
+    SET_CONTEXT,
+    DocumentKind,
+    PeerReview,
+    SelfAssessment,
+)
 from napreview.schemas.text import today
 from napreview.store.errors import NotFoundError
 from napreview.store.records import Store
@@ -42,7 +48,18 @@ class ReviewActivities:
                 contract.DOCUMENT_MISMATCH,
             )
         if request.kind == DocumentKind.SELF_ASSESSMENT.value:
-            assessment = SelfAssessment.model_validate(document.body)
+            answers = self.store.cycles.recommendation_set(request.cycle)
+            try:
+                assessment = SelfAssessment.model_validate(
+                    document.body, context={SET_CONTEXT: answers}
+                )
+            except ValidationError as err:
+                raise refused(
+                    f"The self-assessment does not answer the recommendations of set {answers}, "
+                    f"which cycle {request.cycle} uses: "
+                    + "; ".join(e["msg"].removeprefix("Value error, ") for e in err.errors()),
+                    contract.DOCUMENT_MISMATCH,
+                ) from None
             self.store.documents.record_nap(request.member, assessment.nap, document.id)
             return DocumentReceipt(document=request.document)
         review = PeerReview.model_validate(document.body)

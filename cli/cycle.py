@@ -24,6 +24,7 @@ from napreview.cli.common import (
     store,
     words,
 )
+from napreview.schemas.recommendations import DEFAULT_SET
 from napreview.schemas.review import CycleSettings, Durations, Stage
 from napreview.services.errors import StepRefused
 
@@ -131,6 +132,11 @@ def cycle_start(
     own_group: str = typer.Option(
         "", "--own-group", help="Codes of members that asked for one reviewer of their own group"
     ),
+    recommendation_set: str = typer.Option(
+        DEFAULT_SET,
+        "--recommendation-set",
+        help="The set of the Network's recommendations the self-assessments answer",
+    ),
     as_: str | None = AS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -162,6 +168,7 @@ def cycle_start(
         own_group_requests=[
             network_members.get(s, c).code for c in own_group.split(",") if c.strip()
         ],
+        recommendation_set=recommendation_set,
     )
 
     async def start() -> tuple[str, TroikaDraw]:

@@ -145,7 +145,10 @@ def _print_self_assessment(view: documents.DocumentView) -> None:
         table.add_column(column, overflow="fold")
     for item in sa.recommendations:
         table.add_row(
-            item.id, RECOMMENDATIONS[item.id], item.status.value.replace("_", " "), item.evidence
+            item.id,
+            RECOMMENDATIONS.get(item.id, ""),  # the 2018 set's wording; another set's: none yet
+            item.status.value.replace("_", " "),
+            item.evidence,
         )
     console.print(table)
 

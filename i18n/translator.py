@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +26,10 @@ from napreview.schemas.members import Member
 from napreview.schemas.refusals import Param, render
 
 log = logging.getLogger(__name__)
+
+# A paragraph reference: a range "34-38" (hyphen or en dash), or a lettered one "28(a)".
+_RANGE = re.compile(r"^(\d+)\s*[-\u2010-\u2015]\s*(\d+)$")
+_LETTERED = re.compile(r"^(\d+)\((\w+)\)$")
 
 
 class Words:
@@ -132,6 +137,36 @@ class Translator:
     def join(self, words: Sequence[str], conjunction: str = "and") -> str:
         """Words joined with the language's "and" (or "or")."""
         return names.join(self.language, words, conjunction)
+
+    def in_words(self, count: int) -> str:
+        """A count as United Nations style writes it in running text: below ten in words ("three",
+        "trois", "tres"; the catalogs' ``number`` words, masculine), from ten in figures."""
+        if 0 < count < 10:
+            return self.term("number", count)
+        return self.number(count)
+
+    def paragraphs(self, references: str) -> str:
+        """Paragraph references as the language writes them after "paras": "34–38, 28(a)"
+        reads "34 à 38, 28 a)" in French, "34 a 38, 28 a)" in Spanish; two in a row are joined
+        with "and" ("83 et 84"). A reference of another shape is left as written."""
+        written = []
+        for part in (p.strip() for p in references.split(",")):
+            if found := _RANGE.match(part):
+                first, last = found.groups()
+                if int(last) == int(first) + 1:
+                    # Translators: two paragraphs in a row after "paras" (French "83 et 84").
+                    phrase = self.pgettext("two paragraphs", "{first}–{last}")
+                else:
+                    # Translators: a range of paragraphs after "paras" (French "34 à 38").
+                    phrase = self.pgettext("paragraph range", "{first}–{last}")
+                written.append(fill(phrase, {"first": first, "last": last}))
+            elif found := _LETTERED.match(part):
+                # Translators: a lettered sub-paragraph (French and Spanish "28 a)").
+                phrase = self.pgettext("sub-paragraph", "{number}({letter})")
+                written.append(fill(phrase, {"number": found[1], "letter": found[2]}))
+            else:
+                written.append(part)
+        return ", ".join(written)
 
     # --- dates and numbers ---
 

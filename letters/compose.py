@@ -15,16 +15,14 @@ from datetime import date
 
 from napreview.letters.addresses import members_in_copy, mission_of, secretariat_name
 from napreview.letters.context import (
+    CedawFigures,
     CycleSummaryData,
-    GapCount,
     LetterContext,
-    MemberRating,
     Person,
     ReviewedBy,
     ReviewerChange,
 )
 from napreview.letters.render import RenderedLetter
-from napreview.schemas.cedaw import LinkageRating, Severity
 from napreview.schemas.delivery import DeliveryState
 from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
 from napreview.schemas.members import FocalPoint, Language, Location, Member
@@ -114,6 +112,7 @@ def compose(store: Store, request: LetterRequest, today: date) -> Composed:
             else None
         ),
         responses={k: RecommendationResponse(v) for k, v in request.responses.items()},
+        recommendation_set=store.cycles.recommendation_set(request.cycle),
         summary=(
             cycle_summary(store, request.cycle)
             if request.kind is LetterKind.CYCLE_SUMMARY
@@ -197,30 +196,15 @@ def _documents(store: Store, request: LetterRequest) -> dict[str, object]:
 
 
 def cycle_summary(store: Store, cycle: str) -> CycleSummaryData:
-    """The figures of the cycle summary: reviews per stage, those overdue, the CEDAW ratings
-    and the most common gaps (the read model and the stored checks)."""
+    """The figures of the cycle summary: reviews per stage, those overdue, and the CEDAW
+    checks in figures only (no member's rating named: issue #18)."""
     members = {m.code: m for m in store.members.get_many(store.cycles.members(cycle))}
     reviews = store.reviews.of_cycle(cycle)
     stages: Counter[Stage] = Counter(r.stage for r in reviews)
     results = store.cedaw.latest_of_cycle(cycle)
-    gaps: Counter[str] = Counter()
-    examples: dict[str, str] = {}
-    for result in results.values():
-        for finding in result.findings:
-            if finding.severity is Severity.GAP:
-                gaps[finding.code] += 1
-                examples.setdefault(finding.code, finding.message)
     return CycleSummaryData(
         total_members=len(members),
         stages=dict(stages),
         overdue=[members[r.member] for r in reviews if r.overdue],
-        cedaw_ratings=[
-            MemberRating(member=members[code], rating=LinkageRating(result.rating))
-            for code, result in sorted(results.items())
-            if code in members
-        ],
-        common_gaps=[
-            GapCount(code=code, count=count, example=examples[code])
-            for code, count in gaps.most_common(5)
-        ],
+        cedaw=CedawFigures.of(result for code, result in results.items() if code in members),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Self
 
@@ -26,7 +27,8 @@ from napreview.schemas.members import (
     Member,
     Rank,
 )
-from napreview.schemas.recommendations import RECOMMENDATION_IDS, Theme, theme_of
+from napreview.schemas.nap import Gr30Theme
+from napreview.schemas.recommendations import DEFAULT_SET, Theme, recommendation_set, theme_of
 from napreview.schemas.review import Stage
 from napreview.schemas.submissions import (
     PeerReview,
@@ -36,6 +38,7 @@ from napreview.schemas.submissions import (
     RecommendationStatus,
     SelfAssessment,
 )
+from napreview.workflows.cedaw import priorities
 
 
 class Person(BaseModel):
@@ -103,7 +106,7 @@ class OpenRecommendation(BaseModel):
 
 
 class GapCount(BaseModel):
-    """How often one CEDAW gap code was found across the cycle."""
+    """How often one kind of CEDAW gap was found across the cycle."""
 
     code: str
     count: int = Field(ge=1)
@@ -112,9 +115,52 @@ class GapCount(BaseModel):
     )
 
 
-class MemberRating(BaseModel):
-    member: Member
-    rating: LinkageRating
+class ThemeCount(BaseModel):
+    """How many of the plans checked address one GR30 theme."""
+
+    theme: Gr30Theme
+    plans: int = Field(ge=0)
+
+
+class CedawFigures(BaseModel):
+    """What the cycle summary says of the CEDAW linkage check: counts only. It goes to every
+    member, so it names no member's rating."""
+
+    ratings: dict[LinkageRating, int] = Field(default_factory=dict)
+    themes: list[ThemeCount] = Field(default_factory=list)
+    common_gaps: list[GapCount] = Field(
+        default_factory=list, description="most common first; a missing theme counts in themes"
+    )
+
+    @classmethod
+    def of(cls, results: Iterable[CedawResult], most: int = 5) -> Self:
+        """The figures of the checks made so far in a cycle."""
+        results = list(results)
+        ratings = Counter(r.rating for r in results)
+        addressing = Counter(t for r in results for t in dict.fromkeys(r.addressed))
+        gaps: Counter[str] = Counter()
+        examples: dict[str, str] = {}
+        for result in results:
+            for finding in result.findings:
+                if finding.severity is Severity.GAP and finding.code != "THEME_NOT_ADDRESSED":
+                    gaps[finding.code] += 1
+                    examples.setdefault(finding.code, finding.message)
+        return cls(
+            ratings={rating: ratings[rating] for rating in LinkageRating if ratings[rating]},
+            themes=[ThemeCount(theme=t, plans=addressing[t.value]) for t in Gr30Theme],
+            common_gaps=[
+                GapCount(code=code, count=count, example=examples[code])
+                for code, count in gaps.most_common(most)
+            ],
+        )
+
+    @property
+    def checked(self) -> int:
+        return sum(self.ratings.values())
+
+    def rating_counts(self) -> list[tuple[LinkageRating, int]]:
+        """Plans per rating, strongest first, the empty ratings too."""
+        return [(rating, self.ratings.get(rating, 0)) for rating in LinkageRating]
 
 
 class CycleSummaryData(BaseModel):
@@ -123,33 +169,16 @@ class CycleSummaryData(BaseModel):
     total_members: int = Field(ge=0)
     stages: dict[Stage, int] = Field(description="reviews per stage; stages left out count 0")
     overdue: list[Member] = Field(default_factory=list)
-    cedaw_ratings: list[MemberRating] = Field(default_factory=list)
-    common_gaps: list[GapCount] = Field(
-        default_factory=list, description="most common gap codes first"
-    )
+    cedaw: CedawFigures = Field(default_factory=CedawFigures)
 
     def stage_counts(self) -> list[tuple[Stage, int]]:
         """Every stage in process order, so the meeting sees the empty ones too."""
         return [(stage, self.stages.get(stage, 0)) for stage in Stage]
 
-    def rating_distribution(self) -> list[tuple[LinkageRating, list[Member]]]:
-        """Members per CEDAW linkage rating, strongest first, names in alphabetical order."""
-        return [
-            (
-                rating,
-                sorted((r.member for r in self.cedaw_ratings if r.rating is rating), key=_name),
-            )
-            for rating in LinkageRating
-        ]
-
     @property
     def not_checked(self) -> int:
         """Members whose review has not reached the CEDAW linkage check (or was withdrawn)."""
-        return max(self.total_members - len(self.cedaw_ratings), 0)
-
-
-def _name(member: Member) -> str:
-    return member.name
+        return max(self.total_members - self.cedaw.checked, 0)
 
 
 # What each kind cannot be written without; the renderer refuses rather than print "None".
@@ -203,6 +232,9 @@ class LetterContext(BaseModel):
     responses: dict[str, RecommendationResponse] = Field(default_factory=dict)
     cedaw: CedawResult | None = None
     summary: CycleSummaryData | None = None
+    recommendation_set: str = Field(
+        default=DEFAULT_SET, description="the set of the Network's recommendations the cycle uses"
+    )
 
     @model_validator(mode="after")
     def _has_what_the_kind_needs(self) -> Self:
@@ -251,15 +283,14 @@ class ThemeProgress(BaseModel):
     recommendations: list[RecommendationProgress]
 
 
-def progress_by_theme(assessment: SelfAssessment) -> list[ThemeProgress]:
-    """The 24 recommendations grouped by theme, in the order of the 2018 debriefing."""
+def progress_by_theme(assessment: SelfAssessment, set_name: str) -> list[ThemeProgress]:
+    """The set's recommendations grouped by theme, in the set's order."""
     by_id = {r.id: r for r in assessment.recommendations}
+    ids = recommendation_set(set_name).ids
     return [
         ThemeProgress(
             theme=theme,
-            recommendations=[
-                by_id[i] for i in RECOMMENDATION_IDS if theme_of(i) is theme and i in by_id
-            ],
+            recommendations=[by_id[i] for i in ids if theme_of(i) is theme and i in by_id],
         )
         for theme in Theme
     ]
@@ -273,7 +304,7 @@ class PriorityKind(StrEnum):
 
 
 class Priority(BaseModel):
-    """One line of the final letter's prioritised recommendations."""
+    """One step the final letter recommends."""
 
     kind: PriorityKind
     finding: Finding | None = None
@@ -282,35 +313,41 @@ class Priority(BaseModel):
     weak_by: list[Member] = Field(default_factory=list)
 
 
-def prioritise(ctx: LetterContext) -> list[Priority]:
-    """The final feedback's recommendations, most pressing first.
+# The final letter lists at most this many steps (DESIGN §6), the CEDAW gaps that weigh most
+# for the plan taking at most CEDAW_FIRST of them; the rest are grouped after the list.
+MOST_PRIORITIES = 5
+CEDAW_FIRST = 3
 
-    1. Every CEDAW linkage gap, in the order the check reported them: a gap is a shortfall against
-       the Convention and GR30 that the member can close in its NAP.
-    2. Every recommendation of the 2018 debriefing the member reports as ``not_started``.
-    3. Every theme at least one reviewer rated ``weak``, the most often weak-rated first (ties in
-       theme order), naming the reviewers.
-    4. Every recommendation reported ``in_progress``, to be carried through.
 
-    Within 2 and 4, recommendations follow the debriefing's order (P1 … B5). Achieved and not
-    applicable recommendations, CEDAW advice and info findings, and adequate or strong ratings
-    do not appear: the letter reports them in their own sections.
+class Recommended(BaseModel):
+    """The final letter's recommendations: a short list, most pressing first, and the rest."""
+
+    priorities: list[Priority] = Field(max_length=MOST_PRIORITIES)
+    rest: list[Priority] = Field(default_factory=list)
+
+    def grouped(self, kind: PriorityKind | str) -> list[Priority]:
+        return [p for p in self.rest if p.kind == kind]
+
+
+def prioritise(ctx: LetterContext) -> Recommended:
+    """The final feedback's recommendations, at most five listed, most pressing first:
+
+    1. the CEDAW linkage gaps that weigh most for this plan, heaviest first (at most three;
+       the selection is the rules', workflows/cedaw.py);
+    2. the themes of the peer review rated weak, the most often first, naming the reviewers;
+    3. the other CEDAW gaps;
+    4. the recommendations of the cycle's set reported ``not_started``, in the set's order;
+    5. those reported ``in_progress``, to be carried through.
+
+    What does not fit in five is grouped after the list. Achieved and not applicable
+    recommendations, CEDAW advice and information, and adequate or strong ratings do not
+    appear: the letter reports them in their own sections.
     """
-    priorities: list[Priority] = []
-    if ctx.cedaw is not None:
-        priorities += [
-            Priority(kind=PriorityKind.CEDAW_GAP, finding=f)
-            for f in ctx.cedaw.findings
-            if f.severity is Severity.GAP
-        ]
+    first, other = priorities(ctx.cedaw, CEDAW_FIRST) if ctx.cedaw else ([], [])
     statuses = {}
+    ids = recommendation_set(ctx.recommendation_set).ids
     if ctx.self_assessment is not None:
         statuses = {r.id: r.status for r in ctx.self_assessment.recommendations}
-    priorities += [
-        Priority(kind=PriorityKind.NOT_STARTED, recommendation=i)
-        for i in RECOMMENDATION_IDS
-        if statuses.get(i) is RecommendationStatus.NOT_STARTED
-    ]
     weak: Counter[Theme] = Counter()
     weak_by: dict[Theme, list[Member]] = {theme: [] for theme in Theme}
     for entry in ctx.peer_reviews:
@@ -319,12 +356,19 @@ def prioritise(ctx: LetterContext) -> list[Priority]:
                 weak[theme] += 1
                 weak_by[theme].append(entry.reviewer)
     themes = sorted(weak, key=lambda t: (-weak[t], list(Theme).index(t)))
-    priorities += [
-        Priority(kind=PriorityKind.WEAK_THEME, theme=t, weak_by=weak_by[t]) for t in themes
+    ranked = [
+        *(Priority(kind=PriorityKind.CEDAW_GAP, finding=f) for f in first),
+        *(Priority(kind=PriorityKind.WEAK_THEME, theme=t, weak_by=weak_by[t]) for t in themes),
+        *(Priority(kind=PriorityKind.CEDAW_GAP, finding=f) for f in other),
+        *(
+            Priority(kind=PriorityKind.NOT_STARTED, recommendation=i)
+            for i in ids
+            if statuses.get(i) is RecommendationStatus.NOT_STARTED
+        ),
+        *(
+            Priority(kind=PriorityKind.IN_PROGRESS, recommendation=i)
+            for i in ids
+            if statuses.get(i) is RecommendationStatus.IN_PROGRESS
+        ),
     ]
-    priorities += [
-        Priority(kind=PriorityKind.IN_PROGRESS, recommendation=i)
-        for i in RECOMMENDATION_IDS
-        if statuses.get(i) is RecommendationStatus.IN_PROGRESS
-    ]
-    return priorities
+    return Recommended(priorities=ranked[:MOST_PRIORITIES], rest=ranked[MOST_PRIORITIES:])

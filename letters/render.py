@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ from napreview.letters.salutation import address_form, salutation
 from napreview.schemas.cedaw import Finding
 from napreview.schemas.letters import Addressee, LetterKind
 from napreview.schemas.members import Language, Member
+from napreview.schemas.nap import ActionAbroad
+from napreview.schemas.recommendations import recommendation_set
+from napreview.workflows.cedaw_rules import load_rules, show_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +184,24 @@ def _term(context: Context, code: object, group: str) -> str:
     return _words(context).term(group, code)
 
 
+@pass_context
+def _listed(context: Context, words: Iterable[str]) -> str:
+    """Words as a sentence lists them: ``ids|listed`` gives "A2, A5 and B1", "A2, A5 et B1"."""
+    return _words(context).join([str(w) for w in words])
+
+
+@pass_context
+def _in_words(context: Context, count: int) -> str:
+    """A count below ten in words, from ten in figures: ``3|in_words`` gives "three"."""
+    return _words(context).in_words(count)
+
+
+@pass_context
+def _paragraphs(context: Context, references: str) -> str:
+    """Paragraph references as the letter's language writes them: "34 à 38", "28 a)"."""
+    return _words(context).paragraphs(references)
+
+
 def _language_of(context: Context) -> Language:
     language = context.get("language")
     return Language(language) if language is not None else _LANGUAGE.get()
@@ -260,6 +282,22 @@ class LetterTerms:
         """The member's national (or regional) action plan."""
         return self._words.term("plan", member.kind)
 
+    def abroad(self, facts: ActionAbroad) -> str:
+        """What a plan does abroad, as a sentence lists it ("donor assistance and peacekeeping
+        contingents"), or that it does nothing there."""
+        roles = [self._words.term("abroad_role", role) for role in facts.roles]
+        if roles:
+            return self._words.join(roles)
+        # Translators: the plan's action abroad, when it has none ("aucune", "ninguna").
+        return self._words.pgettext("action abroad", "none")
+
+    def gap_name(self, finding: Finding) -> str:
+        """A CEDAW gap in a few words, for the lists that group gaps: a theme left out is named
+        by its theme; a gap no catalog names, by its code."""
+        if finding.code == "THEME_NOT_ADDRESSED" and finding.theme:
+            return self._words.term("gr30_theme", finding.theme)
+        return self._words.words("gap_label").get(finding.code) or finding.code
+
 
 def _environment(loader: BaseLoader, *, html: bool) -> Environment:
     env = Environment(
@@ -279,13 +317,29 @@ def _environment(loader: BaseLoader, *, html: bool) -> Environment:
         date=_date,
         number=_number,
         term=_term,
+        listed=_listed,
+        in_words=_in_words,
+        paragraphs=_paragraphs,
         lookup=_lookup,
         name=_name,
         upfirst=_upfirst,
         agree=_agree,
         pick=_pick,
     )
+    env.globals.update(GR30=_gr30_paragraphs())
     return env
+
+
+def _gr30_paragraphs() -> dict[str, dict[str, str]]:
+    """Each GR30 theme's paragraphs and recommendations paragraph(s), from the rules
+    (``GR30[theme].paragraphs``: "34–38"); the themes' names are the catalogs' words."""
+    return {
+        t.id: {
+            "paragraphs": show_paragraphs(t.paragraphs),
+            "recommendations": show_paragraphs(t.recommendations),
+        }
+        for t in load_rules().themes
+    }
 
 
 def _tidy(rendered: str) -> str:
@@ -425,6 +479,7 @@ def _subject(template: Template, variables: dict[str, object]) -> str:
 def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
     """The context's fields as template variables, plus what the letters derive from them."""
     variables: dict[str, object] = {name: getattr(ctx, name) for name in LetterContext.model_fields}
+    answered = recommendation_set(ctx.recommendation_set)
     personal = ctx.addressee is not Addressee.SECRETARIAT or ctx.kind is LetterKind.CYCLE_SUMMARY
     person = ctx.recipient if personal else None
     variables.update(
@@ -435,8 +490,14 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
         addressed_member=ctx.addressed_member,
         other_reviewers=ctx.other_reviewers,
         t=LetterTerms(translator(language.value)),
-        progress=progress_by_theme(ctx.self_assessment) if ctx.self_assessment else [],
-        priorities=prioritise(ctx) if ctx.kind is LetterKind.FINAL_FEEDBACK else [],
+        progress=(
+            progress_by_theme(ctx.self_assessment, ctx.recommendation_set)
+            if ctx.self_assessment
+            else []
+        ),
+        recommendation_text=answered.texts(language),
+        recommendations_of=answered.of[language],
+        recommended=prioritise(ctx) if ctx.kind is LetterKind.FINAL_FEEDBACK else None,
     )
     return variables
 

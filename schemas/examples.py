@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from napreview.schemas.members import Member
-from napreview.schemas.recommendations import RECOMMENDATION_IDS
-from napreview.schemas.submissions import PeerReview, SelfAssessment
+from napreview.schemas.members import Member, MemberKind
+from napreview.schemas.nap import Gr30Theme
+from napreview.schemas.recommendations import DEFAULT_SET, recommendation_set
+from napreview.schemas.submissions import SET_CONTEXT, PeerReview, SelfAssessment
 
 
-def example_self_assessment(member: Member) -> SelfAssessment:
-    """A complete self-assessment to start from; every value is a placeholder to replace."""
+def example_self_assessment(member: Member, set_name: str = DEFAULT_SET) -> SelfAssessment:
+    """A complete self-assessment to start from, answering the recommendations of ``set_name``;
+    every value is a placeholder to replace."""
     statuses = ("achieved", "in_progress", "not_started", "not_applicable")
     return SelfAssessment.model_validate(
         {
@@ -28,6 +30,13 @@ def example_self_assessment(member: Member) -> SelfAssessment:
                 "local_action_plans": 0,
                 "cedaw": {"articles_cited": ["2", "5(a)", "7", "8"], "cites_gr30": True},
                 "gender_disaggregated_data": True,
+                "gr30_themes": [
+                    theme
+                    for theme in Gr30Theme
+                    if theme not in (Gr30Theme.NATIONALITY, Gr30Theme.MARRIAGE_FAMILY)
+                ],
+                "small_arms": True,
+                "abroad": {"donor_assistance": True},
             },
             "recommendations": [
                 {
@@ -35,15 +44,25 @@ def example_self_assessment(member: Member) -> SelfAssessment:
                     "status": statuses[i % len(statuses)],
                     "evidence": f"What {member.name} has done on {rid}, with sources.",
                 }
-                for i, rid in enumerate(RECOMMENDATION_IDS)
+                for i, rid in enumerate(recommendation_set(set_name).ids)
             ],
             "cedaw_reporting": {
                 "last_report_year": 2017,
                 "covered_wps": True,
                 "observations_on_wps": True,
                 "nap_answers_observations": False,
+                # An organisation reports to no treaty body: it has no concluding observations.
+                **(
+                    {
+                        "observations_symbol": f"CEDAW/C/{member.code}/CO/9",
+                        "observations_paragraphs": "27-28",
+                    }
+                    if member.kind is MemberKind.STATE
+                    else {}
+                ),
             },
-        }
+        },
+        context={SET_CONTEXT: set_name},
     )
 
 

@@ -26,6 +26,24 @@ class CivilSocietyRole(StrEnum):
     MONITORING = "monitoring"
 
 
+class Gr30Theme(StrEnum):
+    """The themes of CEDAW general recommendation No. 30 a plan addresses with measures of its
+    own. The rules file (workflows/cedaw_rules.json) keeps each theme's paragraphs, articles,
+    related general recommendations and weight under the same id."""
+
+    CONFLICT_PREVENTION = "conflict_prevention"
+    GENDER_BASED_VIOLENCE = "gender_based_violence"
+    TRAFFICKING = "trafficking"
+    PARTICIPATION = "participation"
+    EDUCATION_EMPLOYMENT_HEALTH = "education_employment_health"
+    DISPLACEMENT = "displacement"
+    NATIONALITY = "nationality"
+    MARRIAGE_FAMILY = "marriage_family"
+    SECURITY_SECTOR_REFORM = "security_sector_reform"
+    CONSTITUTIONAL_ELECTORAL_REFORM = "constitutional_electoral_reform"
+    ACCESS_TO_JUSTICE = "access_to_justice"
+
+
 class Strict(BaseModel):
     """Unknown fields are refused, so that a misspelt field is reported rather than ignored;
     no text anywhere may hold a NUL (the store could never keep it)."""
@@ -58,6 +76,38 @@ class CedawReferences(Strict):
     cites_gr30: bool = False
 
 
+class ActionAbroad(Strict):
+    """What the plan does beyond the member's own territory. GR30 para 9 holds a State to the
+    Convention in what it does abroad; para 47 asks a third-party State for women in its own
+    negotiating and mediation delegations."""
+
+    donor_assistance: bool = Field(
+        default=False, description="the plan funds women, peace and security work abroad"
+    )
+    peacekeeping_contingents: bool = Field(
+        default=False, description="the plan covers the member's peacekeeping contingents"
+    )
+    peace_process_role: bool = Field(
+        default=False,
+        description="the member mediates, facilitates or supports peace processes as a third party",
+    )
+    women_in_delegations: bool = Field(
+        default=False,
+        description="women serve in the member's negotiating and mediation delegations",
+    )
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles the plan takes abroad, in this order (women in the delegations is not a
+        role but a quality of the third party's)."""
+        taken = ("donor_assistance", "peacekeeping_contingents", "peace_process_role")
+        return [role for role in taken if getattr(self, role)]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.roles)
+
+
 class Nap(Strict):
     iteration: int = Field(ge=1, le=99, description="1 for the first plan, 2 for the second, ...")
     title: Title
@@ -71,7 +121,29 @@ class Nap(Strict):
     civil_society_role: CivilSocietyRole
     local_action_plans: int = Field(default=0, ge=0, le=100_000)
     cedaw: CedawReferences
-    gender_disaggregated_data: bool
+    gender_disaggregated_data: bool = Field(
+        description="the plan keeps data by sex (GR30 para 83 says sex-disaggregated); the name "
+        "is kept as stored documents have it"
+    )
+    # Added by issue #18; documents stored before lack them and read as "not stated".
+    gr30_themes: list[Gr30Theme] = Field(
+        default_factory=list,
+        max_length=len(Gr30Theme),
+        description="the GR30 themes the plan addresses with measures of its own",
+    )
+    small_arms: bool = Field(
+        default=False,
+        description="the plan addresses disarmament and small arms, such as the Arms Trade "
+        "Treaty (GR30 para 33(e))",
+    )
+    abroad: ActionAbroad = Field(default_factory=ActionAbroad)
+
+    @field_validator("gr30_themes")
+    @classmethod
+    def _each_theme_once(cls, value: list[Gr30Theme]) -> list[Gr30Theme]:
+        if len(set(value)) != len(value):
+            raise ValueError("a GR30 theme is given more than once")
+        return value
 
     @model_validator(mode="after")
     def _period_in_order(self) -> Self:

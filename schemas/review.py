@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -12,6 +13,7 @@ from napreview.schemas.cedaw import CedawSummary
 from napreview.schemas.letters import LetterRef
 from napreview.schemas.members import Actor, Member
 from napreview.schemas.proof import KEY_ID_PATTERN, Proof
+from napreview.schemas.recommendations import DEFAULT_SET
 from napreview.schemas.refusals import Param
 from napreview.schemas.submissions import DocumentRef, RecommendationResponse
 from napreview.schemas.text import Comments, Duration, Explanation
@@ -72,6 +74,17 @@ class CycleSettings(BaseModel):
         description="the cycle's first day: with members None, the members of the Network that "
         "day take part (None: every member recorded, as before members were dated)",
     )
+    recommendation_set: str = Field(
+        default=DEFAULT_SET,
+        pattern=r"^[a-z0-9][a-z0-9-]{0,59}$",
+        description="the recommendation set the self-assessments answer (schemas/"
+        "recommendation_sets/); a cycle started before sets existed used the 2018 set",
+    )
+
+
+def recommendation_set_of(settings: Mapping[str, Any]) -> str:
+    """The set a cycle's stored settings name (the 2018 set for cycles started before sets)."""
+    return str(settings.get("recommendation_set") or DEFAULT_SET)
 
 
 class ReviewInput(BaseModel):

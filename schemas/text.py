@@ -62,6 +62,7 @@ NO_NUL = AfterValidator(no_nul)
 # The texts people write, each at most as long as the store keeps (and never with a NUL).
 Phrase = Annotated[str, Field(max_length=100), NO_NUL]
 ArticleCited = Annotated[str, Field(min_length=1, max_length=16), NO_NUL]
+Reference = Annotated[str, Field(min_length=1, max_length=60), NO_NUL]  # a symbol, paragraphs
 Title = Annotated[str, Field(min_length=1, max_length=500), NO_NUL]
 Explanation = Annotated[str, Field(min_length=1, max_length=2000), NO_NUL]
 Recommendation = Annotated[str, Field(max_length=2000), NO_NUL]

@@ -16,6 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.people.signing import signer
 from napreview.schemas.members import Actor
+from napreview.schemas.recommendations import UnknownSet, recommendation_set
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     CycleCancel,
@@ -25,7 +26,7 @@ from napreview.schemas.review import (
     Stage,
 )
 from napreview.schemas.text import today
-from napreview.services.errors import NotFoundError, StepRefused
+from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
 from napreview.services.members import taking_part
 from napreview.services.refusals import record_refusal, require_secretariat
 from napreview.services.steps import refusal_of
@@ -70,6 +71,10 @@ async def start_cycle_with_draw(
     from napreview.workflows.troika import TroikaError, draw_troika
 
     require_secretariat(store, settings.started_by, "start_cycle", settings.cycle)
+    try:
+        recommendation_set(settings.recommendation_set)
+    except UnknownSet as err:
+        raise InvalidInput(f"--recommendation-set: {err}.") from None
     if settings.starts_on is None:
         settings = settings.model_copy(update={"starts_on": today()})
     assert settings.starts_on is not None

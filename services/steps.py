@@ -29,6 +29,7 @@ from napreview.schemas.review import (
     recommendation_keys,
 )
 from napreview.schemas.submissions import (
+    SET_CONTEXT,
     DocumentKind,
     DocumentRef,
     PeerReview,
@@ -267,9 +268,14 @@ async def review_state(client: Client, cycle: str, member: str) -> ReviewState:
 async def submit_self_assessment(
     client: Client, store: Store, cycle: str, member: str, actor: Actor, assessment: SelfAssessment
 ) -> StepTaken:
-    """Store the document, then ask the review to accept it by id and digest. The plan it
-    describes must fit the records first (the review records it at its CEDAW check)."""
+    """Store the document, then ask the review to accept it by id and digest. It must answer
+    its cycle's recommendation set, and the plan it describes fit the records, first (the review
+    records the plan at its CEDAW check)."""
     code = store.members.get(member).code
+    try:
+        assessment = self_assessment_for(store, cycle, assessment.model_dump(mode="json"))
+    except ValidationError as err:
+        raise InvalidInput(describe_validation("The self-assessment", err)) from None
     try:
         store.documents.check_nap_fits(code, assessment.nap)
     except (DataError, IntegrityError) as err:
@@ -287,6 +293,14 @@ async def submit_self_assessment(
         kind=DocumentKind.SELF_ASSESSMENT,
         body=assessment.model_dump(mode="json"),
     )
+
+
+def self_assessment_for(store: Store, cycle: str, document: object) -> SelfAssessment:
+    """A self-assessment checked against the recommendation set its cycle names. Checked at the
+    door: a review started since patch 'documents-signed' takes a signed document without the
+    accept_document activity that checks it for older reviews."""
+    answers = store.cycles.recommendation_set(cycle)
+    return SelfAssessment.model_validate(document, context={SET_CONTEXT: answers})
 
 
 async def submit_peer_review(

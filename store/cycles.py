@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, insert, select
 
-from napreview.schemas.review import RedrawOutcome
+from napreview.schemas.review import RedrawOutcome, recommendation_set_of
 from napreview.store.db import Repository
 from napreview.store.errors import ConflictError, NotFoundError
 from napreview.store.tables import AssignmentRow, CycleRow, DocumentRow, ReviewRow
@@ -92,6 +92,13 @@ class CycleRepository(Repository):
             if row is None:
                 raise NotFoundError(f"There is no cycle {cycle!r}.")
             return dict(row.settings)
+
+    def recommendation_set(self, cycle: str) -> str:
+        """The recommendation set a cycle names; a review started without its cycle recorded
+        (before sets existed) answers the 2018 set."""
+        with self._session() as s:
+            row = s.get(CycleRow, cycle)
+            return recommendation_set_of(row.settings if row is not None else {})
 
     def overview(self) -> list[CycleLine]:
         """Every cycle, newest first, with its reviews counted per stage (from the read model)."""

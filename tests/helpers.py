@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 
+import pytest
 from temporalio.client import Client
 
 from napreview.people import signing
+from napreview.schemas import recommendations
 from napreview.schemas.examples import example_peer_review, example_self_assessment
 from napreview.schemas.network import default_chair
+from napreview.schemas.recommendations import DEFAULT_SET, RecommendationSet
 from napreview.schemas.review import (
     CycleSettings,
     Durations,
@@ -47,6 +52,7 @@ async def start_cycle(
     durations: Durations | None = None,
     batch_size: int = 100,
     at: datetime | None = None,
+    recommendation_set: str = DEFAULT_SET,
 ) -> str:
     """Start a cycle as the secretariat (``at``: the server's clock where it is not the wall
     clock, as on the time-skipping server)."""
@@ -58,6 +64,7 @@ async def start_cycle(
         chair=default_chair(cycle),
         durations=durations or Durations(),
         started_by=store.people.actor(SECRETARIAT),
+        recommendation_set=recommendation_set,
     )
     await cycles.start_cycle(
         client, store, settings, task_queue, batch_size=batch_size, signed_at=at
@@ -131,3 +138,45 @@ def handle(client: Client, cycle: str, member: str):
     return client.get_workflow_handle_for(
         MemberReviewWorkflow.run, contract.review_workflow_id(cycle, member)
     )
+
+
+LATER_SET = "wps-fpn-test-2026"
+
+
+@pytest.fixture
+def later_set(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecommendationSet]:
+    """A later recommendation set, as the secretariat would add one: it follows the 2018 set,
+    retires P1 (the 2019 annual meeting in Windhoek, long held) and adds P10. The shipped sets
+    stay as they are; the set is known to this test only."""
+    base = json.loads(recommendations._read(DEFAULT_SET) or "{}")
+    added = {
+        "id": "P10",
+        "theme": "participation",
+        "text": {
+            "en": "Member States are encouraged to send capital-level delegations to the 2027 "
+            "annual meeting of the Network.",
+            "fr": "Les États Membres sont encouragés à envoyer des délégations de niveau des "
+            "capitales à la réunion annuelle du Réseau de 2027.",
+            "es": "Se alienta a los Estados Miembros a enviar delegaciones a nivel de las "
+            "capitales a la reunión anual de la Red de 2027.",
+        },
+    }
+    kept = [r for r in base["recommendations"] if r["id"] != "P1"]
+    later = {
+        **base,
+        "id": LATER_SET,
+        "about": "A set for tests.",
+        "of": {"en": "of the 2026 meeting", "fr": "de la réunion de 2026",
+               "es": "de la reunión de 2026"},
+        "follows": DEFAULT_SET,
+        "retired": {"P1": "The 2019 annual meeting in Windhoek has been held."},
+        "editorial": [],
+        "recommendations": [*kept[:8], added, *kept[8:]],
+    }  # fmt: skip
+    read, names = recommendations._read, recommendations.set_names
+    text = json.dumps(later)
+    monkeypatch.setattr(recommendations, "_read", lambda n: text if n == LATER_SET else read(n))
+    monkeypatch.setattr(recommendations, "set_names", lambda: [*names(), LATER_SET])
+    recommendations.recommendation_set.cache_clear()
+    yield recommendations.recommendation_set(LATER_SET)
+    recommendations.recommendation_set.cache_clear()

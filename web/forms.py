@@ -74,6 +74,7 @@ def _constraint(info: FieldInfo, kind: type) -> Any:
 # Which group of the catalogs' words (term(group, code)) labels the options of a field.
 OPTION_GROUPS = {
     "pillars": "pillar",
+    "gr30_themes": "gr30_theme",
     "civil_society_role": "civil_society",
     "status": "status",
     "participation": "rating",

@@ -26,6 +26,7 @@ from napreview.i18n.translator import Translator, language_names, pick_language,
 from napreview.letters.render import finding_text
 from napreview.people.accounts import Accounts
 from napreview.schemas.members import Actor, Member, Role
+from napreview.schemas.recommendations import recommendation_set
 from napreview.services import members, users
 from napreview.services.access import may_change
 from napreview.services.errors import NotFoundError
@@ -112,6 +113,7 @@ def _pages(t: Translator) -> Environment:
         term=t.term,
         words=t.words,
         finding=functools.partial(finding_text, language=t.language),
+        recommendation=functools.partial(_recommendation, t.language),
         member_name=t.member_name,
         member_label=t.member_label,
         day=t.day,
@@ -124,6 +126,12 @@ def _pages(t: Translator) -> Environment:
         quote=quote,
     )
     return env
+
+
+def _recommendation(language: str, recommendation_id: str) -> str:
+    """A recommendation's wording in the reader's language, from the 2018 set (the one the
+    portal's forms ask about); an id of another set has no wording here."""
+    return recommendation_set().texts(language).get(recommendation_id, "")
 
 
 @dataclass

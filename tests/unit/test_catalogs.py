@@ -17,11 +17,12 @@ from napreview.i18n.translator import translator
 from napreview.schemas.cedaw import LinkageRating, Severity
 from napreview.schemas.letters import LetterKind
 from napreview.schemas.members import CedawStatus, Location, MemberKind, RegionalGroup, Role
-from napreview.schemas.nap import CivilSocietyRole, Pillar
-from napreview.schemas.recommendations import RECOMMENDATIONS, THEME_TITLES, Theme
+from napreview.schemas.nap import CivilSocietyRole, Gr30Theme, Pillar
+from napreview.schemas.recommendations import THEME_TITLES, Theme
 from napreview.schemas.refusals import ENGLISH
 from napreview.schemas.review import Decision, ReviewerStatus, Stage
 from napreview.schemas.submissions import Rating, RecommendationResponse, RecommendationStatus
+from napreview.workflows.cedaw_rules import load_rules
 
 ROOT = Path(__file__).parents[2]
 FIELD = re.compile(r"\{(\w+)\}")
@@ -85,7 +86,16 @@ CODED = {
     "plan": list(MemberKind),
     "location": list(Location),
     "theme": list(Theme),
-    "recommendation": list(RECOMMENDATIONS),
+    "linkage_count": list(LinkageRating),
+    "gr30_theme": list(Gr30Theme),
+    # every gap of the CEDAW rules but a theme left out, which is named by its theme
+    "gap_label": [
+        code
+        for code, finding in load_rules().findings.items()
+        if finding.severity is Severity.GAP and code != "THEME_NOT_ADDRESSED"
+    ],
+    "abroad_role": ["donor_assistance", "peacekeeping_contingents", "peace_process_role"],
+    "number": list(range(1, 10)),
     "outcome": [Stage.COMPLETED, Stage.WITHDRAWN],
     "plan_status": ["active", "expired", "upcoming"],
 }
@@ -136,5 +146,6 @@ def test_no_python_dict_or_template_of_phrases_is_left():
 
 def test_the_english_glossary_keeps_the_schemas_english():
     en = translator("en")
-    assert {i: en.term("recommendation", i) for i in RECOMMENDATIONS} == RECOMMENDATIONS
+    themes = {t.id: t.title for t in load_rules().themes}  # the CEDAW rules name them in English
+    assert {t: en.term("gr30_theme", t) for t in themes} == themes
     assert {t: en.term("theme", t) for t in THEME_TITLES} == THEME_TITLES

@@ -20,11 +20,13 @@ from napreview.activities.letters import LetterActivities
 from napreview.i18n.names import name_forms
 from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
 from napreview.schemas.members import Language, Location
+from napreview.schemas.nap import Gr30Theme
 from napreview.schemas.network import MEMBERS
 from napreview.schemas.review import ReviewProjection
-from napreview.schemas.submissions import DocumentKind, PeerReview
+from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 from napreview.store.focal_points import Designation
 from napreview.store.records import Store
+from napreview.workflows.cedaw import check_linkage
 
 from .test_letters_render import TYPED, cedaw_result, self_assessment
 
@@ -74,7 +76,7 @@ class Scene:
             cycle=CYCLE,
             member=self.member,
             submitted_by="fp@example.org",
-            body=self_assessment(language).model_dump(mode="json"),
+            body=self_assessment(language, code=self.member).model_dump(mode="json"),
         )
         self.reviews = [
             store.documents.save(
@@ -92,7 +94,9 @@ class Scene:
             )
             for code in self.troika
         ]  # fmt: skip
-        self.cedaw = store.cedaw.save(CYCLE, self.member, self.sa.id, cedaw_result("X"))
+        self.cedaw = store.cedaw.save(
+            CYCLE, self.member, self.sa.id, cedaw_result(self.member, language)
+        )
 
     def request(self, kind: LetterKind) -> LetterRequest:
         typed = TYPED[self.language]
@@ -135,7 +139,8 @@ class Scene:
 
 
 def record_cycle(store: Store) -> None:
-    """A cycle of twelve with reviews at every stage, for the summary."""
+    """A cycle of twelve with reviews at every stage, for the summary; the plans of the members
+    past the check are checked, each plan a little different."""
     members = ["BEL", "PER", "NLD", "DEU", "KEN", "MLI", "CHL", "AU", "NAM", "JPN", "BGD", "USA"]
     store.cycles.record(
         cycle=CYCLE, seed=7, reviewers_per_member=3, chair="NAM", settings={},
@@ -146,6 +151,26 @@ def record_cycle(store: Store) -> None:
     for member, stage in zip(members, [*stages, "self_assessment"], strict=True):
         store.reviews.project(ReviewProjection(cycle=CYCLE, member=member, stage=stage, round=1,
                                                overdue=member in ("PER", "BGD")))  # fmt: skip
+    plans: dict[str, dict[str, object]] = {
+        "DEU": {"small_arms": True, "abroad": {"peace_process_role": True,
+                                               "women_in_delegations": True}},
+        "KEN": {"budget": {"allocated": False}, "gender_disaggregated_data": False,
+                "gr30_themes": ["gender_based_violence", "participation"]},
+        "MLI": {"monitoring": {"framework": False}},
+        "CHL": {"gr30_themes": [t.value for t in Gr30Theme], "small_arms": True,
+                "abroad": {"peace_process_role": True, "women_in_delegations": True}},
+        "AU": {},
+        "JPN": {"budget": {"allocated": False}},
+    }  # fmt: skip
+    for code, changes in plans.items():
+        document = self_assessment(Language.EN, code=code).model_dump(mode="json")
+        document["nap"].update(changes)
+        document["cedaw_reporting"]["nap_answers_observations"] = code == "CHL"
+        assessment = SelfAssessment.model_validate(document)
+        row = store.documents.save(kind=DocumentKind.SELF_ASSESSMENT, cycle=CYCLE, member=code,
+                                   submitted_by="fp@example.org", body=document)  # fmt: skip
+        result = check_linkage(store.members.get(code), assessment)
+        store.cedaw.save(CYCLE, code, row.id, result)
 
 
 def send(store: Store, tmp_path: Path, scene: Scene, kind: LetterKind):  # type: ignore[no-untyped-def]
@@ -268,7 +293,7 @@ def test_the_returned_letter_says_what_to_change(stored: Store, tmp_path: Path) 
     scene = Scene(stored, Language.FR)
     text = flowing(send(stored, tmp_path, scene, LetterKind.RETURNED).body_text)
     assert TYPED[Language.FR]["returned"] in text
-    assert "Nous vous invitons à citer l'article 6 de la CEDEF" in text
+    assert "Le plan ne prévoit aucune mesure sur le thème « nationalité et apatridie »" in text
     # MLI#1 was marked supported and PHL#1 noted: the others are still open.
     assert "MLI#2" in text and "NLD#1" in text and "PHL#2" in text
     assert "MLI#1" not in text and "PHL#1 " not in text

@@ -20,14 +20,15 @@ from jinja2 import FileSystemLoader
 from napreview.i18n.translator import translator
 from napreview.letters import render
 from napreview.letters.context import (
+    CedawFigures,
     CycleSummaryData,
     GapCount,
     LetterContext,
-    MemberRating,
     Person,
     PriorityKind,
     ReviewedBy,
     ReviewerChange,
+    ThemeCount,
     prioritise,
 )
 from napreview.letters.render import (
@@ -43,10 +44,17 @@ from napreview.schemas.cedaw import (
     Severity,
 )
 from napreview.schemas.letters import Addressee, LetterKind
-from napreview.schemas.members import Language, Member
+from napreview.schemas.members import Language, Member, MemberKind
+from napreview.schemas.nap import Gr30Theme
 from napreview.schemas.network import MEMBERS_BY_CODE
 from napreview.schemas.review import Stage
-from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
+from napreview.schemas.submissions import (
+    PeerReview,
+    RecommendationResponse,
+    RecommendationStatus,
+    SelfAssessment,
+)
+from napreview.workflows.cedaw import check_linkage
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -241,9 +249,15 @@ STATUSES = {
 }  # fmt: skip
 
 
-def self_assessment(language: Language, evidence: dict[str, str] | None = None) -> SelfAssessment:
+def self_assessment(
+    language: Language, evidence: dict[str, str] | None = None, code: str | None = None
+) -> SelfAssessment:
+    """The self-assessment of the language's reviewed member (``code``: of another member): a
+    plan that leaves out two GR30 themes and small arms, takes part in peace processes abroad
+    without women in its delegations, and has not answered the Committee's observations."""
     typed = TYPED[language]
     evidence = evidence if evidence is not None else typed["evidence"]
+    code = code or SCENES[language][0]
     return SelfAssessment.model_validate(
         {
             "nap": {
@@ -260,6 +274,13 @@ def self_assessment(language: Language, evidence: dict[str, str] | None = None) 
                 "local_action_plans": 2,
                 "cedaw": {"articles_cited": ["2", "5(a)", "7", "8"], "cites_gr30": False},
                 "gender_disaggregated_data": True,
+                "gr30_themes": [
+                    t.value
+                    for t in Gr30Theme
+                    if t not in (Gr30Theme.NATIONALITY, Gr30Theme.MARRIAGE_FAMILY)
+                ],
+                "small_arms": False,
+                "abroad": {"donor_assistance": True, "peace_process_role": True},
             },
             "recommendations": [
                 {"id": i, "status": status, "evidence": evidence.get(i, "")}
@@ -270,43 +291,23 @@ def self_assessment(language: Language, evidence: dict[str, str] | None = None) 
                 "covered_wps": True,
                 "observations_on_wps": True,
                 "nap_answers_observations": False,
+                # an organisation reports to no treaty body
+                **(
+                    {
+                        "observations_symbol": f"CEDAW/C/{code}/CO/9",
+                        "observations_paragraphs": "27-28",
+                    }
+                    if member(code).kind is MemberKind.STATE
+                    else {}
+                ),
             },
         }
     )
 
 
-def cedaw_result(code: str) -> CedawResult:
-    return CedawResult(
-        member=code,
-        rating=LinkageRating.PARTIAL,
-        findings=[
-            Finding(
-                code="OBSERVATIONS_NOT_ANSWERED",
-                severity=Severity.GAP,
-                article="18",
-                gr30_paragraph="84",
-                message="The CEDAW Committee's concluding observations address women, peace and "
-                "security, but the plan does not answer them. Add actions to the plan that "
-                "respond to each of those observations.",
-            ),
-            Finding(
-                code="ARTICLE_NOT_CITED",
-                severity=Severity.GAP,
-                article="6",
-                gr30_paragraph="41",
-                pillar="protection",
-                message="Cite CEDAW article 6 in the plan: its pillar protection rests on it "
-                "through the GR30 theme trafficking (GR30 para 41).",
-            ),
-            Finding(
-                code="GR30_NOT_CITED",
-                severity=Severity.ADVICE,
-                message="The plan does not cite CEDAW General Recommendation No. 30 "
-                "(CEDAW/C/GC/30, 2013). Reference it, so that the plan's commitments are read "
-                "against the Convention.",
-            ),
-        ],
-    )
+def cedaw_result(code: str, language: Language) -> CedawResult:
+    """What the check finds in the member's self-assessment (the real check, on the rules)."""
+    return check_linkage(member(code), self_assessment(language, code=code))
 
 
 def peer_reviews(language: Language, troika: tuple[str, ...]) -> list[ReviewedBy]:
@@ -330,10 +331,7 @@ def peer_reviews(language: Language, troika: tuple[str, ...]) -> list[ReviewedBy
 
 
 def cycle_summary() -> CycleSummaryData:
-    ratings = {
-        "DEU": "partial", "ESP": "strong", "KEN": "weak", "MLI": "partial",
-        "CHL": "partial", "AU": "not_applicable", "NAM": "strong", "JPN": "partial",
-    }  # fmt: skip
+    """Figures of a cycle of twelve, eight plans checked."""
     return CycleSummaryData(
         total_members=12,
         stages={
@@ -344,13 +342,20 @@ def cycle_summary() -> CycleSummaryData:
             Stage.WITHDRAWN: 1,
         },
         overdue=[member("PER"), member("BGD")],
-        cedaw_ratings=[MemberRating(member=member(c), rating=r) for c, r in ratings.items()],
-        common_gaps=[
-            GapCount(code="ARTICLE_NOT_CITED", count=9, example="Cite CEDAW article 6 …"),
-            GapCount(code="OBSERVATIONS_NOT_ANSWERED", count=3),
-            GapCount(code="NO_BUDGET", count=2),
-            GapCount(code="SOMETHING_NEW", count=1, example="A finding the terms do not name."),
-        ],
+        cedaw=CedawFigures(
+            ratings={
+                LinkageRating.STRONG: 2,
+                LinkageRating.PARTIAL: 4,
+                LinkageRating.WEAK: 1,
+                LinkageRating.NOT_APPLICABLE: 1,
+            },
+            themes=[ThemeCount(theme=t, plans=8 - i % 5) for i, t in enumerate(Gr30Theme)],
+            common_gaps=[
+                GapCount(code="OBSERVATIONS_NOT_ANSWERED", count=3),
+                GapCount(code="NO_BUDGET", count=2),
+                GapCount(code="SOMETHING_NEW", count=1, example="A finding the terms do not name."),
+            ],
+        ),
     )
 
 
@@ -398,7 +403,7 @@ def context(kind: LetterKind, language: Language, **changes: object) -> LetterCo
             date=D(2019, 5, 20),
             deadline=D(2019, 7, 19),
             comments=typed["returned"],
-            cedaw=cedaw_result(code),
+            cedaw=cedaw_result(code, language),
         )
     elif kind is LetterKind.FINAL_FEEDBACK:
         base.update(
@@ -412,7 +417,7 @@ def context(kind: LetterKind, language: Language, **changes: object) -> LetterCo
                 f"{troika[0]}#2": RecommendationResponse.NOTED,
                 f"{troika[2]}#1": RecommendationResponse.SUPPORTED,
             },
-            cedaw=cedaw_result(code),
+            cedaw=cedaw_result(code, language),
         )
     elif kind is LetterKind.WITHDRAWAL:
         base.update(date=D(2019, 6, 3), reason=typed["withdrawal"])
@@ -459,7 +464,7 @@ def typed_everywhere(kind: LetterKind, language: Language) -> LetterContext:
         )
         for entry in peer_reviews(language, troika)
     ]
-    cedaw = cedaw_result(code)
+    cedaw = cedaw_result(code, language)
     cedaw.findings.append(
         Finding(code="UNKNOWN", severity=Severity.GAP, article="2", message=PAYLOAD)
     )
@@ -504,8 +509,9 @@ def test_every_typed_field_of_the_final_letter_reaches_it_escaped() -> None:
     escaped = "Smith &amp; Jones &lt;script&gt;"
     # The name (address and salutation), title, ministry, copy, 24 evidences, NAP title and
     # lead agency, 3 peer comments, 6 peer recommendations, the secretariat's comments, and the
-    # finding the check could not name (in the findings and in the priorities).
-    expected = 2 + 1 + 1 + 1 + 24 + 2 + 3 + 6 + 1 + 2
+    # finding the check could not name (in the findings table; among the further steps it is
+    # named by its code).
+    expected = 2 + 1 + 1 + 1 + 24 + 2 + 3 + 6 + 1 + 1
     assert letter.html.count(escaped) == expected
     assert " ".join(letter.text.split()).count(PAYLOAD) == expected
 
@@ -624,25 +630,43 @@ def test_dates_are_written_as_each_language_writes_them(
     assert translator(language).day(day) == expected
 
 
-def test_priorities_put_cedaw_gaps_first_then_unstarted_then_weak_themes_then_in_progress() -> None:
-    priorities = prioritise(context(LetterKind.FINAL_FEEDBACK, Language.EN))
-    kinds = [p.kind for p in priorities]
-    assert kinds == sorted(kinds, key=list(PriorityKind).index)
-    assert [p.finding.code for p in priorities if p.kind is PriorityKind.CEDAW_GAP] == [
-        "OBSERVATIONS_NOT_ANSWERED",
-        "ARTICLE_NOT_CITED",
+def test_at_most_five_priorities_the_heaviest_gaps_first_and_the_rest_grouped() -> None:
+    recommended = prioritise(context(LetterKind.FINAL_FEEDBACK, Language.EN))
+    first = recommended.priorities
+    assert len(first) == 5
+    # the gaps that weigh most for this plan (the Committee's observations weigh 2), at most
+    # three; then the peer reviewers' weakest theme, most often rated weak first
+    assert [(p.kind, p.finding.code if p.finding else p.theme) for p in first] == [
+        (PriorityKind.CEDAW_GAP, "OBSERVATIONS_NOT_ANSWERED"),
+        (PriorityKind.CEDAW_GAP, "SMALL_ARMS_NOT_ADDRESSED"),
+        (PriorityKind.CEDAW_GAP, "DELEGATIONS_WITHOUT_WOMEN"),
+        (PriorityKind.WEAK_THEME, "alliances"),
+        (PriorityKind.WEAK_THEME, "accountability"),
     ]
-    assert [p.recommendation for p in priorities if p.kind is PriorityKind.NOT_STARTED] == [
-        "P6",
-        "A5",
-        "A7",
-        "B2",
-    ]
-    weak = [(p.theme.value, [m.code for m in p.weak_by]) for p in priorities if p.theme]
-    assert weak == [("alliances", ["KEN", "JPN"]), ("accountability", ["URY"])]
-    assert [p.recommendation for p in priorities if p.kind is PriorityKind.IN_PROGRESS] == [
+    assert [m.code for m in first[3].weak_by] == ["KEN", "JPN"]
+    gaps = [p.finding.theme for p in recommended.grouped(PriorityKind.CEDAW_GAP)]
+    assert gaps == ["nationality", "marriage_family"]
+    assert [p.recommendation for p in recommended.grouped(PriorityKind.NOT_STARTED)] == [
+        "P6", "A5", "A7", "B2",
+    ]  # fmt: skip
+    assert [p.recommendation for p in recommended.grouped(PriorityKind.IN_PROGRESS)] == [
         "P4", "P5", "P8", "A2", "A6", "A9", "B3", "B5",
     ]  # fmt: skip
+    text = " ".join(render_letter(context(LetterKind.FINAL_FEEDBACK, Language.EN)).text.split())
+    assert "5. Strengthen the work under Accountability and Advocacy" in text
+    assert "6." not in text.split("Recommendations in order of priority")[1]
+    assert "Close the other gaps found by the CEDAW linkage check: nationality and " in text
+    assert "Start work on recommendations P6, A5, A7 and B2, not yet started." in text
+
+
+def test_a_plan_with_little_to_do_gets_only_what_it_needs() -> None:
+    ctx = context(LetterKind.FINAL_FEEDBACK, Language.EN)
+    done = ctx.self_assessment.model_copy(deep=True)
+    for r in done.recommendations:
+        r.status = RecommendationStatus.ACHIEVED
+    recommended = prioritise(ctx.model_copy(update={"self_assessment": done, "peer_reviews": []}))
+    assert len(recommended.priorities) == 5 and recommended.rest == []
+    assert {p.kind for p in recommended.priorities} == {PriorityKind.CEDAW_GAP}
 
 
 def test_unmarked_peer_recommendations_stand_as_noted() -> None:
@@ -796,3 +820,30 @@ def test_a_letter_with_only_what_its_kind_needs_reads_without_gaps(
 def test_spanish_joins_names_with_e_before_an_i_sound() -> None:
     ctx = context(LetterKind.INVITATION, Language.ES, reviewers=[member("ESP"), member("IDN")])
     assert "España e Indonesia" in " ".join(render_letter(ctx).text.split())
+
+
+def test_the_cycle_figures_count_plans_per_rating_and_theme_and_name_no_member() -> None:
+    results = [
+        cedaw_result("DEU", Language.EN),
+        cedaw_result("MLI", Language.FR),
+        check_linkage(member("AU"), self_assessment(Language.EN, code="AU")),
+    ]
+    figures = CedawFigures.of(results)
+    assert figures.ratings == {LinkageRating.PARTIAL: 2, LinkageRating.NOT_APPLICABLE: 1}
+    assert figures.checked == 3
+    counted = {row.theme.value: row.plans for row in figures.themes}
+    assert counted["gender_based_violence"] == 3 and counted["nationality"] == 0
+    # a missing theme is counted under its theme, not again among the gaps; ties come in the
+    # order the check reports them
+    assert [(g.code, g.count) for g in figures.common_gaps] == [
+        ("OBSERVATIONS_NOT_ANSWERED", 2),
+        ("SMALL_ARMS_NOT_ADDRESSED", 2),
+        ("DELEGATIONS_WITHOUT_WOMEN", 2),
+    ]
+    summary = cycle_summary().model_copy(update={"cedaw": figures})
+    letter = render_letter(context(LetterKind.CYCLE_SUMMARY, Language.EN, summary=summary))
+    text = " ".join(letter.text.split())
+    assert "Gender-based violence (paras 34–38): 3" in text
+    assert "Partial: 2" in text and "names no member's rating" in text
+    for code in ("DEU", "MLI", "AU"):
+        assert member(code).name not in text

@@ -23,7 +23,17 @@ from napreview.services import documents
 from napreview.web.app import create_app
 from napreview.web.config import PortalSettings
 
-from ..helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
+from ..helpers import (  # noqa: F401 (later_set: a fixture)
+    AUDITOR,
+    LATER_SET,
+    SECRETARIAT,
+    at_stage,
+    fp,
+    later_set,
+    start_cycle,
+    state_when,
+    submit_sa,
+)
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 
@@ -192,7 +202,7 @@ async def test_secure_cookies_behind_a_trusted_proxy(portal_env):
         assert "secure" not in plain.headers["set-cookie"].lower()
 
 
-async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http):
+async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http, later_set):  # noqa: F811
     cycle, _, _ = await _cycle(portal_env)
     deu = http()
     await deu.sign_in(fp("DEU"))
@@ -237,6 +247,20 @@ async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http):
         files={"document_json": ("sa.json", json.dumps(document).encode(), "application/json")},
     )
     assert invalid.status_code == 422 and 'id="f-nap-pillars-error"' in invalid.text
+    # a document answering another recommendation set than the cycle's never reaches the review
+    other = example_self_assessment(portal_env.store.members.get("DEU"), LATER_SET)
+    refused = await deu.post(
+        form,
+        {"action": "upload"},
+        files={"document_json": ("sa.json", other.model_dump_json().encode(), "application/json")},
+    )
+    assert refused.status_code == 422
+    said = " ".join(refused.text.split())
+    assert "set wps-fpn-2018 must be present exactly once" in said
+    assert "missing: P1" in said and "not in this set: P10" in said
+    assert not (
+        await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    ).self_assessments
     document["nap"]["pillars"] = ["protection"]
     sent = await deu.post(
         form,

@@ -267,7 +267,7 @@ async def self_assessment_post(request: Request, cycle: str, member: str) -> Res
         )
     document = forms.document_from_raw(SA_GROUPS, raw)
     try:
-        assessment = SelfAssessment.model_validate(document)
+        assessment = steps.self_assessment_for(portal.store, d.state.cycle, document)
     except ValidationError as err:
         found = forms.problems(SA_GROUPS, document, err)
         return _sa_form(request, v, d, raw, problems=found, saved=saved, status=422)
@@ -292,7 +292,7 @@ async def _submit_json(
         return _sa_form(request, v, d, raw, json_error="not_json", status=422)
     fields: dict[str, Any] = document if isinstance(document, dict) else {}
     try:
-        assessment = SelfAssessment.model_validate(document)
+        assessment = steps.self_assessment_for(portal_of(request).store, d.state.cycle, document)
     except ValidationError as err:
         raw = forms.raw_from_document(SA_GROUPS, fields)
         found = forms.problems(SA_GROUPS, fields, err)
