@@ -84,7 +84,9 @@ def handled(func: Callable[..., T]) -> Callable[..., T]:
                 err, "napreview.temporal.codec", "CodecKeyError"
             ):
                 _say(EXIT_USAGE, str(err))  # a variable that cannot be used, named
-            if _loaded_error(err, "napreview.people.signing", "SigningUnavailable"):
+            if _loaded_error(err, "napreview.people.signing", "SigningUnavailable") or (
+                _loaded_error(err, "napreview.temporal.updates", "WorkflowBusy")
+            ):
                 _say(EXIT_UNEXPECTED, str(err))
             if _is_rpc_error(err):
                 message = getattr(err, "message", str(err))

@@ -12,7 +12,7 @@ from napreview.people.signing import signer
 from napreview.schemas.members import Actor
 from napreview.schemas.review import DistrustKey, TrustKey
 from napreview.store.records import Store
-from napreview.temporal.updates import execute_update
+from napreview.temporal.updates import WorkflowBusy, execute_update
 from napreview.workflows import contract
 
 
@@ -39,7 +39,7 @@ async def _tell(client: Client, change: KeyChange, step: str, command: TrustKey 
             handle = client.get_workflow_handle(workflow_id)
             await execute_update(handle, f"do_{step}", signed)
             change.told += 1
-        except (WorkflowUpdateFailedError, RPCError) as err:
+        except (WorkflowUpdateFailedError, RPCError, WorkflowBusy) as err:
             cause = getattr(err, "cause", None)
             message = str(getattr(cause, "message", None) or getattr(err, "message", err))
             if "already trusted" in message or "not trusted" in message:

@@ -33,11 +33,24 @@ UNPROCESSED = "UnprocessedUpdate"
 RETRY_FOR = 60.0  # seconds
 
 
+class WorkflowBusy(Exception):
+    """The workflow could not take the update for a minute: nothing was changed."""
+
+    def __init__(self, workflow_id: str) -> None:
+        super().__init__(
+            f"{workflow_id} could not take the step for a minute: the worker running it is "
+            "stopped or overloaded, and Temporal is retrying its last task. Nothing was changed; "
+            "try again shortly. `napreview cycle status` shows a review whose task has failed, "
+            "and README says how to repair one."
+        )
+        self.workflow_id = workflow_id
+
+
 async def execute_update(
     handle: WorkflowHandle[Any, Any], name: str, arg: object, result_type: type[T] | None = None
 ) -> T:
     """``handle.execute_update``, sent again for up to a minute while the workflow cannot take
-    it yet; ``CancelledError`` when the calling task was cancelled."""
+    it yet (then ``WorkflowBusy``); ``CancelledError`` when the calling task was cancelled."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + RETRY_FOR
     pause = 0.5
@@ -50,8 +63,10 @@ async def execute_update(
                 raise asyncio.CancelledError() from None
             raise
         except (RPCError, WorkflowUpdateFailedError) as err:
-            if not _not_processed(err) or loop.time() + pause > deadline:
+            if not _not_processed(err):
                 raise
+            if loop.time() + pause > deadline:
+                raise WorkflowBusy(handle.id) from err
         await asyncio.sleep(pause)
         pause = min(pause * 2, 8.0)
 

@@ -12,6 +12,7 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+import pytest
 from temporalio import workflow
 from temporalio.api.enums.v1 import TaskQueueKind
 from temporalio.api.taskqueue.v1 import TaskQueue
@@ -21,6 +22,7 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.worker import Worker
 
+from napreview.temporal import updates
 from napreview.temporal.updates import execute_update
 
 
@@ -79,4 +81,39 @@ async def test_an_update_the_worker_did_not_process_is_sent_again(dev_env):
     # answers it.
     async with Worker(client, task_queue=queue, workflows=[Receiver]):
         assert await asyncio.wait_for(sending, 60) == "received the review"
+    await handle.terminate()
+
+
+@workflow.defn(sandboxed=False)
+class Broken:
+    """A workflow whose every task fails, as a review's does while its worker cannot run it."""
+
+    @workflow.run
+    async def run(self) -> None:
+        raise RuntimeError("this task fails every time")
+
+    @workflow.update
+    async def receive(self, text: str) -> str:
+        return text
+
+
+async def test_a_workflow_that_cannot_take_the_step_is_answered_in_plain_words(
+    dev_env, monkeypatch
+):
+    """After a minute (here two seconds) of "Workflow Task in failed state", the person is told
+    the step was not taken and why, not the server's words."""
+    monkeypatch.setattr(updates, "RETRY_FOR", 2.0)
+    client = dev_env.client
+    queue = f"broken-{uuid.uuid4().hex[:8]}"
+    async with Worker(client, task_queue=queue, workflows=[Broken]):
+        handle = await client.start_workflow(
+            Broken.run,
+            id=f"broken-{uuid.uuid4().hex[:8]}",
+            task_queue=queue,
+            execution_timeout=timedelta(minutes=2),
+        )
+        with pytest.raises(updates.WorkflowBusy) as busy:
+            await asyncio.wait_for(execute_update(handle, "receive", "the step", str), 60)
+    assert "Nothing was changed" in str(busy.value)
+    assert handle.id in str(busy.value)
     await handle.terminate()
