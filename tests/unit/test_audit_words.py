@@ -11,7 +11,8 @@ import pytest
 
 from napreview.audit.replay import replay
 from napreview.audit.timeline import Timeline, build_timeline
-from napreview.audit.words import localized, summarize
+from napreview.audit.words import describe_step, localized, summarize
+from napreview.workflows.review_steps import STEPS
 
 from ..workflows.test_replay import HISTORIES, RECORDED, load
 
@@ -91,3 +92,14 @@ def test_an_unknown_language_falls_back_to_english():
 
 def test_recorded_histories_are_those_of_test_replay():
     assert all((HISTORIES / name).is_file() for name in RECORDED)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_every_step_of_the_table_has_words_in_the_timeline(step, language):
+    """A step added to the table of steps (workflows/review_steps.STEPS) must be said in the
+    auditor's words in every language, never as 'a step napreview does not have'."""
+    command = {"reviewer": "FRA", "key_id": "k2027", "reason": "a reason", "decision": "approve"}
+    said = describe_step(step, command, language)
+    unknown = describe_step("no_such_step", command, language)
+    assert said != unknown and step not in said, said
