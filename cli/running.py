@@ -120,7 +120,8 @@ def register(app: typer.Typer) -> None:
                 console.print("First start: the 83 members and the example people are seeded.")
             if not headless:
                 console.print(f"Web UI: http://localhost:{ui_port}")
-            if trial_open(_store):
+            trial = trial_open(_store)
+            if trial:
                 console.print(example_sign_ins(url), markup=False, soft_wrap=True)
             else:
                 console.print(
@@ -146,12 +147,17 @@ def register(app: typer.Typer) -> None:
                 where += "; the defaults point at it."
             console.print(where, markup=False, highlight=False, soft_wrap=True)
             console.print(
-                "Try, in another terminal:\n"
-                "  napreview members list\n"
-                "  napreview demo --members DEU,FRA,MEX,NAM,JPN\n"
-                "  napreview cycle start 2019 --as secretariat@example.org\n"
-                "  napreview cycle status 2019 --as secretariat@example.org\n"
-                "Ctrl-C stops the portal, the worker and the server.",
+                (
+                    "Try, in another terminal:\n"
+                    "  napreview members list\n"
+                    "  napreview demo --members DEU,FRA,MEX,NAM,JPN\n"
+                    "  napreview cycle start 2019 --as secretariat@example.org\n"
+                    "  napreview cycle status 2019 --as secretariat@example.org\n"
+                    if trial
+                    else "In another terminal, prove who you are with 'napreview login' (your "
+                    "personal token), then act: napreview cycle status 2019\n"
+                )
+                + "Ctrl-C stops the portal, the worker and the server.",
                 highlight=False,
             )
             with contextlib.suppress(KeyboardInterrupt):
