@@ -182,3 +182,43 @@ def test_every_administrative_command_needs_the_proven_secretariat(napreview, an
     assert Accounts(any_store).example_passwords_left() == []  # none was ever given
     chair = napreview("network", "chair", "set", "2027", "DEU", "--as", SECRETARIAT)
     assert chair.exit_code == 0, chair.output
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    ("before", "given", "closed"),
+    [("never started", False, False), ("given", True, False), ("cleared", True, True)],
+)
+def test_an_installation_from_before_the_flags_keeps_its_state(
+    kind, before, given, closed, tmp_path
+):
+    """Migrated, an installation whose example passwords were cleared stays closed, one that
+    had them is not given them again, and one that never had them gets them on its first
+    `up`."""
+    from alembic import command
+
+    from napreview.services.installation import seed
+    from napreview.store.db import alembic_config, migrate
+    from napreview.store.installation import EXAMPLE_PASSWORDS_GIVEN
+
+    from ..conftest import POSTGRES_URL, _reset_postgres
+
+    if kind == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("NAPREVIEW_TEST_DATABASE_URL is not set")
+        _reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0008_front_end_keys")
+    old = Store.from_url(url)
+    seed(old)  # members and people only: tables the old schema has
+    if before != "never started":
+        Accounts(old).give_example_passwords()
+    if before == "cleared":
+        Accounts(old).clear_example_passwords()
+    migrate(url)
+    store = Store.from_url(url)
+    assert (store.installation.flag(EXAMPLE_PASSWORDS_GIVEN) is not None) is given
+    assert trial_open(store) is not closed
+    assert give_example_passwords_once(store) == (0 if given else 85)
