@@ -256,9 +256,9 @@ def saved_token() -> str | None:
 
 def acting(email: str | None) -> Actor:
     """Who acts, proven: a personal token (NAPREVIEW_TOKEN, or the one `napreview login`
-    kept); on a trial installation that still has the example people, --as EMAIL (or
-    NAPREVIEW_USER) may name one of them without a token. A production installation refuses a
-    bare --as: nobody becomes somebody else by typing their address."""
+    kept); while the trial door is open (people/trial.py), --as EMAIL (or NAPREVIEW_USER) may
+    name one of the example people without a token. Otherwise a bare --as is refused: nobody
+    becomes somebody else by typing their address."""
     from napreview.people.examples import NotATrialPerson, TrialClosed, act_as_example
     from napreview.people.tokens import TokenRefused, person_for_token
 

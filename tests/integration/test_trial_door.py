@@ -107,6 +107,11 @@ def test_a_closed_installation_is_bootstrapped_once_with_a_token(napreview, any_
                          stdin="a long enough password\n")  # fmt: skip
     assert password.exit_code == 0, password.output
     assert Accounts(any_store).sign_in("deputy@un.org", "a long enough password").ok
+    # A member joining a closed installation waits for its real focal point: no example one.
+    joined = napreview("members", "add", "SADC", "--name", "SADC", "--kind",
+                       "regional_organization", "--names-pending")  # fmt: skip
+    assert joined.exit_code == 0 and "Designate its focal point" in said(joined)
+    assert any_store.focal_points.history("SADC") == []
     monkeypatch.delenv("NAPREVIEW_TOKEN")
     assert napreview("users", "add", "x@un.org", "--role", "auditor").exit_code == 3
     assert ("mallory@example.net", "bootstrap", "secretariat_exists") in refusals(any_store)
