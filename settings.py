@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     temporal_tls_ca: Path | None = None
     temporal_tls_server_name: str | None = None
     temporal_api_key: str | None = None
+    # A production installation: its trial door is closed on the first start of any door, for
+    # good (no --as, no example password; people/trial.py).
+    production: bool = False
     user: str | None = Field(default=None, description="the acting person's email")
     token: str | None = Field(default=None, description="the acting person's personal token")
     signing_keys_dir_override: Path | None = Field(

@@ -177,7 +177,7 @@ def store() -> Store:
         try:
             if config.database_url is None:
                 config.private_home()
-            _stores[url] = open_store(url)
+            _stores[url] = open_store(url, production=config.production)
         except Exception as err:  # reported in plain words, never a password
             raise fail(
                 EXIT_UNEXPECTED,
@@ -258,10 +258,10 @@ def saved_token() -> str | None:
 
 def acting(email: str | None) -> Actor:
     """Who acts, proven: a personal token (NAPREVIEW_TOKEN, or the one `napreview login`
-    kept); on a trial installation that still has the example people, --as EMAIL (or
-    NAPREVIEW_USER) may name one of them without a token. A production installation refuses a
-    bare --as: nobody becomes somebody else by typing their address."""
-    from napreview.people.examples import NotATrialPerson, act_as_example
+    kept); while the trial door is open (people/trial.py), --as EMAIL (or NAPREVIEW_USER) may
+    name one of the example people without a token. Otherwise a bare --as is refused: nobody
+    becomes somebody else by typing their address."""
+    from napreview.people.examples import NotATrialPerson, TrialClosed, act_as_example
     from napreview.people.tokens import TokenRefused, person_for_token
 
     config = settings()
@@ -287,12 +287,41 @@ def acting(email: str | None) -> Actor:
         )
     try:
         return act_as_example(s, named)
+    except TrialClosed:
+        raise fail(
+            EXIT_REFUSED,
+            "Refused: the trial door of this installation is closed, so --as acts for nobody. "
+            "Prove who you are with your personal token: 'napreview login', or "
+            "NAPREVIEW_TOKEN.",
+        ) from None
     except NotATrialPerson:
         raise fail(
             EXIT_REFUSED,
             "Refused: --as names only the example people of a trial installation. Prove who "
             "you are with your personal token: 'napreview login', or NAPREVIEW_TOKEN.",
         ) from None
+
+
+def administrator(email: str | None, step: str) -> Actor:
+    """The secretariat, proven, for a step that changes who may act or what the Network is: a
+    personal token, or --as on a trial installation. Nobody proven, or anybody else, is
+    refused (exit 3) and the refusal recorded, so an administrative command never runs just
+    because someone reached the command line (issue #20 item 4)."""
+    from napreview.schemas.refusals import Reason
+    from napreview.services.refusals import record_refusal, require_secretariat
+
+    config = settings()
+    if not (config.token or saved_token() or (email or config.user or "").strip()):
+        why = Reason(code="identity_needed", params={"step": step.replace("_", " ")})
+        said = record_refusal(store(), None, None, "unproven", step, why)
+        raise fail(
+            EXIT_REFUSED,
+            f"Refused: {said} Prove who you are with 'napreview login' or NAPREVIEW_TOKEN (on "
+            "a trial installation, --as EMAIL names an example person).",
+        )
+    actor = acting(email)
+    require_secretariat(store(), actor, step)
+    return actor
 
 
 def check_acting(email: str | None) -> None:

@@ -11,7 +11,7 @@ from napreview.cli.common import (
     AS_OPTION,
     EXIT_REFUSED,
     EXIT_USAGE,
-    acting,
+    administrator,
     client,
     console,
     fail,
@@ -22,7 +22,6 @@ from napreview.cli.common import (
     store,
     token_file,
 )
-from napreview.services.refusals import require_secretariat
 
 keys_app = typer.Typer(help="The signing keys of this front end.", no_args_is_help=True)
 
@@ -77,9 +76,8 @@ def register(app: typer.Typer) -> None:
         """Create a personal token for a person (secretariat only); it is shown this once."""
         from napreview.people.tokens import create_token
 
-        actor = acting(as_)
+        actor = administrator(as_, "create_tokens")
         s = store()
-        require_secretariat(s, actor, "create_tokens")
         token = create_token(
             s,
             email,
@@ -99,10 +97,8 @@ def register(app: typer.Typer) -> None:
         """Revoke every personal token of a person (secretariat only)."""
         from napreview.people.tokens import revoke_tokens
 
-        actor = acting(as_)
-        s = store()
-        require_secretariat(s, actor, "revoke_tokens")
-        count = revoke_tokens(s, email)
+        administrator(as_, "revoke_tokens")
+        count = revoke_tokens(store(), email)
         console.print(f"{count} token(s) of {email.strip().lower()} revoked.")
 
     @keys_app.command("init")
@@ -137,8 +133,7 @@ def register(app: typer.Typer) -> None:
         with the current key), then it signs from now on. The old key stays until retired."""
         from napreview.services.keys import rotate
 
-        actor = acting(as_)
-        require_secretariat(store(), actor, "rotate_keys")
+        actor = administrator(as_, "rotate_keys")
 
         async def go():
             return await rotate(await client(), store(), actor)
@@ -157,8 +152,7 @@ def register(app: typer.Typer) -> None:
         """Stop trusting a key everywhere (signed with the active key) and delete it."""
         from napreview.services.keys import retire
 
-        actor = acting(as_)
-        require_secretariat(store(), actor, "retire_keys")
+        actor = administrator(as_, "retire_keys")
 
         async def go():
             return await retire(await client(), store(), actor, key_id)

@@ -8,7 +8,7 @@ from rich.table import Table
 from napreview.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    acting,
+    administrator,
     check_acting,
     console,
     handled,
@@ -29,7 +29,9 @@ def chair_set(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Record the Chair of a year (secretariat only); a cycle of that year names it."""
-    chair = network.record_chair(store(), acting(as_), year, member)
+    chair = network.record_chair(
+        store(), administrator(as_, "record_the_chair_of_the_network"), year, member
+    )
     console.print(f"{chair.name} ({chair.code}) is the Chair of the Network for {year}.")
 
 

@@ -15,7 +15,7 @@ from napreview.cli.common import (
     AS_OPTION,
     EXIT_REFUSED,
     EXIT_USAGE,
-    acting,
+    administrator,
     console,
     fail,
     handled,
@@ -127,10 +127,12 @@ def register(app: typer.Typer) -> None:
         password_stdin: bool = typer.Option(
             False, "--password-stdin", help="Read the password from standard input"
         ),
+        as_: str | None = AS_OPTION,
     ) -> None:
-        """Set a person's portal password (operators); it unlocks the account."""
+        """Set a person's portal password (secretariat); it unlocks the account."""
         if not password_stdin:
             raise fail(EXIT_USAGE, "Give the password on standard input with --password-stdin.")
+        administrator(as_, "set_passwords")
         password = sys.stdin.readline().rstrip("\r\n")
         from napreview.people.accounts import PasswordTooWeak
 
@@ -143,10 +145,11 @@ def register(app: typer.Typer) -> None:
     @users_app.command("invite")
     @handled
     def invite(email: str, as_: str | None = AS_OPTION) -> None:
-        """Send a person a single-use link to choose their password, and print it."""
+        """Send a person a single-use link to choose their password, and print it
+        (secretariat)."""
         from napreview.people.invitations import INVITE, send_link
 
-        by = acting(as_).email if (as_ or settings().user) else None
+        by = administrator(as_, "invite_people").email
         sent = send_link(
             store(),
             email,
@@ -173,21 +176,31 @@ def register(app: typer.Typer) -> None:
 
     @users_app.command("deactivate")
     @handled
-    def deactivate(email: str) -> None:
-        """No more signing in for this person; their sessions end now."""
+    def deactivate(email: str, as_: str | None = AS_OPTION) -> None:
+        """No more signing in for this person; their sessions end now (secretariat)."""
+        administrator(as_, "deactivate_people")
         accounts().set_active(email, False)
         console.print(f"{email.strip().lower()} can no longer sign in.")
 
     @users_app.command("activate")
     @handled
-    def activate(email: str) -> None:
-        """Let a deactivated person sign in again."""
+    def activate(email: str, as_: str | None = AS_OPTION) -> None:
+        """Let a deactivated person sign in again (secretariat)."""
+        administrator(as_, "activate_people")
         accounts().set_active(email, True)
         console.print(f"{email.strip().lower()} can sign in again.")
 
     @users_app.command("clear-example-passwords")
     @handled
-    def clear_example_passwords() -> None:
-        """Remove the development password from every example account (before production)."""
-        n = accounts().clear_example_passwords()
-        console.print(f"The example password is removed from {n} account(s).")
+    def clear_example_passwords(as_: str | None = AS_OPTION) -> None:
+        """Close the trial door for good (secretariat; before production): the development
+        password is removed from every example account and --as acts for nobody any more."""
+        from napreview.people.trial import close_trial
+
+        by = administrator(as_, "clear_example_passwords")
+        n = close_trial(store(), by=by.ref)
+        console.print(
+            f"The example password is removed from {n} account(s). The trial door is closed "
+            "for good: --as acts for nobody; everyone proves who they are with a personal "
+            "token ('napreview users token') or, in the portal, their own password."
+        )

@@ -14,7 +14,7 @@ from napreview.cli.common import (
     EXIT_REFUSED,
     EXIT_USAGE,
     JSON_OPTION,
-    acting,
+    administrator,
     check_acting,
     console,
     describe_day,
@@ -269,7 +269,7 @@ def members_add(
             "them later with 'napreview members names'.",
         )
     joined_on = parse_date(joined, "--joined") if joined else None
-    actor = acting(as_)
+    actor = administrator(as_, "add_members")
     assert names.en is not None
     member = add_member(
         store(),
@@ -314,7 +314,7 @@ def members_leave(
     from napreview.services.members import leave
 
     day = parse_date(on, "--on")
-    member = leave(store(), acting(as_), code, day)
+    member = leave(store(), administrator(as_, "record_members_leaving"), code, day)
     say(
         f"{member.name} ({member.code}) leaves the Network on {describe_day(day)}: it is neither "
         "drawn nor invited in cycles started from that day. Its past reviews and letters stay "
@@ -347,7 +347,8 @@ def members_names(
     if name_fr is None and name_es is None:
         raise fail(EXIT_USAGE, "Give --name-fr, --name-es or both.")
     names = _local_names(m.name, name_fr, gender_fr, name_es, gender_es)
-    member = record_names(s, acting(as_), m.code, names.model_copy(update={"en": None}))
+    by = administrator(as_, "name_members")
+    member = record_names(s, by, m.code, names.model_copy(update={"en": None}))
     from napreview.i18n.names import name_forms
 
     recorded = "; ".join(
@@ -385,7 +386,7 @@ def focal_points_set(
 
     fp = designate_focal_point(
         store(),
-        acting(as_),
+        administrator(as_, "designate_focal_points"),
         member,
         name=name,
         email=email,
@@ -408,12 +409,31 @@ def users_add(
     email: str,
     role: Role = typer.Option(..., "--role"),
     member: str | None = typer.Option(None, "--member"),
+    bootstrap: bool = typer.Option(
+        False,
+        "--bootstrap",
+        help="The first secretariat of an installation that has none of its own: no identity "
+        "needed, works only then; prints their personal token",
+    ),
     as_: str | None = AS_OPTION,
 ) -> None:
-    """Register a person with a role (a focal point also names their member)."""
-    from napreview.services.users import add_user
+    """Register a person with a role (secretariat; a focal point also names their member)."""
+    from napreview.services.users import add_user, bootstrap_secretariat
 
-    user = add_user(store(), acting(as_), email, role, member)
+    if bootstrap:
+        if role is not Role.SECRETARIAT or member or as_:
+            raise fail(EXIT_USAGE, "--bootstrap goes with --role secretariat alone.")
+        token = bootstrap_secretariat(store(), email)
+        console.print(
+            f"{email.strip().lower()} is registered as the first secretariat of this "
+            "installation. Their personal token, shown only now (give it to them in person or "
+            "by a safe channel; they keep it with 'napreview login'):",
+            markup=False,
+            highlight=False,
+        )
+        typer.echo(token)
+        return
+    user = add_user(store(), administrator(as_, "add_users"), email, role, member)
     where = f" of {user.member}" if user.member else ""
     console.print(f"{user.email} is registered as {role.value.replace('_', ' ')}{where}.")
 

@@ -48,7 +48,7 @@ def prepare_store(config: Settings) -> tuple[Store, bool]:
     from napreview.services.installation import open_store, seed
 
     url = config.resolved_database_url
-    store = open_store(url)
+    store = open_store(url, production=config.production)
     if url.startswith("sqlite:///"):
         database = Path(url.removeprefix("sqlite:///"))
         for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
         from napreview.cli.portal import example_sign_ins, serve_with_worker
-        from napreview.people.accounts import Accounts
+        from napreview.people.trial import give_example_passwords_once, trial_open
         from napreview.settings import Settings, load_settings
         from napreview.temporal.dev_server import (
             EmbeddedError,
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
         url = f"http://localhost:{portal_port}"
         try:
             _store, seeded = prepare_store(config)
-            Accounts(_store).give_example_passwords()
+            give_example_passwords_once(_store)  # a restart never gives them again
             console.print(
                 f"[bold]napreview is up.[/bold] Temporal on {config.temporal_address}, "
                 f"data in {folder}.",
@@ -120,7 +120,16 @@ def register(app: typer.Typer) -> None:
                 console.print("First start: the 83 members and the example people are seeded.")
             if not headless:
                 console.print(f"Web UI: http://localhost:{ui_port}")
-            console.print(example_sign_ins(url), markup=False, soft_wrap=True)
+            trial = trial_open(_store)
+            if trial:
+                console.print(example_sign_ins(url), markup=False, soft_wrap=True)
+            else:
+                console.print(
+                    f"Portal: {url}  (the trial door of this installation is closed: people "
+                    "sign in with their own password)",
+                    markup=False,
+                    soft_wrap=True,
+                )
             recorded = stack.record(folder, config.temporal_address, url, os.getpid())
             exports = stack.exports(folder, config.temporal_address)
             if config.database_url:
@@ -138,12 +147,17 @@ def register(app: typer.Typer) -> None:
                 where += "; the defaults point at it."
             console.print(where, markup=False, highlight=False, soft_wrap=True)
             console.print(
-                "Try, in another terminal:\n"
-                "  napreview members list\n"
-                "  napreview demo --members DEU,FRA,MEX,NAM,JPN\n"
-                "  napreview cycle start 2019 --as secretariat@example.org\n"
-                "  napreview cycle status 2019 --as secretariat@example.org\n"
-                "Ctrl-C stops the portal, the worker and the server.",
+                (
+                    "Try, in another terminal:\n"
+                    "  napreview members list\n"
+                    "  napreview demo --members DEU,FRA,MEX,NAM,JPN\n"
+                    "  napreview cycle start 2019 --as secretariat@example.org\n"
+                    "  napreview cycle status 2019 --as secretariat@example.org\n"
+                    if trial
+                    else "In another terminal, prove who you are with 'napreview login' (your "
+                    "personal token), then act: napreview cycle status 2019\n"
+                )
+                + "Ctrl-C stops the portal, the worker and the server.",
                 highlight=False,
             )
             with contextlib.suppress(KeyboardInterrupt):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from napreview.people.trial import trial_open
 from napreview.schemas.members import Actor, Honorific, Language, Location, Member, Rank, Role
 from napreview.schemas.refusals import Reason
 from napreview.store.focal_points import Designation
@@ -165,11 +166,18 @@ class NotATrialPerson(Exception):
     installation (the refusal is recorded)."""
 
 
+class TrialClosed(NotATrialPerson):
+    """An example person named without a personal token after the trial door closed."""
+
+
 def act_as_example(store: Store, email: str) -> Actor:
-    """One of the example people, acted as without a personal token: only on an installation
-    that still has them. Anyone else is refused, and the refusal recorded."""
-    if store.people.has_examples() and store.people.is_example(email):
+    """One of the example people, acted as without a personal token: only while the trial door
+    is open (people/trial.py). Anyone else, or anyone once it closed, is refused, and the
+    refusal recorded."""
+    example = store.people.is_example(email)
+    if example and trial_open(store):
         return store.people.actor(email)
-    why = Reason(code="acting_unproven", params={"actor": email})
+    code = "trial_closed" if example else "acting_unproven"
+    why = Reason(code=code, params={"actor": email})
     store.refusals.record(actor=email, role=None, step="act_as", reason=why.english(), why=why)
-    raise NotATrialPerson(why.english())
+    raise (TrialClosed if example else NotATrialPerson)(why.english())

@@ -55,6 +55,17 @@ ENGLISH: dict[str, str] = {
     "acting_unproven": (
         "{actor} was named without a personal token, on an installation without example people."
     ),
+    "trial_closed": (
+        "{actor} was named without a personal token after this installation's trial door was "
+        "closed."
+    ),
+    "identity_needed": (
+        "Nobody proved who they are to {step}; only the secretariat may, with a personal token."
+    ),
+    "secretariat_exists": (
+        "This installation already has a secretariat of its own; {actor} cannot be made its "
+        "first one."
+    ),
     "read_refused": "{reader} may not read {detail}.",
     # the self-assessment and the peer reviews
     "self_assessment_in": "The self-assessment for round {round} is already submitted.",

@@ -9,6 +9,7 @@ or write through it themselves.
 from __future__ import annotations
 
 from napreview.people.examples import add_example_people
+from napreview.people.trial import close_trial, trial_open
 from napreview.schemas.network import MEMBERS
 from napreview.store.db import migrate
 from napreview.store.records import Store
@@ -16,10 +17,14 @@ from napreview.store.records import Store
 __all__ = ["Store", "open_store", "seed"]
 
 
-def open_store(url: str) -> Store:
-    """The store at this URL, its schema brought up to date (a current one costs one query)."""
+def open_store(url: str, *, production: bool = False) -> Store:
+    """The store at this URL, its schema brought up to date (a current one costs one query).
+    A production installation (NAPREVIEW_PRODUCTION) has its trial door closed for good."""
     migrate(url)
-    return Store.from_url(url)
+    store = Store.from_url(url)
+    if production and trial_open(store):
+        close_trial(store, by="NAPREVIEW_PRODUCTION")
+    return store
 
 
 def seed(store: Store) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from napreview.people.examples import example_focal_point
+from napreview.people.trial import trial_open
 from napreview.schemas.members import (
     Actor,
     CedawStatus,
@@ -126,9 +127,9 @@ def add_member(
     names: LocalNames,
     cedaw_status: CedawStatus | None = None,
 ) -> Member:
-    """A member joins the Network (secretariat only). On a trial installation, which still has
-    the example people, it gets an example focal point too (fp.<code>@example.org), so that
-    anyone can try a cycle with it at once."""
+    """A member joins the Network (secretariat only). On a trial installation (its trial door
+    open) it gets an example focal point too (fp.<code>@example.org), so that anyone can try a
+    cycle with it at once; a production one waits for its real focal point."""
     require_secretariat(store, actor, "add_members")
     code = check_code(code, kind)
     if kind is MemberKind.STATE and regional_group is None:
@@ -162,7 +163,7 @@ def add_member(
         names=names,
         by=actor.ref,
     )
-    if store.people.has_examples():
+    if store.people.has_examples() and trial_open(store):
         store.focal_points.designate(
             example_focal_point(member),
             by="members add (example person of a trial installation)",

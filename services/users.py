@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from napreview.people.tokens import create_token
 from napreview.schemas.members import Actor, FocalPoint, Honorific, Location, Rank, Role
-from napreview.services.errors import ConflictError
-from napreview.services.refusals import require_secretariat
+from napreview.schemas.refusals import Reason
+from napreview.services.errors import ConflictError, StepRefused
+from napreview.services.refusals import record_refusal, require_secretariat
 from napreview.store.focal_points import Designation
+from napreview.store.installation import SECRETARIAT_BOOTSTRAPPED
 from napreview.store.records import Store
 
 
@@ -34,6 +37,23 @@ def add_user(store: Store, by: Actor, email: str, role: Role, member: str | None
     elif member:
         raise ConflictError(f"A {role.value.replace('_', ' ')} acts for no member; drop --member.")
     return store.people.register(email, role, member)
+
+
+def bootstrap_secretariat(store: Store, email: str) -> str:
+    """The first secretariat of an installation that has none of its own (the example one
+    aside): how a production installation, whose trial door is closed, gets its first person
+    who can prove who they are. Works once, whoever reached the database; returns their
+    personal token, shown this once. Every later person is added by a secretariat."""
+    email = email.strip().lower()
+    if store.people.is_example(email):
+        raise ConflictError(f"{email} is an example person; give the address of a real one.")
+    if store.people.has_own_secretariat() or not store.installation.set_flag(
+        SECRETARIAT_BOOTSTRAPPED, email
+    ):
+        why = Reason(code="secretariat_exists", params={"actor": email})
+        raise StepRefused(record_refusal(store, None, None, email, "bootstrap", why), why)
+    store.people.register(email, Role.SECRETARIAT)
+    return create_token(store, email, label="first secretariat", created_by="bootstrap")
 
 
 def designate_focal_point(

@@ -91,6 +91,18 @@ class PeopleRepository(Repository):
             ).first()
             return email or FALLBACK_SECRETARIAT
 
+    def has_own_secretariat(self) -> bool:
+        """Whether the installation has a secretariat of its own (not an example person)."""
+        with self._session() as s:
+            return (
+                s.scalars(
+                    select(UserRow.email)
+                    .where(UserRow.role == Role.SECRETARIAT.value)
+                    .where(UserRow.example.is_(False))
+                ).first()
+                is not None
+            )
+
     def has_examples(self) -> bool:
         """An installation that still has the example people of DESIGN §10.4 (a trial one)."""
         with self._session() as s:

@@ -20,6 +20,7 @@ from napreview.store.documents import DocumentRepository
 from napreview.store.drafts import DraftRepository
 from napreview.store.focal_points import FocalPointRepository
 from napreview.store.front_end_keys import FrontEndKeyRepository
+from napreview.store.installation import InstallationRepository
 from napreview.store.letters import LetterRepository
 from napreview.store.members import MemberRepository
 from napreview.store.nap_files import NapFileRepository
@@ -51,6 +52,7 @@ class Store:
         self.tokens = TokenRepository(sessions)
         self.audit_reads = AuditReadRepository(sessions)
         self.front_end_keys = FrontEndKeyRepository(sessions)
+        self.installation = InstallationRepository(sessions)
 
     @classmethod
     def from_url(cls, url: str) -> Store:

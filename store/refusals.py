@@ -52,9 +52,9 @@ class RefusalRepository(Repository):
                 )
             )
 
-    def of_review(self, cycle: str, member: str | None) -> list[RefusalRecord]:
-        """The refusals of one member's review (``member`` None: of the cycle itself), oldest
-        first."""
+    def of_review(self, cycle: str | None, member: str | None) -> list[RefusalRecord]:
+        """The refusals of one member's review (``member`` None: of the cycle itself; both
+        None: of no review, such as administration), oldest first."""
         with self._session() as s:
             rows = s.scalars(
                 select(RefusalRow)

@@ -372,6 +372,18 @@ class AuditReadRow(Base):
 # --- the portal: passwords, sessions, sign-in attempts, single-use links, drafts, NAP files ---
 
 
+class InstallationFlagRow(Base):
+    """Something that happened once to the installation and is never undone: its trial door
+    closed (``--as`` and the example password off for good), the example password given on
+    its first start. Present or absent; who set it and when are kept for the auditor."""
+
+    __tablename__ = "installation_flags"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    set_by: Mapped[str] = mapped_column(String(254))
+
+
 class AccountRow(Base):
     """What a person signs in with. One per user; no row means no password has been set."""
 

@@ -40,7 +40,7 @@ def create_app(
     settings = settings or load_settings()
     options = options or load_portal_settings()
     if store is None:
-        store = open_store(settings.resolved_database_url)
+        store = open_store(settings.resolved_database_url, production=settings.production)
     app = FastAPI(title="napreview portal", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = Portal(settings, options, store, Accounts(store), make_templates())
 

@@ -164,6 +164,45 @@ def test_up_serves_stops_cleanly_and_restart_keeps_state(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
+def test_up_gives_the_example_password_once_and_a_closed_door_stays_closed(
+    tmp_path: Path,
+) -> None:
+    """An installation the command line created gets the example password on its first `up`;
+    once the secretariat closes the trial door, a restarted `up` gives it to nobody and --as
+    acts for nobody (issue #20 item 3)."""
+    from napreview.people.accounts import Accounts
+    from napreview.store.records import Store
+
+    home, port = tmp_path / "home", free_port()
+    assert cli(home, port, "members", "list").returncode == 0  # created without `up`
+    printed: list[str] = []
+    process = start_up(home, port, printed)
+    try:
+        assert "password 'napreview-example'" in "".join(printed)
+        closed = cli(home, port, "users", "clear-example-passwords", "--as", SECRETARIAT)
+        assert closed.returncode == 0, closed.stderr
+        assert "removed from 85 account(s)" in closed.stdout
+    finally:
+        stop(process)
+
+    printed = []
+    process = start_up(home, port, printed)
+    try:
+        text = "".join(printed)
+        assert "napreview-example" not in text and "--as" not in text
+        assert "trial door of this installation is closed" in text
+        refused = cli(home, port, "members", "list", "--as", SECRETARIAT)
+        assert refused.returncode == 3 and "trial door" in refused.stderr
+        store = Store.from_url(f"sqlite:///{home / 'napreview.db'}")
+        assert Accounts(store).example_passwords_left() == []
+        assert Accounts(store).sign_in(SECRETARIAT, "napreview-example").reason == "no_password"
+        store.engine.dispose()
+    finally:
+        stop(process)
+    assert process.returncode == 0
+
+
+@pytest.mark.slow
 def test_another_terminal_finds_the_stack_up_serves(tmp_path: Path) -> None:
     """Issue #8 item 9: `up` records where it serves and prints the exports that differ from
     the defaults; a command in another folder, with no settings, uses that stack (no empty

@@ -289,14 +289,15 @@ async def test_a_forgotten_password_and_the_operators_commands(portal_env, http,
     monkeypatch.setenv("NAPREVIEW_DATABASE_URL", portal_env.settings.resolved_database_url)
     monkeypatch.setenv("NAPREVIEW_PORTAL_URL", portal_env.url)
     runner = CliRunner()
-    weak = runner.invoke(cli_app, ["users", "set-password", fp("AU"), "--password-stdin"], "x\n")
+    operator = ["--password-stdin", "--as", SECRETARIAT]
+    weak = runner.invoke(cli_app, ["users", "set-password", fp("AU"), *operator], "x\n")
     assert weak.exit_code == 2
     done = runner.invoke(
-        cli_app, ["users", "set-password", fp("AU"), "--password-stdin"], "an operator's choice\n"
+        cli_app, ["users", "set-password", fp("AU"), *operator], "an operator's choice\n"
     )
     assert done.exit_code == 0, done.output
     assert (await http().sign_in(fp("AU"), "an operator's choice")).status_code == 303
-    invited = runner.invoke(cli_app, ["users", "invite", fp("COE")])
+    invited = runner.invoke(cli_app, ["users", "invite", fp("COE"), "--as", SECRETARIAT])
     assert invited.exit_code == 0, invited.output
     link = next(w for w in invited.output.split() if w.startswith(portal_env.url))
     assert (await http().get(link.removeprefix(portal_env.url))).status_code == 200
