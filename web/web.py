@@ -240,12 +240,8 @@ async def _portal(request: Request) -> Portal:
     return portal_of(request)
 
 
-def _visitor(request: Request) -> Visitor:
-    return visitor(request)
-
-
 PortalDep = Annotated[Portal, Depends(_portal)]
-VisitorDep = Annotated[Visitor, Depends(_visitor)]
+VisitorDep = Annotated[Visitor, Depends(visitor)]
 
 
 async def _person(request: Request, v: VisitorDep) -> Visitor:

@@ -193,6 +193,7 @@ async def self_assessment_page(
         raise PageNotFound()
     shown = d.self_assessments[number - 1]
     portal = portal_of(request)
+    nap_files = await run_in_threadpool(documents.nap_files, portal.store, cycle, code)
     return await run_in_threadpool(
         render,
         request,
@@ -202,7 +203,7 @@ async def self_assessment_page(
             "code": code,
             "doc": shown,
             "sa": SelfAssessment.model_validate(shown.body),
-            "nap_files": await run_in_threadpool(documents.nap_files, portal.store, cycle, code),
+            "nap_files": nap_files,
         },
     )
 
