@@ -9,6 +9,7 @@ the command line writes into a folder is the very bundle the portal zips for a d
 
 from __future__ import annotations
 
+import asyncio
 import io
 import tempfile
 import zipfile
@@ -102,8 +103,9 @@ async def read_audit(
     via: str,
     replay: Replay = replay_history,
 ) -> AuditView:
-    """The audit trail of a member's review (or, without a member, of the cycle itself)."""
-    access.require_audit(store, actor, cycle, member)
+    """The audit trail of a member's review (or, without a member, of the cycle itself). The
+    store is read in a worker thread: the portal's event loop serves other people meanwhile."""
+    await asyncio.to_thread(access.require_audit, store, actor, cycle, member)
     workflow_id = workflow_id_for(cycle, member)
     stored = await _fetch(client, workflow_id, cycle, member)
     try:
@@ -113,10 +115,11 @@ async def read_audit(
     report = await replay(history)
     refusals = [
         StoredRefusal(at=r.at, actor=r.actor, role=r.role, step=r.step, reason=r.reason)
-        for r in recorded_refusals(store, cycle, member)
+        for r in await asyncio.to_thread(recorded_refusals, store, cycle, member)
     ]
     signatures = check_signatures(history.workflow_id, history.events)
-    timeline = build_timeline(
+    timeline = await asyncio.to_thread(
+        build_timeline,
         history,
         refusals,
         report.signals if report.deterministic else None,
@@ -124,8 +127,14 @@ async def read_audit(
         replay_failed=not report.deterministic,
         signatures=signatures,
     )
-    store.audit_reads.record(
-        actor, workflow_id=workflow_id, cycle=cycle, member=member, what=what, via=via
+    await asyncio.to_thread(
+        store.audit_reads.record,
+        actor,
+        workflow_id=workflow_id,
+        cycle=cycle,
+        member=member,
+        what=what,
+        via=via,
     )
     return AuditView(timeline, history, stored, report, signatures, cycle, member)
 

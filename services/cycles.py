@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -67,10 +68,12 @@ async def start_cycle_with_draw(
 
     The whole start input is signed (the cycle checks it before anything else:
     workflows/start.py); ``signed_at``: the server's clock where it is not the wall clock, as on
-    the time-skipping test server."""
+    the time-skipping test server. The store is read and written in a worker thread: the
+    portal's event loop serves other people meanwhile."""
     from napreview.workflows.troika import TroikaError, draw_troika
 
-    require_secretariat(store, settings.started_by, "start_cycle", settings.cycle)
+    started_by = settings.started_by
+    await asyncio.to_thread(require_secretariat, store, started_by, "start_cycle", settings.cycle)
     try:
         recommendation_set(settings.recommendation_set)
     except UnknownSet as err:
@@ -78,8 +81,8 @@ async def start_cycle_with_draw(
     if settings.starts_on is None:
         settings = settings.model_copy(update={"starts_on": today()})
     assert settings.starts_on is not None
-    members = taking_part(store, settings.members, settings.starts_on)
-    store.members.get(settings.chair)
+    members = await asyncio.to_thread(taking_part, store, settings.members, settings.starts_on)
+    await asyncio.to_thread(store.members.get, settings.chair)
     try:
         draw = draw_troika(
             members,
@@ -93,9 +96,8 @@ async def start_cycle_with_draw(
     if not settings.trusted_keys:
         settings = settings.model_copy(update={"trusted_keys": signer().public_keys()})
     try:
-        store.front_end_keys.vouch_for(
-            signer().public_keys()
-        )  # the workers check the start against it
+        # the workers check the start against it
+        await asyncio.to_thread(store.front_end_keys.vouch_for, signer().public_keys())
         start = signer().sign(
             "start_cycle",
             workflow_id,
@@ -114,7 +116,9 @@ async def start_cycle_with_draw(
         )
     except WorkflowAlreadyStartedError:
         why = Reason(code="cycle_started", params={"cycle": settings.cycle})
-        said = record_refusal(store, settings.cycle, None, settings.started_by, "start_cycle", why)
+        said = await asyncio.to_thread(
+            record_refusal, store, settings.cycle, None, settings.started_by, "start_cycle", why
+        )
         raise StepRefused(said, why) from None
     return workflow_id, draw
 

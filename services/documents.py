@@ -6,6 +6,7 @@ may also hold documents a review refused, so every read goes through the review'
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -222,10 +223,20 @@ def _peer_view(
 
 
 async def dossier(client: Client, store: Store, actor: Actor, cycle: str, member: str) -> Dossier:
-    """The whole review as this person may see it (ReadRefused, recorded, when they may not)."""
+    """The whole review as this person may see it (ReadRefused, recorded, when they may not).
+    The store is read in a worker thread: the portal's event loop serves other people meanwhile."""
+    code = await asyncio.to_thread(_readable_review, store, actor, cycle, member)
+    state = await review_state(client, cycle, code)
+    return await asyncio.to_thread(_dossier, store, actor, cycle, code, state)
+
+
+def _readable_review(store: Store, actor: Actor, cycle: str, member: str) -> str:
     code = store.members.get(member).code
     access.require_review(store, actor, cycle, code)
-    state = await review_state(client, cycle, code)
+    return code
+
+
+def _dossier(store: Store, actor: Actor, cycle: str, code: str, state: ReviewState) -> Dossier:
     own_or_all = access.reads_everything(actor) or actor.member == code
     self_assessments = []
     if access.can_read_document(store, actor, cycle, code, DocumentKind.SELF_ASSESSMENT):
@@ -327,7 +338,7 @@ async def respond(
     responses: dict[str, RecommendationResponse],
 ) -> StepTaken:
     """The reviewed member marks peer recommendations supported or noted (the UPR way)."""
-    code = store.members.get(member).code
+    code = (await asyncio.to_thread(store.members.get, member)).code
     return await review_step(
         client,
         store,

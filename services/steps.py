@@ -134,7 +134,8 @@ async def review_step(
     """Send a step as an update so a refusal reaches the person at once; record refusals.
 
     A validator's refusal never reaches Temporal's history, so it is kept in the store, where
-    `review show` and `audit` find it.
+    `review show` and `audit` find it. The store is written in a worker thread (here and in the
+    other steps): the portal's event loop serves other people meanwhile.
     """
     workflow_id = contract.review_workflow_id(cycle, member)
     handle = client.get_workflow_handle(workflow_id)
@@ -145,13 +146,18 @@ async def review_step(
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
             why = refusal_of(cause)
-            record_refusal(store, cycle, member, command.actor, step, why, english=cause.message)
+            english = cause.message
+            await asyncio.to_thread(
+                record_refusal, store, cycle, member, command.actor, step, why, english=english
+            )
             raise StepRefused(cause.message, why if isinstance(why, Reason) else None) from None
         raise
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND and closed_review(err):
             english, why = await closed_review_reason(client, store, cycle, member)
-            record_refusal(store, cycle, member, command.actor, step, why, english=english)
+            await asyncio.to_thread(
+                record_refusal, store, cycle, member, command.actor, step, why, english=english
+            )
             raise StepRefused(english, why) from None
         if err.status == RPCStatusCode.NOT_FOUND:
             raise NotFoundError(
@@ -234,7 +240,7 @@ async def closed_review_reason(
     handle = client.get_workflow_handle(
         contract.review_workflow_id(cycle, member), result_type=ReviewSummary
     )
-    name = store.members.get(member).name
+    name = (await asyncio.to_thread(store.members.get, member)).name
     try:
         summary = await handle.result()
         description = await handle.describe()
@@ -271,16 +277,20 @@ async def submit_self_assessment(
     """Store the document, then ask the review to accept it by id and digest. It must answer
     its cycle's recommendation set, and the plan it describes fit the records, first (the review
     records the plan at its CEDAW check)."""
-    code = store.members.get(member).code
+    code = (await asyncio.to_thread(store.members.get, member)).code
     try:
-        assessment = self_assessment_for(store, cycle, assessment.model_dump(mode="json"))
+        assessment = await asyncio.to_thread(
+            self_assessment_for, store, cycle, assessment.model_dump(mode="json")
+        )
     except ValidationError as err:
         raise InvalidInput(describe_validation("The self-assessment", err)) from None
     try:
-        store.documents.check_nap_fits(code, assessment.nap)
+        await asyncio.to_thread(store.documents.check_nap_fits, code, assessment.nap)
     except (DataError, IntegrityError) as err:
         reason = cannot_keep(err)
-        record_refusal(store, cycle, code, actor, "submit_self_assessment", reason)
+        await asyncio.to_thread(
+            record_refusal, store, cycle, code, actor, "submit_self_assessment", reason
+        )
         raise StepRefused(reason) from None
     return await _submit(
         client,
@@ -307,10 +317,13 @@ async def submit_peer_review(
     client: Client, store: Store, cycle: str, member: str, actor: Actor, review: PeerReview
 ) -> StepTaken:
     """The reviewer is the acting person's member."""
-    code = store.members.get(member).code
+    code = (await asyncio.to_thread(store.members.get, member)).code
     if actor.member is None:
         why = Reason(code="no_member_to_review_for", params=acting(actor))
-        raise StepRefused(record_refusal(store, cycle, code, actor, "submit_peer_review", why), why)
+        said = await asyncio.to_thread(
+            record_refusal, store, cycle, code, actor, "submit_peer_review", why
+        )
+        raise StepRefused(said, why)
     return await _submit(
         client,
         store,
@@ -349,11 +362,13 @@ async def _submit(
                 f"'napreview cycle status {cycle}' lists the reviews."
             ) from None
         raise
-    ref = store.documents.save(cycle=cycle, member=member, submitted_by=actor.ref, **document)
+    ref = await asyncio.to_thread(
+        store.documents.save, cycle=cycle, member=member, submitted_by=actor.ref, **document
+    )
     try:
         return await review_step(client, store, cycle, member, step, command(ref))
     except (StepRefused, NotFoundError):
-        store.documents.delete(ref.id)
+        await asyncio.to_thread(store.documents.delete, ref.id)
         raise
 
 

@@ -181,15 +181,16 @@ class _Lazy:
 async def work_list(store: Store, actor: Actor, connect: Connect | None = None) -> WorkList:
     """Everything waiting for this person, overdue first, then by deadline. Temporal is reached
     (``connect``) only for what the read model cannot tell (see the module's docstring): a
-    list of reviews projected whole needs no Temporal at all."""
+    list of reviews projected whole needs no Temporal at all. The read model is read in a worker
+    thread: the portal's event loop serves other people meanwhile."""
     client = _Lazy(connect)
     tasks: list[Task] = []
     reviews: list[ReviewSummaryLine] = []
     reviewing: list[ReviewSummaryLine] = []
     if actor.role is Role.FOCAL_POINT and actor.member:
         member = actor.member
-        own = store.reviews.of_member(member)
-        drawn = store.reviews.drawn_for(member)
+        own = await asyncio.to_thread(store.reviews.of_member, member)
+        drawn = await asyncio.to_thread(store.reviews.drawn_for, member)
         open_own = await _completed(client, [r for r in own if not r.stage.terminal])
         waiting = [r for r, submitted in drawn if not submitted and not r.stage.terminal]
         for review in open_own:
@@ -199,8 +200,9 @@ async def work_list(store: Store, actor: Actor, connect: Connect | None = None) 
         reviews = [_line(r) for r in own]
         reviewing = [_line(r) for r, _ in drawn]
     elif actor.role is Role.SECRETARIAT:
-        waiting = store.reviews.open(Stage.SIGN_OFF)
-        late = [r for r in store.reviews.open(overdue=True) if r.stage is not Stage.SIGN_OFF]
+        waiting = await asyncio.to_thread(store.reviews.open, Stage.SIGN_OFF)
+        overdue = await asyncio.to_thread(store.reviews.open, overdue=True)
+        late = [r for r in overdue if r.stage is not Stage.SIGN_OFF]
         tasks = [t for r in await _completed(client, waiting + late) if (t := secretariat_task(r))]
     tasks.sort(key=_order)
     return WorkList(

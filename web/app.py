@@ -56,26 +56,28 @@ def create_app(
 
         return see_other(f"/sign-in?next={quote(exc.back, safe='/')}")
 
+    # The error pages resolve the visitor (their language) when no route did: plain functions,
+    # which Starlette runs in its threadpool, off the event loop.
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
         return render(request, "error.html", {"code": 403, "reason": exc.reason}, status=403)
 
     @app.exception_handler(PageNotFound)
-    async def _not_found(request: Request, exc: PageNotFound) -> Response:
+    def _not_found(request: Request, exc: PageNotFound) -> Response:
         return render(request, "error.html", {"code": 404, "reason": "not_found"}, status=404)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = exc.status_code if exc.status_code in (404, 405) else 400
         return render(request, "error.html", {"code": code, "reason": "not_found"}, status=code)
 
     @app.exception_handler(RPCError)
-    async def _temporal(request: Request, exc: RPCError) -> Response:
+    def _temporal(request: Request, exc: RPCError) -> Response:
         log.error("Temporal answered %s on %s", exc.message, request.url.path)
         return render(request, "error.html", {"code": 503, "reason": "temporal"}, status=503)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
+    def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
         code = 503 if "connect" in str(exc).lower() else 500
         return render(request, "error.html", {"code": code, "reason": "unexpected"}, status=code)

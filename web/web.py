@@ -1,20 +1,25 @@
 """What every page shares: the signed-in person (from the session cookie, resolved in the store),
 the language, CSRF, security headers and rendering. Access is decided here and in
-services/access.py for every request; nothing is trusted from a form but its values."""
+services/access.py for every request; nothing is trusted from a form but its values.
+
+Routes receive the portal, the visitor, the signed-in person and the posted form as FastAPI
+dependencies (``PortalDep``, ``VisitorDep``, ``PersonDep``, ``SecretariatDep``, ``FormDep``, …).
+Whatever reads the store is plain ``def``, which FastAPI runs in its threadpool, so no database
+call blocks the event loop the Temporal client and every other request share."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
@@ -227,19 +232,50 @@ def _language(request: Request, portal: Portal, email: str | None, member: Membe
     return pick_language(request.headers.get("accept-language"))
 
 
-def person(request: Request) -> Visitor:
+def require_role(v: Visitor, *roles: Role) -> None:
+    """Pages of one room: anyone else is told the page does not exist."""
+    if v.actor is None or v.actor.role not in roles:
+        raise PageNotFound()
+
+
+# --------------------------------------------------------------------------- dependencies
+# The visitor is resolved in the store (session, person, language): a plain ``def`` that FastAPI
+# runs in its threadpool, once per request (``request.state`` keeps it for the error pages).
+# What only looks at an already resolved visitor is ``async def``: no thread for nothing.
+
+
+async def _portal(request: Request) -> Portal:
+    return portal_of(request)
+
+
+PortalDep = Annotated[Portal, Depends(_portal)]
+VisitorDep = Annotated[Visitor, Depends(visitor)]
+
+
+async def _person(request: Request, v: VisitorDep) -> Visitor:
     """A signed-in person, or off to /sign-in."""
-    v = visitor(request)
     if v.actor is None:
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInNeeded(back)
     return v
 
 
-def require_role(v: Visitor, *roles: Role) -> None:
-    """Pages of one room: anyone else is told the page does not exist."""
-    if v.actor is None or v.actor.role not in roles:
-        raise PageNotFound()
+PersonDep = Annotated[Visitor, Depends(_person)]
+"""A signed-in person, or the redirect to /sign-in."""
+
+
+def _in_role(*roles: Role) -> Callable[[Visitor], Awaitable[Visitor]]:
+    async def in_role(v: PersonDep) -> Visitor:
+        require_role(v, *roles)
+        return v
+
+    return in_role
+
+
+SecretariatDep = Annotated[Visitor, Depends(_in_role(Role.SECRETARIAT))]
+"""The secretariat's own pages: 404 for anyone else."""
+OversightDep = Annotated[Visitor, Depends(_in_role(Role.SECRETARIAT, Role.AUDITOR))]
+"""Pages the secretariat and the auditors read (an auditor's change is refused by ``posted``)."""
 
 
 async def posted(request: Request, v: Visitor, *, changes: bool = True) -> FormData:
@@ -254,6 +290,20 @@ async def posted(request: Request, v: Visitor, *, changes: bool = True) -> FormD
     if not sent or not secrets.compare_digest(sent, v.csrf):
         raise Forbidden("csrf")
     return form
+
+
+async def _change_form(request: Request, v: VisitorDep) -> FormData:
+    return await posted(request, v)
+
+
+async def _form(request: Request, v: VisitorDep) -> FormData:
+    return await posted(request, v, changes=False)
+
+
+ChangeFormDep = Annotated[FormData, Depends(_change_form)]
+"""A form that changes the reviews (never an auditor's), its CSRF token checked."""
+FormDep = Annotated[FormData, Depends(_form)]
+"""A form anyone may send (signing in, the language), its CSRF token checked."""
 
 
 def render(

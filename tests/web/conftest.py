@@ -112,8 +112,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 class Http:
     """A person's browser without the browser: cookies, and the form's CSRF token."""
 
-    def __init__(self, base: str) -> None:
-        self.client = httpx.AsyncClient(base_url=base, follow_redirects=False)
+    def __init__(self, base: str, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.client = httpx.AsyncClient(base_url=base, follow_redirects=False, transport=transport)
         self.csrf = ""
 
     async def get(self, path: str) -> httpx.Response:

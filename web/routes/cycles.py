@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from napreview.i18n.translator import translator
-from napreview.schemas.members import Role
 from napreview.schemas.review import CycleSettings, Durations, Stage
 from napreview.services import cycles as cycle_ops
 from napreview.services import members as member_ops
@@ -21,12 +21,13 @@ from napreview.services.network import chair_of_cycle
 from napreview.services.progress import cycle_progress
 from napreview.web import chart
 from napreview.web.web import (
+    ChangeFormDep,
+    OversightDep,
     PageNotFound,
-    person,
+    PortalDep,
+    SecretariatDep,
     portal_of,
-    posted,
     render,
-    require_role,
     see_other,
     visitor,
 )
@@ -55,12 +56,8 @@ def parse_duration(text: str) -> timedelta | None:
 
 
 @router.get("/cycles")
-def cycles_page(request: Request) -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
-    return render(
-        request, "cycles.html", {"cycles": cycle_ops.cycles_overview(portal_of(request).store)}
-    )
+def cycles_page(request: Request, v: OversightDep, portal: PortalDep) -> Response:
+    return render(request, "cycles.html", {"cycles": cycle_ops.cycles_overview(portal.store)})
 
 
 def _new_form(
@@ -77,9 +74,7 @@ def _new_form(
 
 
 @router.get("/cycles/new")
-def new_cycle_page(request: Request) -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT)
+def new_cycle_page(request: Request, v: SecretariatDep) -> Response:
     values = {
         "cycle": "",
         "members": [],
@@ -93,11 +88,11 @@ def new_cycle_page(request: Request) -> Response:
 
 
 @router.post("/cycles/new")
-async def new_cycle(request: Request) -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
-    form = await posted(request, v)
-    portal = portal_of(request)
+async def new_cycle(
+    request: Request, v: OversightDep, form: ChangeFormDep, portal: PortalDep
+) -> Response:
+    """Async: it starts the cycle in Temporal; what it reads of the store, and the form it
+    shows, run in the threadpool."""
     assert v.actor is not None
     values: dict[str, Any] = {
         "cycle": str(form.get("cycle") or "").strip(),
@@ -111,9 +106,9 @@ async def new_cycle(request: Request) -> Response:
     errors: dict[str, str] = {}
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", values["cycle"]):
         errors["cycle"] = "cycle_id"
-    elif cycle_ops.cycle_exists(portal.store, values["cycle"]):
+    elif await run_in_threadpool(cycle_ops.cycle_exists, portal.store, values["cycle"]):
         errors["cycle"] = "cycle_exists"
-    known = {m.code for m in member_ops.current(portal.store)}
+    known = {m.code for m in await run_in_threadpool(member_ops.current, portal.store)}
     codes = sorted(known) if values["all"] else sorted({m for m in values["members"] if m in known})
     if len(codes) < 2:
         errors["members"] = "members"
@@ -134,21 +129,27 @@ async def new_cycle(request: Request) -> Response:
         errors["seed"] = "seed"
         seed = None
     if errors:
-        return _new_form(request, values, errors=errors, status=422)
+        return await run_in_threadpool(_new_form, request, values, errors=errors, status=422)
     cycle = values["cycle"]
     seed = seed if seed is not None else int.from_bytes(cycle.encode()[:6], "big")
-    chair = values["chair"] if values["chair"] in known else chair_of_cycle(portal.store, cycle)
-    pool = member_ops.get_many(portal.store, codes)
+    chair = (
+        values["chair"]
+        if values["chair"] in known
+        else await run_in_threadpool(chair_of_cycle, portal.store, cycle)
+    )
+    pool = await run_in_threadpool(member_ops.get_many, portal.store, codes)
     try:
         draw = draw_troika(pool, seed, reviewers)
     except TroikaError as err:
-        return _new_form(
-            request, values, errors={"members": "draw"}, draw_error=str(err), status=422
+        return await run_in_threadpool(
+            _new_form, request, values, errors={"members": "draw"}, draw_error=str(err), status=422
         )
     values["seed"] = str(seed)
     values["chair"] = chair
     if str(form.get("action")) != "start":
-        return _new_form(request, values, draw=draw, digest=draw_digest(draw), preview=True)
+        return await run_in_threadpool(
+            _new_form, request, values, draw=draw, digest=draw_digest(draw), preview=True
+        )
     settings = CycleSettings(
         cycle=cycle,
         members=codes,
@@ -163,17 +164,20 @@ async def new_cycle(request: Request) -> Response:
             await portal.client(), portal.store, settings, portal.settings.task_queue
         )
     except (StepRefused, ValidationError) as err:
-        return _new_form(request, values, draw_error=str(err), status=409)
+        return await run_in_threadpool(_new_form, request, values, draw_error=str(err), status=409)
     return see_other(f"/cycles/{cycle}?done=started")
 
 
 @router.get("/cycles/{cycle}")
 def cycle_page(
-    request: Request, cycle: str, stage: str = "", overdue: str = "", done: str = ""
+    request: Request,
+    cycle: str,
+    v: OversightDep,
+    portal: PortalDep,
+    stage: str = "",
+    overdue: str = "",
+    done: str = "",
 ) -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
-    portal = portal_of(request)
     chosen = Stage(stage) if stage in {s.value for s in Stage} else None
     try:
         status = cycle_ops.cycle_overview(portal.store, cycle, chosen, overdue == "1")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from napreview.schemas.members import Role
 from napreview.services import cycles as cycle_ops
 from napreview.services import letters as letter_ops
 from napreview.services import tasks
-from napreview.web.web import person, portal_of, render
+from napreview.web.web import PersonDep, Portal, PortalDep, Visitor, render
 
 router = APIRouter()
 
@@ -18,11 +19,15 @@ LATEST_LETTERS = 20
 
 
 @router.get("/")
-async def home(request: Request) -> Response:
-    v = person(request)
-    portal = portal_of(request)
+async def home(request: Request, v: PersonDep, portal: PortalDep) -> Response:
     assert v.actor is not None
     found = await tasks.work_list(portal.store, v.actor, portal.client)
+    return await run_in_threadpool(_home, request, portal, v, found)
+
+
+def _home(request: Request, portal: Portal, v: Visitor, found: tasks.WorkList) -> Response:
+    """The rest of the page, read in the threadpool."""
+    assert v.actor is not None
     letters = []
     if v.actor.role is Role.FOCAL_POINT:
         # One more than shown, so the page knows whether to offer "All letters".

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from napreview.services import letters as letter_ops
@@ -11,8 +13,8 @@ from napreview.services.errors import NotFoundError
 from napreview.services.letters import Letter
 from napreview.web.web import (
     PageNotFound,
-    person,
-    portal_of,
+    PersonDep,
+    PortalDep,
     render,
 )
 
@@ -26,21 +28,30 @@ LETTER_CSP = (
 )
 
 
-def _letter(request: Request, letter_id: str) -> Letter:
-    v = person(request)
+def _letter(v: PersonDep, portal: PortalDep, letter_id: str) -> Letter:
     assert v.actor is not None
     try:
-        return letter_ops.letter(portal_of(request).store, v.actor, letter_id)
+        return letter_ops.letter(portal.store, v.actor, letter_id)
     except (ReadRefused, NotFoundError):
         raise PageNotFound() from None
 
 
+LetterDep = Annotated[Letter, Depends(_letter)]
+"""The letter of the path, if the signed-in person may read it (else 404)."""
+
+
 @router.get("/letters")
-def letters_page(request: Request, cycle: str = "", member: str = "", kind: str = "") -> Response:
-    v = person(request)
+def letters_page(
+    request: Request,
+    v: PersonDep,
+    portal: PortalDep,
+    cycle: str = "",
+    member: str = "",
+    kind: str = "",
+) -> Response:
     assert v.actor is not None
     newest = letter_ops.list_for(
-        portal_of(request).store,
+        portal.store,
         v.actor,
         cycle=cycle or None,
         member=member.upper() or None,
@@ -63,13 +74,12 @@ def letters_page(request: Request, cycle: str = "", member: str = "", kind: str 
 
 
 @router.get("/letters/{letter_id}")
-def letter_page(request: Request, letter_id: str) -> Response:
-    return render(request, "letter.html", {"letter": _letter(request, letter_id)})
+def letter_page(request: Request, letter: LetterDep) -> Response:
+    return render(request, "letter.html", {"letter": letter})
 
 
 @router.get("/letters/{letter_id}/body")
-def letter_body(request: Request, letter_id: str) -> Response:
-    letter = _letter(request, letter_id)
+def letter_body(letter: LetterDep) -> Response:
     return Response(
         letter.body_html,
         media_type="text/html; charset=utf-8",
@@ -78,8 +88,7 @@ def letter_body(request: Request, letter_id: str) -> Response:
 
 
 @router.get("/letters/{letter_id}/download")
-def letter_download(request: Request, letter_id: str, format: str = "html") -> Response:
-    letter = _letter(request, letter_id)
+def letter_download(letter: LetterDep, format: str = "html") -> Response:
     text = format == "txt"
     suffix = "txt" if text else "html"
     return Response(

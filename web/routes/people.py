@@ -3,8 +3,6 @@ deactivate. Each change is the store's operation the command line uses."""
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -15,11 +13,12 @@ from napreview.services import users
 from napreview.services.errors import ConflictError, NotFoundError
 from napreview.services.refusals import require_secretariat
 from napreview.web.web import (
-    person,
+    ChangeFormDep,
+    OversightDep,
+    PortalDep,
+    SecretariatDep,
     portal_of,
-    posted,
     render,
-    require_role,
     see_other,
 )
 
@@ -42,18 +41,14 @@ def _people(request: Request, **extra: object) -> Response:
 
 
 @router.get("/people")
-def people_page(request: Request, done: str = "") -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT)
+def people_page(request: Request, v: SecretariatDep, done: str = "") -> Response:
     return _people(request, done=done)
 
 
 @router.post("/people/{action}")
-async def people_action(request: Request, action: str) -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
-    form = await posted(request, v)
-    portal = portal_of(request)
+def people_action(
+    request: Request, action: str, v: OversightDep, form: ChangeFormDep, portal: PortalDep
+) -> Response:
     assert v.actor is not None
     require_secretariat(portal.store, v.actor, "manage_people")
     email = str(form.get("email") or "").strip().lower()
@@ -76,8 +71,7 @@ async def people_action(request: Request, action: str) -> Response:
                 location=Location(str(form.get("location") or "capital")),
             )
         elif action == "invite":
-            sent = await asyncio.to_thread(
-                send_link,
+            sent = send_link(
                 portal.store,
                 email,
                 INVITE,
@@ -100,10 +94,7 @@ async def people_action(request: Request, action: str) -> Response:
 
 
 @router.get("/members")
-def members_page(request: Request) -> Response:
-    v = person(request)
-    require_role(v, Role.SECRETARIAT, Role.AUDITOR)
-    portal = portal_of(request)
+def members_page(request: Request, v: OversightDep, portal: PortalDep) -> Response:
     members = member_ops.every_member(portal.store)
     focal = member_ops.focal_points_of(portal.store, members)
     return render(request, "members.html", {"members": members, "focal": focal})

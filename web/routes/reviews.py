@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from napreview.audit.words import localized
@@ -42,11 +43,11 @@ from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.web import forms
 from napreview.web.web import (
+    ChangeFormDep,
     PageNotFound,
+    PersonDep,
     Visitor,
-    person,
     portal_of,
-    posted,
     render,
     see_other,
 )
@@ -95,11 +96,12 @@ def _sa_due(d: documents.Dossier) -> bool:
 
 
 @router.get("/reviews/{cycle}/{member}")
-async def review_page(request: Request, cycle: str, member: str, done: str = "") -> Response:
-    v = person(request)
-    code = _code(request, member)
+async def review_page(
+    request: Request, cycle: str, member: str, v: PersonDep, done: str = ""
+) -> Response:
+    code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
-    return _review(request, v, d, done=done if done in _DONE else "")
+    return await run_in_threadpool(_review, request, v, d, done=done if done in _DONE else "")
 
 
 def _review(
@@ -176,14 +178,14 @@ def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[st
 
 @router.get("/reviews/{cycle}/{member}/self-assessment")
 async def self_assessment_page(
-    request: Request, cycle: str, member: str, round: int | None = None
+    request: Request, cycle: str, member: str, v: PersonDep, round: int | None = None
 ) -> Response:
-    v = person(request)
-    code = _code(request, member)
+    code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
     assert v.actor is not None
     if _is_own(v.actor, code) and _sa_due(d) and round is None:
-        return _sa_form(request, v, d, _start_values(request, v, d))
+        start = await run_in_threadpool(_start_values, request, v, d)
+        return await run_in_threadpool(_sa_form, request, v, d, start)
     if not d.self_assessments:
         raise PageNotFound()
     number = round or len(d.self_assessments)
@@ -191,7 +193,9 @@ async def self_assessment_page(
         raise PageNotFound()
     shown = d.self_assessments[number - 1]
     portal = portal_of(request)
-    return render(
+    nap_files = await run_in_threadpool(documents.nap_files, portal.store, cycle, code)
+    return await run_in_threadpool(
+        render,
         request,
         "self_assessment.html",
         {
@@ -199,7 +203,7 @@ async def self_assessment_page(
             "code": code,
             "doc": shown,
             "sa": SelfAssessment.model_validate(shown.body),
-            "nap_files": documents.nap_files(portal.store, cycle, code),
+            "nap_files": nap_files,
         },
     )
 
@@ -240,10 +244,10 @@ def _sa_form(
 
 
 @router.post("/reviews/{cycle}/{member}/self-assessment")
-async def self_assessment_post(request: Request, cycle: str, member: str) -> Response:
-    v = person(request)
-    form = await posted(request, v)
-    code = _code(request, member)
+async def self_assessment_post(
+    request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
+) -> Response:
+    code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
     assert v.actor is not None
     if not _is_own(v.actor, code):
@@ -257,20 +261,35 @@ async def self_assessment_post(request: Request, cycle: str, member: str) -> Res
         data = await pdf.read()
         pdf_error = _pdf_problem(pdf, data, portal.options.max_upload_mb)
         if pdf_error is None:
-            documents.save_nap_file(portal.store, cycle, code, pdf.filename, data, v.email)
+            await run_in_threadpool(
+                documents.save_nap_file, portal.store, cycle, code, pdf.filename, data, v.email
+            )
     if action == "upload":
         return await _submit_json(request, v, d, form, raw, pdf_error)
-    saved = documents.save_draft(portal.store, v.email, cycle, code, SA_DRAFT, raw)
+    saved = await run_in_threadpool(
+        documents.save_draft, portal.store, v.email, cycle, code, SA_DRAFT, raw
+    )
     if action != "submit" or pdf_error:
-        return _sa_form(
-            request, v, d, raw, saved=saved, pdf_error=pdf_error, status=422 if pdf_error else 200
+        return await run_in_threadpool(
+            _sa_form,
+            request,
+            v,
+            d,
+            raw,
+            saved=saved,
+            pdf_error=pdf_error,
+            status=422 if pdf_error else 200,
         )
     document = forms.document_from_raw(SA_GROUPS, raw)
     try:
-        assessment = steps.self_assessment_for(portal.store, d.state.cycle, document)
+        assessment = await run_in_threadpool(
+            steps.self_assessment_for, portal.store, d.state.cycle, document
+        )
     except ValidationError as err:
         found = forms.problems(SA_GROUPS, document, err)
-        return _sa_form(request, v, d, raw, problems=found, saved=saved, status=422)
+        return await run_in_threadpool(
+            _sa_form, request, v, d, raw, problems=found, saved=saved, status=422
+        )
     return await _send_self_assessment(request, v, d, assessment, raw)
 
 
@@ -284,19 +303,27 @@ async def _submit_json(
 ) -> Response:
     upload = form.get("document_json")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _sa_form(request, v, d, raw, json_error="missing", pdf_error=pdf_error, status=422)
+        return await run_in_threadpool(
+            _sa_form, request, v, d, raw, json_error="missing", pdf_error=pdf_error, status=422
+        )
     try:
         # Checked as the command line checks a file: nesting too deep is refused unparsed.
         document = steps.parse_json((await upload.read()).decode("utf-8"))
     except ValueError:  # not UTF-8, not JSON, or nested deeper than any document
-        return _sa_form(request, v, d, raw, json_error="not_json", status=422)
+        return await run_in_threadpool(
+            _sa_form, request, v, d, raw, json_error="not_json", status=422
+        )
     fields: dict[str, Any] = document if isinstance(document, dict) else {}
     try:
-        assessment = steps.self_assessment_for(portal_of(request).store, d.state.cycle, document)
+        assessment = await run_in_threadpool(
+            steps.self_assessment_for, portal_of(request).store, d.state.cycle, document
+        )
     except ValidationError as err:
         raw = forms.raw_from_document(SA_GROUPS, fields)
         found = forms.problems(SA_GROUPS, fields, err)
-        return _sa_form(request, v, d, raw, problems=found, json_error="invalid", status=422)
+        return await run_in_threadpool(
+            _sa_form, request, v, d, raw, problems=found, json_error="invalid", status=422
+        )
     return await _send_self_assessment(
         request, v, d, assessment, forms.raw_from_document(SA_GROUPS, fields)
     )
@@ -317,17 +344,18 @@ async def _send_self_assessment(
             await portal.client(), portal.store, cycle, code, v.actor, assessment
         )
     except StepRefused as refusal:
-        return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
-    documents.drop_draft(portal.store, v.email, cycle, code, SA_DRAFT)
+        return await run_in_threadpool(
+            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+        )
+    await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, SA_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=self_assessment")
 
 
 @router.get("/reviews/{cycle}/{member}/peer-review")
 async def peer_review_page(
-    request: Request, cycle: str, member: str, reviewer: str | None = None
+    request: Request, cycle: str, member: str, v: PersonDep, reviewer: str | None = None
 ) -> Response:
-    v = person(request)
-    code = _code(request, member)
+    code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
     assert v.actor is not None
     portal = portal_of(request)
@@ -337,14 +365,18 @@ async def peer_review_page(
         and _active_slot(d, v.actor.member)
         and reviewer is None
     ):
-        saved = documents.draft(portal.store, v.email, cycle, code, PR_DRAFT)
-        return _pr_form(request, v, d, saved[0] if saved else {})
+        saved = await run_in_threadpool(
+            documents.draft, portal.store, v.email, cycle, code, PR_DRAFT
+        )
+        return await run_in_threadpool(_pr_form, request, v, d, saved[0] if saved else {})
     readable = [p for p in d.peer_reviews if p.document is not None]
     if reviewer:
         readable = [p for p in readable if p.reviewer == reviewer.upper()]
     if not readable:
         raise PageNotFound()
-    return render(request, "peer_reviews.html", {"d": d, "code": code, "reviews": readable})
+    return await run_in_threadpool(
+        render, request, "peer_reviews.html", {"d": d, "code": code, "reviews": readable}
+    )
 
 
 def _pr_form(
@@ -381,36 +413,41 @@ def _pr_form(
 
 
 @router.post("/reviews/{cycle}/{member}/peer-review")
-async def peer_review_post(request: Request, cycle: str, member: str) -> Response:
-    v = person(request)
-    form = await posted(request, v)
-    code = _code(request, member)
+async def peer_review_post(
+    request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
+) -> Response:
+    code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
     assert v.actor is not None
     portal = portal_of(request)
     raw = forms.raw_from_form(PR_GROUPS, form)
-    saved = documents.save_draft(portal.store, v.email, cycle, code, PR_DRAFT, raw)
+    saved = await run_in_threadpool(
+        documents.save_draft, portal.store, v.email, cycle, code, PR_DRAFT, raw
+    )
     if str(form.get("action") or "draft") != "submit":
-        return _pr_form(request, v, d, raw, saved=saved)
+        return await run_in_threadpool(_pr_form, request, v, d, raw, saved=saved)
     document = forms.document_from_raw(PR_GROUPS, raw)
     try:
         review = PeerReview.model_validate(document)
     except ValidationError as err:
         found = forms.problems(PR_GROUPS, document, err)
-        return _pr_form(request, v, d, raw, problems=found, saved=saved, status=422)
+        return await run_in_threadpool(
+            _pr_form, request, v, d, raw, problems=found, saved=saved, status=422
+        )
     try:
         await steps.submit_peer_review(
             await portal.client(), portal.store, cycle, code, v.actor, review
         )
     except StepRefused as refusal:
-        return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
-    documents.drop_draft(portal.store, v.email, cycle, code, PR_DRAFT)
+        return await run_in_threadpool(
+            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+        )
+    await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, PR_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=peer_review")
 
 
 @router.get("/reviews/{cycle}/{member}/nap/{file_id}")
-async def nap_file(request: Request, cycle: str, member: str, file_id: str) -> Response:
-    v = person(request)
+def nap_file(request: Request, cycle: str, member: str, file_id: str, v: PersonDep) -> Response:
     code = _code(request, member)
     portal = portal_of(request)
     assert v.actor is not None
@@ -432,13 +469,14 @@ async def nap_file(request: Request, cycle: str, member: str, file_id: str) -> R
 # --------------------------------------------------------------------------- audit
 
 
-async def _audit(request: Request, cycle: str, member: str, what: str) -> audit_ops.AuditView:
+async def _audit(
+    request: Request, v: Visitor, cycle: str, member: str, what: str
+) -> audit_ops.AuditView:
     """The audit trail through the same operation as `napreview audit`: auditors and the
     secretariat read every review's, a focal point its own member's; anyone else, or a review
     that does not exist, is told the page does not exist (the refusal is recorded)."""
-    v = person(request)
     assert v.actor is not None
-    code = _code(request, member)
+    code = await run_in_threadpool(_code, request, member)
     portal = portal_of(request)
     try:
         return await audit_ops.read_audit(
@@ -458,11 +496,12 @@ async def _audit(request: Request, cycle: str, member: str, what: str) -> audit_
 
 
 @router.get("/reviews/{cycle}/{member}/timeline")
-async def timeline_page(request: Request, cycle: str, member: str) -> Response:
-    view = await _audit(request, cycle, member, audit_ops.TIMELINE)
-    lang = person(request).language
+async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep) -> Response:
+    view = await _audit(request, v, cycle, member, audit_ops.TIMELINE)
+    lang = v.language
     code = view.member
-    return render(
+    return await run_in_threadpool(
+        render,
         request,
         "timeline.html",
         {
@@ -475,9 +514,9 @@ async def timeline_page(request: Request, cycle: str, member: str) -> Response:
 
 
 @router.get("/reviews/{cycle}/{member}/export")
-async def export(request: Request, cycle: str, member: str) -> Response:
-    view = await _audit(request, cycle, member, audit_ops.EXPORT)
-    data, digest = audit_ops.export_zip(portal_of(request).store, view)
+async def export(request: Request, cycle: str, member: str, v: PersonDep) -> Response:
+    view = await _audit(request, v, cycle, member, audit_ops.EXPORT)
+    data, digest = await run_in_threadpool(audit_ops.export_zip, portal_of(request).store, view)
     return Response(
         data,
         media_type="application/zip",
@@ -495,12 +534,12 @@ _ACTIONS = {"extend", "reassign", "sign-off", "withdraw", "replace", "recuse", "
 
 
 @router.post("/reviews/{cycle}/{member}/{action}")
-async def review_action(request: Request, cycle: str, member: str, action: str) -> Response:
-    v = person(request)
-    form = await posted(request, v)
+async def review_action(
+    request: Request, cycle: str, member: str, action: str, v: PersonDep, form: ChangeFormDep
+) -> Response:
     if action not in _ACTIONS:
         raise PageNotFound()
-    code = _code(request, member)
+    code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
     portal = portal_of(request)
     assert v.actor is not None
@@ -514,16 +553,20 @@ async def review_action(request: Request, cycle: str, member: str, action: str) 
                 if form.get(f"answer-{r.key}") in ("supported", "noted")
             }
             if not answers:
-                return _review(request, v, d, error="no_answers", status=422)
+                return await run_in_threadpool(
+                    _review, request, v, d, error="no_answers", status=422
+                )
             await documents.respond(client, portal.store, cycle, code, actor, answers)
         else:
             step, command = _command(action, actor, form)
             await steps.review_step(client, portal.store, cycle, code, step, command)
     except StepRefused as refusal:
         d = await _dossier(request, v, cycle, code)
-        return _review(request, v, d, error=str(refusal), reason=refusal.reason, status=409)
+        return await run_in_threadpool(
+            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+        )
     except (ValidationError, ValueError):
-        return _review(request, v, d, error="invalid", status=422)
+        return await run_in_threadpool(_review, request, v, d, error="invalid", status=422)
     return see_other(f"/reviews/{cycle}/{code}?done={action}")
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from napreview.i18n.catalogs import LANGUAGES
 from napreview.people.accounts import MIN_PASSWORD_LENGTH, PasswordTooWeak
@@ -18,14 +19,15 @@ from napreview.web.web import (
     ANON_CSRF_COOKIE,
     LANG_COOKIE,
     SESSION_COOKIE,
+    FormDep,
+    PortalDep,
+    VisitorDep,
     client_address,
     is_https,
     portal_of,
-    posted,
     render,
     safe_back,
     see_other,
-    visitor,
 )
 
 log = logging.getLogger("napreview.portal")
@@ -33,31 +35,29 @@ router = APIRouter()
 
 
 @router.get("/healthz")
-def healthz(request: Request) -> JSONResponse:
-    count(portal_of(request).store)  # the database answers
+def healthz(portal: PortalDep) -> JSONResponse:
+    count(portal.store)  # the database answers
     return JSONResponse({"status": "ok"})
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str = "/", done: str = "") -> Response:
-    v = visitor(request)
+def sign_in_page(request: Request, v: VisitorDep, next: str = "/", done: str = "") -> Response:
     if v.actor is not None:
         return see_other(safe_back(next))
     return render(request, "sign_in.html", {"next": safe_back(next), "done": done, "email": ""})
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request) -> Response:
-    v = visitor(request)
-    form = await posted(request, v, changes=False)
-    portal = portal_of(request)
+async def sign_in(request: Request, form: FormDep, portal: PortalDep) -> Response:
+    """Async for its growing delay (no thread held while it waits); the store and the password
+    hash are read in the threadpool."""
     email = str(form.get("email") or "").strip().lower()[:254]
     password = str(form.get("password") or "")
     back = safe_back(str(form.get("next") or "/"))
     address = client_address(request)
     outcome = await asyncio.to_thread(portal.accounts.sign_in, email, password, address)
     if not outcome.ok:
-        failures = portal.accounts.failures(email)
+        failures = await run_in_threadpool(portal.accounts.failures, email)
         # Each wrong password in a row makes the next answer slower.
         await asyncio.sleep(min(portal.options.failure_delay * failures, 5.0))
         error = "wrong"
@@ -70,8 +70,8 @@ async def sign_in(request: Request) -> Response:
             "locked_until": outcome.locked_until,
             "done": "",
         }
-        return render(request, "sign_in.html", context, status=401)
-    token = portal.accounts.open_session(email, _lifetime(request))
+        return await run_in_threadpool(render, request, "sign_in.html", context, status=401)
+    token = await run_in_threadpool(portal.accounts.open_session, email, _lifetime(request))
     response = see_other(back)
     response.set_cookie(
         SESSION_COOKIE,
@@ -91,36 +91,30 @@ def _lifetime(request: Request) -> timedelta:
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
-    v = visitor(request)
-    await posted(request, v, changes=False)
+def sign_out(v: VisitorDep, form: FormDep, portal: PortalDep) -> Response:
     if v.session_token:
-        portal_of(request).accounts.close_session(v.session_token)
+        portal.accounts.close_session(v.session_token)
     response = see_other("/sign-in?done=signed_out")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @router.post("/sign-out-everywhere")
-async def sign_out_everywhere(request: Request) -> Response:
-    v = visitor(request)
-    await posted(request, v, changes=False)
+def sign_out_everywhere(v: VisitorDep, form: FormDep, portal: PortalDep) -> Response:
     if v.actor is not None:
-        portal_of(request).accounts.close_all_sessions(v.email)
+        portal.accounts.close_all_sessions(v.email)
     response = see_other("/sign-in?done=signed_out_everywhere")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @router.post("/account/language")
-async def choose_language(request: Request) -> Response:
-    v = visitor(request)
-    form = await posted(request, v, changes=False)
+def choose_language(request: Request, v: VisitorDep, form: FormDep, portal: PortalDep) -> Response:
     language = str(form.get("language") or "")
     response = see_other(safe_back(str(form.get("back") or "/")))
     if language in LANGUAGES:
         if v.actor is not None:
-            portal_of(request).accounts.set_language(v.email, language)
+            portal.accounts.set_language(v.email, language)
         response.set_cookie(
             LANG_COOKIE,
             language,
@@ -138,16 +132,12 @@ def forgot_page(request: Request) -> Response:
 
 
 @router.post("/password/forgot")
-async def forgot(request: Request) -> Response:
-    v = visitor(request)
-    form = await posted(request, v, changes=False)
-    portal = portal_of(request)
+def forgot(request: Request, v: VisitorDep, form: FormDep, portal: PortalDep) -> Response:
     email = str(form.get("email") or "").strip().lower()[:254]
     known = {p.email: p for p in portal.accounts.people()}
     person = known.get(email)
     if person is not None and person.active:
-        sent = await asyncio.to_thread(
-            send_link,
+        sent = send_link(
             portal.store,
             email,
             RESET,
@@ -163,8 +153,8 @@ async def forgot(request: Request) -> Response:
 
 
 @router.get("/password/{token}")
-def password_page(request: Request, token: str) -> Response:
-    link, state = portal_of(request).accounts.link(token)
+def password_page(request: Request, token: str, portal: PortalDep) -> Response:
+    link, state = portal.accounts.link(token)
     if state != "ok":
         return render(request, "password.html", {"state": state}, status=410 if link else 404)
     return render(
@@ -175,10 +165,7 @@ def password_page(request: Request, token: str) -> Response:
 
 
 @router.post("/password/{token}")
-async def set_password(request: Request, token: str) -> Response:
-    v = visitor(request)
-    form = await posted(request, v, changes=False)
-    portal = portal_of(request)
+def set_password(request: Request, token: str, form: FormDep, portal: PortalDep) -> Response:
     link, state = portal.accounts.link(token)
     if state != "ok" or link is None:
         return render(request, "password.html", {"state": state}, status=410 if link else 404)
@@ -188,7 +175,7 @@ async def set_password(request: Request, token: str) -> Response:
     if password != confirm:
         return render(request, "password.html", {**context, "error": "mismatch"}, status=422)
     try:
-        await asyncio.to_thread(portal.accounts.use_link, token, password)
+        portal.accounts.use_link(token, password)
     except PasswordTooWeak as err:
         return render(
             request, "password.html", {**context, "error": "weak", "why": str(err)}, status=422
