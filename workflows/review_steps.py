@@ -809,8 +809,10 @@ class Then(StrEnum):
 @dataclass(frozen=True)
 class Step:
     """One kind of step: the command it carries, who may take it and when (``check``), what the
-    workflow fetches first, what it changes (``apply``), what its caller waits for, and whether
-    it is also taken as a signal (key changes answer their sender: updates only)."""
+    workflow fetches first, what it changes (``apply``), what its caller waits for, whether it
+    is also taken as a signal (key changes answer their sender: updates only), and whether a
+    person takes it with a small form on the portal's review page, whose fields are the
+    command's (``on_review_page``; documents and answers have forms of their own)."""
 
     command: type[Command]
     check: Callable[[ReviewState, Context, Any], None]
@@ -819,6 +821,7 @@ class Step:
     then: Then = Then.SETTLED
     as_signal: bool = True
     interrupts: bool = False  # taken at once, not behind a step in progress (a withdrawal)
+    on_review_page: bool = False
 
 
 STEPS: dict[str, Step] = {
@@ -833,15 +836,34 @@ STEPS: dict[str, Step] = {
     ),
     "respond_to_recommendations": Step(RespondToRecommendations, check_respond, apply_respond),
     "replace_reviewer": Step(
-        ReplaceReviewer, check_replace, apply_reviewer_change, fetch=Fetch.REVIEWER
+        ReplaceReviewer,
+        check_replace,
+        apply_reviewer_change,
+        fetch=Fetch.REVIEWER,
+        on_review_page=True,
     ),
-    "recuse": Step(Recuse, check_recuse, apply_reviewer_change, fetch=Fetch.REVIEWER),
+    "recuse": Step(
+        Recuse, check_recuse, apply_reviewer_change, fetch=Fetch.REVIEWER, on_review_page=True
+    ),
     "reassign_reviewer": Step(
-        ReassignReviewer, check_reassign, apply_reviewer_change, fetch=Fetch.REVIEWER
+        ReassignReviewer,
+        check_reassign,
+        apply_reviewer_change,
+        fetch=Fetch.REVIEWER,
+        on_review_page=True,
     ),
-    "sign_off": Step(SignOff, check_sign_off, apply_sign_off, then=Then.DECISION),
-    "extend": Step(Extend, check_extend, apply_extend),
-    "withdraw": Step(Withdraw, check_withdraw, apply_withdraw, then=Then.END, interrupts=True),
+    "sign_off": Step(
+        SignOff, check_sign_off, apply_sign_off, then=Then.DECISION, on_review_page=True
+    ),
+    "extend": Step(Extend, check_extend, apply_extend, on_review_page=True),
+    "withdraw": Step(
+        Withdraw,
+        check_withdraw,
+        apply_withdraw,
+        then=Then.END,
+        interrupts=True,
+        on_review_page=True,
+    ),
     "trust_key": Step(TrustKey, check_trust_key, apply_trust_key, as_signal=False),
     "distrust_key": Step(DistrustKey, check_distrust_key, apply_distrust_key, as_signal=False),
 }

@@ -103,7 +103,7 @@ async def test_a_focal_point_sees_only_its_own_and_an_auditor_changes_nothing(po
     assert (await auditor.get(f"/reviews/{cycle}/{outsider}")).status_code == 200
     for path, data in (
         (f"/reviews/{cycle}/DEU/withdraw", {"reason": "audit"}),
-        (f"/reviews/{cycle}/DEU/sign-off", {"decision": "approve"}),
+        (f"/reviews/{cycle}/DEU/sign_off", {"decision": "approve"}),
         ("/cycles/new", {"cycle": "x", "action": "start"}),
         ("/people/add", {"email": "a@b.org", "role": "auditor"}),
         (f"/reviews/{cycle}/DEU/self-assessment", {"action": "draft"}),
@@ -324,10 +324,10 @@ async def test_every_review_step_from_the_review_page(portal_env, http):
     page = f"/reviews/{cycle}/DEU"
     await deu.get(page)
     first = state.reviewers[0].member
-    replaced = await deu.post(f"{page}/replace", {"reviewer": first})
+    replaced = await deu.post(f"{page}/replace_reviewer", {"reviewer": first})
     assert replaced.status_code == 303, replaced.text
     state = await env_state(env, cycle, lambda s: s.replacement_used)
-    again = await deu.post(f"{page}/replace", {"reviewer": state.reviewers[1].member})
+    again = await deu.post(f"{page}/replace_reviewer", {"reviewer": state.reviewers[1].member})
     assert again.status_code == 409 and "Refused" in again.text
     assert "replace_reviewer" in [r.step for r in env.store.refusals.of_review(cycle, "DEU")]
 
@@ -340,7 +340,9 @@ async def test_every_review_step_from_the_review_page(portal_env, http):
 
     await sec.get(page)
     active = [s.member for s in state.reviewers if s.status.value == "active"]
-    assert (await sec.post(f"{page}/reassign", {"reviewer": active[-1]})).status_code == 303
+    assert (
+        await sec.post(f"{page}/reassign_reviewer", {"reviewer": active[-1]})
+    ).status_code == 303
     state = await env_state(env, cycle, lambda s: len(s.redraws) == 3)
     assert [r.why for r in state.redraws] == ["replaced", "recused", "reassigned"]
     extended = await sec.post(f"{page}/extend", {"days": "14", "reason": "Elections"})

@@ -158,7 +158,7 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     await sec.keyboard.type("Please say how the budget is allocated per pillar.")
     await sec.keyboard.press("Tab")
     await sec.keyboard.press("Enter")
-    await sec.wait_for_url(f"**/reviews/{cycle}/DEU?done=sign-off")
+    await sec.wait_for_url(f"**/reviews/{cycle}/DEU?done=sign_off")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.SELF_ASSESSMENT and s.round == 2)
 
     # --- the member revises: the form starts from what was submitted ---
@@ -177,7 +177,7 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     await sec.check("#decision-approve")
     await sec.fill("#comments", "Approved for the annual meeting.")
     await sec.get_by_role("button", name="Record the decision").click()
-    await sec.wait_for_url(f"**/reviews/{cycle}/DEU?done=sign-off")
+    await sec.wait_for_url(f"**/reviews/{cycle}/DEU?done=sign_off")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.COMPLETED)
     await sec.goto(f"/cycles/{cycle}")
     await shoot(sec, "en-cycle")

@@ -21,15 +21,8 @@ from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     Command,
-    Decision,
-    Extend,
-    ReassignReviewer,
-    Recuse,
-    ReplaceReviewer,
     ReviewerStatus,
-    SignOff,
     Stage,
-    Withdraw,
 )
 from napreview.schemas.submissions import (
     DocumentKind,
@@ -51,6 +44,7 @@ from napreview.web.web import (
     render,
     see_other,
 )
+from napreview.workflows.review_steps import STEPS
 
 router = APIRouter()
 log = logging.getLogger("napreview.portal")
@@ -58,9 +52,12 @@ log = logging.getLogger("napreview.portal")
 SA_GROUPS = forms.groups_for(SelfAssessment)
 PR_GROUPS = forms.groups_for(PeerReview)
 SA_DRAFT, PR_DRAFT = "self_assessment", "peer_review"
+# The steps a person takes with a small form on the review page, by their names in the table of
+# steps (workflows/review_steps.STEPS), posted to /reviews/{cycle}/{member}/{step}; the answers to
+# the peer recommendations have a form of their own.
+_PAGE_STEPS = frozenset(name for name, step in STEPS.items() if step.on_review_page)
 # What a redirect after a step may say was done (anything else in ?done= is ignored).
-_DONE = {"self_assessment", "peer_review", "respond", "sign-off", "extend", "withdraw"}
-_DONE |= {"reassign", "replace", "recuse"}
+_DONE = _PAGE_STEPS | {"self_assessment", "peer_review", "respond"}
 
 
 def _code(request: Request, member: str) -> str:
@@ -530,14 +527,11 @@ async def export(request: Request, cycle: str, member: str, v: PersonDep) -> Res
 
 
 # The steps' route comes last: the documents' own POST routes above must match first.
-_ACTIONS = {"extend", "reassign", "sign-off", "withdraw", "replace", "recuse", "respond"}
-
-
 @router.post("/reviews/{cycle}/{member}/{action}")
 async def review_action(
     request: Request, cycle: str, member: str, action: str, v: PersonDep, form: ChangeFormDep
 ) -> Response:
-    if action not in _ACTIONS:
+    if action not in _PAGE_STEPS and action != "respond":
         raise PageNotFound()
     code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
@@ -558,8 +552,8 @@ async def review_action(
                 )
             await documents.respond(client, portal.store, cycle, code, actor, answers)
         else:
-            step, command = _command(action, actor, form)
-            await steps.review_step(client, portal.store, cycle, code, step, command)
+            command = _command(action, actor, form)
+            await steps.review_step(client, portal.store, cycle, code, action, command)
     except StepRefused as refusal:
         d = await _dossier(request, v, cycle, code)
         return await run_in_threadpool(
@@ -570,23 +564,15 @@ async def review_action(
     return see_other(f"/reviews/{cycle}/{code}?done={action}")
 
 
-def _command(action: str, actor: Actor, form: Any) -> tuple[str, Command]:
-    reason = str(form.get("reason") or "").strip()
-    if action == "extend":
-        days = int(str(form.get("days") or "0"))
-        return "extend", Extend(actor=actor, by=timedelta(days=days), reason=reason)
-    if action == "withdraw":
-        return "withdraw", Withdraw(actor=actor, reason=reason)
-    if action == "sign-off":
-        decision = Decision(str(form.get("decision") or ""))
-        comments = str(form.get("comments") or "")
-        return "sign_off", SignOff(actor=actor, decision=decision, comments=comments)
-    if action == "reassign":
-        return "reassign_reviewer", ReassignReviewer(
-            actor=actor, reviewer=str(form.get("reviewer") or "")
-        )
-    if action == "replace":
-        return "replace_reviewer", ReplaceReviewer(
-            actor=actor, reviewer=str(form.get("reviewer") or "")
-        )
-    return "recuse", Recuse(actor=actor)
+def _command(step: str, actor: Actor, form: Any) -> Command:
+    """The step's command from the form's fields of the same names (an extension's length is
+    asked in days); what the form cannot say is refused by the command's model."""
+    model = STEPS[step].command
+    fields: dict[str, Any] = {
+        name: str(form.get(name)).strip()
+        for name in model.model_fields
+        if name not in ("actor", "proof") and form.get(name) is not None
+    }
+    if step == "extend":
+        fields["by"] = timedelta(days=int(str(form.get("days") or "0")))
+    return model.model_validate({**fields, "actor": actor})
