@@ -123,6 +123,25 @@ def describe_validation(what: str, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def _stored_as_sent(
+    store: Store, cycle: str, member: str, step: str, command: Command, ref: DocumentRef
+) -> None:
+    """A review takes a signed document without reading it again (patch 'documents-signed'),
+    so the front end signs only a document the store holds as this step's: this review's,
+    of the step's kind (``submit_<kind>``), sent by the person acting, with the same digest."""
+    held = store.documents.get(ref.id)  # NotFoundError: nothing is sent
+    if (
+        held.sha256 != ref.sha256
+        or (held.cycle, held.member) != (cycle, member)
+        or step != f"submit_{held.kind.value}"
+        or held.submitted_by != command.actor.ref
+    ):
+        raise InvalidInput(
+            f"The document {ref.id} is not the one this step sends: it was stored for another "
+            "review, step or person, or with another digest."
+        )
+
+
 async def review_step(
     client: Client,
     store: Store,
@@ -137,6 +156,9 @@ async def review_step(
     `review show` and `audit` find it. The store is written in a worker thread (here and in the
     other steps): the portal's event loop serves other people meanwhile.
     """
+    document = getattr(command, "document", None)
+    if isinstance(document, DocumentRef):
+        await asyncio.to_thread(_stored_as_sent, store, cycle, member, step, command, document)
     workflow_id = contract.review_workflow_id(cycle, member)
     handle = client.get_workflow_handle(workflow_id)
     signed = signer().sign(step, workflow_id, command)

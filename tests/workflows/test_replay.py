@@ -19,6 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from napreview.audit.export import export_bundle
 from napreview.audit.replay import history_from_json, replay
+from napreview.audit.signatures import STARTED_BY_NAPREVIEW, check_signatures
 from napreview.audit.timeline import (
     StoredRefusal,
     Timeline,
@@ -41,6 +42,9 @@ RECORDED = [
 # The same kinds re-recorded on 2026-12-04 under the code released then, so that every branch of
 # the `napreview-v2` patch is replayed too (the files above were recorded before it existed).
 RELEASED = [f"released-2026-12-04/{name}" for name in RECORDED]
+# Recorded again the same evening under every patch of that day ('read-model',
+# 'answer-when-settled', 'signed-start', 'documents-signed'), so their branches replay too.
+PATCHED = [f"patched-2026-12-04/{name}" for name in RECORDED]
 # Recorded while a worker was killed three times mid-cycle (../shared/evidence): a query reached a
 # worker without the review cached while a workflow task waited, so a peer-review update ran after
 # an activity result in the same task. The SDK alone cannot replay them (sdk-python #1591).
@@ -84,7 +88,7 @@ def test_every_kind_of_review_is_recorded():
 
 
 @pytest.mark.parametrize(
-    "name", RECORDED + RELEASED + KILLED_WORKER + SIGNALS_FIRST + STUCK_AFTER_UP_KILLED
+    "name", RECORDED + RELEASED + PATCHED + KILLED_WORKER + SIGNALS_FIRST + STUCK_AFTER_UP_KILLED
 )
 async def test_recorded_history_replays_with_the_current_code(name):
     history = load(name)
@@ -262,3 +266,11 @@ def test_an_update_answer_from_before_step_taken_reads_as_step_taken():
     taken = [converter.from_payload(answer, StepTaken) for answer in answers]
     assert taken[-1].stage.value == "completed" and taken[-1].member == "DEU"
     assert all(t.round >= 1 for t in taken)
+
+
+@pytest.mark.parametrize("name", PATCHED)
+def test_the_audit_finds_each_recorded_run_started_by_napreview(name):
+    """Recorded under 'signed-start': the cycle by its signed start, each review as its child."""
+    history = load(name)
+    report = check_signatures(history.workflow_id, history.events)
+    assert report.start == STARTED_BY_NAPREVIEW

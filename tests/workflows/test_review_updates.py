@@ -14,10 +14,12 @@ from napreview.schemas.review import (
     ReviewerStatus,
     SignOff,
     Stage,
+    SubmitSelfAssessment,
     Withdraw,
 )
+from napreview.schemas.submissions import DocumentRef
 from napreview.services import steps
-from napreview.services.errors import NotFoundError, StepRefused
+from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
 
 from ..conftest import running_worker
 from ..helpers import (
@@ -209,6 +211,39 @@ async def test_a_document_is_kept_only_when_its_review_takes_it(dev_env, store, 
         assert _documents(store) == before
         await submit_sa(client, store, cycle, "DEU")
         assert _documents(store) == before + 1
+
+
+async def test_only_a_document_the_store_holds_for_the_step_is_signed(dev_env, store, tmp_path):
+    """The review takes a signed document without reading it again (patch 'documents-signed'):
+    a step naming a document the store does not hold, or holds for another review or person,
+    is refused before anything is signed or sent."""
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
+        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+        await at_stage(client, cycle, "FRA", Stage.SELF_ASSESSMENT)
+        germany = store.people.actor(fp("DEU"))
+        unknown = DocumentRef(id="0" * 32, sha256="0" * 64)
+        with pytest.raises(NotFoundError):
+            await steps.review_step(
+                client, store, cycle, "DEU", "submit_self_assessment",
+                SubmitSelfAssessment(actor=germany, document=unknown),
+            )  # fmt: skip
+        await submit_sa(client, store, cycle, "FRA")
+        france_document = (await steps.review_state(client, cycle, "FRA")).self_assessments[-1]
+        with pytest.raises(InvalidInput, match="not the one this step sends"):
+            await steps.review_step(
+                client, store, cycle, "DEU", "submit_self_assessment",
+                SubmitSelfAssessment(actor=germany, document=france_document),
+            )  # fmt: skip
+        state = await steps.review_state(client, cycle, "DEU")
+        assert state.stage is Stage.SELF_ASSESSMENT and state.self_assessments == []
+        history = await handle(client, cycle, "DEU").fetch_history()
+        assert not [
+            e
+            for e in history.events
+            if e.HasField("workflow_execution_update_accepted_event_attributes")
+        ]
 
 
 async def test_a_step_given_up_stays_given_up(dev_env, store, tmp_path):
