@@ -57,9 +57,8 @@ async def sign_in(request: Request) -> Response:
     address = client_address(request)
     outcome = await asyncio.to_thread(portal.accounts.sign_in, email, password, address)
     if not outcome.ok:
-        failures = portal.accounts.failures(email)
-        # Each wrong password in a row makes the next answer slower.
-        await asyncio.sleep(min(portal.options.failure_delay * failures, 5.0))
+        # Each wrong answer in a row makes the next slower, whether or not the address exists.
+        await asyncio.sleep(min(portal.options.failure_delay * outcome.failures, 5.0))
         error = "wrong"
         if outcome.locked_until is not None:
             error = "locked"
