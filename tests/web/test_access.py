@@ -4,6 +4,7 @@ sessions and their cookies, lockout, single-use links, drafts and the NAP file."
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -180,6 +181,43 @@ async def test_sessions_cookies_lockout_and_links(portal_env, http):
     assert (await sec.post("/people/deactivate", {"email": email})).status_code == 303
     assert (await fresh.get("/")).status_code == 303
     assert (await http().sign_in(email, "new secret 22")).status_code == 401
+
+
+async def test_forty_parallel_requests_over_http_meet_one_lock_and_one_link(portal_env, http):
+    """The races of issue #20 through the portal's door: 40 wrong passwords sent at once are
+    refused with at most MAX_FAILURES checked, and a reset link posted 40 times at once sets
+    one password."""
+    store, accounts = portal_env.store, portal_env.accounts
+    email = "race.test@example.org"
+    store.people.register(email, Role.AUDITOR)
+    accounts.set_password(email, "a long secret 1")
+    guessers = [http() for _ in range(40)]
+    await asyncio.gather(*(g.get("/sign-in") for g in guessers))
+    answers = await asyncio.gather(
+        *(
+            g.post("/sign-in", {"email": email, "password": f"guess {n}"})
+            for n, g in enumerate(guessers)
+        )
+    )
+    assert {a.status_code for a in answers} == {401}
+    reasons = [attempt.reason for attempt in accounts.attempts(email)]
+    assert len(reasons) == 40 and reasons.count("locked") == 40 - MAX_FAILURES
+    assert (await http().sign_in(email, "a long secret 1")).status_code == 401
+
+    token = accounts.create_link(email, "reset", None, timedelta(hours=1))
+    posters = [http() for _ in range(40)]
+    await asyncio.gather(*(p.get(f"/password/{token}") for p in posters))
+    chosen = [f"chosen secret {n}" for n in range(40)]
+    answers = await asyncio.gather(
+        *(
+            p.post(f"/password/{token}", {"password": c, "confirm": c})
+            for p, c in zip(posters, chosen, strict=True)
+        )
+    )
+    codes = [a.status_code for a in answers]
+    assert codes.count(303) == 1 and codes.count(410) == 39
+    winner = chosen[codes.index(303)]
+    assert (await http().sign_in(email, winner)).status_code == 303
 
 
 async def test_secure_cookies_behind_a_trusted_proxy(portal_env):
