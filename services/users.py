@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from napreview.schemas.members import Actor, FocalPoint, Honorific, Location, Rank, Role
 from napreview.services.errors import ConflictError
+from napreview.services.inputs import UnfitText, fit_email, fit_line
 from napreview.services.refusals import require_secretariat
 from napreview.store.focal_points import Designation
 from napreview.store.records import Store
@@ -27,6 +28,7 @@ def add_user(store: Store, by: Actor, email: str, role: Role, member: str | None
     """Register a person with a role (secretariat only); a focal point names their member,
     nobody else names one."""
     require_secretariat(store, by, "add_users")
+    email = fit_email(email)
     if role is Role.FOCAL_POINT:
         if not member:
             raise ConflictError("A focal point needs --member, the member they act for.")
@@ -55,19 +57,22 @@ def designate_focal_point(
     last word of the name."""
     code = store.members.get(member).code
     require_secretariat(store, by, "designate_focal_points", member=code)
+    name = fit_line("name", name) or ""
+    if not name.strip():
+        raise UnfitText("name", "missing", "The name is empty.")
     if family_name is None and (honorific or rank):
         family_name = name.split()[-1]
     return store.focal_points.designate(
         Designation(
             member=code,
             name=name,
-            email=email,
-            title=title,
-            ministry=ministry,
+            email=fit_email(email),
+            title=fit_line("title", title),
+            ministry=fit_line("ministry", ministry),
             location=location,
             honorific=honorific,
             rank=rank,
-            family_name=family_name,
+            family_name=fit_line("family_name", family_name),
         ),
         by=by.email,
     )

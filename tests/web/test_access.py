@@ -220,6 +220,33 @@ async def test_forty_parallel_requests_over_http_meet_one_lock_and_one_link(port
     assert (await http().sign_in(email, winner)).status_code == 303
 
 
+async def test_a_name_or_address_that_does_not_fit_is_refused_beside_its_field(portal_env, http):
+    """A line break in a focal point's name, a NUL in an address, a name longer than the store
+    keeps: 422 with the error beside the field, the rest of what was typed kept, nothing
+    recorded."""
+    store = portal_env.store
+    sec = http()
+    await sec.sign_in(SECRETARIAT)
+    await sec.get("/people")
+    before = store.focal_points.active("FRA")
+    for name, why in [
+        ("Isabelle\r\nBcc: spy@example.org", "one line"),
+        ("Isabelle " * 30, "at most 200 characters"),
+    ]:
+        page = await sec.post(
+            "/people/focal-point",
+            {"member": "FRA", "name": name, "email": "new.fp@example.org", "location": "capital"},
+        )
+        assert page.status_code == 422
+        assert 'aria-describedby="fp-name-error"' in page.text
+        assert why in page.text.split('id="fp-name-error"')[1].split("</p>")[0]
+        assert 'value="new.fp@example.org"' in page.text
+    assert store.focal_points.active("FRA") == before
+    page = await sec.post("/people/add", {"email": "eve\x00@example.org", "role": "auditor"})
+    assert page.status_code == 422 and 'id="add-email-error"' in page.text
+    assert not any(p.email.startswith("eve") for p in portal_env.accounts.people())
+
+
 async def test_secure_cookies_behind_a_trusted_proxy(portal_env):
     app = create_app(portal_env.settings, PortalSettings(trust_proxy=True), portal_env.store)
     transport = httpx.ASGITransport(app=app)
