@@ -97,11 +97,13 @@ class Accounts:
 
     # --- passwords ---
 
-    def set_password(self, email: str, password: str) -> None:
-        """A password the person chose (or an operator set); unlocks the account."""
+    def set_password(self, email: str, password: str) -> int:
+        """A password an operator set: it unlocks the account, and every session of the
+        person ends with the old password (whoever knew it is signed out). Returns how many
+        sessions were closed."""
         email = _email(email)
         check_password_rules(password, email)
-        self.records.set_password_hash([email], _hasher.hash(password), _now())
+        return self.records.replace_password(email, _hasher.hash(password), _now())
 
     def give_example_passwords(self) -> int:
         """The documented development password for example people who have none yet (one hash
@@ -209,10 +211,14 @@ class Accounts:
     # --- people ---
 
     def set_active(self, email: str, active: bool) -> None:
+        """Deactivating stops the person at once: their sessions are closed and their tokens
+        revoked (a reactivated person signs in again and is given new ones)."""
         email = _email(email)
-        self.records.set_active(email, active, _now())
+        now = _now()
+        self.records.set_active(email, active, now)
         if not active:
-            self.close_all_sessions(email)
+            self.records.close_sessions(email, now)
+            self.store.tokens.revoke_all(email, now)
 
     def is_active(self, email: str) -> bool:
         account = self.records.account(_email(email))

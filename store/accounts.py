@@ -206,6 +206,13 @@ class AccountRepository(Repository):
             for email in emails:
                 _set_password(self._open(s, email), password_hash, now, example=example)
 
+    def replace_password(self, email: str, password_hash: str, now: datetime) -> int:
+        """A new password for one person, and every session of theirs closed, at once;
+        returns how many sessions were closed."""
+        with self._session() as s:
+            _set_password(self._open(s, email), password_hash, now, example=False)
+            return _close_sessions(s, email, now)
+
     def without_password(self, emails: list[str]) -> list[str]:
         """Those of these people who have no password yet."""
         with self._session() as s:
