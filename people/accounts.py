@@ -26,6 +26,11 @@ LOCK_FOR = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=8)
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=2)
+# "Forgot password" sends at most this many links an hour to one address, and answers at most
+# this many requests an hour from one client; beyond, the answer is the same and nothing is sent.
+RESETS_PER_ADDRESS = 3
+RESETS_PER_CLIENT = 10
+RESET_WINDOW = timedelta(hours=1)
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
@@ -197,6 +202,17 @@ class Accounts:
             return found, "expired"
         return found, "ok"
 
+    def may_send_reset(self, email: str, address: str | None) -> bool:
+        """Count a "forgot password" request (known address or not) and say whether a link
+        may be sent for it: not beyond RESETS_PER_ADDRESS an hour for the address, nor
+        RESETS_PER_CLIENT from the client. Kept in the store, so every portal process
+        counts the same requests."""
+        now = _now()
+        by_email, by_client = self.records.count_reset_request(
+            _email(email), address, now, now - RESET_WINDOW
+        )
+        return by_email <= RESETS_PER_ADDRESS and by_client <= RESETS_PER_CLIENT
+
     def use_link(self, token: str, password: str) -> str:
         """Set the password through a link, once; returns the email. Other open links of the
         person stop working, and every session is closed (a reset means someone may know the
@@ -260,7 +276,7 @@ def _check_without_account(held: HeldAccount, password: str, now: datetime) -> S
     reason = "no_password" if held.registered else "unknown"
     failed = held.failed_since(now - LOCK_FOR)
     if len(failed) >= MAX_FAILURES:
-        return SignIn(False, reason, failed[MAX_FAILURES - 1] + LOCK_FOR, len(failed) + 1)
+        return SignIn(False, reason, failed[MAX_FAILURES - 1] + LOCK_FOR, MAX_FAILURES)
     _dummy_verify(password)
     locked_until = now + LOCK_FOR if len(failed) + 1 >= MAX_FAILURES else None
     return SignIn(False, reason, locked_until, len(failed) + 1)

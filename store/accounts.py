@@ -18,6 +18,7 @@ from napreview.store.tables import (
     AccountLinkRow,
     AccountRow,
     PortalSessionRow,
+    ResetRequestRow,
     SignInAttemptRow,
     UserRow,
 )
@@ -372,6 +373,23 @@ class AccountRepository(Repository):
                     expires_at=expires_at,
                 )
             )
+
+    def count_reset_request(
+        self, email: str, address: str | None, now: datetime, since: datetime
+    ) -> tuple[int, int]:
+        """Record a "forgot password" request; returns how many were made since ``since``
+        for this email address and from this client, this one included. Parallel requests
+        take their turn, so none is left out of another's count."""
+        with self._held(ResetRequestRow.__tablename__) as s:
+            s.add(ResetRequestRow(at=now, email=email[:254], address=address))
+            s.flush()
+            recent = select(func.count()).select_from(ResetRequestRow)
+            recent = recent.where(ResetRequestRow.at > since)
+            by_email = s.scalar(recent.where(ResetRequestRow.email == email[:254])) or 0
+            by_client = (
+                s.scalar(recent.where(ResetRequestRow.address == address)) or 0 if address else 0
+            )
+            return by_email, by_client
 
     def link(self, token_sha256: str) -> Link | None:
         with self._session() as s:

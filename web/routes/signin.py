@@ -142,9 +142,14 @@ async def forgot(request: Request) -> Response:
     form = await posted(request, v, changes=False)
     portal = portal_of(request)
     email = str(form.get("email") or "").strip().lower()[:254]
+    allowed = await asyncio.to_thread(
+        portal.accounts.may_send_reset, email, client_address(request)
+    )
     known = {p.email: p for p in portal.accounts.people()}
     person = known.get(email)
-    if person is not None and person.active:
+    if not allowed:
+        log.warning("Password reset for %s not sent: too many requests", email)
+    elif person is not None and person.active:
         sent = await asyncio.to_thread(
             send_link,
             portal.store,
@@ -157,7 +162,7 @@ async def forgot(request: Request) -> Response:
         )
         if sent.not_sent:
             log.warning("Password reset for %s not sent by email: %s", email, sent.not_sent)
-    # The same answer whether or not the address is known.
+    # The same answer whether or not the address is known, and whether or not it was sent.
     return render(request, "forgot.html", {"sent": True})
 
 
