@@ -44,11 +44,14 @@ class ReviewActivities:
         if request.kind == DocumentKind.SELF_ASSESSMENT.value:
             assessment = SelfAssessment.model_validate(document.body)
             self.store.documents.record_nap(request.member, assessment.nap, document.id)
-            return DocumentReceipt(document=request.document)
-        review = PeerReview.model_validate(document.body)
-        return DocumentReceipt(
-            document=request.document, recommendations=len(review.recommendations)
-        )
+            receipt = DocumentReceipt(document=request.document)
+        else:
+            review = PeerReview.model_validate(document.body)
+            receipt = DocumentReceipt(
+                document=request.document, recommendations=len(review.recommendations)
+            )
+        self.store.documents.take(document.id)  # the sweep leaves it alone
+        return receipt
 
     @activity.defn(name=contract.REDRAW_REVIEWER)
     @store_rejections_are_final
