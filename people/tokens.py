@@ -11,6 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from napreview.schemas.members import Actor
+from napreview.services.inputs import fit_line
 from napreview.store.records import Store
 from napreview.store.tokens import TokenInfo
 
@@ -41,7 +42,7 @@ def create_token(
     store.tokens.add(
         email.strip().lower(),
         _digest(token),
-        label=label,
+        label=fit_line("label", label) or "",
         created_by=created_by,
         expires_at=datetime.now(UTC) + lifetime,
     )

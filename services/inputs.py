@@ -25,6 +25,7 @@ FIELDS = {
     "name_en": "The English name",
     "name_fr": "The French name",
     "name_es": "The Spanish name",
+    "label": "The token's label",
 }
 
 

@@ -15,7 +15,7 @@ from napreview.schemas.text import NAME_LENGTH
 from napreview.services import users
 from napreview.services.inputs import UnfitText
 
-from ..helpers import SECRETARIAT
+from ..helpers import SECRETARIAT, fp
 
 runner = CliRunner()
 
@@ -104,6 +104,12 @@ def test_a_member_whose_name_does_not_fit_is_refused(any_store, napreview, optio
         before = any_store.members.get("GMB").names
         _clear(napreview("members", "names", "GMB", option, value), field)
         assert any_store.members.get("GMB").names == before
+
+
+@pytest.mark.parametrize("label", ["laptop\x00", "laptop\nBcc: spy@example.org", "l" * 201])
+def test_a_token_label_that_does_not_fit_is_refused(any_store, napreview, label):
+    _clear(napreview("users", "token", fp("DEU"), "--label", label), "The token's label")
+    assert any_store.tokens.list(fp("DEU")) == []
 
 
 def test_the_service_refuses_before_the_database_on_both(any_store):
