@@ -15,7 +15,7 @@ import httpx
 from typer.testing import CliRunner
 
 from napreview.cli.app import app as cli_app
-from napreview.people.accounts import MAX_FAILURES
+from napreview.people.accounts import MAX_FAILURES, RESETS_PER_ADDRESS
 from napreview.people.invitations import INVITE, send_link
 from napreview.schemas.examples import example_self_assessment
 from napreview.schemas.members import Role
@@ -312,6 +312,22 @@ async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http):
     state = await at_stage(portal_env.client, cycle, "DEU", Stage.PEER_REVIEW)
     assert len(state.self_assessments) == 1
     assert documents.draft(portal_env.store, fp("DEU"), cycle, "DEU", "self_assessment") is None
+
+
+async def test_forgot_password_sends_a_bounded_number_of_links(portal_env, http):
+    """Asked four times for one address, the portal sends three links and answers all four
+    alike (the limit is the store's, so every portal process shares it)."""
+    outbox = portal_env.settings.home / "outbox"
+    before = set(outbox.glob("*-account-*.eml")) if outbox.exists() else set()
+    asker = http()
+    await asker.get("/password/forgot")
+    answers = [
+        await asker.post("/password/forgot", {"email": fp("NAM")})
+        for _ in range(RESETS_PER_ADDRESS + 1)
+    ]
+    assert len({(a.status_code, a.text.count("If this address belongs")) for a in answers}) == 1
+    sent = set(outbox.glob("*-account-*.eml")) - before
+    assert len(sent) == RESETS_PER_ADDRESS and all(fp("NAM") in m.read_text() for m in sent)
 
 
 async def test_a_forgotten_password_and_the_operators_commands(portal_env, http, monkeypatch):
