@@ -32,7 +32,8 @@ FIELDS = {
 class UnfitText(InvalidInput):
     """A typed text that cannot be kept. ``field`` names it (see FIELDS); ``problem`` says why
     in a word the portal translates: ``control`` (a line break or another control
-    character), ``too_long`` (more than ``limit`` characters), ``not_an_address``."""
+    character), ``too_long`` (more than ``limit`` characters), ``not_an_address``,
+    ``missing``."""
 
     def __init__(self, field: str, problem: str, message: str, limit: int = 0) -> None:
         super().__init__(message)

@@ -183,10 +183,6 @@ class AccountRepository(Repository):
             row = s.get(AccountRow, email)
             return _account(row) if row is not None else None
 
-    def registered(self, email: str) -> bool:
-        with self._session() as s:
-            return s.get(UserRow, email) is not None
-
     @staticmethod
     def _open(s: Session, email: str) -> AccountRow:
         """The person's account, opened (active, no password) on first use."""
