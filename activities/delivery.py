@@ -67,6 +67,7 @@ class DeliveryActivities:
             await self._refuse(row, f"the letter cannot be made into an email: {err}")
         return message
 
+    def _to_outbox(self, row: Letter, message: EmailMessage) -> str:
         """One .eml file per letter, named by its id: a retry rewrites the same file."""
         path = self.settings.outbox_dir / f"{row.id}.eml"
         write_atomically(path, bytes(message))
