@@ -9,7 +9,9 @@ is back; the message is the same on every attempt (Message-ID and Date from the 
 from __future__ import annotations
 
 import asyncio
+from email.errors import MessageError
 from email.message import EmailMessage
+from typing import NoReturn
 
 import aiosmtplib
 from temporalio import activity
@@ -44,7 +46,7 @@ class DeliveryActivities:
         if not row.recipient:
             await self._refuse(row, "no email address is recorded for the addressee")
         pdf = await letter_pdf_elsewhere(row.body_html)
-        message = letter_message(row, self.settings.smtp_from, pdf)
+        message = await self._built(row, pdf)
         if not self.settings.smtp_host:
             detail = await asyncio.to_thread(self._to_outbox, row, message)
         else:
@@ -53,6 +55,17 @@ class DeliveryActivities:
             self.store.letters.record_delivery, row.id, "sent", detail, attempt=True
         )
         return _outcome(row.id, DeliveryState.SENT, detail)
+
+    async def _built(self, row: Letter, pdf: bytes) -> EmailMessage:
+        """The letter as an email, written out once to be sure it can be: a header it cannot
+        carry (a line break in a name recorded before names were checked, an address that is
+        none) fails the letter with the reason, as no retry would ever mend it."""
+        try:
+            message = letter_message(row, self.settings.smtp_from, pdf)
+            bytes(message)
+        except (ValueError, TypeError, MessageError) as err:
+            await self._refuse(row, f"the letter cannot be made into an email: {err}")
+        return message
 
     def _to_outbox(self, row: Letter, message: EmailMessage) -> str:
         """One .eml file per letter, named by its id: a retry rewrites the same file."""
@@ -77,6 +90,8 @@ class DeliveryActivities:
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as err:
             await self._retry_later(row, f"{type(err).__name__}: {err}")
             raise
+        except (ValueError, MessageError) as err:  # an address the client cannot send to
+            await self._refuse(row, f"the letter cannot be sent: {err}")
         if row.recipient in refused:
             answer = refused[row.recipient]
             await self._refuse(
@@ -100,7 +115,7 @@ class DeliveryActivities:
             attempt=True,
         )
 
-    async def _refuse(self, row: Letter, reason: str) -> None:
+    async def _refuse(self, row: Letter, reason: str) -> NoReturn:
         """A permanent refusal: recorded as failed, and not retried."""
         await asyncio.to_thread(
             self.store.letters.record_delivery, row.id, "failed", reason, attempt=True

@@ -61,11 +61,14 @@ class ReviewActivities:
                     contract.DOCUMENT_MISMATCH,
                 ) from None
             self.store.documents.record_nap(request.member, assessment.nap, document.id)
-            return DocumentReceipt(document=request.document)
-        review = PeerReview.model_validate(document.body)
-        return DocumentReceipt(
-            document=request.document, recommendations=len(review.recommendations)
-        )
+            receipt = DocumentReceipt(document=request.document)
+        else:
+            review = PeerReview.model_validate(document.body)
+            receipt = DocumentReceipt(
+                document=request.document, recommendations=len(review.recommendations)
+            )
+        self.store.documents.take(document.id)  # the sweep leaves it alone
+        return receipt
 
     @activity.defn(name=contract.REDRAW_REVIEWER)
     @store_rejections_are_final

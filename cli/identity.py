@@ -74,11 +74,11 @@ def register(app: typer.Typer) -> None:
         as_: str | None = AS_OPTION,
     ) -> None:
         """Create a personal token for a person (secretariat only); it is shown this once."""
-        from napreview.people.tokens import create_token
+        from napreview.services.users import new_token
 
         actor = administrator(as_, "create_tokens")
         s = store()
-        token = create_token(
+        token = new_token(
             s,
             email,
             lifetime=parse_duration(expires, "--expires"),

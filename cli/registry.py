@@ -198,6 +198,7 @@ def _local_names(
     """The names as typed, composed by the grammar of i18n/names.py; a problem names its
     option."""
     from napreview.i18n.names import parse_name
+    from napreview.services.inputs import fit_line
 
     found: dict[str, object] = {}
     for language, option, typed, gender in (
@@ -211,6 +212,7 @@ def _local_names(
             if gender is not None:
                 raise fail(EXIT_USAGE, f"--gender-{language} goes with {option}.")
             continue
+        fit_line(f"name_{language}", typed)  # as typed: the parsing joins lines
         try:
             found[language] = parse_name(language, typed, gender)  # type: ignore[arg-type]
         except ValueError as err:

@@ -18,6 +18,7 @@ from napreview.cli.common import (
     console,
     describe_deadline,
     handled,
+    parse_duration,
     print_json,
     run,
     say,
@@ -31,7 +32,9 @@ from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessme
 if TYPE_CHECKING:  # services (the Temporal client, the store) load inside the commands
     from napreview.services import documents, tasks
 
-documents_app = typer.Typer(help="Read a review's documents.", no_args_is_help=True)
+documents_app = typer.Typer(
+    help="Read a review's documents; sweep those no review took.", no_args_is_help=True
+)
 
 
 class DocumentChoice(StrEnum):
@@ -85,6 +88,26 @@ def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> N
             note,
         )
     console.print(table)
+
+
+@documents_app.command("sweep")
+@handled
+def documents_sweep(
+    older_than: str = typer.Option(
+        "7d", "--older-than", help="Grace period: only documents stored longer ago, e.g. 7d"
+    ),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Remove the submitted documents no review took (a step whose sender gave up, a retry
+    that stored its document again), once older than the grace period (secretariat)."""
+    from napreview.services import documents
+
+    grace = parse_duration(older_than, "--older-than")
+    removed, before = documents.sweep(store(), acting(as_), grace)
+    console.print(
+        f"{removed} document{'s' if removed != 1 else ''} no review took, stored before "
+        f"{before:%Y-%m-%d %H:%M} UTC, removed."
+    )
 
 
 @documents_app.command("show")

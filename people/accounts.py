@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from napreview.store.accounts import Attempt, Link, Person
+from napreview.store.accounts import Attempt, HeldAccount, Link, Person
 from napreview.store.errors import ConflictError
 from napreview.store.records import Store
 
@@ -26,6 +26,11 @@ LOCK_FOR = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=8)
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=2)
+# "Forgot password" sends at most this many links an hour to one address, and answers at most
+# this many requests an hour from one client; beyond, the answer is the same and nothing is sent.
+RESETS_PER_ADDRESS = 3
+RESETS_PER_CLIENT = 10
+RESET_WINDOW = timedelta(hours=1)
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
@@ -76,6 +81,9 @@ class SignIn:
     ok: bool
     reason: str
     locked_until: datetime | None = None
+    # Wrong answers to this address in a row, this one included: each makes the next answer
+    # slower (the portal's failure delay).
+    failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,11 +102,13 @@ class Accounts:
 
     # --- passwords ---
 
-    def set_password(self, email: str, password: str) -> None:
-        """A password the person chose (or an operator set); unlocks the account."""
+    def set_password(self, email: str, password: str) -> int:
+        """A password an operator set: it unlocks the account, and every session of the
+        person ends with the old password (whoever knew it is signed out). Returns how many
+        sessions were closed."""
         email = _email(email)
         check_password_rules(password, email)
-        self.records.set_password_hash([email], _hasher.hash(password), _now())
+        return self.records.replace_password(email, _hasher.hash(password), _now())
 
     def give_example_passwords(self) -> int:
         """The documented development password for example people who have none yet (one hash
@@ -123,34 +133,18 @@ class Accounts:
     def sign_in(self, email: str, password: str, address: str | None = None) -> SignIn:
         """Check a password, count failures, lock after MAX_FAILURES; every attempt is recorded.
 
-        A locked account is refused even with the right password, so guessing gains nothing.
+        The check and its count are one transaction holding the account, so parallel guesses
+        take their turn: at most MAX_FAILURES passwords are ever checked before the lock, and
+        a locked account is refused even with the right password, so guessing gains nothing.
+        An address without an account costs the same hashing and keeps the same count (from
+        its recorded attempts), so neither the time nor the words tell which addresses exist.
         """
-        email = _email(email)
-        outcome = self._check(email, password)
-        self.records.record_attempt(email, outcome.ok, outcome.reason, address)
-        return outcome
-
-    def _check(self, email: str, password: str) -> SignIn:
+        email = _email(email)[:254]
         now = _now()
-        account = self.records.account(email)
-        if account is None or account.password_hash is None:
-            _dummy_verify(password)  # the time of a real check: timing tells nothing
-            return SignIn(False, "no_password" if self.records.registered(email) else "unknown")
-        if not account.active:
-            return SignIn(False, "inactive")
-        if account.locked_until is not None and account.locked_until > now:
-            return SignIn(False, "locked", account.locked_until)
-        if _verify(account.password_hash, password):
-            self.records.clear_failures(email)
-            return SignIn(True, "ok")
-        if self.records.count_failure(email, now) >= MAX_FAILURES:
-            self.records.lock(email, now + LOCK_FOR)
-            return SignIn(False, "wrong_password_locked", now + LOCK_FOR)
-        return SignIn(False, "wrong_password")
-
-    def failures(self, email: str) -> int:
-        account = self.records.account(_email(email))
-        return account.failures if account else 0
+        with self.records.held(email) as held:
+            outcome = _check(held, password, now)
+            held.record(outcome.ok, outcome.reason, address, now)
+        return outcome
 
     def attempts(self, email: str) -> list[Attempt]:
         return self.records.attempts(_email(email))
@@ -208,25 +202,39 @@ class Accounts:
             return found, "expired"
         return found, "ok"
 
+    def may_send_reset(self, email: str, address: str | None) -> bool:
+        """Count a "forgot password" request (known address or not) and say whether a link
+        may be sent for it: not beyond RESETS_PER_ADDRESS an hour for the address, nor
+        RESETS_PER_CLIENT from the client. Kept in the store, so every portal process
+        counts the same requests."""
+        now = _now()
+        by_email, by_client = self.records.count_reset_request(
+            _email(email), address, now, now - RESET_WINDOW
+        )
+        return by_email <= RESETS_PER_ADDRESS and by_client <= RESETS_PER_CLIENT
+
     def use_link(self, token: str, password: str) -> str:
         """Set the password through a link, once; returns the email. Other open links of the
         person stop working, and every session is closed (a reset means someone may know the
-        old password)."""
+        old password). The slow hashing is done before the link is held; the link is then
+        checked and used up in one transaction, so a link opened by many at once works once."""
         found, state = self.link(token)
         if found is None or state != "ok":
             raise ConflictError(state)
-        self.set_password(found.email, password)
-        self.records.use_links(found.email, _now())
-        self.close_all_sessions(found.email)
-        return found.email
+        check_password_rules(password, found.email)
+        return self.records.use_link(digest(token), _hasher.hash(password), _now())
 
     # --- people ---
 
     def set_active(self, email: str, active: bool) -> None:
+        """Deactivating stops the person at once: their sessions are closed and their tokens
+        revoked (a reactivated person signs in again and is given new ones)."""
         email = _email(email)
-        self.records.set_active(email, active, _now())
+        now = _now()
+        self.records.set_active(email, active, now)
         if not active:
-            self.close_all_sessions(email)
+            self.records.close_sessions(email, now)
+            self.store.tokens.revoke_all(email, now)
 
     def is_active(self, email: str) -> bool:
         account = self.records.account(_email(email))
@@ -241,6 +249,37 @@ class Accounts:
 
     def people(self) -> list[Person]:
         return self.records.people()
+
+
+def _check(held: HeldAccount, password: str, now: datetime) -> SignIn:
+    account = held.account
+    if account is None or account.password_hash is None:
+        return _check_without_account(held, password, now)
+    if account.locked_until is not None and account.locked_until > now:
+        return SignIn(False, "locked", account.locked_until, account.failures)
+    right = _verify(account.password_hash, password)
+    if not account.active:
+        return SignIn(False, "inactive", failures=len(held.failed_since(now - LOCK_FOR)) + 1)
+    if right:
+        held.clear_failures()
+        return SignIn(True, "ok")
+    failures = held.count_failure(now)
+    if failures >= MAX_FAILURES:
+        held.lock(now + LOCK_FOR)
+        return SignIn(False, "wrong_password_locked", now + LOCK_FOR, failures)
+    return SignIn(False, "wrong_password", failures=failures)
+
+
+def _check_without_account(held: HeldAccount, password: str, now: datetime) -> SignIn:
+    """The answer an address without a password gets is the one a wrong password would:
+    the same hashing, the same count in a row, a "lock" after as many failures."""
+    reason = "no_password" if held.registered else "unknown"
+    failed = held.failed_since(now - LOCK_FOR)
+    if len(failed) >= MAX_FAILURES:
+        return SignIn(False, reason, failed[MAX_FAILURES - 1] + LOCK_FOR, MAX_FAILURES)
+    _dummy_verify(password)
+    locked_until = now + LOCK_FOR if len(failed) + 1 >= MAX_FAILURES else None
+    return SignIn(False, reason, locked_until, len(failed) + 1)
 
 
 def _verify(hashed: str, password: str) -> bool:

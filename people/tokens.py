@@ -54,6 +54,12 @@ def person_for_token(store: Store, token: str) -> Actor:
     found = store.tokens.find(_digest(token))
     if found is None:
         raise TokenRefused("This token is not known; ask the secretariat for a new one.")
+    account = store.accounts.account(found.email)
+    if account is not None and not account.active:
+        raise TokenRefused(
+            f"{found.email} is deactivated; their tokens no longer prove anyone. The "
+            "secretariat can reactivate them and give a new token."
+        )
     if found.revoked:
         raise TokenRefused("This token was revoked; ask the secretariat for a new one.")
     if found.expires_at <= now:

@@ -7,6 +7,7 @@ PostgreSQL refuses NUL characters in text and JSON, so they are refused everywhe
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -15,6 +16,10 @@ from pydantic import AfterValidator, Field
 # Dates people give (NAP adoption, plan periods) must fall in a plausible range.
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
+# A name (a person's, a member's, in any of its forms), a title, a ministry: what a letter's
+# header and address lines carry. The store's columns are as long (store/tables.py).
+NAME_LENGTH = 200
+EMAIL_LENGTH = 254
 # No deadline, extension or reminder is longer than this: a typo of 9999d must not overflow.
 LONGEST_DURATION = timedelta(days=3 * 366)
 
@@ -32,6 +37,14 @@ def no_nul(value: Any) -> Any:
             no_nul(key)
             no_nul(item)
     return value
+
+
+def control_characters(value: str) -> list[str]:
+    """The characters that cannot stand in one line of a header or an address: line breaks
+    (CR, LF and Unicode's own), NUL and the other control characters, as escapes people
+    can read (\\r, \\n, \\x00)."""
+    found = [c for c in value if unicodedata.category(c) == "Cc" or c in "\u2028\u2029"]
+    return list(dict.fromkeys(repr(c)[1:-1] for c in found))
 
 
 def in_date_range(value: date) -> date:

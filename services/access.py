@@ -94,23 +94,20 @@ def can_read_document(
 
 
 def can_read_letter(actor: Actor, letter: LetterSummary) -> bool:
-    """A letter is read by its recipient (or whoever is now focal point of the member it was
-    addressed to), the secretariat and auditors."""
+    """A letter is read by whoever is now focal point of the member it was addressed to, the
+    secretariat and auditors; never by an address alone (see ``Addressees``)."""
     scope = letters_scope(actor)
     if scope is None:
         return True
-    return letter.recipient == scope.email or (
-        scope.member is not None and letter.recipient_member == scope.member
-    )
+    return scope.member is not None and letter.recipient_member == scope.member
 
 
 def letters_scope(actor: Actor) -> Addressees | None:
-    """Whose letters this person reads: their own, and, for a focal point, every letter
-    addressed to their member's focal point (a predecessor's too); None: every letter."""
+    """Whose letters this person reads: for a focal point, every letter addressed to their
+    member's focal point (a predecessor's too); None: every letter."""
     if reads_everything(actor):
         return None
-    member = actor.member if actor.role is Role.FOCAL_POINT else None
-    return Addressees(email=actor.email or "", member=member)
+    return Addressees(member=actor.member if actor.role is Role.FOCAL_POINT else None)
 
 
 def refuse_read(

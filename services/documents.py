@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from napreview.schemas.submissions import (
 from napreview.services import access
 from napreview.services.errors import InvalidInput, NotFoundError
 from napreview.services.letters import list_for
-from napreview.services.refusals import recorded_refusals
+from napreview.services.refusals import recorded_refusals, require_secretariat
 from napreview.services.steps import read_json, review_state, review_step
 from napreview.store.nap_files import NapFile
 from napreview.store.records import Store
@@ -395,3 +395,16 @@ def nap_file(store: Store, actor: Actor, cycle: str, member: str, file_id: str) 
     if found.cycle != cycle or found.member != member:
         raise NotFoundError(f"There is no NAP file {file_id!r} of {member} in cycle {cycle}.")
     return NapDownload(found, data)
+
+
+# Long enough for any step still on its way to its review (a worker down for a weekend).
+SWEEP_GRACE = timedelta(days=7)
+
+
+def sweep(store: Store, by: Actor, grace: timedelta = SWEEP_GRACE) -> tuple[int, datetime]:
+    """Remove the documents no review took, stored more than ``grace`` ago (secretariat
+    only): a step whose sender gave up or a retry stored them, and nothing reads them.
+    Returns how many, and the moment before which they were stored."""
+    require_secretariat(store, by, "sweep_documents")
+    before = datetime.now(UTC) - grace
+    return store.documents.sweep(before), before

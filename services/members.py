@@ -24,6 +24,7 @@ from napreview.schemas.names import LocalNames
 from napreview.schemas.nap import Nap
 from napreview.schemas.text import day_words, today
 from napreview.services.errors import InvalidInput, StepRefused
+from napreview.services.inputs import fit_line
 from napreview.services.refusals import require_secretariat
 from napreview.store.records import Store
 
@@ -152,6 +153,7 @@ def add_member(
         raise InvalidInput("--cedaw: a state is a party to CEDAW (state_party) or not (not_party).")
     if not name.strip():
         raise InvalidInput("--name: the member's English name is empty.")
+    fit_names(names)
     member = store.members.add(
         code=code,
         name=" ".join(name.split()),
@@ -188,11 +190,22 @@ def record_names(store: Store, actor: Actor, code: str, names: LocalNames) -> Me
     """Record the French or Spanish name a member added later was still missing (secretariat)."""
     require_secretariat(store, actor, "name_members", member=code.strip().upper())
     member = store.members.get(code)
+    fit_names(names)
     current = member.names or LocalNames()
     merged = LocalNames(
         en=names.en or current.en, fr=names.fr or current.fr, es=names.es or current.es
     )
     return store.members.set_names(member.code, merged)
+
+
+def fit_names(names: LocalNames) -> None:
+    """Every form of every name fits a letter's header and the store (UnfitText naming the
+    language's name otherwise)."""
+    for language in ("en", "fr", "es"):
+        forms = getattr(names, language)
+        if forms is not None:
+            for text in (forms.short, forms.article, forms.name, forms.of, forms.to):
+                fit_line(f"name_{language}", text)
 
 
 class NotMemberThatDay(StepRefused):

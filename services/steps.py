@@ -388,10 +388,14 @@ async def _submit(
         store.documents.save, cycle=cycle, member=member, submitted_by=actor.ref, **document
     )
     try:
-        return await review_step(client, store, cycle, member, step, command(ref))
+        taken = await review_step(client, store, cycle, member, step, command(ref))
     except (StepRefused, NotFoundError):
         await asyncio.to_thread(store.documents.delete, ref.id)
         raise
+    # The review took it (since patch 'documents-signed' without an activity that would say
+    # so): no sweep may remove it.
+    await asyncio.to_thread(store.documents.take, ref.id)
+    return taken
 
 
 async def wait_for_review(

@@ -4,11 +4,13 @@ from the command line and the portal alike), and who a person is now."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from napreview.people.tokens import create_token
 from napreview.schemas.members import Actor, FocalPoint, Honorific, Location, Rank, Role
 from napreview.schemas.refusals import Reason
 from napreview.services.errors import ConflictError, StepRefused
+from napreview.services.inputs import UnfitText, fit_email, fit_line
 from napreview.services.refusals import record_refusal, require_secretariat
 from napreview.store.focal_points import Designation
 from napreview.store.installation import SECRETARIAT_BOOTSTRAPPED
@@ -30,6 +32,7 @@ def add_user(store: Store, by: Actor, email: str, role: Role, member: str | None
     """Register a person with a role (secretariat only); a focal point names their member,
     nobody else names one."""
     require_secretariat(store, by, "add_users")
+    email = fit_email(email)
     if role is Role.FOCAL_POINT:
         if not member:
             raise ConflictError("A focal point needs --member, the member they act for.")
@@ -37,6 +40,18 @@ def add_user(store: Store, by: Actor, email: str, role: Role, member: str | None
     elif member:
         raise ConflictError(f"A {role.value.replace('_', ' ')} acts for no member; drop --member.")
     return store.people.register(email, role, member)
+
+
+def new_token(store: Store, email: str, *, lifetime: timedelta, label: str, created_by: str) -> str:
+    """A personal token for the person (shown once); its label is checked like every line
+    people type (one line, no NUL, not longer than the store keeps)."""
+    return create_token(
+        store,
+        email,
+        lifetime=lifetime,
+        label=fit_line("label", label) or "",
+        created_by=created_by,
+    )
 
 
 def bootstrap_secretariat(store: Store, email: str) -> str:
@@ -75,19 +90,22 @@ def designate_focal_point(
     last word of the name."""
     code = store.members.get(member).code
     require_secretariat(store, by, "designate_focal_points", member=code)
+    name = fit_line("name", name) or ""
+    if not name.strip():
+        raise UnfitText("name", "missing", "The name is empty.")
     if family_name is None and (honorific or rank):
         family_name = name.split()[-1]
     return store.focal_points.designate(
         Designation(
             member=code,
             name=name,
-            email=email,
-            title=title,
-            ministry=ministry,
+            email=fit_email(email),
+            title=fit_line("title", title),
+            ministry=fit_line("ministry", ministry),
             location=location,
             honorific=honorific,
             rank=rank,
-            family_name=family_name,
+            family_name=fit_line("family_name", family_name),
         ),
         by=by.email,
     )

@@ -4,18 +4,21 @@ account locks are decided in people/accounts.py; this module only keeps and find
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from napreview.store.db import Repository
-from napreview.store.errors import NotFoundError
+from napreview.store.errors import ConflictError, NotFoundError
 from napreview.store.tables import (
     AccountLinkRow,
     AccountRow,
     PortalSessionRow,
+    ResetRequestRow,
     SignInAttemptRow,
     UserRow,
 )
@@ -88,6 +91,89 @@ def _changed(result: object) -> int:
     return int(result.rowcount or 0) if isinstance(result, CursorResult) else 0
 
 
+def _set_password(row: AccountRow, password_hash: str, now: datetime, *, example: bool) -> None:
+    """A new password: failures and locks are cleared."""
+    row.password_hash = password_hash
+    row.example_password = example
+    row.failures = 0
+    row.locked_until = None
+    row.password_set_at = now
+    row.updated_at = now
+
+
+def _close_sessions(s: Session, email: str, now: datetime) -> int:
+    return _changed(
+        s.execute(
+            update(PortalSessionRow)
+            .where(PortalSessionRow.email == email)
+            .where(PortalSessionRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    )
+
+
+class HeldAccount:
+    """An address during one sign-in attempt, inside the transaction that holds it
+    (``AccountRepository.held``): what the attempt reads and changes. ``account`` is None when
+    the address has no account (not registered, or never given a password)."""
+
+    def __init__(self, s: Session, email: str, row: AccountRow | None) -> None:
+        self._s = s
+        self.email = email
+        self._row = row
+        self.account = _account(row) if row is not None else None
+        self.registered = row is not None or s.get(UserRow, email) is not None
+
+    def count_failure(self, now: datetime) -> int:
+        """One more wrong password in a row (a lock that has run out starts the count again);
+        returns the count."""
+        row = self._existing()
+        if row.locked_until is not None and row.locked_until <= now:
+            row.failures = 0
+        row.failures += 1
+        row.locked_until = None
+        return row.failures
+
+    def lock(self, until: datetime) -> None:
+        self._existing().locked_until = until
+
+    def clear_failures(self) -> None:
+        row = self._existing()
+        row.failures = 0
+        row.locked_until = None
+
+    def failed_since(self, since: datetime) -> list[datetime]:
+        """When this address was refused since ``since`` and since its last success, oldest
+        first: the count of an address that has no account to keep one."""
+        last_success = self._s.scalar(
+            select(func.max(SignInAttemptRow.at)).where(
+                SignInAttemptRow.email == self.email, SignInAttemptRow.succeeded.is_(True)
+            )
+        )
+        start = max(since, last_success) if last_success is not None else since
+        return list(
+            self._s.scalars(
+                select(SignInAttemptRow.at)
+                .where(SignInAttemptRow.email == self.email)
+                .where(SignInAttemptRow.succeeded.is_(False))
+                .where(SignInAttemptRow.at > start)
+                .order_by(SignInAttemptRow.at)
+            ).all()
+        )
+
+    def record(self, succeeded: bool, reason: str, address: str | None, now: datetime) -> None:
+        self._s.add(
+            SignInAttemptRow(
+                at=now, email=self.email, succeeded=succeeded, reason=reason, address=address
+            )
+        )
+
+    def _existing(self) -> AccountRow:
+        if self._row is None:
+            raise NotFoundError(f"{self.email} has no account.")
+        return self._row
+
+
 class AccountRepository(Repository):
     # --- accounts ---
 
@@ -96,10 +182,6 @@ class AccountRepository(Repository):
         with self._session() as s:
             row = s.get(AccountRow, email)
             return _account(row) if row is not None else None
-
-    def registered(self, email: str) -> bool:
-        with self._session() as s:
-            return s.get(UserRow, email) is not None
 
     @staticmethod
     def _open(s: Session, email: str) -> AccountRow:
@@ -119,13 +201,14 @@ class AccountRepository(Repository):
         failures and locks are cleared."""
         with self._session() as s:
             for email in emails:
-                row = self._open(s, email)
-                row.password_hash = password_hash
-                row.example_password = example
-                row.failures = 0
-                row.locked_until = None
-                row.password_set_at = now
-                row.updated_at = now
+                _set_password(self._open(s, email), password_hash, now, example=example)
+
+    def replace_password(self, email: str, password_hash: str, now: datetime) -> int:
+        """A new password for one person, and every session of theirs closed, at once;
+        returns how many sessions were closed."""
+        with self._session() as s:
+            _set_password(self._open(s, email), password_hash, now, example=False)
+            return _close_sessions(s, email, now)
 
     def without_password(self, emails: list[str]) -> list[str]:
         """Those of these people who have no password yet."""
@@ -196,34 +279,14 @@ class AccountRepository(Repository):
 
     # --- failures, locks and attempts ---
 
-    def count_failure(self, email: str, now: datetime) -> int:
-        """One more wrong password in a row (a lock that has run out starts the count again);
-        returns the count."""
-        with self._session() as s:
-            row = self._open(s, email)
-            if row.locked_until is not None and row.locked_until <= now:
-                row.failures = 0
-            row.failures += 1
-            row.locked_until = None
-            return row.failures
-
-    def lock(self, email: str, until: datetime) -> None:
-        with self._session() as s:
-            self._open(s, email).locked_until = until
-
-    def clear_failures(self, email: str) -> None:
-        with self._session() as s:
-            row = self._open(s, email)
-            row.failures = 0
-            row.locked_until = None
-
-    def record_attempt(self, email: str, succeeded: bool, reason: str, address: str | None) -> None:
-        with self._session() as s:
-            s.add(
-                SignInAttemptRow(
-                    email=email[:254], succeeded=succeeded, reason=reason, address=address
-                )
-            )
+    @contextmanager
+    def held(self, email: str) -> Iterator[HeldAccount]:
+        """The person's account held for one sign-in attempt: the check and what it changes
+        (failures, lock, the attempt's record) are one transaction, and parallel attempts at
+        the same address take their turn, so none reads a count another is about to change."""
+        with self._held() as s:
+            row = s.get(AccountRow, email, with_for_update=True)
+            yield HeldAccount(s, email, row)
 
     def attempts(self, email: str) -> list[Attempt]:
         with self._session() as s:
@@ -280,14 +343,7 @@ class AccountRepository(Repository):
     def close_sessions(self, email: str, now: datetime) -> int:
         """Every open session of the person ends now; returns how many."""
         with self._session() as s:
-            return _changed(
-                s.execute(
-                    update(PortalSessionRow)
-                    .where(PortalSessionRow.email == email)
-                    .where(PortalSessionRow.revoked_at.is_(None))
-                    .values(revoked_at=now)
-                )
-            )
+            return _close_sessions(s, email, now)
 
     # --- single-use links ---
 
@@ -314,6 +370,23 @@ class AccountRepository(Repository):
                 )
             )
 
+    def count_reset_request(
+        self, email: str, address: str | None, now: datetime, since: datetime
+    ) -> tuple[int, int]:
+        """Record a "forgot password" request; returns how many were made since ``since``
+        for this email address and from this client, this one included. Parallel requests
+        take their turn, so none is left out of another's count."""
+        with self._held(ResetRequestRow.__tablename__) as s:
+            s.add(ResetRequestRow(at=now, email=email[:254], address=address))
+            s.flush()
+            recent = select(func.count()).select_from(ResetRequestRow)
+            recent = recent.where(ResetRequestRow.at > since)
+            by_email = s.scalar(recent.where(ResetRequestRow.email == email[:254])) or 0
+            by_client = (
+                s.scalar(recent.where(ResetRequestRow.address == address)) or 0 if address else 0
+            )
+            return by_email, by_client
+
     def link(self, token_sha256: str) -> Link | None:
         with self._session() as s:
             row = s.get(AccountLinkRow, token_sha256)
@@ -321,12 +394,25 @@ class AccountRepository(Repository):
                 return None
             return Link(row.email, row.purpose, row.expires_at, row.used_at is not None)
 
-    def use_links(self, email: str, now: datetime) -> None:
-        """Every open link of the person is used up."""
-        with self._session() as s:
+    def use_link(self, token_sha256: str, password_hash: str, now: datetime) -> str:
+        """Set a password through a single-use link, once: the link is held while it is checked
+        and used, so of many parallel requests exactly one succeeds (ConflictError "used" or
+        "expired" or "unknown" for the others). Every open link of the person is used up and
+        every session closed in the same transaction; returns the person's email."""
+        with self._held() as s:
+            link = s.get(AccountLinkRow, token_sha256, with_for_update=True)
+            if link is None:
+                raise ConflictError("unknown")
+            if link.used_at is not None:
+                raise ConflictError("used")
+            if link.expires_at <= now:
+                raise ConflictError("expired")
+            _set_password(self._open(s, link.email), password_hash, now, example=False)
             s.execute(
                 update(AccountLinkRow)
-                .where(AccountLinkRow.email == email)
+                .where(AccountLinkRow.email == link.email)
                 .where(AccountLinkRow.used_at.is_(None))
                 .values(used_at=now)
             )
+            _close_sessions(s, link.email, now)
+            return link.email

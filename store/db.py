@@ -119,3 +119,20 @@ class Repository:
     def _session(self) -> Iterator[Session]:
         with self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _held(self, table: str | None = None) -> Iterator[Session]:
+        """One transaction that holds what it reads until it commits, for a check and its
+        consequence that must not interleave with another's (a lockout's count, a single-use
+        link). On PostgreSQL the caller reads its rows ``with_for_update`` (SELECT … FOR
+        UPDATE), or, to count rows that parallel requests are adding, names the ``table``
+        whose writers take their turn (LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE). SQLite has
+        no row locks, so the transaction takes the database's write lock before its first
+        read (BEGIN IMMEDIATE) and other writers wait their turn."""
+        with self._sessions() as session, session.begin():
+            connection = session.connection()
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif table is not None:
+                connection.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            yield session

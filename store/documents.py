@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from napreview.schemas.digest import sha256_of
@@ -68,6 +68,27 @@ class DocumentRepository(Repository):
             row = s.get(DocumentRow, document_id)
             if row is not None:
                 s.delete(row)
+
+    def take(self, document_id: str) -> None:
+        """Its review took it (the store confirmed it for the step): no sweep removes it."""
+        with self._session() as s:
+            s.execute(
+                update(DocumentRow)
+                .where(DocumentRow.id == document_id, DocumentRow.taken_at.is_(None))
+                .values(taken_at=datetime.now(UTC))
+            )
+
+    def sweep(self, stored_before: datetime) -> int:
+        """Remove the documents no review took that were stored before ``stored_before`` (a
+        step whose sender gave up, a retry that stored its document again); returns how
+        many."""
+        with self._session() as s:
+            result = s.execute(
+                delete(DocumentRow)
+                .where(DocumentRow.taken_at.is_(None))
+                .where(DocumentRow.created_at < stored_before)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def get(self, document_id: str) -> Document:
         with self._session() as s:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -82,11 +82,12 @@ class Letter(LetterSummary):
 
 @dataclass(frozen=True)
 class Addressees:
-    """Whose letters: those to this address, and those to whoever is (or was) the focal point
-    of this member."""
+    """Whose letters: those addressed to this member's focal point, whoever held the post
+    then (a predecessor's too). None: no member, no letter. A letter belongs to the member it
+    was addressed to, not to an address: an address that moves to another person, or a person
+    who moves to another member, takes no letter along."""
 
-    email: str
-    member: str | None = None
+    member: str | None
 
 
 _SUMMARY = [f.name for f in fields(LetterSummary)]
@@ -215,8 +216,7 @@ def _filtered(
     if recipient:
         query = query.where(LetterRow.recipient == recipient.strip().lower())
     if addressed_to is not None:
-        mine = LetterRow.recipient == addressed_to.email
-        if addressed_to.member:
-            mine = mine | (LetterRow.recipient_member == addressed_to.member)
-        query = query.where(mine)
+        query = query.where(
+            LetterRow.recipient_member == addressed_to.member if addressed_to.member else false()
+        )
     return query

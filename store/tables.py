@@ -182,6 +182,9 @@ class DocumentRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When its review took it (the store confirmed it for the step); None: not taken (yet), so
+    # `napreview documents sweep` removes it once it is older than the grace period.
+    taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CedawResultRow(Base):
@@ -426,6 +429,22 @@ class SignInAttemptRow(Base):
     email: Mapped[str] = mapped_column(String(254))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class ResetRequestRow(Base):
+    """A "forgot password" request, whether or not the address is known: the limit per address
+    and per client is counted here, so every portal process shares it."""
+
+    __tablename__ = "reset_requests"
+    __table_args__ = (
+        Index("ix_reset_requests_email", "email", "at"),
+        Index("ix_reset_requests_address", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(64))
 
 

@@ -4,6 +4,7 @@ sessions and their cookies, lockout, single-use links, drafts and the NAP file."
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -14,7 +15,7 @@ import httpx
 from typer.testing import CliRunner
 
 from napreview.cli.app import app as cli_app
-from napreview.people.accounts import MAX_FAILURES
+from napreview.people.accounts import MAX_FAILURES, RESETS_PER_ADDRESS
 from napreview.people.invitations import INVITE, send_link
 from napreview.schemas.examples import example_self_assessment
 from napreview.schemas.members import Role
@@ -192,6 +193,70 @@ async def test_sessions_cookies_lockout_and_links(portal_env, http):
     assert (await http().sign_in(email, "new secret 22")).status_code == 401
 
 
+async def test_forty_parallel_requests_over_http_meet_one_lock_and_one_link(portal_env, http):
+    """The races of issue #20 through the portal's door: 40 wrong passwords sent at once are
+    refused with at most MAX_FAILURES checked, and a reset link posted 40 times at once sets
+    one password."""
+    store, accounts = portal_env.store, portal_env.accounts
+    email = "race.test@example.org"
+    store.people.register(email, Role.AUDITOR)
+    accounts.set_password(email, "a long secret 1")
+    guessers = [http() for _ in range(40)]
+    await asyncio.gather(*(g.get("/sign-in") for g in guessers))
+    answers = await asyncio.gather(
+        *(
+            g.post("/sign-in", {"email": email, "password": f"guess {n}"})
+            for n, g in enumerate(guessers)
+        )
+    )
+    assert {a.status_code for a in answers} == {401}
+    reasons = [attempt.reason for attempt in accounts.attempts(email)]
+    assert len(reasons) == 40 and reasons.count("locked") == 40 - MAX_FAILURES
+    assert (await http().sign_in(email, "a long secret 1")).status_code == 401
+
+    token = accounts.create_link(email, "reset", None, timedelta(hours=1))
+    posters = [http() for _ in range(40)]
+    await asyncio.gather(*(p.get(f"/password/{token}") for p in posters))
+    chosen = [f"chosen secret {n}" for n in range(40)]
+    answers = await asyncio.gather(
+        *(
+            p.post(f"/password/{token}", {"password": c, "confirm": c})
+            for p, c in zip(posters, chosen, strict=True)
+        )
+    )
+    codes = [a.status_code for a in answers]
+    assert codes.count(303) == 1 and codes.count(410) == 39
+    winner = chosen[codes.index(303)]
+    assert (await http().sign_in(email, winner)).status_code == 303
+
+
+async def test_a_name_or_address_that_does_not_fit_is_refused_beside_its_field(portal_env, http):
+    """A line break in a focal point's name, a NUL in an address, a name longer than the store
+    keeps: 422 with the error beside the field, the rest of what was typed kept, nothing
+    recorded."""
+    store = portal_env.store
+    sec = http()
+    await sec.sign_in(SECRETARIAT)
+    await sec.get("/people")
+    before = store.focal_points.active("FRA")
+    for name, why in [
+        ("Isabelle\r\nBcc: spy@example.org", "one line"),
+        ("Isabelle " * 30, "at most 200 characters"),
+    ]:
+        page = await sec.post(
+            "/people/focal-point",
+            {"member": "FRA", "name": name, "email": "new.fp@example.org", "location": "capital"},
+        )
+        assert page.status_code == 422
+        assert 'aria-describedby="fp-name-error"' in page.text
+        assert why in page.text.split('id="fp-name-error"')[1].split("</p>")[0]
+        assert 'value="new.fp@example.org"' in page.text
+    assert store.focal_points.active("FRA") == before
+    page = await sec.post("/people/add", {"email": "eve\x00@example.org", "role": "auditor"})
+    assert page.status_code == 422 and 'id="add-email-error"' in page.text
+    assert not any(p.email.startswith("eve") for p in portal_env.accounts.people())
+
+
 async def test_secure_cookies_behind_a_trusted_proxy(portal_env):
     app = create_app(portal_env.settings, PortalSettings(trust_proxy=True), portal_env.store)
     transport = httpx.ASGITransport(app=app)
@@ -271,6 +336,22 @@ async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http, later
     state = await at_stage(portal_env.client, cycle, "DEU", Stage.PEER_REVIEW)
     assert len(state.self_assessments) == 1
     assert documents.draft(portal_env.store, fp("DEU"), cycle, "DEU", "self_assessment") is None
+
+
+async def test_forgot_password_sends_a_bounded_number_of_links(portal_env, http):
+    """Asked four times for one address, the portal sends three links and answers all four
+    alike (the limit is the store's, so every portal process shares it)."""
+    outbox = portal_env.settings.home / "outbox"
+    before = set(outbox.glob("*-account-*.eml")) if outbox.exists() else set()
+    asker = http()
+    await asker.get("/password/forgot")
+    answers = [
+        await asker.post("/password/forgot", {"email": fp("NAM")})
+        for _ in range(RESETS_PER_ADDRESS + 1)
+    ]
+    assert len({(a.status_code, a.text.count("If this address belongs")) for a in answers}) == 1
+    sent = set(outbox.glob("*-account-*.eml")) - before
+    assert len(sent) == RESETS_PER_ADDRESS and all(fp("NAM") in m.read_text() for m in sent)
 
 
 async def test_a_forgotten_password_and_the_operators_commands(portal_env, http, monkeypatch):

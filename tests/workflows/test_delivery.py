@@ -268,3 +268,28 @@ def test_an_invitation_goes_by_the_same_mail_server_and_says_when_it_could_not(
     assert refused.not_sent and "could not be reached" in refused.not_sent
     assert refused.link.startswith("https://portal.example.org/password/")
     assert len(inbox.messages) == 1
+
+
+@pytest.mark.parametrize("by_smtp", [True, False], ids=["smtp", "outbox"])
+async def test_a_header_the_letter_cannot_carry_fails_it_with_the_reason_at_once(
+    dev_env, store: Store, tmp_path: Path, by_smtp: bool
+) -> None:
+    """A name with a line break, recorded before names were checked at input: the letter is
+    failed with the reason on the first attempt (it stayed queued for ever), and no header
+    line of the name's making reaches anyone."""
+    store.focal_points.designate(
+        Designation(
+            member="FRA", name="Isabelle\r\nBcc: spy@example.org", email="fp.fra@example.org"
+        )
+    )
+    inbox = Inbox()
+    port = free_port()
+    settings = smtp_settings(tmp_path, port if by_smtp else None, f"test-{uuid.uuid4().hex[:8]}")
+    with smtp_server(inbox, port) if by_smtp else nothing():
+        letter_id, outcome = await deliver(dev_env.client, store, tmp_path, settings, invitation())
+    assert outcome.state == "failed"
+    row = store.letters.get(letter_id)
+    assert row.delivery_state == "failed" and row.delivery_attempts == 1
+    assert "cannot be made into an email" in (row.delivery_detail or "")
+    assert inbox.messages == []
+    assert not (tmp_path / "outbox" / f"{letter_id}.eml").exists()

@@ -11,6 +11,7 @@ from napreview.schemas.members import Location, Role
 from napreview.services import members as member_ops
 from napreview.services import users
 from napreview.services.errors import ConflictError, NotFoundError
+from napreview.services.inputs import UnfitText
 from napreview.services.refusals import require_secretariat
 from napreview.web.web import (
     ChangeFormDep,
@@ -88,6 +89,9 @@ def people_action(
             portal.accounts.set_active(email, action == "activate")
         else:
             return _people(request, error="unknown", status=404)
+    except UnfitText as err:
+        typed = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+        return _people(request, unfit=err, unfit_form=action, typed=typed, status=422)
     except (ConflictError, NotFoundError, ValueError) as err:
         return _people(request, error="refused", reason=str(err), status=409)
     return see_other(f"/people?done={action}")

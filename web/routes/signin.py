@@ -57,9 +57,8 @@ async def sign_in(request: Request, form: FormDep, portal: PortalDep) -> Respons
     address = client_address(request)
     outcome = await asyncio.to_thread(portal.accounts.sign_in, email, password, address)
     if not outcome.ok:
-        failures = await run_in_threadpool(portal.accounts.failures, email)
-        # Each wrong password in a row makes the next answer slower.
-        await asyncio.sleep(min(portal.options.failure_delay * failures, 5.0))
+        # Each wrong answer in a row makes the next slower, whether or not the address exists.
+        await asyncio.sleep(min(portal.options.failure_delay * outcome.failures, 5.0))
         error = "wrong"
         if outcome.locked_until is not None:
             error = "locked"
@@ -134,9 +133,12 @@ def forgot_page(request: Request) -> Response:
 @router.post("/password/forgot")
 def forgot(request: Request, v: VisitorDep, form: FormDep, portal: PortalDep) -> Response:
     email = str(form.get("email") or "").strip().lower()[:254]
+    allowed = portal.accounts.may_send_reset(email, client_address(request))
     known = {p.email: p for p in portal.accounts.people()}
     person = known.get(email)
-    if person is not None and person.active:
+    if not allowed:
+        log.warning("Password reset for %s not sent: too many requests", email)
+    elif person is not None and person.active:
         sent = send_link(
             portal.store,
             email,
@@ -148,7 +150,7 @@ def forgot(request: Request, v: VisitorDep, form: FormDep, portal: PortalDep) ->
         )
         if sent.not_sent:
             log.warning("Password reset for %s not sent by email: %s", email, sent.not_sent)
-    # The same answer whether or not the address is known.
+    # The same answer whether or not the address is known, and whether or not it was sent.
     return render(request, "forgot.html", {"sent": True})
 
 
