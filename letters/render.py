@@ -260,16 +260,6 @@ class LetterTerms:
         return self._words.words(group)
 
     @property
-    def file(self) -> str:
-        """The placeholder for a file in the commands a letter shows (FICHIER, ARCHIVO)."""
-        return self._words.term("placeholder", "file")
-
-    @property
-    def reviewer_code(self) -> str:
-        """The placeholder for a reviewer's code in those commands."""
-        return self._words.term("placeholder", "reviewer")
-
-    @property
     def yes_no(self) -> dict[bool, str]:
         return {True: self._words.gettext("yes"), False: self._words.gettext("no")}
 
@@ -488,6 +478,7 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
         address_form=address_form(person, language),
         open_recommendations=ctx.open_recommendations,
         addressed_member=ctx.addressed_member,
+        links=ctx.links,
         other_reviewers=ctx.other_reviewers,
         t=LetterTerms(translator(language.value)),
         progress=(
