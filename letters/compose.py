@@ -95,19 +95,31 @@ def addressee_key(request: LetterRequest) -> str:
 
 
 def reference(request: LetterRequest) -> str:
-    """The letter's reference number, the same every time the letter is written: the cycle,
-    the member reviewed, the kind's number, the round after the first, and the recipient when
-    it is not the member reviewed ("WPS-FPN/2027/SEN/04/MLI": the review request to Mali)."""
+    """The letter's reference number, the same every time the letter is written and one per
+    stored letter (it follows the letter's idempotency key): the cycle, the member reviewed,
+    the kind's number, the round after the first, what tells apart letters sent again, and the
+    recipient when it is not the member reviewed ("WPS-FPN/2027/SEN/04/MLI": the review
+    request to Mali)."""
     number = f"{_KIND_NUMBER[request.kind]:02d}"
     if request.kind is LetterKind.CYCLE_SUMMARY:
         return f"{REFERENCE_PREFIX}/{request.cycle}/{number}"
     if request.round > 1:
         number += f"-{request.round}"
+    number += _occasion_mark(request.occasion)
     found = f"{REFERENCE_PREFIX}/{request.cycle}/{request.member}/{number}"
     recipient = request.recipient_key
     if recipient != request.member:
         found += "/SEC" if recipient == SECRETARIAT else f"/{recipient}"
     return found
+
+
+def _occasion_mark(occasion: str) -> str:
+    """What tells apart two letters of one kind, round and recipient in the reference: the
+    deadline a reminder is about (20270402), or the reviewer who left (a reviewer change)."""
+    if not occasion:
+        return ""
+    leaving, arrow, _ = occasion.partition("->")
+    return f"-{leaving}" if arrow else f"-{occasion.replace('-', '')}"
 
 
 def compose(

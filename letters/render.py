@@ -443,8 +443,11 @@ class LetterRenderer:
         html_variables = {**variables, "m": self._layout(html=True, language=language)}
         text = _tidy(text_template.render(text_variables))
         html = _tidy(self._html.get_template(name).render(html_variables))
+        subject = _subject(text_template, text_variables)
         return RenderedLetter(
-            subject=_subject(text_template, text_variables),
+            # The reference in the subject too: the reader's mail program shows it, and a reply
+            # quotes it.
+            subject=f"{subject} ({ctx.reference})" if ctx.reference else subject,
             text=text,
             html=html,
             language=language,
@@ -476,6 +479,7 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
         language=language,
         salutation=salutation(person, language),
         address_form=address_form(person, language),
+        to_many=person is None,
         open_recommendations=ctx.open_recommendations,
         addressed_member=ctx.addressed_member,
         links=ctx.links,
