@@ -5,11 +5,14 @@ installation's public address, on a path the portal serves."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
 
+from napreview import templates
 from napreview.letters.context import LetterContext
+from napreview.letters.links import PortalLinks
 from napreview.letters.render import render_letter
 from napreview.schemas.letters import Addressee, LetterKind
 from napreview.schemas.members import Language
@@ -102,3 +105,12 @@ def test_the_links_follow_the_portal_address_the_installation_gives() -> None:
     letter = render_letter(ctx)
     assert "https://fpn.example.int/reviews/2019/MLI/self-assessment" in letter.text.split()
     assert "localhost" not in letter.text + letter.html
+
+
+def test_each_part_of_the_review_page_a_letter_points_to_is_there() -> None:
+    """The links' fragments name parts of the review page: the page must still have them."""
+    page = (Path(templates.__file__).parent / "portal" / "review.html").read_text()
+    links = PortalLinks(PORTAL, "2019", "SEN")
+    for step in ("answers", "sign_off", "replace", "recuse"):
+        fragment = getattr(links, step).partition("#")[2]
+        assert f'id="{fragment}"' in page, step
