@@ -13,6 +13,9 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The portal's address when none is configured (one machine); letters link to its pages.
+DEFAULT_PORTAL_URL = "http://localhost:8000"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NAPREVIEW_", extra="ignore")
@@ -50,6 +53,14 @@ class Settings(BaseSettings):
     # One RFC 5322 address; a display name with a comma must be quoted, or it reads as two.
     smtp_from: str = '"UN Women, WPS Focal Points Network" <secretariat@example.org>'
     smtp_timeout: float = 30.0
+    # The portal's public address (read by the portal too): every step a letter asks for is a
+    # link to the page of the portal where it is done.
+    portal_url: str = DEFAULT_PORTAL_URL
+    # Who signs the letters: a name, and a title per language ({"en": …, "fr": …, "es": …}).
+    # Without a name, letters are signed by the secretariat; a language without a title takes
+    # the secretariat's title in that language.
+    letter_signatory: str | None = None
+    letter_signatory_title: dict[str, str] = Field(default_factory=dict)
     # Start a delivery (deliver-<letter id>) for every stored letter; false stores and files
     # letters only (letters stay queued).
     deliver_letters: bool = True

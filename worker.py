@@ -25,6 +25,7 @@ from napreview.activities.delivery import DeliveryActivities
 from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.review import ReviewActivities
+from napreview.letters.compose import Sender
 from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
 from napreview.store.records import Store
@@ -53,6 +54,7 @@ def activities_for(
         settings.letters_dir,
         client if settings.deliver_letters else None,
         settings.task_queue,
+        sender=Sender.from_settings(settings),
     )
     delivery = DeliveryActivities(store, settings)
     return [

@@ -1,7 +1,8 @@
 """Delivering a stored letter: by SMTP when a server is configured, else to the outbox folder.
 
 Runs in the ``deliver-<letter id>`` workflow. Records the delivery state on the letter: sent with
-the server's reply, or failed with the reason of a permanent refusal. An outage (no connection,
+the server's reply, filed (written to the outbox folder, not sent) with the file's path, or
+failed with the reason of a permanent refusal. An outage (no connection,
 a timeout, a 4xx answer) is raised as an ordinary error, so Temporal retries it until the server
 is back; the message is the same on every attempt (Message-ID and Date from the letter).
 """
@@ -28,6 +29,7 @@ from napreview.schemas.delivery import (
     DeliveryRequest,
     DeliveryState,
 )
+from napreview.schemas.members import Member
 from napreview.settings import Settings
 from napreview.store.letters import Letter
 from napreview.store.records import Store
@@ -41,27 +43,30 @@ class DeliveryActivities:
     @activity.defn(name=DELIVER_LETTER)
     async def deliver_letter(self, request: DeliveryRequest) -> DeliveryOutcome:
         row = await asyncio.to_thread(self.store.letters.get, request.letter_id)
-        if row.delivery_state in (DeliveryState.SENT.value, DeliveryState.FAILED.value):
+        if row.delivery_state and DeliveryState(row.delivery_state).done:
             return _outcome(row.id, DeliveryState(row.delivery_state), row.delivery_detail or "")
         if not row.recipient:
             await self._refuse(row, "no email address is recorded for the addressee")
         pdf = await letter_pdf_elsewhere(row.body_html)
-        message = await self._built(row, pdf)
+        member = await asyncio.to_thread(self.store.members.find, row.member_code)
+        message = await self._built(row, pdf, member)
         if not self.settings.smtp_host:
+            state = DeliveryState.FILED
             detail = await asyncio.to_thread(self._to_outbox, row, message)
         else:
+            state = DeliveryState.SENT
             detail = await self._by_smtp(row, message)
         await asyncio.to_thread(
-            self.store.letters.record_delivery, row.id, "sent", detail, attempt=True
+            self.store.letters.record_delivery, row.id, state.value, detail, attempt=True
         )
-        return _outcome(row.id, DeliveryState.SENT, detail)
+        return _outcome(row.id, state, detail)
 
-    async def _built(self, row: Letter, pdf: bytes) -> EmailMessage:
+    async def _built(self, row: Letter, pdf: bytes, member: Member | None) -> EmailMessage:
         """The letter as an email, written out once to be sure it can be: a header it cannot
         carry (a line break in a name recorded before names were checked, an address that is
         none) fails the letter with the reason, as no retry would ever mend it."""
         try:
-            message = letter_message(row, self.settings.smtp_from, pdf)
+            message = letter_message(row, self.settings.smtp_from, pdf, member)
             bytes(message)
         except (ValueError, TypeError, MessageError) as err:
             await self._refuse(row, f"the letter cannot be made into an email: {err}")

@@ -18,7 +18,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from napreview.letters.compose import addressee_key, compose, new_letter
+from napreview.letters.compose import Sender, addressee_key, compose, new_letter
 from napreview.letters.context import LetterContext
 from napreview.letters.files import file_letter
 from napreview.letters.render import render_letter
@@ -40,7 +40,8 @@ def _today() -> date:
 
 class LetterActivities:
     """``client`` and ``task_queue`` let the activity start each letter's delivery; without a
-    client (the activity tested alone) letters are stored and filed, and stay queued."""
+    client (the activity tested alone) letters are stored and filed, and stay queued.
+    ``sender`` is the installation's portal address and signatory (the defaults without)."""
 
     def __init__(
         self,
@@ -49,12 +50,14 @@ class LetterActivities:
         client: Client | None = None,
         task_queue: str | None = None,
         clock: Callable[[], date] = _today,
+        sender: Sender | None = None,
     ) -> None:
         self.store = store
         self.letters_dir = letters_dir
         self.client = client
         self.task_queue = task_queue
         self.clock = clock
+        self.sender = sender or Sender()
 
     @activity.defn(name=contract.SEND_LETTER)
     async def send_letter(self, request: LetterRequest) -> LetterRef:
@@ -75,7 +78,7 @@ class LetterActivities:
         key = request.idempotency_key
         letter = self.store.letters.find(key)
         if letter is None:
-            composed = compose(self.store, request, self.clock())
+            composed = compose(self.store, request, self.clock(), self.sender)
             rendered = render_letter(composed.context)
             letter, _created = self.store.letters.store(
                 key, new_letter(request, composed, rendered)
@@ -86,7 +89,7 @@ class LetterActivities:
 
     def context_for(self, request: LetterRequest) -> LetterContext:
         """The context the letter would be rendered from today (golden tests, the bench)."""
-        return compose(self.store, request, self.clock()).context
+        return compose(self.store, request, self.clock(), self.sender).context
 
     async def _start_delivery(self, letter_id: str) -> None:
         assert self.client is not None

@@ -19,6 +19,7 @@ from napreview.cli.common import (
     settings,
     store,
 )
+from napreview.schemas.delivery import DELIVERY_WORDS, DeliveryState
 from napreview.schemas.letters import LetterKind
 
 if TYPE_CHECKING:
@@ -86,8 +87,8 @@ def letters_list(
 
 
 def delivery_json(row: LetterSummary) -> dict[str, object]:
-    """queued, sent (with the server's reply) or failed (with the reason); null state for a
-    letter stored before delivery existed."""
+    """queued, sent (with the server's reply), filed in the outbox (not sent; with the file's
+    path) or failed (with the reason); null state for a letter stored before delivery existed."""
     return {
         "state": row.delivery_state,
         "detail": row.delivery_detail,
@@ -109,7 +110,11 @@ def letters_show(
     if html:
         print(row.body_html)
         return
-    state = row.delivery_state or "not delivered (stored before delivery existed)"
+    state = (
+        DELIVERY_WORDS[DeliveryState(row.delivery_state)]
+        if row.delivery_state
+        else "not delivered (stored before delivery existed)"
+    )
     detail = f" — {row.delivery_detail}" if row.delivery_detail else ""
     print(f"Letter: {row.kind.replace('_', ' ')}, cycle {row.cycle_id}, {row.member_code}")
     print(f"To: {row.recipient_name} <{row.recipient}>")

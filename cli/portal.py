@@ -23,6 +23,7 @@ from napreview.cli.common import (
     store,
 )
 from napreview.cli.registry import users_app
+from napreview.settings import DEFAULT_PORTAL_URL
 from napreview.web.config import load_portal_settings
 
 if TYPE_CHECKING:  # the store and the accounts (SQLAlchemy, argon2) load inside the commands
@@ -63,8 +64,10 @@ async def serve_with_worker(config: Settings, port: int, store_: Store) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     options = load_portal_settings()
-    if options.url == "http://localhost:8000" and port != 8000:
+    if options.url == DEFAULT_PORTAL_URL and port != 8000:
         options.url = f"http://localhost:{port}"
+    # The worker writes the letters: their links go to the portal served here.
+    config = config.model_copy(update={"portal_url": options.url})
     portal = asyncio.create_task(serve_portal(config, options, "127.0.0.1", port, stop, store_))
     try:
         await run_worker(config, stop)

@@ -10,7 +10,8 @@ bodies, so that history carries ids and digests only.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from napreview.letters.addresses import members_in_copy, mission_of, secretariat_name
@@ -28,10 +29,48 @@ from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
 from napreview.schemas.members import FocalPoint, Language, Location, Member
 from napreview.schemas.review import Stage
 from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
+from napreview.settings import DEFAULT_PORTAL_URL, Settings
 from napreview.store.letters import NewLetter
 from napreview.store.records import Store
 
 SECRETARIAT = "secretariat"
+REFERENCE_PREFIX = "WPS-FPN"
+# The number of each kind in a letter's reference, fixed once: a new kind takes a new number,
+# so that references already printed keep meaning the same letter.
+_KIND_NUMBER = {
+    LetterKind.INVITATION: 1,
+    LetterKind.REMINDER: 2,
+    LetterKind.OVERDUE: 3,
+    LetterKind.REVIEW_REQUEST: 4,
+    LetterKind.REVIEWER_CHANGE: 5,
+    LetterKind.RETURNED: 6,
+    LetterKind.FINAL_FEEDBACK: 7,
+    LetterKind.WITHDRAWAL: 8,
+    LetterKind.CYCLE_SUMMARY: 9,
+}
+
+
+@dataclass(frozen=True)
+class Sender:
+    """What an installation says of itself in every letter: the portal's address the letters
+    link to, and who signs them (a name, and a title per language; without a name the
+    secretariat signs)."""
+
+    portal_url: str = DEFAULT_PORTAL_URL
+    signatory: str | None = None
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Sender:
+        return cls(
+            portal_url=settings.portal_url,
+            signatory=(settings.letter_signatory or "").strip() or None,
+            titles=settings.letter_signatory_title,
+        )
+
+    def title(self, language: Language) -> str | None:
+        """The signatory's title in the letter's language; None: the secretariat's own."""
+        return self.titles.get(language.value) if self.signatory else None
 
 
 @dataclass(frozen=True)
@@ -55,8 +94,39 @@ def addressee_key(request: LetterRequest) -> str:
     return request.recipient_member or request.member
 
 
-def compose(store: Store, request: LetterRequest, today: date) -> Composed:
+def reference(request: LetterRequest) -> str:
+    """The letter's reference number, the same every time the letter is written and one per
+    stored letter (it follows the letter's idempotency key): the cycle, the member reviewed,
+    the kind's number, the round after the first, what tells apart letters sent again, and the
+    recipient when it is not the member reviewed ("WPS-FPN/2027/SEN/04/MLI": the review
+    request to Mali)."""
+    number = f"{_KIND_NUMBER[request.kind]:02d}"
+    if request.kind is LetterKind.CYCLE_SUMMARY:
+        return f"{REFERENCE_PREFIX}/{request.cycle}/{number}"
+    if request.round > 1:
+        number += f"-{request.round}"
+    number += _occasion_mark(request.occasion)
+    found = f"{REFERENCE_PREFIX}/{request.cycle}/{request.member}/{number}"
+    recipient = request.recipient_key
+    if recipient != request.member:
+        found += "/SEC" if recipient == SECRETARIAT else f"/{recipient}"
+    return found
+
+
+def _occasion_mark(occasion: str) -> str:
+    """What tells apart two letters of one kind, round and recipient in the reference: the
+    deadline a reminder is about (20270402), or the reviewer who left (a reviewer change)."""
+    if not occasion:
+        return ""
+    leaving, arrow, _ = occasion.partition("->")
+    return f"-{leaving}" if arrow else f"-{occasion.replace('-', '')}"
+
+
+def compose(
+    store: Store, request: LetterRequest, today: date, sender: Sender | None = None
+) -> Composed:
     """The letter's context, dated ``today``, with its envelope."""
+    sender = sender or Sender()
     codes = {request.member, request.chair, *request.reviewers}
     codes |= {c for c in (request.recipient_member, request.previous_reviewer) if c}
     codes |= {request.new_reviewer} if request.new_reviewer else set()
@@ -118,6 +188,10 @@ def compose(store: Store, request: LetterRequest, today: date) -> Composed:
             if request.kind is LetterKind.CYCLE_SUMMARY
             else None
         ),
+        portal_url=sender.portal_url,
+        reference=reference(request),
+        signatory=sender.signatory,
+        signatory_title=sender.title(language),
         **_documents(store, request),
     )
     key = addressee_key(request)

@@ -14,6 +14,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from napreview.letters.links import PortalLinks
 from napreview.schemas.cedaw import (
     CedawResult,
     Finding,
@@ -38,6 +39,7 @@ from napreview.schemas.submissions import (
     RecommendationStatus,
     SelfAssessment,
 )
+from napreview.settings import DEFAULT_PORTAL_URL
 from napreview.workflows.cedaw import priorities
 
 
@@ -235,6 +237,14 @@ class LetterContext(BaseModel):
     recommendation_set: str = Field(
         default=DEFAULT_SET, description="the set of the Network's recommendations the cycle uses"
     )
+    portal_url: str = Field(
+        default=DEFAULT_PORTAL_URL, description="the portal's public address the letter links to"
+    )
+    reference: str | None = Field(default=None, description="the letter's reference number")
+    signatory: str | None = Field(default=None, description="who signs; None: the secretariat")
+    signatory_title: str | None = Field(
+        default=None, description="the signatory's title in the letter's language"
+    )
 
     @model_validator(mode="after")
     def _has_what_the_kind_needs(self) -> Self:
@@ -250,6 +260,11 @@ class LetterContext(BaseModel):
             if self.stage is Stage.PEER_REVIEW and self.recipient_member is None:
                 raise ValueError("a peer-review reminder or overdue notice needs recipient_member")
         return self
+
+    @property
+    def links(self) -> PortalLinks:
+        """The portal pages of the review the letter is about."""
+        return PortalLinks(self.portal_url, self.cycle, self.member.code)
 
     @property
     def addressed_member(self) -> Member | None:

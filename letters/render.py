@@ -260,16 +260,6 @@ class LetterTerms:
         return self._words.words(group)
 
     @property
-    def file(self) -> str:
-        """The placeholder for a file in the commands a letter shows (FICHIER, ARCHIVO)."""
-        return self._words.term("placeholder", "file")
-
-    @property
-    def reviewer_code(self) -> str:
-        """The placeholder for a reviewer's code in those commands."""
-        return self._words.term("placeholder", "reviewer")
-
-    @property
     def yes_no(self) -> dict[bool, str]:
         return {True: self._words.gettext("yes"), False: self._words.gettext("no")}
 
@@ -453,8 +443,11 @@ class LetterRenderer:
         html_variables = {**variables, "m": self._layout(html=True, language=language)}
         text = _tidy(text_template.render(text_variables))
         html = _tidy(self._html.get_template(name).render(html_variables))
+        subject = _subject(text_template, text_variables)
         return RenderedLetter(
-            subject=_subject(text_template, text_variables),
+            # The reference in the subject too: the reader's mail program shows it, and a reply
+            # quotes it.
+            subject=f"{subject} ({ctx.reference})" if ctx.reference else subject,
             text=text,
             html=html,
             language=language,
@@ -486,8 +479,10 @@ def _variables(ctx: LetterContext, language: Language) -> dict[str, object]:
         language=language,
         salutation=salutation(person, language),
         address_form=address_form(person, language),
+        to_many=person is None,
         open_recommendations=ctx.open_recommendations,
         addressed_member=ctx.addressed_member,
+        links=ctx.links,
         other_reviewers=ctx.other_reviewers,
         t=LetterTerms(translator(language.value)),
         progress=(

@@ -1,7 +1,7 @@
 """Salutations as diplomatic correspondence writes them (DESIGN §7).
 
 From the person's courtesy title (Ms/Mr), rank (Dr, Ambassador, Professor) and family name:
-"Dear Ms Schmidt," / "Dear Ambassador Shikongo,"; "Madame," / "Monsieur l'Ambassadeur,";
+"Dear Ms. Schmidt," / "Dear Ambassador Shikongo,"; "Madame," / "Monsieur l'Ambassadeur,";
 "Estimada Sra. Fernández:" / "Estimado Embajador Pérez:". Without a courtesy title (the gender
 a French or Spanish salutation needs) or a family name, the neutral form of each language.
 """
@@ -42,6 +42,14 @@ _ES_TITLE = {
     (Rank.PROFESSOR, Honorific.MS): "Estimada Profesora",
     (Rank.PROFESSOR, Honorific.MR): "Estimado Profesor",
 }
+# United Nations style abbreviates with a full stop (Ms., Mr., Dr.); ranks are written out.
+_EN_TITLE: dict[Honorific | Rank, str] = {
+    Honorific.MS: "Ms.",
+    Honorific.MR: "Mr.",
+    Rank.DR: "Dr.",
+    Rank.AMBASSADOR: "Ambassador",
+    Rank.PROFESSOR: "Professor",
+}
 _PLURAL = {
     Language.EN: "Dear colleagues,",
     Language.FR: "Mesdames, Messieurs,",
@@ -71,7 +79,7 @@ def address_form(person: Addressable | None, language: Language | str) -> str:
             return "Estimada señora" if honorific is Honorific.MS else "Estimado señor"
         return f"{_ES_TITLE[(rank, honorific)]} {family}"
     if family and (rank is not None or honorific is not None):
-        return f"Dear {(rank or honorific).value} {family}"  # type: ignore[union-attr]
+        return f"Dear {_EN_TITLE[rank or honorific]} {family}"  # type: ignore[index]
     return f"Dear {person.name}"
 
 

@@ -24,9 +24,26 @@ def message_id(letter_id: str) -> str:
 
 
 class DeliveryState(StrEnum):
+    """Where a letter's delivery stands. Filed is not sent: without a mail server the letter is
+    written to the outbox folder, and nobody has received it until someone mails it."""
+
     QUEUED = "queued"
     SENT = "sent"
+    FILED = "filed"
     FAILED = "failed"
+
+    @property
+    def done(self) -> bool:
+        """Delivery ended: a retry finds the letter as it left it."""
+        return self is not DeliveryState.QUEUED
+
+
+DELIVERY_WORDS = {
+    DeliveryState.QUEUED: "queued",
+    DeliveryState.SENT: "sent",
+    DeliveryState.FILED: "filed in the outbox (not sent: no mail server is configured)",
+    DeliveryState.FAILED: "failed",
+}
 
 
 class DeliveryRequest(BaseModel):

@@ -45,8 +45,9 @@ class NewLetter:
 
 @dataclass(frozen=True)
 class LetterSummary:
-    """A stored letter without its bodies, as lists show it. ``delivery_state``: queued, sent
-    or failed (with ``delivery_detail``); None for letters stored before delivery existed."""
+    """A stored letter without its bodies, as lists show it. ``delivery_state``: queued, sent,
+    filed in the outbox (not sent) or failed (with ``delivery_detail``); None for letters
+    stored before delivery existed."""
 
     id: str
     idempotency_key: str
@@ -155,7 +156,8 @@ class LetterRepository(Repository):
     def record_delivery(
         self, letter_id: str, state: str, detail: str | None, *, attempt: bool = False
     ) -> None:
-        """The letter's delivery state: queued, sent (with the server's reply) or failed."""
+        """The letter's delivery state: queued, sent (with the server's reply), filed in the
+        outbox (with the file's path) or failed; ``delivered_at`` when it was sent or filed."""
         with self._session() as s:
             row = s.get(LetterRow, letter_id)
             if row is None:
@@ -164,7 +166,7 @@ class LetterRepository(Repository):
             row.delivery_detail = detail
             if attempt:
                 row.delivery_attempts = (row.delivery_attempts or 0) + 1
-            if state == "sent":
+            if state in ("sent", "filed"):
                 row.delivered_at = datetime.now(UTC)
 
     def list(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from napreview.settings import DEFAULT_PORTAL_URL
+
 
 class PortalSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NAPREVIEW_PORTAL_", extra="ignore")
 
-    url: str = "http://localhost:8000"
+    url: str = DEFAULT_PORTAL_URL
     """The address people open, as written in invitations (behind a proxy: the public https one)."""
     trust_proxy: bool = False
     """Honour X-Forwarded-Proto/-For from the reverse proxy (only when one is in front)."""

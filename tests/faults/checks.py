@@ -204,7 +204,7 @@ async def assert_sound(
     messages = sorted(p.stem for p in settings.outbox_dir.glob("*.eml"))
     assert sorted(stored) == [m for m in messages if m in stored]
     assert {row.id: row.delivery_state for row in store.letters.list(cycle=cycle)} == dict.fromkeys(
-        stored, "sent"
+        stored, "filed"
     )
     seen.delivered = len(rows)
     return seen

@@ -42,6 +42,13 @@ def test_letters_show_their_delivery_and_export_rewrites_files(napreview, store,
     assert listed[0]["delivery"]["state"] == "queued"
     shown = napreview("letters", "show", row.id, "--as", "fp.per@example.org").stdout
     assert "Delivery: queued" in shown and "Estimada Sra. Quispe:" in shown
+    store.letters.record_delivery(row.id, "filed", "written to the outbox: /x.eml", attempt=True)
+    shown = napreview("letters", "show", row.id, "--as", "fp.per@example.org").stdout
+    assert "Delivery: filed in the outbox (not sent: no mail server is configured)" in shown
+    listed = json.loads(
+        napreview("letters", "list", "--cycle", "2019", "--json", "--as", SECRETARIAT).stdout
+    )
+    assert listed[0]["delivery"]["state"] == "filed"  # written, not sent: nobody has it yet
     for path in (tmp_path / "letters").rglob("*.*"):
         path.unlink()
     exported = napreview("letters", "export", "--cycle", "2019")

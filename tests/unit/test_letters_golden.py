@@ -218,7 +218,7 @@ def flowing(text: str) -> str:
 def test_a_french_letter_to_belgium_reads_as_french(stored: Store, tmp_path: Path) -> None:
     scene = Scene(stored, Language.FR)
     invitation = flowing(send(stored, tmp_path, scene, LetterKind.INVITATION).body_text)
-    assert "Madame," in invitation and "Veuillez agréer, Madame," in invitation
+    assert "Madame," in invitation and "Nous vous prions d'agréer, Madame," in invitation
     assert "d'inviter la Belgique à participer" in invitation
     assert "l'auto-évaluation de la Belgique" in invitation
     assert "assurée par le Sénégal" in invitation
@@ -271,7 +271,7 @@ def test_a_spanish_letter_to_peru_reads_as_spanish(stored: Store, tmp_path: Path
 def test_an_english_letter_to_the_netherlands_reads_as_english(stored: Store, tmp_path):
     scene = Scene(stored, Language.EN)
     invitation = flowing(send(stored, tmp_path, scene, LetterKind.INVITATION).body_text)
-    assert "Dear Ms Bakker," in invitation
+    assert "Dear Ms. Bakker," in invitation
     assert "to invite the Netherlands to take part" in invitation
     assert "Permanent Mission of the Netherlands to the United Nations" in invitation
     final = flowing(send(stored, tmp_path, scene, LetterKind.FINAL_FEEDBACK).body_text)

@@ -679,7 +679,7 @@ def test_unmarked_peer_recommendations_stand_as_noted() -> None:
 @pytest.mark.parametrize("language", list(Language))
 @pytest.mark.parametrize("stage", [Stage.SELF_ASSESSMENT, Stage.PEER_REVIEW, Stage.SIGN_OFF])
 @pytest.mark.parametrize("kind", [LetterKind.REMINDER, LetterKind.OVERDUE])
-def test_reminders_and_overdue_notices_name_the_step_its_deadline_and_its_command(
+def test_reminders_and_overdue_notices_name_the_step_its_deadline_and_its_page(
     kind: LetterKind, stage: Stage, language: Language
 ) -> None:
     code, troika, _ = SCENES[language]
@@ -690,12 +690,12 @@ def test_reminders_and_overdue_notices_name_the_step_its_deadline_and_its_comman
         changes.update(recipient=SECRETARIAT, addressee=Addressee.SECRETARIAT, copy_to=[])
     letter = render_letter(context(kind, language, **changes))
     text = " ".join(letter.text.split())
-    command = {
-        Stage.SELF_ASSESSMENT: f"napreview submit self-assessment 2019 {code}",
-        Stage.PEER_REVIEW: f"napreview submit peer-review 2019 {code}",
-        Stage.SIGN_OFF: f"napreview sign-off 2019 {code} --approve",
+    page = {
+        Stage.SELF_ASSESSMENT: f"http://localhost:8000/reviews/2019/{code}/self-assessment",
+        Stage.PEER_REVIEW: f"http://localhost:8000/reviews/2019/{code}/peer-review",
+        Stage.SIGN_OFF: f"http://localhost:8000/reviews/2019/{code}#sign-off",
     }[stage]
-    assert command in text
+    assert page in text.split()
     assert translator(language).day(D(2019, 5, 2)) in text
     assert letter.language is language
 
@@ -719,7 +719,7 @@ def test_a_regional_organisation_is_asked_about_its_regional_action_plan() -> No
     ctx = context(LetterKind.INVITATION, Language.EN, member=member("AU"), copy_to=[], reviewers=[])
     text = " ".join(render_letter(ctx).text.split())
     assert "the regional action plan of the African Union" in text
-    assert "napreview submit self-assessment 2019 AU FILE" in text
+    assert "http://localhost:8000/reviews/2019/AU/self-assessment" in text.split()
     assert "review troika drawn" not in text
 
 

@@ -114,7 +114,9 @@ class P:
 @pytest.mark.parametrize(
     ("person", "language", "expected"),
     [
-        (P(Honorific.MS, None, "Schmidt"), "en", "Dear Ms Schmidt,"),
+        (P(Honorific.MS, None, "Schmidt"), "en", "Dear Ms. Schmidt,"),
+        (P(Honorific.MR, None, "Okafor"), "en", "Dear Mr. Okafor,"),
+        (P(Honorific.MS, Rank.DR, "Hassan"), "en", "Dear Dr. Hassan,"),
         (P(Honorific.MR, Rank.AMBASSADOR, "Pérez"), "en", "Dear Ambassador Pérez,"),
         (P(None, None, None), "en", "Dear Anna Schmidt,"),
         (P(Honorific.MS, None, "Dubois"), "fr", "Madame,"),

@@ -143,7 +143,8 @@ async def test_a_letter_is_delivered_once_with_text_html_pdf_and_the_mission_in_
     assert "Madame," in parts["text/plain"].get_content()
     assert "<!DOCTYPE html>" in parts["text/html"].get_content()
     pdf = parts["application/pdf"]
-    assert pdf.get_filename() == f"invitation-{letter_id}.pdf"
+    cycle = store.letters.get(letter_id).cycle_id
+    assert pdf.get_filename() == f"France — examen {cycle} — invitation.pdf"
     assert pdf.get_content().startswith(b"%PDF-")
     row = store.letters.get(letter_id)
     assert row.delivery_state == "sent"
@@ -208,7 +209,8 @@ async def test_without_smtp_letters_go_to_the_outbox_as_eml_files(
 ) -> None:
     settings = smtp_settings(tmp_path, None, f"test-{uuid.uuid4().hex[:8]}")
     letter_id, outcome = await deliver(dev_env.client, store, tmp_path, settings, invitation())
-    assert outcome.state == "sent"
+    assert outcome.state == "filed"  # written to the outbox: nobody has received it
+    assert store.letters.get(letter_id).delivery_state == "filed"
     path = tmp_path / "outbox" / f"{letter_id}.eml"
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["Message-ID"] == f"<{letter_id}@napreview>"
