@@ -113,7 +113,11 @@ class Http:
     """A person's browser without the browser: cookies, and the form's CSRF token."""
 
     def __init__(self, base: str, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.client = httpx.AsyncClient(base_url=base, follow_redirects=False, transport=transport)
+        # A patient browser: forty password hashes at once take a while on two cores, and the
+        # tests are about what the portal answers, not how fast.
+        self.client = httpx.AsyncClient(
+            base_url=base, follow_redirects=False, transport=transport, timeout=60.0
+        )
         self.csrf = ""
 
     async def get(self, path: str) -> httpx.Response:
