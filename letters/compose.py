@@ -27,6 +27,7 @@ from napreview.letters.render import RenderedLetter
 from napreview.schemas.delivery import DeliveryState
 from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
 from napreview.schemas.members import FocalPoint, Language, Location, Member
+from napreview.schemas.network import cycle_year
 from napreview.schemas.review import Stage
 from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
 from napreview.settings import DEFAULT_PORTAL_URL, Settings
@@ -127,7 +128,9 @@ def compose(
 ) -> Composed:
     """The letter's context, dated ``today``, with its envelope."""
     sender = sender or Sender()
-    codes = {request.member, request.chair, *request.reviewers}
+    year = cycle_year(request.cycle)
+    chair_codes = store.chairs.of_year(year) if year is not None else ()
+    codes = {request.member, request.chair, *request.reviewers, *chair_codes}
     codes |= {c for c in (request.recipient_member, request.previous_reviewer) if c}
     codes |= {request.new_reviewer} if request.new_reviewer else set()
     members = {m.code: m for m in store.members.get_many(sorted(codes))}
@@ -166,6 +169,7 @@ def compose(
         addressee=addressee,
         copy_to=copy_to,
         chair=chair,
+        chairs=[members[c] for c in chair_codes],
         round=request.round,
         stage=Stage(request.stage) if request.stage else Stage.SELF_ASSESSMENT,
         deadline=date.fromisoformat(request.deadline) if request.deadline else None,

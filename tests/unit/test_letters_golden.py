@@ -70,6 +70,8 @@ class Scene:
         self.member, self.troika, (self.leaving, self.arriving, self.why), self.chair = SCENES[
             language
         ]
+        # The Chair the letters name is the one recorded for the cycle's year.
+        store.chairs.record(int(CYCLE), [self.chair], by="secretariat@example.org")
         comments, recommendations = PEER_WORDS[language]
         self.sa = store.documents.save(
             kind=DocumentKind.SELF_ASSESSMENT,
@@ -314,6 +316,7 @@ def test_no_english_member_name_in_any_french_or_spanish_letter(
     addressee = "BEL" if language is Language.FR else "PER"
     for member in MEMBERS:
         others = [m.code for m in MEMBERS if m.code not in (member.code, addressee)][:2]
+        store.chairs.record(int(CYCLE), [member.code], by="secretariat@example.org")  # named
         requests = [
             LetterRequest(cycle=CYCLE, member=member.code, kind=LetterKind.REVIEW_REQUEST,
                           chair=member.code, recipient_member=addressee, deadline="2019-05-02",
