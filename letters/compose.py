@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from napreview.i18n.names import name_forms
 from napreview.letters.addresses import members_in_copy, mission_of, secretariat_name
 from napreview.letters.context import (
     CedawFigures,
@@ -152,9 +153,11 @@ def compose(
     else:
         addressed = recipient_member or member
         language = addressed.language
-        recipient, mission_email = _focal_point(store, addressed, language)
-        copy_to = [mission_of(addressed, language)]
-        cc = [mission_email] if mission_email else []
+        recipient, mission = _focal_point(store, addressed, language)
+        # A copy is named only when the email carries it: the mission's address is recorded.
+        if mission is not None:
+            copy_to = [mission_of(addressed, language) or mission.name]
+            cc = [mission.email]
         if request.kind is LetterKind.OVERDUE:
             copy_to.append(secretariat_name(language))
             cc.append(store.people.secretariat_email())
@@ -226,17 +229,18 @@ def new_letter(request: LetterRequest, composed: Composed, rendered: RenderedLet
     )
 
 
-def _focal_point(store: Store, member: Member, language: Language) -> tuple[Person, str | None]:
-    """The member's focal point in the capital (the addressee), and the address of its
-    Permanent Mission in New York where a focal point is recorded there (copied)."""
+def _focal_point(store: Store, member: Member, language: Language) -> tuple[Person, Person | None]:
+    """The member's focal point in the capital (the addressee), and its focal point at the
+    Permanent Mission in New York when one is recorded beside it (copied)."""
     focal_points = store.focal_points.active(member.code)
     capital = [f for f in focal_points if f.location is Location.CAPITAL]
     mission = [f for f in focal_points if f.location is Location.NEW_YORK_MISSION]
     primary = (capital or mission)[0] if capital or mission else None
-    mission_email = mission[0].email if mission and mission[0] is not primary else None
+    copied = _person(mission[0]) if mission and mission[0] is not primary else None
     if primary is None:
-        return Person(name=mission_of(member, language), email=""), None
-    return _person(primary), mission_email
+        name = mission_of(member, language) or name_forms(member, language).short
+        return Person(name=name, email=""), None
+    return _person(primary), copied
 
 
 def _person(fp: FocalPoint) -> Person:

@@ -182,11 +182,16 @@ def send(store: Store, tmp_path: Path, scene: Scene, kind: LetterKind):  # type:
 
 @pytest.fixture
 def stored(store: Store) -> Store:
-    # Belgium's Permanent Mission has a focal point of its own: it is copied by email.
-    store.focal_points.designate(Designation(
-        member="BEL", name="Marc Janssens", email="wps@belgium-mission.example.org",
-        location=Location.NEW_YORK_MISSION, title="Premier secrétaire",
-    ))  # fmt: skip
+    # The Permanent Missions of the members reviewed have a focal point of their own: they are
+    # copied by email, and only they are named in copy (the reviewers' missions are not).
+    for member, name, email, title in (
+        ("BEL", "Marc Janssens", "wps@belgium-mission.example.org", "Premier secrétaire"),
+        ("PER", "Lucía Quispe", "wps@peru-mission.example.org", "Primera Secretaria"),
+        ("NLD", "Anna de Vries", "wps@netherlands-mission.example.org", "First Secretary"),
+    ):
+        store.focal_points.designate(Designation(
+            member=member, name=name, email=email, location=Location.NEW_YORK_MISSION, title=title,
+        ))  # fmt: skip
     record_cycle(store)
     return store
 
