@@ -11,9 +11,10 @@ import pytest
 from napreview.activities.letters import LetterActivities
 from napreview.letters.render import render_letter
 from napreview.schemas.letters import LetterKind, LetterRequest
+from napreview.schemas.members import Language
 from napreview.store.records import Store
 
-from .test_letters_golden import flowing
+from .test_letters_golden import CYCLE, Scene, flowing, send, stored  # noqa: F401 - the fixture
 
 SECRETARIAT = "secretariat@example.org"
 CO_CHAIRS = {
@@ -68,3 +69,14 @@ def test_a_year_has_one_chair_or_two_different_members(store: Store) -> None:
     store.chairs.record(2027, ["CAN", "URY"], by=SECRETARIAT)
     store.chairs.record(2027, ["CAN"], by=SECRETARIAT)  # corrected: one Chair after all
     assert store.chairs.all()[2027] == ("CAN",)
+
+
+def test_the_cycle_summary_goes_to_a_co_chair_and_names_both(
+    stored: Store,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    scene = Scene(stored, Language.EN)  # its Chair, Namibia, receives the summary
+    stored.chairs.record(int(CYCLE), [scene.chair, "URY"], by=SECRETARIAT)
+    text = flowing(send(stored, tmp_path, scene, LetterKind.CYCLE_SUMMARY).body_text)
+    assert "Co-Chair of the Network (Namibia)" in text
+    assert "send the co-Chairs of the Network, Namibia and Uruguay, and the members" in text
