@@ -1,24 +1,34 @@
 """Who a letter names besides its addressee, in the letter's language: the Permanent Mission in
-copy, the secretariat, the members of the Network (DESIGN §7)."""
+copy (by its official name, and only when the email carries its copy), the secretariat, the
+members of the Network (DESIGN §7)."""
 
 from __future__ import annotations
 
 from napreview.i18n.names import name_forms
 from napreview.schemas.members import Language, Member, MemberKind
 
-_MISSIONS: dict[Language, tuple[str, str]] = {
-    Language.EN: (
-        "Permanent Mission {of} to the United Nations",
-        "Delegation {of} to the United Nations",
-    ),
-    Language.FR: (
-        "Mission permanente {of} auprès de l'Organisation des Nations Unies",
-        "Délégation {of} auprès de l'Organisation des Nations Unies",
-    ),
-    Language.ES: (
-        "Misión Permanente {of} ante las Naciones Unidas",
-        "Delegación {of} ante las Naciones Unidas",
-    ),
+# A State's mission to the United Nations in New York, named from the member's name.
+_PERMANENT_MISSION: dict[Language, str] = {
+    Language.EN: "Permanent Mission {of} to the United Nations",
+    Language.FR: "Mission permanente {of} auprès de l'Organisation des Nations Unies",
+    Language.ES: "Misión Permanente {of} ante las Naciones Unidas",
+}
+
+# An organisation's mission in New York goes by its own official name, known here only for the
+# members that have one; no name is made up for the others.
+ORGANISATION_MISSIONS: dict[str, dict[Language, str]] = {
+    "AU": {
+        Language.EN: "Permanent Observer Mission of the African Union to the United Nations",
+        Language.FR: "Mission permanente d'observation de l'Union africaine auprès de "
+        "l'Organisation des Nations Unies",
+        Language.ES: "Misión Permanente de Observación de la Unión Africana ante las Naciones "
+        "Unidas",
+    },
+    "EU": {
+        Language.EN: "Delegation of the European Union to the United Nations",
+        Language.FR: "Délégation de l'Union européenne auprès de l'Organisation des Nations Unies",
+        Language.ES: "Delegación de la Unión Europea ante las Naciones Unidas",
+    },
 }
 
 SECRETARIAT_NAMES: dict[Language, str] = {
@@ -36,13 +46,15 @@ _MEMBERS_IN_COPY: dict[Language, str] = {
 }
 
 
-def mission_of(member: Member, language: Language | str = Language.EN) -> str:
-    """The member's mission in New York, in the letter's language ("Mission permanente de la
-    Belgique …", "Misión Permanente del Perú …", "Permanent Mission of the Netherlands …")."""
+def mission_of(member: Member, language: Language | str = Language.EN) -> str | None:
+    """The official name of the member's mission to the United Nations in New York, in the
+    letter's language ("Mission permanente de la Belgique …", "Misión Permanente del Perú …",
+    "Permanent Observer Mission of the African Union …"); None for an organisation whose
+    mission is not known."""
     language = Language(language)
-    state, organisation = _MISSIONS[language]
-    template = organisation if member.kind is MemberKind.REGIONAL_ORGANIZATION else state
-    return template.format(of=name_forms(member, language).of)
+    if member.kind is MemberKind.REGIONAL_ORGANIZATION:
+        return ORGANISATION_MISSIONS.get(member.code, {}).get(language)
+    return _PERMANENT_MISSION[language].format(of=name_forms(member, language).of)
 
 
 def secretariat_name(language: Language | str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from napreview.i18n.names import name_forms
 from napreview.letters.addresses import members_in_copy, mission_of, secretariat_name
 from napreview.letters.context import (
     CedawFigures,
@@ -27,6 +28,7 @@ from napreview.letters.render import RenderedLetter
 from napreview.schemas.delivery import DeliveryState
 from napreview.schemas.letters import Addressee, LetterKind, LetterRequest
 from napreview.schemas.members import FocalPoint, Language, Location, Member
+from napreview.schemas.network import cycle_year
 from napreview.schemas.review import Stage
 from napreview.schemas.submissions import PeerReview, RecommendationResponse, SelfAssessment
 from napreview.settings import DEFAULT_PORTAL_URL, Settings
@@ -127,7 +129,9 @@ def compose(
 ) -> Composed:
     """The letter's context, dated ``today``, with its envelope."""
     sender = sender or Sender()
-    codes = {request.member, request.chair, *request.reviewers}
+    year = cycle_year(request.cycle)
+    chair_codes = store.chairs.of_year(year) if year is not None else ()
+    codes = {request.member, request.chair, *request.reviewers, *chair_codes}
     codes |= {c for c in (request.recipient_member, request.previous_reviewer) if c}
     codes |= {request.new_reviewer} if request.new_reviewer else set()
     members = {m.code: m for m in store.members.get_many(sorted(codes))}
@@ -149,9 +153,11 @@ def compose(
     else:
         addressed = recipient_member or member
         language = addressed.language
-        recipient, mission_email = _focal_point(store, addressed, language)
-        copy_to = [mission_of(addressed, language)]
-        cc = [mission_email] if mission_email else []
+        recipient, mission = _focal_point(store, addressed, language)
+        # A copy is named only when the email carries it: the mission's address is recorded.
+        if mission is not None:
+            copy_to = [mission_of(addressed, language) or mission.name]
+            cc = [mission.email]
         if request.kind is LetterKind.OVERDUE:
             copy_to.append(secretariat_name(language))
             cc.append(store.people.secretariat_email())
@@ -166,6 +172,7 @@ def compose(
         addressee=addressee,
         copy_to=copy_to,
         chair=chair,
+        chairs=[members[c] for c in chair_codes],
         round=request.round,
         stage=Stage(request.stage) if request.stage else Stage.SELF_ASSESSMENT,
         deadline=date.fromisoformat(request.deadline) if request.deadline else None,
@@ -222,17 +229,18 @@ def new_letter(request: LetterRequest, composed: Composed, rendered: RenderedLet
     )
 
 
-def _focal_point(store: Store, member: Member, language: Language) -> tuple[Person, str | None]:
-    """The member's focal point in the capital (the addressee), and the address of its
-    Permanent Mission in New York where a focal point is recorded there (copied)."""
+def _focal_point(store: Store, member: Member, language: Language) -> tuple[Person, Person | None]:
+    """The member's focal point in the capital (the addressee), and its focal point at the
+    Permanent Mission in New York when one is recorded beside it (copied)."""
     focal_points = store.focal_points.active(member.code)
     capital = [f for f in focal_points if f.location is Location.CAPITAL]
     mission = [f for f in focal_points if f.location is Location.NEW_YORK_MISSION]
     primary = (capital or mission)[0] if capital or mission else None
-    mission_email = mission[0].email if mission and mission[0] is not primary else None
+    copied = _person(mission[0]) if mission and mission[0] is not primary else None
     if primary is None:
-        return Person(name=mission_of(member, language), email=""), None
-    return _person(primary), mission_email
+        name = mission_of(member, language) or name_forms(member, language).short
+        return Person(name=name, email=""), None
+    return _person(primary), copied
 
 
 def _person(fp: FocalPoint) -> Person:

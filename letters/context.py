@@ -208,6 +208,8 @@ class LetterContext(BaseModel):
     ``secretariat``. ``recipient_member`` is the member whose focal point is addressed when it is
     not ``member`` (a reviewer). ``stage`` says which step a reminder or overdue notice is about.
     ``round`` is the round the letter belongs to (for ``returned``: the round returned).
+    ``chair`` is the member whose focal point receives the cycle summary; ``chairs`` are the
+    Chairs the letters name.
     """
 
     kind: LetterKind
@@ -220,6 +222,11 @@ class LetterContext(BaseModel):
     addressee: Addressee = Addressee.FOCAL_POINT
     copy_to: list[str] = Field(default_factory=list)
     chair: Member
+    chairs: list[Member] = Field(
+        default_factory=list,
+        description="the Chair or two co-Chairs recorded for the cycle's year, whom the letters "
+        "name; none for a year with none recorded (never another year's Chair)",
+    )
     round: int = Field(default=1, ge=1)
     stage: Stage = Stage.SELF_ASSESSMENT
     deadline: datetime.date | None = None

@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +267,31 @@ class LetterTerms:
         """Members as a sentence lists them ("Spain, Kenya and Japan"); ``form`` "of" or "to"
         gives each name after de/à, of/to."""
         return self._words.names(members, form)
+
+    def presidency(self, chairs: Sequence[Member]) -> str:
+        """The Chair of the Network as a sentence names it: "the Chair of the Network, Canada",
+        or its two co-Chairs, with each language's articles ("la coprésidence du Réseau,
+        assurée par le Canada et l'Uruguay", "la copresidencia de la Red, que ejercen el Canadá
+        y el Uruguay")."""
+        words = self._words
+        if len(chairs) == 1:
+            chair = words.member_name(chairs[0], "name")
+            return words.pgettext("letter", "the Chair of the Network, {chair}", chair=chair)
+        # Translators: {chairs} lists the two co-Chairs with their articles ("le Canada et
+        # l'Uruguay", "el Canadá y el Uruguay").
+        return words.pgettext(
+            "letter", "the co-Chairs of the Network, {chairs}", chairs=words.names(chairs)
+        )
+
+    def on_behalf(self, chairs: Sequence[Member]) -> str:
+        """On whose behalf the secretariat writes: the Chair or co-Chairs of the cycle's year, or
+        the Network itself when the year has none recorded (never another year's Chair)."""
+        if not chairs:
+            return self._words.pgettext("letter", "on behalf of the Network")
+        # Translators: {presidency} is "the Chair of the Network, Canada" or "the co-Chairs …".
+        return self._words.pgettext(
+            "letter", "on behalf of {presidency}", presidency=self.presidency(chairs)
+        )
 
     def plan(self, member: Member) -> str:
         """The member's national (or regional) action plan."""

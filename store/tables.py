@@ -245,12 +245,14 @@ class LetterRow(Base):
 
 
 class ChairRow(Base):
-    """The Chair of the Network for a year, as the secretariat records it."""
+    """The Chair of the Network for a year, as the secretariat records it: one member, or two
+    co-Chairs (``co_member_code``), as the Network has had since 2020."""
 
     __tablename__ = "network_chairs"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     member_code: Mapped[str] = mapped_column(String(16))
+    co_member_code: Mapped[str | None] = mapped_column(String(16))
     recorded_by: Mapped[str] = mapped_column(String(254))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -12,13 +12,30 @@ SECRETARIAT = "secretariat@example.org"
 
 
 def test_the_seeded_chairs_and_one_recorded_by_the_secretariat(napreview, store) -> None:  # noqa: F811
-    assert store.chairs.all() == {2017: "ESP", 2018: "DEU", 2019: "NAM"}
+    assert store.chairs.all() == {2017: ("ESP",), 2018: ("DEU",), 2019: ("NAM",)}
     refused = napreview("network", "chair", "set", "2020", "DEU", "--as", "fp.deu@example.org")
     assert refused.exit_code == 3 and "only the secretariat" in refused.output
     done = napreview("network", "chair", "set", "2020", "deu", "--as", SECRETARIAT)
     assert done.exit_code == 0, done.output
     listed = json.loads(napreview("network", "chair", "list", "--json").stdout)
-    assert {"year": 2020, "chair": "DEU"} in listed
+    assert {"year": 2020, "chair": "DEU", "chairs": ["DEU"]} in listed
+
+
+def test_the_secretariat_records_two_co_chairs_for_a_year(napreview, store) -> None:  # noqa: F811
+    done = napreview(
+        "network", "chair", "set", "2021", "--member", "can", "--member", "URY", "--as", SECRETARIAT
+    )
+    assert done.exit_code == 0, done.output
+    assert "Canada (CAN) and Uruguay (URY) are the co-Chairs of the Network for 2021" in done.output
+    assert store.chairs.of_year(2021) == ("CAN", "URY")
+    listed = json.loads(napreview("network", "chair", "list", "--json").stdout)
+    assert {"year": 2021, "chair": "CAN", "chairs": ["CAN", "URY"]} in listed
+    three = napreview(
+        "network", "chair", "set", "2021", "--member", "CAN", "--member", "URY",
+        "--member", "NAM", "--as", SECRETARIAT,
+    )  # fmt: skip
+    assert three.exit_code != 0 and "one Chair or two co-Chairs" in three.output
+    assert store.chairs.of_year(2021) == ("CAN", "URY")
 
 
 def test_a_cycle_of_a_year_without_a_chair_asks_for_one(napreview) -> None:  # noqa: F811

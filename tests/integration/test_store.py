@@ -282,3 +282,40 @@ def test_a_refusal_is_kept_as_a_code_with_parameters_beside_its_english(any_stor
     assert (first.actor, first.role, first.step) == (france.person_id, "focal_point", "add_users")
     assert (first.reason, first.why) == (said, why)
     assert (second.reason, second.why) == ("Said once.", None)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_co_chairs_migration_keeps_every_year_recorded_before_it(kind, tmp_path):
+    """A Chair recorded before a year could have two reads as that year's one Chair after the
+    migration, and a second can then be recorded beside it."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from napreview.store.db import alembic_config, make_engine
+    from napreview.store.records import Store
+
+    from ..conftest import POSTGRES_URL, _reset_postgres
+
+    if kind == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("NAPREVIEW_TEST_DATABASE_URL is not set")
+        _reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0010_resets_and_taken_documents")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO network_chairs (year, member_code, recorded_by, recorded_at)"
+                " VALUES (2020, 'CAN', 'sec@x.org', :at)"
+            ),
+            {"at": datetime(2020, 1, 6, tzinfo=UTC)},
+        )
+    engine.dispose()
+    migrate(url)
+    store = Store.from_url(url)
+    assert store.chairs.all() == {2017: ("ESP",), 2018: ("DEU",), 2019: ("NAM",), 2020: ("CAN",)}
+    store.chairs.record(2020, ["CAN", "URY"], by="sec@x.org")
+    assert store.chairs.of_year(2020) == ("CAN", "URY")

@@ -70,6 +70,8 @@ class Scene:
         self.member, self.troika, (self.leaving, self.arriving, self.why), self.chair = SCENES[
             language
         ]
+        # The Chair the letters name is the one recorded for the cycle's year.
+        store.chairs.record(int(CYCLE), [self.chair], by="secretariat@example.org")
         comments, recommendations = PEER_WORDS[language]
         self.sa = store.documents.save(
             kind=DocumentKind.SELF_ASSESSMENT,
@@ -180,11 +182,16 @@ def send(store: Store, tmp_path: Path, scene: Scene, kind: LetterKind):  # type:
 
 @pytest.fixture
 def stored(store: Store) -> Store:
-    # Belgium's Permanent Mission has a focal point of its own: it is copied by email.
-    store.focal_points.designate(Designation(
-        member="BEL", name="Marc Janssens", email="wps@belgium-mission.example.org",
-        location=Location.NEW_YORK_MISSION, title="Premier secrétaire",
-    ))  # fmt: skip
+    # The Permanent Missions of the members reviewed have a focal point of their own: they are
+    # copied by email, and only they are named in copy (the reviewers' missions are not).
+    for member, name, email, title in (
+        ("BEL", "Marc Janssens", "wps@belgium-mission.example.org", "Premier secrétaire"),
+        ("PER", "Lucía Quispe", "wps@peru-mission.example.org", "Primera Secretaria"),
+        ("NLD", "Anna de Vries", "wps@netherlands-mission.example.org", "First Secretary"),
+    ):
+        store.focal_points.designate(Designation(
+            member=member, name=name, email=email, location=Location.NEW_YORK_MISSION, title=title,
+        ))  # fmt: skip
     record_cycle(store)
     return store
 
@@ -314,6 +321,7 @@ def test_no_english_member_name_in_any_french_or_spanish_letter(
     addressee = "BEL" if language is Language.FR else "PER"
     for member in MEMBERS:
         others = [m.code for m in MEMBERS if m.code not in (member.code, addressee)][:2]
+        store.chairs.record(int(CYCLE), [member.code], by="secretariat@example.org")  # named
         requests = [
             LetterRequest(cycle=CYCLE, member=member.code, kind=LetterKind.REVIEW_REQUEST,
                           chair=member.code, recipient_member=addressee, deadline="2019-05-02",

@@ -47,9 +47,9 @@ async def test_a_retried_send_stores_one_letter_and_one_file(store, tmp_path):
     rows = store.letters.list(cycle="2019", member="FRA")
     assert len(rows) == 1 and rows[0].language == "fr"
     assert rows[0].recipient == "fp.fra@example.org"
-    assert rows[0].copy_to == [
-        "Mission permanente de la France auprès de l'Organisation des Nations Unies"
-    ]
+    # France's mission has no address recorded: the email copies no one, so the letter names no
+    # copy (issue #19).
+    assert rows[0].copy_to == [] and rows[0].cc == []
     files = sorted((tmp_path / "letters" / "2019" / "FRA").iterdir())
     assert [p.suffix for p in files] == [".html", ".txt"]
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in files)
