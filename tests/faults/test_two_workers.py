@@ -50,6 +50,7 @@ async def test_two_workers_share_a_cycle_and_one_dies_midway(dev_env, store, tmp
     tally: Tally = {}
     began = time.monotonic()
     try:
+        await workers.polling(client, [first, second])
         cycle = await start_cycle(client, store, settings.task_queue, MEMBERS)
         people = asyncio.gather(*(drive_review(client, store, cycle, m, tally) for m in MEMBERS))
 

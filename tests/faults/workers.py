@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from napreview.settings import Settings
@@ -44,6 +49,26 @@ class WorkerProcesses:
         )
         self.running.append(process)
         return process
+
+    async def polling(
+        self, client: Client, processes: list[subprocess.Popen[bytes]], timeout: float = 60.0
+    ) -> None:
+        """Until each of these workers polls for workflow tasks: reviews started before one of
+        them does all go to the others, and stay there (sticky), so it would do nothing."""
+        wanted = {str(p.pid) for p in processes}
+        request = DescribeTaskQueueRequest(
+            namespace=client.namespace,
+            task_queue=TaskQueue(name=self.env["NAPREVIEW_TASK_QUEUE"]),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            answer = await client.workflow_service.describe_task_queue(request)
+            polling = {p.identity.split("@")[0] for p in answer.pollers}
+            if wanted <= polling:
+                return
+            assert time.monotonic() < deadline, f"workers {wanted - polling} never polled"
+            await asyncio.sleep(0.2)
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         with contextlib.suppress(ProcessLookupError):
