@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -51,12 +52,11 @@ def _state(pid: int) -> str:
         return "X"
 
 
-def submitted(state: ReviewState) -> set[str]:
-    return {s.member for s in state.reviewers if s.status is ReviewerStatus.SUBMITTED}
-
-
-async def test_up_killed_mid_cycle_then_started_again(tmp_path):
-    home, port = tmp_path / "home", free_port()
+async def up_and_its_records(
+    home: Path, port: int
+) -> tuple[subprocess.Popen[str], Settings, Store, Client]:
+    """`napreview up` started on a home of its own, and the store and client a person's command
+    line would use against it."""
     process = start_up(home, port)
     drained(process)
     settings = Settings(
@@ -67,6 +67,27 @@ async def test_up_killed_mid_cycle_then_started_again(tmp_path):
     )
     store = Store.from_url(settings.resolved_database_url)
     client = await Client.connect(settings.temporal_address, data_converter=pydantic_data_converter)
+    return process, settings, store, client
+
+
+async def kill_up(process: subprocess.Popen[str], port: int, server_pid: int) -> float:
+    """SIGKILL `up`, then wait (within a generous while) for its Temporal server to end with it
+    (the parent-death signal) and free the port; returns when it was killed (monotonic)."""
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    down_at = time.monotonic()
+    while (alive(server_pid) or not port_free(port)) and time.monotonic() - down_at < 30:
+        await asyncio.sleep(0.2)
+    return down_at
+
+
+def submitted(state: ReviewState) -> set[str]:
+    return {s.member for s in state.reviewers if s.status is ReviewerStatus.SUBMITTED}
+
+
+async def test_up_killed_mid_cycle_then_started_again(tmp_path):
+    home, port = tmp_path / "home", free_port()
+    process, settings, store, client = await up_and_its_records(home, port)
     tally: Tally = {}
     began = time.monotonic()
     again = None
@@ -97,13 +118,8 @@ async def test_up_killed_mid_cycle_then_started_again(tmp_path):
         before = await states()
         server_pid = int((home / PID_FILE).read_text())
         assert alive(server_pid) and servers_using(home) == [str(server_pid)]
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        killed_after = time.monotonic() - began
-        down_at = time.monotonic()
-        # The server ends with `up` (the parent-death signal), within a generous while.
-        while (alive(server_pid) or not port_free(port)) and time.monotonic() - down_at < 30:
-            await asyncio.sleep(0.2)
+        down_at = await kill_up(process, port, server_pid)
+        killed_after = down_at - began
         server_gone = time.monotonic() - down_at
         assert not alive(server_pid), "the first run's Temporal server outlived up"
         assert servers_using(home) == []

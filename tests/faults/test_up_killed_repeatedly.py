@@ -9,25 +9,22 @@ the shapes behind them are replayed by the shim, and new reviews no longer produ
 from __future__ import annotations
 
 import asyncio
-import signal
 import time
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from napreview.schemas.review import Stage
 from napreview.services import steps
 from napreview.services.repair import task_failing
-from napreview.settings import Settings
 from napreview.store.records import Store
-from napreview.temporal.dev_server import PID_FILE, port_free
+from napreview.temporal.dev_server import PID_FILE
 from napreview.workflows import contract
 
 from ..helpers import start_cycle
 from ..integration.test_up import free_port, start_up, stop
 from .checks import assert_sound, stored_documents
 from .people import Tally, drive_review
-from .test_up_killed import alive, drained
+from .test_up_killed import drained, kill_up, up_and_its_records
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "BRA", "KEN", "SWE", "PHL", "UKR", "CAN", "SEN"]
 KILLS = 12
@@ -55,16 +52,7 @@ async def where_they_stand(client: Client, store: Store, cycle: str) -> str:
 
 async def test_up_killed_twelve_times_leaves_nothing_stuck_or_lost(tmp_path):
     home, port = tmp_path / "home", free_port()
-    process = start_up(home, port)
-    drained(process)
-    settings = Settings(
-        home=home,
-        temporal_address=f"localhost:{port}",
-        database_url=f"sqlite:///{(home / 'napreview.db').resolve()}",
-        task_queue="napreview",
-    )
-    store = Store.from_url(settings.resolved_database_url)
-    client = await Client.connect(settings.temporal_address, data_converter=pydantic_data_converter)
+    process, settings, store, client = await up_and_its_records(home, port)
     tally: Tally = {}
     began = time.monotonic()
     kills = 0
@@ -90,14 +78,10 @@ async def test_up_killed_twelve_times_leaves_nothing_stuck_or_lost(tmp_path):
                 continue
             documents = now
             server_pid = int((home / PID_FILE).read_text())
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+            await kill_up(process, port, server_pid)
             kills += 1
-            # Its Temporal server ends with it (the parent-death signal); the next `up` waits
-            # for the port as a person would (test_up_killed.py measures how long it takes).
-            down_at = time.monotonic()
-            while (alive(server_pid) or not port_free(port)) and time.monotonic() - down_at < 30:
-                await asyncio.sleep(0.2)
+            # The next `up` starts once the port is free, as a person would start it again
+            # (test_up_killed.py measures how long that takes).
             process = start_up(home, port)
             drained(process)
         assert process.poll() is None, "up did not stay up"
