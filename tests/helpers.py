@@ -17,8 +17,11 @@ from napreview.schemas.network import default_chair
 from napreview.schemas.recommendations import DEFAULT_SET, RecommendationSet
 from napreview.schemas.review import (
     CycleSettings,
+    Decision,
     Durations,
     ReviewState,
+    ReviewSummary,
+    SignOff,
     Stage,
     StepTaken,
     recommendation_keys,
@@ -180,3 +183,19 @@ def later_set(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecommendationSet]:
     recommendations.recommendation_set.cache_clear()
     yield recommendations.recommendation_set(LATER_SET)
     recommendations.recommendation_set.cache_clear()
+
+
+async def complete_review(client: Client, store: Store, cycle: str, member: str) -> ReviewSummary:
+    """One review driven to completed: its self-assessment, every peer review, the answers,
+    the secretariat's approval; returns the review's result."""
+    state = await at_stage(client, cycle, member, Stage.SELF_ASSESSMENT)
+    await submit_sa(client, store, cycle, member)
+    await at_stage(client, cycle, member, Stage.PEER_REVIEW)
+    for slot in state.reviewers:
+        await submit_pr(client, store, cycle, member, slot.member)
+    await answer_all(client, store, cycle, member)
+    await at_stage(client, cycle, member, Stage.SIGN_OFF)
+    approve = SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE)
+    await steps.review_step(client, store, cycle, member, "sign_off", approve)
+    workflow_id = contract.review_workflow_id(cycle, member)
+    return await client.get_workflow_handle(workflow_id, result_type=ReviewSummary).result()

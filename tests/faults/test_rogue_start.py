@@ -23,8 +23,7 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 
-from napreview.schemas.review import Decision, ReviewInput, SignOff, Stage, Withdraw
-from napreview.services import steps
+from napreview.schemas.review import ReviewInput, Stage, Withdraw
 from napreview.store.records import Store
 from napreview.temporal.codec import EncryptionCodec, new_key, parse_keys
 from napreview.temporal.dev_server import temporal_cli_path
@@ -34,11 +33,8 @@ from ..conftest import make_store, running_worker
 from ..helpers import (
     AUDITOR,
     SECRETARIAT,
-    answer_all,
-    at_stage,
+    complete_review,
     start_cycle,
-    submit_pr,
-    submit_sa,
 )
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM"]
@@ -125,17 +121,8 @@ async def test_rogue_starts_from_the_temporal_cli_change_nothing(workers_client,
     store = make_store("sqlite", tmp_path)
     async with running_worker(client, store, tmp_path) as worker:
         cycle = await start_cycle(client, store, worker.task_queue, MEMBERS)
-        state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-        await submit_sa(client, store, cycle, "DEU")
-        await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
-        for slot in state.reviewers:
-            await submit_pr(client, store, cycle, "DEU", slot.member)
-        await answer_all(client, store, cycle, "DEU")
-        await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
-        approve = SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE)
-        await steps.review_step(client, store, cycle, "DEU", "sign_off", approve)
+        await complete_review(client, store, cycle, "DEU")
         deu = contract.review_workflow_id(cycle, "DEU")
-        await client.get_workflow_handle(deu).result()
         before = {m: record_of(store, cycle, m) for m in ("DEU", "PER")}
 
         # 1. A review of Peru, which the cycle does not hold, and an unsigned withdrawal.

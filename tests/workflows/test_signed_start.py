@@ -21,19 +21,19 @@ from napreview.people.signing import Signer
 from napreview.schemas.review import (
     CycleInput,
     CycleSettings,
-    Decision,
     ReviewInput,
-    ReviewSummary,
-    SignOff,
     Stage,
     Withdraw,
 )
-from napreview.services import steps
 from napreview.store.records import Store
 from napreview.workflows import contract
 
 from ..conftest import running_worker
-from ..helpers import SECRETARIAT, answer_all, at_stage, start_cycle, submit_pr, submit_sa
+from ..helpers import (
+    SECRETARIAT,
+    complete_review,
+    start_cycle,
+)
 
 
 def rogue_review(store: Store, cycle: str, member: str = "PER") -> ReviewInput:
@@ -99,17 +99,8 @@ async def test_a_new_run_under_the_id_of_a_completed_review_changes_nothing(
     client = dev_env.client
     async with running_worker(client, store, tmp_path) as worker:
         cycle = await start_cycle(client, store, worker.task_queue, ["DEU", "FRA", "MEX", "NAM"])
-        state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-        await submit_sa(client, store, cycle, "DEU")
-        await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
-        for slot in state.reviewers:
-            await submit_pr(client, store, cycle, "DEU", slot.member)
-        await answer_all(client, store, cycle, "DEU")
-        await at_stage(client, cycle, "DEU", Stage.SIGN_OFF)
-        approve = SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE)
-        await steps.review_step(client, store, cycle, "DEU", "sign_off", approve)
+        genuine = await complete_review(client, store, cycle, "DEU")
         workflow_id = contract.review_workflow_id(cycle, "DEU")
-        genuine = await client.get_workflow_handle(workflow_id, result_type=ReviewSummary).result()
         genuine_run = (await client.get_workflow_handle(workflow_id).describe()).run_id
         letters_before = len(store.letters.list(cycle=cycle, member="DEU"))
         stage_before = {r.member: r.stage for r in store.reviews.of_cycle(cycle)}["DEU"]
