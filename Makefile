@@ -64,7 +64,7 @@ lint: $(STAMP)
 # (a changed English phrase comes back fuzzy in French and Spanish, for a translator to check).
 i18n: $(STAMP)
 	$(BIN)/pybabel -q extract -F i18n/babel.cfg --add-comments=Translators: --strip-comment-tags \
-		--project=napreview -o $(VENV)/napreview.pot .
+		--project=napreview --no-location --sort-output -o $(VENV)/napreview.pot .
 	$(BIN)/pybabel -q update -i $(VENV)/napreview.pot -d i18n/locale -D napreview --ignore-obsolete \
 		-l en --no-fuzzy-matching
 	for language in fr es; do $(BIN)/pybabel -q update -i $(VENV)/napreview.pot -d i18n/locale \
