@@ -19,6 +19,8 @@ from napreview.letters.files import letter_folder, letter_stem, recipient_key
 from napreview.schemas.delivery import delivery_workflow_id
 from napreview.schemas.letters import LetterKind
 from napreview.schemas.review import CycleSummary, ReviewSummary, Stage
+from napreview.services import steps
+from napreview.services.repair import task_failing
 from napreview.settings import Settings
 from napreview.store.records import Store
 from napreview.workflows import contract
@@ -53,6 +55,27 @@ def stored_documents(store: Store, cycle: str, member: str | None = None) -> Cou
     """The documents in the store for a cycle (or one review of it), by kind: those the reviews
     took, and any a step lost to a fault left behind."""
     return store.documents.count(cycle, member)
+
+
+async def where_they_stand(client: Client, cycle: str, members: list[str], keep_in: Path) -> str:
+    """For a failure: each review's stage, its failing task if any and its last events; every
+    run's history is kept in `keep_in` as JSON, to be replayed and added to tests/histories."""
+    keep_in.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for member in members:
+        workflow_id = contract.review_workflow_id(cycle, member)
+        try:
+            state = await asyncio.wait_for(steps.review_state(client, cycle, member), 5)
+            where = f"{state.stage.value} round {state.round}"
+        except Exception as err:  # a review that does not answer says so
+            where = f"no answer ({type(err).__name__})"
+        failing = await task_failing(client, workflow_id)
+        histories = await runs_of(client, workflow_id)
+        for run, history in enumerate(histories, 1):
+            (keep_in / f"{member}-run{run}.json").write_text(history.to_json())
+        last = [EventType.Name(e.event_type) for e in histories[-1].events[-4:]]
+        lines.append(f"{member}: {where}; failing task: {failing}; last events {last}")
+    return f"reviews not finished (histories kept in {keep_in}):\n" + "\n".join(lines)
 
 
 async def runs_of(client: Client, workflow_id: str) -> list[WorkflowHistory]:

@@ -17,7 +17,7 @@ from napreview.workflows import contract
 
 from ..conftest import settings_for
 from ..helpers import start_cycle
-from .checks import assert_sound, runs_of, stored_documents
+from .checks import assert_sound, runs_of, stored_documents, where_they_stand
 from .people import Tally, drive_review
 from .workers import WorkerProcesses
 
@@ -62,7 +62,11 @@ async def test_two_workers_share_a_cycle_and_one_dies_midway(dev_env, store, tmp
         workers.kill(first)
         killed_at = time.time()
         killed_after = time.monotonic() - began
-        await asyncio.wait_for(people, 240)
+        try:
+            await asyncio.wait_for(asyncio.shield(people), 240)
+        except TimeoutError:
+            keep = tmp_path / "histories"
+            raise AssertionError(await where_they_stand(client, cycle, MEMBERS, keep)) from None
         driven = time.monotonic() - began
         seen = await assert_sound(
             client, store, settings, cycle, dict.fromkeys(MEMBERS, Stage.COMPLETED)

@@ -11,18 +11,14 @@ from __future__ import annotations
 import asyncio
 import time
 
-from temporalio.client import Client
-
 from napreview.schemas.review import Stage
-from napreview.services import steps
 from napreview.services.repair import task_failing
-from napreview.store.records import Store
 from napreview.temporal.dev_server import PID_FILE
 from napreview.workflows import contract
 
 from ..helpers import start_cycle
 from ..integration.test_up import free_port, start_up, stop
-from .checks import assert_sound, stored_documents
+from .checks import assert_sound, stored_documents, where_they_stand
 from .people import Tally, drive_review
 from .test_up_killed import drained, kill_up, up_and_its_records
 
@@ -31,23 +27,6 @@ KILLS = 12
 # `up` is killed each time this many more documents (self-assessments and peer reviews) are in:
 # the cycle has 48 (12 + 36), so twelve kills come before its last quarter.
 EVERY = 3
-
-
-async def where_they_stand(client: Client, store: Store, cycle: str) -> str:
-    """For a failure: each review's stage, its failing task if any, and its last events."""
-    lines = []
-    for member in MEMBERS:
-        workflow_id = contract.review_workflow_id(cycle, member)
-        try:
-            state = await asyncio.wait_for(steps.review_state(client, cycle, member), 5)
-            where = f"{state.stage.value} round {state.round}"
-        except Exception as err:  # a review that does not answer says so
-            where = f"no answer ({type(err).__name__})"
-        failing = await task_failing(client, workflow_id)
-        history = await client.get_workflow_handle(workflow_id).fetch_history()
-        last = [e.event_type for e in history.events[-4:]]
-        lines.append(f"{member}: {where}; failing task: {failing}; last events {last}")
-    return "reviews not finished after the kills:\n" + "\n".join(lines)
 
 
 async def test_up_killed_twelve_times_leaves_nothing_stuck_or_lost(tmp_path):
@@ -89,7 +68,9 @@ async def test_up_killed_twelve_times_leaves_nothing_stuck_or_lost(tmp_path):
         try:
             await asyncio.wait_for(asyncio.shield(people), 600)
         except TimeoutError:
-            raise AssertionError(await where_they_stand(client, store, cycle)) from None
+            raise AssertionError(
+                await where_they_stand(client, cycle, MEMBERS, tmp_path / "histories")
+            ) from None
         driven = time.monotonic() - began
         stuck = [
             m for m in MEMBERS if await task_failing(client, contract.review_workflow_id(cycle, m))
