@@ -99,15 +99,38 @@ def documents_sweep(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Remove the submitted documents no review took (a step whose sender gave up, a retry
-    that stored its document again), once older than the grace period (secretariat)."""
+    that stored its document again), once older than the grace period (secretariat). Each
+    review with such a document is asked first whether it holds it."""
     from napreview.services import documents
 
     grace = parse_duration(older_than, "--older-than")
-    removed, before = documents.sweep(store(), acting(as_), grace)
+
+    async def sweep() -> documents.Swept:
+        held = documents.held_by_reviews(await client())
+        return await documents.sweep(store(), acting(as_), held, grace)
+
+    swept = run(sweep())
     console.print(
-        f"{removed} document{'s' if removed != 1 else ''} no review took, stored before "
-        f"{before:%Y-%m-%d %H:%M} UTC, removed."
+        f"{_documents(swept.removed)} no review took, stored before "
+        f"{swept.before:%Y-%m-%d %H:%M} UTC, removed.",
+        highlight=False,
     )
+    if swept.taken:
+        console.print(
+            f"{_documents(swept.taken)} held by their review although the store had not "
+            "recorded it: kept, and now recorded.",
+            highlight=False,
+        )
+    if swept.unasked:
+        console.print(
+            f"{_documents(swept.unasked)} kept: their review did not answer (is a worker "
+            "running?). They will be looked at again by the next sweep.",
+            highlight=False,
+        )
+
+
+def _documents(n: int) -> str:
+    return f"{n} document{'s' if n != 1 else ''}"
 
 
 @documents_app.command("show")

@@ -373,6 +373,14 @@ class ReviewState(BaseModel):
     def trusted_key_ids(self) -> list[str]:
         return sorted(self.trusted_keys)
 
+    def documents_held(self) -> frozenset[str]:
+        """The ids of every document this review holds (self-assessments of every round, peer
+        reviews): what it took is never swept from the store, whatever the store recorded."""
+        return frozenset(
+            {ref.id for ref in self.self_assessments}
+            | {slot.document.id for slot in self.reviewers if slot.document is not None}
+        )
+
 
 class ReviewSummary(BaseModel):
     """The workflow result: ids and digests, never letter or document bodies."""

@@ -7,6 +7,7 @@ may also hold documents a review refused, so every read goes through the review'
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -401,10 +402,65 @@ def nap_file(store: Store, actor: Actor, cycle: str, member: str, file_id: str) 
 SWEEP_GRACE = timedelta(days=7)
 
 
-def sweep(store: Store, by: Actor, grace: timedelta = SWEEP_GRACE) -> tuple[int, datetime]:
+# Which documents a review holds, or None when it cannot say (no worker, the server away).
+HeldBy = Callable[[str, str], Awaitable[frozenset[str] | None]]
+
+
+def held_by_reviews(client: Client, wait: timedelta = timedelta(seconds=10)) -> HeldBy:
+    """Asks each review which documents it holds. A review that does not exist holds none; one
+    that does not answer within ``wait`` is left alone (its documents kept until a later
+    sweep)."""
+
+    async def held(cycle: str, member: str) -> frozenset[str] | None:
+        try:
+            state = await asyncio.wait_for(
+                review_state(client, cycle, member), wait.total_seconds()
+            )
+            return state.documents_held()
+        except NotFoundError:
+            return frozenset()
+        except Exception:  # any failure to answer keeps the documents; nothing is guessed
+            return None
+
+    return held
+
+
+@dataclass(frozen=True)
+class Swept:
+    """What a sweep did: removed, found taken by their review (now marked so), and kept
+    because their review could not be asked."""
+
+    removed: int
+    taken: int
+    unasked: int
+    before: datetime
+
+
+async def sweep(store: Store, by: Actor, held: HeldBy, grace: timedelta = SWEEP_GRACE) -> Swept:
     """Remove the documents no review took, stored more than ``grace`` ago (secretariat
     only): a step whose sender gave up or a retry stored them, and nothing reads them.
-    Returns how many, and the moment before which they were stored."""
-    require_secretariat(store, by, "sweep_documents")
+
+    The store's mark is not the last word: a front end that died between its review taking a
+    document and the store marking it would leave a taken document unmarked. So each review
+    with an unmarked document is asked what it holds first."""
+    await asyncio.to_thread(require_secretariat, store, by, "sweep_documents")
     before = datetime.now(UTC) - grace
-    return store.documents.sweep(before), before
+    unmarked = await asyncio.to_thread(store.documents.unmarked, before)
+    by_review: dict[tuple[str, str], list[str]] = {}
+    for document_id, cycle, member in unmarked:
+        by_review.setdefault((cycle, member), []).append(document_id)
+    doomed: list[str] = []
+    taken = unasked = 0
+    for (cycle, member), ids in by_review.items():
+        holds = await held(cycle, member)
+        if holds is None:
+            unasked += len(ids)
+            continue
+        for document_id in ids:
+            if document_id in holds:
+                await asyncio.to_thread(store.documents.take, document_id)
+                taken += 1
+            else:
+                doomed.append(document_id)
+    removed = await asyncio.to_thread(store.documents.sweep, doomed, before)
+    return Swept(removed, taken, unasked, before)

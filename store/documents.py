@@ -78,13 +78,26 @@ class DocumentRepository(Repository):
                 .values(taken_at=datetime.now(UTC))
             )
 
-    def sweep(self, stored_before: datetime) -> int:
-        """Remove the documents no review took that were stored before ``stored_before`` (a
-        step whose sender gave up, a retry that stored its document again); returns how
-        many."""
+    def unmarked(self, stored_before: datetime) -> list[tuple[str, str, str]]:
+        """(id, cycle, member) of the documents not marked taken, stored before then."""
+        query = (
+            select(DocumentRow.id, DocumentRow.cycle_id, DocumentRow.member_code)
+            .where(DocumentRow.taken_at.is_(None))
+            .where(DocumentRow.created_at < stored_before)
+            .order_by(DocumentRow.created_at)
+        )
+        with self._session() as s:
+            return [(i, c, m) for i, c, m in s.execute(query)]
+
+    def sweep(self, document_ids: list[str], stored_before: datetime) -> int:
+        """Remove these documents if still not taken and stored before then (a step may have
+        been taken meanwhile); returns how many."""
+        if not document_ids:
+            return 0
         with self._session() as s:
             result = s.execute(
                 delete(DocumentRow)
+                .where(DocumentRow.id.in_(document_ids))
                 .where(DocumentRow.taken_at.is_(None))
                 .where(DocumentRow.created_at < stored_before)
             )

@@ -37,7 +37,10 @@ def _submitted(store, member: str = "DEU"):  # type: ignore[no-untyped-def]
     )
 
 
-def test_only_documents_no_review_took_are_swept_after_the_grace(any_store):
+async def test_only_documents_no_review_took_are_swept_after_the_grace(any_store, dev_env):
+    """No review of cycle 2031 exists: nothing holds the documents the store has not seen
+    taken."""
+    held = documents.held_by_reviews(dev_env.client)
     taken, orphan, other_orphan = (_submitted(any_store) for _ in range(3))
     # the review takes one: the store confirms it for the step
     ReviewActivities(any_store).accept_document(
@@ -46,21 +49,25 @@ def test_only_documents_no_review_took_are_swept_after_the_grace(any_store):
         )
     )
     secretariat = any_store.people.actor(SECRETARIAT)
-    assert documents.sweep(any_store, secretariat, timedelta(hours=1))[0] == 0  # all young
+    assert (await documents.sweep(any_store, secretariat, held, timedelta(hours=1))).removed == 0
     with pytest.raises(StepRefused):
-        documents.sweep(any_store, any_store.people.actor(AUDITOR), timedelta(0))
-    assert documents.sweep(any_store, secretariat, timedelta(0))[0] == 2
+        await documents.sweep(any_store, any_store.people.actor(AUDITOR), held, timedelta(0))
+    swept = await documents.sweep(any_store, secretariat, held, timedelta(0))
+    assert (swept.removed, swept.taken, swept.unasked) == (2, 0, 0)
     assert any_store.documents.get(taken.id).body["nap"]["title"]
     for gone in (orphan, other_orphan):
         with pytest.raises(NotFoundError):
             any_store.documents.get(gone.id)
-    assert documents.sweep(any_store, secretariat, timedelta(0))[0] == 0
+    assert (await documents.sweep(any_store, secretariat, held, timedelta(0))).removed == 0
 
 
-def test_napreview_documents_sweep(any_store, tmp_path, monkeypatch):
+def test_napreview_documents_sweep(any_store, dev_env, tmp_path, monkeypatch):
     """The command's default grace is a week: an orphan stored eight days ago goes, one stored
     now stays."""
     monkeypatch.setenv("NAPREVIEW_HOME", str(tmp_path))
+    monkeypatch.setenv(
+        "NAPREVIEW_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host
+    )
     monkeypatch.setenv("NAPREVIEW_DATABASE_URL", any_store.engine.url.render_as_string(False))
     monkeypatch.setattr(common, "_stores", {})
     old, young = _submitted(any_store), _submitted(any_store)

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from temporalio.client import WorkflowExecutionStatus
 
 from napreview.schemas.letters import LetterKind
@@ -21,6 +22,7 @@ from napreview.schemas.review import (
 from napreview.schemas.submissions import DocumentRef
 from napreview.services import documents, steps
 from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
+from napreview.store.tables import DocumentRow
 
 from ..conftest import running_worker
 from ..helpers import (
@@ -194,6 +196,14 @@ def _documents(store) -> int:
     return sum(store.documents.count().values())
 
 
+def _forget_taken(store, document_id: str) -> None:  # type: ignore[no-untyped-def]
+    """As if the front end had died before recording that its review took the document."""
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(DocumentRow).where(DocumentRow.id == document_id).values(taken_at=None)
+        )
+
+
 async def test_a_document_is_kept_only_when_its_review_takes_it(dev_env, store, tmp_path):
     client = dev_env.client
     async with running_worker(client, store, tmp_path) as settings:
@@ -214,8 +224,25 @@ async def test_a_document_is_kept_only_when_its_review_takes_it(dev_env, store, 
         assert _documents(store) == before + 1
         # Taken by the review (without an activity, since patch 'documents-signed'): a sweep
         # with no grace at all leaves it.
-        documents.sweep(store, store.people.actor(SECRETARIAT), timedelta(0))
+        secretariat = store.people.actor(SECRETARIAT)
+        held = documents.held_by_reviews(client)
+        swept = await documents.sweep(store, secretariat, held, timedelta(0))
+        assert (swept.removed, swept.taken, swept.unasked) == (0, 0, 0)
         assert _documents(store) == before + 1
+        # The front end died between its review taking the document and the store recording
+        # it: the review is asked, says it holds it, and the sweep records it instead.
+        state = await steps.review_state(client, cycle, "DEU")
+        taken = state.self_assessments[-1].id
+        _forget_taken(store, taken)
+        swept = await documents.sweep(store, secretariat, held, timedelta(0))
+        assert (swept.removed, swept.taken, swept.unasked) == (0, 1, 0)
+        assert store.documents.get(taken).id == taken
+    # No worker answers for the review: its unrecorded documents are kept for a later sweep.
+    _forget_taken(store, taken)
+    held = documents.held_by_reviews(client, wait=timedelta(seconds=1))
+    swept = await documents.sweep(store, secretariat, held, timedelta(0))
+    assert (swept.removed, swept.taken, swept.unasked) == (0, 0, 1)
+    assert store.documents.get(taken).id == taken
 
 
 async def test_only_a_document_the_store_holds_for_the_step_is_signed(dev_env, store, tmp_path):
