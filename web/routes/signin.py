@@ -6,7 +6,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +20,7 @@ from napreview.web.web import (
     LANG_COOKIE,
     SESSION_COOKIE,
     FormDep,
+    Portal,
     PortalDep,
     VisitorDep,
     client_address,
@@ -131,7 +132,9 @@ def forgot_page(request: Request) -> Response:
 
 
 @router.post("/password/forgot")
-def forgot(request: Request, v: VisitorDep, form: FormDep, portal: PortalDep) -> Response:
+def forgot(
+    request: Request, v: VisitorDep, form: FormDep, portal: PortalDep, later: BackgroundTasks
+) -> Response:
     email = str(form.get("email") or "").strip().lower()[:254]
     allowed = portal.accounts.may_send_reset(email, client_address(request))
     known = {p.email: p for p in portal.accounts.people()}
@@ -139,19 +142,24 @@ def forgot(request: Request, v: VisitorDep, form: FormDep, portal: PortalDep) ->
     if not allowed:
         log.warning("Password reset for %s not sent: too many requests", email)
     elif person is not None and person.active:
-        sent = send_link(
-            portal.store,
-            email,
-            RESET,
-            base_url=portal.options.url,
-            settings=portal.settings,
-            created_by=None,
-            language=language_for(portal.store, email, fallback=v.language),
-        )
-        if sent.not_sent:
-            log.warning("Password reset for %s not sent by email: %s", email, sent.not_sent)
+        # Sent once the answer has gone: a known address is not answered later than another.
+        later.add_task(_send_reset, portal, email, v.language)
     # The same answer whether or not the address is known, and whether or not it was sent.
     return render(request, "forgot.html", {"sent": True})
+
+
+def _send_reset(portal: Portal, email: str, fallback: str) -> None:
+    sent = send_link(
+        portal.store,
+        email,
+        RESET,
+        base_url=portal.options.url,
+        settings=portal.settings,
+        created_by=None,
+        language=language_for(portal.store, email, fallback=fallback),
+    )
+    if sent.not_sent:
+        log.warning("Password reset for %s not sent by email: %s", email, sent.not_sent)
 
 
 @router.get("/password/{token}")
