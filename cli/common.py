@@ -183,10 +183,11 @@ def store() -> Store:
                 EXIT_UNEXPECTED,
                 f"The database at {safe_url(url)} cannot be opened: {type(err).__name__}.",
             ) from err
-        if seed(_stores[url]) and new:
+        if seed(_stores[url], production=config.production) and new:
+            people = "no people yet" if config.production else "the example people"
             errors.print(
                 f"A new napreview installation was created in {config.home.resolve()}: the 83 "
-                "members and the example people.",
+                f"members and {people}.",
                 markup=False,
                 highlight=False,
             )

@@ -58,7 +58,7 @@ def prepare_store(config: Settings) -> tuple[Store, bool]:
         Signer.load(config.signing_keys_dir)
     except SigningUnavailable:
         Signer.create(config.signing_keys_dir)
-    return store, seed(store)
+    return store, seed(store, production=config.production)
 
 
 async def _serve_until_stopped(config: Settings, serves: str = "all") -> None:

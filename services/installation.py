@@ -1,6 +1,6 @@
 """An installation's records, opened once per process by each door (the command line, the
 portal, the worker): migrated, and on a new installation seeded with the Network's 83 members
-and the example people of DESIGN §10.4.
+and, unless it is a production installation, the example people of DESIGN §10.4.
 
 The doors hold the ``Store`` this gives them and hand it back to the services; they never read
 or write through it themselves.
@@ -27,10 +27,13 @@ def open_store(url: str, *, production: bool = False) -> Store:
     return store
 
 
-def seed(store: Store) -> bool:
-    """Seed an empty store; a store that already has members is left untouched (False)."""
+def seed(store: Store, *, production: bool = False) -> bool:
+    """Seed an empty store with the Network's members and, on a trial installation, the example
+    people (a production installation gets none: its people are invited by name). A store
+    that already has members is left untouched (False)."""
     if store.members.count() > 0:
         return False
     store.members.add_many(MEMBERS)
-    add_example_people(store, MEMBERS)
+    if not production:
+        add_example_people(store, MEMBERS)
     return True

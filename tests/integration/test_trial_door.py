@@ -227,3 +227,24 @@ def test_an_installation_from_before_the_flags_keeps_its_state(
     assert (store.installation.flag(EXAMPLE_PASSWORDS_GIVEN) is not None) is given
     assert trial_open(store) is not closed
     assert give_example_passwords_once(store) == (0 if given else 85)
+
+
+def test_a_new_production_installation_has_the_members_and_no_example_people(
+    tmp_path, monkeypatch
+):
+    """Nobody invented is seeded where real people will work: the secretariat bootstraps
+    itself and invites the others by name."""
+    monkeypatch.setenv("NAPREVIEW_HOME", str(tmp_path))
+    monkeypatch.setenv("NAPREVIEW_PRODUCTION", "true")
+    for name in ("NAPREVIEW_DATABASE_URL", "NAPREVIEW_USER", "NAPREVIEW_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(common, "_stores", {})
+    first = runner.invoke(app, ["members", "list"])
+    assert "the 83 members and no people yet" in said(first), first.output
+    store = open_store(f"sqlite:///{tmp_path / 'napreview.db'}")
+    assert store.members.count() == 83
+    assert not store.people.exists(SECRETARIAT) and not store.people.exists(fp("DEU"))
+    chief = runner.invoke(
+        app, ["users", "add", "chief@un.org", "--role", "secretariat", "--bootstrap"]
+    )
+    assert chief.exit_code == 0, chief.output
