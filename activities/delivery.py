@@ -64,9 +64,7 @@ class DeliveryActivities:
         )
         return _outcome(row.id, state, detail)
 
-    async def _built(
-        self, row: Letter, pdf: bytes | None, member: Member | None
-    ) -> EmailMessage:
+    async def _built(self, row: Letter, pdf: bytes | None, member: Member | None) -> EmailMessage:
         """The letter as an email, written out once to be sure it can be: a header it cannot
         carry (a line break in a name recorded before names were checked, an address that is
         none) fails the letter with the reason, as no retry would ever mend it. Built in a
