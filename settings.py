@@ -116,6 +116,11 @@ class Settings(BaseSettings):
         return self.home / "outbox"
 
     @property
+    def pdf_dir(self) -> Path:
+        """Letters laid out as PDF, each once, named by the SHA-256 of its HTML."""
+        return self.home / "pdf"
+
+    @property
     def temporal_db_file(self) -> Path:
         return self.home / "temporal.db"
 

@@ -29,6 +29,7 @@ from napreview.letters.compose import Sender
 from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
 from napreview.store.records import Store
+from napreview.temporal.bytecode import compile_workflows
 from napreview.temporal.client import connect
 from napreview.temporal.codec import CodecKeyError
 from napreview.temporal.refusal_logs import install as one_line_refusals
@@ -122,6 +123,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all
         settings.private_home()
     migrate(settings.resolved_database_url)
     store = Store.from_url(settings.resolved_database_url)
+    if serves != "activities":
+        compile_workflows(settings.home / "bytecode")
     client = await connect(settings)
     worker = build_worker(client, settings, store, serves)
     async with worker:

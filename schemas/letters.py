@@ -19,6 +19,13 @@ class LetterKind(StrEnum):
     CYCLE_SUMMARY = "cycle_summary"
 
 
+# The letters that go with a PDF: the review's findings and the cycle's, which a Permanent Mission
+# files and forwards as the record. The other letters are notices (an invitation, a reminder, a
+# request) that the email's own text and HTML carry whole; laying each out as a PDF cost most of
+# a worker's CPU (issue #23).
+PDF_ATTACHED = frozenset({LetterKind.FINAL_FEEDBACK, LetterKind.CYCLE_SUMMARY})
+
+
 class Addressee(StrEnum):
     """Whose focal point receives a letter; the activity resolves the person at send time."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -168,6 +168,20 @@ class LetterRepository(Repository):
                 row.delivery_attempts = (row.delivery_attempts or 0) + 1
             if state in ("sent", "filed"):
                 row.delivered_at = datetime.now(UTC)
+
+    def queued(self, cycle: str) -> int:
+        """How many of the cycle's letters wait for their delivery (the bench's round ends when
+        none does)."""
+        with self._session() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(LetterRow)
+                    .where(LetterRow.cycle_id == cycle)
+                    .where(LetterRow.delivery_state == "queued")
+                )
+                or 0
+            )
 
     def list(
         self,

@@ -133,15 +133,25 @@ class ReviewRepository(Repository):
             return _record(row) if row is not None else None
 
     def of_cycle(
-        self, cycle: str, stage: Stage | None = None, overdue: bool = False
+        self,
+        cycle: str,
+        stage: Stage | None = None,
+        overdue: bool = False,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[ReviewRecord]:
-        """The cycle's reviews in member order (at one stage, or overdue only)."""
-        query = select(ReviewRow).where(ReviewRow.cycle_id == cycle)
-        if stage is not None:
-            query = query.where(ReviewRow.stage == stage.value)
-        if overdue:
-            query = query.where(ReviewRow.overdue.is_(True))
-        return self._records(query.order_by(ReviewRow.member_code))
+        """The cycle's reviews (at one stage, or overdue only), overdue first, then in member
+        order; a page of them with ``limit`` (a cycle of ten thousand is not one page)."""
+        query = _of_cycle(select(ReviewRow), cycle, stage, overdue)
+        query = query.order_by(ReviewRow.overdue.desc(), ReviewRow.member_code).offset(offset)
+        return self._records(query if limit is None else query.limit(limit))
+
+    def matching(self, cycle: str, stage: Stage | None = None, overdue: bool = False) -> int:
+        """How many of the cycle's reviews ``of_cycle`` finds, counted by the database."""
+        with self._session() as s:
+            found = s.scalar(_of_cycle(select(func.count()), cycle, stage, overdue))
+            return found or 0
 
     def counts(self, cycle: str) -> dict[str, int]:
         """How many of the cycle's reviews are at each stage."""
@@ -155,25 +165,25 @@ class ReviewRepository(Repository):
                 )
             }
 
-    def rounds(self, cycle: str) -> dict[str, int]:
-        """Each review's round, in two queries for a whole cycle: the projection's round, or one
-        more than the letters that returned the review for revision, whichever is later (so the
-        round is right whether or not the review was projected yet)."""
+    def rounds(self, cycle: str, members: Sequence[str] | None = None) -> dict[str, int]:
+        """Each review's round (of these members only, or of the whole cycle), in two queries:
+        the projection's round, or one more than the letters that returned the review for
+        revision, whichever is later (so the round is right whether or not the review was
+        projected yet)."""
+        projected = select(ReviewRow.member_code, ReviewRow.round).where(
+            ReviewRow.cycle_id == cycle
+        )
+        returned_letters = (
+            select(LetterRow.member_code, func.count())
+            .where(LetterRow.cycle_id == cycle)
+            .where(LetterRow.kind == "returned")
+        )
+        if members is not None:
+            projected = projected.where(ReviewRow.member_code.in_(list(members)))
+            returned_letters = returned_letters.where(LetterRow.member_code.in_(list(members)))
         with self._session() as s:
-            rounds = {
-                member: round_
-                for member, round_ in s.execute(
-                    select(ReviewRow.member_code, ReviewRow.round).where(
-                        ReviewRow.cycle_id == cycle
-                    )
-                )
-            }
-            returned = s.execute(
-                select(LetterRow.member_code, func.count())
-                .where(LetterRow.cycle_id == cycle)
-                .where(LetterRow.kind == "returned")
-                .group_by(LetterRow.member_code)
-            )
+            rounds = {member: round_ for member, round_ in s.execute(projected)}
+            returned = s.execute(returned_letters.group_by(LetterRow.member_code))
             for member, count in returned:
                 rounds[member] = max(rounds.get(member, 1), count + 1)
             return rounds
@@ -248,3 +258,12 @@ class ReviewRepository(Repository):
     def _records(self, query: Select[Any]) -> list[ReviewRecord]:
         with self._session() as s:
             return [_record(r) for r in s.scalars(query)]
+
+
+def _of_cycle(query: Select[Any], cycle: str, stage: Stage | None, overdue: bool) -> Select[Any]:
+    query = query.where(ReviewRow.cycle_id == cycle)
+    if stage is not None:
+        query = query.where(ReviewRow.stage == stage.value)
+    if overdue:
+        query = query.where(ReviewRow.overdue.is_(True))
+    return query

@@ -188,6 +188,26 @@ async def test_a_review_projected_by_an_older_worker_is_listed_as_the_store_has_
 # --------------------------------------------------------------------------- the cycle page
 
 
+def test_a_big_cycle_is_shown_a_page_at_a_time_overdue_first(any_store):
+    """Ten thousand reviews are not one page: the store pages them, overdue first, and says
+    how many the filter finds in all."""
+    codes = ["ARG", "BEL", "CAN", "DEU", "ESP", "FRA", "GHA"]
+    record_cycle(any_store, {code: [] for code in codes})
+    for code in codes:
+        late = code in ("CAN", "FRA")
+        any_store.reviews.project(projection(code, Stage.PEER_REVIEW, T0, overdue=late))
+    first = cycles.cycle_overview(any_store, CYCLE, offset=0, limit=3)
+    second = cycles.cycle_overview(any_store, CYCLE, offset=3, limit=3)
+    last = cycles.cycle_overview(any_store, CYCLE, offset=6, limit=3)
+    assert [r.member for r in first.reviews] == ["CAN", "FRA", "ARG"]
+    assert [r.member for r in second.reviews] == ["BEL", "DEU", "ESP"]
+    assert [r.member for r in last.reviews] == ["GHA"]
+    assert first.matching == second.matching == last.matching == 7
+    assert first.counts["peer_review"] == 7  # the counts cover the whole cycle
+    late = cycles.cycle_overview(any_store, CYCLE, overdue=True, offset=0, limit=1)
+    assert [r.member for r in late.reviews] == ["CAN"] and late.matching == 2
+
+
 def test_the_cycle_page_and_its_chart_come_from_the_read_model(any_store):
     seeded_reviews(any_store)
     any_store.reviews.project(projection("MEX", Stage.CEDAW_CHECK, T0 + 20 * DAY, unanswered=0))

@@ -20,11 +20,13 @@ from temporalio.worker import Worker
 
 from napreview.activities.delivery import DeliveryActivities
 from napreview.activities.letters import LetterActivities
+from napreview.letters.files import sha256_text
 from napreview.schemas.delivery import delivery_workflow_id
 from napreview.schemas.letters import LetterKind, LetterRequest
 from napreview.schemas.members import Location
 from napreview.settings import Settings
 from napreview.store.focal_points import Designation
+from napreview.store.letters import NewLetter
 from napreview.store.records import Store
 from napreview.workflows.delivery import DeliverLetterWorkflow
 
@@ -116,7 +118,7 @@ def invitation(member: str = "FRA") -> LetterRequest:
     )
 
 
-async def test_a_letter_is_delivered_once_with_text_html_pdf_and_the_mission_in_copy(
+async def test_a_letter_is_delivered_once_with_text_html_and_the_mission_in_copy(
     dev_env, store: Store, tmp_path: Path
 ) -> None:
     store.focal_points.designate(
@@ -142,13 +144,61 @@ async def test_a_letter_is_delivered_once_with_text_html_pdf_and_the_mission_in_
     parts = {part.get_content_type(): part for part in message.walk()}
     assert "Madame," in parts["text/plain"].get_content()
     assert "<!DOCTYPE html>" in parts["text/html"].get_content()
-    pdf = parts["application/pdf"]
-    cycle = store.letters.get(letter_id).cycle_id
-    assert pdf.get_filename() == f"France — examen {cycle} — invitation.pdf"
-    assert pdf.get_content().startswith(b"%PDF-")
+    assert "application/pdf" not in parts  # a notice: its text and HTML carry it whole
+    assert not (tmp_path / "pdf").exists()  # and nothing was laid out for it
     row = store.letters.get(letter_id)
     assert row.delivery_state == "sent"
     assert "250 2.0.0 Ok: queued as TEST1" in (row.delivery_detail or "")
+
+
+async def test_the_final_feedback_goes_with_its_pdf_laid_out_once(
+    dev_env, store: Store, tmp_path: Path
+) -> None:
+    """The letter a mission files as the record carries a PDF named for people; the PDF is
+    kept under the digest of the letter's HTML, so no retry or reader lays it out again."""
+    settings = smtp_settings(tmp_path, None, f"test-{uuid.uuid4().hex[:8]}")
+    letters = LetterActivities(store, tmp_path / "letters", dev_env.client, settings.task_queue)
+    invited = await asyncio.to_thread(letters.store_and_file, invitation("SEN"))
+    html = "<!DOCTYPE html><html><body><p>Final feedback for Senegal.</p></body></html>"
+    final, _ = store.letters.store(
+        f"review-{invited.cycle_id}-SEN/final_feedback/1/SEN",
+        NewLetter(
+            **{
+                name: getattr(invited, name)
+                for name in ("cycle_id", "member_code", "round", "recipient", "recipient_name")
+            },
+            kind=LetterKind.FINAL_FEEDBACK.value,
+            recipient_member="SEN",
+            language="fr",
+            subject="Conclusions finales",
+            body_text="Conclusions finales.",
+            body_html=html,
+            sha256=sha256_text("Conclusions finales."),
+            template="fr/final_feedback.j2",
+            template_version="0" * 64,
+            inputs_sha256="0" * 64,
+            delivery_state="queued",
+        ),
+    )
+    async with Worker(
+        dev_env.client,
+        task_queue=settings.task_queue,
+        workflows=[DeliverLetterWorkflow],
+        activities=[DeliveryActivities(store, settings).deliver_letter],
+    ):
+        await letters._start_delivery(final.id)
+        handle = dev_env.client.get_workflow_handle_for(
+            DeliverLetterWorkflow.run, delivery_workflow_id(final.id)
+        )
+        assert (await handle.result()).state == "filed"
+    message = email.message_from_bytes(
+        (tmp_path / "outbox" / f"{final.id}.eml").read_bytes(), policy=policy.default
+    )
+    [pdf] = message.iter_attachments()
+    assert pdf.get_filename() == f"Sénégal — examen {invited.cycle_id} — conclusions finales.pdf"
+    assert pdf.get_content().startswith(b"%PDF-")
+    [kept] = (tmp_path / "pdf").iterdir()
+    assert kept.name == f"{sha256_text(html)}.pdf" and kept.read_bytes() == pdf.get_content()
 
 
 async def test_an_smtp_outage_is_retried_until_the_server_is_back_and_sends_once(

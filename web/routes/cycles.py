@@ -38,6 +38,11 @@ router = APIRouter()
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 DEFAULTS = {"self_assessment": "60d", "peer_review": "30d", "sign_off": "14d", "reminder": "7d"}
+# Reviews per page of a cycle's table: the Network's 83 on one page; a cycle of ten thousand is
+# read and drawn a page at a time, so a view costs the same whatever the cycle's size.
+PAGE_SIZE = 200
+# The chart draws one row per member: beyond this many it would be unreadable (the table says it).
+CHART_ROWS = 120
 PROGRESS = (
     Stage.SELF_ASSESSMENT,
     Stage.PEER_REVIEW,
@@ -177,15 +182,24 @@ def cycle_page(
     stage: str = "",
     overdue: str = "",
     done: str = "",
+    page: int = 1,
 ) -> Response:
     chosen = Stage(stage) if stage in {s.value for s in Stage} else None
+    page = max(page, 1)
     try:
-        status = cycle_ops.cycle_overview(portal.store, cycle, chosen, overdue == "1")
+        status = cycle_ops.cycle_overview(
+            portal.store,
+            cycle,
+            chosen,
+            overdue == "1",
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
     except NotFoundError:
         raise PageNotFound() from None
-    lines = sorted(status.reviews, key=lambda r: (not r.overdue, r.member))
+    lines = status.reviews  # overdue first, then by member, as the store pages them
     picture = None
-    if len(lines) <= 120:  # a bigger cycle is read from the table
+    if status.matching <= CHART_ROWS:  # a bigger cycle is read from the table
         progress = cycle_progress(portal.store, cycle, [r.member for r in lines])
         picture = chart.timeline(
             progress, datetime.now(UTC), {r.member for r in lines if r.overdue}
@@ -204,5 +218,10 @@ def cycle_page(
             "stages": [s.value for s in Stage],
             "updated": status.updated,
             "total": sum(status.counts.values()),
+            "page": page,
+            "pages": max(1, -(-status.matching // PAGE_SIZE)),
+            "first": (page - 1) * PAGE_SIZE + 1,
+            "last": (page - 1) * PAGE_SIZE + len(lines),
+            "matching": status.matching,
         },
     )
