@@ -35,7 +35,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
+# Where the browser tests leave their screenshots (NAPREVIEW_SCREENSHOTS: elsewhere, to look at).
+SCREENSHOTS = Path(
+    os.environ.get("NAPREVIEW_SCREENSHOTS") or Path(__file__).parent.parent / "screenshots"
+)
 
 
 @dataclass

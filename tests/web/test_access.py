@@ -4,12 +4,11 @@ sessions and their cookies, lockout, single-use links, drafts and the NAP file."
 
 from __future__ import annotations
 
-import re
-
 import asyncio
 import hashlib
 import io
 import json
+import re
 import zipfile
 from datetime import timedelta
 
@@ -336,9 +335,12 @@ async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http, later
         files={"document_json": ("sa.json", json.dumps(document).encode(), "application/json")},
     )
     # the file is checked, then shown for the person to confirm before it is submitted
-    assert "What will happen" in sent.text and not (
-        await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-    ).self_assessments
+    assert (
+        "What will happen" in sent.text
+        and not (
+            await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+        ).self_assessments
+    )
     sent = await deu.confirm(sent)
     assert sent.status_code == 303, sent.text
     state = await at_stage(portal_env.client, cycle, "DEU", Stage.PEER_REVIEW)
