@@ -83,7 +83,9 @@ def test_the_form_keeps_a_blank_number_blank_and_shows_back_what_it_read():
     raw = {"nap.budget.amount": "4.500", "nap.iteration": "2"}
     read = forms.document_from_raw(groups, raw, "es")
     assert read.document["nap"]["budget"]["amount"] == 4500.0
-    shown = {f.path: (as_read, typed) for f, as_read, typed in forms.numbers_read(groups, read, raw)}
+    shown = {
+        f.path: (as_read, typed) for f, as_read, typed in forms.numbers_read(groups, read, raw)
+    }
     assert shown == {"nap.budget.amount": ("4.500", "4.500"), "nap.iteration": ("2", "2")}
     refused = forms.document_from_raw(groups, raw, "en")
     assert "amount" not in refused.document["nap"]["budget"]  # never 4.5 silently

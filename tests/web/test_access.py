@@ -482,3 +482,34 @@ async def test_a_temporal_outage_is_a_page_in_words_not_a_stack_trace(portal_env
         review = await client.get("/reviews/2019/DEU")
         assert review.status_code == 503 and "Something went wrong" in review.text
         assert "Traceback" not in review.text
+
+
+async def test_a_step_sent_after_the_session_ended_is_filled_in_again(portal_env, http):
+    """The withdrawal's reason typed while the session ended is neither lost nor acted on: it
+    comes back in its form after signing in again, also when sent from a window of the old
+    session while a new one is open; a form of nobody's session is still refused."""
+    cycle, _, _ = await _cycle(portal_env)
+    sec = http()
+    await sec.sign_in(SECRETARIAT)
+    page = f"/reviews/{cycle}/DEU"
+    await sec.get(page)
+    old_csrf = sec.csrf
+    portal_env.accounts.close_all_sessions(SECRETARIAT)
+    typed = {"reason": "Typed as the session ended", "confirmed": "yes"}
+    sent = await sec.post(f"{page}/withdraw", typed)
+    assert sent.status_code == 303
+    assert sent.headers["location"].endswith("%3Fkept%3Dwithdraw&done=kept")
+    assert "What you typed is kept" in (await sec.get(sent.headers["location"])).text
+    await sec.sign_in(SECRETARIAT)
+    again = await sec.get(f"{page}?kept=withdraw")
+    assert 'value="Typed as the session ended"' in again.text and 'id="kept"' in again.text
+    state = await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    assert state.stage is Stage.SELF_ASSESSMENT  # nothing was done
+
+    # a window of the old session, while a new one is open: kept, not refused
+    sec.csrf = old_csrf
+    other = await sec.post(f"{page}/withdraw", {"reason": "From the other window"})
+    assert other.status_code == 303 and other.headers["location"] == f"{page}?kept=withdraw"
+    assert 'value="From the other window"' in (await sec.get(other.headers["location"])).text
+    sec.csrf = "x" * 43  # nobody's page
+    assert (await sec.post(f"{page}/withdraw", {"reason": "forged"})).status_code == 403
