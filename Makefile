@@ -69,6 +69,7 @@ i18n: $(STAMP)
 		-l en --no-fuzzy-matching
 	for language in fr es; do $(BIN)/pybabel -q update -i $(VENV)/napreview.pot -d i18n/locale \
 		-D napreview --ignore-obsolete -l $$language || exit 1; done
+	sed -i '/^"POT-Creation-Date: /d' i18n/locale/*/LC_MESSAGES/napreview.po  # no merge conflicts
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

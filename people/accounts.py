@@ -177,6 +177,20 @@ class Accounts:
             self.records.extend_session(digest(token), now, expires_at)
         return PortalSession(session.email, session.csrf_token, expires_at)
 
+    def author_of_form(self, csrf_token: str, within: timedelta) -> str | None:
+        """Whose form this is, by the CSRF token its page carried, when its session ended (or
+        still runs) at most ``within`` ago and the account is active: the address under which
+        what was typed is kept as a draft, never a way to act."""
+        if len(csrf_token) < 32:
+            return None
+        found = self.records.session_of_form(csrf_token)
+        if found is None:
+            return None
+        session, active = found
+        if not active or session.expires_at <= _now() - within:
+            return None
+        return session.email
+
     def close_session(self, token: str) -> None:
         self.records.close_session(digest(token), _now())
 

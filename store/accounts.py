@@ -328,6 +328,18 @@ class AccountRepository(Repository):
             )
             return found, account is None or account.active
 
+    def session_of_form(self, csrf_token: str) -> tuple[PortalSession, bool] | None:
+        """The session whose pages carry this CSRF token, ended or not (a form sent after its
+        session ended names it), and whether its person's account is active."""
+        with self._session() as s:
+            row = s.scalars(
+                select(PortalSessionRow).where(PortalSessionRow.csrf_token == csrf_token)
+            ).first()
+            if row is None:
+                return None
+            token_sha256 = row.token_sha256
+        return self.session(token_sha256)
+
     def extend_session(self, token_sha256: str, seen_at: datetime, expires_at: datetime) -> None:
         with self._session() as s:
             row = s.get_one(PortalSessionRow, token_sha256)

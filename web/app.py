@@ -4,10 +4,12 @@ per kind of refusal (sign in, 403, 404)."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
@@ -15,8 +17,9 @@ from napreview.people.accounts import Accounts
 from napreview.services.installation import Store, open_store
 from napreview.settings import Settings, load_settings
 from napreview.web.config import PortalSettings, load_portal_settings
+from napreview.web.kept import held_form, keep_typed
 from napreview.web.limits import BodyLimit
-from napreview.web.routes import cycles, home, letters, people, reviews, signin
+from napreview.web.routes import cycles, home, letters, people, reviews, session, signin
 from napreview.web.web import (
     STATIC,
     Forbidden,
@@ -50,17 +53,24 @@ def create_app(
         secure_headers(response)
         return response
 
+    # A form of a review sent after its session ended keeps what was typed (web/kept.py).
     @app.exception_handler(SignInNeeded)
     async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
-        from urllib.parse import quote
-
+        back = await keep_typed(request)
+        if back is not None:
+            return see_other(f"/sign-in?next={quote(back, safe='/')}&done=kept")
         return see_other(f"/sign-in?next={quote(exc.back, safe='/')}")
 
-    # The error pages resolve the visitor (their language) when no route did: plain functions,
-    # which Starlette runs in its threadpool, off the event loop.
+    # The error pages resolve the visitor (their language) when no route did, in Starlette's
+    # threadpool, off the event loop.
     @app.exception_handler(Forbidden)
-    def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return render(request, "error.html", {"code": 403, "reason": exc.reason}, status=403)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if exc.reason == "csrf":  # a page of a session that has ended, sent from another window
+            back = await keep_typed(request, held_form(request))
+            if back is not None:
+                return see_other(back)
+        context = {"code": 403, "reason": exc.reason}
+        return await run_in_threadpool(render, request, "error.html", context, status=403)
 
     @app.exception_handler(PageNotFound)
     def _not_found(request: Request, exc: PageNotFound) -> Response:
@@ -85,6 +95,6 @@ def create_app(
     upload_bytes = options.max_upload_mb * 1024 * 1024 + 65536
     app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, home, reviews, cycles, people, letters):
+    for module in (signin, session, home, reviews, cycles, people, letters):
         app.include_router(module.router)
     return app

@@ -11,6 +11,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from napreview.schemas.recommendations import RECOMMENDATION_IDS
+from napreview.web.numbers import UnclearNumber, read_number, shown
 
 # Text longer than this gets a text area.
 LONG_TEXT = 500  # longer than a title or a name: a text area
@@ -193,10 +195,22 @@ def _set(target: dict[str, Any], path: list[str], value: Any) -> None:
     target[path[-1]] = value
 
 
-def document_from_raw(groups: list[Group], raw: Raw) -> dict[str, Any]:
-    """The JSON document (as `napreview submit` reads it); empty inputs are left out so the
-    schema reports them as missing."""
-    document: dict[str, Any] = {}
+@dataclass
+class Reading:
+    """A form read as a document: the JSON the command line takes, the numbers as read (to show
+    them back before submitting) and the numbers refused (beside their fields)."""
+
+    document: dict[str, Any]
+    language: str
+    numbers: dict[str, Decimal] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def document_from_raw(groups: list[Group], raw: Raw, language: str) -> Reading:
+    """The JSON document (as `napreview submit` reads it), numbers read as ``language`` writes
+    them; empty inputs are left out so the schema reports them as missing (a blank number stays
+    blank, never 0), and a number refused is left out too, its problem said beside it."""
+    reading = Reading(document={}, language=language)
     # every recommendation is an entry, so a status left out is reported beside its own field
     entries: dict[str, dict[str, Any]] = {
         g.recommendation: {"id": g.recommendation} for g in groups if g.recommendation
@@ -213,31 +227,39 @@ def document_from_raw(groups: list[Group], raw: Raw) -> dict[str, Any]:
             text = str(value or "").strip()
             if text == "":
                 continue
-            converted = _number(text, f.integer) if f.kind == "number" else text
+            converted = text
+            if f.kind == "number":
+                try:
+                    number = read_number(text, language, whole=f.integer)
+                except UnclearNumber as unclear:
+                    reading.problems.append(_number_problem(f.path, unclear))
+                    continue
+                reading.numbers[f.path] = number
+                converted = int(number) if f.integer else float(number)
         parts = f.path.split(".")
         if groups and any(g.recommendation and f.group == g.path for g in groups):
             rid = parts[-2]
             entry = entries.setdefault(rid, {"id": rid})
             entry[parts[-1]] = converted
             continue
-        _set(document, parts, converted)
+        _set(reading.document, parts, converted)
     if entries:
         list_name = next(g.path for g in groups if g.recommendation).rsplit(".", 1)[0]
         ordered = [entries[r] for r in RECOMMENDATION_IDS if r in entries]
-        _set(document, list_name.split("."), ordered)
-    return document
+        _set(reading.document, list_name.split("."), ordered)
+    return reading
 
 
-def _number(text: str, integer: bool) -> Any:
-    cleaned = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    try:
-        return int(cleaned) if integer else float(cleaned.replace(",", "."))
-    except ValueError:
-        return text  # the schema names the problem
+def _number_problem(path: str, unclear: UnclearNumber) -> Problem:
+    context = {"typed": unclear.typed, "readings": list(unclear.readings)}
+    return Problem(
+        path, f"number_{unclear.kind}", unclear.typed, context | {"example": unclear.example}
+    )
 
 
-def raw_from_document(groups: list[Group], document: dict[str, Any]) -> Raw:
-    """A submitted (or example) document as form values, to start a revision from it."""
+def raw_from_document(groups: list[Group], document: dict[str, Any], language: str) -> Raw:
+    """A submitted (or example) document as form values, to start a revision from it: numbers
+    written as ``language`` writes them, so that they read back the same."""
     raw: Raw = {}
     recs = {}
     for g in groups:
@@ -258,6 +280,8 @@ def raw_from_document(groups: list[Group], document: dict[str, Any]) -> Raw:
             raw[f.path] = [str(v) for v in value or []]
         elif f.kind == "lines":
             raw[f.path] = "\n".join(str(v) for v in value or [])
+        elif f.kind == "number" and isinstance(value, int | float):
+            raw[f.path] = shown(value, language, grouped=not f.integer)
         else:
             raw[f.path] = "" if value is None else str(value)
     return raw
@@ -282,11 +306,18 @@ class Problem:
     context: dict[str, Any]
 
 
-def problems(groups: list[Group], document: dict[str, Any], err: ValidationError) -> list[Problem]:
-    """Each validation error with the form field it belongs to (None: the document as a whole)."""
+def problems(
+    groups: list[Group], reading: Reading, err: ValidationError | None = None
+) -> list[Problem]:
+    """The numbers refused and each validation error, with the form field it belongs to (None:
+    the document as a whole); a number refused is not also said to be missing."""
+    found = list(reading.problems)
+    if err is None:
+        return found
+    refused = {p.path for p in found}
+    document = reading.document
     paths = {f.path for f in all_fields(groups)}
     recs_list = next((g.path.rsplit(".", 1)[0] for g in groups if g.recommendation), None)
-    found = []
     for e in err.errors():
         loc = [str(p) for p in e["loc"]]
         if recs_list and loc[:1] == [recs_list] and len(loc) >= 2 and loc[1].isdigit():
@@ -305,6 +336,17 @@ def problems(groups: list[Group], document: dict[str, Any], err: ValidationError
                 if (e["type"] == "missing")
                 else None
             )
+        if path in refused:
+            continue
         message = str(e["msg"]).removeprefix("Value error, ")
         found.append(Problem(path, e["type"], message, dict(e.get("ctx") or {})))
     return found
+
+
+def numbers_read(groups: list[Group], reading: Reading, raw: Raw) -> list[tuple[Field, str, str]]:
+    """Each number as read and as typed, to show back before the document is submitted."""
+    return [
+        (f, shown(reading.numbers[f.path], reading.language, grouped=not f.integer), raw[f.path])
+        for f in all_fields(groups)
+        if f.path in reading.numbers
+    ]

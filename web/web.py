@@ -14,7 +14,7 @@ import functools
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -150,6 +150,14 @@ class Visitor:
     email: str = ""  # the signed-in address (drafts and accounts are kept by it)
     member: Member | None = None
     new_csrf_cookie: bool = False
+    session_ends: datetime | None = None  # slid forward by this request
+
+    @property
+    def session_seconds(self) -> int:
+        """How long the session has left (0: no session), for the page to warn before it ends."""
+        if self.session_ends is None:
+            return 0
+        return max(0, int((self.session_ends - datetime.now(UTC)).total_seconds()))
 
     @property
     def role(self) -> Role | None:
@@ -204,7 +212,13 @@ def visitor(request: Request) -> Visitor:
     language = _language(request, portal, found.email if found else None, member)
     if actor is not None and found is not None:
         v = Visitor(
-            actor, found.csrf_token, language, session_token=token, member=member, email=found.email
+            actor,
+            found.csrf_token,
+            language,
+            session_token=token,
+            member=member,
+            email=found.email,
+            session_ends=found.expires_at,
         )
     else:
         anon = request.cookies.get(ANON_CSRF_COOKIE)
@@ -288,6 +302,7 @@ async def posted(request: Request, v: Visitor, *, changes: bool = True) -> FormD
     form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=limit)
     sent = str(form.get("csrf_token") or "")
     if not sent or not secrets.compare_digest(sent, v.csrf):
+        request.state.posted_form = form  # what was typed, to keep it (web/kept.py)
         raise Forbidden("csrf")
     return form
 
@@ -311,10 +326,17 @@ def render(
 ) -> HTMLResponse:
     v = visitor(request)
     portal = portal_of(request)
-    values: dict[str, Any] = {"request": request, "v": v, "path": request.url.path}
+    values: dict[str, Any] = {
+        "request": request,
+        "v": v,
+        "path": request.url.path,
+        "session_seconds": v.session_seconds,
+    }
     values.update(context or {})
     html = portal.templates[v.language].get_template(template).render(values)
     response = HTMLResponse(html, status_code=status)
+    if v.session_token and v.session_seconds:
+        keep_session_cookie(request, response, v.session_token, v.session_seconds)
     if v.new_csrf_cookie:
         response.set_cookie(
             ANON_CSRF_COOKIE,
@@ -325,6 +347,20 @@ def render(
             path="/",
         )
     return response
+
+
+def keep_session_cookie(request: Request, response: Response, token: str, seconds: int) -> None:
+    """The session's cookie lives as long as the session, which each request slides forward:
+    the browser keeps it until the session itself ends."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=seconds,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request),
+        path="/",
+    )
 
 
 def see_other(url: str) -> RedirectResponse:

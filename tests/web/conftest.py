@@ -4,6 +4,7 @@ and the portal served by uvicorn on a free port; Debian's Chromium driven by Pla
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import re
 import socket
@@ -34,7 +35,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
+# Where the browser tests leave their screenshots (NAPREVIEW_SCREENSHOTS: elsewhere, to look at).
+SCREENSHOTS = Path(
+    os.environ.get("NAPREVIEW_SCREENSHOTS") or Path(__file__).parent.parent / "screenshots"
+)
 
 
 @dataclass
@@ -107,6 +111,7 @@ async def browser():
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 class Http:
@@ -132,6 +137,18 @@ class Http:
         if csrf:
             data["csrf_token"] = self.csrf
         return await self.client.post(path, data=data, **kw)
+
+    async def confirm(self, asked: httpx.Response) -> httpx.Response:
+        """Press the confirmation page's button: its form's hidden fields, posted where it
+        posts (the page a step that cannot be undone answers first)."""
+        assert asked.status_code == 200 and 'id="what-happens"' in asked.text, asked.text
+        form = asked.text.split('id="what-happens"')[1]
+        action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', form).group(1))
+        fields = {
+            html.unescape(name): html.unescape(value)
+            for name, value in HIDDEN.findall(form.split("</form>")[0])
+        }
+        return await self.client.post(action, data=fields)
 
     async def sign_in(self, email: str, password: str = EXAMPLE_PASSWORD) -> httpx.Response:
         await self.get("/sign-in")

@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import io
 import json
+import re
 import socket
 import time
 import zipfile
@@ -124,7 +125,8 @@ async def test_a_focal_point_sees_only_its_own_and_an_auditor_changes_nothing(po
     sec = http()
     await sec.sign_in(SECRETARIAT)
     page = await sec.get(f"/cycles/{cycle}")
-    assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
+    inline_script = re.search(r"<script(?![^>]*\bsrc=)", page.text)  # only the forms' file
+    assert page.status_code == 200 and "<svg" in page.text and inline_script is None
 
 
 async def test_sessions_cookies_lockout_and_links(portal_env, http):
@@ -334,6 +336,14 @@ async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http, later
         {"action": "upload"},
         files={"document_json": ("sa.json", json.dumps(document).encode(), "application/json")},
     )
+    # the file is checked, then shown for the person to confirm before it is submitted
+    assert (
+        "What will happen" in sent.text
+        and not (
+            await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+        ).self_assessments
+    )
+    sent = await deu.confirm(sent)
     assert sent.status_code == 303, sent.text
     state = await at_stage(portal_env.client, cycle, "DEU", Stage.PEER_REVIEW)
     assert len(state.self_assessments) == 1
@@ -449,10 +459,15 @@ async def test_every_review_step_from_the_review_page(portal_env, http):
     page = f"/reviews/{cycle}/DEU"
     await deu.get(page)
     first = state.reviewers[0].member
-    replaced = await deu.post(f"{page}/replace_reviewer", {"reviewer": first})
+    asked = await deu.post(f"{page}/replace_reviewer", {"reviewer": first})
+    assert "a new reviewer is drawn by lot" in asked.text  # asked first, nothing done yet
+    assert not (await env_state(env, cycle, lambda s: True)).replacement_used
+    replaced = await deu.confirm(asked)
     assert replaced.status_code == 303, replaced.text
     state = await env_state(env, cycle, lambda s: s.replacement_used)
-    again = await deu.post(f"{page}/replace_reviewer", {"reviewer": state.reviewers[1].member})
+    again = await deu.post(
+        f"{page}/replace_reviewer", {"reviewer": state.reviewers[1].member, "confirmed": "yes"}
+    )
     assert again.status_code == 409 and "Refused" in again.text
     assert "replace_reviewer" in [r.step for r in env.store.refusals.of_review(cycle, "DEU")]
 
@@ -460,23 +475,23 @@ async def test_every_review_step_from_the_review_page(portal_env, http):
     reviewer = http()
     await reviewer.sign_in(fp(active[0]))
     await reviewer.get(page)
-    assert (await reviewer.post(f"{page}/recuse")).status_code == 303
+    assert (await reviewer.confirm(await reviewer.post(f"{page}/recuse"))).status_code == 303
     state = await env_state(env, cycle, lambda s: len(s.redraws) == 2)
 
     await sec.get(page)
     active = [s.member for s in state.reviewers if s.status.value == "active"]
     assert (
-        await sec.post(f"{page}/reassign_reviewer", {"reviewer": active[-1]})
+        await sec.post(f"{page}/reassign_reviewer", {"reviewer": active[-1], "confirmed": "yes"})
     ).status_code == 303
     state = await env_state(env, cycle, lambda s: len(s.redraws) == 3)
     assert [r.why for r in state.redraws] == ["replaced", "recused", "reassigned"]
     extended = await sec.post(f"{page}/extend", {"days": "14", "reason": "Elections"})
     assert extended.status_code == 303
     empty = await sec.post(f"{page}/withdraw", {"reason": ""})
-    assert empty.status_code == 422
-    assert (
-        await sec.post(f"{page}/withdraw", {"reason": "Asked by the member"})
-    ).status_code == 303
+    assert empty.status_code == 422  # refused before it is even asked
+    asked = await sec.post(f"{page}/withdraw", {"reason": "Asked by the member"})
+    assert "It cannot be reopened." in asked.text and "Asked by the member" in asked.text
+    assert (await sec.confirm(asked)).status_code == 303
     state = await env_state(env, cycle, lambda s: s.stage is Stage.WITHDRAWN)
     assert state.extensions[0].reason == "Elections"
     shown = await sec.get(page)
@@ -511,3 +526,34 @@ async def test_a_temporal_outage_is_a_page_in_words_not_a_stack_trace(portal_env
         review = await client.get("/reviews/2019/DEU")
         assert review.status_code == 503 and "Something went wrong" in review.text
         assert "Traceback" not in review.text
+
+
+async def test_a_step_sent_after_the_session_ended_is_filled_in_again(portal_env, http):
+    """The withdrawal's reason typed while the session ended is neither lost nor acted on: it
+    comes back in its form after signing in again, also when sent from a window of the old
+    session while a new one is open; a form of nobody's session is still refused."""
+    cycle, _, _ = await _cycle(portal_env)
+    sec = http()
+    await sec.sign_in(SECRETARIAT)
+    page = f"/reviews/{cycle}/DEU"
+    await sec.get(page)
+    old_csrf = sec.csrf
+    portal_env.accounts.close_all_sessions(SECRETARIAT)
+    typed = {"reason": "Typed as the session ended", "confirmed": "yes"}
+    sent = await sec.post(f"{page}/withdraw", typed)
+    assert sent.status_code == 303
+    assert sent.headers["location"].endswith("%3Fkept%3Dwithdraw&done=kept")
+    assert "What you typed is kept" in (await sec.get(sent.headers["location"])).text
+    await sec.sign_in(SECRETARIAT)
+    again = await sec.get(f"{page}?kept=withdraw")
+    assert 'value="Typed as the session ended"' in again.text and 'id="kept"' in again.text
+    state = await at_stage(portal_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    assert state.stage is Stage.SELF_ASSESSMENT  # nothing was done
+
+    # a window of the old session, while a new one is open: kept, not refused
+    sec.csrf = old_csrf
+    other = await sec.post(f"{page}/withdraw", {"reason": "From the other window"})
+    assert other.status_code == 303 and other.headers["location"] == f"{page}?kept=withdraw"
+    assert 'value="From the other window"' in (await sec.get(other.headers["location"])).text
+    sec.csrf = "x" * 43  # nobody's page
+    assert (await sec.post(f"{page}/withdraw", {"reason": "forged"})).status_code == 403

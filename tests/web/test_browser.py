@@ -101,6 +101,7 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
         "#nap_pdf", files=[{"name": "nap.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     await deu.get_by_role("button", name="Submit the self-assessment").click()
+    await deu.get_by_role("button", name="Yes, submit the self-assessment").click()
     await deu.wait_for_url(f"**/reviews/{cycle}/DEU?done=self_assessment")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.PEER_REVIEW)
 
@@ -122,7 +123,8 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
         if i == 0:
             await shoot(page, "en-peer-review-form")
             problems += await serious_violations(page)
-        await page.get_by_role("button", name="Submit the peer review").click()
+        await page.locator("button[value=submit]").click()
+        await page.locator("#what-happens ~ form button[type=submit]").click()
         await page.wait_for_url(f"**/reviews/{cycle}/DEU?done=peer_review")
         await page.context.close()
     # Every review is in: the review waits for the member's answers before sign-off.
@@ -158,6 +160,9 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     await sec.keyboard.type("Please say how the budget is allocated per pillar.")
     await sec.keyboard.press("Tab")
     await sec.keyboard.press("Enter")
+    await sec.get_by_role("heading", name="Return the review of Germany for revision?").wait_for()
+    await sec.focus("#what-happens ~ form button[type=submit]")
+    await sec.keyboard.press("Enter")
     await sec.wait_for_url(f"**/reviews/{cycle}/DEU?done=sign_off")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.SELF_ASSESSMENT and s.round == 2)
 
@@ -170,6 +175,7 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     assert await deu.input_value("#f-nap-iteration") == "2"
     await deu.fill("#f-recommendations-P1-evidence", "Budget per pillar: see annex 2.")
     await deu.get_by_role("button", name="Submit the self-assessment").click()
+    await deu.get_by_role("button", name="Yes, submit the self-assessment").click()
     await deu.wait_for_url(f"**/reviews/{cycle}/DEU?done=self_assessment")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF and s.round == 2)
 
@@ -177,6 +183,7 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     await sec.check("#decision-approve")
     await sec.fill("#comments", "Approved for the annual meeting.")
     await sec.get_by_role("button", name="Record the decision").click()
+    await sec.get_by_role("button", name="Yes, approve the review").click()
     await sec.wait_for_url(f"**/reviews/{cycle}/DEU?done=sign_off")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.COMPLETED)
     await sec.goto(f"/cycles/{cycle}")

@@ -100,11 +100,14 @@ async def test_no_page_reads_the_store_on_the_event_loop(portal_env):
         assert (await sec.get(f"/cycles/{cycle}")).status_code == 200
         extended = await sec.post(f"{review}/extend", {"days": "3", "reason": "a flood"})
         assert extended.status_code == 303
-        sent = await deu.post(
+        autosaved = await deu.post(f"{review}/self-assessment", {"action": "autosave"})
+        assert autosaved.status_code == 200 and "Draft saved" in autosaved.json()["saved"]
+        asked = await deu.post(
             f"{review}/self-assessment",
             {"action": "upload"},
             files={"document_json": ("sa.json", document, "application/json")},
         )
+        sent = await deu.confirm(asked)
         assert sent.status_code == 303, sent.text
         await at_stage(portal_env.client, cycle, "DEU", Stage.PEER_REVIEW)
         letters = await deu.get("/letters")

@@ -6,17 +6,20 @@ Every step is the command line's: the same operation, update, validator and reco
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from napreview.audit.words import localized
+from napreview.i18n.translator import translator
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
@@ -40,6 +43,7 @@ from napreview.web.web import (
     PageNotFound,
     PersonDep,
     Visitor,
+    keep_session_cookie,
     portal_of,
     render,
     see_other,
@@ -52,12 +56,19 @@ log = logging.getLogger("napreview.portal")
 SA_GROUPS = forms.groups_for(SelfAssessment)
 PR_GROUPS = forms.groups_for(PeerReview)
 SA_DRAFT, PR_DRAFT = "self_assessment", "peer_review"
+STEP_DRAFT = "step:"  # a step's fields kept after a session ended (web/kept.py), per step
 # The steps a person takes with a small form on the review page, by their names in the table of
 # steps (workflows/review_steps.STEPS), posted to /reviews/{cycle}/{member}/{step}; the answers to
 # the peer recommendations have a form of their own.
-_PAGE_STEPS = frozenset(name for name, step in STEPS.items() if step.on_review_page)
+PAGE_STEPS = frozenset(name for name, step in STEPS.items() if step.on_review_page)
+# The steps that cannot be undone, done only once the person confirmed what they will do; the
+# fields their forms post (carried through the confirmation page).
+CONFIRMED_STEPS = frozenset(
+    {"sign_off", "withdraw", "replace_reviewer", "reassign_reviewer", "recuse"}
+)
+STEP_FIELDS = ("decision", "comments", "reason", "reviewer")
 # What a redirect after a step may say was done (anything else in ?done= is ignored).
-_DONE = _PAGE_STEPS | {"self_assessment", "peer_review", "respond"}
+_DONE = PAGE_STEPS | {"self_assessment", "peer_review", "respond"}
 
 
 def _code(request: Request, member: str) -> str:
@@ -94,11 +105,20 @@ def _sa_due(d: documents.Dossier) -> bool:
 
 @router.get("/reviews/{cycle}/{member}")
 async def review_page(
-    request: Request, cycle: str, member: str, v: PersonDep, done: str = ""
+    request: Request, cycle: str, member: str, v: PersonDep, done: str = "", kept: str = ""
 ) -> Response:
     code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
-    return await run_in_threadpool(_review, request, v, d, done=done if done in _DONE else "")
+    typed: dict[str, Any] = {}
+    if kept in PAGE_STEPS or kept == "respond":
+        portal = portal_of(request)
+        found = await run_in_threadpool(
+            documents.draft, portal.store, v.email, cycle, code, STEP_DRAFT + kept
+        )
+        typed = {kept: found[0]} if found else {}
+    return await run_in_threadpool(
+        _review, request, v, d, done=done if done in _DONE else "", kept=typed
+    )
 
 
 def _review(
@@ -109,6 +129,7 @@ def _review(
     done: str = "",
     error: str = "",
     reason: Reason | None = None,
+    kept: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     portal = portal_of(request)
@@ -129,6 +150,7 @@ def _review(
         "nap_files": documents.nap_files(portal.store, state.cycle, code) if can_sa else [],
         "active": [r for r in state.reviewers if r.status is ReviewerStatus.ACTIVE],
         "done": done,
+        "kept": kept or {},  # a step's fields kept after the session had ended, to send again
         "error": error,
         "refusal_reason": reason,  # the refusal's code, to say it in the reader's language
         "reads_all": access.reads_everything(v.actor),
@@ -166,10 +188,10 @@ def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[st
     if saved:
         return saved[0]
     if d.self_assessments:
-        return forms.raw_from_document(SA_GROUPS, d.self_assessments[-1].body)
+        return forms.raw_from_document(SA_GROUPS, d.self_assessments[-1].body, v.language)
     nap = member_ops.latest_nap(portal.store, d.state.member)
     if nap is not None:
-        return forms.raw_from_document(SA_GROUPS, {"nap": nap.model_dump(mode="json")})
+        return forms.raw_from_document(SA_GROUPS, {"nap": nap.model_dump(mode="json")}, v.language)
     return {}
 
 
@@ -215,6 +237,7 @@ def _sa_form(
     saved: Any = None,
     pdf_error: str | None = None,
     json_error: str | None = None,
+    changed: bool = False,
     status: int = 200,
 ) -> Response:
     portal = portal_of(request)
@@ -233,6 +256,8 @@ def _sa_form(
             "saved": saved or (draft[1] if draft else None),
             "pdf_error": pdf_error,
             "json_error": json_error,
+            "changed": changed,
+            "kept": request.query_params.get("kept") == "1",
             "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
             "max_mb": portal.options.max_upload_mb,
         },
@@ -244,14 +269,20 @@ def _sa_form(
 async def self_assessment_post(
     request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
 ) -> Response:
+    """Save the draft (also the page's own autosave), or check the form and show what will be
+    submitted for the person to confirm, or, once confirmed, submit the draft confirmed."""
     code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
     assert v.actor is not None
     if not _is_own(v.actor, code):
         raise PageNotFound()
     portal = portal_of(request)
-    raw = forms.raw_from_form(SA_GROUPS, form)
     action = str(form.get("action") or "draft")
+    if action == "confirm":
+        return await _confirmed(request, v, d, form, SA_DRAFT)
+    raw = forms.raw_from_form(SA_GROUPS, form)
+    if action == "autosave":
+        return await _autosaved(request, v, d, SA_DRAFT, raw)
     pdf = form.get("nap_pdf")
     pdf_error = None
     if isinstance(pdf, UploadFile) and pdf.filename:
@@ -261,12 +292,33 @@ async def self_assessment_post(
             await run_in_threadpool(
                 documents.save_nap_file, portal.store, cycle, code, pdf.filename, data, v.email
             )
+    json_error = None
     if action == "upload":
-        return await _submit_json(request, v, d, form, raw, pdf_error)
+        document, json_error = await _uploaded(form)
+        if document is not None:
+            try:  # the file as the command line checks it (a set's ids the form does not ask)
+                await run_in_threadpool(
+                    steps.self_assessment_for, portal.store, d.state.cycle, document
+                )
+            except ValidationError as err:
+                raw = forms.raw_from_document(SA_GROUPS, document, v.language)
+                reading = forms.Reading(document, v.language)
+                return await run_in_threadpool(
+                    _sa_form,
+                    request,
+                    v,
+                    d,
+                    raw,
+                    problems=forms.problems(SA_GROUPS, reading, err),
+                    json_error="invalid",
+                    status=422,
+                )
+            raw = forms.raw_from_document(SA_GROUPS, document, v.language)
     saved = await run_in_threadpool(
         documents.save_draft, portal.store, v.email, cycle, code, SA_DRAFT, raw
     )
-    if action != "submit" or pdf_error:
+    if action not in ("submit", "upload") or pdf_error or json_error:
+        status = 422 if pdf_error or json_error else 200
         return await run_in_threadpool(
             _sa_form,
             request,
@@ -275,77 +327,146 @@ async def self_assessment_post(
             raw,
             saved=saved,
             pdf_error=pdf_error,
-            status=422 if pdf_error else 200,
+            json_error=json_error,
+            status=status,
         )
-    document = forms.document_from_raw(SA_GROUPS, raw)
-    try:
-        assessment = await run_in_threadpool(
-            steps.self_assessment_for, portal.store, d.state.cycle, document
-        )
-    except ValidationError as err:
-        found = forms.problems(SA_GROUPS, document, err)
-        return await run_in_threadpool(
-            _sa_form, request, v, d, raw, problems=found, saved=saved, status=422
-        )
-    return await _send_self_assessment(request, v, d, assessment, raw)
+    return await _to_confirm(request, v, d, SA_DRAFT, raw, saved, uploaded=action == "upload")
 
 
-async def _submit_json(
-    request: Request,
-    v: Visitor,
-    d: documents.Dossier,
-    form: Any,
-    raw: dict[str, Any],
-    pdf_error: str | None,
-) -> Response:
+async def _uploaded(form: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The JSON file's document, or what is wrong with the file."""
     upload = form.get("document_json")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return await run_in_threadpool(
-            _sa_form, request, v, d, raw, json_error="missing", pdf_error=pdf_error, status=422
-        )
+        return None, "missing"
     try:
         # Checked as the command line checks a file: nesting too deep is refused unparsed.
         document = steps.parse_json((await upload.read()).decode("utf-8"))
     except ValueError:  # not UTF-8, not JSON, or nested deeper than any document
-        return await run_in_threadpool(
-            _sa_form, request, v, d, raw, json_error="not_json", status=422
-        )
-    fields: dict[str, Any] = document if isinstance(document, dict) else {}
+        return None, "not_json"
+    return (document if isinstance(document, dict) else {}), None
+
+
+# --------------------------------------------------------------------------- confirming a document
+# A document is submitted for good in two posts: the form is checked and saved as the draft, and
+# the page shown says what will happen with the numbers as read; its button submits that draft,
+# named by its fingerprint, so what is submitted is what the person saw (not a later autosave).
+
+
+def _fingerprint(raw: dict[str, Any], language: str) -> str:
+    """The draft's values and the language its numbers are read in."""
+    typed = json.dumps([raw, language], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(typed.encode()).hexdigest()
+
+
+def _read(
+    store: Any, d: documents.Dossier, kind: str, raw: dict[str, Any], language: str
+) -> tuple[forms.Reading, Any, list[forms.Problem]]:
+    """The form read and checked as the command line checks the document: the document model
+    (None if refused) and the problems beside their fields."""
+    groups = SA_GROUPS if kind == SA_DRAFT else PR_GROUPS
+    reading = forms.document_from_raw(groups, raw, language)
     try:
-        assessment = await run_in_threadpool(
-            steps.self_assessment_for, portal_of(request).store, d.state.cycle, document
-        )
+        if kind == SA_DRAFT:
+            model: Any = steps.self_assessment_for(store, d.state.cycle, reading.document)
+        else:
+            model = PeerReview.model_validate(reading.document)
     except ValidationError as err:
-        raw = forms.raw_from_document(SA_GROUPS, fields)
-        found = forms.problems(SA_GROUPS, fields, err)
-        return await run_in_threadpool(
-            _sa_form, request, v, d, raw, problems=found, json_error="invalid", status=422
-        )
-    return await _send_self_assessment(
-        request, v, d, assessment, forms.raw_from_document(SA_GROUPS, fields)
-    )
+        return reading, None, forms.problems(groups, reading, err)
+    found = forms.problems(groups, reading)
+    return reading, (None if found else model), found
 
 
-async def _send_self_assessment(
+def _form(
+    request: Request, v: Visitor, d: documents.Dossier, kind: str, raw: dict[str, Any], **kw: Any
+) -> Response:
+    return (_sa_form if kind == SA_DRAFT else _pr_form)(request, v, d, raw, **kw)
+
+
+async def _to_confirm(
     request: Request,
     v: Visitor,
     d: documents.Dossier,
-    assessment: SelfAssessment,
+    kind: str,
     raw: dict[str, Any],
+    saved: Any,
+    *,
+    uploaded: bool = False,
 ) -> Response:
+    store = portal_of(request).store
+    reading, model, found = await run_in_threadpool(_read, store, d, kind, raw, v.language)
+    if model is None:
+        json_error = "invalid" if uploaded else None
+        extra = {"json_error": json_error} if kind == SA_DRAFT else {}
+        return await run_in_threadpool(
+            _form, request, v, d, kind, raw, problems=found, saved=saved, status=422, **extra
+        )
+    groups = SA_GROUPS if kind == SA_DRAFT else PR_GROUPS
+    return await run_in_threadpool(
+        render,
+        request,
+        "confirm.html",
+        {
+            "what": kind,
+            "cycle": d.state.cycle,
+            "code": d.state.member,
+            "s": d.state,
+            "post_to": f"/reviews/{d.state.cycle}/{d.state.member}/{kind.replace('_', '-')}",
+            "back": f"/reviews/{d.state.cycle}/{d.state.member}/{kind.replace('_', '-')}",
+            "fields": {"action": "confirm", "fingerprint": _fingerprint(raw, v.language)},
+            "numbers": forms.numbers_read(groups, reading, raw),
+            "document": model,
+        },
+    )
+
+
+async def _confirmed(
+    request: Request, v: Visitor, d: documents.Dossier, form: Any, kind: str
+) -> Response:
+    """Submit the draft the person confirmed; if it changed since (another tab), show the form
+    again as it now stands, nothing submitted."""
     portal = portal_of(request)
     assert v.actor is not None
     cycle, code = d.state.cycle, d.state.member
+    draft = await run_in_threadpool(documents.draft, portal.store, v.email, cycle, code, kind)
+    raw = draft[0] if draft else {}
+    if draft is None or str(form.get("fingerprint")) != _fingerprint(raw, v.language):
+        return await run_in_threadpool(_form, request, v, d, kind, raw, changed=True, status=409)
+    _, model, found = await run_in_threadpool(_read, portal.store, d, kind, raw, v.language)
+    if model is None:
+        return await run_in_threadpool(_form, request, v, d, kind, raw, problems=found, status=422)
     try:
-        await steps.submit_self_assessment(
-            await portal.client(), portal.store, cycle, code, v.actor, assessment
-        )
+        if kind == SA_DRAFT:
+            await steps.submit_self_assessment(
+                await portal.client(), portal.store, cycle, code, v.actor, model
+            )
+        else:
+            await steps.submit_peer_review(
+                await portal.client(), portal.store, cycle, code, v.actor, model
+            )
     except StepRefused as refusal:
         return await run_in_threadpool(
             _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
         )
-    await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, SA_DRAFT)
-    return see_other(f"/reviews/{cycle}/{code}?done=self_assessment")
+    await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, kind)
+    return see_other(f"/reviews/{cycle}/{code}?done={kind}")
+
+
+async def _autosaved(
+    request: Request, v: Visitor, d: documents.Dossier, kind: str, raw: dict[str, Any]
+) -> Response:
+    """The page's autosave: the draft kept, and when, for the page to say so."""
+    portal = portal_of(request)
+    saved = await run_in_threadpool(
+        documents.save_draft, portal.store, v.email, d.state.cycle, d.state.member, kind, raw
+    )
+    t = translator(v.language)
+    said = t.gettext(
+        "Draft saved {when}. You can come back to it at any time.", when=t.moment(saved)
+    )
+    response = JSONResponse({"saved": said, "seconds": v.session_seconds})
+    if v.session_token:
+        keep_session_cookie(request, response, v.session_token, v.session_seconds)
+    return response
 
 
 @router.get("/reviews/{cycle}/{member}/peer-review")
@@ -384,6 +505,7 @@ def _pr_form(
     *,
     problems: list[forms.Problem] | None = None,
     saved: Any = None,
+    changed: bool = False,
     status: int = 200,
 ) -> Response:
     portal = portal_of(request)
@@ -403,6 +525,8 @@ def _pr_form(
             "saved": saved or (draft[1] if draft else None),
             "sa": sa,
             "doc": d.self_assessments[-1] if d.self_assessments else None,
+            "changed": changed,
+            "kept": request.query_params.get("kept") == "1",
             "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
         },
         status=status,
@@ -413,34 +537,23 @@ def _pr_form(
 async def peer_review_post(
     request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
 ) -> Response:
+    """As the self-assessment's: the draft, the confirmation, then the review submitted."""
     code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
     assert v.actor is not None
     portal = portal_of(request)
+    action = str(form.get("action") or "draft")
+    if action == "confirm":
+        return await _confirmed(request, v, d, form, PR_DRAFT)
     raw = forms.raw_from_form(PR_GROUPS, form)
+    if action == "autosave":
+        return await _autosaved(request, v, d, PR_DRAFT, raw)
     saved = await run_in_threadpool(
         documents.save_draft, portal.store, v.email, cycle, code, PR_DRAFT, raw
     )
-    if str(form.get("action") or "draft") != "submit":
+    if action != "submit":
         return await run_in_threadpool(_pr_form, request, v, d, raw, saved=saved)
-    document = forms.document_from_raw(PR_GROUPS, raw)
-    try:
-        review = PeerReview.model_validate(document)
-    except ValidationError as err:
-        found = forms.problems(PR_GROUPS, document, err)
-        return await run_in_threadpool(
-            _pr_form, request, v, d, raw, problems=found, saved=saved, status=422
-        )
-    try:
-        await steps.submit_peer_review(
-            await portal.client(), portal.store, cycle, code, v.actor, review
-        )
-    except StepRefused as refusal:
-        return await run_in_threadpool(
-            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
-        )
-    await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, PR_DRAFT)
-    return see_other(f"/reviews/{cycle}/{code}?done=peer_review")
+    return await _to_confirm(request, v, d, PR_DRAFT, raw, saved)
 
 
 @router.get("/reviews/{cycle}/{member}/nap/{file_id}")
@@ -531,7 +644,7 @@ async def export(request: Request, cycle: str, member: str, v: PersonDep) -> Res
 async def review_action(
     request: Request, cycle: str, member: str, action: str, v: PersonDep, form: ChangeFormDep
 ) -> Response:
-    if action not in _PAGE_STEPS and action != "respond":
+    if action not in PAGE_STEPS and action != "respond":
         raise PageNotFound()
     code = await run_in_threadpool(_code, request, member)
     d = await _dossier(request, v, cycle, code)
@@ -553,6 +666,8 @@ async def review_action(
             await documents.respond(client, portal.store, cycle, code, actor, answers)
         else:
             command = _command(action, actor, form)
+            if action in CONFIRMED_STEPS and form.get("confirmed") != "yes":
+                return await run_in_threadpool(_confirm_step, request, d, action, form)
             await steps.review_step(client, portal.store, cycle, code, action, command)
     except StepRefused as refusal:
         d = await _dossier(request, v, cycle, code)
@@ -561,7 +676,32 @@ async def review_action(
         )
     except (ValidationError, ValueError):
         return await run_in_threadpool(_review, request, v, d, error="invalid", status=422)
+    await run_in_threadpool(
+        documents.drop_draft, portal.store, v.email, cycle, code, STEP_DRAFT + action
+    )
     return see_other(f"/reviews/{cycle}/{code}?done={action}")
+
+
+def _confirm_step(request: Request, d: documents.Dossier, step: str, form: Any) -> Response:
+    """What the step will do, said before it is done; its button posts the same fields again,
+    confirmed."""
+    cycle, code = d.state.cycle, d.state.member
+    fields = {name: str(form.get(name)) for name in STEP_FIELDS if form.get(name) is not None}
+    return render(
+        request,
+        "confirm.html",
+        {
+            "what": step,
+            "cycle": cycle,
+            "code": code,
+            "s": d.state,
+            "post_to": f"/reviews/{cycle}/{code}/{step}",
+            "back": f"/reviews/{cycle}/{code}",
+            "fields": {**fields, "confirmed": "yes"},
+            "numbers": [],
+            "document": None,
+        },
+    )
 
 
 def _command(step: str, actor: Actor, form: Any) -> Command:
