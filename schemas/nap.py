@@ -119,7 +119,8 @@ class Nap(Strict):
     budget: Budget
     monitoring: Monitoring
     civil_society_role: CivilSocietyRole
-    local_action_plans: int = Field(default=0, ge=0, le=100_000)
+    # None: the member left it blank (never read as 0); documents stored before say 0 or more.
+    local_action_plans: int | None = Field(default=None, ge=0, le=100_000)
     cedaw: CedawReferences
     gender_disaggregated_data: bool = Field(
         description="the plan keeps data by sex (GR30 para 83 says sex-disaggregated); the name "

@@ -733,6 +733,19 @@ def test_amounts_are_grouped_as_each_language_groups_them() -> None:
     assert "1.000.000 EUR" in texts[Language.ES]
 
 
+def test_local_action_plans_left_blank_read_not_stated_never_zero() -> None:
+    """A member that left the number blank said nothing: no letter puts a 0 in its mouth."""
+    said = {Language.EN: "not stated", Language.FR: "non précisé", Language.ES: "no indicado"}
+    for language in Language:
+        ctx = context(LetterKind.FINAL_FEEDBACK, language)
+        assert ctx.self_assessment is not None
+        blank = ctx.self_assessment.nap.model_copy(update={"local_action_plans": None})
+        assessment = ctx.self_assessment.model_copy(update={"nap": blank})
+        text = render_letter(ctx.model_copy(update={"self_assessment": assessment})).text
+        line = next(row for row in text.splitlines() if said[language] in row)
+        assert "0" not in line, line
+
+
 def test_a_letter_without_what_its_kind_needs_is_refused() -> None:
     with pytest.raises(ValueError, match="deadline"):
         context(LetterKind.INVITATION, Language.EN, deadline=None)
