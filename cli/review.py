@@ -292,15 +292,23 @@ def review_show(
     require_review(store(), actor, cycle, code)
 
     async def query() -> tuple[ReviewState | None, TaskFailing | None]:
+        from temporalio.client import WorkflowQueryFailedError
+
         from napreview.services import steps
-        from napreview.services.repair import task_failing
+        from napreview.services.repair import not_replaying, task_failing
         from napreview.workflows.contract import review_workflow_id
 
         temporal = await client()
         failing = await task_failing(temporal, review_workflow_id(cycle, code))
         if failing is not None:
             return None, failing  # it cannot answer: a query would wait for its timeout
-        return await steps.review_state(temporal, cycle, code), None
+        try:
+            return await steps.review_state(temporal, cycle, code), None
+        except WorkflowQueryFailedError as err:
+            found = not_replaying(err)
+            if found is None:
+                raise
+            return None, found
 
     state, failing = run(query())
     if as_json:
@@ -317,8 +325,9 @@ def review_show(
 @review_app.command("repair")
 @handled
 def review_repair(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
-    """Repair a review whose workflow task keeps failing (secretariat): reset it to its last
-    good workflow task; what came after runs again and nothing a person sent is lost."""
+    """Repair a review whose workflow task keeps failing, or whose history no longer replays
+    (secretariat): reset it to its last good workflow task; what came after runs again and
+    nothing a person sent is lost."""
     from napreview.services.members import get
 
     actor = acting(as_)

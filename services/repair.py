@@ -49,6 +49,11 @@ class TaskFailing:
     reason: str | None
 
     def describe(self) -> str:
+        if self.attempts == 0:  # found by a query or a replay before any task failed
+            return (
+                "its history does not replay with the current workers (every question to it "
+                "fails, and so will its next workflow task)"
+            )
         tries = f"{self.attempts} attempts so far" if self.attempts > 1 else "once so far"
         return f"its workflow task keeps failing ({tries})"
 
@@ -97,6 +102,15 @@ async def task_failing(client: Client, workflow_id: str) -> TaskFailing | None:
     )
     reason = failures[0].workflow_task_failed_event_attributes.failure.message if failures else ""
     return TaskFailing(pending.attempt, since, reason or None)
+
+
+def not_replaying(error: BaseException) -> TaskFailing | None:
+    """A question to a review that failed because the worker could not replay its history
+    (sdk-core's nondeterminism error): the review cannot move, though no task has failed yet."""
+    message = str(getattr(error, "message", "") or error)
+    if "TMPRL1100" not in message and "Nondeterminism" not in message:
+        return None
+    return TaskFailing(0, None, message)
 
 
 async def failing_reviews(
@@ -196,13 +210,17 @@ async def repair_review(
     failing = await task_failing(client, workflow_id)
     if failing is None:
         await _exists(client, workflow_id, cycle, member)
-        raise StepRefused(
-            f"The review of {name} is not stuck: its workflow task is not failing. "
-            "Nothing was changed."
-        )
     stored = await client.get_workflow_handle(workflow_id).fetch_history()
     history = await payloads.decoded(stored, client.data_converter.payload_codec)
     report = await replay(history)
+    if failing is None and report.error is not None:
+        # No task has failed yet, but the next one will (and every query fails already).
+        failing = TaskFailing(0, None, report.error)
+    if failing is None:
+        raise StepRefused(
+            f"The review of {name} is not stuck: its workflow task is not failing and its "
+            "history replays. Nothing was changed."
+        )
     point = last_good_task(history, report.error)
     if point is None:
         raise StepRefused(

@@ -178,3 +178,45 @@ async def test_without_the_shim_a_repair_would_redo_the_task_that_does_not_repla
     path = Path(__file__).parents[1] / "histories" / "stuck-after-up-killed" / f"{name}.json"
     history = history_from_json(path.read_text(encoding="utf-8"))
     assert last_good_task(history, await replay_without_shim(history)) == reset_to
+
+
+async def test_a_review_whose_history_no_longer_replays_is_shown_and_repaired_before_any_task_fails(
+    dev_env, store, napreview
+):
+    """As the two-worker fault case once left one: no task has failed yet (nobody sent it
+    anything since), but every question to it fails on replay. `review show` says it cannot
+    move, and the repair resets it without waiting for a step to fail first."""
+    client = dev_env.client
+    settings = napreview.settings
+    async with build_worker(client, settings, store):
+        cycle = await start_cycle(client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"])
+        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    review = handle(client, cycle, "DEU")
+    other_release = Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[CycleWorkflow, ReviewOfAnotherRelease, DeliverLetterWorkflow],
+        activities=activities_for(store, settings, client),
+        activity_executor=ThreadPoolExecutor(max_workers=8),
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+    async with other_release:
+        await review.signal(POKE)
+        await until(lambda: memo_written(review), "the other release wrote its memo")
+
+    async with build_worker(client, settings, store):
+        workflow_id = contract.review_workflow_id(cycle, "DEU")
+        assert await task_failing(client, workflow_id) is None  # nothing has failed yet
+        shown = await napreview("review", "show", cycle, "DEU", "--as", SECRETARIAT)
+        said = " ".join(shown.output.split())
+        assert shown.exit_code == 1, shown.output
+        assert "The review of Germany cannot move: its history does not replay" in said
+        assert f"napreview review repair {cycle} DEU" in said
+
+        repaired = await napreview("review", "repair", cycle, "DEU", "--as", SECRETARIAT)
+        assert repaired.exit_code == 0, repaired.output
+        assert "reset to its last good workflow task" in " ".join(repaired.output.split())
+        await submit_sa(client, store, cycle, "DEU")
+        await at_stage(client, cycle, "DEU", Stage.PEER_REVIEW)
+        again = await napreview("review", "repair", cycle, "DEU", "--as", SECRETARIAT)
+        assert again.exit_code == 3 and "is not stuck" in again.output
