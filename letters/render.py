@@ -259,6 +259,10 @@ class LetterTerms:
             raise AttributeError(group)
         return self._words.words(group)
 
+    def word(self, name: str, plural: bool = False) -> str:
+        """One of the Network's words from the glossary: ``t.word("network")``."""
+        return self._words.word(name, plural=plural)
+
     @property
     def yes_no(self) -> dict[bool, str]:
         return {True: self._words.gettext("yes"), False: self._words.gettext("no")}

@@ -64,10 +64,7 @@ def _new_form(
     request: Request, values: dict[str, Any], status: int = 200, **extra: Any
 ) -> Response:
     language = visitor(request).language
-    members = sorted(
-        member_ops.current(portal_of(request).store),
-        key=lambda m: translator(language).member_name(m.code),
-    )
+    members = translator(language).by_name(member_ops.current(portal_of(request).store))
     return render(
         request, "cycle_new.html", {"values": values, "members": members, **extra}, status=status
     )
@@ -183,7 +180,8 @@ def cycle_page(
         status = cycle_ops.cycle_overview(portal.store, cycle, chosen, overdue == "1")
     except NotFoundError:
         raise PageNotFound() from None
-    lines = sorted(status.reviews, key=lambda r: (not r.overdue, r.member))
+    name_key = translator(visitor(request).language).name_key
+    lines = sorted(status.reviews, key=lambda r: (not r.overdue, name_key(r.member)))
     picture = None
     if len(lines) <= 120:  # a bigger cycle is read from the table
         progress = cycle_progress(portal.store, cycle, [r.member for r in lines])
