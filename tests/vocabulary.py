@@ -13,13 +13,22 @@ from napreview.i18n import glossary, names
 from napreview.i18n.names_build import cldr_name
 from napreview.schemas.members import Language
 
-# Addresses and paths name pages, not words ("/reviews/2019/BEL/self-assessment").
-_ADDRESSES = re.compile(r"(?:https?://|mailto:)\S+|(?<![\w.])/[\w\-./#?=&%]+")
+# Addresses and paths name pages and people, not words ("/reviews/2019/BEL/self-assessment",
+# "secretariat@example.org").
+_ADDRESSES = re.compile(
+    r"(?:https?://|mailto:)\S+|(?<![\w.])/[\w\-./#?=&%]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+# A part of a page marked as written in another language (a letter's subject in the letter's
+# language): its words are that language's.
+_OTHER_LANGUAGE = re.compile(r'<((?!html\b)\w+)\b[^>]*\blang="(\w+)"[^>]*>.*?</\1>', re.S)
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
 
-def readable_text(page: str) -> str:
-    """The words a reader sees: tags, addresses and paths taken out."""
+def readable_text(page: str, language: str | None = None) -> str:
+    """The words a reader of the language sees: tags, addresses and paths taken out, and the
+    parts marked as written in another language."""
+    if language is not None:
+        page = _OTHER_LANGUAGE.sub(lambda m: m[0] if m[2] == language else " ", page)
     text = html.unescape(_TAGS.sub(" ", page))
     return " ".join(_ADDRESSES.sub(" ", text).split())
 
@@ -69,7 +78,7 @@ def _english(code: str) -> str | None:
 def problems(text: str, language: Language | str) -> list[str]:
     """What a reader in the language should not find in the text, each as it was found."""
     language = Language(language)
-    seen = readable_text(text)
+    seen = readable_text(text, language.value)
     found = []
     for word in glossary.set_aside(language):
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", seen, re.I):
