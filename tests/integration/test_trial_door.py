@@ -229,9 +229,7 @@ def test_an_installation_from_before_the_flags_keeps_its_state(
     assert give_example_passwords_once(store) == (0 if given else 85)
 
 
-def test_a_new_production_installation_has_the_members_and_no_example_people(
-    tmp_path, monkeypatch
-):
+def test_a_new_production_installation_has_the_members_and_no_example_people(tmp_path, monkeypatch):
     """Nobody invented is seeded where real people will work: the secretariat bootstraps
     itself and invites the others by name."""
     monkeypatch.setenv("NAPREVIEW_HOME", str(tmp_path))
