@@ -5,6 +5,7 @@ signature; French with its no-break spaces."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,31 +36,31 @@ _BODIES = {
         Language.EN: "UN Women, as secretariat of the {network}, invites you to the Network's "
         "review portal, where the self-assessments, peer reviews and sign-offs of the review "
         "cycles are done.\n\nTo choose your password, please open the following link before "
-        "{expires}. It can be used only once:\n\n    {link}\n",
+        "{expires}. It can be used only once:\n\n{link}\n",
         Language.FR: "ONU Femmes, en sa qualité de secrétariat du {network}, vous invite à "
         "utiliser le portail des examens du Réseau, où se font les auto-évaluations, les "
         "examens par les pairs et les validations des cycles d'examen.\n\nPour choisir votre "
         "mot de passe, veuillez ouvrir le lien suivant avant le {expires}. Il n'est valable "
-        "qu'une fois :\n\n    {link}\n",
+        "qu'une fois :\n\n{link}\n",
         Language.ES: "ONU Mujeres, en su calidad de secretaría de la {network}, le invita a "
         "utilizar el portal de exámenes de la Red, donde se realizan las autoevaluaciones, los "
         "exámenes entre pares y las aprobaciones de los ciclos de examen.\n\nPara elegir su "
         "contraseña, le rogamos que abra el siguiente enlace antes del {expires}. Solo puede "
-        "utilizarse una vez:\n\n    {link}\n",
+        "utilizarse una vez:\n\n{link}\n",
     },
     RESET: {
         Language.EN: "A new password was requested for your account on the review portal of "
         "the {network}. To choose it, please open the following link before {expires}. It can "
-        "be used only once:\n\n    {link}\n\nIf you did not ask for a new password, you may "
+        "be used only once:\n\n{link}\n\nIf you did not ask for a new password, you may "
         "disregard this message: your password stays as it is.\n",
         Language.FR: "Un nouveau mot de passe a été demandé pour votre compte sur le portail "
         "des examens du {network}. Pour le choisir, veuillez ouvrir le lien suivant avant le "
-        "{expires}. Il n'est valable qu'une fois :\n\n    {link}\n\nSi vous n'êtes pas à "
+        "{expires}. Il n'est valable qu'une fois :\n\n{link}\n\nSi vous n'êtes pas à "
         "l'origine de cette demande, vous pouvez ne pas tenir compte de ce message : votre mot "
         "de passe reste inchangé.\n",
         Language.ES: "Se ha solicitado una nueva contraseña para su cuenta en el portal de "
         "exámenes de la {network}. Para elegirla, le rogamos que abra el siguiente enlace antes "
-        "del {expires}. Solo puede utilizarse una vez:\n\n    {link}\n\nSi usted no ha "
+        "del {expires}. Solo puede utilizarse una vez:\n\n{link}\n\nSi usted no ha "
         "solicitado una nueva contraseña, puede hacer caso omiso de este mensaje: su contraseña "
         "no cambia.\n",
     },
@@ -107,12 +108,19 @@ def account_message(
         network=network, link=link, expires=translator(language).moment(expires)
     )
     closing = _CLOSINGS[language].format(form=form)
-    text = f"{greeting}\n\n{body}\n{closing}\n\n{_signature(settings, language, network)}\n"
     subject = _SUBJECTS[purpose][language].format(network=network)
+    paragraphs = [greeting, *body.strip().split("\n\n"), closing]
     if language is Language.FR:
         # the link stays as it is: french_spacing never touches a colon without a space
-        return AccountMessage(french_spacing(subject), french_spacing(text))
-    return AccountMessage(subject, text)
+        subject, paragraphs = french_spacing(subject), [french_spacing(p) for p in paragraphs]
+    text = "\n\n".join(_wrap(p) for p in paragraphs)
+    return AccountMessage(subject, f"{text}\n\n{_signature(settings, language, network)}\n")
+
+
+def _wrap(paragraph: str) -> str:
+    """A paragraph in lines a mail program shows as they are (no line over 72 characters, so
+    the message travels unencoded); a link, on its line, is never broken."""
+    return textwrap.fill(paragraph, width=72, break_long_words=False, break_on_hyphens=False)
 
 
 def _signature(settings: Settings, language: Language, network: str) -> str:

@@ -50,7 +50,11 @@ def test_an_account_message_greets_dates_closes_and_signs(
     assert expiry in " ".join(text.split())
     assert closing in " ".join(text.split())
     assert text.rstrip().endswith(signature)
-    assert f"    {LINK}\n" in message.text  # on a line of its own, untouched
+    assert f"\n\n{LINK}\n\n" in message.text  # on a line of its own, untouched
+    letter = message.text.split("\n\n" + signature.split("\n")[0])[
+        0
+    ]  # the signature as letters sign
+    assert max(len(line) for line in letter.splitlines()) <= 72
     assert problems(message.text, language) == [] and problems(message.subject, language) == []
     if language is Language.FR:
         assert "fois\u00a0:" in message.text and " :" not in message.text
