@@ -190,7 +190,7 @@ def _outcome(t: Translator, d: dict[str, Any]) -> str:
     if outcome == PENDING:
         return t.gettext("still in progress")
     if outcome == IGNORED:
-        return t.gettext("ignored: the workflow has no handler for this signal")
+        return t.gettext("ignored: the review does not take this step")
     if outcome == UNKNOWN:
         why = d.get("unknown_because") or "no_replay"
         if not t.has_term("why_unknown", why):
@@ -230,7 +230,7 @@ def _started(t: Translator, e: TimelineEvent) -> str:
     if "reviewers_per_member" in d:
         if d.get("continued"):
             return t.gettext(
-                "Cycle {cycle} continued in a new run: {started}, {finished}",
+                "Cycle {cycle} carries on in a new part of its history: {started}, {finished}",
                 cycle=d["cycle"],
                 started=t.ngettext(
                     "{n} review started", "{n} reviews started", int(d.get("started") or 0)
@@ -250,7 +250,7 @@ def _started(t: Translator, e: TimelineEvent) -> str:
             seed=d["seed"],
             chair=d["chair"],
         )
-    return t.gettext("Workflow {workflow_type} started", workflow_type=d.get("workflow_type", ""))
+    return t.gettext("The process {workflow_type} began", workflow_type=d.get("workflow_type", ""))
 
 
 def _member_of(t: Translator, code: str, name: str) -> str:
@@ -276,12 +276,12 @@ def _completed(t: Translator, e: TimelineEvent) -> str:
             for stage, n in sorted((d["outcomes"] or {}).items())
         )
         return t.gettext("Cycle ended ({outcomes})", outcomes=outcomes or t.gettext("no reviews"))
-    return t.gettext("Workflow completed")
+    return t.gettext("The process ended")
 
 
 def _terminated(t: Translator, e: TimelineEvent) -> str:
     return t.gettext(
-        "Workflow terminated by {identity}: {reason}",
+        "The process was stopped by {identity}: {reason}",
         identity=e.detail.get("identity") or t.gettext("an operator"),
         reason=e.detail.get("reason") or t.gettext("no reason"),
     )
@@ -354,10 +354,10 @@ def _redraw(t: Translator, e: TimelineEvent) -> str:
 def _timer_fired(t: Translator, e: TimelineEvent) -> str:
     notice = e.detail.get("notice")
     if notice == "reminder":
-        return t.gettext("Reminder due: timer fired")
+        return t.gettext("A reminder fell due")
     if notice == "overdue":
-        return t.gettext("Deadline passed: timer fired")
-    return t.gettext("Timer fired")
+        return t.gettext("The deadline passed")
+    return t.gettext("A scheduled date arrived")
 
 
 def _timer_set(t: Translator, e: TimelineEvent) -> str:
@@ -365,7 +365,7 @@ def _timer_set(t: Translator, e: TimelineEvent) -> str:
     when = t.gettext(
         "{day} {time}", day=_day(t, fires.date().isoformat()), time=fires.strftime("%H:%M")
     )
-    return t.gettext("Timer set for {when} UTC (next reminder or deadline)", when=when)
+    return t.gettext("Next reminder or deadline scheduled for {when} UTC", when=when)
 
 
 def _day(t: Translator, value: str) -> str:
@@ -381,7 +381,7 @@ def _day(t: Translator, value: str) -> str:
 def _review_started(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
     if "member" not in d:
-        return t.gettext("Child workflow {workflow_id} started", workflow_id=d.get("workflow_id"))
+        return t.gettext("The process {workflow_id} began", workflow_id=d.get("workflow_id"))
     return t.gettext(
         "Review of {member} started: reviewers {reviewers} (seed {seed})",
         member=d["member"],
@@ -426,15 +426,18 @@ def _draw(t: Translator, e: TimelineEvent) -> str:
 _KINDS: dict[str, Callable[[Translator, TimelineEvent], str]] = {
     "started": _started,
     "completed": _completed,
-    "failed": lambda t, e: t.gettext("Workflow failed: {message}", message=e.detail.get("message")),
+    "failed": lambda t, e: t.gettext(
+        "The process stopped on an error: {message}", message=e.detail.get("message")
+    ),
     "terminated": _terminated,
-    "cancelled": lambda t, e: t.gettext("Workflow cancelled"),
-    "timed_out": lambda t, e: t.gettext("Workflow timed out"),
+    "cancelled": lambda t, e: t.gettext("The process was cancelled"),
+    "timed_out": lambda t, e: t.gettext("The process ran out of time"),
     "continued_as_new": lambda t, e: t.gettext(
-        "Continued in a new run {run}", run=e.detail.get("new_run_id")
+        "The history carries on in a new part ({run})", run=e.detail.get("new_run_id")
     ),
     "workflow_task_failed": lambda t, e: t.gettext(
-        "The worker could not run a workflow task: {message}", message=e.detail.get("message")
+        "A step could not be processed and was tried again: {message}",
+        message=e.detail.get("message"),
     ),
     "review_finished": _review_finished,
     "stage": _stage,

@@ -55,7 +55,7 @@ def values(t: Translator, params: Mapping[str, Param]) -> dict[str, str]:
         elif key == "on" and isinstance(value, str):
             found[key] = _day(t, value)
         elif key == "signed_at" and isinstance(value, str):
-            found[key] = _moment(value)
+            found[key] = _moment(t, value)
         elif key == "keys" and isinstance(value, list):
             found[key] = ", ".join(value)
         else:
@@ -87,9 +87,9 @@ def _day(t: Translator, iso: str) -> str:
         return iso
 
 
-def _moment(iso: str) -> str:
-    """An ISO moment as the refusal names it in every language: '2026-12-04 14:05' (UTC)."""
+def _moment(t: Translator, iso: str) -> str:
+    """An ISO moment as the reader's language writes it ("4 December 2026, 14:05:00 UTC")."""
     try:
-        return f"{datetime.fromisoformat(iso).astimezone(UTC):%Y-%m-%d %H:%M}"
+        return t.moment(datetime.fromisoformat(iso).astimezone(UTC))
     except ValueError:
         return iso

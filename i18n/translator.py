@@ -12,20 +12,23 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
-from napreview.i18n import names, refusals
+from napreview.i18n import glossary, names, refusals
 from napreview.i18n.catalogs import EN, LANGUAGES, translated, translations
 from napreview.schemas.members import Member
 from napreview.schemas.refusals import Param, render
 
 log = logging.getLogger(__name__)
+
+MemberT = TypeVar("MemberT", Member, str)
 
 # A paragraph reference: a range "34-38" (hyphen or en dash), or a lettered one "28(a)".
 _RANGE = re.compile(r"^(\d+)\s*[-\u2010-\u2015]\s*(\d+)$")
@@ -102,6 +105,12 @@ class Translator:
         """A group of words looked up by code, for templates (``t.stage["peer_review"]``)."""
         return Words(self, group)
 
+    def word(self, name: str, *, plural: bool = False) -> str:
+        """One of the Network's words from the glossary (i18n/glossary.py) as it reads in a
+        sentence: ``word("focal_point")`` is "point focal", "punto focal"."""
+        found = glossary.term(name, self.language)
+        return found.plural if plural else found.word
+
     @staticmethod
     def in_sentence(word: str) -> str:
         """A word written as a label ("Peer review") as it reads inside a sentence ("peer
@@ -125,10 +134,32 @@ class Translator:
             forms = found
         return str(getattr(forms, form))
 
+    def about(self, member: Member | str) -> dict[str, str]:
+        """The fields a phrase about a member may use, so that each language builds it with its
+        own grammar: {member} the bare name (English headings: "Self-assessment of Senegal"),
+        {member_name} with its article ("réalisé par la France"), {member_of} and {member_to}
+        after de/à, de/a ("Auto-évaluation du Sénégal")."""
+        return {
+            "member": self.member_name(member),
+            "member_name": self.member_name(member, "name"),
+            "member_of": self.member_name(member, "of"),
+            "member_to": self.member_name(member, "to"),
+        }
+
     def member_label(self, member: Member | str) -> str:
         """'Allemagne (DEU)': the name and the code, where both help (tables, choices)."""
         code = member.code if isinstance(member, Member) else member
         return f"{self.member_name(member)} ({code})"
+
+    def name_key(self, member: Member | str) -> tuple[str, str]:
+        """A key that sorts members by their name in this language as a reader expects, accents
+        and capitals aside ("Émirats arabes unis" among the E, not after "Zimbabwe")."""
+        name = self.member_name(member)
+        return collation_key(name), name
+
+    def by_name(self, members: Iterable[MemberT]) -> list[MemberT]:
+        """Members (or their codes) in the order of their names in this language."""
+        return sorted(members, key=self.name_key)
 
     def names(self, members: Iterable[Member | str], form: str = "name") -> str:
         """Members as a sentence lists them: "la Belgique, le Canada et le Japon"."""
@@ -186,16 +217,31 @@ class Translator:
         return str(format_date(value, pattern, locale=self.locale))
 
     def moment(self, value: datetime | None) -> str:
-        """A moment to the second, in UTC."""
+        """A moment to the second, in UTC, as United Nations texts write it: the day as in prose
+        and the time on the 24-hour clock ("4 December 2026, 08:22:39 UTC", "4 décembre 2026 à
+        08:22:39 UTC"), never the United States' "Dec 4, 2026, 8:22:39 AM"."""
         if value is None:
             return ""
-        return f"{format_datetime(value, format='medium', tzinfo=None, locale=self.locale)} UTC"
+        # Translators: a moment, its day as in prose and its time on the 24-hour clock.
+        return self.pgettext("moment", "{day}, {time} UTC", day=self.day(value),
+                             time=self.clock(value))  # fmt: skip
 
     def clock(self, value: datetime | None) -> str:
-        """The time of day alone, for the ticks of a chart spanning hours."""
+        """The time of day alone on the 24-hour clock (08:22:39), for a moment and the ticks of
+        a chart spanning hours."""
         if value is None:
             return ""
-        return str(format_time(value, format="medium", locale=self.locale))
+        return str(format_time(value, "HH:mm:ss", locale=self.locale))
+
+    def size(self, count: int) -> str:
+        """A file's size as the language writes it: "9 KB", "9 Ko", "2,5 MB"."""
+        if count < 1024 * 1024:
+            kilobytes = self.number(max(1, round(count / 1024)))
+            # Translators: a file's size in kilobytes (French "{n} Ko").
+            return self.pgettext("file size", "{n} KB", n=kilobytes)
+        megabytes = format_decimal(round(count / (1024 * 1024), 1), "#,##0.#", locale=self.locale)
+        # Translators: a file's size in megabytes (French "{n} Mo").
+        return self.pgettext("file size", "{n} MB", n=megabytes)
 
     def number(self, value: float | None) -> str:
         """A number with the language's digit grouping: whole numbers as they are, others with
@@ -233,6 +279,14 @@ def fill(text: str, fields: Mapping[str, object]) -> str:
     if not fields:
         return text
     return render(text, {name: str(value) for name, value in fields.items()})
+
+
+def collation_key(text: str) -> str:
+    """A text reduced to what alphabetical order looks at: letters without their accents, in
+    one case, without apostrophes and hyphens."""
+    bare = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return bare.replace("'", "").replace("’", "").replace("-", " ").casefold()
 
 
 def upfirst(text: str) -> str:

@@ -4,6 +4,7 @@ members of the Network (DESIGN §7)."""
 
 from __future__ import annotations
 
+from napreview.i18n import glossary
 from napreview.i18n.names import name_forms
 from napreview.schemas.members import Language, Member, MemberKind
 
@@ -31,12 +32,14 @@ ORGANISATION_MISSIONS: dict[str, dict[Language, str]] = {
     },
 }
 
+# The secretariat as letters name it in copy, around the glossary's name of the Network.
 SECRETARIAT_NAMES: dict[Language, str] = {
-    Language.EN: "UN Women, secretariat of the WPS Focal Points Network",
-    Language.FR: "ONU Femmes, secrétariat du Réseau des points focaux pour les femmes et la paix "
-    "et la sécurité",
-    Language.ES: "ONU Mujeres, secretaría de la Red de Puntos Focales sobre las Mujeres y la Paz "
-    "y la Seguridad",
+    language: said.format(network=glossary.term("network", language).word)
+    for language, said in {
+        Language.EN: "UN Women, secretariat of the {network}",
+        Language.FR: "ONU Femmes, secrétariat du {network}",
+        Language.ES: "ONU Mujeres, secretaría de la {network}",
+    }.items()
 }
 
 _MEMBERS_IN_COPY: dict[Language, str] = {

@@ -42,6 +42,7 @@ from napreview import templates
 from napreview.i18n.catalogs import po_file
 from napreview.i18n.names import agree, name_forms, pick
 from napreview.i18n.translator import Translator, Words, translator
+from napreview.i18n.typography import french_spacing, french_spacing_html
 from napreview.letters.context import LetterContext, prioritise, progress_by_theme
 from napreview.letters.salutation import address_form, salutation
 from napreview.schemas.cedaw import Finding
@@ -259,6 +260,14 @@ class LetterTerms:
             raise AttributeError(group)
         return self._words.words(group)
 
+    def word(self, name: str, plural: bool = False) -> str:
+        """One of the Network's words from the glossary: ``t.word("network")``."""
+        return self._words.word(name, plural=plural)
+
+    def in_words(self, count: int) -> str:
+        """A count in running text: below ten in words ("after two rounds", "tras dos rondas")."""
+        return self._words.in_words(count)
+
     @property
     def yes_no(self) -> dict[bool, str]:
         return {True: self._words.gettext("yes"), False: self._words.gettext("no")}
@@ -469,6 +478,9 @@ class LetterRenderer:
         text = _tidy(text_template.render(text_variables))
         html = _tidy(self._html.get_template(name).render(html_variables))
         subject = _subject(text_template, text_variables)
+        if language is Language.FR:
+            text, html = french_spacing(text), french_spacing_html(html)
+            subject = french_spacing(subject)
         return RenderedLetter(
             # The reference in the subject too: the reader's mail program shows it, and a reply
             # quotes it.

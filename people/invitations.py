@@ -13,55 +13,15 @@ from pathlib import Path
 
 import aiosmtplib
 
+from napreview.letters.salutation import Addressable
 from napreview.letters.smtp import refused_recipients, send_by_smtp
+from napreview.people.account_messages import INVITE, account_message
+from napreview.people.account_messages import RESET as RESET  # the portal asks for it here
 from napreview.people.accounts import INVITATION_LIFETIME, RESET_LIFETIME, Accounts
 from napreview.settings import Settings
 from napreview.store.records import Store
 
-INVITE = "invite"
-RESET = "reset"
 LANGUAGES = ("en", "fr", "es")
-
-_SUBJECTS = {
-    INVITE: {
-        "en": "Your access to the WPS Focal Points Network review portal",
-        "fr": "Votre accès au portail des examens du Réseau des points focaux FPS",
-        "es": "Su acceso al portal de exámenes de la Red de Coordinadores MPS",
-    },
-    RESET: {
-        "en": "Choosing a new password for the review portal",
-        "fr": "Choix d'un nouveau mot de passe pour le portail des examens",
-        "es": "Elección de una nueva contraseña para el portal de exámenes",
-    },
-}
-_BODIES = {
-    INVITE: {
-        "en": "UN Women, as secretariat of the Women, Peace and Security Focal Points Network, "
-        "invites you to the Network's review portal.\n\nTo choose your password, open this "
-        "link before {expires} (UTC); it works once:\n\n{link}\n",
-        "fr": "ONU Femmes, en sa qualité de secrétariat du Réseau des points focaux Femmes, paix "
-        "et sécurité, vous invite à utiliser le portail des examens du Réseau.\n\nPour choisir "
-        "votre mot de passe, veuillez ouvrir ce lien avant le {expires} (UTC) ; il n'est "
-        "valable qu'une fois :\n\n{link}\n",
-        "es": "ONU Mujeres, en su calidad de secretaría de la Red de Coordinadores sobre las "
-        "Mujeres, la Paz y la Seguridad, le invita a utilizar el portal de exámenes de la Red."
-        "\n\nPara elegir su contraseña, abra este enlace antes del {expires} (UTC); solo puede "
-        "utilizarse una vez:\n\n{link}\n",
-    },
-    RESET: {
-        "en": "A new password was requested for your account on the review portal. To choose "
-        "it, open this link before {expires} (UTC); it works once:\n\n{link}\n\nIf you did not "
-        "ask for it, you may disregard this message.\n",
-        "fr": "Un nouveau mot de passe a été demandé pour votre compte sur le portail des "
-        "examens. Pour le choisir, veuillez ouvrir ce lien avant le {expires} (UTC) ; il n'est "
-        "valable qu'une fois :\n\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, "
-        "vous pouvez ne pas tenir compte de ce message.\n",
-        "es": "Se ha solicitado una nueva contraseña para su cuenta en el portal de exámenes. "
-        "Para elegirla, abra este enlace antes del {expires} (UTC); solo puede utilizarse una "
-        "vez:\n\n{link}\n\nSi usted no la ha solicitado, puede hacer caso omiso de este "
-        "mensaje.\n",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -141,10 +101,19 @@ def send_link(
     expires = datetime.now(UTC) + lifetime
     if language not in LANGUAGES:
         language = language_for(store, email)
-    body = _BODIES[purpose][language].format(link=link, expires=expires.strftime("%Y-%m-%d %H:%M"))
     to = email.strip().lower()
-    path, not_sent = deliver_account_message(settings, to, _SUBJECTS[purpose][language], body)
+    said = account_message(purpose, language, link, expires, settings, _person(store, to))
+    path, not_sent = deliver_account_message(settings, to, said.subject, said.text)
     return SentLink(email=to, link=link, expires_at=expires, message=path, not_sent=not_sent)
+
+
+def _person(store: Store, email: str) -> Addressable | None:
+    """The focal point's record of the person, whose title and name the salutation uses; None
+    for anyone else (the message then greets without a name)."""
+    code = store.people.actor(email).member
+    if not code:
+        return None
+    return next((f for f in store.focal_points.active(code) if f.email.lower() == email), None)
 
 
 def language_for(store: Store, email: str, fallback: str = "en") -> str:

@@ -49,8 +49,7 @@ async def test_a_review_said_in_french():
     )
     timer = next(e.summary for e in fr.events if e.kind == "timer_set")
     assert re.fullmatch(
-        r"Minuteur réglé pour le \d+ \w+ \d{4} à \d\d:\d\d UTC \(prochain rappel ou prochaine "
-        r"échéance\)",
+        r"Prochain rappel ou prochaine échéance fixé au \d+ \w+ \d{4} à \d\d:\d\d UTC",
         timer,
     ), timer
     assert _first(fr, stage="peer_review", round=1) == f"Étape{NB}: examen par les pairs (tour 1)"
@@ -61,7 +60,7 @@ async def test_a_review_said_in_spanish():
     es = localized(await _timeline("review-completed.json"), "es")
     assert es.events[0].summary.startswith("Examen de Alemania (DEU) iniciado en el ciclo")
     assert _first(es, step="submit_self_assessment", outcome="accepted") == (
-        "Autoevaluación presentada por fp.deu@example.org (coordinador de DEU) — paso aceptado"
+        "Autoevaluación presentada por fp.deu@example.org (punto focal de DEU) — paso aceptado"
     )
     assert _first(es, step="extend").startswith(f"Prórroga del plazo de 14{NB}días (please) por")
     cedaw = next(e.summary for e in es.events if e.kind == "cedaw")

@@ -41,10 +41,12 @@ def extracted() -> set[tuple[str | None, str]]:
 
 
 def fields(text: str) -> set[str]:
-    """A text's {fields}; a member's forms ({member_of}, {reviewer_to}) count as the member."""
+    """A text's {fields}; a member's forms ({member_of}, {reviewer_to}, {member_name}) count as
+    the member."""
     names = set(FIELD.findall(text))
     return {
-        re.sub(r"_(of|to)$", "", n) if n.rsplit("_", 1)[0] in MEMBER_PARAMS else n for n in names
+        re.sub(r"_(of|to|name)$", "", n) if n.rsplit("_", 1)[0] in MEMBER_PARAMS else n
+        for n in names
     }
 
 

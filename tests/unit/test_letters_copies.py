@@ -17,7 +17,7 @@ from napreview.store.records import Store
 
 from .test_letters_golden import Scene, send, stored  # noqa: F401 - the fixture
 
-COPY_LABEL = {Language.EN: "Copy:", Language.FR: "Copie :", Language.ES: "Copia:"}
+COPY_LABEL = {Language.EN: "Copy:", Language.FR: "Copie\u00a0:", Language.ES: "Copia:"}
 MISSION_EMAILS = {"BEL", "PER", "NLD"}  # the members whose mission the fixture records
 
 

@@ -46,7 +46,7 @@ def test_each_letter_of_a_review_has_its_own_reference_the_same_each_time_it_is_
 
 @pytest.mark.parametrize(
     ("language", "label"),
-    [(Language.EN, "Reference:"), (Language.FR, "Référence :"), (Language.ES, "Referencia:")],
+    [(Language.EN, "Reference:"), (Language.FR, "Référence\u00a0:"), (Language.ES, "Referencia:")],
 )
 def test_the_reference_is_printed_on_the_letter_and_in_its_subject(
     language: Language, label: str
@@ -130,3 +130,26 @@ def test_the_installation_names_its_signatory_and_her_title_in_each_language(
     assert sender.title(Language.EN) == "Chief, Peace and Security Section"
     assert sender.title(Language.FR) is None  # no English title in a French letter
     assert Sender().signatory is None and Sender().title(Language.EN) is None
+
+
+def test_french_letters_keep_french_typography() -> None:
+    """No-break spaces before ":" ";" "?" "!" and inside « »; one colon in the subject line; a
+    colon in an address is left alone."""
+    letter = render_letter(context(LetterKind.REVIEW_REQUEST, Language.FR, reference="R/1"))
+    for text in (letter.text, letter.html):
+        assert " :" not in text and " ;" not in text and "« " not in text and " »" not in text
+    assert "Référence\u00a0:" in letter.text and "«\u00a0" in letter.text
+    assert "http://" in letter.text or "https://" in letter.text
+    assert letter.subject.count(":") == 0  # "Objet :" is the one colon before the subject
+    assert letter.subject.startswith("Demande d'examen")
+    assert "<style" not in letter.html or "\u00a0!" not in letter.html.split("</style>")[0]
+
+
+def test_rounds_below_ten_are_in_words() -> None:
+    for language, said in (
+        (Language.EN, "after two rounds"),
+        (Language.FR, "à l'issue de deux tours"),
+        (Language.ES, "tras dos rondas"),
+    ):
+        letter = render_letter(context(LetterKind.FINAL_FEEDBACK, language, round=2))
+        assert said in " ".join(letter.text.split()), language

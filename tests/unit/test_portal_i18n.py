@@ -33,7 +33,7 @@ def test_every_field_of_the_forms_has_its_label(language):
 def test_the_words_of_the_domain_and_the_dates_follow_the_language():
     fr, es = translator("fr"), translator("es")
     assert fr.term("stage", "peer_review") == "Examen par les pairs"
-    assert es.term("response", "supported") == "apoyada"  # the letters' word, also on pages
+    assert es.term("response", "supported") == "cuenta con apoyo"  # the glossary word
     assert fr.member_name("DEU") == "Allemagne" and es.member_name("DEU") == "Alemania"
     assert es.member_name("EU") == "Unión Europea"
     # names come from the names file, as in the letters (not from CLDR's "Kenia")

@@ -53,7 +53,7 @@ def test_roles_dates_and_the_acting_person_are_said_in_the_language():
         f"effectuée que par{NB}: secrétariat ou auditeur."
     )
     assert said("es", "not_own_focal_point", member="MEX", actor_role="secretariat") == (
-        "Usted actúa como la secretaría; solo el coordinador de México puede realizar este paso."
+        "Usted actúa como la secretaría; solo el punto focal de México puede realizar este paso."
     )
     closed = {"member": "BEL", "cycle": "2027", "outcome": "completed", "on": "2027-03-01"}
     assert said("fr", "review_closed", **closed) == (

@@ -42,7 +42,7 @@ async def test_a_focal_point_reads_its_own_timeline_in_its_own_language(portal_e
     await mexico.sign_in(fp("MEX"))
     text = html.unescape((await mexico.get(f"/reviews/{cycle}/MEX/timeline")).text)
     assert "Examen de México (MEX) iniciado en el ciclo" in text
-    assert "Carta «invitación» guardada para el coordinador de MEX" in text
+    assert "Carta «invitación» guardada para el punto focal de MEX" in text
     assert (await mexico.get(f"/reviews/{cycle}/FRA/timeline")).status_code == 404
 
     reads = reads_of(portal_env.store, f"review-{cycle}-FRA")

@@ -69,10 +69,7 @@ def _new_form(
     request: Request, values: dict[str, Any], status: int = 200, **extra: Any
 ) -> Response:
     language = visitor(request).language
-    members = sorted(
-        member_ops.current(portal_of(request).store),
-        key=lambda m: translator(language).member_name(m.code),
-    )
+    members = translator(language).by_name(member_ops.current(portal_of(request).store))
     return render(
         request, "cycle_new.html", {"values": values, "members": members, **extra}, status=status
     )
@@ -197,7 +194,10 @@ def cycle_page(
         )
     except NotFoundError:
         raise PageNotFound() from None
-    lines = status.reviews  # overdue first, then by member, as the store pages them
+    # The store pages overdue first, then by code; each page reads by name in the reader's
+    # language.
+    name_key = translator(visitor(request).language).name_key
+    lines = sorted(status.reviews, key=lambda r: (not r.overdue, name_key(r.member)))
     picture = None
     if status.matching <= CHART_ROWS:  # a bigger cycle is read from the table
         progress = cycle_progress(portal.store, cycle, [r.member for r in lines])
