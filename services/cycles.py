@@ -291,6 +291,18 @@ def cycle_exists(store: Store, cycle: str) -> bool:
     return store.cycles.exists(cycle)
 
 
+async def wait_until_recorded(store: Store, cycle: str, timeout: float = 15.0) -> bool:
+    """Wait until a cycle just started is in the store (its first activity records it), so
+    that what reads the store next finds it; False if no worker recorded it in time."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not await asyncio.to_thread(store.cycles.exists, cycle):
+        if loop.time() >= end:
+            return False
+        await asyncio.sleep(0.1)
+    return True
+
+
 def cycles_overview(store: Store) -> list[CycleLine]:
     """Every cycle, newest first, with its reviews counted per stage (from the read model)."""
     return store.cycles.overview()

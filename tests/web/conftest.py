@@ -34,7 +34,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
+# NAPREVIEW_SCREENSHOTS: another folder (a change's screenshots, kept apart to be looked at)
+SCREENSHOTS = Path(
+    os.environ.get("NAPREVIEW_SCREENSHOTS") or Path(__file__).parent.parent / "screenshots"
+)
 
 
 @dataclass
