@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import typer
 
 from napreview.cli import stack
-from napreview.cli.ports import UI_OFFSET, port_problem, stack_ports
 from napreview.cli.common import (
     EXIT_USAGE,
     console,
@@ -21,6 +20,7 @@ from napreview.cli.common import (
     safe_url,
     settings,
 )
+from napreview.cli.ports import UI_OFFSET, port_problem, stack_ports
 
 if TYPE_CHECKING:
     from napreview.services.installation import Store
