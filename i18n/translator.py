@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -190,6 +191,21 @@ class Translator:
         if value is None:
             return ""
         return f"{format_datetime(value, format='medium', tzinfo=None, locale=self.locale)} UTC"
+
+    def deadline(self, value: datetime | None, zone: str = "UTC") -> str:
+        """A deadline in the reader's time zone, the zone named: "28 December 2026, 17:56
+        (Africa/Dakar)"."""
+        if value is None:
+            return ""
+        local = value.astimezone(ZoneInfo(zone))
+        # Translators: a deadline: its day, its time of day and the time zone's name.
+        return self.pgettext(
+            "deadline",
+            "{day}, {time} ({zone})",
+            day=self.day(local),
+            time=format_time(local, format="short", locale=self.locale),
+            zone=zone,
+        )
 
     def clock(self, value: datetime | None) -> str:
         """The time of day alone, for the ticks of a chart spanning hours."""

@@ -389,6 +389,18 @@ class InstallationFlagRow(Base):
     set_by: Mapped[str] = mapped_column(String(254))
 
 
+class PreferenceRow(Base):
+    """A person's own settings for their deadlines: the time zone they are shown in, and the
+    calendar link's token (only its SHA-256 kept, like a session's)."""
+
+    __tablename__ = "person_preferences"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    calendar_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class AccountRow(Base):
     """What a person signs in with. One per user; no row means no password has been set."""
 

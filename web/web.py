@@ -32,7 +32,7 @@ from napreview.letters.render import finding_text
 from napreview.people.accounts import Accounts
 from napreview.schemas.members import Actor, Member, Role
 from napreview.schemas.recommendations import recommendation_set
-from napreview.services import members, users
+from napreview.services import members, preferences, users
 from napreview.services.access import may_change
 from napreview.services.errors import NotFoundError
 from napreview.services.installation import Store
@@ -124,6 +124,7 @@ def _pages(t: Translator) -> Environment:
         day=t.day,
         moment=t.moment,
         clock=t.clock,
+        deadline_at=t.deadline,
         number=t.number,
         refusal=t.refusal,
         languages=language_names(),
@@ -150,6 +151,7 @@ class Visitor:
     email: str = ""  # the signed-in address (drafts and accounts are kept by it)
     member: Member | None = None
     new_csrf_cookie: bool = False
+    time_zone: str = "UTC"  # the zone the person reads deadlines in (services/preferences.py)
 
     @property
     def role(self) -> Role | None:
@@ -204,7 +206,13 @@ def visitor(request: Request) -> Visitor:
     language = _language(request, portal, found.email if found else None, member)
     if actor is not None and found is not None:
         v = Visitor(
-            actor, found.csrf_token, language, session_token=token, member=member, email=found.email
+            actor,
+            found.csrf_token,
+            language,
+            session_token=token,
+            member=member,
+            email=found.email,
+            time_zone=preferences.time_zone(portal.store, found.email),
         )
     else:
         anon = request.cookies.get(ANON_CSRF_COOKIE)
