@@ -16,7 +16,7 @@ from napreview.services.installation import Store, open_store
 from napreview.settings import Settings, load_settings
 from napreview.web.config import PortalSettings, load_portal_settings
 from napreview.web.limits import BodyLimit
-from napreview.web.routes import account, cycles, home, letters, people, reviews, signin
+from napreview.web.routes import account, bulk, cycles, home, letters, people, reviews, signin
 from napreview.web.web import (
     STATIC,
     Forbidden,
@@ -85,6 +85,6 @@ def create_app(
     upload_bytes = options.max_upload_mb * 1024 * 1024 + 65536
     app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, home, reviews, cycles, people, letters, account):
+    for module in (signin, home, reviews, cycles, people, letters, account, bulk):
         app.include_router(module.router)
     return app
