@@ -15,7 +15,7 @@ from napreview.services.tasks import Task, TaskKind
 PRODUCT = "-//UN Women//WPS Focal Points Network reviews//EN"
 
 
-def _what(t: Translator, task: Task) -> tuple[str, str]:
+def task_words(t: Translator, task: Task) -> tuple[str, str]:
     """The task in the words of the home page, and the path of its page."""
     name = t.member_name(task.member)
     base = f"/reviews/{task.cycle}/{task.member}"
@@ -86,7 +86,7 @@ def calendar(
     for task in tasks:
         if task.deadline is None:
             continue
-        summary, path = _what(t, task)
+        summary, path = task_words(t, task)
         url = portal_url.rstrip("/") + path
         cycle = t.gettext("Cycle {cycle}", cycle=task.cycle)
         lines += [

@@ -1,7 +1,8 @@
 """A person's own settings for their deadlines: the time zone every deadline is shown in (a
-choice of theirs; UTC until they choose), and a calendar link of their own, which a calendar
+choice of theirs; UTC until they choose), a calendar link of their own, which a calendar
 application can follow without signing in (its token is the proof, shown once, kept hashed,
-replaced when they ask)."""
+replaced when they ask), and how many days before each deadline they want a reminder by email
+(services/reminders.py sends them)."""
 
 from __future__ import annotations
 
@@ -76,3 +77,22 @@ def calendar_owner(store: Store, token: str) -> Actor | None:
     if email is None or not Accounts(store).is_active(email):
         return None
     return store.people.actor(email)
+
+
+# A reminder of one's own at most this many days before a deadline (a self-assessment's is 60).
+MOST_DAYS_BEFORE = 90
+
+
+class NotReminderDays(InvalidInput):
+    """Not a number of days a reminder can come before a deadline."""
+
+
+def set_reminder_days(store: Store, email: str, days: int | None) -> None:
+    """Ask for a reminder by email ``days`` before each deadline (None or 0: none)."""
+    if days is not None and not 0 <= days <= MOST_DAYS_BEFORE:
+        raise NotReminderDays(f"A reminder comes 1 to {MOST_DAYS_BEFORE} days before; got {days}.")
+    store.preferences.set_reminder_days(email, days or None)
+
+
+def reminder_days(store: Store, email: str) -> int | None:
+    return store.preferences.get(email).reminder_days

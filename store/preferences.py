@@ -1,16 +1,18 @@
 """Each person's own settings for their deadlines (services/preferences.py decides; this
-module keeps and finds): the time zone they read deadlines in, and the token of their calendar
-link, kept as its SHA-256."""
+module keeps and finds): the time zone they read deadlines in, the token of their calendar
+link, kept as its SHA-256, how many days before a deadline they want a reminder by email, and
+the reminders of their own sent."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from napreview.store.db import Repository
-from napreview.store.tables import PreferenceRow, utcnow
+from napreview.store.tables import PersonalReminderRow, PreferenceRow, utcnow
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class Preferences:
     email: str
     time_zone: str | None = None
     has_calendar_link: bool = False
+    reminder_days: int | None = None
 
 
 class PreferenceRepository(Repository):
@@ -26,7 +29,9 @@ class PreferenceRepository(Repository):
             row = s.get(PreferenceRow, email)
             if row is None:
                 return Preferences(email)
-            return Preferences(email, row.time_zone, row.calendar_token_sha256 is not None)
+            return Preferences(
+                email, row.time_zone, row.calendar_token_sha256 is not None, row.reminder_days
+            )
 
     def _row(self, s: Session, email: str) -> PreferenceRow:
         row = s.get(PreferenceRow, email)
@@ -52,3 +57,28 @@ class PreferenceRepository(Repository):
                     PreferenceRow.calendar_token_sha256 == token_sha256
                 )
             )
+
+    def set_reminder_days(self, email: str, days: int | None) -> None:
+        with self._session() as s:
+            self._row(s, email).reminder_days = days
+
+    def with_reminders(self) -> list[tuple[str, int]]:
+        """Everyone who asked for reminders of their own, with how many days before."""
+        with self._session() as s:
+            rows = s.execute(
+                select(PreferenceRow.email, PreferenceRow.reminder_days).where(
+                    PreferenceRow.reminder_days.is_not(None)
+                )
+            )
+            return [(email, days) for email, days in rows if days is not None]
+
+    def claim_reminder(self, email: str, key: str) -> bool:
+        """Claim the sending of one reminder; False when it was claimed before (sent)."""
+        try:
+            with self._session() as s:
+                if s.get(PersonalReminderRow, (email, key)) is not None:
+                    return False
+                s.add(PersonalReminderRow(email=email, key=key[:300]))
+        except IntegrityError:  # claimed meanwhile by another worker
+            return False
+        return True

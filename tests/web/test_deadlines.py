@@ -139,6 +139,9 @@ async def test_choosing_a_time_zone_in_a_browser(portal_env, browser, locale, la
     page = await signed_in(browser, portal_env.url, email, locale)
     try:
         await page.goto("/account")
+        await page.fill("#reminder_days", "5")
+        await page.locator("form[action='/account/reminders'] button").click()
+        await page.wait_for_url("**/account?done=reminder_days")
         await page.select_option("#time_zone", zone)
         await page.locator("form[action='/account/time-zone'] button").click()
         await page.wait_for_url("**/account?done=time_zone")
@@ -149,4 +152,22 @@ async def test_choosing_a_time_zone_in_a_browser(portal_env, browser, locale, la
     finally:
         portal_env.accounts.set_language(email, "en")
         portal_env.store.preferences.set_time_zone(email, None)
+        portal_env.store.preferences.set_reminder_days(email, None)
         await page.context.close()
+
+
+async def test_a_person_sets_reminders_of_their_own_on_their_page(portal_env, http):
+    portal_env.accounts.set_language(fp("FRA"), "en")
+    fra = http()
+    await fra.sign_in(fp("FRA"))
+    await fra.get("/account")
+    for typed in ("soon", "0.5", "400"):
+        refused = await fra.post("/account/reminders", {"reminder_days": typed})
+        assert refused.status_code == 422 and 'id="e-reminder_days"' in refused.text
+    saved = await fra.post("/account/reminders", {"reminder_days": "7"})
+    assert saved.status_code == 303
+    page = (await fra.get(saved.headers["location"])).text
+    assert "you will receive an email 7 days before each of your deadlines" in page
+    assert portal_env.store.preferences.get(fp("FRA")).reminder_days == 7
+    await fra.post("/account/reminders", {"reminder_days": ""})
+    assert portal_env.store.preferences.get(fp("FRA")).reminder_days is None

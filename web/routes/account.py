@@ -1,10 +1,11 @@
-"""A person's own page: the time zone they read every deadline in, and their deadlines as a
-calendar (a download behind their session, or a link of their own for a calendar application
-to follow)."""
+"""A person's own page: the time zone they read every deadline in, reminders of their own by
+email, and their deadlines as a calendar (a download behind their session, or a link of their
+own for a calendar application to follow)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,64 +20,64 @@ from napreview.web.web import (
     PersonDep,
     Portal,
     PortalDep,
+    Visitor,
     render,
     see_other,
 )
 
 router = APIRouter()
 
-_DONE = {"time_zone", "calendar_link"}
+_DONE = {"time_zone", "reminder_days", "calendar_link"}
 
 
-@router.get("/account")
-def account_page(request: Request, v: PersonDep, portal: PortalDep, done: str = "") -> Response:
+def _page(
+    request: Request, portal: Portal, v: Visitor, status: int = 200, **extra: Any
+) -> Response:
     return render(
         request,
         "account.html",
         {
             "zones": preferences.zones(),
             "has_link": preferences.has_calendar_link(portal.store, v.email),
-            "done": done if done in _DONE else "",
+            "reminder_days": preferences.reminder_days(portal.store, v.email),
+            "most_days": preferences.MOST_DAYS_BEFORE,
             "now": datetime.now(UTC),
+            **extra,
         },
+        status=status,
     )
+
+
+@router.get("/account")
+def account_page(request: Request, v: PersonDep, portal: PortalDep, done: str = "") -> Response:
+    return _page(request, portal, v, done=done if done in _DONE else "")
 
 
 @router.post("/account/time-zone")
 def choose_time_zone(request: Request, v: PersonDep, form: FormDep, portal: PortalDep) -> Response:
-    zone = str(form.get("time_zone") or "")
     try:
-        preferences.set_time_zone(portal.store, v.email, zone)
+        preferences.set_time_zone(portal.store, v.email, str(form.get("time_zone") or ""))
     except preferences.UnknownTimeZone:
-        return render(
-            request,
-            "account.html",
-            {
-                "zones": preferences.zones(),
-                "has_link": preferences.has_calendar_link(portal.store, v.email),
-                "error": "time_zone",
-                "now": datetime.now(UTC),
-            },
-            status=422,
-        )
+        return _page(request, portal, v, status=422, error="time_zone")
     return see_other("/account?done=time_zone")
+
+
+@router.post("/account/reminders")
+def choose_reminders(request: Request, v: PersonDep, form: FormDep, portal: PortalDep) -> Response:
+    typed = str(form.get("reminder_days") or "").strip()
+    try:
+        days = int(typed) if typed else None
+        preferences.set_reminder_days(portal.store, v.email, days)
+    except (ValueError, preferences.NotReminderDays):
+        return _page(request, portal, v, status=422, error="reminder_days")
+    return see_other("/account?done=reminder_days")
 
 
 @router.post("/account/calendar-link")
 def new_calendar_link(request: Request, v: PersonDep, form: FormDep, portal: PortalDep) -> Response:
     token = preferences.new_calendar_link(portal.store, v.email)
     link = f"{portal.options.url.rstrip('/')}/calendar/{token}.ics"
-    return render(
-        request,
-        "account.html",
-        {
-            "zones": preferences.zones(),
-            "has_link": True,
-            "link": link,
-            "done": "calendar_link",
-            "now": datetime.now(UTC),
-        },
-    )
+    return _page(request, portal, v, link=link, done="calendar_link")
 
 
 async def _calendar(portal: Portal, actor: Actor, language: str) -> Response:
