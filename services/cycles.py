@@ -24,6 +24,7 @@ from napreview.schemas.review import (
     CycleInput,
     CycleProgress,
     CycleSettings,
+    ReviewerStatus,
     Stage,
 )
 from napreview.schemas.text import today
@@ -33,6 +34,7 @@ from napreview.services.refusals import record_refusal, require_secretariat
 from napreview.services.steps import refusal_of
 from napreview.store.cycles import CycleLine
 from napreview.store.records import Store
+from napreview.store.reviews import ReviewRecord
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 
@@ -266,10 +268,29 @@ def _status(
 
 
 class CycleOverview(CycleStatus):
-    """A cycle as the portal shows it, read from the store alone: the status, and when each
-    review last changed."""
+    """A cycle as the portal shows it, read from the store alone: the status, when each
+    review last changed, and the next deadline each waits for (none once it waits for no
+    one)."""
 
     updated: dict[str, datetime]
+    next_due: dict[str, datetime] = {}
+
+
+def next_due(record: ReviewRecord) -> datetime | None:
+    """What a review waits for next, by when: the member's answers, the stage's deadline, or
+    the earliest deadline of a reviewer still to submit."""
+    if record.stage.terminal:
+        return None
+    if record.answers_due is not None:
+        return record.answers_due
+    if record.deadline is not None:
+        return record.deadline
+    open_slots = [
+        slot.due
+        for slot in record.reviewers or ()
+        if slot.due is not None and slot.status is ReviewerStatus.ACTIVE
+    ]
+    return min(open_slots, default=None)
 
 
 def cycle_overview(
@@ -284,7 +305,11 @@ def cycle_overview(
     if not records and not any(counts.values()) and not store.cycles.exists(cycle):
         raise NotFoundError(f"There is no cycle {cycle!r}.")
     status = _status(store, cycle, counts, [(r.member, r.stage, r.overdue) for r in records])
-    return CycleOverview(**status.model_dump(), updated={r.member: r.updated_at for r in records})
+    return CycleOverview(
+        **status.model_dump(),
+        updated={r.member: r.updated_at for r in records},
+        next_due={r.member: due for r in records if (due := next_due(r)) is not None},
+    )
 
 
 def cycle_exists(store: Store, cycle: str) -> bool:

@@ -50,6 +50,16 @@ async def test_deadlines_are_shown_in_the_time_zone_each_person_chose(portal_env
     sec = http()
     await sec.sign_in(SECRETARIAT)
     assert utc in (await sec.get(f"/reviews/{cycle}/JPN")).text
+    # the cycle's page gives each review's next deadline
+    await state_when(
+        portal_env.client,
+        cycle,
+        "JPN",
+        lambda s: any(
+            r.member == "JPN" for r in portal_env.store.reviews.of_cycle(cycle, None, False)
+        ),
+    )
+    assert utc in (await sec.get(f"/cycles/{cycle}")).text
 
 
 async def test_the_answers_deadline_is_shown_with_what_happens_at_it(portal_env, http, browser):
