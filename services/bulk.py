@@ -5,7 +5,7 @@ refused on its own; one refused does not stop the others."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 from temporalio.client import Client
@@ -32,16 +32,16 @@ async def step_each(
     cycle: str,
     members: Sequence[str],
     step: str,
-    command: Callable[[], Command],
+    command: Command,
 ) -> list[Outcome]:
-    """Take ``step`` on each member's review (a fresh command each: every one is signed
-    apart), in member order."""
+    """Take ``step`` with this command on each member's review (each signed apart, for its
+    own review), in member order."""
     gate = asyncio.Semaphore(AT_ONCE)
 
     async def one(member: str) -> Outcome:
         async with gate:
             try:
-                await steps.review_step(client, store, cycle, member, step, command())
+                await steps.review_step(client, store, cycle, member, step, command)
             except StepRefused as refused:
                 return Outcome(member=member, done=False, refusal=str(refused))
             return Outcome(member=member, done=True)
