@@ -34,7 +34,7 @@ def port_problem(ports: dict[str, int], free: Callable[[int], bool]) -> str | No
     for name, number in ports.items():
         if not free(number):
             return (
-                f"Port {number}, for {name}, is already in use; stop what uses it or choose "
-                "another with --port or --portal-port (make run PORT=… PORTAL_PORT=…)."
+                f"Port {number} is already in use (needed for {name}); stop what uses it or "
+                "choose another with --port or --portal-port (make run PORT=… PORTAL_PORT=…)."
             )
     return None
