@@ -36,8 +36,10 @@ lock:
 		--index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links \
 		--output-file $(LOCK) pyproject.toml
 
+# `make run PORT=7400 PORTAL_PORT=8400` (or the same variables in the environment): Temporal on
+# PORT, its Web UI on PORT+1000, the portal on PORTAL_PORT.
 run: $(STAMP)
-	$(BIN)/napreview up
+	$(BIN)/napreview up $(if $(PORT),--port $(PORT)) $(if $(PORTAL_PORT),--portal-port $(PORTAL_PORT))
 
 test: $(STAMP)
 	$(BIN)/pytest -q --ignore=tests/faults

@@ -26,6 +26,7 @@ from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.review import ReviewActivities
 from napreview.letters.compose import Sender
+from napreview.services.reminders import keep_reminding
 from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
 from napreview.store.records import Store
@@ -134,7 +135,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all
             settings.task_queue,
             settings.temporal_address,
         )
+        # Reminders of one's own go out beside the activities (the workers that send mail).
+        reminding = (
+            asyncio.create_task(keep_reminding(store, settings, stop))
+            if serves != "workflows"
+            else None
+        )
         await stop.wait()
+        if reminding is not None:
+            await reminding
 
 
 def main() -> None:

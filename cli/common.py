@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from rich.table import Table
 
 from napreview.schemas.text import day_words as describe_day
 from napreview.services.errors import ConflictError, InvalidInput, NotFoundError, StepRefused
@@ -330,6 +331,27 @@ def check_acting(email: str | None) -> None:
     anywhere else (a name that is not an example person is refused), then nothing is scoped."""
     if email is not None:
         acting(email)
+
+
+def print_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    whole: Collection[str] = (),
+) -> None:
+    """A table on any terminal width: the ``whole`` columns (ids and addresses people copy into
+    the next command) are never cut nor wrapped; the other columns wrap instead."""
+    rows = [list(row) for row in rows]
+    table = Table(title=title)
+    for i, name in enumerate(columns):
+        if name in whole:
+            width = max([len(name), *(len(row[i]) for row in rows)])
+            table.add_column(name, no_wrap=True, min_width=width, overflow="ignore")
+        else:
+            table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 def print_json(value: Any) -> None:

@@ -16,6 +16,7 @@ from napreview.cli.common import (
     console,
     handled,
     print_json,
+    print_table,
     settings,
     store,
 )
@@ -69,21 +70,24 @@ def letters_list(
             ]
         )
         return
-    table = Table(title=f"{len(rows)} letter(s)")
-    for column in ("Id", "Created", "Kind", "Cycle", "Member", "Recipient", "Lang", "Delivery"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r.id,
-            r.created_at.strftime("%Y-%m-%d %H:%M"),
-            r.kind,
-            r.cycle_id,
-            r.member_code,
-            r.recipient,
-            r.language,
-            r.delivery_state or "-",
-        )
-    console.print(table)
+    print_table(
+        f"{len(rows)} letter(s)",
+        ("Id", "Created", "Kind", "Cycle", "Member", "Recipient", "Lang", "Delivery"),
+        (
+            (
+                r.id,
+                r.created_at.strftime("%Y-%m-%d %H:%M"),
+                r.kind,
+                r.cycle_id,
+                r.member_code,
+                r.recipient,
+                r.language,
+                r.delivery_state or "-",
+            )
+            for r in rows
+        ),
+        whole=("Id", "Cycle", "Member"),
+    )
 
 
 def delivery_json(row: LetterSummary) -> dict[str, object]:

@@ -22,6 +22,7 @@ from napreview.cli.common import (
     handled,
     parse_date,
     print_json,
+    print_table,
     say,
     store,
 )
@@ -153,18 +154,21 @@ def members_show(member: str, as_json: bool = JSON_OPTION, as_: str | None = AS_
     say(f"Names: {names}")
     for language in missing_names(m):
         say(missing_words(m, language))
-    table = Table(title="Focal points")
-    for column in ("Name", "Email", "Location", "From", "To"):
-        table.add_column(column)
-    for fp in history:
-        table.add_row(
-            fp.name,
-            fp.email,
-            _words(fp.location.value),
-            str(fp.active_from),
-            str(fp.active_to or "current"),
-        )
-    console.print(table)
+    print_table(
+        "Focal points",
+        ("Name", "Email", "Location", "From", "To"),
+        (
+            (
+                fp.name,
+                fp.email,
+                _words(fp.location.value),
+                str(fp.active_from),
+                str(fp.active_to or "current"),
+            )
+            for fp in history
+        ),
+        whole=("Email",),
+    )
     for nap in naps:
         console.print(f"NAP {nap.iteration}: {nap.title} ({nap.period_start} to {nap.period_end})")
 

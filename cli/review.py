@@ -37,6 +37,7 @@ from napreview.schemas.review import (
     Extend,
     ReassignReviewer,
     Recuse,
+    Remind,
     ReplaceReviewer,
     ReviewerStatus,
     ReviewState,
@@ -391,6 +392,16 @@ def review_extend(
         f"Deadline of the {words(extension.stage)} extended by {describe_duration(delta)}: "
         f"now {describe_deadline(extension.new_deadline)}.",
     )
+
+
+@review_app.command("remind")
+@handled
+def review_remind(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
+    """Send the reminder of the current deadline now (secretariat): to the member's focal
+    point for the self-assessment, to each reviewer still to submit in peer review. The
+    reminders sent on their own before each deadline still go out."""
+    answer = _step(cycle, member, "remind", lambda a: Remind(actor=a), as_)
+    done(answer, "Reminder sent.")
 
 
 @review_app.command("withdraw")

@@ -20,6 +20,7 @@ from napreview.cli.common import (
     safe_url,
     settings,
 )
+from napreview.cli.ports import UI_OFFSET, port_problem, stack_ports
 
 if TYPE_CHECKING:
     from napreview.services.installation import Store
@@ -93,22 +94,24 @@ def register(app: typer.Typer) -> None:
         from napreview.temporal.sdk_version import assert_tested_sdk
 
         assert_tested_sdk()  # before the server starts: its worker would refuse anyway
-        if not port_free(portal_port):
-            raise fail(
-                EXIT_USAGE,
-                f"Port {portal_port} is already in use; choose another with --portal-port.",
-            )
+        problem = port_problem(stack_ports(port, portal_port, headless), port_free)
+        if problem:
+            raise fail(EXIT_USAGE, problem)
         # As configured here, not the stack another `up` serves (cli/stack.py).
         base = load_settings(find_stack=False)
         folder = _writable_home(home or base.home)
         config = Settings(home=folder, temporal_address=f"localhost:{port}")
-        ui_port = port + 1000
+        ui_port = port + UI_OFFSET
         try:
             server = start_dev_server(folder, port, ui_port, headless, folder / "temporal.log")
         except EmbeddedError as err:
             raise fail(EXIT_USAGE, str(err)) from None
         url = f"http://localhost:{portal_port}"
         try:
+            # the server picks ports of its own (HTTP API, metrics): the portal's is still free?
+            problem = port_problem({"the portal (--portal-port)": portal_port}, port_free)
+            if problem:
+                raise fail(EXIT_USAGE, problem)
             _store, seeded = prepare_store(config)
             give_example_passwords_once(_store)  # a restart never gives them again
             console.print(

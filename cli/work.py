@@ -20,6 +20,7 @@ from napreview.cli.common import (
     handled,
     parse_duration,
     print_json,
+    print_table,
     run,
     say,
     store,
@@ -74,20 +75,22 @@ def tasks_command(as_: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> N
     if not result.tasks:
         console.print(f"Nothing waits for {actor.email}.")
         return
-    table = Table(title=f"Waiting for {actor.email}")
-    for column in ("What", "Cycle", "Member", "Stage", "Deadline", "Note"):
-        table.add_column(column)
-    for task in result.tasks:
-        note = task.comments or (f"{task.count} to answer" if task.count else "")
-        table.add_row(
-            _TASK_WORDS[task.kind],
-            task.cycle,
-            task.member,
-            words(task.stage),
-            _when(task),
-            note,
-        )
-    console.print(table)
+    print_table(
+        f"Waiting for {actor.email}",
+        ("What", "Cycle", "Member", "Stage", "Deadline", "Note"),
+        (
+            (
+                _TASK_WORDS[task.kind],
+                task.cycle,
+                task.member,
+                words(task.stage),
+                _when(task),
+                task.comments or (f"{task.count} to answer" if task.count else ""),
+            )
+            for task in result.tasks
+        ),
+        whole=("Cycle", "Member"),
+    )
 
 
 @documents_app.command("sweep")

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -225,6 +226,21 @@ class Translator:
         # Translators: a moment, its day as in prose and its time on the 24-hour clock.
         return self.pgettext("moment", "{day}, {time} UTC", day=self.day(value),
                              time=self.clock(value))  # fmt: skip
+
+    def deadline(self, value: datetime | None, zone: str = "UTC") -> str:
+        """A deadline in the reader's time zone, the zone named: "28 December 2026, 17:56
+        (Africa/Dakar)"."""
+        if value is None:
+            return ""
+        local = value.astimezone(ZoneInfo(zone))
+        # Translators: a deadline: its day, its time of day and the time zone's name.
+        return self.pgettext(
+            "deadline",
+            "{day}, {time} ({zone})",
+            day=self.day(local),
+            time=format_time(local, format="short", locale=self.locale),
+            zone=zone,
+        )
 
     def clock(self, value: datetime | None) -> str:
         """The time of day alone on the 24-hour clock (08:22:39), for a moment and the ticks of

@@ -50,6 +50,14 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
+def stop_layout_process() -> None:
+    """End the PDF process, if one was started (a process that lays out letters in passing,
+    like a test session, stops it before it checks that it leaves nothing behind)."""
+    if _pool.cache_info().currsize:
+        _pool().shutdown(wait=True, cancel_futures=True)
+        _pool.cache_clear()
+
+
 async def letter_pdf_elsewhere(html: str) -> bytes:
     """:func:`letter_pdf` in the PDF process."""
     return await asyncio.get_running_loop().run_in_executor(_pool(), letter_pdf, html)

@@ -92,6 +92,14 @@ ENGLISH: dict[str, str] = {
         "withdrawn."
     ),
     "extension_not_positive": "An extension must be longer than zero.",
+    "reminder_not_in_this_review": (
+        "The review of {member} started before reminders could be sent by hand; its reminders "
+        "go out on their own before each deadline."
+    ),
+    "no_one_to_remind": (
+        "The review of {member} waits for no self-assessment or peer review now: there is no "
+        "one to remind."
+    ),
     "being_withdrawn": "The review of {member} is already being withdrawn.",
     "cancel_mismatch": "The withdrawal does not match the cancellation it carries.",
     "approved_before_withdrawal": (

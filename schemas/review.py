@@ -166,6 +166,12 @@ class Extend(Command):
     reason: Explanation
 
 
+class Remind(Command):
+    """The secretariat sends the reminder of the current deadline now, to whoever it waits for
+    (the member's focal point, or each reviewer still to submit), besides the reminders sent on
+    their own before each deadline."""
+
+
 class CycleCancel(Command):
     reason: Explanation
 

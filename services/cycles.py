@@ -24,6 +24,7 @@ from napreview.schemas.review import (
     CycleInput,
     CycleProgress,
     CycleSettings,
+    ReviewerStatus,
     Stage,
 )
 from napreview.schemas.text import today
@@ -33,6 +34,7 @@ from napreview.services.refusals import record_refusal, require_secretariat
 from napreview.services.steps import refusal_of
 from napreview.store.cycles import CycleLine
 from napreview.store.records import Store
+from napreview.store.reviews import ReviewRecord
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 
@@ -273,11 +275,29 @@ def _status(
 
 class CycleOverview(CycleStatus):
     """A cycle as the portal shows it, read from the store alone: the status of a page of its
-    reviews (overdue first), when each of them last changed, and how many reviews the filter
-    finds in all."""
+    reviews (overdue first), when each of them last changed, how many reviews the filter finds
+    in all, and the next deadline each waits for (none once it waits for no one)."""
 
     updated: dict[str, datetime]
     matching: int
+    next_due: dict[str, datetime] = {}
+
+
+def next_due(record: ReviewRecord) -> datetime | None:
+    """What a review waits for next, by when: the member's answers, the stage's deadline, or
+    the earliest deadline of a reviewer still to submit."""
+    if record.stage.terminal:
+        return None
+    if record.answers_due is not None:
+        return record.answers_due
+    if record.deadline is not None:
+        return record.deadline
+    open_slots = [
+        slot.due
+        for slot in record.reviewers or ()
+        if slot.due is not None and slot.status is ReviewerStatus.ACTIVE
+    ]
+    return min(open_slots, default=None)
 
 
 def cycle_overview(
@@ -309,11 +329,24 @@ def cycle_overview(
         **status.model_dump(),
         updated={r.member: r.updated_at for r in records},
         matching=matching,
+        next_due={r.member: due for r in records if (due := next_due(r)) is not None},
     )
 
 
 def cycle_exists(store: Store, cycle: str) -> bool:
     return store.cycles.exists(cycle)
+
+
+async def wait_until_recorded(store: Store, cycle: str, timeout: float = 15.0) -> bool:
+    """Wait until a cycle just started is in the store (its first activity records it), so
+    that what reads the store next finds it; False if no worker recorded it in time."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not await asyncio.to_thread(store.cycles.exists, cycle):
+        if loop.time() >= end:
+            return False
+        await asyncio.sleep(0.1)
+    return True
 
 
 def cycles_overview(store: Store) -> list[CycleLine]:

@@ -25,6 +25,7 @@ from napreview.store.letters import LetterRepository
 from napreview.store.members import MemberRepository
 from napreview.store.nap_files import NapFileRepository
 from napreview.store.people import PeopleRepository
+from napreview.store.preferences import PreferenceRepository
 from napreview.store.refusals import RefusalRepository
 from napreview.store.reviews import ReviewRepository
 from napreview.store.tokens import TokenRepository
@@ -53,6 +54,7 @@ class Store:
         self.audit_reads = AuditReadRepository(sessions)
         self.front_end_keys = FrontEndKeyRepository(sessions)
         self.installation = InstallationRepository(sessions)
+        self.preferences = PreferenceRepository(sessions)
 
     @classmethod
     def from_url(cls, url: str) -> Store:

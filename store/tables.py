@@ -389,6 +389,31 @@ class InstallationFlagRow(Base):
     set_by: Mapped[str] = mapped_column(String(254))
 
 
+class PreferenceRow(Base):
+    """A person's own settings for their deadlines: the time zone they are shown in, the
+    calendar link's token (only its SHA-256 kept, like a session's), and how many days before
+    each deadline they want a reminder by email."""
+
+    __tablename__ = "person_preferences"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    calendar_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reminder_days: Mapped[int | None] = mapped_column(Integer)  # None: no reminder of one's own
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PersonalReminderRow(Base):
+    """A reminder of one's own sent (services/reminders.py): each is claimed here before it
+    is sent, so that several workers send it once."""
+
+    __tablename__ = "personal_reminders_sent"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class AccountRow(Base):
     """What a person signs in with. One per user; no row means no password has been set."""
 

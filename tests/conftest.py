@@ -17,6 +17,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from napreview.letters.pdf import stop_layout_process
 from napreview.people import signing
 from napreview.people.signing import Signer
 from napreview.services.installation import open_store, seed
@@ -29,7 +30,22 @@ from napreview.temporal.update_order import from_server, napreview_runner
 from napreview.worker import WORKFLOWS, activities_for, build_worker
 from napreview.workflows.contract import SEARCH_ATTRIBUTES
 
+from .processes import left_behind, mark_session
+
 POSTGRES_URL = os.environ.get("NAPREVIEW_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """First set up, last torn down: once every other fixture has stopped what it started, no
+    process the session started may still run (each found is ended and named)."""
+    mark = mark_session()
+    yield
+    stop_layout_process()  # the letters' PDF process of the workers run inside pytest
+    found = left_behind(mark)
+    assert not found, "Processes started by the tests were left running (now ended):\n" + (
+        "\n".join(f"  {pid} {command}" for pid, command in sorted(found.items()))
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,7 +19,17 @@ from napreview.settings import Settings, load_settings
 from napreview.web.config import PortalSettings, load_portal_settings
 from napreview.web.kept import held_form, keep_typed
 from napreview.web.limits import BodyLimit
-from napreview.web.routes import cycles, home, letters, people, reviews, session, signin
+from napreview.web.routes import (
+    account,
+    bulk,
+    cycles,
+    home,
+    letters,
+    people,
+    reviews,
+    session,
+    signin,
+)
 from napreview.web.web import (
     STATIC,
     Forbidden,
@@ -95,6 +105,6 @@ def create_app(
     upload_bytes = options.max_upload_mb * 1024 * 1024 + 65536
     app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, session, home, reviews, cycles, people, letters):
+    for module in (signin, session, home, reviews, cycles, people, letters, account, bulk):
         app.include_router(module.router)
     return app

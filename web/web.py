@@ -32,7 +32,7 @@ from napreview.letters.render import finding_text
 from napreview.people.accounts import Accounts
 from napreview.schemas.members import Actor, Member, Role
 from napreview.schemas.recommendations import recommendation_set
-from napreview.services import members, users
+from napreview.services import members, preferences, users
 from napreview.services.access import may_change
 from napreview.services.errors import NotFoundError
 from napreview.services.installation import Store
@@ -127,6 +127,7 @@ def _pages(t: Translator) -> Environment:
         moment=t.moment,
         clock=t.clock,
         size=t.size,
+        deadline_at=t.deadline,
         number=t.number,
         refusal=t.refusal,
         languages=language_names(),
@@ -161,6 +162,8 @@ class Visitor:
         if self.session_ends is None:
             return 0
         return max(0, int((self.session_ends - datetime.now(UTC)).total_seconds()))
+
+    time_zone: str = "UTC"  # the zone the person reads deadlines in (services/preferences.py)
 
     @property
     def role(self) -> Role | None:
@@ -222,6 +225,7 @@ def visitor(request: Request) -> Visitor:
             member=member,
             email=found.email,
             session_ends=found.expires_at,
+            time_zone=preferences.time_zone(portal.store, found.email),
         )
     else:
         anon = request.cookies.get(ANON_CSRF_COOKIE)

@@ -74,6 +74,7 @@ SETTLED_ANSWERS = "answer-when-settled"  # a step answers once the review has se
 # its handler, the shape that left reviews stuck after `up` was killed (tests/histories/
 # stuck-after-up-killed), and a review's history is twelve events shorter.
 SIGNED_DOCUMENTS = "documents-signed"
+REMINDERS = "reminder-by-hand"  # the secretariat may send a reminder at any time (the remind step)
 # What an activity answers when retrying cannot help: the step is refused and recorded.
 REFUSALS = (contract.DOCUMENT_MISMATCH, contract.STORE_REJECTED, contract.REFUSED)
 
@@ -120,6 +121,7 @@ class MemberReviewWorkflow:
             settled_answers=workflow.patched(SETTLED_ANSWERS),
             signed_start=workflow.patched(SIGNED_START),
             signed_documents=workflow.patched(SIGNED_DOCUMENTS),
+            reminders=workflow.patched(REMINDERS),
         )
         # Steps wait until the run knows napreview started it (workflows/start.py).
         self.start_checked = not self.patches.signed_start

@@ -39,6 +39,7 @@ from napreview.schemas.review import (
     Redraw,
     RedrawOutcome,
     Refusal,
+    Remind,
     ReplaceReviewer,
     RespondToRecommendations,
     ReviewerSlot,
@@ -92,6 +93,7 @@ class Patches:
     settled_answers: bool = True  # "answer-when-settled": a step answers once the stage settled
     signed_start: bool = True  # "signed-start": only napreview starts a review (workflows/start.py)
     signed_documents: bool = True  # "documents-signed": a signed step's document needs no check
+    reminders: bool = True  # "reminder-by-hand": the secretariat may send a reminder at any time
 
 
 @dataclass(frozen=True)
@@ -354,6 +356,7 @@ class LetterAsk:
     previous_reviewer: str | None = None
     new_reviewer: str | None = None
     round: int | None = None
+    asked_at: datetime | None = None  # a reminder the secretariat sent by hand, and when
 
 
 def letter_request(s: ReviewState, c: Context, ask: LetterAsk) -> LetterRequest:
@@ -389,7 +392,12 @@ def occasion(ask: LetterAsk) -> str:
     """
     if ask.kind is LetterKind.REVIEWER_CHANGE:
         return f"{ask.previous_reviewer}->{ask.new_reviewer}"
-    return ask.deadline.due.isoformat() if ask.deadline and ask.kind in _PER_DEADLINE else ""
+    per_deadline = ""
+    if ask.deadline and ask.kind in _PER_DEADLINE:
+        per_deadline = ask.deadline.due.isoformat()
+    if ask.asked_at is not None:  # never taken for the reminder sent on its own, nor another
+        return f"{per_deadline}/asked {ask.asked_at.isoformat()}"
+    return per_deadline
 
 
 def notice_letter(s: ReviewState, notice: Notice) -> LetterAsk:
@@ -550,6 +558,27 @@ def check_extend(s: ReviewState, c: Context, cmd: Extend) -> None:
     check_stage(s, c, *DEADLINED)
     if cmd.by <= timedelta(0):
         raise Refused("extension_not_positive")
+
+
+def check_remind(s: ReviewState, c: Context, cmd: Remind) -> None:
+    if not c.patches.reminders:
+        raise Refused("reminder_not_in_this_review", member=c.member)
+    check_proof(s, c, "remind", cmd)
+    check_open(s, c, cmd, Role.SECRETARIAT)
+    check_stage(s, c, Stage.SELF_ASSESSMENT, Stage.PEER_REVIEW)
+    if not reminded_deadlines(s):
+        raise Refused("no_one_to_remind", member=c.member)
+
+
+def reminded_deadlines(s: ReviewState) -> list[tuple[Deadline, str | None]]:
+    """The deadlines a reminder sent now is about, with the reviewer each is for (None: the
+    member): the self-assessment's, or each open peer review's (answers have no reminder
+    letter: the member is asked for them on its review's page)."""
+    if s.stage is Stage.SELF_ASSESSMENT and s.deadline:
+        return [(s.deadline, None)]
+    if s.stage is Stage.PEER_REVIEW and s.answers_due is None:
+        return [(x.deadline, x.member) for x in active_slots(s) if x.deadline]
+    return []
 
 
 def check_withdraw(s: ReviewState, c: Context, cmd: Withdraw) -> None:
@@ -771,6 +800,16 @@ def apply_extend(s: ReviewState, c: Context, cmd: Extend) -> Effects:
     return Effects(publish=s.overdue != s.published_overdue, rearm=True, extension=extension)
 
 
+def apply_remind(s: ReviewState, c: Context, cmd: Remind) -> Effects:
+    """A reminder letter for each open deadline, sent now; the reminders due on their own
+    before each deadline still go out."""
+    letters = [
+        LetterAsk(LetterKind.REMINDER, recipient_member=reviewer, deadline=due, asked_at=c.now)
+        for due, reviewer in reminded_deadlines(s)
+    ]
+    return Effects(letters=letters)
+
+
 def apply_withdraw(s: ReviewState, c: Context, cmd: Withdraw) -> Effects:
     """Hand the withdrawal to the main loop, which interrupts whatever is under way."""
     s.withdrawal = cmd
@@ -856,6 +895,7 @@ STEPS: dict[str, Step] = {
         SignOff, check_sign_off, apply_sign_off, then=Then.DECISION, on_review_page=True
     ),
     "extend": Step(Extend, check_extend, apply_extend, on_review_page=True),
+    "remind": Step(Remind, check_remind, apply_remind, on_review_page=True),
     "withdraw": Step(
         Withdraw,
         check_withdraw,

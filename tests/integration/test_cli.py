@@ -63,7 +63,7 @@ async def _in_thread(func, *args):
 
 
 def drive_germany(napreview, tmp_path: Path) -> None:
-    cycle = "2019"
+    cycle = "2019-cli"  # cycle 2019 is the README walk-through's (tests/integration/test_readme.py)
     started = napreview(
         "cycle",
         "start",

@@ -14,10 +14,11 @@ from starlette.concurrency import run_in_threadpool
 
 from napreview.i18n.translator import translator
 from napreview.schemas.review import CycleSettings, Durations, Stage
+from napreview.schemas.text import LONGEST_DURATION
 from napreview.services import cycles as cycle_ops
 from napreview.services import members as member_ops
-from napreview.services.errors import NotFoundError, StepRefused
-from napreview.services.network import chair_of_cycle
+from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
+from napreview.services.network import NoChairRecorded, chair_of_cycle
 from napreview.services.progress import cycle_progress
 from napreview.web import chart
 from napreview.web.web import (
@@ -37,7 +38,14 @@ router = APIRouter()
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-DEFAULTS = {"self_assessment": "60d", "peer_review": "30d", "sign_off": "14d", "reminder": "7d"}
+# Every duration `cycle start` takes, with its default (the command line's options).
+DEFAULTS = {
+    "self_assessment": "60d",
+    "peer_review": "30d",
+    "responses": "14d",
+    "sign_off": "14d",
+    "reminder": "7d",
+}
 # Reviews per page of a cycle's table: the Network's 83 on one page; a cycle of ten thousand is
 # read and drawn a page at a time, so a view costs the same whatever the cycle's size.
 PAGE_SIZE = 200
@@ -53,11 +61,16 @@ PROGRESS = (
 
 
 def parse_duration(text: str) -> timedelta | None:
-    """'60d', '2h', '30m', '2w' as the command line writes them; None when not a duration."""
+    """'60d', '2h', '30m', '2w' as the command line writes them, at most three years like
+    every duration a review keeps; None when not such a duration."""
     match = _DURATION.match(text or "")
     if not match or int(match.group(1)) == 0:
         return None
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        value = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:
+        return None
+    return value if value <= LONGEST_DURATION else None
 
 
 @router.get("/cycles")
@@ -130,15 +143,16 @@ async def new_cycle(
     except ValueError:
         errors["seed"] = "seed"
         seed = None
+    chair = values["chair"] if values["chair"] in known else ""
+    if not chair and "cycle" not in errors:
+        try:
+            chair = await run_in_threadpool(chair_of_cycle, portal.store, values["cycle"])
+        except NoChairRecorded:
+            errors["chair"] = "no_chair"
     if errors:
         return await run_in_threadpool(_new_form, request, values, errors=errors, status=422)
     cycle = values["cycle"]
     seed = seed if seed is not None else int.from_bytes(cycle.encode()[:6], "big")
-    chair = (
-        values["chair"]
-        if values["chair"] in known
-        else await run_in_threadpool(chair_of_cycle, portal.store, cycle)
-    )
     pool = await run_in_threadpool(member_ops.get_many, portal.store, codes)
     try:
         draw = draw_troika(pool, seed, reviewers)
@@ -165,8 +179,11 @@ async def new_cycle(
         await cycle_ops.start_cycle(
             await portal.client(), portal.store, settings, portal.settings.task_queue
         )
-    except (StepRefused, ValidationError) as err:
+    except (StepRefused, InvalidInput, NotFoundError, ValidationError) as err:
         return await run_in_threadpool(_new_form, request, values, draw_error=str(err), status=409)
+    # The cycle's page reads the store, which the cycle fills from its first activity: wait
+    # for it, so that the page shown next is the started cycle.
+    await cycle_ops.wait_until_recorded(portal.store, cycle)
     return see_other(f"/cycles/{cycle}?done=started")
 
 
@@ -193,6 +210,10 @@ def cycle_page(
             limit=PAGE_SIZE,
         )
     except NotFoundError:
+        if done == "started":  # started, not yet recorded (no worker has taken it up yet)
+            response = render(request, "cycle_starting.html", {"cycle": cycle})
+            response.headers["Refresh"] = "3"
+            return response
         raise PageNotFound() from None
     # The store pages overdue first, then by code; each page reads by name in the reader's
     # language.
