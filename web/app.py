@@ -16,7 +16,16 @@ from napreview.services.installation import Store, open_store
 from napreview.settings import Settings, load_settings
 from napreview.web.config import PortalSettings, load_portal_settings
 from napreview.web.limits import BodyLimit
-from napreview.web.routes import cycles, home, letters, people, reviews, signin
+from napreview.web.routes import (
+    conversation,
+    cycles,
+    home,
+    letters,
+    people,
+    review_files,
+    reviews,
+    signin,
+)
 from napreview.web.web import (
     STATIC,
     Forbidden,
@@ -85,6 +94,7 @@ def create_app(
     upload_bytes = options.max_upload_mb * 1024 * 1024 + 65536
     app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, home, reviews, cycles, people, letters):
+    # The files' and the conversation's POST routes come before the review's steps' route.
+    for module in (signin, home, review_files, conversation, reviews, cycles, people, letters):
         app.include_router(module.router)
     return app

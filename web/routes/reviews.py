@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from napreview.audit.words import localized
+from napreview.schemas.attachments import AttachmentKind
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
@@ -25,12 +26,11 @@ from napreview.schemas.review import (
     Stage,
 )
 from napreview.schemas.submissions import (
-    DocumentKind,
     PeerReview,
     RecommendationResponse,
     SelfAssessment,
 )
-from napreview.services import access, documents, steps, users
+from napreview.services import access, attachments, conversation, documents, steps, users
 from napreview.services import audit as audit_ops
 from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
@@ -57,17 +57,17 @@ SA_DRAFT, PR_DRAFT = "self_assessment", "peer_review"
 # the peer recommendations have a form of their own.
 _PAGE_STEPS = frozenset(name for name, step in STEPS.items() if step.on_review_page)
 # What a redirect after a step may say was done (anything else in ?done= is ignored).
-_DONE = _PAGE_STEPS | {"self_assessment", "peer_review", "respond"}
+_DONE = _PAGE_STEPS | {"self_assessment", "peer_review", "respond", "comment", "attach"}
 
 
-def _code(request: Request, member: str) -> str:
+def member_code(request: Request, member: str) -> str:
     found = member_ops.find(portal_of(request).store, member)
     if found is None:
         raise PageNotFound()
     return found.code
 
 
-async def _dossier(request: Request, v: Visitor, cycle: str, code: str) -> documents.Dossier:
+async def dossier_of(request: Request, v: Visitor, cycle: str, code: str) -> documents.Dossier:
     portal = portal_of(request)
     assert v.actor is not None
     try:
@@ -96,12 +96,12 @@ def _sa_due(d: documents.Dossier) -> bool:
 async def review_page(
     request: Request, cycle: str, member: str, v: PersonDep, done: str = ""
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
-    return await run_in_threadpool(_review, request, v, d, done=done if done in _DONE else "")
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
+    return await run_in_threadpool(review_with, request, v, d, done=done if done in _DONE else "")
 
 
-def _review(
+def review_with(
     request: Request,
     v: Visitor,
     d: documents.Dossier,
@@ -110,14 +110,14 @@ def _review(
     error: str = "",
     reason: Reason | None = None,
     status: int = 200,
+    **extra: Any,
 ) -> Response:
+    """The review page; ``extra``: what a form beside it says back (its typed text, its
+    problem), for the pages of the conversation and the files."""
     portal = portal_of(request)
     assert v.actor is not None
     state = d.state
     code = state.member
-    can_sa = access.can_read_document(
-        portal.store, v.actor, state.cycle, code, DocumentKind.SELF_ASSESSMENT
-    )
     context: dict[str, Any] = {
         "d": d,
         "s": state,
@@ -126,7 +126,12 @@ def _review(
         "own": _is_own(v.actor, code),
         "reviewer": v.actor.role is Role.FOCAL_POINT and _active_slot(d, v.actor.member),
         "sa_due": _sa_due(d),
-        "nap_files": documents.nap_files(portal.store, state.cycle, code) if can_sa else [],
+        "files": attachments.files(portal.store, v.actor, state.cycle, code),
+        "may_attach": attachments.may_attach(v.actor, code) and not state.stage.terminal,
+        "comments": conversation.thread(portal.store, v.actor, state.cycle, code),
+        "may_comment": conversation.may_comment(portal.store, v.actor, state.cycle, code),
+        "kinds": list(AttachmentKind),
+        "max_mb": portal.options.max_upload_mb,
         "active": [r for r in state.reviewers if r.status is ReviewerStatus.ACTIVE],
         "done": done,
         "error": error,
@@ -138,23 +143,12 @@ def _review(
         "people": users.emails(portal.store, [so.by for so in d.sign_offs])
         if access.reads_everything(v.actor)
         else {},
+        **extra,
     }
     return render(request, "review.html", context, status=status)
 
 
 # --------------------------------------------------------------------------- documents
-
-
-def _pdf_problem(upload: UploadFile | None, data: bytes, limit_mb: int) -> str | None:
-    if upload is None or not upload.filename:
-        return None
-    if len(data) > limit_mb * 1024 * 1024:
-        return "too_large"
-    if not data.startswith(b"%PDF-") or not upload.filename.lower().endswith(".pdf"):
-        return "not_pdf"
-    if upload.content_type not in ("application/pdf", "application/x-pdf", None, ""):
-        return "not_pdf"
-    return None
 
 
 def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[str, Any]:
@@ -177,8 +171,8 @@ def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[st
 async def self_assessment_page(
     request: Request, cycle: str, member: str, v: PersonDep, round: int | None = None
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     if _is_own(v.actor, code) and _sa_due(d) and round is None:
         start = await run_in_threadpool(_start_values, request, v, d)
@@ -190,7 +184,8 @@ async def self_assessment_page(
         raise PageNotFound()
     shown = d.self_assessments[number - 1]
     portal = portal_of(request)
-    nap_files = await run_in_threadpool(documents.nap_files, portal.store, cycle, code)
+    assert v.actor is not None
+    nap_files = await run_in_threadpool(attachments.files, portal.store, v.actor, cycle, code)
     return await run_in_threadpool(
         render,
         request,
@@ -233,7 +228,7 @@ def _sa_form(
             "saved": saved or (draft[1] if draft else None),
             "pdf_error": pdf_error,
             "json_error": json_error,
-            "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
+            "nap_files": attachments.files(portal.store, v.actor, d.state.cycle, d.state.member),
             "max_mb": portal.options.max_upload_mb,
         },
         status=status,
@@ -244,8 +239,8 @@ def _sa_form(
 async def self_assessment_post(
     request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     if not _is_own(v.actor, code):
         raise PageNotFound()
@@ -255,12 +250,21 @@ async def self_assessment_post(
     pdf = form.get("nap_pdf")
     pdf_error = None
     if isinstance(pdf, UploadFile) and pdf.filename:
-        data = await pdf.read()
-        pdf_error = _pdf_problem(pdf, data, portal.options.max_upload_mb)
-        if pdf_error is None:
+        try:
             await run_in_threadpool(
-                documents.save_nap_file, portal.store, cycle, code, pdf.filename, data, v.email
+                attachments.attach,
+                portal.store,
+                v.actor,
+                cycle,
+                code,
+                AttachmentKind.NAP,
+                pdf.filename,
+                await pdf.read(),
+                content_type=pdf.content_type,
+                limit_mb=portal.options.max_upload_mb,
             )
+        except attachments.UnfitFile as unfit:
+            pdf_error = "too_large" if unfit.problem == "too_large" else "not_pdf"
     if action == "upload":
         return await _submit_json(request, v, d, form, raw, pdf_error)
     saved = await run_in_threadpool(
@@ -342,7 +346,7 @@ async def _send_self_assessment(
         )
     except StepRefused as refusal:
         return await run_in_threadpool(
-            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+            review_with, request, v, d, error=str(refusal), reason=refusal.reason, status=409
         )
     await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, SA_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=self_assessment")
@@ -352,8 +356,8 @@ async def _send_self_assessment(
 async def peer_review_page(
     request: Request, cycle: str, member: str, v: PersonDep, reviewer: str | None = None
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     portal = portal_of(request)
     if (
@@ -403,7 +407,7 @@ def _pr_form(
             "saved": saved or (draft[1] if draft else None),
             "sa": sa,
             "doc": d.self_assessments[-1] if d.self_assessments else None,
-            "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
+            "nap_files": attachments.files(portal.store, v.actor, d.state.cycle, d.state.member),
         },
         status=status,
     )
@@ -413,8 +417,8 @@ def _pr_form(
 async def peer_review_post(
     request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     portal = portal_of(request)
     raw = forms.raw_from_form(PR_GROUPS, form)
@@ -437,30 +441,10 @@ async def peer_review_post(
         )
     except StepRefused as refusal:
         return await run_in_threadpool(
-            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+            review_with, request, v, d, error=str(refusal), reason=refusal.reason, status=409
         )
     await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, PR_DRAFT)
     return see_other(f"/reviews/{cycle}/{code}?done=peer_review")
-
-
-@router.get("/reviews/{cycle}/{member}/nap/{file_id}")
-def nap_file(request: Request, cycle: str, member: str, file_id: str, v: PersonDep) -> Response:
-    code = _code(request, member)
-    portal = portal_of(request)
-    assert v.actor is not None
-    try:
-        download = documents.nap_file(portal.store, v.actor, cycle, code, file_id)
-    except (access.ReadRefused, NotFoundError):
-        raise PageNotFound() from None
-    found, data = download.file, download.data
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="NAP-{code}-{cycle}.pdf"',
-            "X-Content-SHA256": found.sha256,
-        },
-    )
 
 
 # --------------------------------------------------------------------------- audit
@@ -473,7 +457,7 @@ async def _audit(
     secretariat read every review's, a focal point its own member's; anyone else, or a review
     that does not exist, is told the page does not exist (the refusal is recorded)."""
     assert v.actor is not None
-    code = await run_in_threadpool(_code, request, member)
+    code = await run_in_threadpool(member_code, request, member)
     portal = portal_of(request)
     try:
         return await audit_ops.read_audit(
@@ -497,6 +481,11 @@ async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep)
     view = await _audit(request, v, cycle, member, audit_ops.TIMELINE)
     lang = v.language
     code = view.member
+    assert v.actor is not None
+    # The conversation is the store's, not Temporal's: beside the history, not in its digest.
+    comments = await run_in_threadpool(
+        conversation.thread, portal_of(request).store, v.actor, cycle, code
+    )
     return await run_in_threadpool(
         render,
         request,
@@ -506,6 +495,7 @@ async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep)
             "t": localized(view.timeline, lang),
             "cycle": cycle,
             "code": code,
+            "comments": comments,
         },
     )
 
@@ -533,8 +523,8 @@ async def review_action(
 ) -> Response:
     if action not in _PAGE_STEPS and action != "respond":
         raise PageNotFound()
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     portal = portal_of(request)
     assert v.actor is not None
     actor = v.actor
@@ -548,19 +538,19 @@ async def review_action(
             }
             if not answers:
                 return await run_in_threadpool(
-                    _review, request, v, d, error="no_answers", status=422
+                    review_with, request, v, d, error="no_answers", status=422
                 )
             await documents.respond(client, portal.store, cycle, code, actor, answers)
         else:
             command = _command(action, actor, form)
             await steps.review_step(client, portal.store, cycle, code, action, command)
     except StepRefused as refusal:
-        d = await _dossier(request, v, cycle, code)
+        d = await dossier_of(request, v, cycle, code)
         return await run_in_threadpool(
-            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+            review_with, request, v, d, error=str(refusal), reason=refusal.reason, status=409
         )
     except (ValidationError, ValueError):
-        return await run_in_threadpool(_review, request, v, d, error="invalid", status=422)
+        return await run_in_threadpool(review_with, request, v, d, error="invalid", status=422)
     return see_other(f"/reviews/{cycle}/{code}?done={action}")
 
 
