@@ -132,6 +132,7 @@ def _message(
     subject = t.gettext(
         "New comment on the review of {member} ({cycle})",
         member=t.member_name(member),
+        member_of=t.member_name(member, "of"),
         cycle=cycle,
     )
     body = t.gettext(
@@ -139,6 +140,7 @@ def _message(
         "{text}\n\nTo read the whole conversation and answer: {link}\n",
         author=comment.author_email,
         member=t.member_name(member),
+        member_of=t.member_name(member, "of"),
         cycle=cycle,
         text=comment.text,
         link=link,

@@ -19,6 +19,7 @@ from napreview.web.limits import BodyLimit
 from napreview.web.routes import (
     conversation,
     cycles,
+    find,
     home,
     letters,
     people,
@@ -95,6 +96,16 @@ def create_app(
     app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The files' and the conversation's POST routes come before the review's steps' route.
-    for module in (signin, home, review_files, conversation, reviews, cycles, people, letters):
+    for module in (
+        signin,
+        home,
+        review_files,
+        conversation,
+        reviews,
+        cycles,
+        people,
+        letters,
+        find,
+    ):
         app.include_router(module.router)
     return app
