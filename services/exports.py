@@ -99,7 +99,8 @@ def as_csv(table: Table) -> bytes:
 
 
 def as_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook  # imported when asked for: only exports need it
+    # Imported when asked for: only exports need it (and it has no type information).
+    from openpyxl import Workbook  # type: ignore[import-untyped]
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.name[-31:])  # Excel's longest sheet name

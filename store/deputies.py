@@ -33,7 +33,7 @@ def _deputy(row: DeputyRow) -> Deputy:
     return Deputy(row.member_code, row.name, row.email, row.active_from, row.active_to)
 
 
-def active_on(day: date):  # type: ignore[no-untyped-def]
+def active_on(day: date):
     """The SQL condition of a deputy serving on ``day``."""
     return (DeputyRow.active_from <= day) & (
         DeputyRow.active_to.is_(None) | (DeputyRow.active_to > day)

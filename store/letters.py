@@ -170,6 +170,33 @@ class LetterRepository(Repository):
             if state in ("sent", "filed"):
                 row.delivered_at = datetime.now(UTC)
 
+    def matching(
+        self,
+        words: str,
+        members: Sequence[str],
+        *,
+        addressed_to: Addressees | None,
+        limit: int,
+    ) -> list[LetterSummary]:
+        """Letters whose subject holds ``words`` (any case), whose id is ``words``, or of the
+        reviews of ``members``, newest first, without bodies (a person's search)."""
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = (
+            _filtered(None, None, None, None, addressed_to)
+            .where(
+                or_(
+                    LetterRow.subject.ilike(pattern, escape="\\"),
+                    LetterRow.id == words,
+                    LetterRow.member_code.in_(list(members)),
+                )
+            )
+            .options(defer(LetterRow.body_text), defer(LetterRow.body_html))
+            .order_by(LetterRow.created_at.desc(), LetterRow.id.desc())
+            .limit(limit)
+        )
+        with self._session() as s:
+            return [_summary(r) for r in s.scalars(query)]
+
     def list(
         self,
         *,
@@ -198,33 +225,6 @@ class LetterRepository(Repository):
         query = query.order_by(*order).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        with self._session() as s:
-            return [_summary(r) for r in s.scalars(query)]
-
-    def matching(
-        self,
-        words: str,
-        members: Sequence[str],
-        *,
-        addressed_to: Addressees | None,
-        limit: int,
-    ) -> list[LetterSummary]:
-        """Letters whose subject holds ``words`` (any case), whose id is ``words``, or of the
-        reviews of ``members``, newest first, without bodies (a person's search)."""
-        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = (
-            _filtered(None, None, None, None, addressed_to)
-            .where(
-                or_(
-                    LetterRow.subject.ilike(pattern, escape="\\"),
-                    LetterRow.id == words,
-                    LetterRow.member_code.in_(list(members)),
-                )
-            )
-            .options(defer(LetterRow.body_text), defer(LetterRow.body_html))
-            .order_by(LetterRow.created_at.desc(), LetterRow.id.desc())
-            .limit(limit)
-        )
         with self._session() as s:
             return [_summary(r) for r in s.scalars(query)]
 

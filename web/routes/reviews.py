@@ -483,8 +483,10 @@ async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep)
     code = view.member
     assert v.actor is not None
     # The conversation is the store's, not Temporal's: beside the history, not in its digest.
-    comments = await run_in_threadpool(
-        conversation.thread, portal_of(request).store, v.actor, cycle, code
+    comments = (
+        await run_in_threadpool(conversation.thread, portal_of(request).store, v.actor, cycle, code)
+        if code
+        else []
     )
     return await run_in_threadpool(
         render,
