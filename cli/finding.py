@@ -4,6 +4,7 @@ line (the portal's pages call the same services)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -22,6 +23,9 @@ from napreview.cli.common import (
     settings,
     store,
 )
+
+if TYPE_CHECKING:
+    from napreview.services.conversation import CommentView
 
 
 def register(app: typer.Typer) -> None:
@@ -62,6 +66,7 @@ def register(app: typer.Typer) -> None:
                         "author": c.author_email,
                         "role": c.author_role.value,
                         "member": c.author_member,
+                        "deputy": c.deputy,
                         "at": c.at.isoformat(),
                         "text": c.text,
                     }
@@ -71,7 +76,8 @@ def register(app: typer.Typer) -> None:
             return
         for c in thread:
             console.print(
-                f"[bold]{c.author_email}[/bold] {c.at:%Y-%m-%d %H:%M} UTC", highlight=False
+                f"[bold]{c.author_email}[/bold] ({_as_whom(c)}) {c.at:%Y-%m-%d %H:%M} UTC",
+                highlight=False,
             )
             console.print(c.text, markup=False, highlight=False)
             console.print()
@@ -124,3 +130,11 @@ def register(app: typer.Typer) -> None:
         data, _, _ = exports.encoded(table, form)
         output.write_bytes(data)
         say(f"{len(table.rows)} rows written to {output}.")
+
+
+def _as_whom(comment: CommentView) -> str:
+    """As whom the author wrote: the secretariat, a member's focal point or its deputy."""
+    if comment.author_member is None:  # only the secretariat writes for no member
+        return "the secretariat"
+    kind = "deputy focal point" if comment.deputy else "focal point"
+    return f"{kind} of {comment.author_member}"

@@ -27,7 +27,7 @@ from napreview.store.records import Store
 @dataclass(frozen=True)
 class CommentView:
     """A comment as people read it: who wrote it (their address, and as whom: the
-    secretariat, the focal point of a member) and when."""
+    secretariat, the focal point of a member or its deputy) and when."""
 
     id: int
     author_email: str
@@ -35,6 +35,7 @@ class CommentView:
     author_member: str | None
     text: str
     at: datetime
+    deputy: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,17 @@ def read_thread(store: Store, actor: Actor, cycle: str, member: str) -> list[Com
 
 def _views(store: Store, comments: list[Comment]) -> list[CommentView]:
     emails = store.people.emails([c.author.ref for c in comments])
-    return [
-        CommentView(
-            c.id,
-            emails.get(c.author.ref, c.author.ref),
-            c.author.role,
-            c.author.member,
-            c.text,
-            c.at,
+    periods = store.deputies.periods(sorted(set(emails.values())))
+    views = []
+    for c in comments:
+        email = emails.get(c.author.ref, c.author.ref)
+        deputy = c.author.member is not None and any(
+            d.served(c.author.member, c.at.date()) for d in periods.get(email, ())
         )
-        for c in comments
-    ]
+        views.append(
+            CommentView(c.id, email, c.author.role, c.author.member, c.text, c.at, deputy=deputy)
+        )
+    return views
 
 
 def post(

@@ -13,11 +13,14 @@ from datetime import datetime
 from temporalio.client import Client
 
 from napreview.schemas.members import Actor
+from napreview.schemas.review import ReviewerStatus
 from napreview.services import access, documents
 from napreview.store.records import Store
 
 Cell = str | int | None
 FORMATS = ("csv", "xlsx")
+# The reviewers a review counts: still to submit, or submitted (not replaced, recused...).
+_SERVING = (ReviewerStatus.ACTIVE, ReviewerStatus.SUBMITTED)
 # Reviews read from Temporal at once for the recommendations (each is a query).
 _AT_ONCE = 8
 
@@ -36,7 +39,8 @@ def _day(value: datetime | None) -> str:
 
 
 def cycle_status(store: Store, actor: Actor, cycle: str) -> Table:
-    """Each review of the cycle the person reads: its stage, round, deadline and reviewers."""
+    """Each review of the cycle the person reads: its stage, round, deadline and reviewers (those
+    who submitted included)."""
     readable = access.readable_reviews(store, actor, cycle)
     names = {m.code: m.name for m in store.members.all()}
     rows: list[list[Cell]] = [
@@ -47,7 +51,7 @@ def cycle_status(store: Store, actor: Actor, cycle: str) -> Table:
             r.round,
             "yes" if r.overdue else "no",
             _day(r.deadline),
-            " ".join(s.member for s in r.reviewers or () if s.status == "active"),
+            " ".join(s.member for s in r.reviewers or () if s.status in _SERVING),
             r.cedaw_rating or "",
             r.unanswered if r.unanswered is not None else "",
         ]

@@ -8,6 +8,7 @@ transaction, as designating a focal point does; ending it takes the rights away 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,6 +28,14 @@ class Deputy:
     email: str
     active_from: date
     active_to: date | None
+
+    def served(self, member: str, on: date) -> bool:
+        """Whether this was ``member``'s deputy on ``on``."""
+        return (
+            self.member == member
+            and self.active_from <= on
+            and (self.active_to is None or on < self.active_to)
+        )
 
 
 def _deputy(row: DeputyRow) -> Deputy:
@@ -59,6 +68,22 @@ class DeputyRepository(Repository):
                 .order_by(DeputyRow.active_from, DeputyRow.id)
             ).all()
             return [_deputy(r) for r in rows]
+
+    def periods(self, emails: Sequence[str]) -> dict[str, list[Deputy]]:
+        """Every period each address served as a deputy, by address: timelines and the
+        conversation name a deputy as one for what they did while serving."""
+        if not emails:
+            return {}
+        with self._session() as s:
+            rows = s.scalars(
+                select(DeputyRow)
+                .where(DeputyRow.email.in_(sorted({e.lower() for e in emails})))
+                .order_by(DeputyRow.active_from, DeputyRow.id)
+            ).all()
+        found: dict[str, list[Deputy]] = {}
+        for row in rows:
+            found.setdefault(row.email, []).append(_deputy(row))
+        return found
 
     def designate(self, member: str, name: str, email: str, *, by: str | None) -> Deputy:
         """A deputy from today (a member may have more than one); the same address designated
