@@ -44,10 +44,15 @@ def register(app: typer.Typer) -> None:
         from napreview.services import conversation
 
         typed = sys.stdin.read() if text == "-" else text
-        posted = conversation.post(store(), settings(), acting(as_), cycle, member, typed)
-        say(f"Comment {posted.comment.id} added; told: {', '.join(posted.notified) or 'nobody'}.")
-        for reason in posted.not_sent:
-            say(f"Not sent by email (kept in the outbox): {reason}")
+
+        async def post() -> conversation.Posted:
+            return await conversation.post(
+                await client(), store(), settings(), acting(as_), cycle, member, typed
+            )
+
+        posted = run(post())
+        told = ", ".join(_told(posted.told)) or "nobody"
+        say(f"Comment {posted.comment.id} added; a letter goes to {told}.")
 
     @app.command("comments")
     @handled
@@ -130,6 +135,12 @@ def register(app: typer.Typer) -> None:
         data, _, _ = exports.encoded(table, form)
         output.write_bytes(data)
         say(f"{len(table.rows)} rows written to {output}.")
+
+
+def _told(recipients: list[str]) -> list[str]:
+    return [
+        "the secretariat" if r == "secretariat" else f"the focal point of {r}" for r in recipients
+    ]
 
 
 def _as_whom(comment: CommentView) -> str:

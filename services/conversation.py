@@ -4,24 +4,39 @@ alike.
 
 Who wrote a comment is the person the session or token proved, never a name typed in; the
 comment is kept in the store with the review's record and shown in its timeline. Each new
-comment is emailed to the others in the thread, in their language, by the path invitations take
-(an .eml file in the outbox always, SMTP when configured): nobody has to watch the page.
+comment is told to the others in the thread by letter, in their language, on the path every
+letter takes (stored, filed, delivered by ``deliver-<letter id>``, retried until sent): nobody
+has to watch the page.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from napreview.i18n.translator import translator
-from napreview.people.invitations import deliver_account_message, language_for
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from napreview.schemas.letters import (
+    Addressee,
+    CommentNotice,
+    LetterKind,
+    LetterRequest,
+    comment_workflow_id,
+)
 from napreview.schemas.members import Actor, Role
+from napreview.schemas.network import cycle_year, default_chair
 from napreview.schemas.text import MESSAGE_LENGTH
 from napreview.services import access
 from napreview.services.inputs import fit_text
 from napreview.settings import Settings
 from napreview.store.comments import Comment
+from napreview.store.errors import NotFoundError
 from napreview.store.records import Store
+from napreview.workflows import contract
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,7 @@ class CommentView:
     secretariat, the focal point of a member or its deputy) and when."""
 
     id: int
+    member: str  # the member whose review the thread is on
     author_email: str
     author_role: Role
     author_member: str | None
@@ -41,8 +57,7 @@ class CommentView:
 @dataclass(frozen=True)
 class Posted:
     comment: CommentView
-    notified: list[str]  # the addresses told of it
-    not_sent: list[str]  # why a message could not be sent by SMTP (kept in the outbox)
+    told: list[str]  # whose focal points (member codes) and "secretariat", each sent a letter
 
 
 def may_comment(store: Store, actor: Actor, cycle: str, member: str) -> bool:
@@ -81,16 +96,41 @@ def _views(store: Store, comments: list[Comment]) -> list[CommentView]:
             d.served(c.author.member, c.at.date()) for d in periods.get(email, ())
         )
         views.append(
-            CommentView(c.id, email, c.author.role, c.author.member, c.text, c.at, deputy=deputy)
+            CommentView(
+                c.id, c.member, email, c.author.role, c.author.member, c.text, c.at, deputy=deputy
+            )
         )
     return views
 
 
-def post(
-    store: Store, settings: Settings, actor: Actor, cycle: str, member: str, text: str
+async def post(
+    client: Client,
+    store: Store,
+    settings: Settings,
+    actor: Actor,
+    cycle: str,
+    member: str,
+    text: str,
 ) -> Posted:
-    """Add a comment to the review's thread and tell the others in it. The text is checked
-    (UnfitText); anyone outside the thread is refused (recorded)."""
+    """Add a comment to the review's thread and tell the others in it by letter. The text is
+    checked (UnfitText); anyone outside the thread is refused (recorded). The letters are
+    written and delivered by a workflow (``comment-<cycle>-<member>-<id>``), so that an outage
+    of the database or the mail server delays them and never loses them."""
+    view, notice = await asyncio.to_thread(_keep, store, actor, cycle, member, text)
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            contract.COMMENT_WORKFLOW,
+            notice,
+            id=comment_workflow_id(cycle, view.member, view.id),
+            task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    return Posted(view, [r.recipient_key for r in notice.letters])
+
+
+def _keep(
+    store: Store, actor: Actor, cycle: str, member: str, text: str
+) -> tuple[CommentView, CommentNotice]:
     code = store.members.get(member).code
     access.require_review(store, actor, cycle, code)
     if not may_comment(store, actor, cycle, code):
@@ -99,51 +139,42 @@ def post(
         )
     kept = store.comments.add(cycle, code, actor, fit_text("comment", text, MESSAGE_LENGTH))
     (view,) = _views(store, [kept])
-    notified, not_sent = [], []
-    for email in participants(store, cycle, code):
-        if email == view.author_email:
-            continue
-        _, failed = deliver_account_message(
-            settings, email, *_message(store, email, view, cycle, code, settings)
+    return view, CommentNotice(letters=letters_for(store, view, cycle, code))
+
+
+def letters_for(store: Store, comment: CommentView, cycle: str, member: str) -> list[LetterRequest]:
+    """One letter to each member in the conversation (to its focal point, its deputies and
+    mission copied) and one to the secretariat, leaving out the author's own: a focal point is
+    not told of what they wrote, but a deputy's comment is sent to their focal point."""
+    chair = _chair(store, cycle)
+
+    def letter(recipient: str | None, addressee: Addressee) -> LetterRequest:
+        return LetterRequest(
+            cycle=cycle,
+            member=member,
+            kind=LetterKind.COMMENT,
+            recipient_member=recipient,
+            addressee=addressee,
+            chair=chair,
+            occasion=str(comment.id),
+            comment_id=comment.id,
         )
-        notified.append(email)
-        if failed:
-            not_sent.append(f"{email}: {failed}")
-    return Posted(view, notified, not_sent)
+
+    letters = [
+        letter(None if code == member else code, Addressee.FOCAL_POINT)
+        for code in [member, *store.cycles.assignments(cycle, [member]).get(member, [])]
+        if code != comment.author_member or comment.deputy
+    ]
+    if comment.author_role is not Role.SECRETARIAT:
+        letters.append(letter(None, Addressee.SECRETARIAT))
+    return letters
 
 
-def participants(store: Store, cycle: str, member: str) -> list[str]:
-    """Whom a new comment is sent to: the member's focal points and deputies, those of its
-    review troika, and the secretariat."""
-    members = [member, *store.cycles.assignments(cycle, [member]).get(member, [])]
-    found: list[str] = []
-    for code, points in store.focal_points.active_of(members).items():
-        found += [p.email for p in points]
-        found += [d.email for d in store.deputies.active(code)]
-    found.append(store.people.secretariat_email())
-    return list(dict.fromkeys(found))
-
-
-def _message(
-    store: Store, email: str, comment: CommentView, cycle: str, member: str, settings: Settings
-) -> tuple[str, str]:
-    """The subject and text of the email telling ``email`` of a new comment, in their language."""
-    t = translator(language_for(store, email))
-    link = f"{settings.portal_url.rstrip('/')}/reviews/{cycle}/{member}#conversation"
-    subject = t.gettext(
-        "New comment on the review of {member} ({cycle})",
-        member=t.member_name(member),
-        member_of=t.member_name(member, "of"),
-        cycle=cycle,
-    )
-    body = t.gettext(
-        "{author} wrote in the conversation on the review of {member} (cycle {cycle}):\n\n"
-        "{text}\n\nTo read the whole conversation and answer: {link}\n",
-        author=comment.author_email,
-        member=t.member_name(member),
-        member_of=t.member_name(member, "of"),
-        cycle=cycle,
-        text=comment.text,
-        link=link,
-    )
-    return subject, body
+def _chair(store: Store, cycle: str) -> str:
+    """The Chair the cycle's letters name: the cycle's own, else the one recorded for its year."""
+    try:
+        return str(store.cycles.settings(cycle)["chair"])
+    except (NotFoundError, KeyError):
+        year = cycle_year(cycle)
+        recorded = store.chairs.of_year(year) if year is not None else ()
+        return recorded[0] if recorded else default_chair(cycle)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from napreview.schemas.members import Actor, Role
 from napreview.store.db import Repository
+from napreview.store.errors import NotFoundError
 from napreview.store.tables import ReviewCommentRow
 
 
@@ -43,6 +44,13 @@ class CommentRepository(Repository):
         with self._session() as s:
             s.add(row)
             s.flush()
+            return _comment(row)
+
+    def get(self, comment_id: int) -> Comment:
+        with self._session() as s:
+            row = s.get(ReviewCommentRow, comment_id)
+            if row is None:
+                raise NotFoundError(f"There is no comment {comment_id}.")
             return _comment(row)
 
     def of_review(self, cycle: str, member: str) -> list[Comment]:

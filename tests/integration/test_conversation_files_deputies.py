@@ -11,17 +11,20 @@ import zipfile
 import pytest
 
 from napreview.schemas.attachments import AttachmentKind
+from napreview.schemas.delivery import DeliveryOutcome, DeliveryState, delivery_workflow_id
+from napreview.schemas.letters import LetterRef, comment_workflow_id
 from napreview.schemas.members import Role
 from napreview.services import attachments, conversation, exports, search, users
 from napreview.services.access import ReadRefused
 from napreview.services.errors import StepRefused
 from napreview.services.inputs import UnfitText
 
-from ..conftest import settings_for
-from ..helpers import AUDITOR, SECRETARIAT, fp
+from ..conftest import running_worker
+from ..helpers import AUDITOR, SECRETARIAT, fp, new_cycle_id
 
 PDF = b"%PDF-1.7\n%%EOF\n"
 XLSX = b"PK\x03\x04" + b"\x00" * 40
+DEPUTY = "a.schmidt@example.de"
 
 
 def test_a_review_keeps_files_of_each_kind_under_their_own_names(any_store):
@@ -49,36 +52,66 @@ def test_a_review_keeps_files_of_each_kind_under_their_own_names(any_store):
     assert attachments.files(any_store, fra, "2027", "DEU") == []
 
 
-def test_a_comment_names_its_author_from_the_session_and_tells_the_others(any_store, tmp_path):
-    settings = settings_for(any_store, tmp_path)
-    deu = any_store.people.actor(fp("DEU"))
-    posted = conversation.post(
-        any_store, settings, deu, "2027", "DEU", "Le cadre de suivi\r\nest joint."
-    )
-    assert posted.comment.author_email == fp("DEU") and posted.comment.author_member == "DEU"
-    assert posted.comment.text == "Le cadre de suivi\nest joint."
-    assert SECRETARIAT in posted.notified and fp("DEU") not in posted.notified
-    mails = list(settings.outbox_dir.glob("*.eml"))
-    assert len(mails) == len(posted.notified)
-    assert any("est joint." in m.read_text() for m in mails)
+async def _told(dev_env, cycle: str, comment_id: int) -> list:  # type: ignore[no-untyped-def]
+    """The letters the comment's workflow sent, each once delivered (filed in the outbox)."""
+    refs = await dev_env.client.get_workflow_handle(
+        comment_workflow_id(cycle, "DEU", comment_id), result_type=list[LetterRef]
+    ).result()
+    for ref in refs:
+        outcome = await dev_env.client.get_workflow_handle(
+            delivery_workflow_id(ref.id), result_type=DeliveryOutcome
+        ).result()
+        assert outcome.state is DeliveryState.FILED
+    return refs
+
+
+async def test_a_comment_names_its_author_from_the_session_and_is_told_by_letter(
+    any_store, dev_env, tmp_path
+):
+    client = dev_env.client
+    cycle = new_cycle_id()  # one comment workflow per cycle, member and comment on the server
     secretariat = any_store.people.actor(SECRETARIAT)
-    conversation.post(any_store, settings, secretariat, "2027", "DEU", "Merci.")
-    thread = conversation.thread(any_store, secretariat, "2027", "DEU")
-    assert [(c.author_email, c.author_role) for c in thread] == [
-        (fp("DEU"), Role.FOCAL_POINT),
-        (SECRETARIAT, Role.SECRETARIAT),
-    ]
-    # an auditor reads it and writes nothing; a member not in the review does neither
-    auditor = any_store.people.actor(AUDITOR)
-    assert len(conversation.thread(any_store, auditor, "2027", "DEU")) == 2
-    with pytest.raises(ReadRefused):
-        conversation.post(any_store, settings, auditor, "2027", "DEU", "Noted.")
-    mex = any_store.people.actor(fp("MEX"))
-    with pytest.raises(ReadRefused):
-        conversation.post(any_store, settings, mex, "2027", "DEU", "Hello")
-    assert conversation.thread(any_store, mex, "2027", "DEU") == []
-    with pytest.raises(UnfitText):
-        conversation.post(any_store, settings, deu, "2027", "DEU", "x" * 5001)
+    users.designate_deputy(any_store, secretariat, "DEU", name="Anna Schmidt", email=DEPUTY)
+    async with running_worker(client, any_store, tmp_path) as settings:
+        deputy = any_store.people.actor(DEPUTY)
+        posted = await conversation.post(
+            client, any_store, settings, deputy, cycle, "DEU", "Le cadre de suivi\r\nest joint."
+        )
+        assert posted.comment.author_email == DEPUTY and posted.comment.author_member == "DEU"
+        assert posted.comment.deputy and posted.comment.text == "Le cadre de suivi\nest joint."
+        # a deputy's comment goes to its focal point (the deputy copied) and the secretariat
+        assert posted.told == ["DEU", "secretariat"]
+        refs = await _told(dev_env, cycle, posted.comment.id)
+        to_germany = any_store.letters.get(refs[0].id)
+        assert to_germany.recipient == fp("DEU") and DEPUTY in to_germany.cc
+        assert to_germany.kind == "comment" and "Anna Schmidt" in to_germany.copy_to
+        assert "deputy focal point of Germany" in " ".join(to_germany.body_text.split())
+        assert "est joint." in to_germany.body_text
+        mail = (settings.outbox_dir / f"{refs[0].id}.eml").read_text()
+        assert f"Cc: {DEPUTY}" in mail and "new comment on the review of Germany" in mail
+
+        await conversation.post(client, any_store, settings, secretariat, cycle, "DEU", "Merci.")
+        thread = conversation.thread(any_store, secretariat, cycle, "DEU")
+        assert [(c.author_email, c.author_role, c.deputy) for c in thread] == [
+            (DEPUTY, Role.FOCAL_POINT, True),
+            (SECRETARIAT, Role.SECRETARIAT, False),
+        ]
+        (to_germany,) = await _told(dev_env, cycle, thread[1].id)  # not the secretariat itself
+        assert "on behalf of the secretariat" in " ".join(
+            any_store.letters.get(to_germany.id).body_text.split()
+        )
+        # an auditor reads it and writes nothing; a member not in the review does neither
+        auditor = any_store.people.actor(AUDITOR)
+        assert len(conversation.thread(any_store, auditor, cycle, "DEU")) == 2
+        with pytest.raises(ReadRefused):
+            await conversation.post(client, any_store, settings, auditor, cycle, "DEU", "Noted.")
+        mex = any_store.people.actor(fp("MEX"))
+        with pytest.raises(ReadRefused):
+            await conversation.post(client, any_store, settings, mex, cycle, "DEU", "Hello")
+        assert conversation.thread(any_store, mex, cycle, "DEU") == []
+        with pytest.raises(UnfitText):
+            await conversation.post(client, any_store, settings, deputy, cycle, "DEU", "x" * 5001)
+        assert len(any_store.comments.of_review(cycle, "DEU")) == 2
 
 
 def test_a_deputy_acts_for_the_member_as_themselves_until_the_secretariat_ends_it(any_store):

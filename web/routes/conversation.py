@@ -25,8 +25,8 @@ async def post_comment(
     portal = portal_of(request)
     text = str(form.get("text") or "")
     try:
-        await run_in_threadpool(
-            conversation.post, portal.store, portal.settings, v.actor, cycle, code, text
+        await conversation.post(
+            await portal.client(), portal.store, portal.settings, v.actor, cycle, code, text
         )
     except access.ReadRefused:
         raise PageNotFound() from None
