@@ -9,6 +9,7 @@ Each new piece of a page is photographed in English, French and Spanish (tests/s
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 import re
@@ -58,7 +59,7 @@ async def _in_every_language(  # type: ignore[no-untyped-def]
     and return axe's serious findings; the person is left reading English."""
     problems: list[str] = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = piece.strip("#.").replace(" ", "-") if piece != "page" else "page"
+    name = re.sub(r"[^a-z0-9]+", "-", piece.lower()).strip("-")
     for language in LANGUAGES:
         env.accounts.set_language(email, language)
         await page.reload()
@@ -73,6 +74,16 @@ async def _in_every_language(  # type: ignore[no-untyped-def]
     env.accounts.set_language(email, "en")
     await page.reload()
     return problems
+
+
+async def _letter_of_kind(env, cycle: str, recipient: str, kind: str):  # type: ignore[no-untyped-def]
+    """The letter of ``kind`` to ``recipient`` in the cycle, once its workflow has stored it."""
+    for _ in range(200):
+        found = env.store.letters.list(cycle=cycle, kind=kind, recipient=recipient)
+        if found:
+            return found[0]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {kind} letter to {recipient}")
 
 
 def _slug(url: str) -> str:
@@ -114,6 +125,12 @@ async def test_a_monitoring_framework_and_a_conversation_in_a_browser(portal_env
     await deu.get_by_role("button", name="Post the comment").click()
     await deu.wait_for_url(f"**{review}?done=comment#conversation")
     reviewer = await signed_in(browser, env.url, fp(reviewers[0]))
+    # The reviewer was told by letter (stored, then delivered by its own workflow).
+    told = await _letter_of_kind(env, cycle, fp(reviewers[0]), "comment")
+    await reviewer.goto("/letters")
+    await reviewer.locator(f'main a[href="/letters/{told.id}"]').click()
+    assert "onglet « Cibles »" in await reviewer.locator("pre.letter-print").inner_text()
+    problems += await _in_every_language(reviewer, env, fp(reviewers[0]), "main")
     await reviewer.goto(review)
     thread = reviewer.locator("#conversation ol.thread > li")
     assert await thread.count() == 1
