@@ -139,10 +139,12 @@ def _keep(
         )
     kept = store.comments.add(cycle, code, actor, fit_text("comment", text, MESSAGE_LENGTH))
     (view,) = _views(store, [kept])
-    return view, CommentNotice(letters=letters_for(store, view, cycle, code))
+    return view, CommentNotice(letters=_letters_for(store, view, cycle, code))
 
 
-def letters_for(store: Store, comment: CommentView, cycle: str, member: str) -> list[LetterRequest]:
+def _letters_for(
+    store: Store, comment: CommentView, cycle: str, member: str
+) -> list[LetterRequest]:
     """One letter to each member in the conversation (to its focal point, its deputies and
     mission copied) and one to the secretariat, leaving out the author's own: a focal point is
     not told of what they wrote, but a deputy's comment is sent to their focal point."""
