@@ -25,7 +25,7 @@ from napreview.workflows.conversation import TellOfCommentWorkflow
 from ..conftest import settings_for, worker_with
 from ..helpers import SECRETARIAT, at_stage, fp, start_cycle
 
-HISTORY = Path(__file__).parents[1] / "histories" / "comment-2026-12-04.json"
+HISTORY = Path(__file__).parents[1] / "histories" / "comment-letters" / "comment-2026-12-04.json"
 
 
 class StoreDownOnce:
