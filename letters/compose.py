@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from napreview.i18n.names import name_forms
+from napreview.i18n.translator import translator
 from napreview.letters.addresses import members_in_copy, mission_of, secretariat_name
 from napreview.letters.context import (
     CedawFigures,
@@ -161,8 +162,9 @@ def compose(
             copy_to = [mission_of(addressed, language) or mission.name]
             cc = [mission.email]
         # The member's deputy focal points are copied: they act for it with the same rights.
+        as_deputy = translator(language.value).gettext("deputy focal point")
         for deputy in store.deputies.active(addressed.code):
-            copy_to.append(deputy.name)
+            copy_to.append(f"{deputy.name}, {as_deputy}")
             cc.append(deputy.email)
         if request.kind is LetterKind.OVERDUE:
             copy_to.append(secretariat_name(language))

@@ -84,7 +84,8 @@ async def test_a_comment_names_its_author_from_the_session_and_is_told_by_letter
         refs = await _told(dev_env, cycle, posted.comment.id)
         to_germany = any_store.letters.get(refs[0].id)
         assert to_germany.recipient == fp("DEU") and DEPUTY in to_germany.cc
-        assert to_germany.kind == "comment" and "Anna Schmidt" in to_germany.copy_to
+        assert to_germany.kind == "comment"
+        assert "Anna Schmidt, deputy focal point" in to_germany.copy_to  # named in the letter
         assert "deputy focal point of Germany" in " ".join(to_germany.body_text.split())
         assert "est joint." in to_germany.body_text
         mail = (settings.outbox_dir / f"{refs[0].id}.eml").read_text()
