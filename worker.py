@@ -36,13 +36,14 @@ from napreview.temporal.codec import CodecKeyError
 from napreview.temporal.refusal_logs import install as one_line_refusals
 from napreview.temporal.sdk_version import assert_tested_sdk
 from napreview.temporal.update_order import from_server, napreview_runner
+from napreview.workflows.conversation import TellOfCommentWorkflow
 from napreview.workflows.cycle import CycleWorkflow
 from napreview.workflows.delivery import DeliverLetterWorkflow
 from napreview.workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 
-WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow]
+WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow, TellOfCommentWorkflow]
 
 
 def activities_for(

@@ -32,11 +32,13 @@ from napreview.audit.model import (
 from napreview.audit.reader import NO_REPLAY, REPLAY_FAILED, HistoryReader
 from napreview.audit.signatures import SignatureReport, check_signatures
 from napreview.audit.words import (
+    DEPUTY,
     describe_actor,
     describe_duration,
     describe_step,
     summarize,
 )
+from napreview.store.deputies import Deputy
 
 __all__ = [
     "ACCEPTED",
@@ -60,6 +62,9 @@ SAME_REFUSAL_WINDOW = timedelta(minutes=10)
 
 # Person id → email, as a mapping or as a lookup of many ids at once (`store.people.emails`).
 People = Mapping[str, str] | Callable[[Sequence[str]], Mapping[str, str]]
+# Email → the periods its person served as a member's deputy focal point
+# (`store.deputies.periods`): a deputy is named as one for what they did while serving.
+Deputies = Callable[[Sequence[str]], Mapping[str, Sequence[Deputy]]]
 
 
 def build_timeline(
@@ -70,6 +75,7 @@ def build_timeline(
     *,
     replay_failed: bool = False,
     signatures: SignatureReport | None = None,
+    deputies: Deputies | None = None,
 ) -> Timeline:
     """The timeline of one workflow run.
 
@@ -90,6 +96,8 @@ def build_timeline(
         reader.read(event)
     known = _lookup(people, refusals, reader.events)
     _resolve(reader.events, known)
+    if deputies is not None:
+        _mark_deputies(reader.events, deputies)
     events = _merge(reader.events, list(refusals), known)
     for shown in events:
         shown.summary = summarize(shown)
@@ -128,6 +136,19 @@ def _resolve(events: list[TimelineEvent], people: Mapping[str, str]) -> None:
         actor = event.actor
         if actor and actor.get("person_id") and not actor.get("email"):
             actor["email"] = people.get(str(actor["person_id"]))
+
+
+def _mark_deputies(events: list[TimelineEvent], deputies: Deputies) -> None:
+    """Name as a deputy focal point whoever acted for a member while serving as its deputy."""
+    emails = sorted({str(e.actor["email"]) for e in events if e.actor and e.actor.get("email")})
+    periods = deputies(emails) if emails else {}
+    for event in events:
+        actor = event.actor
+        if not actor or not actor.get("member") or not actor.get("email"):
+            continue
+        served = periods.get(str(actor["email"]), ())
+        if any(d.served(str(actor["member"]), event.time.date()) for d in served):
+            actor["acting_as"] = DEPUTY
 
 
 # --------------------------------------------------------------------------- store refusals

@@ -28,6 +28,8 @@ from napreview.i18n.catalogs import EN, LANGUAGES
 from napreview.i18n.translator import Translator, translator, upfirst
 
 STEP_LINE_VIA = ("signal", "update", "command")
+# How an actor acted when it is not what history's role says: a member's deputy focal point.
+DEPUTY = "deputy"
 _durations = TypeAdapter(timedelta)
 
 
@@ -53,7 +55,8 @@ def localized(timeline: Timeline, lang: str) -> Timeline:
 
 
 def describe_actor(actor: dict[str, str | None] | None, lang: str = EN) -> str:
-    """'fp.deu@example.org (focal point of DEU)'."""
+    """'fp.deu@example.org (focal point of DEU)'; 'a.diop@example.sn (deputy focal point of
+    SEN)' for a deputy (marked by the timeline from the store, as history names the role)."""
     t = _translator(lang)
     if actor is None:
         return t.gettext("someone not named")
@@ -65,6 +68,8 @@ def describe_actor(actor: dict[str, str | None] | None, lang: str = EN) -> str:
     known = not role_code or t.has_term("role", role_code)
     if not role_code:
         role = t.gettext("role not recorded")
+    elif known and actor.get("acting_as") == DEPUTY:
+        role = t.gettext("deputy focal point")
     elif known:
         role = t.term("role", role_code)
     else:

@@ -28,6 +28,7 @@ MODULES = (
     "napreview.cli.running",
     "napreview.cli.portal",
     "napreview.cli.codec_server",
+    "napreview.cli.finding",
 )
 
 # The modules a command needs: `users` is shared by the registry, tokens and the portal.
@@ -58,6 +59,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "demo": ("napreview.cli.running",),
     "portal": ("napreview.cli.portal",),
     "codec-server": ("napreview.cli.codec_server",),
+    "comment": ("napreview.cli.finding",),
+    "comments": ("napreview.cli.finding",),
+    "search": ("napreview.cli.finding",),
+    "export": ("napreview.cli.finding",),
 }
 
 

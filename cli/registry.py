@@ -409,6 +409,31 @@ def focal_points_set(
     )
 
 
+@focal_points_app.command("deputy")
+@handled
+def focal_points_deputy(
+    member: str,
+    name: str = typer.Option(..., "--name"),
+    email: str = typer.Option(..., "--email"),
+    end: bool = typer.Option(False, "--end", help="The deputy serves no longer, from today"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Designate a member's deputy focal point from today (the focal point's rights, acting as
+    themselves; letters still go to the focal point), or end one with --end."""
+    from napreview.services.users import designate_deputy, end_deputy
+
+    by = administrator(as_, "designate_focal_points")
+    if end:
+        gone = end_deputy(store(), by, member, email)
+        console.print(f"{gone.name} <{gone.email}> is no longer a deputy of {gone.member}.")
+        return
+    deputy = designate_deputy(store(), by, member, name=name, email=email)
+    console.print(
+        f"{deputy.name} <{deputy.email}> is a deputy focal point of {deputy.member} "
+        f"from {deputy.active_from}."
+    )
+
+
 @users_app.command("add")
 @handled
 def users_add(

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from napreview.i18n.names import name_forms
+from napreview.i18n.translator import translator
 from napreview.letters.addresses import members_in_copy, mission_of, secretariat_name
 from napreview.letters.context import (
     CedawFigures,
+    CommentQuote,
     CycleSummaryData,
     LetterContext,
     Person,
@@ -49,6 +51,7 @@ _KIND_NUMBER = {
     LetterKind.FINAL_FEEDBACK: 7,
     LetterKind.WITHDRAWAL: 8,
     LetterKind.CYCLE_SUMMARY: 9,
+    LetterKind.COMMENT: 10,
 }
 
 
@@ -158,6 +161,11 @@ def compose(
         if mission is not None:
             copy_to = [mission_of(addressed, language) or mission.name]
             cc = [mission.email]
+        # The member's deputy focal points are copied: they act for it with the same rights.
+        as_deputy = translator(language.value).gettext("deputy focal point")
+        for deputy in store.deputies.active(addressed.code):
+            copy_to.append(f"{deputy.name}, {as_deputy}")
+            cc.append(deputy.email)
         if request.kind is LetterKind.OVERDUE:
             copy_to.append(secretariat_name(language))
             cc.append(store.people.secretariat_email())
@@ -195,6 +203,7 @@ def compose(
             if request.kind is LetterKind.CYCLE_SUMMARY
             else None
         ),
+        comment=_comment(store, request.comment_id) if request.comment_id else None,
         portal_url=sender.portal_url,
         reference=reference(request),
         signatory=sender.signatory,
@@ -259,6 +268,20 @@ def _cycle_members_emails(store: Store, cycle: str, exclude: str) -> list[str]:
     by_member = store.focal_points.active_of(store.cycles.members(cycle))
     emails = [fps[0].email for fps in by_member.values() if fps]
     return sorted({e for e in emails if e and e != exclude})
+
+
+def _comment(store: Store, comment_id: int) -> CommentQuote:
+    comment = store.comments.get(comment_id)
+    author = comment.author
+    email = store.people.emails([author.ref]).get(author.ref, author.ref)
+    served = store.deputies.periods([email]).get(email, ())
+    return CommentQuote(
+        author=email,
+        author_member=store.members.get(author.member) if author.member else None,
+        deputy=bool(author.member)
+        and any(d.served(author.member or "", comment.at.date()) for d in served),
+        text=comment.text,
+    )
 
 
 def _documents(store: Store, request: LetterRequest) -> dict[str, object]:

@@ -184,6 +184,16 @@ class CycleSummaryData(BaseModel):
 
 
 # What each kind cannot be written without; the renderer refuses rather than print "None".
+class CommentQuote(BaseModel):
+    """A comment of a review's conversation as a letter quotes it: who wrote it (their address;
+    the member they wrote for and whether as its deputy, or the secretariat) and what."""
+
+    author: str
+    author_member: Member | None = None
+    deputy: bool = False
+    text: str
+
+
 _REQUIRED: dict[LetterKind, tuple[str, ...]] = {
     LetterKind.INVITATION: ("deadline",),
     LetterKind.REMINDER: ("deadline",),
@@ -194,6 +204,7 @@ _REQUIRED: dict[LetterKind, tuple[str, ...]] = {
     LetterKind.FINAL_FEEDBACK: ("self_assessment",),
     LetterKind.WITHDRAWAL: ("reason",),
     LetterKind.CYCLE_SUMMARY: ("summary",),
+    LetterKind.COMMENT: ("comment",),
 }
 
 # The steps a reminder or an overdue notice can be about, and who is late at each.
@@ -241,6 +252,7 @@ class LetterContext(BaseModel):
     responses: dict[str, RecommendationResponse] = Field(default_factory=dict)
     cedaw: CedawResult | None = None
     summary: CycleSummaryData | None = None
+    comment: CommentQuote | None = None
     recommendation_set: str = Field(
         default=DEFAULT_SET, description="the set of the Network's recommendations the cycle uses"
     )

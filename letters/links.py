@@ -24,6 +24,11 @@ class PortalLinks:
         return f"{self.portal_url.rstrip('/')}/reviews/{self.cycle}/{self.member}"
 
     @property
+    def conversation(self) -> str:
+        """The review's conversation, where its members and the secretariat write to each other."""
+        return f"{self.review}#conversation"
+
+    @property
     def self_assessment(self) -> str:
         """The self-assessment form (it saves drafts and checks each answer)."""
         return f"{self.review}/self-assessment"

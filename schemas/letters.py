@@ -17,6 +17,7 @@ class LetterKind(StrEnum):
     FINAL_FEEDBACK = "final_feedback"
     WITHDRAWAL = "withdrawal"
     CYCLE_SUMMARY = "cycle_summary"
+    COMMENT = "comment"
 
 
 # The letters that go with a PDF: the review's findings and the cycle's, which a Permanent Mission
@@ -60,6 +61,9 @@ class LetterRequest(BaseModel):
     peer_review_ids: list[str] = Field(default_factory=list)
     cedaw_result_id: str | None = None
     stage: str | None = None
+    comment_id: int | None = Field(
+        default=None, description="the comment of the review's conversation a letter tells of"
+    )
 
     @property
     def recipient_key(self) -> str:
@@ -90,3 +94,14 @@ class LetterRef(BaseModel):
     kind: LetterKind
     recipient: str
     sha256: str
+
+
+class CommentNotice(BaseModel):
+    """What the workflow that tells of a new comment sends: one letter to each member's focal
+    point in the conversation and to the secretariat, by reference (the text is in the store)."""
+
+    letters: list[LetterRequest]
+
+
+def comment_workflow_id(cycle: str, member: str, comment_id: int) -> str:
+    return f"comment-{cycle}-{member}-{comment_id}"

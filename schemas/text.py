@@ -81,6 +81,9 @@ Explanation = Annotated[str, Field(min_length=1, max_length=2000), NO_NUL]
 Recommendation = Annotated[str, Field(max_length=2000), NO_NUL]
 Evidence = Annotated[str, Field(max_length=5000), NO_NUL]
 Comments = Annotated[str, Field(max_length=20000), NO_NUL]
+# One comment of a review's conversation: a few paragraphs, not a document.
+MESSAGE_LENGTH = 5000
+Message = Annotated[str, Field(min_length=1, max_length=MESSAGE_LENGTH), NO_NUL]
 
 PlausibleDate = Annotated[date, AfterValidator(in_date_range)]
 Duration = Annotated[timedelta, Field(ge=timedelta(0)), AfterValidator(sensible_duration)]

@@ -126,6 +126,7 @@ async def read_audit(
         store.people.emails,
         replay_failed=not report.deterministic,
         signatures=signatures,
+        deputies=store.deputies.periods,
     )
     await asyncio.to_thread(
         store.audit_reads.record,

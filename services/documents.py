@@ -37,7 +37,6 @@ from napreview.services.errors import InvalidInput, NotFoundError
 from napreview.services.letters import list_for
 from napreview.services.refusals import recorded_refusals, require_secretariat
 from napreview.services.steps import read_json, review_state, review_step
-from napreview.store.nap_files import NapFile
 from napreview.store.records import Store
 
 
@@ -350,7 +349,7 @@ async def respond(
     )
 
 
-# --------------------------------------------------------------------------- drafts and NAP files
+# --------------------------------------------------------------------------- drafts
 
 
 def draft(
@@ -368,34 +367,6 @@ def save_draft(
 
 def drop_draft(store: Store, email: str, cycle: str, member: str, kind: str) -> None:
     store.drafts.drop(email, cycle, member, kind)
-
-
-def save_nap_file(
-    store: Store, cycle: str, member: str, filename: str, data: bytes, uploaded_by: str
-) -> NapFile:
-    """An uploaded NAP (PDF) of this review, kept with its SHA-256."""
-    return store.nap_files.save(cycle, member, filename, data, uploaded_by)
-
-
-def nap_files(store: Store, cycle: str, member: str) -> list[NapFile]:
-    return store.nap_files.of_review(cycle, member)
-
-
-@dataclass(frozen=True)
-class NapDownload:
-    file: NapFile
-    data: bytes
-
-
-def nap_file(store: Store, actor: Actor, cycle: str, member: str, file_id: str) -> NapDownload:
-    """An uploaded NAP of this review, for those who read its self-assessment (ReadRefused,
-    recorded, for anyone else; NotFoundError for a file of another review)."""
-    if not access.can_read_document(store, actor, cycle, member, DocumentKind.SELF_ASSESSMENT):
-        raise access.refuse_read(store, actor, "nap", cycle, member, f"the NAP of {member}")
-    found, data = store.nap_files.get(file_id)
-    if found.cycle != cycle or found.member != member:
-        raise NotFoundError(f"There is no NAP file {file_id!r} of {member} in cycle {cycle}.")
-    return NapDownload(found, data)
 
 
 # Long enough for any step still on its way to its review (a worker down for a weekend).

@@ -26,6 +26,7 @@ FIELDS = {
     "name_fr": "The French name",
     "name_es": "The Spanish name",
     "label": "The token's label",
+    "comment": "The comment",
 }
 
 
@@ -73,3 +74,32 @@ def fit_email(value: str, field: str = "email") -> str:
             field, "not_an_address", f"{FIELDS[field]} {email!r} is not an address (name@domain)."
         )
     return email
+
+
+# What a text of several lines may hold besides printable characters.
+_LINE_BREAKS = "\n\t"
+
+
+def fit_text(field: str, value: str, limit: int) -> str:
+    """A text of paragraphs as kept: line breaks made plain (\\n), trimmed, not empty, at most
+    ``limit`` characters, without NUL or any other control character."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    words = FIELDS[field]
+    if not text:
+        raise UnfitText(field, "missing", f"{words} is empty.")
+    found = control_characters("".join(c for c in text if c not in _LINE_BREAKS))
+    if found:
+        raise UnfitText(
+            field,
+            "control",
+            f"{words} may hold line breaks but no other control characters; it contains "
+            f"{', '.join(found)}.",
+        )
+    if len(text) > limit:
+        raise UnfitText(
+            field,
+            "too_long",
+            f"{words} is too long: at most {limit} characters ({len(text)} given).",
+            limit,
+        )
+    return text

@@ -4,15 +4,26 @@ without bodies, and one letter with its bodies when it is shown."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+from napreview.letters.email import attachment_name
 from napreview.letters.files import file_letter
+from napreview.letters.pdf import letter_pdf_elsewhere
 from napreview.schemas.members import Actor
 from napreview.services import access
 from napreview.store.letters import Letter, LetterSummary
 from napreview.store.records import Store
 
-__all__ = ["Letter", "LetterSummary", "export_files", "letter", "list_for", "of_review"]
+__all__ = [
+    "Letter",
+    "LetterSummary",
+    "as_pdf",
+    "export_files",
+    "letter",
+    "list_for",
+    "of_review",
+]
 
 
 def list_for(
@@ -46,6 +57,13 @@ def letter(store: Store, actor: Actor, letter_id: str) -> Letter:
     """One letter with its bodies, if this person may read it (ReadRefused, recorded, if not;
     NotFoundError if there is none)."""
     return access.require_letter(store, actor, letter_id)
+
+
+async def as_pdf(store: Store, letter: Letter) -> tuple[bytes, str]:
+    """The letter as the PDF its email carries, and the name it is filed under ("Sénégal —
+    examen 2027 — conclusions finales.pdf"); laid out in a process of its own."""
+    member = await asyncio.to_thread(store.members.find, letter.member_code)
+    return await letter_pdf_elsewhere(letter.body_html), attachment_name(letter, member)
 
 
 def of_review(store: Store, cycle: str, member: str) -> dict[str, LetterSummary]:

@@ -12,6 +12,7 @@ from napreview.schemas.refusals import Reason
 from napreview.services.errors import ConflictError, StepRefused
 from napreview.services.inputs import UnfitText, fit_email, fit_line
 from napreview.services.refusals import record_refusal, require_secretariat
+from napreview.store.deputies import Deputy
 from napreview.store.focal_points import Designation
 from napreview.store.installation import SECRETARIAT_BOOTSTRAPPED
 from napreview.store.records import Store
@@ -109,3 +110,26 @@ def designate_focal_point(
         ),
         by=by.email,
     )
+
+
+def designate_deputy(store: Store, by: Actor, member: str, *, name: str, email: str) -> Deputy:
+    """A member's deputy focal point from today (secretariat only): the focal point's rights,
+    acting as themselves; the member's letters still go to the focal point."""
+    code = store.members.get(member).code
+    require_secretariat(store, by, "designate_focal_points", member=code)
+    name = fit_line("name", name) or ""
+    if not name.strip():
+        raise UnfitText("name", "missing", "The name is empty.")
+    return store.deputies.designate(code, name.strip(), fit_email(email), by=by.email)
+
+
+def end_deputy(store: Store, by: Actor, member: str, email: str) -> Deputy:
+    """The deputy serves no longer, from today (secretariat only); kept in the history."""
+    code = store.members.get(member).code
+    require_secretariat(store, by, "designate_focal_points", member=code)
+    return store.deputies.end(code, fit_email(email))
+
+
+def deputies(store: Store, member: str) -> list[Deputy]:
+    """The member's deputy focal points today."""
+    return store.deputies.active(store.members.get(member).code)

@@ -123,7 +123,7 @@ class FocalPointRepository(Repository):
                 row.active_to = today()
             row = FocalPointRow(**values)
             s.add(row)
-            self._register(s, email, designation.member, example)
+            register_as_focal_point(s, email, designation.member, example)
             s.flush()
             return _focal_point(row)
 
@@ -151,19 +151,19 @@ class FocalPointRepository(Repository):
                 ],
             )
 
-    @staticmethod
-    def _register(s: Session, email: str, member: str, example: bool) -> None:
-        user = s.get(UserRow, email)
-        if user is None:
-            s.add(
-                UserRow(
-                    email=email, role=Role.FOCAL_POINT.value, member_code=member, example=example
-                )
-            )
-        elif user.role == Role.FOCAL_POINT.value:
-            user.member_code = member
-        else:
-            raise ConflictError(
-                f"{email} is registered as {user.role.replace('_', ' ')}; a focal point needs"
-                " an address of their own."
-            )
+
+def register_as_focal_point(s: Session, email: str, member: str, example: bool) -> None:
+    """Register the address as a focal point of the member (a focal point's or a deputy's);
+    an address registered in another role is refused."""
+    user = s.get(UserRow, email)
+    if user is None:
+        s.add(
+            UserRow(email=email, role=Role.FOCAL_POINT.value, member_code=member, example=example)
+        )
+    elif user.role == Role.FOCAL_POINT.value:
+        user.member_code = member
+    else:
+        raise ConflictError(
+            f"{email} is registered as {user.role.replace('_', ' ')}; a focal point needs"
+            " an address of their own."
+        )

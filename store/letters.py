@@ -4,11 +4,12 @@ delivery state. Lists carry no bodies: a body is read only for the letter shown.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -182,6 +183,33 @@ class LetterRepository(Repository):
                 )
                 or 0
             )
+
+    def matching(
+        self,
+        words: str,
+        members: Sequence[str],
+        *,
+        addressed_to: Addressees | None,
+        limit: int,
+    ) -> list[LetterSummary]:
+        """Letters whose subject holds ``words`` (any case), whose id is ``words``, or of the
+        reviews of ``members``, newest first, without bodies (a person's search)."""
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = (
+            _filtered(None, None, None, None, addressed_to)
+            .where(
+                or_(
+                    LetterRow.subject.ilike(pattern, escape="\\"),
+                    LetterRow.id == words,
+                    LetterRow.member_code.in_(list(members)),
+                )
+            )
+            .options(defer(LetterRow.body_text), defer(LetterRow.body_html))
+            .order_by(LetterRow.created_at.desc(), LetterRow.id.desc())
+            .limit(limit)
+        )
+        with self._session() as s:
+            return [_summary(r) for r in s.scalars(query)]
 
     def list(
         self,

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.text import today
 from napreview.store.db import Repository
+from napreview.store.deputies import active_on as deputy_active_on
 from napreview.store.errors import NotFoundError
-from napreview.store.tables import FocalPointRow, UserRow
+from napreview.store.tables import DeputyRow, FocalPointRow, UserRow
 
 # Where notices to the secretariat go while no secretariat is registered.
 FALLBACK_SECRETARIAT = "secretariat@example.org"
@@ -58,9 +59,16 @@ class PeopleRepository(Repository):
                     .where(FocalPointRow.active_from <= day)
                     .where(FocalPointRow.active_to.is_(None) | (FocalPointRow.active_to > day))
                 ).first()
-                has_any = s.scalars(
-                    select(FocalPointRow.id).where(FocalPointRow.email == email)
-                ).first()
+                if active is None:  # a deputy focal point acts for their member too
+                    active = s.scalars(
+                        select(DeputyRow.member_code)
+                        .where(DeputyRow.email == email)
+                        .where(deputy_active_on(day))
+                    ).first()
+                has_any = (
+                    s.scalars(select(FocalPointRow.id).where(FocalPointRow.email == email)).first()
+                    or s.scalars(select(DeputyRow.id).where(DeputyRow.email == email)).first()
+                )
                 if has_any is not None:
                     member = active
             return Actor(person_id=user.person_id, email=email, role=role, member=member)

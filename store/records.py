@@ -14,8 +14,10 @@ from napreview.store.accounts import AccountRepository
 from napreview.store.audit_reads import AuditReadRepository
 from napreview.store.cedaw import CedawRepository
 from napreview.store.chairs import ChairRepository
+from napreview.store.comments import CommentRepository
 from napreview.store.cycles import CycleRepository
 from napreview.store.db import engine_for, session_factory
+from napreview.store.deputies import DeputyRepository
 from napreview.store.documents import DocumentRepository
 from napreview.store.drafts import DraftRepository
 from napreview.store.focal_points import FocalPointRepository
@@ -23,10 +25,10 @@ from napreview.store.front_end_keys import FrontEndKeyRepository
 from napreview.store.installation import InstallationRepository
 from napreview.store.letters import LetterRepository
 from napreview.store.members import MemberRepository
-from napreview.store.nap_files import NapFileRepository
 from napreview.store.people import PeopleRepository
 from napreview.store.preferences import PreferenceRepository
 from napreview.store.refusals import RefusalRepository
+from napreview.store.review_files import ReviewFileRepository
 from napreview.store.reviews import ReviewRepository
 from napreview.store.tokens import TokenRepository
 
@@ -49,7 +51,9 @@ class Store:
         self.refusals = RefusalRepository(sessions)
         self.accounts = AccountRepository(sessions)
         self.drafts = DraftRepository(sessions)
-        self.nap_files = NapFileRepository(sessions)
+        self.review_files = ReviewFileRepository(sessions)
+        self.comments = CommentRepository(sessions)
+        self.deputies = DeputyRepository(sessions)
         self.tokens = TokenRepository(sessions)
         self.audit_reads = AuditReadRepository(sessions)
         self.front_end_keys = FrontEndKeyRepository(sessions)

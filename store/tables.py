@@ -505,18 +505,54 @@ class DraftRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class NapFileRow(Base):
-    """An uploaded NAP (PDF), stored with its SHA-256, for one member's review in one cycle."""
+class ReviewFileRow(Base):
+    """A file kept beside a review (its NAP, the monitoring framework, an annex), with the name
+    it was uploaded under and its SHA-256."""
 
-    __tablename__ = "nap_files"
-    __table_args__ = (Index("ix_nap_files_cycle_member", "cycle_id", "member_code"),)
+    __tablename__ = "review_files"
+    __table_args__ = (Index("ix_review_files_cycle_member", "cycle_id", "member_code"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     cycle_id: Mapped[str] = mapped_column(String(40))
     member_code: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32), default="nap")
     filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(254))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ReviewCommentRow(Base):
+    """One comment of a review's conversation. Who wrote it is the signed-in person (person id,
+    and the role and member they wrote as), never a name typed in."""
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_cycle_member", "cycle_id", "member_code", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(40))
+    author_role: Mapped[str] = mapped_column(String(32))
+    author_member: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DeputyRow(Base):
+    """A member's deputy focal point for one period: the same rights as the focal point, never
+    the addressee of the member's letters."""
+
+    __tablename__ = "deputy_focal_points"
+    __table_args__ = (Index("ix_deputy_focal_points_member", "member_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    active_from: Mapped[date] = mapped_column(Date)
+    active_to: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str | None] = mapped_column(String(254))

@@ -22,10 +22,13 @@ from napreview.web.limits import BodyLimit
 from napreview.web.routes import (
     account,
     bulk,
+    conversation,
     cycles,
+    find,
     home,
     letters,
     people,
+    review_files,
     reviews,
     session,
     signin,
@@ -105,6 +108,20 @@ def create_app(
     upload_bytes = options.max_upload_mb * 1024 * 1024 + 65536
     app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, session, home, reviews, cycles, people, letters, account, bulk):
+    # The files' and the conversation's POST routes come before the review's steps' route.
+    for module in (
+        signin,
+        session,
+        home,
+        review_files,
+        conversation,
+        reviews,
+        cycles,
+        people,
+        letters,
+        find,
+        account,
+        bulk,
+    ):
         app.include_router(module.router)
     return app

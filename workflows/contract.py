@@ -12,6 +12,7 @@ from temporalio.common import RetryPolicy, SearchAttributeKey
 
 REVIEW_WORKFLOW = "MemberReview"
 CYCLE_WORKFLOW = "ReviewCycle"
+COMMENT_WORKFLOW = "TellOfComment"
 
 PREPARE_CYCLE = "prepare_cycle"
 REVIEW_INPUTS = "review_inputs"

@@ -13,8 +13,9 @@ from napreview.people.accounts import (
     Accounts,
     PasswordTooWeak,
 )
+from napreview.schemas.attachments import AttachmentKind
 from napreview.schemas.members import Role
-from napreview.services import documents
+from napreview.services import attachments, documents
 from napreview.services.access import ReadRefused
 from napreview.store.errors import ConflictError, NotFoundError
 
@@ -81,18 +82,18 @@ def test_sessions_links_drafts_and_files(any_store):
     assert documents.draft(any_store, *mine) is None
 
     pdf = b"%PDF-1.7\n" + bytes(range(256))
-    saved = documents.save_nap_file(any_store, "2019", "DEU", "plan.pdf", pdf, "fp.deu@example.org")
     deu = any_store.people.actor("fp.deu@example.org")
-    found = documents.nap_file(any_store, deu, "2019", "DEU", saved.id)
+    saved = attachments.attach(any_store, deu, "2019", "DEU", AttachmentKind.NAP, "plan.pdf", pdf)
+    found = attachments.download(any_store, deu, "2019", "DEU", saved.id)
     assert found.data == pdf and found.file.size == len(pdf)
-    assert documents.nap_files(any_store, "2019", "DEU") == [found.file]
+    assert attachments.files(any_store, deu, "2019", "DEU") == [found.file]
     # the file of another review is not found through this one, and a stranger may not read it
     secretariat = any_store.people.actor("secretariat@example.org")
     with pytest.raises(NotFoundError):
-        documents.nap_file(any_store, secretariat, "2019", "FRA", saved.id)
+        attachments.download(any_store, secretariat, "2019", "FRA", saved.id)
     mexico = any_store.people.actor("fp.mex@example.org")
     with pytest.raises(ReadRefused):
-        documents.nap_file(any_store, mexico, "2019", "DEU", saved.id)
+        attachments.download(any_store, mexico, "2019", "DEU", saved.id)
     assert [r.step for r in any_store.refusals.of_review("2019", "DEU")] == ["read_nap"]
 
 

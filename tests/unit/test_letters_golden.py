@@ -52,12 +52,20 @@ DATES = {
     LetterKind.FINAL_FEEDBACK: D(2019, 8, 30),
     LetterKind.WITHDRAWAL: D(2019, 6, 3),
     LetterKind.CYCLE_SUMMARY: D(2019, 9, 16),
+    LetterKind.COMMENT: D(2019, 4, 5),
 }
 
 PEER_WORDS = {
     Language.FR: ("Un plan solide, ancré dans les régions.", ["Publier un rapport annuel."]),
     Language.ES: ("Un plan sólido con un seguimiento claro.", ["Detallar el presupuesto."]),
     Language.EN: ("A comprehensive plan with a budget.", ["Publish an annual report."]),
+}
+
+
+COMMENTS = {
+    Language.FR: "Le cadre de suivi est-il publié ?\nNous ne le trouvons pas en annexe.",
+    Language.ES: "¿Se ha publicado el marco de seguimiento?\nNo figura en los anexos.",
+    Language.EN: "Is the monitoring framework published?\nWe cannot find it in the annexes.",
 }
 
 
@@ -137,6 +145,12 @@ class Scene:
             fields["reason"] = typed["withdrawal"]
         elif kind is LetterKind.CYCLE_SUMMARY:
             fields.update(member=self.chair, addressee=Addressee.SECRETARIAT, reviewers=[])
+        elif kind is LetterKind.COMMENT:
+            # The first reviewer asks the member a question in the review's conversation.
+            reviewer = self.store.focal_points.active(self.troika[0])[0].email
+            author = self.store.people.actor(reviewer)
+            comment = self.store.comments.add(CYCLE, self.member, author, COMMENTS[self.language])
+            fields.update(comment_id=comment.id, occasion=str(comment.id))
         return LetterRequest.model_validate(fields)
 
 

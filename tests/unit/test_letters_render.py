@@ -21,6 +21,7 @@ from napreview.i18n.translator import translator
 from napreview.letters import render
 from napreview.letters.context import (
     CedawFigures,
+    CommentQuote,
     CycleSummaryData,
     GapCount,
     LetterContext,
@@ -430,6 +431,14 @@ def context(kind: LetterKind, language: Language, **changes: object) -> LetterCo
             copy_to=[],
             summary=cycle_summary(),
         )
+    elif kind is LetterKind.COMMENT:
+        # A reviewer asks the member a question in the review's conversation.
+        quote = CommentQuote(
+            author=f"fp.{reviewer.lower()}@example.org",
+            author_member=member(reviewer),
+            text=typed["withdrawal"],
+        )
+        base.update(date=D(2019, 4, 5), comment=quote)
     base.update(changes)
     return LetterContext.model_validate(base)
 
@@ -477,6 +486,7 @@ def typed_everywhere(kind: LetterKind, language: Language) -> LetterContext:
             "self_assessment": assessment if ctx.self_assessment else None,
             "peer_reviews": reviews if ctx.peer_reviews else [],
             "cedaw": cedaw if ctx.cedaw else None,
+            "comment": ctx.comment.model_copy(update={"text": PAYLOAD}) if ctx.comment else None,
         }
     )
 
@@ -802,6 +812,8 @@ def sparse(kind: LetterKind, language: Language) -> LetterContext:
         needs["self_assessment"] = self_assessment(language, evidence={})
     if kind is LetterKind.REVIEW_REQUEST:
         needs["recipient_member"] = member("IDN")
+    if kind is LetterKind.COMMENT:  # the secretariat's, which names no member
+        needs["comment"] = CommentQuote(author="secretariat@example.org", text="Noted.")
     return LetterContext(
         kind=kind,
         language=language,

@@ -295,10 +295,11 @@ async def test_the_form_keeps_drafts_errors_and_the_plan(portal_env, http, later
         form, {"action": "draft"}, files={"nap_pdf": ("plan.pdf", pdf, "application/pdf")}
     )
     assert stored.status_code == 200
-    (nap,) = documents.nap_files(portal_env.store, cycle, "DEU")
+    (nap,) = portal_env.store.review_files.of_review(cycle, "DEU")
     assert nap.sha256 == hashlib.sha256(pdf).hexdigest()
     download = await deu.get(f"/reviews/{cycle}/DEU/nap/{nap.id}")
     assert download.content == pdf and download.headers["content-type"] == "application/pdf"
+    assert 'filename="plan.pdf"' in download.headers["content-disposition"]
     outsider = http()
     await outsider.sign_in(fp("UFM"))
     assert (await outsider.get(f"/reviews/{cycle}/DEU/nap/{nap.id}")).status_code == 404

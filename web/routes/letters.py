@@ -11,6 +11,7 @@ from napreview.services import letters as letter_ops
 from napreview.services.access import ReadRefused
 from napreview.services.errors import NotFoundError
 from napreview.services.letters import Letter
+from napreview.web.downloads import download
 from napreview.web.web import (
     PageNotFound,
     PersonDep,
@@ -88,14 +89,16 @@ def letter_body(letter: LetterDep) -> Response:
 
 
 @router.get("/letters/{letter_id}/download")
-def letter_download(letter: LetterDep, format: str = "html") -> Response:
+async def letter_download(letter: LetterDep, portal: PortalDep, format: str = "html") -> Response:
+    """The letter to keep: as HTML, text, or the PDF its email carried (named as there)."""
+    if format == "pdf":
+        data, name = await letter_ops.as_pdf(portal.store, letter)
+        return download(data, name, "application/pdf")
     text = format == "txt"
     suffix = "txt" if text else "html"
-    return Response(
+    return download(
         letter.body_text if text else letter.body_html,
-        media_type="text/plain; charset=utf-8" if text else "text/html; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="letter-{letter.id}.{suffix}"',
-            "Content-Security-Policy": LETTER_CSP,
-        },
+        f"letter-{letter.id}.{suffix}",
+        "text/plain; charset=utf-8" if text else "text/html; charset=utf-8",
+        **{"Content-Security-Policy": LETTER_CSP},
     )

@@ -71,6 +71,14 @@ def people_action(
                 ministry=str(form.get("ministry") or "").strip() or None,
                 location=Location(str(form.get("location") or "capital")),
             )
+        elif action == "deputy":
+            users.designate_deputy(
+                portal.store,
+                v.actor,
+                str(form.get("member") or ""),
+                name=str(form.get("name") or "").strip(),
+                email=email,
+            )
         elif action == "invite":
             sent = send_link(
                 portal.store,

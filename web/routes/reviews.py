@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 
 from napreview.audit.words import localized
 from napreview.i18n.translator import translator
+from napreview.schemas.attachments import AttachmentKind
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
@@ -28,12 +29,11 @@ from napreview.schemas.review import (
     Stage,
 )
 from napreview.schemas.submissions import (
-    DocumentKind,
     PeerReview,
     RecommendationResponse,
     SelfAssessment,
 )
-from napreview.services import access, documents, steps, users
+from napreview.services import access, attachments, conversation, documents, steps, users
 from napreview.services import audit as audit_ops
 from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
@@ -68,17 +68,17 @@ CONFIRMED_STEPS = frozenset(
 )
 STEP_FIELDS = ("decision", "comments", "reason", "reviewer")
 # What a redirect after a step may say was done (anything else in ?done= is ignored).
-_DONE = PAGE_STEPS | {"self_assessment", "peer_review", "respond"}
+_DONE = PAGE_STEPS | {"self_assessment", "peer_review", "respond", "comment", "attach"}
 
 
-def _code(request: Request, member: str) -> str:
+def member_code(request: Request, member: str) -> str:
     found = member_ops.find(portal_of(request).store, member)
     if found is None:
         raise PageNotFound()
     return found.code
 
 
-async def _dossier(request: Request, v: Visitor, cycle: str, code: str) -> documents.Dossier:
+async def dossier_of(request: Request, v: Visitor, cycle: str, code: str) -> documents.Dossier:
     portal = portal_of(request)
     assert v.actor is not None
     try:
@@ -107,8 +107,8 @@ def _sa_due(d: documents.Dossier) -> bool:
 async def review_page(
     request: Request, cycle: str, member: str, v: PersonDep, done: str = "", kept: str = ""
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     typed: dict[str, Any] = {}
     if kept in PAGE_STEPS or kept == "respond":
         portal = portal_of(request)
@@ -117,11 +117,11 @@ async def review_page(
         )
         typed = {kept: found[0]} if found else {}
     return await run_in_threadpool(
-        _review, request, v, d, done=done if done in _DONE else "", kept=typed
+        review_with, request, v, d, done=done if done in _DONE else "", kept=typed
     )
 
 
-def _review(
+def review_with(
     request: Request,
     v: Visitor,
     d: documents.Dossier,
@@ -131,14 +131,14 @@ def _review(
     reason: Reason | None = None,
     kept: dict[str, Any] | None = None,
     status: int = 200,
+    **extra: Any,
 ) -> Response:
+    """The review page; ``extra``: what a form beside it says back (its typed text, its
+    problem), for the pages of the conversation and the files."""
     portal = portal_of(request)
     assert v.actor is not None
     state = d.state
     code = state.member
-    can_sa = access.can_read_document(
-        portal.store, v.actor, state.cycle, code, DocumentKind.SELF_ASSESSMENT
-    )
     context: dict[str, Any] = {
         "d": d,
         "s": state,
@@ -147,7 +147,12 @@ def _review(
         "own": _is_own(v.actor, code),
         "reviewer": v.actor.role is Role.FOCAL_POINT and _active_slot(d, v.actor.member),
         "sa_due": _sa_due(d),
-        "nap_files": documents.nap_files(portal.store, state.cycle, code) if can_sa else [],
+        "files": attachments.files(portal.store, v.actor, state.cycle, code),
+        "may_attach": attachments.may_attach(v.actor, code) and not state.stage.terminal,
+        "comments": conversation.thread(portal.store, v.actor, state.cycle, code),
+        "may_comment": conversation.may_comment(portal.store, v.actor, state.cycle, code),
+        "kinds": list(AttachmentKind),
+        "max_mb": portal.options.max_upload_mb,
         "active": [r for r in state.reviewers if r.status is ReviewerStatus.ACTIVE],
         "done": done,
         "kept": kept or {},  # a step's fields kept after the session had ended, to send again
@@ -160,23 +165,12 @@ def _review(
         "people": users.emails(portal.store, [so.by for so in d.sign_offs])
         if access.reads_everything(v.actor)
         else {},
+        **extra,
     }
     return render(request, "review.html", context, status=status)
 
 
 # --------------------------------------------------------------------------- documents
-
-
-def _pdf_problem(upload: UploadFile | None, data: bytes, limit_mb: int) -> str | None:
-    if upload is None or not upload.filename:
-        return None
-    if len(data) > limit_mb * 1024 * 1024:
-        return "too_large"
-    if not data.startswith(b"%PDF-") or not upload.filename.lower().endswith(".pdf"):
-        return "not_pdf"
-    if upload.content_type not in ("application/pdf", "application/x-pdf", None, ""):
-        return "not_pdf"
-    return None
 
 
 def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[str, Any]:
@@ -199,8 +193,8 @@ def _start_values(request: Request, v: Visitor, d: documents.Dossier) -> dict[st
 async def self_assessment_page(
     request: Request, cycle: str, member: str, v: PersonDep, round: int | None = None
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     if _is_own(v.actor, code) and _sa_due(d) and round is None:
         start = await run_in_threadpool(_start_values, request, v, d)
@@ -212,7 +206,8 @@ async def self_assessment_page(
         raise PageNotFound()
     shown = d.self_assessments[number - 1]
     portal = portal_of(request)
-    nap_files = await run_in_threadpool(documents.nap_files, portal.store, cycle, code)
+    assert v.actor is not None
+    nap_files = await run_in_threadpool(attachments.files, portal.store, v.actor, cycle, code)
     return await run_in_threadpool(
         render,
         request,
@@ -258,7 +253,7 @@ def _sa_form(
             "json_error": json_error,
             "changed": changed,
             "kept": request.query_params.get("kept") == "1",
-            "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
+            "nap_files": attachments.files(portal.store, v.actor, d.state.cycle, d.state.member),
             "max_mb": portal.options.max_upload_mb,
         },
         status=status,
@@ -271,8 +266,8 @@ async def self_assessment_post(
 ) -> Response:
     """Save the draft (also the page's own autosave), or check the form and show what will be
     submitted for the person to confirm, or, once confirmed, submit the draft confirmed."""
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     if not _is_own(v.actor, code):
         raise PageNotFound()
@@ -286,12 +281,21 @@ async def self_assessment_post(
     pdf = form.get("nap_pdf")
     pdf_error = None
     if isinstance(pdf, UploadFile) and pdf.filename:
-        data = await pdf.read()
-        pdf_error = _pdf_problem(pdf, data, portal.options.max_upload_mb)
-        if pdf_error is None:
+        try:
             await run_in_threadpool(
-                documents.save_nap_file, portal.store, cycle, code, pdf.filename, data, v.email
+                attachments.attach,
+                portal.store,
+                v.actor,
+                cycle,
+                code,
+                AttachmentKind.NAP,
+                pdf.filename,
+                await pdf.read(),
+                content_type=pdf.content_type,
+                limit_mb=portal.options.max_upload_mb,
             )
+        except attachments.UnfitFile as unfit:
+            pdf_error = "too_large" if unfit.problem == "too_large" else "not_pdf"
     json_error = None
     if action == "upload":
         document, json_error = await _uploaded(form)
@@ -445,7 +449,7 @@ async def _confirmed(
             )
     except StepRefused as refusal:
         return await run_in_threadpool(
-            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+            review_with, request, v, d, error=str(refusal), reason=refusal.reason, status=409
         )
     await run_in_threadpool(documents.drop_draft, portal.store, v.email, cycle, code, kind)
     return see_other(f"/reviews/{cycle}/{code}?done={kind}")
@@ -473,8 +477,8 @@ async def _autosaved(
 async def peer_review_page(
     request: Request, cycle: str, member: str, v: PersonDep, reviewer: str | None = None
 ) -> Response:
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     portal = portal_of(request)
     if (
@@ -527,7 +531,7 @@ def _pr_form(
             "doc": d.self_assessments[-1] if d.self_assessments else None,
             "changed": changed,
             "kept": request.query_params.get("kept") == "1",
-            "nap_files": documents.nap_files(portal.store, d.state.cycle, d.state.member),
+            "nap_files": attachments.files(portal.store, v.actor, d.state.cycle, d.state.member),
         },
         status=status,
     )
@@ -538,8 +542,8 @@ async def peer_review_post(
     request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
 ) -> Response:
     """As the self-assessment's: the draft, the confirmation, then the review submitted."""
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     assert v.actor is not None
     portal = portal_of(request)
     action = str(form.get("action") or "draft")
@@ -556,26 +560,6 @@ async def peer_review_post(
     return await _to_confirm(request, v, d, PR_DRAFT, raw, saved)
 
 
-@router.get("/reviews/{cycle}/{member}/nap/{file_id}")
-def nap_file(request: Request, cycle: str, member: str, file_id: str, v: PersonDep) -> Response:
-    code = _code(request, member)
-    portal = portal_of(request)
-    assert v.actor is not None
-    try:
-        download = documents.nap_file(portal.store, v.actor, cycle, code, file_id)
-    except (access.ReadRefused, NotFoundError):
-        raise PageNotFound() from None
-    found, data = download.file, download.data
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="NAP-{code}-{cycle}.pdf"',
-            "X-Content-SHA256": found.sha256,
-        },
-    )
-
-
 # --------------------------------------------------------------------------- audit
 
 
@@ -586,7 +570,7 @@ async def _audit(
     secretariat read every review's, a focal point its own member's; anyone else, or a review
     that does not exist, is told the page does not exist (the refusal is recorded)."""
     assert v.actor is not None
-    code = await run_in_threadpool(_code, request, member)
+    code = await run_in_threadpool(member_code, request, member)
     portal = portal_of(request)
     try:
         return await audit_ops.read_audit(
@@ -610,6 +594,13 @@ async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep)
     view = await _audit(request, v, cycle, member, audit_ops.TIMELINE)
     lang = v.language
     code = view.member
+    assert v.actor is not None
+    # The conversation is the store's, not Temporal's: beside the history, not in its digest.
+    comments = (
+        await run_in_threadpool(conversation.thread, portal_of(request).store, v.actor, cycle, code)
+        if code
+        else []
+    )
     return await run_in_threadpool(
         render,
         request,
@@ -619,6 +610,7 @@ async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep)
             "t": localized(view.timeline, lang),
             "cycle": cycle,
             "code": code,
+            "comments": comments,
         },
     )
 
@@ -646,8 +638,8 @@ async def review_action(
 ) -> Response:
     if action not in PAGE_STEPS and action != "respond":
         raise PageNotFound()
-    code = await run_in_threadpool(_code, request, member)
-    d = await _dossier(request, v, cycle, code)
+    code = await run_in_threadpool(member_code, request, member)
+    d = await dossier_of(request, v, cycle, code)
     portal = portal_of(request)
     assert v.actor is not None
     actor = v.actor
@@ -661,7 +653,7 @@ async def review_action(
             }
             if not answers:
                 return await run_in_threadpool(
-                    _review, request, v, d, error="no_answers", status=422
+                    review_with, request, v, d, error="no_answers", status=422
                 )
             await documents.respond(client, portal.store, cycle, code, actor, answers)
         else:
@@ -670,12 +662,12 @@ async def review_action(
                 return await run_in_threadpool(_confirm_step, request, d, action, form)
             await steps.review_step(client, portal.store, cycle, code, action, command)
     except StepRefused as refusal:
-        d = await _dossier(request, v, cycle, code)
+        d = await dossier_of(request, v, cycle, code)
         return await run_in_threadpool(
-            _review, request, v, d, error=str(refusal), reason=refusal.reason, status=409
+            review_with, request, v, d, error=str(refusal), reason=refusal.reason, status=409
         )
     except (ValidationError, ValueError):
-        return await run_in_threadpool(_review, request, v, d, error="invalid", status=422)
+        return await run_in_threadpool(review_with, request, v, d, error="invalid", status=422)
     await run_in_threadpool(
         documents.drop_draft, portal.store, v.email, cycle, code, STEP_DRAFT + action
     )

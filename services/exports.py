@@ -1,0 +1,124 @@
+"""Spreadsheets people ask for on day one: where every review of a cycle stands, and the peer
+recommendations with the members' answers, as CSV and XLSX, for the command line and the portal
+alike. Each holds only the reviews the person reads (services/access.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from temporalio.client import Client
+
+from napreview.schemas.members import Actor
+from napreview.schemas.review import ReviewerStatus
+from napreview.services import access, documents
+from napreview.store.records import Store
+
+Cell = str | int | None
+FORMATS = ("csv", "xlsx")
+# The reviewers a review counts: still to submit, or submitted (not replaced, recused...).
+_SERVING = (ReviewerStatus.ACTIVE, ReviewerStatus.SUBMITTED)
+# Reviews read from Temporal at once for the recommendations (each is a query).
+_AT_ONCE = 8
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: its name (the file's, and the XLSX sheet's), its header and its rows."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Cell]]
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def cycle_status(store: Store, actor: Actor, cycle: str) -> Table:
+    """Each review of the cycle the person reads: its stage, round, deadline and reviewers (those
+    who submitted included)."""
+    readable = access.readable_reviews(store, actor, cycle)
+    names = {m.code: m.name for m in store.members.all()}
+    rows: list[list[Cell]] = [
+        [
+            r.member,
+            names.get(r.member, r.member),
+            r.stage.value,
+            r.round,
+            "yes" if r.overdue else "no",
+            _day(r.deadline),
+            " ".join(s.member for s in r.reviewers or () if s.status in _SERVING),
+            r.cedaw_rating or "",
+            r.unanswered if r.unanswered is not None else "",
+        ]
+        for r in store.reviews.of_cycle(cycle)
+        if readable is None or r.member in readable
+    ]
+    header = [
+        "member",
+        "name",
+        "stage",
+        "round",
+        "overdue",
+        "deadline",
+        "reviewers",
+        "cedaw_rating",
+        "unanswered_recommendations",
+    ]
+    return Table(f"cycle-{cycle}-status", header, rows)
+
+
+async def recommendations(client: Client, store: Store, actor: Actor, cycle: str) -> Table:
+    """Every peer recommendation of the reviews of the cycle the person reads, with the
+    reviewed member's answer (supported, noted, or none yet)."""
+    readable = await asyncio.to_thread(access.readable_reviews, store, actor, cycle)
+    records = await asyncio.to_thread(store.reviews.of_cycle, cycle)
+    members = [r.member for r in records if readable is None or r.member in readable]
+    limit = asyncio.Semaphore(_AT_ONCE)
+
+    async def one(member: str) -> list[list[Cell]]:
+        async with limit:
+            d = await documents.dossier(client, store, actor, cycle, member)
+        return [
+            [member, r.key, r.reviewer, r.number, r.text, r.response.value if r.response else ""]
+            for r in d.recommendations
+        ]
+
+    rows = [row for found in await asyncio.gather(*map(one, members)) for row in found]
+    header = ["member", "key", "reviewer", "number", "recommendation", "answer"]
+    return Table(f"cycle-{cycle}-recommendations", header, rows)
+
+
+def as_csv(table: Table) -> bytes:
+    """UTF-8 with a byte order mark, so that spreadsheet programs read the accents right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(table: Table) -> bytes:
+    # Imported when asked for: only exports need it (and it has no type information).
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.name[-31:])  # Excel's longest sheet name
+    sheet.append(table.header)
+    for row in table.rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def encoded(table: Table, format: str) -> tuple[bytes, str, str]:
+    """The table as a file: its bytes, its name and its media type."""
+    if format == "xlsx":
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return as_xlsx(table), f"{table.name}.xlsx", media
+    return as_csv(table), f"{table.name}.csv", "text/csv; charset=utf-8"
