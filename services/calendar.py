@@ -17,29 +17,29 @@ PRODUCT = "-//UN Women//WPS Focal Points Network reviews//EN"
 
 def task_words(t: Translator, task: Task) -> tuple[str, str]:
     """The task in the words of the home page, and the path of its page."""
-    name = t.member_name(task.member)
+    about = t.about(task.member)  # each language builds the phrase with its own grammar
     base = f"/reviews/{task.cycle}/{task.member}"
     if task.kind is TaskKind.SELF_ASSESSMENT:
-        return t.gettext("Complete the self-assessment of {member}", member=name), (
+        return t.gettext("Complete the self-assessment of {member}", **about), (
             base + "/self-assessment"
         )
     if task.kind is TaskKind.REVISION:
         return t.gettext(
-            "Revise the self-assessment of {member} (returned by the secretariat)", member=name
+            "Revise the self-assessment of {member} (returned by the secretariat)", **about
         ), base + "/self-assessment"
     if task.kind is TaskKind.PEER_REVIEW:
-        return t.gettext("Write the peer review of {member}", member=name), base + "/peer-review"
+        return t.gettext("Write the peer review of {member}", **about), base + "/peer-review"
     if task.kind is TaskKind.RECOMMENDATIONS:
         n = task.count or 0
         return t.ngettext(
             "Answer the peer recommendations for {member} ({n} open)",
             "Answer the peer recommendations for {member} ({n} open)",
             n,
-            member=name,
+            **about,
         ), base + "#recommendations"
     if task.kind is TaskKind.SIGN_OFF:
-        return t.gettext("Sign off the review of {member}", member=name), base
-    return t.gettext("Overdue: the review of {member}", member=name), base
+        return t.gettext("Sign off the review of {member}", **about), base
+    return t.gettext("Overdue: the review of {member}", **about), base
 
 
 def _text(value: str) -> str:

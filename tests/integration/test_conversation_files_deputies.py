@@ -89,7 +89,7 @@ async def test_a_comment_names_its_author_from_the_session_and_is_told_by_letter
         assert "deputy focal point of Germany" in " ".join(to_germany.body_text.split())
         assert "est joint." in to_germany.body_text
         mail = (settings.outbox_dir / f"{refs[0].id}.eml").read_text()
-        assert f"Cc: {DEPUTY}" in mail and "new comment on the review of Germany" in mail
+        assert f"Cc: {DEPUTY}" in mail and "New comment on the review of Germany" in mail
 
         await conversation.post(client, any_store, settings, secretariat, cycle, "DEU", "Merci.")
         thread = conversation.thread(any_store, secretariat, cycle, "DEU")

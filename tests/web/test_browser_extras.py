@@ -291,6 +291,7 @@ async def test_a_deputy_designated_on_the_people_page_acts_as_themselves(portal_
         "#nap_pdf", files=[{"name": "nap.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     await deputy.get_by_role("button", name="Submit the self-assessment").click()
+    await deputy.get_by_role("button", name="Yes, submit the self-assessment").click()
     await deputy.wait_for_url(f"**/reviews/{cycle}/DEU?done=self_assessment")
     await at_stage(env.client, cycle, "DEU", Stage.PEER_REVIEW)
 

@@ -120,7 +120,7 @@ async def test_a_person_s_deadlines_as_a_calendar_by_download_and_by_link(portal
     assert len(events) == 1
     [event] = events
     assert event["DTSTART"] == state.deadline.due.strftime("%Y%m%dT%H%M%SZ")
-    assert event["SUMMARY"] == "Completar la autoevaluación: México"  # in their language
+    assert event["SUMMARY"] == "Completar la autoevaluación de México"  # in their language
     assert event["URL"].endswith(f"/reviews/{cycle}/MEX/self-assessment")
     # a link of one's own, for a calendar application: no session needed
     made = await mex.post("/account/calendar-link")
