@@ -41,12 +41,14 @@ lock:
 run: $(STAMP)
 	$(BIN)/napreview up $(if $(PORT),--port $(PORT)) $(if $(PORTAL_PORT),--portal-port $(PORTAL_PORT))
 
+# Everything but the fault suite and the browser tests (each has its own target, both run by
+# .ci/run): under ten minutes on two cores.
 test: $(STAMP)
-	$(BIN)/pytest -q --ignore=tests/faults
+	$(BIN)/pytest -q --ignore=tests/faults -m "not browser"
 
-# The portal's tests alone (also part of `make test`): Debian's Chromium driven by Playwright.
+# The portal in Debian's Chromium driven by Playwright (axe-core, screenshots in tests/screenshots).
 test-browser: $(STAMP)
-	$(BIN)/pytest -q tests/web
+	$(BIN)/pytest -q tests/web -m browser
 
 # Long fault suite (killed workers and servers, outages); .ci/run runs it after `make test`.
 test-faults: $(STAMP)

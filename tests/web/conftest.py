@@ -92,6 +92,14 @@ async def portal_env(dev_env, tmp_path_factory) -> AsyncIterator[PortalEnv]:
     store.engine.dispose()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium is marked `browser`: `make test` leaves them to
+    `make test-browser` (both run by .ci/run), so `make test` stays under ten minutes."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 async def browser():
     if not CHROMIUM.exists():
