@@ -66,6 +66,27 @@ async def memo_written(review) -> bool:
     )
 
 
+async def germany_at_self_assessment(client, store, settings):  # type: ignore[no-untyped-def]
+    """A cycle of four started by today's workers, Germany's review waiting for its
+    self-assessment: (the cycle, Germany's review)."""
+    async with build_worker(client, settings, store):
+        cycle = await start_cycle(client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"])
+        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    return cycle, handle(client, cycle, "DEU")
+
+
+def other_release(client, settings, store) -> Worker:  # type: ignore[no-untyped-def]
+    """A worker running the review as another release wrote it (ReviewOfAnotherRelease)."""
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[CycleWorkflow, ReviewOfAnotherRelease, DeliverLetterWorkflow],
+        activities=activities_for(store, settings, client),
+        activity_executor=ThreadPoolExecutor(max_workers=8),
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+
+
 @pytest.fixture
 def napreview(dev_env, store, tmp_path, monkeypatch):
     """`napreview ...` in a thread of its own (a command runs its own event loop)."""
@@ -90,20 +111,8 @@ def napreview(dev_env, store, tmp_path, monkeypatch):
 async def test_a_stuck_review_is_shown_and_repaired_keeping_every_step(dev_env, store, napreview):
     client = dev_env.client
     settings = napreview.settings
-    async with build_worker(client, settings, store):
-        cycle = await start_cycle(client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"])
-        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-    review = handle(client, cycle, "DEU")
-
-    other_release = Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=[CycleWorkflow, ReviewOfAnotherRelease, DeliverLetterWorkflow],
-        activities=activities_for(store, settings, client),
-        activity_executor=ThreadPoolExecutor(max_workers=8),
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    async with other_release:
+    cycle, review = await germany_at_self_assessment(client, store, settings)
+    async with other_release(client, settings, store):
         await review.signal(POKE)
         await until(lambda: memo_written(review), "the other release wrote its memo")
         # A step taken after that task: the repair must not lose it.
@@ -188,19 +197,8 @@ async def test_a_review_whose_history_no_longer_replays_is_shown_and_repaired_be
     move, and the repair resets it without waiting for a step to fail first."""
     client = dev_env.client
     settings = napreview.settings
-    async with build_worker(client, settings, store):
-        cycle = await start_cycle(client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"])
-        await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-    review = handle(client, cycle, "DEU")
-    other_release = Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=[CycleWorkflow, ReviewOfAnotherRelease, DeliverLetterWorkflow],
-        activities=activities_for(store, settings, client),
-        activity_executor=ThreadPoolExecutor(max_workers=8),
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    async with other_release:
+    cycle, review = await germany_at_self_assessment(client, store, settings)
+    async with other_release(client, settings, store):
         await review.signal(POKE)
         await until(lambda: memo_written(review), "the other release wrote its memo")
 
