@@ -97,15 +97,19 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def make_store(kind: str, tmp_path: Path) -> Store:
+def empty_database(kind: str, tmp_path: Path, name: str = "napreview.db") -> str:
+    """The URL of an empty database of this kind: the test PostgreSQL database emptied (the
+    test is skipped where none is set), or a new SQLite file in the test's folder."""
     if kind == "postgresql":
         if not POSTGRES_URL:
             pytest.skip("NAPREVIEW_TEST_DATABASE_URL is not set")
         _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite:///{tmp_path / 'napreview.db'}"
-    store = open_store(url)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / name}"
+
+
+def make_store(kind: str, tmp_path: Path) -> Store:
+    store = open_store(empty_database(kind, tmp_path))
     seed(store)
     return store
 

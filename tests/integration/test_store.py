@@ -210,15 +210,9 @@ def test_the_read_model_migration_keeps_what_was_recorded_before_it(kind, tmp_pa
     from napreview.store.db import alembic_config, make_engine
     from napreview.store.records import Store
 
-    from ..conftest import POSTGRES_URL, _reset_postgres
+    from ..conftest import empty_database
 
-    if kind == "postgresql":
-        if not POSTGRES_URL:
-            pytest.skip("NAPREVIEW_TEST_DATABASE_URL is not set")
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = empty_database(kind, tmp_path, "old.db")
     command.upgrade(alembic_config(url), "0006_members_dated")
     at = datetime(2019, 3, 1, 12, tzinfo=UTC)
     letter = (
@@ -294,15 +288,9 @@ def test_the_co_chairs_migration_keeps_every_year_recorded_before_it(kind, tmp_p
     from napreview.store.db import alembic_config, make_engine
     from napreview.store.records import Store
 
-    from ..conftest import POSTGRES_URL, _reset_postgres
+    from ..conftest import empty_database
 
-    if kind == "postgresql":
-        if not POSTGRES_URL:
-            pytest.skip("NAPREVIEW_TEST_DATABASE_URL is not set")
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = empty_database(kind, tmp_path, "old.db")
     command.upgrade(alembic_config(url), "0010_resets_and_taken_documents")
     engine = make_engine(url)
     with engine.begin() as connection:

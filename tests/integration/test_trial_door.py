@@ -206,15 +206,9 @@ def test_an_installation_from_before_the_flags_keeps_its_state(
     from napreview.store.db import alembic_config, migrate
     from napreview.store.installation import EXAMPLE_PASSWORDS_GIVEN
 
-    from ..conftest import POSTGRES_URL, _reset_postgres
+    from ..conftest import empty_database
 
-    if kind == "postgresql":
-        if not POSTGRES_URL:
-            pytest.skip("NAPREVIEW_TEST_DATABASE_URL is not set")
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = empty_database(kind, tmp_path, "old.db")
     command.upgrade(alembic_config(url), "0008_front_end_keys")
     old = Store.from_url(url)
     seed(old)  # members and people only: tables the old schema has
