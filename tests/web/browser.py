@@ -16,7 +16,9 @@ _axe = Axe()
 SERIOUS = ("serious", "critical")
 
 
-async def signed_in(browser, base: str, email: str, locale: str = "en-GB"):  # type: ignore[no-untyped-def]
+async def signed_in(  # type: ignore[no-untyped-def]
+    browser, base: str, email: str, locale: str = "en-GB", password: str = EXAMPLE_PASSWORD
+):
     context = await browser.new_context(
         base_url=base, locale=locale, viewport={"width": 1280, "height": 900}
     )
@@ -24,7 +26,7 @@ async def signed_in(browser, base: str, email: str, locale: str = "en-GB"):  # t
     page = await context.new_page()
     await page.goto("/sign-in")
     await page.fill("#email", email)
-    await page.fill("#password", EXAMPLE_PASSWORD)
+    await page.fill("#password", password)
     await page.locator("main button[type=submit]").click()
     await page.wait_for_url(lambda url: "/sign-in" not in url)
     return page

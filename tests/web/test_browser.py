@@ -27,6 +27,13 @@ async def _reached(env, cycle, member, ready, timeout: float = 30.0):  # type: i
     return await wait_for_review(env.client, cycle, member, ready, timeout=timeout)
 
 
+async def _mark_every_recommendation(page) -> None:  # type: ignore[no-untyped-def]
+    """A status for each recommendation of the set, the four statuses in turn."""
+    for n, rid in enumerate(RECOMMENDATION_IDS):
+        status = ("achieved", "in_progress", "not_started", "not_applicable")[n % 4]
+        await page.select_option(f"#f-recommendations-{rid}-status", status)
+
+
 async def _fill_self_assessment(page) -> None:  # type: ignore[no-untyped-def]
     await page.fill("#f-nap-lead_agency", "Federal Foreign Office")
     await page.fill("#f-nap-adopted_on", "2017-01-11")
@@ -94,9 +101,7 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     assert await deu.input_value("#f-nap-budget-currency") == "EUR"
     await shoot(deu, "en-self-assessment-errors")
     problems += await serious_violations(deu)
-    for n, rid in enumerate(RECOMMENDATION_IDS):
-        status = ("achieved", "in_progress", "not_started", "not_applicable")[n % 4]
-        await deu.select_option(f"#f-recommendations-{rid}-status", status)
+    await _mark_every_recommendation(deu)
     await deu.set_input_files(
         "#nap_pdf", files=[{"name": "nap.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )

@@ -19,7 +19,6 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
 from napreview.schemas.examples import example_peer_review
-from napreview.schemas.recommendations import RECOMMENDATION_IDS
 from napreview.schemas.review import Stage
 
 from ..helpers import (
@@ -35,7 +34,7 @@ from ..helpers import (
 from .browser import serious_violations, signed_in
 from .conftest import SCREENSHOTS
 from .test_access import _cycle
-from .test_browser import PDF, _fill_self_assessment
+from .test_browser import PDF, _fill_self_assessment, _mark_every_recommendation
 
 LANGUAGES = ("en", "fr", "es")
 DEPUTY = "adjointe.deu@example.org"
@@ -272,21 +271,12 @@ async def test_a_deputy_designated_on_the_people_page_acts_as_themselves(portal_
     env.accounts.set_language(DEPUTY, "en")
 
     # --- the deputy signs in and submits Germany's self-assessment ---
-    context = await browser.new_context(base_url=env.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20000)
-    deputy = await context.new_page()
-    await deputy.goto("/sign-in")
-    await deputy.fill("#email", DEPUTY)
-    await deputy.fill("#password", DEPUTY_PASSWORD)
-    await deputy.locator("main button[type=submit]").click()
-    await deputy.wait_for_url(lambda url: "/sign-in" not in url)
+    deputy = await signed_in(browser, env.url, DEPUTY, password=DEPUTY_PASSWORD)
     await deputy.locator(f'main a[href="/reviews/{cycle}/DEU/self-assessment"]').click()
     await deputy.fill("#f-nap-iteration", "2")
     await deputy.fill("#f-nap-title", "Action Plan of the Federal Government 2017-2020")
     await _fill_self_assessment(deputy)
-    for n, rid in enumerate(RECOMMENDATION_IDS):
-        status = ("achieved", "in_progress", "not_started", "not_applicable")[n % 4]
-        await deputy.select_option(f"#f-recommendations-{rid}-status", status)
+    await _mark_every_recommendation(deputy)
     await deputy.set_input_files(
         "#nap_pdf", files=[{"name": "nap.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
@@ -304,5 +294,5 @@ async def test_a_deputy_designated_on_the_people_page_acts_as_themselves(portal_
     assert "deputy focal point of DEU" in await submitted.first.inner_text()
     problems += await _in_every_language(deputy, env, DEPUTY, "table.timeline")
     await sec.context.close()
-    await context.close()
+    await deputy.context.close()
     assert problems == []

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from napreview.schemas.recommendations import RECOMMENDATION_IDS
 from napreview.schemas.review import Stage
 
 from ..helpers import AUDITOR, SECRETARIAT, at_stage, complete_review, fp, start_cycle
 from .browser import serious_violations, shoot, signed_in
-from .test_browser import _fill_self_assessment
+from .test_browser import _fill_self_assessment, _mark_every_recommendation
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "ESP"]
 PHONE = {"width": 390, "height": 844}
@@ -41,9 +40,7 @@ async def _fill_whole(page) -> None:  # type: ignore[no-untyped-def]
     await page.fill("#f-nap-iteration", "2")
     await page.fill("#f-nap-title", "National Action Plan 2024-2028")
     await _fill_self_assessment(page)
-    for n, rid in enumerate(RECOMMENDATION_IDS):
-        status = ("achieved", "in_progress", "not_started", "not_applicable")[n % 4]
-        await page.select_option(f"#f-recommendations-{rid}-status", status)
+    await _mark_every_recommendation(page)
 
 
 async def _in(env, browser, member: str, language: str):  # type: ignore[no-untyped-def]
