@@ -659,24 +659,18 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
             # throughput, which depends on what else the machine did meanwhile.
             "ratio": round(statistics.median(ratios), 3) if ratios else None,
             "ratios_by_round": [round(r, 3) for r in ratios],
-            "napreview": (
-                summarise_side(
-                    nap,
-                    _side_history(bench, nap, sample),
-                    measure.peak_rss_mb(bench.workers["napreview"].pid),
+            **{
+                side: (
+                    summarise_side(
+                        runs,
+                        _side_history(bench, runs, sample),
+                        measure.peak_rss_mb(bench.workers[side].pid),
+                    )
+                    if runs
+                    else None
                 )
-                if nap
-                else None
-            ),
-            "bare": (
-                summarise_side(
-                    bare,
-                    _side_history(bench, bare, sample),
-                    measure.peak_rss_mb(bench.workers["bare"].pid),
-                )
-                if bare
-                else None
-            ),
+                for side, runs in (("napreview", nap), ("bare", bare))
+            },
             "letters": letters,
             "command_line": cli,
             "server_peak_rss_mb": round(measure.peak_rss_mb(bench.server.pid), 1),

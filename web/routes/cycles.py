@@ -217,7 +217,7 @@ def cycle_page(
         raise PageNotFound() from None
     # The store pages overdue first, then by code; each page reads by name in the reader's
     # language.
-    name_key = translator(visitor(request).language).name_key
+    name_key = translator(v.language).name_key
     lines = sorted(status.reviews, key=lambda r: (not r.overdue, name_key(r.member)))
     picture = None
     if status.matching <= CHART_ROWS:  # a bigger cycle is read from the table
