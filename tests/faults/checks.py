@@ -74,8 +74,21 @@ async def where_they_stand(client: Client, cycle: str, members: list[str], keep_
         for run, history in enumerate(histories, 1):
             (keep_in / f"{member}-run{run}.json").write_text(history.to_json())
         last = [EventType.Name(e.event_type) for e in histories[-1].events[-4:]]
-        lines.append(f"{member}: {where}; failing task: {failing}; last events {last}")
+        pending = await pending_activities(client, workflow_id)
+        lines.append(
+            f"{member}: {where}; failing task: {failing}; pending activities: {pending}; "
+            f"last events {last}"
+        )
     return f"reviews not finished (histories kept in {keep_in}):\n" + "\n".join(lines)
+
+
+async def pending_activities(client: Client, workflow_id: str) -> list[str]:
+    """Each activity the review waits on: its type, attempt and last failure."""
+    described = await client.get_workflow_handle(workflow_id).describe()
+    return [
+        f"{a.activity_type.name} attempt {a.attempt} ({a.last_failure.message or 'no failure'})"
+        for a in described.raw_description.pending_activities
+    ]
 
 
 async def runs_of(client: Client, workflow_id: str) -> list[WorkflowHistory]:

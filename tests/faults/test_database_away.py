@@ -15,7 +15,7 @@ from napreview.services import steps
 
 from ..conftest import POSTGRES_URL, make_store, settings_for
 from ..helpers import start_cycle
-from .checks import assert_sound
+from .checks import assert_sound, where_they_stand
 from .outages import (
     SqliteLocked,
     pg_ctlcluster,
@@ -58,7 +58,12 @@ async def cycle_through_an_outage(client, store, tmp_path, outage, back) -> str:
         await asyncio.sleep(AWAY)
         await asyncio.to_thread(back)
         away = time.monotonic() - away_at
-        await asyncio.wait_for(people, 300)
+        try:
+            await asyncio.wait_for(asyncio.shield(people), 300)
+        except TimeoutError:
+            people.cancel()
+            stand = await where_they_stand(client, cycle, MEMBERS, tmp_path / "histories")
+            raise AssertionError(f"{stand}\nworker logs:\n{workers.logs()[-6000:]}") from None
         driven = time.monotonic() - began
         seen = await assert_sound(
             client, store, settings, cycle, dict.fromkeys(MEMBERS, Stage.COMPLETED)
