@@ -209,3 +209,30 @@ def completed(indicator: Indicator, reading: Reading) -> Reading:
     ):
         return reading.model_copy(update={"total": reading.women + reading.men})
     return reading
+
+
+class IndicatorEvidence(BaseModel):
+    """What a member's measured values give its next periodic report (GR30 paras 83-84): how
+    many indicators have values, how many of them are global ones and kept by sex, and the
+    latest period. The CEDAW check reads this, never the store."""
+
+    model_config = ConfigDict(frozen=True)
+
+    indicators: int = 0
+    global_indicators: int = 0
+    by_sex: int = 0
+    latest_period: str | None = None
+
+
+def evidence(values: list[IndicatorValue]) -> IndicatorEvidence:
+    """The evidence of a member's values: measured ones only (baselines and targets are the
+    plan's, not what happened)."""
+    measured = [v for v in values if v.kind is ValueKind.MEASURED]
+    ids = {v.indicator for v in measured}
+    by_sex = {v.indicator for v in measured if v.reading.women is not None}
+    return IndicatorEvidence(
+        indicators=len(ids),
+        global_indicators=sum(1 for i in ids if i.startswith(GLOBAL_PREFIX)),
+        by_sex=len(by_sex),
+        latest_period=max((v.period for v in measured), default=None),
+    )

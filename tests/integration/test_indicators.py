@@ -199,3 +199,31 @@ def test_the_command_line_refuses_with_the_design_exit_codes(napreview):
     assert code("export", "-o", "values.pdf", "--as", SECRETARIAT) == 2
     shown = napreview("indicators", "show", "SG-09", "--json", "--as", SECRETARIAT)
     assert json.loads(shown.stdout)["values"] == []
+
+
+def test_the_cedaw_activity_gives_the_check_the_members_values(store):
+    """The review's CEDAW stage reads the member's values from the store; the check (pure)
+    names them in its para 84 finding, and the stored result keeps them."""
+    from napreview.activities.cedaw import CedawActivities
+    from napreview.schemas.examples import example_self_assessment
+    from napreview.schemas.review import CedawCheckRequest
+    from napreview.schemas.submissions import DocumentKind
+
+    deu = store.people.actor(fp("DEU"))
+    indicators.record(store, deu, _value("SG-09", period="2023", women=12, men=20))
+    indicators.record(store, deu, _value("SG-17", period="2024", total=450))
+    plan = example_self_assessment(store.members.get("DEU")).model_dump(mode="json")
+    plan["cedaw_reporting"]["covered_wps"] = False
+    ref = store.documents.save(
+        kind=DocumentKind.SELF_ASSESSMENT, cycle="2019", member="DEU", submitted_by=deu.ref,
+        body=plan,
+    )  # fmt: skip
+    summary = CedawActivities(store).run_cedaw_check(
+        CedawCheckRequest(cycle="2019", member="DEU", self_assessment=ref)
+    )
+    result = store.cedaw.get(summary.result_id)
+    (finding,) = [f for f in result.findings if f.code == "REPORT_WITHOUT_WPS"]
+    assert "Values are recorded for two indicators (two of the Secretary-General's" in (
+        finding.message
+    )
+    assert "one by sex), the latest for 2024" in finding.message
