@@ -47,7 +47,7 @@ def catalogue(store: Store, actor: Actor, member: str | None = None) -> list[Ind
     person reads, where None: all for the secretariat and auditors, their own for a focal
     point)."""
     if member is not None:
-        member = _readable(store, actor, member)
+        member = readable_member(store, actor, member)
         own = store.indicators.plan_indicators(member)
     elif access.reads_everything(actor):
         own = store.indicators.plan_indicators()
@@ -74,7 +74,7 @@ def indicator(store: Store, actor: Actor, indicator_id: str) -> Indicator:
     except NotFoundError:
         raise NotFoundError(f"No indicator {indicator_id}.") from None
     assert found.member is not None
-    _readable(store, actor, found.member)
+    readable_member(store, actor, found.member)
     return found
 
 
@@ -83,7 +83,7 @@ def show(store: Store, actor: Actor, indicator_id: str, member: str | None = Non
     reads."""
     found = indicator(store, actor, indicator_id)
     if member is not None:
-        values = store.indicators.values(_readable(store, actor, member), found.id)
+        values = store.indicators.values(readable_member(store, actor, member), found.id)
     elif found.member is not None:
         values = store.indicators.values(found.member, found.id)
     else:
@@ -98,7 +98,7 @@ def show(store: Store, actor: Actor, indicator_id: str, member: str | None = Non
 def values(store: Store, actor: Actor, member: str | None = None) -> list[IndicatorValue]:
     """The current values of a member (of every member the person reads, where None)."""
     if member is not None:
-        return store.indicators.values(_readable(store, actor, member))
+        return store.indicators.values(readable_member(store, actor, member))
     if access.reads_everything(actor):
         return store.indicators.values()
     return store.indicators.values(actor.member) if actor.member else []
@@ -138,9 +138,10 @@ def new_value(**fields: object) -> NewValue:
         raise InvalidInput(f"{where}: {first['msg']}") from None
 
 
-def _readable(store: Store, actor: Actor, member: str) -> str:
-    """The member's code, once the person may read its indicators (refused and recorded
-    otherwise)."""
+def readable_member(store: Store, actor: Actor, member: str) -> str:
+    """The member's code, once the person may read its own records (indicators, values, the
+    draft for its periodic report): its focal points, the secretariat and auditors; refused and
+    recorded otherwise."""
     code = store.members.get(member.strip().upper()).code
     if access.reads_everything(actor) or actor.member == code:
         return code
