@@ -76,9 +76,7 @@ def test_the_english_draft_cites_gr30_for_each_gap_and_gives_values_and_items():
         "baseline", "measured", "target",
     ]  # fmt: skip
     assert "2024, measured: women 40, men 60, total 100 (source: House of Representatives)" in text
-    assert (
-        f"{SUPPORTED[0]}: under way (general recommendation No. 30, para. 46(c))" in text
-    )
+    assert f"{SUPPORTED[0]}: under way (general recommendation No. 30, para. 46(c))" in text
     assert "Allocate a budget to the plan: not pursued (general recommendation No. 30, para. " \
         "28(a)) (reason: budget cycle)" in text  # fmt: skip
 
