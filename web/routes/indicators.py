@@ -53,7 +53,7 @@ def overview(request: Request, v: PersonDep, indicator: str = "SG-09") -> Respon
         view = indicators.show(store, v.actor, indicator)
     except NotFoundError:
         raise PageNotFound() from None
-    measured = defaultdict(dict)
+    measured: dict[str, dict[str, float]] = defaultdict(dict)
     for value in view.values:
         if value.kind is ValueKind.MEASURED and value.reading.total is not None:
             measured[value.member][value.period] = value.reading.total
