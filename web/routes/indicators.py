@@ -149,7 +149,7 @@ def _page(
         "typed": typed or {},
         "problem": problem,
         "done": done,
-        "kinds": list(ValueKind),
+        "kinds": [ValueKind.MEASURED, ValueKind.BASELINE, ValueKind.TARGET],
         "unchecked": any(not i.checked for i in global_catalogue().indicators),
     }
     return render(request, "indicators.html", context, status=status)
