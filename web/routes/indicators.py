@@ -69,8 +69,11 @@ def overview(request: Request, v: PersonDep, indicator: str = "SG-09") -> Respon
 
 
 @router.get("/indicators/{member}")
-def member_page(request: Request, member: str, v: PersonDep, done: str = "") -> Response:
-    return _page(request, v, member, done=done)
+def member_page(
+    request: Request, member: str, v: PersonDep, done: str = "", indicator: str = ""
+) -> Response:
+    """``indicator``: the one the form offers first (the last one recorded)."""
+    return _page(request, v, member, done=done, typed={"indicator": indicator})
 
 
 @router.post("/indicators/{member}")
@@ -93,7 +96,7 @@ def record(request: Request, member: str, v: PersonDep, form: ChangeFormDep) -> 
         raise PageNotFound() from None
     except (InvalidInput, NotFoundError) as problem:
         return _page(request, v, code, typed=typed, problem=str(problem), status=422)
-    return see_other(f"/indicators/{code}?done=recorded#values")
+    return see_other(f"/indicators/{code}?done=recorded&indicator={value.indicator}#values")
 
 
 @router.get("/indicators/{member}/values.{format}")
