@@ -11,13 +11,18 @@ from rich.table import Table
 
 from napreview.cli.common import (
     AS_OPTION,
+    EXIT_USAGE,
     JSON_OPTION,
     acting,
     check_acting,
+    client,
     console,
+    fail,
     handled,
     print_json,
     print_table,
+    run,
+    say,
     settings,
     store,
 )
@@ -205,7 +210,6 @@ def cedaw_report_draft(
     """A draft women-peace-and-security section for the member's next CEDAW periodic report
     (GR30 para 84): the plan, the peer recommendations it supported, the CEDAW check's gaps
     and its indicator values (the member's focal points, the secretariat, auditors)."""
-    from napreview.cli.common import EXIT_USAGE, client, fail, run, say
     from napreview.services.cedaw_report import draft
 
     if language is not None and language not in ("en", "fr", "es"):

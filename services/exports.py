@@ -14,7 +14,7 @@ from temporalio.client import Client
 
 from napreview.schemas.members import Actor
 from napreview.schemas.review import ReviewerStatus
-from napreview.services import access, documents
+from napreview.services import access, documents, indicators
 from napreview.store.records import Store
 
 Cell = str | int | float | None
@@ -97,8 +97,6 @@ def indicator_values(store: Store, actor: Actor, member: str | None = None) -> T
     """The current value of every indicator for each member the person reads (or ``member``),
     per period and kind, by sex where the indicator is kept by sex, with its source and who
     recorded it."""
-    from napreview.services import indicators
-
     known = {i.id: i for i in indicators.catalogue(store, actor, member)}
 
     def number(value: float | None) -> Cell:
