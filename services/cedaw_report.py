@@ -35,11 +35,13 @@ STATUSES = ("not_started", "under_way", "done", "not_pursued")
 @dataclass(frozen=True)
 class DraftItem:
     """One follow-up item as the draft cites it: what was recommended, where it stands
-    (``STATUSES``), the GR30 paragraphs it answers and, for an item not pursued, why."""
+    (``STATUSES``), the tags the report cites (the GR30 paragraphs and the article of the
+    Convention it answers) and, for an item not pursued, why."""
 
     text: str
     status: str
     gr30_paragraphs: str | None = None
+    article: str | None = None
     reason: str | None = None
 
 
@@ -124,6 +126,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "measured": "measured",
         "source": "source",
         "reason": "reason",
+        "article": "article",
         "not_started": "not started",
         "under_way": "under way",
         "done": "done",
@@ -177,6 +180,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "measured": "mesure",
         "source": "source",
         "reason": "motif",
+        "article": "article",
         "not_started": "non commencée",
         "under_way": "en cours",
         "done": "réalisée",
@@ -231,6 +235,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "measured": "medición",
         "source": "fuente",
         "reason": "motivo",
+        "article": "artículo",
         "not_started": "no iniciada",
         "under_way": "en curso",
         "done": "cumplida",
@@ -352,6 +357,8 @@ def _followup(w: dict[str, str], t: Translator, items: Sequence[DraftItem]) -> S
         said = f"{item.text}{w['colon']}{w.get(item.status, item.status.replace('_', ' '))}"
         if item.gr30_paragraphs:
             said = _cited(w, t, said, item.gr30_paragraphs)
+        if item.article:
+            said += f" ({w['article']} {item.article})"
         if item.reason:
             said += f" ({w['reason']}{w['colon']}{item.reason})"
         points.append(" ".join(said.split()))

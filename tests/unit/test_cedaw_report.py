@@ -42,7 +42,7 @@ VALUES = [
     _value("SG-09", ValueKind.BASELINE, "2020", women=33, men=67, total=100),
 ]
 ITEMS = [
-    DraftItem(SUPPORTED[0], "under_way", gr30_paragraphs="46(c)"),
+    DraftItem(SUPPORTED[0], "under_way", gr30_paragraphs="46(c)", article="7"),
     DraftItem("Allocate a budget to the plan", "not_pursued", "28(a)", reason="budget cycle"),
 ]
 
@@ -88,7 +88,7 @@ def test_the_french_and_spanish_drafts_speak_their_language():
     assert "aucun budget alloué au plan (recommandation générale nº 30, par. 28 a))" in french
     assert "mesure\u00a0: femmes 40, hommes 60, total 100" in french
     assert "Réseau des points focaux pour les femmes et la paix et la sécurité" in french
-    assert "en cours (recommandation générale nº 30, par. 46 c))" in french
+    assert "en cours (recommandation générale nº 30, par. 46 c)) (article 7)" in french
     spanish = _draft("es").as_text()
     assert "recibieron el apoyo de los Países Bajos:" in spanish
     assert "(recomendación general núm. 30, párrs. 58 a 61)" in spanish
