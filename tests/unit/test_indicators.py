@@ -48,9 +48,10 @@ def test_every_global_indicator_is_titled_in_english_french_and_spanish():
 
 
 def test_the_catalogue_says_which_wordings_are_still_to_be_checked():
-    checked = [i.id for i in global_catalogue().indicators if i.checked]
-    assert checked == ["SG-01", "SG-02", "SG-03"]
-    assert "still to be checked" in global_catalogue().note
+    checked = {i.id for i in global_catalogue().indicators if i.checked}
+    assert {"SG-01", "SG-02", "SG-03"} <= checked  # seen in a copy of the annex's list
+    if len(checked) < 26:
+        assert "still to be checked" in global_catalogue().note
 
 
 @pytest.mark.parametrize("period", ["2024", "2024-H1", "2024-H2", "2024-Q1", "2000", "2100"])
