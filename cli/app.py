@@ -29,6 +29,7 @@ MODULES = (
     "napreview.cli.portal",
     "napreview.cli.codec_server",
     "napreview.cli.finding",
+    "napreview.cli.indicators",
 )
 
 # The modules a command needs: `users` is shared by the registry, tokens and the portal.
@@ -63,6 +64,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "comments": ("napreview.cli.finding",),
     "search": ("napreview.cli.finding",),
     "export": ("napreview.cli.finding",),
+    "indicators": ("napreview.cli.indicators",),
 }
 
 

@@ -1,4 +1,5 @@
-"""Stored letters, and the CEDAW linkage check on its own."""
+"""Stored letters, the CEDAW linkage check on its own, and the draft women-peace-and-security
+section of a member's next CEDAW periodic report."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ from rich.table import Table
 
 from napreview.cli.common import (
     AS_OPTION,
+    EXIT_USAGE,
     JSON_OPTION,
     acting,
     check_acting,
+    client,
     console,
+    fail,
     handled,
     print_json,
     print_table,
+    run,
+    say,
     settings,
     store,
 )
@@ -187,6 +193,39 @@ def cedaw_check(
             f.message,
         )
     console.print(table)
+
+
+@cedaw_app.command("report-draft")
+@handled
+def cedaw_report_draft(
+    cycle: str,
+    member: str,
+    language: str | None = typer.Option(
+        None, "--language", help="en, fr or es (default: the member's language)"
+    ),
+    html: bool = typer.Option(False, "--html", help="HTML instead of plain text"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write it to this file"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """A draft women-peace-and-security section for the member's next CEDAW periodic report
+    (GR30 para 84): the plan, the peer recommendations it supported, the CEDAW check's gaps
+    and its indicator values (the member's focal points, the secretariat, auditors)."""
+    from napreview.services.cedaw_report import draft
+
+    if language is not None and language not in ("en", "fr", "es"):
+        raise fail(EXIT_USAGE, "--language: give en, fr or es.")
+    actor = acting(as_)
+
+    async def build() -> str:
+        found = await draft(await client(), store(), actor, cycle, member, language)
+        return found.as_html() if html else found.as_text()
+
+    text = run(build())
+    if output is None:
+        print(text, end="")
+        return
+    output.write_text(text, encoding="utf-8")
+    say(f"The draft is written to {output}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -14,10 +14,10 @@ from temporalio.client import Client
 
 from napreview.schemas.members import Actor
 from napreview.schemas.review import ReviewerStatus
-from napreview.services import access, documents
+from napreview.services import access, documents, indicators
 from napreview.store.records import Store
 
-Cell = str | int | None
+Cell = str | int | float | None
 FORMATS = ("csv", "xlsx")
 # The reviewers a review counts: still to submit, or submitted (not replaced, recused...).
 _SERVING = (ReviewerStatus.ACTIVE, ReviewerStatus.SUBMITTED)
@@ -91,6 +91,55 @@ async def recommendations(client: Client, store: Store, actor: Actor, cycle: str
     rows = [row for found in await asyncio.gather(*map(one, members)) for row in found]
     header = ["member", "key", "reviewer", "number", "recommendation", "answer"]
     return Table(f"cycle-{cycle}-recommendations", header, rows)
+
+
+def indicator_values(store: Store, actor: Actor, member: str | None = None) -> Table:
+    """The current value of every indicator for each member the person reads (or ``member``),
+    per period and kind, by sex where the indicator is kept by sex, with its source and who
+    recorded it."""
+    known = {i.id: i for i in indicators.catalogue(store, actor, member)}
+
+    def number(value: float | None) -> Cell:
+        return None if value is None else int(value) if value == int(value) else value
+
+    rows: list[list[Cell]] = []
+    for v in indicators.values(store, actor, member):
+        found = known.get(v.indicator)
+        rows.append(
+            [
+                v.member,
+                v.indicator,
+                found.title.en if found else "",
+                found.pillar.value if found else "",
+                found.measure.value if found else "",
+                v.period,
+                v.kind.value,
+                number(v.reading.women),
+                number(v.reading.men),
+                number(v.reading.total),
+                v.reading.text or "",
+                v.source,
+                v.recorded_by,
+                _day(v.recorded_at),
+            ]
+        )
+    header = [
+        "member",
+        "indicator",
+        "title",
+        "pillar",
+        "measure",
+        "period",
+        "kind",
+        "women",
+        "men",
+        "total",
+        "statement",
+        "source",
+        "recorded_by",
+        "recorded_at",
+    ]
+    return Table(f"indicators-{member}" if member else "indicators", header, rows)
 
 
 def as_csv(table: Table) -> bytes:

@@ -22,6 +22,7 @@ from napreview.store.documents import DocumentRepository
 from napreview.store.drafts import DraftRepository
 from napreview.store.focal_points import FocalPointRepository
 from napreview.store.front_end_keys import FrontEndKeyRepository
+from napreview.store.indicators import IndicatorRepository
 from napreview.store.installation import InstallationRepository
 from napreview.store.letters import LetterRepository
 from napreview.store.members import MemberRepository
@@ -59,6 +60,7 @@ class Store:
         self.front_end_keys = FrontEndKeyRepository(sessions)
         self.installation = InstallationRepository(sessions)
         self.preferences = PreferenceRepository(sessions)
+        self.indicators = IndicatorRepository(sessions)
 
     @classmethod
     def from_url(cls, url: str) -> Store:

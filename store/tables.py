@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -556,3 +557,44 @@ class DeputyRow(Base):
     active_from: Mapped[date] = mapped_column(Date)
     active_to: Mapped[date | None] = mapped_column(Date)
     recorded_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class PlanIndicatorRow(Base):
+    """A member's own indicator (the global ones are data: schemas/wps_indicators.json). Its id
+    is the member's code and a number (DEU-1), given in the order they are added."""
+
+    __tablename__ = "plan_indicators"
+    __table_args__ = (Index("ix_plan_indicators_member", "member_code"),)
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    number: Mapped[int] = mapped_column(Integer)
+    pillar: Mapped[str] = mapped_column(String(32))
+    measure: Mapped[str] = mapped_column(String(16))
+    by_sex: Mapped[bool] = mapped_column(Boolean)
+    title_en: Mapped[str] = mapped_column(String(500))
+    title_fr: Mapped[str | None] = mapped_column(String(500))
+    title_es: Mapped[str | None] = mapped_column(String(500))
+    added_by: Mapped[str] = mapped_column(String(254))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class IndicatorValueRow(Base):
+    """A value of an indicator for a member and period: each recording is kept (never
+    overwritten); the latest for an indicator, member, period and kind is the value."""
+
+    __tablename__ = "indicator_values"
+    __table_args__ = (Index("ix_indicator_values_member", "member_code", "indicator_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    indicator_id: Mapped[str] = mapped_column(String(16))
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    period: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(16))
+    women: Mapped[float | None] = mapped_column(Float)
+    men: Mapped[float | None] = mapped_column(Float)
+    total: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(500))
+    recorded_by: Mapped[str] = mapped_column(String(254))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -37,6 +37,7 @@ from napreview.schemas.cedaw import (
     Severity,
 )
 from napreview.schemas.digest import sha256_of
+from napreview.schemas.indicators import IndicatorEvidence
 from napreview.schemas.members import CedawStatus, Member, MemberKind
 from napreview.schemas.nap import CivilSocietyRole, Nap, Pillar
 from napreview.schemas.submissions import CedawReporting, SelfAssessment
@@ -247,8 +248,48 @@ def _citation_findings(out: _Findings, nap: Nap) -> None:
         )
 
 
-def _reporting_findings(out: _Findings, facts: CedawReporting) -> None:
-    """A State party's periodic reporting under article 18."""
+_SMALL = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _count(n: int) -> str:
+    """United Nations style: numbers below ten in words."""
+    return _SMALL[n] if n < len(_SMALL) else str(n)
+
+
+def _values_said(evidence: IndicatorEvidence | None) -> tuple[str, dict[str, str]]:
+    """What the para 84 finding says of the member's indicator values, and its parameters
+    (nothing where the check was given none to read)."""
+    if evidence is None:
+        return "", {}
+    params = {
+        "indicators": str(evidence.indicators),
+        "global_indicators": str(evidence.global_indicators),
+        "by_sex": str(evidence.by_sex),
+        "latest_period": evidence.latest_period or "",
+    }
+    if not evidence.indicators:
+        return (
+            " No indicator values are recorded yet: record values for the plan's indicators, by "
+            "sex where they apply, so that the report can give trends against agreed United "
+            "Nations indicators (para 83).",
+            params,
+        )
+    n = evidence.indicators
+    return (
+        f" Values are recorded for {_count(n)} {'indicator' if n == 1 else 'indicators'} "
+        f"({_count(evidence.global_indicators)} of the Secretary-General's global indicators, "
+        f"S/2010/498; {_count(evidence.by_sex)} by sex), the latest for "
+        f"{evidence.latest_period}: give them in that report, with their trends over time "
+        "(para 83).",
+        params,
+    )
+
+
+def _reporting_findings(
+    out: _Findings, facts: CedawReporting, evidence: IndicatorEvidence | None
+) -> None:
+    """A State party's periodic reporting under article 18; the para 84 finding says what the
+    member's indicator values give that report."""
     if facts.last_report_year is None:
         out.add(
             "NO_REPORT_YEAR",
@@ -258,12 +299,13 @@ def _reporting_findings(out: _Findings, facts: CedawReporting) -> None:
         )
     if not facts.covered_wps:
         which = f" ({facts.last_report_year})" if facts.last_report_year is not None else ""
+        said, values = _values_said(evidence)
         out.add(
             "REPORT_WITHOUT_WPS",
             f"The last periodic report{which} did not cover women and peace and security. GR30 "
             "para 84 asks States parties to report on it: include the implementation of this "
-            "plan in the next report under article 18.",
-            params={"year": str(facts.last_report_year or "")},
+            f"plan in the next report under article 18.{said}",
+            params={"year": str(facts.last_report_year or ""), **values},
         )
     if facts.observations_on_wps and not facts.nap_answers_observations:
         symbol, paragraphs = facts.observations_symbol, facts.observations_paragraphs
@@ -386,8 +428,11 @@ def check_linkage(
     assessment: SelfAssessment,
     rules: CedawRules | None = None,
     treaties: TreatyStatus | None = None,
+    indicators: IndicatorEvidence | None = None,
 ) -> CedawResult:
     """Check a member's plan and CEDAW reporting against the rules (the shipped ones by default).
+    ``indicators``: what the member's recorded indicator values give its next report (GR30 para
+    84); None where the caller has none to give, and the finding says nothing of them.
 
     Findings come gaps first, heaviest first, then advice, then information; within each, in
     the order of GR30's themes.
@@ -401,7 +446,7 @@ def check_linkage(
     _citation_findings(out, nap)
     bound = member.kind is MemberKind.STATE and member.cedaw_status is CedawStatus.STATE_PARTY
     if bound:
-        _reporting_findings(out, assessment.cedaw_reporting)
+        _reporting_findings(out, assessment.cedaw_reporting, indicators)
         _treaty_findings(out, member, treaties)
     else:
         _without_rating(out, member, treaties)

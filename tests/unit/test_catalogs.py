@@ -15,6 +15,7 @@ from napreview.i18n.catalogs import catalog, po_file, translated
 from napreview.i18n.refusals import MEMBER_PARAMS
 from napreview.i18n.translator import translator
 from napreview.schemas.cedaw import LinkageRating, Severity
+from napreview.schemas.indicators import ValueKind
 from napreview.schemas.letters import LetterKind
 from napreview.schemas.members import CedawStatus, Location, MemberKind, RegionalGroup, Role
 from napreview.schemas.nap import CivilSocietyRole, Gr30Theme, Pillar
@@ -100,6 +101,7 @@ CODED = {
     "number": list(range(1, 10)),
     "outcome": [Stage.COMPLETED, Stage.WITHDRAWN],
     "plan_status": ["active", "expired", "upcoming"],
+    "value_kind": list(ValueKind),
 }
 
 

@@ -661,3 +661,53 @@ def test_the_readme_table_says_what_each_finding_and_theme_weighs() -> None:
     said, rating = " ".join(readme.split()), rules.rating
     assert f"**strong** at most {rating.strong_at_most}, **partial** at most " in said
     assert f"at most {rating.partial_at_most}, **weak** from {rating.partial_at_most + 1}" in said
+
+
+# --- The para 84 finding and the member's indicator values (issue #22) -------------------------
+
+
+def test_the_para_84_finding_names_the_indicator_values_the_report_can_give() -> None:
+    from napreview.letters.render import finding_text
+    from napreview.schemas.indicators import IndicatorEvidence
+
+    plan = assessment(**{"cedaw_reporting.covered_wps": False})
+    recorded = IndicatorEvidence(indicators=3, global_indicators=2, by_sex=1, latest_period="2024")
+    (finding,) = [
+        f for f in check_linkage(DEU, plan, indicators=recorded).findings
+        if f.code == "REPORT_WITHOUT_WPS"
+    ]  # fmt: skip
+    assert finding.gr30_paragraph == "84"
+    assert (
+        "Values are recorded for three indicators (two of the Secretary-General's global "
+        "indicators, S/2010/498; one by sex), the latest for 2024: give them in that report"
+    ) in finding.message
+    assert finding.params["indicators"] == "3" and finding.params["latest_period"] == "2024"
+    french = " ".join(finding_text(finding, DEU, "fr").split())
+    assert "Des valeurs sont enregistrées pour trois indicateurs (dont deux parmi" in french
+    assert "un ventilé par sexe), les plus récentes pour 2024" in french
+    spanish = " ".join(finding_text(finding, DEU, "es").split())
+    assert "Hay valores registrados para tres indicadores (dos de ellos" in spanish
+
+    (none,) = [
+        f for f in check_linkage(DEU, plan, indicators=IndicatorEvidence()).findings
+        if f.code == "REPORT_WITHOUT_WPS"
+    ]  # fmt: skip
+    assert "No indicator values are recorded yet" in none.message
+    assert "Aucune valeur d'indicateur" in finding_text(none, DEU, "fr")
+    assert "ningún valor de indicador" in finding_text(none, DEU, "es")
+
+
+def test_without_values_to_read_the_para_84_finding_is_as_it_was() -> None:
+    plan = assessment(**{"cedaw_reporting.covered_wps": False})
+    before = check_linkage(DEU, plan)
+    (finding,) = [f for f in before.findings if f.code == "REPORT_WITHOUT_WPS"]
+    assert finding.message.endswith("in the next report under article 18.")
+    assert finding.params == {"year": "2017"}
+
+
+def test_indicator_values_never_change_the_rating() -> None:
+    from napreview.schemas.indicators import IndicatorEvidence
+
+    plan = assessment(**{"cedaw_reporting.covered_wps": False})
+    many = IndicatorEvidence(indicators=12, global_indicators=5, by_sex=4, latest_period="2024")
+    assert check_linkage(DEU, plan, indicators=many).rating == check_linkage(DEU, plan).rating
