@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     # the secretariat's title in that language.
     letter_signatory: str | None = None
     letter_signatory_title: dict[str, str] = Field(default_factory=dict)
-    # Start a delivery (deliver-<letter id>) for every stored letter; false stores and files
-    # letters only (letters stay queued).
+    # Deliver every stored letter (the letter's activity, then the outbox's drainer for those
+    # that could not go at once); false stores and files letters only (letters stay queued).
     deliver_letters: bool = True
     # Reviews a worker keeps in memory between their tasks; one evicted is rebuilt from its
     # history (replayed) on its next task. Fewer: less memory, more replays.

@@ -26,6 +26,7 @@ from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.review import ReviewActivities
 from napreview.letters.compose import Sender
+from napreview.letters.outbox import Outbox, keep_delivering
 from napreview.services.reminders import keep_reminding
 from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
@@ -43,23 +44,27 @@ from napreview.workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 
+# DeliverLetterWorkflow: no letter starts one since issue #23 (the outbox delivers them); kept
+# for the deliver-<letter id> workflows that earlier releases started and that still run.
 WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow, TellOfCommentWorkflow]
 
 
 def activities_for(
-    store: Store, settings: Settings, client: Client | None
+    store: Store, settings: Settings, client: Client | None, outbox: Outbox | None = None
 ) -> list[Callable[..., Any]]:
+    """``outbox``: the one the worker's drainer shares, so that it waits for the attempts the
+    letter activity left running when the worker stops."""
+    outbox = outbox or Outbox(store, settings)
     cycle = CycleActivities(store, client)
     review = ReviewActivities(store)
     cedaw = CedawActivities(store)
     letters = LetterActivities(
         store,
         settings.letters_dir,
-        client if settings.deliver_letters else None,
-        settings.task_queue,
+        outbox if settings.deliver_letters else None,
         sender=Sender.from_settings(settings),
     )
-    delivery = DeliveryActivities(store, settings)
+    delivery = DeliveryActivities(outbox)
     return [
         FrontEndKeys(store).front_end_keys,
         cycle.prepare_cycle,
@@ -78,7 +83,13 @@ def activities_for(
 SERVES = ("all", "workflows", "activities")
 
 
-def build_worker(client: Client, settings: Settings, store: Store, serves: str = "all") -> Worker:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    store: Store,
+    serves: str = "all",
+    outbox: Outbox | None = None,
+) -> Worker:
     """A worker for the workflows, the activities or both (``serves``).
 
     Build it inside the event loop that will run it: the update order reads history there.
@@ -96,7 +107,7 @@ def build_worker(client: Client, settings: Settings, store: Store, serves: str =
         workflow_runner=napreview_runner(from_server(client)),
         max_cached_workflows=settings.workflow_cache_size,
         activities=(
-            activities_for(store, settings, client)
+            activities_for(store, settings, client, outbox)
             if serves != "workflows"
             # Local activities run in the worker that runs the workflows.
             else [ReviewActivities(store).project_review, FrontEndKeys(store).front_end_keys]
@@ -128,7 +139,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all
     if serves != "activities":
         compile_workflows(settings.home / "bytecode")
     client = await connect(settings)
-    worker = build_worker(client, settings, store, serves)
+    outbox = Outbox(store, settings)
+    worker = build_worker(client, settings, store, serves, outbox)
     async with worker:
         log.info(
             "Worker serving %s on task queue %r of %s",
@@ -137,14 +149,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all
             settings.temporal_address,
         )
         # Reminders of one's own go out beside the activities (the workers that send mail).
-        reminding = (
-            asyncio.create_task(keep_reminding(store, settings, stop))
-            if serves != "workflows"
-            else None
-        )
+        # So do the letters waiting in the outbox: those whose first attempt failed (the mail
+        # server away, a full disk) or whose sender died.
+        beside = []
+        if serves != "workflows":
+            beside.append(asyncio.create_task(keep_reminding(store, settings, stop)))
+            if settings.deliver_letters:
+                beside.append(asyncio.create_task(keep_delivering(outbox, stop)))
         await stop.wait()
-        if reminding is not None:
-            await reminding
+        await asyncio.gather(*beside)
 
 
 def main() -> None:

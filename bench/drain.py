@@ -1,8 +1,9 @@
 """When a napreview round has really ended: every review completed, the cycle finished, and
-every letter of the cycle delivered. Delivery runs after a review reads completed (a
-``deliver-<letter id>`` workflow per letter, laying out the PDFs); a round that ended before
-its deliveries drained left their CPU to the next round, the bare side's as often as not
-(issue #23)."""
+every letter of the cycle delivered. Delivery can run after a review reads completed (a letter
+whose first attempt was handed to the background or failed waits in the outbox; before issue
+#23, a ``deliver-<letter id>`` workflow per letter laid out the PDFs after the round); a round
+that ended before its deliveries drained left their CPU to the next round, the bare side's as
+often as not."""
 
 from __future__ import annotations
 

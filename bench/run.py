@@ -111,7 +111,7 @@ class Config:
             (os.environ.get("BENCH_SIDES") or "bare,napreview").split(",")
         )
     )
-    # Letters emailed (a PDF and a delivery workflow each) or only stored and filed: read by
+    # Letters emailed (from the outbox, a PDF where one goes) or only stored and filed: read by
     # napreview's own settings, so the bench records what its worker (same environment) does.
     deliver_letters: bool = field(default_factory=lambda: Settings().deliver_letters)
 
@@ -741,7 +741,7 @@ _EMPTY_SIDE: dict[str, Any] = {
 
 def _delivery(config: dict[str, Any]) -> str:
     if config.get("deliver_letters", True):
-        return "emailed (a delivery workflow each; a PDF for the final feedback and summary)"
+        return "emailed from the outbox (a PDF for the final feedback and summary)"
     return "filed only (NAPREVIEW_DELIVER_LETTERS=false)"
 
 

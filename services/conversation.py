@@ -5,7 +5,7 @@ alike.
 Who wrote a comment is the person the session or token proved, never a name typed in; the
 comment is kept in the store with the review's record and shown in its timeline. Each new
 comment is told to the others in the thread by letter, in their language, on the path every
-letter takes (stored, filed, delivered by ``deliver-<letter id>``, retried until sent): nobody
+letter takes (stored, filed, delivered from the outbox, retried until sent): nobody
 has to watch the page.
 """
 

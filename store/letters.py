@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -155,20 +155,58 @@ class LetterRepository(Repository):
             return [_letter(r) for r in s.scalars(query)]
 
     def record_delivery(
-        self, letter_id: str, state: str, detail: str | None, *, attempt: bool = False
+        self,
+        letter_id: str,
+        state: str,
+        detail: str | None,
+        *,
+        attempt: bool = False,
+        retry_at: datetime | None = None,
     ) -> None:
-        """The letter's delivery state: queued, sent (with the server's reply), filed in the
-        outbox (with the file's path) or failed; ``delivered_at`` when it was sent or filed."""
+        """The letter's delivery state: queued (to be tried again at ``retry_at``), sent (with the
+        server's reply), filed in the outbox (with the file's path) or failed; ``delivered_at``
+        when it was sent or filed."""
         with self._session() as s:
             row = s.get(LetterRow, letter_id)
             if row is None:
                 raise NotFoundError(f"There is no letter {letter_id!r}.")
             row.delivery_state = state
             row.delivery_detail = detail
+            row.delivery_due_at = retry_at if state == "queued" else None
             if attempt:
                 row.delivery_attempts = (row.delivery_attempts or 0) + 1
             if state in ("sent", "filed"):
                 row.delivered_at = datetime.now(UTC)
+
+    def claim_delivery(self, letter_id: str, now: datetime, until: datetime) -> bool:
+        """Claim a queued letter's next attempt until ``until``; False when it is not queued or
+        another sender holds it, or its retry is not due yet. One statement, so two workers never
+        both hold it; a sender that dies lets its claim run out and the letter is tried again."""
+        with self._session() as s:
+            claimed = s.execute(
+                update(LetterRow)
+                .returning(LetterRow.id)
+                .where(LetterRow.id == letter_id)
+                .where(LetterRow.delivery_state == "queued")
+                .where(or_(LetterRow.delivery_due_at.is_(None), LetterRow.delivery_due_at <= now))
+                .values(delivery_due_at=until)
+                .execution_options(synchronize_session=False)
+            )
+            return claimed.first() is not None
+
+    def due_for_delivery(self, now: datetime, limit: int) -> list[str]:
+        """The queued letters whose next attempt is due, longest waiting first (the outbox's
+        drainer tries them)."""
+        with self._session() as s:
+            return list(
+                s.scalars(
+                    select(LetterRow.id)
+                    .where(LetterRow.delivery_state == "queued")
+                    .where(LetterRow.delivery_due_at <= now)
+                    .order_by(LetterRow.delivery_due_at)
+                    .limit(limit)
+                )
+            )
 
     def queued(self, cycle: str) -> int:
         """How many of the cycle's letters wait for their delivery (the bench's round ends when

@@ -210,6 +210,8 @@ class LetterRow(Base):
         # a person's letters, newest first: by address, and by the member addressed
         Index("ix_letters_recipient", "recipient", "created_at"),
         Index("ix_letters_recipient_member", "recipient_member", "created_at"),
+        # the outbox: queued letters by when they may next be tried
+        Index("ix_letters_delivery_due", "delivery_state", "delivery_due_at"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -243,6 +245,10 @@ class LetterRow(Base):
     delivery_detail: Mapped[str | None] = mapped_column(Text)
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When a queued letter may next be tried: a sender claims it by moving this past the end of
+    # its attempt, a failed attempt by the time of its retry. None: nobody will try it (letters
+    # stored with delivery off, or delivered by the deliver-<id> workflows of earlier releases).
+    delivery_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ChairRow(Base):

@@ -2,8 +2,8 @@
 started by the front end once the comment is stored.
 
 Each letter goes through the ``send_letter`` activity like every other letter (stored once per
-review, kind, round, recipient and comment; filed; then delivered by its own
-``deliver-<letter id>`` workflow, which retries a failed send). A workflow of its own, so that a
+review, kind, round, recipient and comment; filed; then delivered from the outbox, whose
+drainer retries a failed send). A workflow of its own, so that a
 database or mail outage while the comment is posted never loses the notice, and the review's
 workflow and its history stay as they are.
 """

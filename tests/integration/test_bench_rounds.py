@@ -1,6 +1,7 @@
 """`make bench` ends a napreview round only when the cycle's letters are delivered (issue #23):
-a round ended while ``deliver-<id>`` workflows were still queued left their PDF layout and
-sending to be charged to the next round, and flattered the shipped configuration."""
+a round ended while letters were still queued (then in ``deliver-<id>`` workflows) left their
+PDF layout and sending to be charged to the next round, and flattered the shipped
+configuration."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ async def test_a_round_with_deliveries_in_flight_is_not_ended_early(
     store: Store, tmp_path: Path
 ) -> None:
     cycle = f"bench-{uuid.uuid4().hex[:6]}"
-    letters = LetterActivities(store, tmp_path / "letters")  # no client: they stay queued
+    letters = LetterActivities(store, tmp_path / "letters")  # no outbox: they stay queued
     first = letters.store_and_file(invitation(cycle, "DEU"))
     second = letters.store_and_file(invitation(cycle, "FRA"))
     elsewhere = letters.store_and_file(invitation(f"{cycle}-other", "MEX"))

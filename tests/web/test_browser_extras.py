@@ -124,7 +124,7 @@ async def test_a_monitoring_framework_and_a_conversation_in_a_browser(portal_env
     await deu.get_by_role("button", name="Post the comment").click()
     await deu.wait_for_url(f"**{review}?done=comment#conversation")
     reviewer = await signed_in(browser, env.url, fp(reviewers[0]))
-    # The reviewer was told by letter (stored, then delivered by its own workflow).
+    # The reviewer was told by letter (stored, then delivered from the outbox).
     told = await _letter_of_kind(env, cycle, fp(reviewers[0]), "comment")
     await reviewer.goto("/letters")
     await reviewer.locator(f'main a[href="/letters/{told.id}"]').click()

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from napreview.activities.letters import LetterActivities
 from napreview.cli.app import app
+from napreview.letters.outbox import Outbox
 from napreview.schemas.cedaw import CedawSummary
 from napreview.schemas.letters import LetterKind, LetterRef, LetterRequest
 from napreview.schemas.review import CedawCheckRequest, Stage, Withdraw
@@ -288,7 +289,7 @@ class BrokenWork:
 async def test_withdrawal_ends_a_review_whose_work_keeps_failing(dev_env, store, tmp_path, failing):
     client = dev_env.client
     settings = settings_for(store, tmp_path)
-    letters = LetterActivities(store, settings.letters_dir, client, settings.task_queue)
+    letters = LetterActivities(store, settings.letters_dir, Outbox(store, settings))
     if failing == "cedaw check":
         broken = BrokenWork(letters, None)
         replacements = {"run_cedaw_check": broken.run_cedaw_check}
