@@ -1,15 +1,15 @@
 """letters wait in the store for their delivery: when a queued letter may next be tried (issue
 #23: delivery without a workflow per letter)
 
-Revision ID: 0014_letter_outbox
-Revises: 0013_files_comments_deputies
+Revision ID: 0015_letter_outbox
+Revises: 0014_indicators
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_letter_outbox"
-down_revision = "0013_files_comments_deputies"
+revision = "0015_letter_outbox"
+down_revision = "0014_indicators"
 branch_labels = None
 depends_on = None
 
