@@ -22,6 +22,7 @@ from temporalio.worker import Worker
 from napreview.activities.cedaw import CedawActivities
 from napreview.activities.cycle import CycleActivities
 from napreview.activities.delivery import DeliveryActivities
+from napreview.activities.follow_up import FollowUpActivities
 from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.review import ReviewActivities
@@ -39,11 +40,18 @@ from napreview.temporal.update_order import from_server, napreview_runner
 from napreview.workflows.conversation import TellOfCommentWorkflow
 from napreview.workflows.cycle import CycleWorkflow
 from napreview.workflows.delivery import DeliverLetterWorkflow
+from napreview.workflows.follow_up import FollowUpWorkflow
 from napreview.workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 
-WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow, TellOfCommentWorkflow]
+WORKFLOWS = [
+    CycleWorkflow,
+    MemberReviewWorkflow,
+    DeliverLetterWorkflow,
+    TellOfCommentWorkflow,
+    FollowUpWorkflow,
+]
 
 
 def activities_for(
@@ -60,6 +68,7 @@ def activities_for(
         sender=Sender.from_settings(settings),
     )
     delivery = DeliveryActivities(store, settings)
+    follow_up = FollowUpActivities(store)
     return [
         FrontEndKeys(store).front_end_keys,
         cycle.prepare_cycle,
@@ -72,6 +81,8 @@ def activities_for(
         cedaw.run_cedaw_check,
         letters.send_letter,
         delivery.deliver_letter,
+        follow_up.draw_follow_up,
+        follow_up.project_follow_up,
     ]
 
 

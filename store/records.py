@@ -21,6 +21,7 @@ from napreview.store.deputies import DeputyRepository
 from napreview.store.documents import DocumentRepository
 from napreview.store.drafts import DraftRepository
 from napreview.store.focal_points import FocalPointRepository
+from napreview.store.follow_ups import FollowUpRepository
 from napreview.store.front_end_keys import FrontEndKeyRepository
 from napreview.store.installation import InstallationRepository
 from napreview.store.letters import LetterRepository
@@ -59,6 +60,7 @@ class Store:
         self.front_end_keys = FrontEndKeyRepository(sessions)
         self.installation = InstallationRepository(sessions)
         self.preferences = PreferenceRepository(sessions)
+        self.follow_ups = FollowUpRepository(sessions)
 
     @classmethod
     def from_url(cls, url: str) -> Store:
