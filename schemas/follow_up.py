@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, model_validator
 
@@ -47,6 +48,10 @@ class ItemStatus(StrEnum):
         return self in (ItemStatus.DONE, ItemStatus.NOT_PURSUED)
 
 
+# An SDG target as the 2030 Agenda numbers it: 5.5, 16.7, 5.a.
+SdgTarget = Annotated[str, Field(pattern=r"^\d{1,2}\.[0-9a-z]{1,2}$")]
+
+
 class Tags(BaseModel):
     """How an item is grouped across members and cycles: the WPS pillar or the Network's
     theme, the GR30 paragraph, the CEDAW article, the SDG target (e.g. "5.5")."""
@@ -56,7 +61,7 @@ class Tags(BaseModel):
     pillar: str | None = Field(default=None, max_length=40)
     gr30_paragraph: Reference | None = None
     cedaw_article: Reference | None = None
-    sdg_target: str | None = Field(default=None, pattern=r"^\d{1,2}\.[0-9a-z]{1,2}$")
+    sdg_target: SdgTarget | None = None
 
 
 class EvidenceKind(StrEnum):
@@ -128,7 +133,7 @@ class ItemUpdate(BaseModel):
     lead_institution: Title | None = None
     target_date: date | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=MAX_EVIDENCE)
-    tags: Tags | None = None
+    sdg_target: SdgTarget | None = Field(default=None, description="the SDG target it serves")
 
 
 class ReportRecord(BaseModel):

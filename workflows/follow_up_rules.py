@@ -334,8 +334,8 @@ def apply_item_update(
         item.lead_institution = update.lead_institution
     if update.target_date is not None:
         item.target_date = update.target_date
-    if update.tags is not None:
-        item.tags = update.tags
+    if update.sdg_target is not None:
+        item.tags = item.tags.model_copy(update={"sdg_target": update.sdg_target})
     item.evidence += [e for e in update.evidence if e not in item.evidence]
 
 
