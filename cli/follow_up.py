@@ -9,6 +9,7 @@ import typer
 
 from napreview.cli.common import (
     AS_OPTION,
+    EXIT_REFUSED,
     EXIT_USAGE,
     JSON_OPTION,
     acting,
@@ -93,7 +94,11 @@ def start(
     if not started:
         say(f"No approved review of cycle {cycle} to follow up.")
     for one in started:
-        say(f"{one.member}: follow-up started." if one.started else f"{one.member}: {one.why}")
+        if one.started:
+            say(f"{one.member}: follow-up started.")
+    refused = [f"{one.member}: {one.why}" for one in started if not one.started]
+    if refused:
+        raise fail(EXIT_REFUSED, "Refused: " + "\n".join(refused))
 
 
 def show_json(record: FollowUpRecord) -> dict[str, Any]:

@@ -130,7 +130,9 @@ async def _start_one(
             signer().sign("start_follow_up", workflow_id, inp),
             id=workflow_id,
             task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            # A follow-up an operator terminated may be started again; a running or closed
+            # one stands.
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
             search_attributes=search_attributes(inp),
         )
     except WorkflowAlreadyStartedError:
