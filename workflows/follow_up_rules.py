@@ -232,7 +232,6 @@ def notice_letter(s: FollowUpState, c: Context, notice: Notice) -> LetterRequest
         chair=c.inp.chair,
         occasion=notice.deadline.due.date().isoformat(),
         deadline=notice.deadline.due.date().isoformat(),
-        stage=FOLLOW_UP_STAGE,
     )
 
 
