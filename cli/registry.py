@@ -18,6 +18,7 @@ from napreview.cli.common import (
     check_acting,
     console,
     describe_day,
+    errors,
     fail,
     handled,
     parse_date,
@@ -490,9 +491,21 @@ def register(app: typer.Typer) -> None:
         from napreview.services.members import get
 
         m = get(store(), member)
-        document = (
+        document: BaseModel = (
             example_self_assessment(m)
             if name is DocumentName.SELF_ASSESSMENT
             else example_peer_review()
         )
+        if name is DocumentName.SELF_ASSESSMENT:
+            from napreview.services.follow_up import prefilled_self_assessment
+
+            prefilled = prefilled_self_assessment(store(), m)
+            if prefilled is not None:
+                document, cycle = prefilled
+                errors.print(
+                    f"Started from the follow-up of the {cycle} review of {m.name}: each "
+                    "recommendation's status as the follow-up left it.",
+                    markup=False,
+                    highlight=False,
+                )
         print(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False))

@@ -182,6 +182,9 @@ class FollowUpState(BaseModel):
     member: str
     items: list[FollowUpItem] = Field(default_factory=list)
     drawn: bool = False
+    self_assessment_id: str | None = Field(
+        default=None, description="the review's last self-assessment, the next one's start"
+    )
     period: int = Field(default=1, description="the progress report asked for now")
     deadline: Deadline | None = None
     reports: list[ReportRecord] = Field(default_factory=list)

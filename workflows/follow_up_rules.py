@@ -166,6 +166,7 @@ def draw_seeds(
 def draw(s: FollowUpState, c: Context, drawn: DrawnItems) -> None:
     """The items the review left, the cycle's terms, and the first progress report asked for."""
     s.terms = drawn.terms
+    s.self_assessment_id = c.inp.sources.self_assessment_id
     s.items = [
         FollowUpItem(
             key=x.key,

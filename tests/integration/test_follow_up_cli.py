@@ -9,9 +9,10 @@ import time
 
 from openpyxl import load_workbook
 
+from napreview.schemas.review import Stage
 from napreview.workflows import contract
 
-from ..helpers import SECRETARIAT, complete_review, fp, start_cycle
+from ..helpers import SECRETARIAT, at_stage, complete_review, fp, start_cycle
 from .test_cli import napreview, worker  # noqa: F401 (fixtures)
 
 
@@ -123,6 +124,50 @@ async def test_a_follow_up_from_sign_off_to_an_acknowledged_report(
         napreview, "follow-up", "start", cycle, "MEX", "--as", SECRETARIAT
     )
     assert open_review.exit_code == 3 and "not completed" in open_review.output
+
+    # The next cycle starts from the last: Germany's template carries what became of each
+    # Network recommendation it works on.
+    network = next(i for i in state["items"] if i["source"] == "network_recommendation")
+    rid = network["source_ref"]
+    marked = await _in_thread(
+        napreview, "follow-up", "update", cycle, "DEU", network["key"], "--status", "done",
+        "--lead", "Ministry of Defence", "--as", fp("DEU"),
+    )  # fmt: skip
+    assert marked.exit_code == 0, marked.output
+    await _in_thread(
+        follow_up_when, napreview, cycle, "DEU",
+        lambda s: any(i["key"] == network["key"] and i["status"] == "done" for i in s["items"]),
+    )  # fmt: skip
+    template = await _in_thread(napreview, "template", "self-assessment", "DEU")
+    assert template.exit_code == 0, template.output
+    assert f"Started from the follow-up of the {cycle} review of Germany" in template.stderr
+    prefilled = json.loads(template.stdout)
+    answer = next(r for r in prefilled["recommendations"] if r["id"] == rid)
+    assert answer["status"] == "achieved"
+    assert answer["evidence"].startswith(f"Follow-up of the {cycle} review: done")
+    assert "lead institution: Ministry of Defence" in answer["evidence"]
+
+    # In the next cycle, Germany submits it, and its reviewers read beside it what became of
+    # the recommendations of the last review.
+    members = ["DEU", "MEX", "NAM", "JPN"]
+    following = await start_cycle(client, store, worker.task_queue, members, seed=5)
+    reviewed = await at_stage(client, following, "DEU", Stage.SELF_ASSESSMENT)
+    document = tmp_path / "next.json"
+    document.write_text(template.stdout)
+    submitted = await _in_thread(
+        napreview, "submit", "self-assessment", following, "DEU", str(document), "--as", fp("DEU")
+    )
+    assert submitted.exit_code == 0, submitted.output
+    reviewer = reviewed.reviewers[0].member
+    shown = await _in_thread(
+        napreview, "documents", "show", following, "DEU", "self-assessment", "--json",
+        "--as", fp(reviewer),
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    previous = json.loads(shown.stdout)["previous_recommendations"]
+    assert {p["cycle"] for p in previous} == {cycle}
+    seen = next(p for p in previous if p["key"] == network["key"])
+    assert (seen["status"], seen["lead_institution"]) == ("done", "Ministry of Defence")
 
     handle = client.get_workflow_handle(contract.follow_up_workflow_id(cycle, "DEU"))
     await handle.terminate("end of test")
