@@ -96,9 +96,14 @@ def _updates(state: FollowUpState, form: FormData) -> list[ItemUpdate]:
         lead = str(form.get(f"lead_{n}") or "").strip()
         target = str(form.get(f"target_{n}") or "").strip()
         link = str(form.get(f"link_{n}") or "").strip()
-        changed = status != item.status.value or reason or link
-        changed = changed or (lead and lead != (item.lead_institution or ""))
-        changed = changed or (target and target != str(item.target_date or ""))
+        changed = (
+            status != item.status.value
+            or bool(reason or link)
+            or bool(lead)
+            and lead != (item.lead_institution or "")
+            or bool(target)
+            and target != str(item.target_date or "")
+        )
         if not changed:
             continue
         updates.append(
