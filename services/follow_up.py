@@ -179,6 +179,12 @@ def read(store: Store, actor: Actor, cycle: str, member: str) -> FollowUpRecord:
     return found
 
 
+def exists(store: Store, cycle: str, member: str) -> bool:
+    """Whether the review has a follow-up to link to (one approved before follow-ups existed
+    has none until the secretariat starts it)."""
+    return store.follow_ups.get(cycle, member) is not None
+
+
 def views(record: FollowUpRecord) -> list[ItemView]:
     s = record.state
     return [_view(s.cycle, s.member, item, record.texts.get(item.key, "")) for item in s.items]

@@ -8,7 +8,7 @@ import asyncio
 
 from napreview.schemas.follow_up import FollowUpState
 
-from ..helpers import SECRETARIAT, complete_review, fp
+from ..helpers import SECRETARIAT, complete_review, fp, submit_sa
 from .test_access import _cycle
 
 
@@ -31,6 +31,8 @@ async def test_the_member_reports_from_the_follow_up_page_and_the_secretariat_ac
 
     deu = http()
     await deu.sign_in(fp("DEU"))
+    review = await deu.get(f"/reviews/{cycle}/DEU")
+    assert f'href="{page}" id="follow-up"' in review.text
     shown = await deu.get(page)
     assert shown.status_code == 200
     assert 'id="report"' in shown.text and "Send progress report 1" in shown.text
@@ -85,6 +87,16 @@ async def test_the_member_reports_from_the_follow_up_page_and_the_secretariat_ac
     state = await _state_when(portal_env, cycle, lambda s: s.reports[0].acknowledged_at)
     assert state.reports[0].acknowledgement == "Merci."
     assert state.items[0].lead_institution == "Federal Foreign Office"
+
+    # In Germany's next review, its reviewers read beside the self-assessment what became of
+    # these recommendations.
+    following, next_reviewers, _ = await _cycle(portal_env)
+    await submit_sa(portal_env.client, portal_env.store, following, "DEU")
+    reader = http()
+    await reader.sign_in(fp(next_reviewers[0]))
+    beside = await reader.get(f"/reviews/{following}/DEU/self-assessment")
+    assert beside.status_code == 200 and 'id="previous"' in beside.text
+    assert state.items[0].key in beside.text
 
 
 async def _state_when(portal_env, cycle: str, ready) -> FollowUpState:
