@@ -50,6 +50,8 @@ _TASK_WORDS = {  # by services.tasks.TaskKind
     "recommendations": "Answer the peer recommendations",
     "sign_off": "Sign off",
     "overdue": "Overdue",
+    "progress_report": "Send the follow-up's progress report",
+    "acknowledgement": "Acknowledge a progress report",
 }
 
 

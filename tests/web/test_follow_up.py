@@ -31,6 +31,8 @@ async def test_the_member_reports_from_the_follow_up_page_and_the_secretariat_ac
 
     deu = http()
     await deu.sign_in(fp("DEU"))
+    home = await deu.get("/")
+    assert f'href="{page}#report"' in home.text and "Send progress report 1" in home.text
     review = await deu.get(f"/reviews/{cycle}/DEU")
     assert f'href="{page}" id="follow-up"' in review.text
     shown = await deu.get(page)
@@ -72,6 +74,8 @@ async def test_the_member_reports_from_the_follow_up_page_and_the_secretariat_ac
 
     sec = http()
     await sec.sign_in(SECRETARIAT)
+    waiting = await sec.get("/")
+    assert f'href="{page}#acknowledge-1"' in waiting.text
     asked = await sec.get(page)
     assert 'id="acknowledge-1"' in asked.text
     for language, title, status in (
