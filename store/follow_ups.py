@@ -91,6 +91,16 @@ class FollowUpRepository(Repository):
             ).all()
         return [r for c in cycles if (r := self.get(c, member)) is not None]
 
+    def all(self) -> list[FollowUpRecord]:
+        """Every follow-up, by cycle (the latest first) and member."""
+        with self._session() as s:
+            keys = s.execute(
+                select(FollowUpRow.cycle_id, FollowUpRow.member_code).order_by(
+                    FollowUpRow.cycle_id.desc(), FollowUpRow.member_code
+                )
+            ).all()
+        return [r for c, m in keys if (r := self.get(c, m)) is not None]
+
     def still_open(self) -> list[FollowUpRecord]:
         """Every follow-up not closed yet (the secretariat's reports to acknowledge)."""
         with self._session() as s:

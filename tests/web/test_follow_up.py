@@ -5,6 +5,8 @@ scoped like the review it follows."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 
 from napreview.schemas.follow_up import FollowUpState
 
@@ -91,6 +93,16 @@ async def test_the_member_reports_from_the_follow_up_page_and_the_secretariat_ac
     state = await _state_when(portal_env, cycle, lambda s: s.reports[0].acknowledged_at)
     assert state.reports[0].acknowledgement == "Merci."
     assert state.items[0].lead_institution == "Federal Foreign Office"
+
+    # The secretariat sees implementation per member and per theme, and downloads the items.
+    overview = await sec.get(f"/follow-ups?cycle={cycle}")
+    assert overview.status_code == 200 and 'id="themes"' in overview.text
+    assert f'href="{page}"' in overview.text
+    sheet = await sec.get(f"/follow-ups/{cycle}/export.csv")
+    rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["cycle", "member", "item"]
+    assert [r[5] for r in rows[1:] if r[2] == state.items[0].key] == ["under_way"]
+    assert (await deu.get("/follow-ups")).status_code == 404
 
     # In Germany's next review, its reviewers read beside the self-assessment what became of
     # these recommendations.

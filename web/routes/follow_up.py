@@ -24,13 +24,16 @@ from napreview.schemas.follow_up import (
 )
 from napreview.schemas.members import Role
 from napreview.schemas.refusals import Reason
-from napreview.services import access, follow_up
+from napreview.services import access, exports, follow_up
 from napreview.services.errors import NotFoundError, StepRefused
+from napreview.web.downloads import download
 from napreview.web.routes.reviews import member_code
 from napreview.web.web import (
     ChangeFormDep,
+    OversightDep,
     PageNotFound,
     PersonDep,
+    PortalDep,
     Visitor,
     portal_of,
     render,
@@ -177,3 +180,27 @@ async def acknowledge_post(
             page_with, request, v, cycle, code, error="invalid", status=422
         )
     return see_other(f"/reviews/{cycle}/{code}/follow-up?done=acknowledge")
+
+
+@router.get("/follow-ups")
+def implementation_page(
+    request: Request, v: OversightDep, portal: PortalDep, cycle: str = ""
+) -> Response:
+    """Implementation across the Network, per member and per theme (secretariat, auditors)."""
+    assert v.actor is not None
+    seen = follow_up.implementation(portal.store, v.actor, cycle or None)
+    if cycle and cycle not in seen.cycles:
+        raise PageNotFound()
+    context = {"seen": seen, "cycle": cycle, "statuses": list(ItemStatus)}
+    return render(request, "follow_ups.html", context)
+
+
+@router.get("/follow-ups/{cycle}/export.{format}")
+def export(cycle: str, format: str, v: PersonDep, portal: PortalDep) -> Response:
+    """The items of a cycle's follow-ups the person reads, as a spreadsheet."""
+    assert v.actor is not None
+    if format not in exports.FORMATS:
+        raise PageNotFound()
+    table = follow_up.export(portal.store, v.actor, cycle)
+    data, name, media = exports.encoded(table, format)
+    return download(data, name, media)
