@@ -207,7 +207,8 @@ def update(
 @handled
 def report(cycle: str, member: str, file: Path, as_: str | None = AS_OPTION) -> None:
     """Send the progress report asked for now (the member's focal point): a JSON file with a
-    narrative and the items it changes ('napreview schema progress-report')."""
+    narrative and the items it changes ('napreview template progress-report MEMBER' starts one
+    with the open items; 'napreview schema progress-report' describes it)."""
     from napreview.schemas.follow_up import ProgressReport
     from napreview.services import follow_up
     from napreview.services.steps import read_document

@@ -329,6 +329,22 @@ def implementation(store: Store, actor: Actor, cycle: str | None = None) -> Impl
     return Implementation(members, themes, cycles)
 
 
+def report_template(store: Store, member: str) -> ProgressReport:
+    """A progress report to start from: each open item of the member's latest open follow-up,
+    with its status as it stands."""
+    found = next((r for r in store.follow_ups.of_member(member) if r.state.closed_at is None), None)
+    if found is None:
+        raise NotFoundError(f"{member} has no open follow-up to report on.")
+    return ProgressReport(
+        narrative="What was done since the last report, with sources.",
+        updates=[
+            ItemUpdate(key=i.key, status=i.status)
+            for i in found.state.items
+            if not i.status.settled
+        ],
+    )
+
+
 def previous_items(store: Store, member: str, cycle: str) -> list[ItemView]:
     """What became of the recommendations of the member's earlier reviews: what its reviewers
     read beside the self-assessment of ``cycle`` (any reader of that review may)."""

@@ -69,6 +69,12 @@ async def test_a_follow_up_from_sign_off_to_an_acknowledged_report(
     )  # fmt: skip
     assert done.exit_code == 0, done.output
 
+    # The report starts from a template listing the open items as they stand.
+    started = await _in_thread(napreview, "template", "progress-report", "DEU")
+    assert started.exit_code == 0, started.output
+    listed = json.loads(started.stdout)["updates"]
+    assert {u["key"] for u in listed} == {i["key"] for i in state["items"]}
+    assert next(u for u in listed if u["key"] == key)["status"] == "under_way"
     report = tmp_path / "report.json"
     report.write_text(
         json.dumps(
