@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         UpdateItem,
     )
     from napreview.schemas.letters import LetterKind, LetterRef
-    from napreview.schemas.review import Command
+    from napreview.schemas.review import Command, DistrustKey, TrustKey
     from napreview.workflows import contract
     from napreview.workflows import follow_up_rules as rules
     from napreview.workflows.follow_up_rules import STEPS, Context
@@ -157,6 +157,22 @@ class FollowUpWorkflow:
     @acknowledge_report.validator
     def _check_acknowledge_report(self, cmd: AcknowledgeReport) -> None:
         self._validate("acknowledge_report", cmd)
+
+    @workflow.update(name="do_trust_key")
+    async def trust_key(self, cmd: TrustKey) -> FollowUpTaken:
+        return await self._take("trust_key", cmd)
+
+    @trust_key.validator
+    def _check_trust_key(self, cmd: TrustKey) -> None:
+        self._validate("trust_key", cmd)
+
+    @workflow.update(name="do_distrust_key")
+    async def distrust_key(self, cmd: DistrustKey) -> FollowUpTaken:
+        return await self._take("distrust_key", cmd)
+
+    @distrust_key.validator
+    def _check_distrust_key(self, cmd: DistrustKey) -> None:
+        self._validate("distrust_key", cmd)
 
     async def _take(self, name: str, cmd: Command) -> FollowUpTaken:
         """Check again under the lock (another step may have won the race), apply, publish."""

@@ -39,7 +39,14 @@ from napreview.schemas.letters import LetterKind, LetterRequest
 from napreview.schemas.members import Role
 from napreview.schemas.proof import verify
 from napreview.schemas.refusals import Reason
-from napreview.schemas.review import Command, Deadline, Refusal, ReviewState
+from napreview.schemas.review import (
+    Command,
+    Deadline,
+    DistrustKey,
+    Refusal,
+    ReviewState,
+    TrustKey,
+)
 from napreview.schemas.submissions import (
     PeerReview,
     RecommendationResponse,
@@ -318,6 +325,25 @@ def check_acknowledge(s: FollowUpState, c: Context, cmd: AcknowledgeReport) -> N
         raise Refused("report_acknowledged", period=cmd.period)
 
 
+def check_trust_key(s: FollowUpState, c: Context, cmd: TrustKey) -> None:
+    """A new front-end key, trusted before the front ends sign with it (services/keys.py)."""
+    check_proof(s, c, "trust_key", cmd)
+    check_open(s, c, cmd, Role.SECRETARIAT)
+    if s.trusted_keys.get(cmd.key_id) == cmd.public_key:
+        raise Refused("key_trusted", key_id=cmd.key_id)
+
+
+def check_distrust_key(s: FollowUpState, c: Context, cmd: DistrustKey) -> None:
+    check_proof(s, c, "distrust_key", cmd)
+    check_open(s, c, cmd, Role.SECRETARIAT)
+    if cmd.key_id not in s.trusted_keys:
+        raise Refused("key_not_trusted", key_id=cmd.key_id)
+    if cmd.proof is not None and cmd.proof.key_id == cmd.key_id:
+        raise Refused("key_retires_itself")
+    if len(s.trusted_keys) == 1:
+        raise Refused("last_key")
+
+
 # ---------------------------------------------------------------- applying a step
 
 
@@ -368,6 +394,14 @@ def apply_acknowledge(s: FollowUpState, c: Context, cmd: AcknowledgeReport) -> N
     report.acknowledgement = cmd.comments
 
 
+def apply_trust_key(s: FollowUpState, c: Context, cmd: TrustKey) -> None:
+    s.trusted_keys[cmd.key_id] = cmd.public_key
+
+
+def apply_distrust_key(s: FollowUpState, c: Context, cmd: DistrustKey) -> None:
+    s.trusted_keys.pop(cmd.key_id, None)
+
+
 def remember_nonce(s: FollowUpState, cmd: Command) -> None:
     if cmd.proof is not None:
         s.nonces.append(cmd.proof.nonce)
@@ -399,4 +433,6 @@ STEPS: dict[str, Step] = {
     "update_item": Step(UpdateItem, check_update_item, apply_update_item),
     "submit_progress_report": Step(SubmitProgressReport, check_report, apply_report),
     "acknowledge_report": Step(AcknowledgeReport, check_acknowledge, apply_acknowledge),
+    "trust_key": Step(TrustKey, check_trust_key, apply_trust_key),
+    "distrust_key": Step(DistrustKey, check_distrust_key, apply_distrust_key),
 }

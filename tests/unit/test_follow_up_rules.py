@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from napreview.people.signing import Signer
 from napreview.schemas.cedaw import CedawResult, Finding, LinkageRating, Severity
 from napreview.schemas.examples import example_peer_review, example_self_assessment
 from napreview.schemas.follow_up import (
@@ -28,7 +29,13 @@ from napreview.schemas.follow_up import (
 from napreview.schemas.letters import LetterKind
 from napreview.schemas.members import Actor, Member, Role
 from napreview.schemas.recommendations import recommendation_set
-from napreview.schemas.review import ReviewerSlot, ReviewerStatus, ReviewState
+from napreview.schemas.review import (
+    DistrustKey,
+    ReviewerSlot,
+    ReviewerStatus,
+    ReviewState,
+    TrustKey,
+)
 from napreview.schemas.submissions import DocumentRef, RecommendationResponse
 from napreview.workflows import follow_up_rules as rules
 from napreview.workflows.follow_up_rules import STEPS, Context
@@ -311,3 +318,43 @@ def test_nothing_is_taken_before_the_items_are_drawn():
     s = FollowUpState(cycle="2027", member="DEU")
     update = ItemUpdate(key="network:P1", status=ItemStatus.DONE)
     assert refusal(s, "update_item", UpdateItem(actor=DEU, update=update)) == "follow_up_drawing"
+
+
+# ---------------------------------------------------------------- signed steps and keys
+
+
+def test_a_signed_follow_up_takes_only_fresh_steps_signed_with_a_key_it_trusts():
+    ring = Signer.ephemeral()
+    s = followed()
+    s.trusted_keys = ring.public_keys()
+    workflow_id = context().workflow_id
+    update = UpdateItem(actor=DEU, update=ItemUpdate(key=s.items[0].key, status=ItemStatus.DONE))
+    assert refusal(s, "update_item", update) == "unsigned"
+    signed = ring.sign("update_item", workflow_id, update, at=SIGNED_OFF)
+    elsewhere = ring.sign("update_item", "follow-up-2027-ESP", update, at=SIGNED_OFF)
+    assert refusal(s, "update_item", elsewhere) == "bad_signature"
+    take(s, "update_item", signed)
+    rules.remember_nonce(s, signed)
+    assert refusal(s, "update_item", signed) == "sent_twice"
+
+
+def test_keys_rotate_on_a_follow_up_as_on_a_review():
+    ring = Signer.ephemeral()
+    s = followed()
+    s.trusted_keys = ring.public_keys()
+    (key_id,) = s.trusted_keys
+    workflow_id = context().workflow_id
+    trust = TrustKey(actor=SECRETARIAT, key_id="k2", public_key="ab" * 32)
+    by_member = ring.sign(
+        "trust_key", workflow_id, trust.model_copy(update={"actor": DEU}), at=SIGNED_OFF
+    )
+    assert refusal(s, "trust_key", by_member) == "wrong_role"
+    take(s, "trust_key", ring.sign("trust_key", workflow_id, trust, at=SIGNED_OFF))
+    assert sorted(s.trusted_keys) == sorted([key_id, "k2"])
+    retire_own = DistrustKey(actor=SECRETARIAT, key_id=key_id)
+    own = ring.sign("distrust_key", workflow_id, retire_own, at=SIGNED_OFF)
+    assert refusal(s, "distrust_key", own) == "key_retires_itself"
+    retire_new = DistrustKey(actor=SECRETARIAT, key_id="k2")
+    gone = ring.sign("distrust_key", workflow_id, retire_new, at=SIGNED_OFF)
+    take(s, "distrust_key", gone)
+    assert list(s.trusted_keys) == [key_id]
