@@ -185,6 +185,9 @@ class FollowUpState(BaseModel):
     self_assessment_id: str | None = Field(
         default=None, description="the review's last self-assessment, the next one's start"
     )
+    cedaw_result_id: str | None = Field(
+        default=None, description="the review's CEDAW check, whose gaps are items"
+    )
     period: int = Field(default=1, description="the progress report asked for now")
     deadline: Deadline | None = None
     reports: list[ReportRecord] = Field(default_factory=list)

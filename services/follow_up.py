@@ -17,6 +17,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.people.signing import signer
+from napreview.schemas.cedaw import Finding
 from napreview.schemas.examples import example_self_assessment
 from napreview.schemas.follow_up import (
     AcknowledgeReport,
@@ -46,7 +47,7 @@ from napreview.store.follow_ups import FollowUpRecord
 from napreview.store.records import Store
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
-from napreview.workflows.follow_up_rules import search_attributes, sources_of
+from napreview.workflows.follow_up_rules import finding_ref, search_attributes, sources_of
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,17 @@ def read(store: Store, actor: Actor, cycle: str, member: str) -> FollowUpRecord:
             f"is approved ('napreview follow-up start {cycle} {member}' for one approved before)."
         )
     return found
+
+
+def findings(store: Store, record: FollowUpRecord) -> dict[str, Finding]:
+    """The CEDAW findings the follow-up's items come from, by the reference the items name them
+    by (for each reader's language: the item keeps the English)."""
+    result_id = record.state.cedaw_result_id
+    if result_id is None:
+        return {}
+    with contextlib.suppress(NotFoundError):
+        return {finding_ref(f): f for f in store.cedaw.get(result_id).findings}
+    return {}
 
 
 def exists(store: Store, cycle: str, member: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-from napreview.schemas.cedaw import CedawResult, Severity
+from napreview.schemas.cedaw import CedawResult, Finding, Severity
 from napreview.schemas.follow_up import (
     AcknowledgeReport,
     DrawnItems,
@@ -116,6 +116,12 @@ def search_attributes(inp: FollowUpInput) -> TypedSearchAttributes:
     )
 
 
+def finding_ref(finding: Finding) -> str:
+    """How an item names the CEDAW finding it comes from: its code, and its theme where one
+    code is found once per theme (a theme the plan's pillars call for, left out)."""
+    return f"{finding.code}/{finding.theme}" if finding.theme else finding.code
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -160,7 +166,7 @@ def draw_seeds(
                 gr30_paragraph=finding.gr30_paragraph,
                 cedaw_article=finding.article,
             )
-            add(ItemSource.CEDAW_FINDING, "cedaw", finding.code, finding.message, tags)
+            add(ItemSource.CEDAW_FINDING, "cedaw", finding_ref(finding), finding.message, tags)
     for progress in self_assessment.recommendations if self_assessment else []:
         if progress.status in OPEN_WORK:
             text = texts.get(progress.id, progress.id)
@@ -174,6 +180,7 @@ def draw(s: FollowUpState, c: Context, drawn: DrawnItems) -> None:
     """The items the review left, the cycle's terms, and the first progress report asked for."""
     s.terms = drawn.terms
     s.self_assessment_id = c.inp.sources.self_assessment_id
+    s.cedaw_result_id = c.inp.sources.cedaw_result_id
     s.items = [
         FollowUpItem(
             key=x.key,

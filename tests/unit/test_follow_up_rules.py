@@ -80,6 +80,18 @@ def cedaw_result() -> CedawResult:
                 message="The plan has no budget.",
             ),
             Finding(code="gr30_not_cited", severity=Severity.ADVICE, message="Cite GR30."),
+            Finding(
+                code="THEME_NOT_ADDRESSED",
+                severity=Severity.GAP,
+                theme="nationality",
+                message="No measures on nationality.",
+            ),
+            Finding(
+                code="THEME_NOT_ADDRESSED",
+                severity=Severity.GAP,
+                theme="marriage_family",
+                message="No measures on marriage and family relations.",
+            ),
         ],
     )
 
@@ -130,8 +142,12 @@ def test_a_review_leaves_supported_peer_recommendations_cedaw_gaps_and_open_netw
     # ESP's second recommendation; ESP#9 and NAM's do not exist, so nothing is made up.
     assert peer == ["peer:ESP#2"]
     assert by_key["peer:ESP#2"][1] == example_peer_review().recommendations[1]
-    # The gap is followed, the advice is not.
-    assert [k for k in by_key if k.startswith("cedaw:")] == ["cedaw:no_budget"]
+    # Each gap is followed (a theme left out once per theme), the advice is not.
+    assert [k for k in by_key if k.startswith("cedaw:")] == [
+        "cedaw:no_budget",
+        "cedaw:THEME_NOT_ADDRESSED/nationality",
+        "cedaw:THEME_NOT_ADDRESSED/marriage_family",
+    ]
     gap = by_key["cedaw:no_budget"][0]
     assert (gap.tags.gr30_paragraph, gap.tags.cedaw_article, gap.tags.pillar) == (
         "28(a)",

@@ -84,10 +84,10 @@ async def test_the_member_reports_from_the_follow_up_page_and_the_secretariat_ac
         ("fr", "Suivi de l&#39;Allemagne", "en cours"),
         ("es", "Seguimiento de Alemania", "en curso"),
     ):
-        sec.client.cookies.set("napreview_lang", language)
+        portal_env.accounts.set_language(SECRETARIAT, language)
         said = await sec.get(page)
         assert title in said.text and status in said.text, language
-    sec.client.cookies.set("napreview_lang", "en")
+    portal_env.accounts.set_language(SECRETARIAT, "en")
     acknowledged = await sec.post(f"{page}/acknowledge", {"period": "1", "comments": "Merci."})
     assert acknowledged.status_code == 303
     state = await _state_when(portal_env, cycle, lambda s: s.reports[0].acknowledged_at)

@@ -25,6 +25,7 @@ from napreview.schemas.follow_up import (
 from napreview.schemas.members import Role
 from napreview.schemas.refusals import Reason
 from napreview.services import access, exports, follow_up
+from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.web.downloads import download
 from napreview.web.routes.reviews import member_code
@@ -78,6 +79,8 @@ def page_with(
         "s": s,
         "code": code,
         "items": follow_up.views(record),
+        "findings": follow_up.findings(portal.store, record),
+        "member": member_ops.get(portal.store, code),
         "statuses": list(ItemStatus),
         "own": v.actor.role is Role.FOCAL_POINT and v.actor.member == code and open_,
         "acknowledges": v.actor.role is Role.SECRETARIAT and open_,
