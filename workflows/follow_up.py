@@ -43,7 +43,9 @@ class FollowUpWorkflow:
         self.state = inp.carried or FollowUpState(
             cycle=inp.cycle, member=inp.member, trusted_keys=dict(inp.trusted_keys)
         )
-        self.start_checked = inp.carried is not None
+        # Steps wait until the run knows napreview started it (workflows/start.py): a run
+        # continued as new passes at once, a start that merely carries a state does not.
+        self.start_checked = False
         self.lock = asyncio.Lock()
 
     def _context(self) -> Context:
@@ -52,10 +54,9 @@ class FollowUpWorkflow:
     @workflow.run
     async def run(self, inp: FollowUpInput) -> FollowUpTaken:
         s = self.state
-        if not self.start_checked:
-            review = contract.review_workflow_id(inp.cycle, inp.member)
-            await check_start("start_follow_up", inp, inp.proof, parent=review)
-            self.start_checked = True
+        review = contract.review_workflow_id(inp.cycle, inp.member)
+        await check_start("start_follow_up", inp, inp.proof, parent=review)
+        self.start_checked = True
         if not s.drawn:
             drawn = await workflow.execute_activity(
                 contract.DRAW_FOLLOW_UP,

@@ -5,6 +5,7 @@ and overdue notice on the time-skipping server (time is skipped, never slept).""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 
 from temporalio.client import Client, WorkflowHandle
@@ -12,6 +13,8 @@ from temporalio.service import RPCError
 
 from napreview.audit.replay import replay
 from napreview.schemas.follow_up import (
+    FollowUpInput,
+    FollowUpSources,
     FollowUpState,
     FollowUpTaken,
     ItemStatus,
@@ -22,6 +25,7 @@ from napreview.schemas.letters import LetterKind
 from napreview.schemas.review import Decision, SignOff, Stage
 from napreview.services import follow_up
 from napreview.workflows import contract
+from napreview.workflows.follow_up_rules import search_attributes
 
 from ..conftest import running_worker
 from ..helpers import SECRETARIAT, complete_review, fp, start_cycle
@@ -39,6 +43,7 @@ from .test_review_timers import (
     ts_env,  # noqa: F401 (fixture)
     until,
 )
+from .test_signed_start import ends_refused
 
 
 def follow_up_handle(client: Client, cycle: str, member: str) -> WorkflowHandle:
@@ -151,3 +156,31 @@ def _report_letters(store, cycle: str) -> list:
 async def _idle(client: Client, cycle: str) -> bool:
     described = await follow_up_handle(client, cycle, "DEU").describe()
     return not described.raw_description.pending_activities
+
+
+async def test_a_follow_up_started_by_someone_else_ends_at_once_even_carrying_a_state(
+    dev_env, store, tmp_path
+):
+    """A start that carries a state as a continued run would is not a continued run: it must
+    be signed, or it ends as failed and nothing is drawn or recorded."""
+    client = dev_env.client
+    cycle = f"2019-{uuid.uuid4().hex[:6]}"
+    forged = FollowUpInput(
+        cycle=cycle,
+        member="PER",
+        chair="NAM",
+        sources=FollowUpSources(cycle=cycle, member="PER"),
+        trusted_keys={"mine": "ab" * 32},
+        carried=FollowUpState(cycle=cycle, member="PER", drawn=True),
+    )
+    async with running_worker(client, store, tmp_path) as settings:
+        workflow_id = contract.follow_up_workflow_id(cycle, "PER")
+        await client.start_workflow(
+            contract.FOLLOW_UP_WORKFLOW,
+            forged,
+            id=workflow_id,
+            task_queue=settings.task_queue,
+            search_attributes=search_attributes(forged),
+        )
+        await ends_refused(client, workflow_id)
+    assert store.follow_ups.get(cycle, "PER") is None
