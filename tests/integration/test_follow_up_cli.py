@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 
 from napreview.schemas.review import Stage
+from napreview.services import steps
 from napreview.workflows import contract
 
 from ..helpers import SECRETARIAT, at_stage, complete_review, fp, start_cycle
@@ -175,8 +177,26 @@ async def test_a_follow_up_from_sign_off_to_an_acknowledged_report(
     seen = next(p for p in previous if p["key"] == network["key"])
     assert (seen["status"], seen["lead_institution"]) == ("done", "Ministry of Defence")
 
+    # A follow-up an operator ended is started again by the secretariat from the approved
+    # review, as one approved before follow-ups existed is, and reports every 180 days.
     handle = client.get_workflow_handle(contract.follow_up_workflow_id(cycle, "DEU"))
-    await handle.terminate("end of test")
+    await handle.terminate("ended by an operator")
+    restarted = await _in_thread(
+        napreview, "follow-up", "start", cycle, "--every", "180d", "--as", SECRETARIAT
+    )
+    assert restarted.exit_code == 0, restarted.output
+    assert "DEU: follow-up started." in restarted.output
+    again = await _in_thread(
+        follow_up_when, napreview, cycle, "DEU", lambda s: s["items"] and not s["reports"]
+    )
+    approved = (await steps.review_state(client, cycle, "DEU")).finished_at
+    assert datetime.fromisoformat(again["due"]) - approved == timedelta(days=180)
+    assert {i["status"] for i in again["items"]} == {"not_started"}
+    shown = await _in_thread(napreview, "follow-up", "show", cycle, "DEU", "--as", fp("DEU"))
+    assert shown.exit_code == 0 and "Follow-up of DEU" in shown.output
+    await client.get_workflow_handle(contract.follow_up_workflow_id(cycle, "DEU")).terminate(
+        "end of test"
+    )
 
 
 async def _in_thread(func, *args):
