@@ -59,7 +59,9 @@ def _answered(taken: FollowUpTaken, what: str) -> None:
 @handled
 def start(
     cycle: str,
-    members: str | None = typer.Argument(None, help="DEU,ESP,... (default: every approved review)"),
+    members: str | None = typer.Argument(
+        None, help="DEU,ESP,... (default: every approved review without one)"
+    ),
     every: str | None = typer.Option(
         None, "--every", help="How often the cycle's members report, e.g. 180d (default 365d)"
     ),
@@ -92,7 +94,7 @@ def start(
 
     started = run(go())
     if not started:
-        say(f"No approved review of cycle {cycle} to follow up.")
+        say(f"No approved review of cycle {cycle} without a follow-up: nothing to start.")
     for one in started:
         if one.started:
             say(f"{one.member}: follow-up started.")

@@ -105,9 +105,14 @@ async def start(
     settings = await asyncio.to_thread(store.cycles.settings, cycle)  # NotFoundError
     if terms is not None:
         await asyncio.to_thread(store.follow_ups.set_terms, cycle, terms)
-    if members is None:
+    if members is None:  # those approved and not followed up yet
         records = await asyncio.to_thread(store.reviews.of_cycle, cycle)
-        members = [r.member for r in records if r.stage is Stage.COMPLETED]
+        followed = {
+            r.state.member for r in await asyncio.to_thread(store.follow_ups.of_cycle, cycle)
+        }
+        members = [
+            r.member for r in records if r.stage is Stage.COMPLETED and r.member not in followed
+        ]
     keys = signer().public_keys()
     await asyncio.to_thread(store.front_end_keys.vouch_for, keys)
     return [

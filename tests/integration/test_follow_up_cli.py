@@ -177,12 +177,15 @@ async def test_a_follow_up_from_sign_off_to_an_acknowledged_report(
     seen = next(p for p in previous if p["key"] == network["key"])
     assert (seen["status"], seen["lead_institution"]) == ("done", "Ministry of Defence")
 
+    # Every approved review of the cycle is followed up already: nothing to start.
+    nothing = await _in_thread(napreview, "follow-up", "start", cycle, "--as", SECRETARIAT)
+    assert nothing.exit_code == 0 and "No approved review" in nothing.output
     # A follow-up an operator ended is started again by the secretariat from the approved
     # review, as one approved before follow-ups existed is, and reports every 180 days.
     handle = client.get_workflow_handle(contract.follow_up_workflow_id(cycle, "DEU"))
     await handle.terminate("ended by an operator")
     restarted = await _in_thread(
-        napreview, "follow-up", "start", cycle, "--every", "180d", "--as", SECRETARIAT
+        napreview, "follow-up", "start", cycle, "DEU", "--every", "180d", "--as", SECRETARIAT
     )
     assert restarted.exit_code == 0, restarted.output
     assert "DEU: follow-up started." in restarted.output

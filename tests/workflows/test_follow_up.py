@@ -143,19 +143,10 @@ async def test_the_progress_report_has_a_reminder_then_an_overdue_notice(ts_env,
         described = await follow_up_handle(client, cycle, "DEU").describe()
         assert described.typed_search_attributes.get(contract.NAP_OVERDUE) is True
 
-        # Nothing may wait on this worker once the test ends (the shared clock would stop).
-        await until(lambda: _idle(client, cycle), "the follow-up idle")
-        await follow_up_handle(client, cycle, "DEU").terminate("end of test")
-
 
 def _report_letters(store, cycle: str) -> list:
     kinds = (LetterKind.REPORT_REMINDER.value, LetterKind.REPORT_OVERDUE.value)
     return [s for s in store.letters.list(cycle=cycle, member="DEU") if s.kind in kinds]
-
-
-async def _idle(client: Client, cycle: str) -> bool:
-    described = await follow_up_handle(client, cycle, "DEU").describe()
-    return not described.raw_description.pending_activities
 
 
 async def test_a_follow_up_started_by_someone_else_ends_at_once_even_carrying_a_state(
