@@ -34,6 +34,7 @@ from .test_review_timers import (
     cycle_running,
     invited,
     letters_when,
+    no_delivery,  # noqa: F401 (autouse: letters are stored, not delivered, on either server)
     send_answers,
     send_peer_review,
     send_self_assessment,
