@@ -496,8 +496,8 @@ def register(app: typer.Typer) -> None:
         follow-up where it has one; a progress report lists its open items)."""
         check_acting(as_)
         from napreview.schemas.examples import example_peer_review, example_self_assessment
-        from napreview.services.follow_up import prefilled_self_assessment, report_template
         from napreview.services.members import get
+        from napreview.services.next_cycle import prefilled_self_assessment, report_template
 
         m = get(store(), member)
         document: BaseModel = example_peer_review()

@@ -171,7 +171,7 @@ def documents_show(
         else:
             _print_peer_review(view)
         return
-    from napreview.services.follow_up import previous_items
+    from napreview.services.next_cycle import previous_items
 
     # Beside a self-assessment, its reviewers see what became of the earlier recommendations.
     previous = previous_items(store(), view.member, view.cycle)

@@ -8,9 +8,8 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from pydantic import ValidationError
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -18,14 +17,12 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.people.signing import signer
 from napreview.schemas.cedaw import Finding
-from napreview.schemas.examples import example_self_assessment
 from napreview.schemas.follow_up import (
     AcknowledgeReport,
     FollowUpInput,
     FollowUpItem,
     FollowUpTaken,
     FollowUpTerms,
-    ItemSource,
     ItemStatus,
     ItemUpdate,
     ProgressReport,
@@ -33,11 +30,9 @@ from napreview.schemas.follow_up import (
     Tags,
     UpdateItem,
 )
-from napreview.schemas.members import Actor, Member
-from napreview.schemas.recommendations import DEFAULT_SET, recommendation_set
+from napreview.schemas.members import Actor
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import Command, Stage
-from napreview.schemas.submissions import SET_CONTEXT, RecommendationStatus, SelfAssessment
 from napreview.services import access
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.services.exports import Cell, Table
@@ -274,158 +269,6 @@ def export(store: Store, actor: Actor, cycle: str, member: str | None = None) ->
     ]
     name = f"follow-up-{cycle}" + (f"-{member}" if member else "")
     return Table(name, header, rows)
-
-
-@dataclass(frozen=True)
-class Standing:
-    """How far a group of items has come: how many of each status."""
-
-    label: str
-    counts: dict[ItemStatus, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def share(self, status: ItemStatus) -> int:
-        """Whole percent of the items with this status."""
-        return round(100 * self.counts.get(status, 0) / self.total) if self.total else 0
-
-
-@dataclass(frozen=True)
-class MemberStanding:
-    cycle: str
-    member: str
-    standing: Standing
-    due: datetime | None
-    overdue: bool
-    unacknowledged: int
-    closed: bool
-
-
-@dataclass(frozen=True)
-class Implementation:
-    """Implementation across the Network: per member and cycle, and per theme."""
-
-    members: list[MemberStanding]
-    themes: list[Standing]
-    cycles: list[str]
-
-
-def _standing(label: str, items: Sequence[FollowUpItem]) -> Standing:
-    counts = {status: 0 for status in ItemStatus}
-    for item in items:
-        counts[item.status] += 1
-    return Standing(label, counts)
-
-
-def implementation(store: Store, actor: Actor, cycle: str | None = None) -> Implementation:
-    """Where the follow-ups stand (the secretariat and auditors): each member's items by status
-    in each cycle, and every item by theme (the pillar or the Network's theme it serves)."""
-    if not access.reads_everything(actor):
-        raise access.refuse_read(store, actor, "follow_ups", cycle, None, "every follow-up")
-    records = [r for r in store.follow_ups.all() if cycle is None or r.state.cycle == cycle]
-    members = [
-        MemberStanding(
-            cycle=r.state.cycle,
-            member=r.state.member,
-            standing=_standing(r.state.member, r.state.items),
-            due=r.state.deadline.due if r.state.deadline else None,
-            overdue=r.state.overdue,
-            unacknowledged=sum(1 for x in r.state.reports if x.acknowledged_at is None),
-            closed=r.state.closed_at is not None,
-        )
-        for r in records
-    ]
-    by_theme: dict[str, list[FollowUpItem]] = {}
-    for r in records:
-        for item in r.state.items:
-            by_theme.setdefault(item.tags.pillar or "", []).append(item)
-    themes = [_standing(label, items) for label, items in sorted(by_theme.items())]
-    cycles = sorted({r.state.cycle for r in store.follow_ups.all()}, reverse=True)
-    return Implementation(members, themes, cycles)
-
-
-def report_template(store: Store, member: str) -> ProgressReport:
-    """A progress report to start from: each open item of the member's latest open follow-up,
-    with its status as it stands."""
-    found = next((r for r in store.follow_ups.of_member(member) if r.state.closed_at is None), None)
-    if found is None:
-        raise NotFoundError(f"{member} has no open follow-up to report on.")
-    return ProgressReport(
-        narrative="What was done since the last report, with sources.",
-        updates=[
-            ItemUpdate(key=i.key, status=i.status)
-            for i in found.state.items
-            if not i.status.settled
-        ],
-    )
-
-
-def previous_items(store: Store, member: str, cycle: str) -> list[ItemView]:
-    """What became of the recommendations of the member's earlier reviews: what its reviewers
-    read beside the self-assessment of ``cycle`` (any reader of that review may)."""
-    return [
-        view
-        for record in store.follow_ups.of_member(member)
-        if record.state.cycle != cycle
-        for view in views(record)
-    ]
-
-
-# How a follow-up's status reads as a self-assessment's status of the same recommendation. A
-# recommendation no longer pursued keeps the status the member gave it before.
-_AS_ASSESSED = {
-    ItemStatus.DONE: RecommendationStatus.ACHIEVED,
-    ItemStatus.UNDER_WAY: RecommendationStatus.IN_PROGRESS,
-    ItemStatus.NOT_STARTED: RecommendationStatus.NOT_STARTED,
-}
-
-
-def prefilled_self_assessment(
-    store: Store, member: Member, set_name: str = DEFAULT_SET
-) -> tuple[SelfAssessment, str] | None:
-    """The next self-assessment started from the member's latest follow-up, and that
-    follow-up's cycle: the plan and CEDAW facts as last assessed, each Network recommendation's
-    status as the follow-up left it, with what was done as evidence. None without one."""
-    latest = next(iter(store.follow_ups.of_member(member.code)), None)
-    if latest is None:
-        return None
-    s = latest.state
-    start = example_self_assessment(member, set_name)
-    if s.self_assessment_id:
-        with contextlib.suppress(NotFoundError, ValidationError):
-            body = store.documents.get(s.self_assessment_id).body
-            start = SelfAssessment.model_validate(body)
-    before = {r.id: r for r in start.recommendations}
-    followed = {i.source_ref: i for i in s.items if i.source is ItemSource.NETWORK_RECOMMENDATION}
-    answers = []
-    for rid in recommendation_set(set_name).ids:
-        earlier = before.get(rid)
-        status = earlier.status if earlier else RecommendationStatus.NOT_STARTED
-        evidence = earlier.evidence if earlier else ""
-        item = followed.get(rid)
-        if item is not None:
-            status = _AS_ASSESSED.get(item.status, status)
-            evidence = _evidence(s.cycle, item)
-        answers.append({"id": rid, "status": status.value, "evidence": evidence})
-    document = start.model_dump(mode="json") | {"recommendations": answers}
-    prefilled = SelfAssessment.model_validate(document, context={SET_CONTEXT: set_name})
-    return prefilled, s.cycle
-
-
-def _evidence(cycle: str, item: FollowUpItem) -> str:
-    """What the follow-up says of a recommendation, as a self-assessment's evidence."""
-    said = [f"Follow-up of the {cycle} review: {item.status.value.replace('_', ' ')}"]
-    if item.history and item.history[-1].reason:
-        said.append(f"why: {item.history[-1].reason}")
-    if item.lead_institution:
-        said.append(f"lead institution: {item.lead_institution}")
-    if item.target_date:
-        said.append(f"target date: {item.target_date.isoformat()}")
-    if item.evidence:
-        said.append("evidence: " + " ".join(e.ref for e in item.evidence))
-    return ("; ".join(said) + ".")[:5000]
 
 
 # ---------------------------------------------------------------- steps

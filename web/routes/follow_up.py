@@ -24,7 +24,7 @@ from napreview.schemas.follow_up import (
 )
 from napreview.schemas.members import Role
 from napreview.schemas.refusals import Reason
-from napreview.services import access, exports, follow_up
+from napreview.services import access, exports, follow_up, implementation
 from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.web.downloads import download
@@ -191,7 +191,7 @@ def implementation_page(
 ) -> Response:
     """Implementation across the Network, per member and per theme (secretariat, auditors)."""
     assert v.actor is not None
-    seen = follow_up.implementation(portal.store, v.actor, cycle or None)
+    seen = implementation.implementation(portal.store, v.actor, cycle or None)
     if cycle and cycle not in seen.cycles:
         raise PageNotFound()
     context = {"seen": seen, "cycle": cycle, "statuses": list(ItemStatus)}

@@ -39,6 +39,7 @@ from napreview.services import (
     conversation,
     documents,
     follow_up,
+    next_cycle,
     steps,
     users,
 )
@@ -229,7 +230,7 @@ async def self_assessment_page(
             "nap_files": nap_files,
             # What became of the recommendations of the member's earlier reviews.
             "previous": await run_in_threadpool(
-                follow_up.previous_items, portal.store, code, cycle
+                next_cycle.previous_items, portal.store, code, cycle
             ),
         },
     )
