@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true, tuple_
 
 from napreview.schemas.follow_up import FollowUpState, FollowUpTerms, ItemSeed, ProgressReport
 from napreview.schemas.proof import canonical_json
@@ -68,57 +68,50 @@ class FollowUpRepository(Repository):
             row.at = state.as_of or utcnow()
 
     def get(self, cycle: str, member: str) -> FollowUpRecord | None:
-        with self._session() as s:
-            row = s.get(FollowUpRow, (cycle, member))
-            if row is None:
-                return None
-            texts = s.scalars(
-                select(FollowUpItemRow).where(
-                    FollowUpItemRow.cycle_id == cycle, FollowUpItemRow.member_code == member
-                )
-            )
-            return FollowUpRecord(
-                FollowUpState.model_validate(row.state), {t.key: t.text for t in texts}
-            )
+        found = self._records((FollowUpRow.cycle_id == cycle) & (FollowUpRow.member_code == member))
+        return found[0] if found else None
 
     def of_member(self, member: str) -> list[FollowUpRecord]:
         """A member's follow-ups, the latest cycle first."""
-        with self._session() as s:
-            cycles = s.scalars(
-                select(FollowUpRow.cycle_id)
-                .where(FollowUpRow.member_code == member)
-                .order_by(FollowUpRow.cycle_id.desc())
-            ).all()
-        return [r for c in cycles if (r := self.get(c, member)) is not None]
+        return self._records(FollowUpRow.member_code == member)
+
+    def of_cycle(self, cycle: str) -> list[FollowUpRecord]:
+        return self._records(FollowUpRow.cycle_id == cycle)
 
     def all(self) -> list[FollowUpRecord]:
         """Every follow-up, by cycle (the latest first) and member."""
-        with self._session() as s:
-            keys = s.execute(
-                select(FollowUpRow.cycle_id, FollowUpRow.member_code).order_by(
-                    FollowUpRow.cycle_id.desc(), FollowUpRow.member_code
-                )
-            ).all()
-        return [r for c, m in keys if (r := self.get(c, m)) is not None]
+        return self._records(true())
 
     def still_open(self) -> list[FollowUpRecord]:
         """Every follow-up not closed yet (the secretariat's reports to acknowledge)."""
-        with self._session() as s:
-            keys = s.execute(
-                select(FollowUpRow.cycle_id, FollowUpRow.member_code)
-                .where(FollowUpRow.closed.is_(False))
-                .order_by(FollowUpRow.cycle_id, FollowUpRow.member_code)
-            ).all()
-        return [r for c, m in keys if (r := self.get(c, m)) is not None]
+        return self._records(FollowUpRow.closed.is_(False))
 
-    def of_cycle(self, cycle: str) -> list[FollowUpRecord]:
+    def _records(self, where: ColumnElement[bool]) -> list[FollowUpRecord]:
+        """The follow-ups matching, the latest cycle first then by member, each with its
+        items' wording: two queries, however many there are (the work lists read them)."""
         with self._session() as s:
-            members = s.scalars(
-                select(FollowUpRow.member_code)
-                .where(FollowUpRow.cycle_id == cycle)
-                .order_by(FollowUpRow.member_code)
+            rows = s.scalars(
+                select(FollowUpRow)
+                .where(where)
+                .order_by(FollowUpRow.cycle_id.desc(), FollowUpRow.member_code)
             ).all()
-        return [r for m in members if (r := self.get(cycle, m)) is not None]
+            texts: dict[tuple[str, str], dict[str, str]] = {}
+            if rows:
+                matching = select(FollowUpRow.cycle_id, FollowUpRow.member_code).where(where)
+                items = s.scalars(
+                    select(FollowUpItemRow).where(
+                        tuple_(FollowUpItemRow.cycle_id, FollowUpItemRow.member_code).in_(matching)
+                    )
+                )
+                for item in items:
+                    texts.setdefault((item.cycle_id, item.member_code), {})[item.key] = item.text
+            return [
+                FollowUpRecord(
+                    FollowUpState.model_validate(row.state),
+                    texts.get((row.cycle_id, row.member_code), {}),
+                )
+                for row in rows
+            ]
 
     def keep_report(
         self, cycle: str, member: str, report: ProgressReport, submitted_by: str
