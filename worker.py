@@ -22,6 +22,7 @@ from temporalio.worker import Worker
 from napreview.activities.cedaw import CedawActivities
 from napreview.activities.cycle import CycleActivities
 from napreview.activities.delivery import DeliveryActivities
+from napreview.activities.follow_up import FollowUpActivities
 from napreview.activities.keys import FrontEndKeys
 from napreview.activities.letters import LetterActivities
 from napreview.activities.review import ReviewActivities
@@ -40,13 +41,20 @@ from napreview.temporal.update_order import from_server, napreview_runner
 from napreview.workflows.conversation import TellOfCommentWorkflow
 from napreview.workflows.cycle import CycleWorkflow
 from napreview.workflows.delivery import DeliverLetterWorkflow
+from napreview.workflows.follow_up import FollowUpWorkflow
 from napreview.workflows.review import MemberReviewWorkflow
 
 log = logging.getLogger("napreview.worker")
 
 # DeliverLetterWorkflow: no letter starts one since issue #23 (the outbox delivers them); kept
 # for the deliver-<letter id> workflows that earlier releases started and that still run.
-WORKFLOWS = [CycleWorkflow, MemberReviewWorkflow, DeliverLetterWorkflow, TellOfCommentWorkflow]
+WORKFLOWS = [
+    CycleWorkflow,
+    MemberReviewWorkflow,
+    DeliverLetterWorkflow,
+    TellOfCommentWorkflow,
+    FollowUpWorkflow,
+]
 
 
 def activities_for(
@@ -65,6 +73,7 @@ def activities_for(
         sender=Sender.from_settings(settings),
     )
     delivery = DeliveryActivities(outbox)
+    follow_up = FollowUpActivities(store)
     return [
         FrontEndKeys(store).front_end_keys,
         cycle.prepare_cycle,
@@ -77,6 +86,8 @@ def activities_for(
         cedaw.run_cedaw_check,
         letters.send_letter,
         delivery.deliver_letter,
+        follow_up.draw_follow_up,
+        follow_up.project_follow_up,
     ]
 
 

@@ -38,9 +38,10 @@ from napreview.temporal.refusal_logs import install as one_line_refusals
 from napreview.temporal.update_order import from_history, napreview_runner, sandbox_runner
 from napreview.workflows import contract
 from napreview.workflows.cycle import CycleWorkflow
+from napreview.workflows.follow_up import FollowUpWorkflow
 from napreview.workflows.review import MemberReviewWorkflow
 
-WORKFLOWS: tuple[type, ...] = (CycleWorkflow, MemberReviewWorkflow)
+WORKFLOWS: tuple[type, ...] = (CycleWorkflow, MemberReviewWorkflow, FollowUpWorkflow)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def workflow_id_of(history: dict[str, Any]) -> str:
         return contract.review_workflow_id(value["cycle"], value["member"]["code"])
     if kind == contract.CYCLE_WORKFLOW:
         return contract.cycle_workflow_id(value["settings"]["cycle"])
+    if kind == contract.FOLLOW_UP_WORKFLOW:
+        return contract.follow_up_workflow_id(value["cycle"], value["member"])
     return f"{kind}-replayed"
 
 

@@ -18,6 +18,7 @@ from napreview.cli.common import (
     check_acting,
     console,
     describe_day,
+    errors,
     fail,
     handled,
     parse_date,
@@ -47,12 +48,19 @@ users_app = typer.Typer(help="People who may act in napreview.", no_args_is_help
 class DocumentName(StrEnum):
     SELF_ASSESSMENT = "self-assessment"
     PEER_REVIEW = "peer-review"
+    PROGRESS_REPORT = "progress-report"
 
 
 def document_model(name: DocumentName) -> type[BaseModel]:
+    from napreview.schemas.follow_up import ProgressReport
     from napreview.schemas.submissions import PeerReview, SelfAssessment
 
-    return SelfAssessment if name is DocumentName.SELF_ASSESSMENT else PeerReview
+    models: dict[DocumentName, type[BaseModel]] = {
+        DocumentName.SELF_ASSESSMENT: SelfAssessment,
+        DocumentName.PEER_REVIEW: PeerReview,
+        DocumentName.PROGRESS_REPORT: ProgressReport,
+    }
+    return models[name]
 
 
 def member_json(member: Member) -> dict[str, object]:
@@ -484,15 +492,26 @@ def register(app: typer.Typer) -> None:
     @app.command("template")
     @handled
     def template(name: DocumentName, member: str, as_: str | None = AS_OPTION) -> None:
-        """A valid example document to start from."""
+        """A valid example document to start from (a self-assessment starts from the member's
+        follow-up where it has one; a progress report lists its open items)."""
         check_acting(as_)
         from napreview.schemas.examples import example_peer_review, example_self_assessment
         from napreview.services.members import get
+        from napreview.services.next_cycle import prefilled_self_assessment, report_template
 
         m = get(store(), member)
-        document = (
-            example_self_assessment(m)
-            if name is DocumentName.SELF_ASSESSMENT
-            else example_peer_review()
-        )
+        document: BaseModel = example_peer_review()
+        if name is DocumentName.PROGRESS_REPORT:
+            document = report_template(store(), m.code)
+        elif name is DocumentName.SELF_ASSESSMENT:
+            document = example_self_assessment(m)
+            prefilled = prefilled_self_assessment(store(), m)
+            if prefilled is not None:
+                document, cycle = prefilled
+                errors.print(
+                    f"Started from the follow-up of the {cycle} review of {m.name}: each "
+                    "recommendation's status as the follow-up left it.",
+                    markup=False,
+                    highlight=False,
+                )
         print(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False))

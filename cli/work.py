@@ -50,6 +50,8 @@ _TASK_WORDS = {  # by services.tasks.TaskKind
     "recommendations": "Answer the peer recommendations",
     "sign_off": "Sign off",
     "overdue": "Overdue",
+    "progress_report": "Send the follow-up's progress report",
+    "acknowledgement": "Acknowledge a progress report",
 }
 
 
@@ -163,13 +165,29 @@ def documents_show(
         )
 
     view = run(fetch())
-    if as_json:
-        print_json(view)
+    if kind is not DocumentKind.SELF_ASSESSMENT:
+        if as_json:
+            print_json(view)
+        else:
+            _print_peer_review(view)
         return
-    if kind is DocumentKind.SELF_ASSESSMENT:
-        _print_self_assessment(view)
-    else:
-        _print_peer_review(view)
+    from napreview.services.next_cycle import previous_items
+
+    # Beside a self-assessment, its reviewers see what became of the earlier recommendations.
+    previous = previous_items(store(), view.member, view.cycle)
+    if as_json:
+        shown = view.model_dump(mode="json")
+        print_json({**shown, "previous_recommendations": [v.as_json() for v in previous]})
+        return
+    _print_self_assessment(view)
+    if previous:
+        rows = [[v.cycle, v.key, words(v.status), v.text] for v in previous]
+        print_table(
+            "Recommendations of earlier reviews and what became of them",
+            ["Cycle", "Item", "Status", "Recommendation"],
+            rows,
+            ["Item"],
+        )
 
 
 def _print_self_assessment(view: documents.DocumentView) -> None:

@@ -52,6 +52,8 @@ _KIND_NUMBER = {
     LetterKind.WITHDRAWAL: 8,
     LetterKind.CYCLE_SUMMARY: 9,
     LetterKind.COMMENT: 10,
+    LetterKind.REPORT_REMINDER: 11,
+    LetterKind.REPORT_OVERDUE: 12,
 }
 
 
@@ -166,7 +168,7 @@ def compose(
         for deputy in store.deputies.active(addressed.code):
             copy_to.append(f"{deputy.name}, {as_deputy}")
             cc.append(deputy.email)
-        if request.kind is LetterKind.OVERDUE:
+        if request.kind in (LetterKind.OVERDUE, LetterKind.REPORT_OVERDUE):
             copy_to.append(secretariat_name(language))
             cc.append(store.people.secretariat_email())
     context = LetterContext(

@@ -205,6 +205,8 @@ _REQUIRED: dict[LetterKind, tuple[str, ...]] = {
     LetterKind.WITHDRAWAL: ("reason",),
     LetterKind.CYCLE_SUMMARY: ("summary",),
     LetterKind.COMMENT: ("comment",),
+    LetterKind.REPORT_REMINDER: ("deadline",),
+    LetterKind.REPORT_OVERDUE: ("deadline",),
 }
 
 # The steps a reminder or an overdue notice can be about, and who is late at each.

@@ -24,6 +24,11 @@ class PortalLinks:
         return f"{self.portal_url.rstrip('/')}/reviews/{self.cycle}/{self.member}"
 
     @property
+    def follow_up(self) -> str:
+        """The follow-up of the completed review: its items and the progress report asked for."""
+        return f"{self.review}/follow-up"
+
+    @property
     def conversation(self) -> str:
         """The review's conversation, where its members and the secretariat write to each other."""
         return f"{self.review}#conversation"

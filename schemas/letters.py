@@ -18,6 +18,8 @@ class LetterKind(StrEnum):
     WITHDRAWAL = "withdrawal"
     CYCLE_SUMMARY = "cycle_summary"
     COMMENT = "comment"
+    REPORT_REMINDER = "report_reminder"  # a follow-up's progress report falls due
+    REPORT_OVERDUE = "report_overdue"
 
 
 # The letters that go with a PDF: the review's findings and the cycle's, which a Permanent Mission

@@ -132,6 +132,22 @@ ENGLISH: dict[str, str] = {
         "This workflow was not started by napreview ({detail}); it ends here, and nothing was "
         "sent or recorded."
     ),
+    # a follow-up of a completed review (workflows/follow_up_rules.py)
+    "follow_up_closed": (
+        "The follow-up of {member} for cycle {cycle} was closed on {on}; nothing more can change."
+    ),
+    "follow_up_drawing": "The follow-up of {member} is still drawing its items; try again shortly.",
+    "no_such_item": "The follow-up has no item {key}.",
+    "reason_needed": "Say why item {key} is not pursued.",
+    "too_much_evidence": "Item {key} can hold at most 50 pieces of evidence.",
+    "item_twice": "The report changes one item twice; give each item once.",
+    "no_such_report": "{member} has sent no progress report number {period}.",
+    "report_acknowledged": "Progress report number {period} is already acknowledged.",
+    "follow_up_started": "The review of {member} in cycle {cycle} is already followed up.",
+    "review_not_completed": (
+        "The review of {member} in cycle {cycle} is not completed; only an approved review is "
+        "followed up."
+    ),
     # a document the store refused, in the store's own words
     "document_refused": "{detail}",
 }

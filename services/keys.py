@@ -1,5 +1,5 @@
-"""Key rotation: open reviews and cycles learn to trust a new front-end key, or stop trusting
-an old one, through signed updates; the key ring changes only once they have."""
+"""Key rotation: open reviews, cycles and follow-ups learn to trust a new front-end key, or stop
+trusting an old one, through signed updates; the key ring changes only once they have."""
 
 from __future__ import annotations
 
@@ -24,9 +24,11 @@ class KeyChange:
 
 
 async def _open_workflows(client: Client) -> list[str]:
+    kinds = (contract.REVIEW_WORKFLOW, contract.CYCLE_WORKFLOW, contract.FOLLOW_UP_WORKFLOW)
     query = (
-        "ExecutionStatus = 'Running' AND (WorkflowType = "
-        f"'{contract.REVIEW_WORKFLOW}' OR WorkflowType = '{contract.CYCLE_WORKFLOW}')"
+        "ExecutionStatus = 'Running' AND ("
+        + " OR ".join(f"WorkflowType = '{kind}'" for kind in kinds)
+        + ")"
     )
     return [execution.id async for execution in client.list_workflows(query)]
 

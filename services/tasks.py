@@ -33,6 +33,7 @@ from napreview.schemas.review import (
 )
 from napreview.services.errors import NotFoundError
 from napreview.services.steps import review_state
+from napreview.store.follow_ups import FollowUpRecord
 from napreview.store.records import Store
 from napreview.store.reviews import ReviewRecord
 
@@ -44,6 +45,8 @@ class TaskKind(StrEnum):
     RECOMMENDATIONS = "recommendations"
     SIGN_OFF = "sign_off"
     OVERDUE = "overdue"
+    PROGRESS_REPORT = "progress_report"  # a follow-up's report asked of the member
+    ACKNOWLEDGEMENT = "acknowledgement"  # a progress report the secretariat has not acknowledged
 
 
 class Task(BaseModel):
@@ -153,6 +156,43 @@ def secretariat_task(review: ReviewRecord) -> Task | None:
     return None
 
 
+# --------------------------------------------------------------------------- follow-ups
+
+
+def report_tasks(records: Iterable[FollowUpRecord]) -> list[Task]:
+    """The progress report each open follow-up of the member asks for now."""
+    return [
+        Task(
+            kind=TaskKind.PROGRESS_REPORT,
+            cycle=r.state.cycle,
+            member=r.state.member,
+            stage=Stage.COMPLETED,
+            round=r.state.period,
+            deadline=r.state.deadline.due,
+            days_left=days_left(r.state.deadline.due),
+            overdue=r.state.overdue,
+        )
+        for r in records
+        if r.state.closed_at is None and r.state.deadline is not None
+    ]
+
+
+def acknowledgement_tasks(records: Iterable[FollowUpRecord]) -> list[Task]:
+    """Each progress report received and not yet acknowledged."""
+    return [
+        Task(
+            kind=TaskKind.ACKNOWLEDGEMENT,
+            cycle=r.state.cycle,
+            member=r.state.member,
+            stage=Stage.COMPLETED,
+            round=report.period,
+        )
+        for r in records
+        for report in r.state.reports
+        if report.acknowledged_at is None
+    ]
+
+
 # --------------------------------------------------------------------------- the list
 
 
@@ -197,6 +237,7 @@ async def work_list(store: Store, actor: Actor, connect: Connect | None = None) 
             tasks += own_tasks(review)
         tasks += [t for r in await _completed(client, waiting) if (t := reviewer_task(r, member))]
         await _with_comments(client, tasks)
+        tasks += report_tasks(await asyncio.to_thread(store.follow_ups.of_member, member))
         reviews = [_line(r) for r in own]
         reviewing = [_line(r) for r, _ in drawn]
     elif actor.role is Role.SECRETARIAT:
@@ -204,6 +245,7 @@ async def work_list(store: Store, actor: Actor, connect: Connect | None = None) 
         overdue = await asyncio.to_thread(store.reviews.open, overdue=True)
         late = [r for r in overdue if r.stage is not Stage.SIGN_OFF]
         tasks = [t for r in await _completed(client, waiting + late) if (t := secretariat_task(r))]
+        tasks += acknowledgement_tasks(await asyncio.to_thread(store.follow_ups.still_open))
     tasks.sort(key=_order)
     return WorkList(
         email=actor.email or "",

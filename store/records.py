@@ -21,6 +21,7 @@ from napreview.store.deputies import DeputyRepository
 from napreview.store.documents import DocumentRepository
 from napreview.store.drafts import DraftRepository
 from napreview.store.focal_points import FocalPointRepository
+from napreview.store.follow_ups import FollowUpRepository
 from napreview.store.front_end_keys import FrontEndKeyRepository
 from napreview.store.indicators import IndicatorRepository
 from napreview.store.installation import InstallationRepository
@@ -61,6 +62,7 @@ class Store:
         self.installation = InstallationRepository(sessions)
         self.preferences = PreferenceRepository(sessions)
         self.indicators = IndicatorRepository(sessions)
+        self.follow_ups = FollowUpRepository(sessions)
 
     @classmethod
     def from_url(cls, url: str) -> Store:

@@ -604,3 +604,58 @@ class IndicatorValueRow(Base):
     source: Mapped[str] = mapped_column(String(500))
     recorded_by: Mapped[str] = mapped_column(String(254))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FollowUpRow(Base):
+    """The read model of each follow-up (workflows/follow_up.py): where it stands, and its whole
+    state as it last published it, which `follow-up show` and the exports read instead of
+    asking Temporal. ``at`` is the follow-up's own clock then."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_member", "member_code"),)
+
+    cycle_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    period: Mapped[int] = mapped_column(Integer, default=1)
+    due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class FollowUpItemRow(Base):
+    """An item's wording, written once when the follow-up draws it (history keeps its digest)."""
+
+    __tablename__ = "follow_up_items"
+
+    cycle_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class FollowUpReportRow(Base):
+    """A progress report's body as its member sent it (history keeps its id and digest)."""
+
+    __tablename__ = "follow_up_reports"
+    __table_args__ = (Index("ix_follow_up_reports_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    submitted_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FollowUpTermsRow(Base):
+    """How often a cycle's members report on their follow-up, if not every twelve months."""
+
+    __tablename__ = "follow_up_terms"
+
+    cycle_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    interval_seconds: Mapped[int] = mapped_column(BigInteger)
+    reminder_seconds: Mapped[int] = mapped_column(BigInteger)

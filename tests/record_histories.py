@@ -30,6 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from napreview.people import signing
 from napreview.schemas.examples import example_self_assessment
+from napreview.schemas.follow_up import FollowUpState, ItemStatus, ItemUpdate, ProgressReport
 from napreview.schemas.review import (
     Decision,
     Durations,
@@ -42,7 +43,7 @@ from napreview.schemas.review import (
     Withdraw,
 )
 from napreview.schemas.submissions import DocumentKind, DocumentRef
-from napreview.services import cycles, steps
+from napreview.services import cycles, follow_up, steps
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.store.records import Store
 from napreview.temporal.dev_server import pragma_args, temporal_cli_path, test_server_path
@@ -54,6 +55,7 @@ from .helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,
+    complete_review,
     fp,
     handle,
     signal,
@@ -287,15 +289,63 @@ async def record_overdue(out: Path, tmp: Path) -> None:
         await env.shutdown()
 
 
-async def main(out: Path) -> None:
+async def record_follow_up(out: Path, tmp: Path) -> None:
+    """Germany's review approved under patch 'follow-up', and the follow-up it started: an item
+    updated, a refused step, a progress report, its acknowledgement, until every item settled."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(temporal_cli_path()),
+        search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=pydantic_data_converter,
+        dev_server_extra_args=pragma_args(),
+    )
+    try:
+        store = make_store("sqlite", tmp)
+        client = env.client
+        async with running_worker(client, store, tmp) as settings:
+            cycle = await start_cycle(client, store, settings.task_queue, MEMBERS[:4])
+            await complete_review(client, store, cycle, "DEU")
+            workflow_id = contract.follow_up_workflow_id(cycle, "DEU")
+            handle = client.get_workflow_handle(workflow_id)
+            items = []
+            while not items:
+                with contextlib.suppress(RPCError):
+                    items = (await handle.query("state", result_type=FollowUpState)).items
+                await asyncio.sleep(0.2)
+            germany, secretariat = store.people.actor(fp("DEU")), store.people.actor(SECRETARIAT)
+            first = ItemUpdate(
+                key=items[0].key, status=ItemStatus.UNDER_WAY, lead_institution="BMZ"
+            )
+            await follow_up.update_item(client, store, germany, cycle, "DEU", first)
+            with contextlib.suppress(StepRefused):
+                await follow_up.acknowledge(client, store, germany, cycle, "DEU", 1)
+            settled = [ItemUpdate(key=i.key, status=ItemStatus.DONE) for i in items]
+            body = ProgressReport(narrative="Done.", updates=settled)
+            await follow_up.report(client, store, germany, cycle, "DEU", body)
+            await follow_up.acknowledge(client, store, secretariat, cycle, "DEU", 1, "Thanks.")
+            await handle.result()
+            await _save(
+                client, contract.review_workflow_id(cycle, "DEU"), out, "review-completed.json"
+            )
+            await _save(client, workflow_id, out, "follow-up-closed.json")
+    finally:
+        await env.shutdown()
+
+
+async def main(out: Path, only_follow_up: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     # Commands are signed as a front end signs them, with a key ring of this run's own.
     signing.use(signing.Signer.ephemeral())
     with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+        if only_follow_up:
+            await record_follow_up(out, Path(first))
+            return
         await record_on_dev_server(out, Path(first))
         await record_overdue(out, Path(second))
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "histories"
-    asyncio.run(main(target))
+    # `... record_histories --follow-up OUT`: only the follow-up and the review that started it.
+    follow_up_only = "--follow-up" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--follow-up"]
+    target = Path(args[0]) if args else Path(__file__).parent / "histories"
+    asyncio.run(main(target, follow_up_only))

@@ -25,6 +25,7 @@ from napreview.web.routes import (
     conversation,
     cycles,
     find,
+    follow_up,
     home,
     indicators,
     letters,
@@ -109,13 +110,15 @@ def create_app(
     upload_bytes = options.max_upload_mb * 1024 * 1024 + 65536
     app.add_middleware(BodyLimit, upload_bytes=upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # The files' and the conversation's POST routes come before the review's steps' route.
+    # The files', the conversation's and the follow-up's POST routes come before the review's
+    # steps' route.
     for module in (
         signin,
         session,
         home,
         review_files,
         conversation,
+        follow_up,
         reviews,
         cycles,
         people,

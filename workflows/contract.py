@@ -13,6 +13,7 @@ from temporalio.common import RetryPolicy, SearchAttributeKey
 REVIEW_WORKFLOW = "MemberReview"
 CYCLE_WORKFLOW = "ReviewCycle"
 COMMENT_WORKFLOW = "TellOfComment"
+FOLLOW_UP_WORKFLOW = "FollowUp"
 
 PREPARE_CYCLE = "prepare_cycle"
 REVIEW_INPUTS = "review_inputs"
@@ -24,6 +25,8 @@ PROJECT_REVIEW = "project_review"
 WITHDRAW_REVIEWS = "withdraw_reviews"
 CONFIRM_FINISHED = "confirm_finished"
 FRONT_END_KEYS = "front_end_keys"
+DRAW_FOLLOW_UP = "draw_follow_up"
+PROJECT_FOLLOW_UP = "project_follow_up"
 
 NAP_CYCLE = SearchAttributeKey.for_keyword("NapCycle")
 NAP_MEMBER = SearchAttributeKey.for_keyword("NapMember")
@@ -58,3 +61,7 @@ def review_workflow_id(cycle: str, member: str) -> str:
 
 def cycle_workflow_id(cycle: str) -> str:
     return f"cycle-{cycle}"
+
+
+def follow_up_workflow_id(cycle: str, member: str) -> str:
+    return f"follow-up-{cycle}-{member}"

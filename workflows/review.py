@@ -24,11 +24,17 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
-from temporalio.common import RawValue
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.common import RawValue, WorkflowIDReusePolicy
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    FailureError,
+    WorkflowAlreadyStartedError,
+)
 
 with workflow.unsafe.imports_passed_through():
     from napreview.schemas.cedaw import CedawSummary
+    from napreview.schemas.follow_up import FollowUpInput
     from napreview.schemas.letters import LetterKind, LetterRef
     from napreview.schemas.refusals import Reason
     from napreview.schemas.review import (
@@ -49,7 +55,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitSelfAssessment,
     )
     from napreview.schemas.submissions import DocumentKind
-    from napreview.workflows import contract
+    from napreview.workflows import contract, follow_up_rules
     from napreview.workflows import review_steps as rules
     from napreview.workflows.review_steps import (
         STEPS,
@@ -75,6 +81,7 @@ SETTLED_ANSWERS = "answer-when-settled"  # a step answers once the review has se
 # stuck-after-up-killed), and a review's history is twelve events shorter.
 SIGNED_DOCUMENTS = "documents-signed"
 REMINDERS = "reminder-by-hand"  # the secretariat may send a reminder at any time (the remind step)
+FOLLOW_UP = "follow-up"  # an approved review starts its follow-up (workflows/follow_up.py)
 # What an activity answers when retrying cannot help: the step is refused and recorded.
 REFUSALS = (contract.DOCUMENT_MISMATCH, contract.STORE_REJECTED, contract.REFUSED)
 
@@ -122,6 +129,7 @@ class MemberReviewWorkflow:
             signed_start=workflow.patched(SIGNED_START),
             signed_documents=workflow.patched(SIGNED_DOCUMENTS),
             reminders=workflow.patched(REMINDERS),
+            follow_up=workflow.patched(FOLLOW_UP),
         )
         # Steps wait until the run knows napreview started it (workflows/start.py).
         self.start_checked = not self.patches.signed_start
@@ -166,6 +174,8 @@ class MemberReviewWorkflow:
                 await self._next_stage()
         if s.withdrawal and s.stage is not Stage.COMPLETED:
             await self._withdraw()
+        if s.stage is Stage.COMPLETED and self.patches.follow_up:
+            await self._start_follow_up()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._projections_landed()
         await self._tell_cycle()
@@ -268,6 +278,29 @@ class MemberReviewWorkflow:
         ask = LetterAsk(LetterKind.WITHDRAWAL, reason=s.withdrawal.reason)
         await self._letter(ask, interruptible=False)
         await self._enter(Stage.WITHDRAWN)
+
+    async def _start_follow_up(self) -> None:
+        """The approved review's follow-up, as a child that outlives it (its recommendations
+        are followed for years); one the secretariat already started stands."""
+        s = self.state
+        follow_up = FollowUpInput(
+            cycle=self.inp.cycle,
+            member=self.inp.member.code,
+            chair=self.inp.chair,
+            sources=follow_up_rules.sources_of(s),
+            trusted_keys=dict(s.trusted_keys),
+            started_at=workflow.now(),
+        )
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await workflow.start_child_workflow(
+                contract.FOLLOW_UP_WORKFLOW,
+                follow_up,
+                id=contract.follow_up_workflow_id(self.inp.cycle, self.inp.member.code),
+                task_queue=workflow.info().task_queue,
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                search_attributes=follow_up_rules.search_attributes(follow_up),
+            )
 
     async def _tell_cycle(self) -> None:
         if not self.inp.cycle_workflow_id:

@@ -94,6 +94,7 @@ class Patches:
     signed_start: bool = True  # "signed-start": only napreview starts a review (workflows/start.py)
     signed_documents: bool = True  # "documents-signed": a signed step's document needs no check
     reminders: bool = True  # "reminder-by-hand": the secretariat may send a reminder at any time
+    follow_up: bool = True  # "follow-up": an approved review starts its follow-up
 
 
 @dataclass(frozen=True)
@@ -273,13 +274,15 @@ def next_notice(s: ReviewState) -> Notice | None:
     if s.stage is Stage.PEER_REVIEW:
         for x in active_slots(s):
             if x.deadline:
-                found += _notices(x.deadline, x.member)
+                found += deadline_notices(x.deadline, x.member)
     elif s.stage in DEADLINED and s.deadline:
-        found += _notices(s.deadline, None)
+        found += deadline_notices(s.deadline, None)
     return min(found, key=lambda n: n.when) if found else None
 
 
-def _notices(deadline: Deadline, reviewer: str | None) -> list[Notice]:
+def deadline_notices(deadline: Deadline, reviewer: str | None) -> list[Notice]:
+    """The reminder and the overdue notice of one deadline still to send (a follow-up's
+    progress report has them too: workflows/follow_up_rules.py)."""
     found = []
     if deadline.remind_at and not deadline.reminded and not deadline.overdue:
         found.append(Notice(deadline.remind_at, LetterKind.REMINDER, deadline, reviewer))

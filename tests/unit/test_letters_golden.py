@@ -53,6 +53,8 @@ DATES = {
     LetterKind.WITHDRAWAL: D(2019, 6, 3),
     LetterKind.CYCLE_SUMMARY: D(2019, 9, 16),
     LetterKind.COMMENT: D(2019, 4, 5),
+    LetterKind.REPORT_REMINDER: D(2020, 7, 31),
+    LetterKind.REPORT_OVERDUE: D(2020, 8, 31),
 }
 
 PEER_WORDS = {
@@ -143,6 +145,9 @@ class Scene:
             )
         elif kind is LetterKind.WITHDRAWAL:
             fields["reason"] = typed["withdrawal"]
+        elif kind in (LetterKind.REPORT_REMINDER, LetterKind.REPORT_OVERDUE):
+            # The first progress report on the follow-up of the review approved on 30 August.
+            fields.update(deadline="2020-08-30", stage=None, reviewers=[])
         elif kind is LetterKind.CYCLE_SUMMARY:
             fields.update(member=self.chair, addressee=Addressee.SECRETARIAT, reviewers=[])
         elif kind is LetterKind.COMMENT:

@@ -390,6 +390,13 @@ def context(kind: LetterKind, language: Language, **changes: object) -> LetterCo
             recipient_member=member(reviewer),
             copy_to=[MISSIONS[reviewer][language]] + ([SECRETARIAT.name] if overdue else []),
         )
+    elif kind in (LetterKind.REPORT_REMINDER, LetterKind.REPORT_OVERDUE):
+        overdue = kind is LetterKind.REPORT_OVERDUE
+        base.update(
+            date=D(2020, 8, 31) if overdue else D(2020, 7, 31),
+            deadline=D(2020, 8, 30),
+            copy_to=[MISSIONS[code][language]] + ([SECRETARIAT.name] if overdue else []),
+        )
     elif kind is LetterKind.REVIEWER_CHANGE:
         base.update(
             date=D(2019, 4, 10),

@@ -68,6 +68,14 @@ STUCK_AFTER_UP_KILLED = [
     "stuck-after-up-killed/stuck-review-killup3-GEO.json",
 ]
 
+# Recorded under patch 'follow-up' (issue #22): a review approved that starts its follow-up, and
+# that follow-up from its draw to its close (an item changed, a refused acknowledgement, a
+# progress report and its acknowledgement).
+FOLLOW_UP = [
+    "follow-up-2026-12-04/review-completed.json",
+    "follow-up-2026-12-04/follow-up-closed.json",
+]
+
 
 def load(name: str) -> WorkflowHistory:
     return history_from_json((HISTORIES / name).read_text(encoding="utf-8"))
@@ -88,14 +96,21 @@ def test_every_kind_of_review_is_recorded():
 
 
 @pytest.mark.parametrize(
-    "name", RECORDED + RELEASED + PATCHED + KILLED_WORKER + SIGNALS_FIRST + STUCK_AFTER_UP_KILLED
+    "name",
+    RECORDED
+    + RELEASED
+    + PATCHED
+    + KILLED_WORKER
+    + SIGNALS_FIRST
+    + STUCK_AFTER_UP_KILLED
+    + FOLLOW_UP,
 )
 async def test_recorded_history_replays_with_the_current_code(name):
     history = load(name)
     report = await replay(history)
     assert report.error is None
     assert report.deterministic
-    assert report.workflow_id.startswith(("review-", "cycle-"))
+    assert report.workflow_id.startswith(("review-", "cycle-", "follow-up-"))
 
 
 @workflow.defn(name=contract.REVIEW_WORKFLOW, sandboxed=False)

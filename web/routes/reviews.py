@@ -33,7 +33,16 @@ from napreview.schemas.submissions import (
     RecommendationResponse,
     SelfAssessment,
 )
-from napreview.services import access, attachments, conversation, documents, steps, users
+from napreview.services import (
+    access,
+    attachments,
+    conversation,
+    documents,
+    follow_up,
+    next_cycle,
+    steps,
+    users,
+)
 from napreview.services import audit as audit_ops
 from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
@@ -161,6 +170,7 @@ def review_with(
         "reads_all": access.reads_everything(v.actor),
         "can_audit": access.can_audit(v.actor, code),
         "can_change": access.may_change(v.actor),
+        "has_follow_up": follow_up.exists(portal.store, state.cycle, code),
         # History names people by opaque id; the store says who they are.
         "people": users.emails(portal.store, [so.by for so in d.sign_offs])
         if access.reads_everything(v.actor)
@@ -218,6 +228,10 @@ async def self_assessment_page(
             "doc": shown,
             "sa": SelfAssessment.model_validate(shown.body),
             "nap_files": nap_files,
+            # What became of the recommendations of the member's earlier reviews.
+            "previous": await run_in_threadpool(
+                next_cycle.previous_items, portal.store, code, cycle
+            ),
         },
     )
 

@@ -1,0 +1,209 @@
+"""A review's follow-up (issue #22): its items and progress reports for whoever reads the review;
+the member's focal point sends a progress report here, the secretariat acknowledges it. The
+letters that ask for a report link to this page. Every step is the command line's
+(services/follow_up.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from napreview.schemas.follow_up import (
+    Evidence,
+    EvidenceKind,
+    FollowUpState,
+    ItemStatus,
+    ItemUpdate,
+    ProgressReport,
+)
+from napreview.schemas.members import Role
+from napreview.schemas.refusals import Reason
+from napreview.services import access, exports, follow_up, implementation
+from napreview.services import members as member_ops
+from napreview.services.errors import NotFoundError, StepRefused
+from napreview.web.downloads import download
+from napreview.web.routes.reviews import member_code
+from napreview.web.web import (
+    ChangeFormDep,
+    OversightDep,
+    PageNotFound,
+    PersonDep,
+    PortalDep,
+    Visitor,
+    portal_of,
+    render,
+    see_other,
+)
+
+router = APIRouter()
+_DONE = ("report", "acknowledge")
+
+
+@router.get("/reviews/{cycle}/{member}/follow-up")
+async def follow_up_page(
+    request: Request, cycle: str, member: str, v: PersonDep, done: str = ""
+) -> Response:
+    code = await run_in_threadpool(member_code, request, member)
+    return await run_in_threadpool(
+        page_with, request, v, cycle, code, done=done if done in _DONE else ""
+    )
+
+
+def page_with(
+    request: Request,
+    v: Visitor,
+    cycle: str,
+    code: str,
+    *,
+    done: str = "",
+    error: str = "",
+    reason: Reason | None = None,
+    status: int = 200,
+) -> Response:
+    """The follow-up page: where it stands, its items, its reports, and this person's part."""
+    portal = portal_of(request)
+    assert v.actor is not None
+    try:
+        record = follow_up.read(portal.store, v.actor, cycle, code)
+    except (access.ReadRefused, NotFoundError):
+        raise PageNotFound() from None
+    s = record.state
+    open_ = s.closed_at is None and s.drawn
+    context: dict[str, Any] = {
+        "s": s,
+        "code": code,
+        "items": follow_up.views(record),
+        "findings": follow_up.findings(portal.store, record),
+        "member": member_ops.get(portal.store, code),
+        "statuses": list(ItemStatus),
+        "own": v.actor.role is Role.FOCAL_POINT and v.actor.member == code and open_,
+        "acknowledges": v.actor.role is Role.SECRETARIAT and open_,
+        "unacknowledged": [r for r in s.reports if r.acknowledged_at is None],
+        "done": done,
+        "error": error,
+        "refusal_reason": reason,
+    }
+    return render(request, "follow_up.html", context, status=status)
+
+
+def _updates(state: FollowUpState, form: FormData) -> list[ItemUpdate]:
+    """Each item the form changes (``status_<n>``, ``reason_<n>``, ``lead_<n>``,
+    ``target_<n>``, ``link_<n>`` for the n-th item); an item left as it was is not sent."""
+    updates = []
+    for n, item in enumerate(state.items):
+        status = str(form.get(f"status_{n}") or "")
+        reason = str(form.get(f"reason_{n}") or "").strip()
+        lead = str(form.get(f"lead_{n}") or "").strip()
+        target = str(form.get(f"target_{n}") or "").strip()
+        link = str(form.get(f"link_{n}") or "").strip()
+        changed = (
+            status != item.status.value
+            or bool(reason or link)
+            or bool(lead)
+            and lead != (item.lead_institution or "")
+            or bool(target)
+            and target != str(item.target_date or "")
+        )
+        if not changed:
+            continue
+        updates.append(
+            ItemUpdate(
+                key=item.key,
+                status=ItemStatus(status) if status else None,
+                reason=reason or None,
+                lead_institution=lead or None,
+                target_date=date.fromisoformat(target) if target else None,
+                evidence=[Evidence(kind=EvidenceKind.LINK, ref=link)] if link else [],
+            )
+        )
+    return updates
+
+
+@router.post("/reviews/{cycle}/{member}/follow-up/report")
+async def report_post(
+    request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
+) -> Response:
+    """The member's progress report: a narrative and the items it changes."""
+    code = await run_in_threadpool(member_code, request, member)
+    portal = portal_of(request)
+    assert v.actor is not None
+    if not (v.actor.role is Role.FOCAL_POINT and v.actor.member == code):
+        raise PageNotFound()
+    try:
+        record = await run_in_threadpool(follow_up.read, portal.store, v.actor, cycle, code)
+        body = ProgressReport(
+            narrative=str(form.get("narrative") or ""), updates=_updates(record.state, form)
+        )
+        await follow_up.report(await portal.client(), portal.store, v.actor, cycle, code, body)
+    except (access.ReadRefused, NotFoundError):
+        raise PageNotFound() from None
+    except StepRefused as refusal:
+        return await run_in_threadpool(
+            page_with, request, v, cycle, code, error=str(refusal), reason=refusal.reason,
+            status=409,
+        )  # fmt: skip
+    except (ValidationError, ValueError):
+        return await run_in_threadpool(
+            page_with, request, v, cycle, code, error="invalid", status=422
+        )
+    return see_other(f"/reviews/{cycle}/{code}/follow-up?done=report")
+
+
+@router.post("/reviews/{cycle}/{member}/follow-up/acknowledge")
+async def acknowledge_post(
+    request: Request, cycle: str, member: str, v: PersonDep, form: ChangeFormDep
+) -> Response:
+    """The secretariat acknowledges a progress report."""
+    code = await run_in_threadpool(member_code, request, member)
+    portal = portal_of(request)
+    assert v.actor is not None
+    if v.actor.role is not Role.SECRETARIAT:
+        raise PageNotFound()
+    try:
+        period = int(str(form.get("period") or ""))
+        comments = str(form.get("comments") or "")
+        await follow_up.acknowledge(
+            await portal.client(), portal.store, v.actor, cycle, code, period, comments
+        )
+    except NotFoundError:
+        raise PageNotFound() from None
+    except StepRefused as refusal:
+        return await run_in_threadpool(
+            page_with, request, v, cycle, code, error=str(refusal), reason=refusal.reason,
+            status=409,
+        )  # fmt: skip
+    except (ValidationError, ValueError):
+        return await run_in_threadpool(
+            page_with, request, v, cycle, code, error="invalid", status=422
+        )
+    return see_other(f"/reviews/{cycle}/{code}/follow-up?done=acknowledge")
+
+
+@router.get("/follow-ups")
+def implementation_page(
+    request: Request, v: OversightDep, portal: PortalDep, cycle: str = ""
+) -> Response:
+    """Implementation across the Network, per member and per theme (secretariat, auditors)."""
+    assert v.actor is not None
+    seen = implementation.implementation(portal.store, v.actor, cycle or None)
+    if cycle and cycle not in seen.cycles:
+        raise PageNotFound()
+    context = {"seen": seen, "cycle": cycle, "statuses": list(ItemStatus)}
+    return render(request, "follow_ups.html", context)
+
+
+@router.get("/follow-ups/{cycle}/export.{format}")
+def export(cycle: str, format: str, v: PersonDep, portal: PortalDep) -> Response:
+    """The items of a cycle's follow-ups the person reads, as a spreadsheet."""
+    assert v.actor is not None
+    if format not in exports.FORMATS:
+        raise PageNotFound()
+    table = follow_up.export(portal.store, v.actor, cycle)
+    data, name, media = exports.encoded(table, format)
+    return download(data, name, media)
