@@ -2,11 +2,12 @@
 #23): in one process they shared one event loop and one interpreter lock, so a slow page held up
 workflow tasks and a busy worker held up pages.
 
-`up` is the supervisor. Its children run in sessions of their own, so Ctrl-C reaches `up` alone,
-which stops them both (SIGTERM: the worker finishes its running activities, the portal its
-requests) and then the Temporal server. When either child ends by itself, `up` stops the other
-and says which one ended. A child also ends when `up` is killed outright (the parent-death
-signal, as for the Temporal server), so no worker or portal outlives it.
+`up` is the supervisor of the worker and of the portal's processes (PORTALS, sharing one port).
+Its children run in sessions of their own, so Ctrl-C reaches `up` alone, which stops them all
+(SIGTERM: the worker finishes its running activities, the portal its requests) and then the
+Temporal server. When a child ends by itself, `up` stops the others and says which one ended. A
+child also ends when `up` is killed outright (the parent-death signal, as for the Temporal
+server), so no worker or portal outlives it.
 
 A child is `python -m napreview.cli.supervisor worker|portal PORT`; its settings come from the
 environment `up` gives it (NAPREVIEW_HOME, NAPREVIEW_TEMPORAL_ADDRESS, NAPREVIEW_PORTAL_URL).
@@ -24,21 +25,28 @@ from collections.abc import Mapping
 
 # Long enough for the worker to finish the activities it runs (a letter, a PDF); then killed.
 STOP_WITHIN = 30.0
+# Portal processes on the one port (SO_REUSEPORT): a page is Python holding one interpreter
+# lock, so one process serves one page at a time; two use both cores of a small machine.
+PORTALS = 2
 
 
 def start_children(environment: Mapping[str, str], portal_port: int) -> dict[str, subprocess.Popen]:
-    """The worker, then the portal, each in a process of its own that ends with `up`."""
+    """The worker, then the portal's processes, each a process of its own that ends with `up`;
+    keyed by what they are ("worker", "portal", "portal (process 2)")."""
     from napreview.temporal.dev_server import die_with_parent
 
     env = {**os.environ, **environment}
+    roles = {"worker": "worker"}
+    for n in range(1, PORTALS + 1):
+        roles["portal" + (f" (process {n})" if n > 1 else "")] = "portal"
     return {
-        role: subprocess.Popen(
+        name: subprocess.Popen(
             [sys.executable, "-m", "napreview.cli.supervisor", role, str(portal_port)],
             env=env,
             start_new_session=True,
             preexec_fn=die_with_parent,
         )
-        for role in ("worker", "portal")
+        for name, role in roles.items()
     }
 
 
@@ -95,7 +103,9 @@ async def _serve(role: str, portal_port: int) -> None:
         from napreview.web.config import load_portal_settings
         from napreview.web.server import serve_portal
 
-        await serve_portal(config, load_portal_settings(), "127.0.0.1", portal_port, stop)
+        await serve_portal(
+            config, load_portal_settings(), "127.0.0.1", portal_port, stop, shared_port=True
+        )
 
 
 def main() -> None:
