@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, func, select, tuple_
 
@@ -27,6 +27,7 @@ from napreview.store.tables import (
 )
 
 TERMINAL = (Stage.COMPLETED.value, Stage.WITHDRAWN.value)
+_Columns = TypeVarTuple("_Columns")  # what a query selects: whole rows, some columns, a count
 
 
 @dataclass(frozen=True)
@@ -279,12 +280,12 @@ class ReviewRepository(Repository):
 
 
 def _of_cycle(
-    query: Select[Any],
+    query: Select[*_Columns],
     cycle: str,
     stage: Stage | None,
     overdue: bool,
     members: Collection[str] | None = None,
-) -> Select[Any]:
+) -> Select[*_Columns]:
     query = query.where(ReviewRow.cycle_id == cycle)
     if members is not None:
         query = query.where(ReviewRow.member_code.in_(list(members)))
