@@ -246,10 +246,19 @@ def up(home: Path, port: int, portal_port: int) -> subprocess.Popen[str]:
     for line in process.stdout:
         said.append(line)
         if "Ctrl-C stops" in line:
-            # What `up` prints from now on is read, so that a full pipe never holds it up.
-            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+            # What `up` prints from now on (a page's error, a worker's warning) is kept in
+            # up.log beside the store, and a full pipe never holds `up` up.
+            threading.Thread(target=_keep, args=(process, home / "up.log"), daemon=True).start()
             return process
     raise RuntimeError("napreview up did not start:\n" + "".join(said))
+
+
+def _keep(process: subprocess.Popen[str], log: Path) -> None:
+    assert process.stdout is not None
+    with log.open("a", encoding="utf-8") as kept:
+        for line in process.stdout:
+            kept.write(line)
+            kept.flush()
 
 
 def _env_for(home: Path, port: int) -> dict[str, str]:
