@@ -271,8 +271,14 @@ def children_serving(port: int) -> list[str]:
 def test_up_killed_outright_leaves_no_server_behind(tmp_path: Path) -> None:
     home, port = tmp_path / "home", free_port()
     process = start_up(home, port)
-    assert servers_using(home), "the embedded server should be running"
-    assert len(children_serving(port)) == 3, "a worker and two portal processes"
+    try:
+        assert servers_using(home), "the embedded server should be running"
+        # `up` starts its worker and portal processes once it has said how to reach them.
+        assert healthz(f"http://localhost:{port + 2000}") == 200
+        assert len(children_serving(port)) == 3, "a worker and two portal processes"
+    except AssertionError:
+        stop(process)
+        raise
     process.send_signal(signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 15
@@ -294,7 +300,11 @@ def test_a_portal_process_that_dies_stops_up_and_says_so(tmp_path: Path) -> None
     stops the others and the server, and `up` names it, instead of serving half a stack."""
     home, port = tmp_path / "home", free_port()
     process = start_up(home, port)
-    assert healthz(f"http://localhost:{port + 2000}") == 200
+    try:
+        assert healthz(f"http://localhost:{port + 2000}") == 200
+    except Exception:
+        stop(process)
+        raise
     portal = subprocess.run(
         ["pgrep", "-f", "--", f"napreview.cli.supervisor portal {port + 2000}$"],
         capture_output=True,
