@@ -376,6 +376,8 @@ async def run() -> dict[str, Any]:
     finally:
         stack.send_signal(signal.SIGTERM)
         stack.wait(90)
+        for database in (*home.glob("*.db"), *home.glob("*.db-*")):
+            database.unlink()  # a gigabyte at 10,000 members; up.log stays
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": measure.machine(),
