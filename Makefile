@@ -9,7 +9,7 @@ LOCK := requirements.lock
 LOCK_TOOLS := .venv-lock
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: run test test-browser test-faults lint bench i18n install lock clean
+.PHONY: run test test-browser test-faults lint bench bench-portal i18n install lock clean
 
 # (Re)install when the venv is missing or the lock or pyproject.toml changed since the last
 # install: the dependencies exactly as locked, then napreview itself (editable) without resolving
@@ -77,6 +77,12 @@ i18n: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# The portal under load and the command-line calls (bench/portal_load.py), on a cycle of 83
+# members and one of 10,000, each written straight into the read model of a store of its own.
+bench-portal: $(STAMP)
+	BENCH_N=83 $(BIN)/python -m bench.portal_load
+	BENCH_N=10000 $(BIN)/python -m bench.portal_load
 
 clean:
 	rm -rf $(VENV) $(LOCK_TOOLS) *.egg-info

@@ -6,7 +6,12 @@ does little answers fast. ``napreview --help``, a bare ``napreview`` or an unkno
 every module, in ``MODULES`` order, which is the order of the help. ``app`` (for tests and
 ``typer.testing``) is the whole application, built on first use.
 
-A new command: register it in its module's ``register(app)`` and name it in ``COMMANDS``.
+The rule for a new command, so that a short call stays under half a second: register it in its
+module's ``register(app)`` and name it in ``COMMANDS``; import Temporal (``temporalio``,
+``napreview.temporal``, ``napreview.workflows``, a service that talks to Temporal) inside the
+command that needs it, never at the top of a ``cli/`` module; a command that only reads the
+store calls services that import no Temporal at all (``services/overview.py``, ``tasks.py``).
+``tests/integration/test_cli_imports.py`` fails when ``--help`` or a read loads the SDK.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -27,10 +27,10 @@ from napreview.cli.common import (
 from napreview.schemas.recommendations import DEFAULT_SET
 from napreview.schemas.review import CycleSettings, Durations, Stage
 from napreview.services.errors import StepRefused
+from napreview.services.overview import CycleStatus
 
 if TYPE_CHECKING:
     from napreview.schemas.members import Member
-    from napreview.services.cycles import CycleStatus
     from napreview.services.repair import TaskFailing
     from napreview.workflows.troika import TroikaDraw
 
@@ -213,40 +213,57 @@ def _names_pending(members: list[Member]) -> None:
             say(missing_words(member, language))
 
 
+class StatusAnswer(CycleStatus):
+    """`cycle status --json`: the status, whose reviews it shows (a focal point's member, or
+    null for the whole cycle), and with --live the reviews whose workflow task is failing."""
+
+    scope: str | None
+    task_failing: dict[str, Any] | None
+
+
+SHOWN_LINES = 200  # a table longer than a screen or two is read better with --json or --stage
+
+
 @cycle_app.command("status")
 @handled
 def cycle_status(
     cycle: str,
     stage: Stage | None = typer.Option(None, "--stage"),
     overdue: bool = typer.Option(False, "--overdue", help="Only reviews flagged overdue"),
+    live: bool = typer.Option(
+        False,
+        "--live",
+        help="Ask Temporal (visibility) instead of the store, and name reviews whose workflow "
+        "task is failing",
+    ),
+    every: bool = typer.Option(
+        False, "--all", help=f"List every review in the table, not the first {SHOWN_LINES}"
+    ),
     as_json: bool = JSON_OPTION,
     as_: str | None = AS_OPTION,
 ) -> None:
-    """Where each review stands, from Temporal's visibility (search attributes). The
-    secretariat and auditors see the whole cycle; a focal point its own member's review and
-    the reviews its member was drawn for."""
+    """Where each review stands, overdue first, from the store's read model (each review
+    keeps it current); --live asks Temporal instead. The secretariat and auditors see the
+    whole cycle; a focal point its own member's review and the reviews its member was drawn
+    for."""
     from napreview.services.access import readable_reviews
 
     actor = acting(as_)
     readable = readable_reviews(store(), actor, cycle)
+    stuck: dict[str, TaskFailing] = {}
+    if live:
+        result, stuck = run(_live_status(cycle, stage, overdue, readable))
+    else:
+        from napreview.services.overview import cycle_status as read_status
 
-    async def status() -> tuple[CycleStatus, dict[str, TaskFailing]]:
-        from napreview.services import cycles
-        from napreview.services.repair import failing_reviews
-
-        temporal = await client()
-        found = await cycles.cycle_status(temporal, store(), cycle, stage, overdue, readable)
-        open_ = [line.member for line in found.reviews if not line.stage.terminal]
-        return found, await failing_reviews(temporal, cycle, open_)
-
-    result, stuck = run(status())
+        result = read_status(store(), cycle, stage, overdue, readable)
     if as_json:
         print_json(
-            {
-                **result.model_dump(mode="json"),
-                "scope": actor.member if readable is not None else None,
-                "task_failing": {member: f.as_json() for member, f in stuck.items()},
-            }
+            StatusAnswer(
+                **dict(result),
+                scope=actor.member if readable is not None else None,
+                task_failing={m: f.as_json() for m, f in stuck.items()} if live else None,
+            )
         )
         return
     counts = ", ".join(f"{words(name)} {n}" for name, n in result.counts.items() if n)
@@ -258,10 +275,11 @@ def cycle_status(
             else f"none: {actor.email} acts for no member"
         )
         say(f"Shown: the reviews {actor.email} may read ({scope}).")
+    shown = result.reviews if every else result.reviews[:SHOWN_LINES]
     table = Table()
     for column in ("Member", "Stage", "Round", "Overdue", "Reviewers"):
         table.add_column(column)
-    for line in result.reviews:
+    for line in shown:
         table.add_row(
             line.member,
             words(line.stage),
@@ -270,10 +288,28 @@ def cycle_status(
             ", ".join(line.reviewers),
         )
     console.print(table)
+    if len(shown) < len(result.reviews):
+        say(
+            f"The first {len(shown)} of {len(result.reviews)} reviews, overdue first: --all "
+            "lists every one, --json gives them to a program, --stage or --overdue narrow them."
+        )
     from napreview.services.members import get
 
     for member, failing in sorted(stuck.items()):
         say(failing.status_line(get(store(), member).name, cycle, member))
+
+
+async def _live_status(
+    cycle: str, stage: Stage | None, overdue: bool, readable: set[str] | None
+) -> tuple[CycleStatus, dict[str, TaskFailing]]:
+    """The status as Temporal's visibility has it, with the reviews whose task is failing."""
+    from napreview.services import cycles
+    from napreview.services.repair import failing_reviews
+
+    temporal = await client()
+    found = await cycles.cycle_status(temporal, store(), cycle, stage, overdue, readable)
+    open_ = [line.member for line in found.reviews if not line.stage.terminal]
+    return found, await failing_reviews(temporal, cycle, open_)
 
 
 @cycle_app.command("cancel")

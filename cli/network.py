@@ -16,7 +16,6 @@ from napreview.cli.common import (
     print_json,
     store,
 )
-from napreview.services import members, network
 
 network_app = typer.Typer(help="The Network: its Chair by year.", no_args_is_help=True)
 chair_app = typer.Typer(help="The Chair of the Network by year.", no_args_is_help=True)
@@ -34,6 +33,8 @@ def chair_set(
 ) -> None:
     """Record the Chair, or the two co-Chairs, of a year (secretariat only); the letters of a
     cycle of that year name them."""
+    from napreview.services import network
+
     codes = ([member] if member else []) + members
     chairs = network.record_chair(
         store(), administrator(as_, "record_the_chair_of_the_network"), year, codes
@@ -47,6 +48,8 @@ def chair_set(
 @handled
 def chair_list(as_json: bool = JSON_OPTION, as_: str | None = AS_OPTION) -> None:
     """The Chair, or the co-Chairs, of each recorded year."""
+    from napreview.services import members, network
+
     check_acting(as_)
     chairs = network.chairs(store())
     if as_json:

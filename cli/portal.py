@@ -1,5 +1,6 @@
 """The portal from the command line: `napreview portal` serves it alone (production, behind a
-reverse proxy), `up` serves it beside the worker; operators set passwords and invite people."""
+reverse proxy; `up` serves it in a process of its own, cli/supervisor.py); operators set
+passwords and invite people."""
 
 from __future__ import annotations
 
@@ -23,13 +24,11 @@ from napreview.cli.common import (
     store,
 )
 from napreview.cli.registry import users_app
-from napreview.settings import DEFAULT_PORTAL_URL
 from napreview.web.config import load_portal_settings
 
 if TYPE_CHECKING:  # the store and the accounts (SQLAlchemy, argon2) load inside the commands
     from napreview.people.accounts import Accounts
     from napreview.services.installation import Store
-    from napreview.settings import Settings
 
 
 def accounts(store_: Store | None = None) -> Accounts:
@@ -52,28 +51,6 @@ def example_sign_ins(url: str) -> str:
         "  fp.deu@example.org, fp.fra@example.org …  the focal point of each member "
         "(fp.<code>@example.org)"
     )
-
-
-async def serve_with_worker(config: Settings, port: int, store_: Store) -> None:
-    """The worker and the portal in one process, stopped together by Ctrl-C."""
-    from napreview.web.server import serve_portal
-    from napreview.worker import run_worker
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    options = load_portal_settings()
-    if options.url == DEFAULT_PORTAL_URL and port != 8000:
-        options.url = f"http://localhost:{port}"
-    # The worker writes the letters: their links go to the portal served here.
-    config = config.model_copy(update={"portal_url": options.url})
-    portal = asyncio.create_task(serve_portal(config, options, "127.0.0.1", port, stop, store_))
-    try:
-        await run_worker(config, stop)
-    finally:
-        stop.set()
-        await portal
 
 
 def register(app: typer.Typer) -> None:

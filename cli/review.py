@@ -47,7 +47,6 @@ from napreview.schemas.review import (
     Withdraw,
 )
 from napreview.schemas.submissions import PeerReview, SelfAssessment
-from napreview.workflows.review_steps import waiting_for
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -273,6 +272,8 @@ WAITING = {
 
 def next_deadline(state: ReviewState) -> tuple[str, datetime] | None:
     """What the review waits for next and by when (workflows/review_steps.waiting_for)."""
+    from napreview.workflows.review_steps import waiting_for
+
     waiting = waiting_for(state)
     return (WAITING[waiting[0]], waiting[1]) if waiting else None
 

@@ -13,6 +13,7 @@ import typer
 
 from napreview.cli import stack
 from napreview.cli.common import (
+    EXIT_UNEXPECTED,
     EXIT_USAGE,
     console,
     fail,
@@ -72,6 +73,16 @@ async def _serve_until_stopped(config: Settings, serves: str = "all") -> None:
     await run_worker(config, stop, serves)
 
 
+def _portal_url(port: int) -> str:
+    """Where the letters' links and invitations send people: NAPREVIEW_PORTAL_URL, or the
+    portal `up` serves on this machine."""
+    from napreview.settings import DEFAULT_PORTAL_URL
+    from napreview.web.config import load_portal_settings
+
+    url = load_portal_settings().url
+    return f"http://localhost:{port}" if url == DEFAULT_PORTAL_URL and port != 8000 else url
+
+
 def register(app: typer.Typer) -> None:
     @app.command("up")
     @handled
@@ -82,7 +93,8 @@ def register(app: typer.Typer) -> None:
         portal_port: int = typer.Option(8000, "--portal-port", help="The portal's port"),
     ) -> None:
         """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
-        from napreview.cli.portal import example_sign_ins, serve_with_worker
+        from napreview.cli.portal import example_sign_ins
+        from napreview.cli.supervisor import start_children, supervise
         from napreview.people.trial import give_example_passwords_once, trial_open
         from napreview.settings import Settings, load_settings
         from napreview.temporal.dev_server import (
@@ -163,8 +175,25 @@ def register(app: typer.Typer) -> None:
                 + "Ctrl-C stops the portal, the worker and the server.",
                 highlight=False,
             )
+            _store.engine.dispose()  # the worker and the portal open their own
+            # The worker writes the letters: their links go to the portal served here.
+            children = start_children(
+                {
+                    "NAPREVIEW_HOME": str(folder),
+                    "NAPREVIEW_TEMPORAL_ADDRESS": config.temporal_address,
+                    "NAPREVIEW_PORTAL_URL": _portal_url(portal_port),
+                },
+                portal_port,
+            )
             with contextlib.suppress(KeyboardInterrupt):
-                asyncio.run(serve_with_worker(config, portal_port, _store))
+                ended = supervise(children)
+                if ended is not None:
+                    code = children[ended].returncode
+                    raise fail(
+                        EXIT_UNEXPECTED,
+                        f"The {ended} stopped by itself (exit {code}), so napreview stopped "
+                        f"the rest; see above, and {folder / 'temporal.log'} for the server.",
+                    )
         finally:
             stack.forget(folder, os.getpid())
             stop_process(server)

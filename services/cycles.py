@@ -1,4 +1,5 @@
-"""Starting, watching and cancelling a review cycle."""
+"""Starting and cancelling a review cycle, and its status as Temporal's visibility sees it
+(`cycle status --live`); the status from the store's read model is `overview.py`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from temporalio.api.workflowservice.v1 import ListWorkflowExecutionsRequest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
@@ -24,17 +24,15 @@ from napreview.schemas.review import (
     CycleInput,
     CycleProgress,
     CycleSettings,
-    ReviewerStatus,
     Stage,
 )
 from napreview.schemas.text import today
 from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
 from napreview.services.members import taking_part
+from napreview.services.overview import CycleStatus, status_of
 from napreview.services.refusals import record_refusal, require_secretariat
 from napreview.services.steps import refusal_of
-from napreview.store.cycles import CycleLine
 from napreview.store.records import Store
-from napreview.store.reviews import ReviewRecord
 from napreview.temporal.updates import execute_update
 from napreview.workflows import contract
 
@@ -147,20 +145,6 @@ async def cancel_cycle(
         raise
 
 
-class ReviewLine(BaseModel):
-    member: str
-    stage: Stage
-    round: int
-    overdue: bool
-    reviewers: list[str]
-
-
-class CycleStatus(BaseModel):
-    cycle: str
-    counts: dict[str, int]
-    reviews: list[ReviewLine]
-
-
 # Visibility pages as large as the server gives (SQL visibility caps a page at 1,000).
 LIST_PAGE_SIZE = 1000
 
@@ -239,102 +223,7 @@ async def cycle_status(
         for member, at, late in found
         if (stage is None or at is stage) and (late or not overdue)
     ]
-    return _status(store, cycle, counts, wanted)
-
-
-def _status(
-    store: Store,
-    cycle: str,
-    counts: dict[str, int],
-    wanted: list[tuple[str, Stage, bool]],
-    in_order: bool = False,
-) -> CycleStatus:
-    """The status of these reviews (member, stage, overdue), with rounds and reviewers from the
-    store, in member order (or in the order given)."""
-    members = [m for m, _, _ in wanted]
-    few = len(members) < 500
-    rounds = store.reviews.rounds(cycle, members if few else None)
-    reviewers = store.cycles.assignments(cycle, members if few else None)
-    lines = [
-        ReviewLine(
-            member=member,
-            stage=at,
-            round=rounds.get(member, 1),
-            overdue=late,
-            reviewers=reviewers.get(member, []),
-        )
-        for member, at, late in wanted
-    ]
-    if not in_order:
-        lines.sort(key=lambda line: line.member)
-    return CycleStatus(cycle=cycle, counts=counts, reviews=lines)
-
-
-# --------------------------------------------------------------------------- from the read model
-
-
-class CycleOverview(CycleStatus):
-    """A cycle as the portal shows it, read from the store alone: the status of a page of its
-    reviews (overdue first), when each of them last changed, how many reviews the filter finds
-    in all, and the next deadline each waits for (none once it waits for no one)."""
-
-    updated: dict[str, datetime]
-    matching: int
-    next_due: dict[str, datetime] = {}
-
-
-def next_due(record: ReviewRecord) -> datetime | None:
-    """What a review waits for next, by when: the member's answers, the stage's deadline, or
-    the earliest deadline of a reviewer still to submit."""
-    if record.stage.terminal:
-        return None
-    if record.answers_due is not None:
-        return record.answers_due
-    if record.deadline is not None:
-        return record.deadline
-    open_slots = [
-        slot.due
-        for slot in record.reviewers or ()
-        if slot.due is not None and slot.status is ReviewerStatus.ACTIVE
-    ]
-    return min(open_slots, default=None)
-
-
-def cycle_overview(
-    store: Store,
-    cycle: str,
-    stage: Stage | None = None,
-    overdue: bool = False,
-    *,
-    offset: int = 0,
-    limit: int | None = None,
-) -> CycleOverview:
-    """The cycle from the read model: counts per stage and a page of the reviews (at one
-    stage, or overdue only), overdue first. No Temporal query, and the database does the
-    counting and the paging, so a view costs the same at 83 reviews as at ten thousand. A
-    review appears once it has published its first stage. Its chart: services/progress.py."""
-    records = store.reviews.of_cycle(cycle, stage, overdue, offset=offset, limit=limit)
-    counts: dict[str, int] = {s.value: 0 for s in Stage}
-    counts.update(store.reviews.counts(cycle))
-    if not records and not any(counts.values()) and not store.cycles.exists(cycle):
-        raise NotFoundError(f"There is no cycle {cycle!r}.")
-    wanted = [(r.member, r.stage, r.overdue) for r in records]
-    status = _status(store, cycle, counts, wanted, in_order=True)
-    matching = (
-        offset + len(records)
-        if limit is None or len(records) < limit
-        else store.reviews.matching(cycle, stage, overdue)
-    )
-    return CycleOverview(
-        **status.model_dump(),
-        updated={r.member: r.updated_at for r in records},
-        matching=matching,
-        next_due={r.member: due for r in records if (due := next_due(r)) is not None},
-    )
-
-
-def cycle_exists(store: Store, cycle: str) -> bool:
-    return store.cycles.exists(cycle)
+    return status_of(store, cycle, counts, wanted)
 
 
 async def wait_until_recorded(store: Store, cycle: str, timeout: float = 15.0) -> bool:
@@ -347,8 +236,3 @@ async def wait_until_recorded(store: Store, cycle: str, timeout: float = 15.0) -
             return False
         await asyncio.sleep(0.1)
     return True
-
-
-def cycles_overview(store: Store) -> list[CycleLine]:
-    """Every cycle, newest first, with its reviews counted per stage (from the read model)."""
-    return store.cycles.overview()

@@ -18,9 +18,9 @@ import math
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
-from temporalio.client import Client
 
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.review import (
@@ -32,10 +32,12 @@ from napreview.schemas.review import (
     recommendation_keys,
 )
 from napreview.services.errors import NotFoundError
-from napreview.services.steps import review_state
 from napreview.store.follow_ups import FollowUpRecord
 from napreview.store.records import Store
 from napreview.store.reviews import ReviewRecord
+
+if TYPE_CHECKING:  # Temporal loads only when a list must ask a review (`napreview tasks` reads)
+    from temporalio.client import Client
 
 
 class TaskKind(StrEnum):
@@ -197,7 +199,7 @@ def acknowledgement_tasks(records: Iterable[FollowUpRecord]) -> list[Task]:
 
 
 # How a door reaches Temporal when it must: the command line's and the portal's own connection.
-Connect = Callable[[], Awaitable[Client]]
+Connect = Callable[[], Awaitable["Client"]]
 
 
 class _Lazy:
@@ -300,6 +302,7 @@ async def _states(
     client: Client, reviews: Iterable[ReviewRecord | Task]
 ) -> dict[tuple[str, str], ReviewState]:
     """The live state of each review; one that cannot be found (yet) is left out."""
+    from napreview.services.steps import review_state
 
     async def one(cycle: str, member: str) -> ReviewState | None:
         try:

@@ -9,10 +9,10 @@ review's own clock) changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, func, select, tuple_
 
@@ -27,6 +27,7 @@ from napreview.store.tables import (
 )
 
 TERMINAL = (Stage.COMPLETED.value, Stage.WITHDRAWN.value)
+_Columns = TypeVarTuple("_Columns")  # what a query selects: whole rows, some columns, a count
 
 
 @dataclass(frozen=True)
@@ -138,32 +139,50 @@ class ReviewRepository(Repository):
         stage: Stage | None = None,
         overdue: bool = False,
         *,
+        members: Collection[str] | None = None,
         offset: int = 0,
         limit: int | None = None,
     ) -> list[ReviewRecord]:
-        """The cycle's reviews (at one stage, or overdue only), overdue first, then in member
-        order; a page of them with ``limit`` (a cycle of ten thousand is not one page)."""
-        query = _of_cycle(select(ReviewRow), cycle, stage, overdue)
+        """The cycle's reviews (at one stage, or overdue only; of these members only), overdue
+        first, then in member order; a page of them with ``limit`` (a cycle of ten thousand is
+        not one page)."""
+        query = _of_cycle(select(ReviewRow), cycle, stage, overdue, members)
         query = query.order_by(ReviewRow.overdue.desc(), ReviewRow.member_code).offset(offset)
         return self._records(query if limit is None else query.limit(limit))
 
-    def matching(self, cycle: str, stage: Stage | None = None, overdue: bool = False) -> int:
+    def lines(
+        self,
+        cycle: str,
+        stage: Stage | None = None,
+        overdue: bool = False,
+        members: Collection[str] | None = None,
+    ) -> list[tuple[str, Stage, int, bool]]:
+        """Member, stage, round and overdue of every review ``of_cycle`` finds, in its order,
+        without the rest of each record: what `cycle status` lists, ten thousand lines in one
+        cheap query."""
+        columns = select(ReviewRow.member_code, ReviewRow.stage, ReviewRow.round, ReviewRow.overdue)
+        query = _of_cycle(columns, cycle, stage, overdue, members)
+        query = query.order_by(ReviewRow.overdue.desc(), ReviewRow.member_code)
+        with self._session() as s:
+            return [(m, Stage(at), r, late) for m, at, r, late in s.execute(query)]
+
+    def matching(
+        self,
+        cycle: str,
+        stage: Stage | None = None,
+        overdue: bool = False,
+        members: Collection[str] | None = None,
+    ) -> int:
         """How many of the cycle's reviews ``of_cycle`` finds, counted by the database."""
         with self._session() as s:
-            found = s.scalar(_of_cycle(select(func.count()), cycle, stage, overdue))
+            found = s.scalar(_of_cycle(select(func.count()), cycle, stage, overdue, members))
             return found or 0
 
-    def counts(self, cycle: str) -> dict[str, int]:
-        """How many of the cycle's reviews are at each stage."""
+    def counts(self, cycle: str, members: Collection[str] | None = None) -> dict[str, int]:
+        """How many of the cycle's reviews (of these members only) are at each stage."""
+        query = _of_cycle(select(ReviewRow.stage, func.count()), cycle, None, False, members)
         with self._session() as s:
-            return {
-                stage: n
-                for stage, n in s.execute(
-                    select(ReviewRow.stage, func.count())
-                    .where(ReviewRow.cycle_id == cycle)
-                    .group_by(ReviewRow.stage)
-                )
-            }
+            return {stage: n for stage, n in s.execute(query.group_by(ReviewRow.stage))}
 
     def rounds(self, cycle: str, members: Sequence[str] | None = None) -> dict[str, int]:
         """Each review's round (of these members only, or of the whole cycle), in two queries:
@@ -260,8 +279,16 @@ class ReviewRepository(Repository):
             return [_record(r) for r in s.scalars(query)]
 
 
-def _of_cycle(query: Select[Any], cycle: str, stage: Stage | None, overdue: bool) -> Select[Any]:
+def _of_cycle(
+    query: Select[*_Columns],
+    cycle: str,
+    stage: Stage | None,
+    overdue: bool,
+    members: Collection[str] | None = None,
+) -> Select[*_Columns]:
     query = query.where(ReviewRow.cycle_id == cycle)
+    if members is not None:
+        query = query.where(ReviewRow.member_code.in_(list(members)))
     if stage is not None:
         query = query.where(ReviewRow.stage == stage.value)
     if overdue:

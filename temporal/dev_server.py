@@ -117,7 +117,7 @@ def start_dev_server(
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
     (home / PID_FILE).write_text(f"{process.pid}\n")
     try:
@@ -134,9 +134,9 @@ def start_dev_server(
 PID_FILE = "temporal.pid"
 
 
-def _die_with_parent() -> None:
-    """In the server's process, before it runs: ask Linux to end it when `up` dies, even by
-    SIGKILL, so no orphaned server keeps the port and the database."""
+def die_with_parent() -> None:
+    """In a child's process (the server, the worker, the portal), before it runs: ask Linux to
+    end it when `up` dies, even by SIGKILL, so no orphan keeps a port or the database."""
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG

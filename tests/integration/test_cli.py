@@ -189,22 +189,24 @@ def overdue_in_peer_review(napreview, tmp_path: Path) -> None:
         == 0
     )
     wait_for(napreview, "2019-short", "DEU", lambda s: s["overdue"])
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        result = napreview(
-            "cycle", "status", "2019-short", "--stage", "peer_review", "--overdue", "--json",
-            "--as", SECRETARIAT,
-        )  # fmt: skip
-        status = json.loads(result.stdout)
-        if status["reviews"]:
-            break
-        time.sleep(0.5)
-    assert [r["member"] for r in status["reviews"]] == ["DEU"]
-    assert status["reviews"][0]["overdue"] is True
-    assert status["counts"]["self_assessment"] == 3 and status["counts"]["peer_review"] == 1
+    for source in ((), ("--live",)):  # the store's read model, then Temporal's visibility
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            result = napreview(
+                "cycle", "status", "2019-short", "--stage", "peer_review", "--overdue", "--json",
+                *source, "--as", SECRETARIAT,
+            )  # fmt: skip
+            status = json.loads(result.stdout)
+            if status["reviews"]:
+                break
+            time.sleep(0.5)
+        assert [r["member"] for r in status["reviews"]] == ["DEU"], source
+        assert status["reviews"][0]["overdue"] is True
+        assert status["counts"]["self_assessment"] == 3 and status["counts"]["peer_review"] == 1
+        assert status["task_failing"] == ({} if source else None)
 
 
-async def test_cycle_status_answers_overdue_peer_reviews_from_visibility(
+async def test_cycle_status_answers_overdue_peer_reviews_from_the_store_and_visibility(
     worker, napreview, tmp_path
 ):
     await _in_thread(overdue_in_peer_review, napreview, tmp_path)

@@ -283,7 +283,7 @@ def test_a_shell_elsewhere_finds_the_stack_up_serves(napreview, dev_env, tmp_pat
 def test_no_temporal_names_the_address_tried(napreview, monkeypatch, tmp_path):  # noqa: F811
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("NAPREVIEW_TEMPORAL_ADDRESS", "localhost:1")
-    result = napreview("cycle", "status", "2019", "--as", SECRETARIAT)
+    result = napreview("cycle", "status", "2019", "--live", "--as", SECRETARIAT)
     assert result.exit_code == 1
     said = flat(result)
     assert "No Temporal service answers at localhost:1" in said

@@ -10,7 +10,7 @@ import pytest
 
 from napreview.schemas.review import ReviewerStatus, ReviewProjection, SlotProjection, Stage
 from napreview.schemas.submissions import DocumentKind
-from napreview.services import access, cycles, progress, tasks
+from napreview.services import access, overview, progress, tasks
 from napreview.services import letters as letter_ops
 from napreview.services.errors import NotFoundError
 from napreview.store.letters import NewLetter
@@ -196,15 +196,15 @@ def test_a_big_cycle_is_shown_a_page_at_a_time_overdue_first(any_store):
     for code in codes:
         late = code in ("CAN", "FRA")
         any_store.reviews.project(projection(code, Stage.PEER_REVIEW, T0, overdue=late))
-    first = cycles.cycle_overview(any_store, CYCLE, offset=0, limit=3)
-    second = cycles.cycle_overview(any_store, CYCLE, offset=3, limit=3)
-    last = cycles.cycle_overview(any_store, CYCLE, offset=6, limit=3)
+    first = overview.cycle_overview(any_store, CYCLE, offset=0, limit=3)
+    second = overview.cycle_overview(any_store, CYCLE, offset=3, limit=3)
+    last = overview.cycle_overview(any_store, CYCLE, offset=6, limit=3)
     assert [r.member for r in first.reviews] == ["CAN", "FRA", "ARG"]
     assert [r.member for r in second.reviews] == ["BEL", "DEU", "ESP"]
     assert [r.member for r in last.reviews] == ["GHA"]
     assert first.matching == second.matching == last.matching == 7
     assert first.counts["peer_review"] == 7  # the counts cover the whole cycle
-    late = cycles.cycle_overview(any_store, CYCLE, overdue=True, offset=0, limit=1)
+    late = overview.cycle_overview(any_store, CYCLE, overdue=True, offset=0, limit=1)
     assert [r.member for r in late.reviews] == ["CAN"] and late.matching == 2
 
 
@@ -212,7 +212,7 @@ def test_the_cycle_page_and_its_chart_come_from_the_read_model(any_store):
     seeded_reviews(any_store)
     any_store.reviews.project(projection("MEX", Stage.CEDAW_CHECK, T0 + 20 * DAY, unanswered=0))
     any_store.reviews.project(projection("MEX", Stage.SIGN_OFF, T0 + 20 * DAY + timedelta(1)))
-    shown = cycles.cycle_overview(any_store, CYCLE)
+    shown = overview.cycle_overview(any_store, CYCLE)
     assert shown.counts["self_assessment"] == 1 and shown.counts["sign_off"] == 2
     assert shown.counts["completed"] == 0
     assert [(r.member, r.stage, r.reviewers) for r in shown.reviews] == [
@@ -221,10 +221,10 @@ def test_the_cycle_page_and_its_chart_come_from_the_read_model(any_store):
         ("MEX", Stage.SIGN_OFF, ["FRA", "DEU"]),
     ]
     assert set(shown.updated) == {"DEU", "JPN", "MEX"}
-    at_sign_off = cycles.cycle_overview(any_store, CYCLE, Stage.SIGN_OFF)
+    at_sign_off = overview.cycle_overview(any_store, CYCLE, Stage.SIGN_OFF)
     assert [r.member for r in at_sign_off.reviews] == ["JPN", "MEX"]
     assert at_sign_off.counts == shown.counts  # the counts cover the whole cycle
-    assert cycles.cycle_overview(any_store, CYCLE, overdue=True).reviews == []
+    assert overview.cycle_overview(any_store, CYCLE, overdue=True).reviews == []
 
     [mexico] = progress.cycle_progress(any_store, CYCLE, ["MEX"])
     assert [(s.stage, s.start, s.end) for s in mexico.spans] == [
@@ -233,9 +233,9 @@ def test_the_cycle_page_and_its_chart_come_from_the_read_model(any_store):
         ("sign_off", T0 + 20 * DAY + timedelta(1), None),
     ]
     with pytest.raises(NotFoundError):
-        cycles.cycle_overview(any_store, "1999")
+        overview.cycle_overview(any_store, "1999")
     # the list of cycles counts the same
-    assert cycles.cycles_overview(any_store)[0].counts == {
+    assert overview.cycles_overview(any_store)[0].counts == {
         "self_assessment": 1,
         "sign_off": 2,
     }

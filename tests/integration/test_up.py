@@ -257,23 +257,65 @@ def test_up_refuses_an_unwritable_home(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def children_serving(port: int) -> list[str]:
+    """The worker and portal processes `up` started for the stack on this Temporal port."""
+    found = subprocess.run(
+        ["pgrep", "-f", "--", f"napreview.cli.supervisor (worker|portal) {port + 2000}$"],
+        capture_output=True,
+        text=True,
+    )
+    return found.stdout.split()
+
+
 @pytest.mark.slow
 def test_up_killed_outright_leaves_no_server_behind(tmp_path: Path) -> None:
     home, port = tmp_path / "home", free_port()
     process = start_up(home, port)
-    assert servers_using(home), "the embedded server should be running"
+    try:
+        assert servers_using(home), "the embedded server should be running"
+        # `up` starts its worker and portal processes once it has said how to reach them.
+        assert healthz(f"http://localhost:{port + 2000}") == 200
+        assert len(children_serving(port)) == 3, "a worker and two portal processes"
+    except AssertionError:
+        stop(process)
+        raise
     process.send_signal(signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 15
-    while servers_using(home) and time.monotonic() < deadline:
+    while (servers_using(home) or children_serving(port)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert servers_using(home) == []
+    assert children_serving(port) == [], "the worker or the portal outlived up"
     # and the next `up` starts on the same port and data
     again = start_up(home, port)
     try:
         assert len(json.loads(cli(home, port, "members", "list", "--json").stdout)) == 83
     finally:
         stop(again)
+
+
+@pytest.mark.slow
+def test_a_portal_process_that_dies_stops_up_and_says_so(tmp_path: Path) -> None:
+    """The worker and the portal run in processes of their own under `up`: one ending by itself
+    stops the others and the server, and `up` names it, instead of serving half a stack."""
+    home, port = tmp_path / "home", free_port()
+    process = start_up(home, port)
+    try:
+        assert healthz(f"http://localhost:{port + 2000}") == 200
+    except Exception:
+        stop(process)
+        raise
+    portal = subprocess.run(
+        ["pgrep", "-f", "--", f"napreview.cli.supervisor portal {port + 2000}$"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()[0]
+    os.kill(int(portal), signal.SIGKILL)
+    output, _ = process.communicate(timeout=90)
+    assert process.returncode == 1
+    said = " ".join(output.split())
+    assert "The portal" in said and "stopped by itself (exit -9)" in said
+    assert servers_using(home) == [] and children_serving(port) == []
 
 
 def test_the_home_folder_and_its_records_are_for_their_owner_only(tmp_path: Path) -> None:

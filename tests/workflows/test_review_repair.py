@@ -130,7 +130,7 @@ async def test_a_stuck_review_is_shown_and_repaired_keeping_every_step(dev_env, 
         said = " ".join(shown.output.split())
         assert "The review of Germany cannot move: its workflow task keeps failing" in said
         assert f"napreview review repair {cycle} DEU" in said
-        status = await napreview("cycle", "status", cycle, "--as", SECRETARIAT)
+        status = await napreview("cycle", "status", cycle, "--live", "--as", SECRETARIAT)
         assert status.exit_code == 0, status.output
         assert "The review of Germany cannot move" in " ".join(status.output.split())
         assert "France cannot move" not in status.output

@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from napreview.schemas.review import Command, Extend, Remind
 from napreview.services import bulk
-from napreview.services import cycles as cycle_ops
 from napreview.services.errors import NotFoundError
+from napreview.services.overview import cycle_overview
 from napreview.web.web import (
     ChangeFormDep,
     PageNotFound,
@@ -34,9 +34,7 @@ async def act_on_overdue(
     actor = v.actor
     action = str(form.get("action") or "")
     try:
-        overview = await run_in_threadpool(
-            cycle_ops.cycle_overview, portal.store, cycle, None, True
-        )
+        overview = await run_in_threadpool(cycle_overview, portal.store, cycle, None, True)
     except NotFoundError:
         raise PageNotFound() from None
     overdue = {line.member for line in overview.reviews}

@@ -7,9 +7,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from napreview.schemas.members import Role
-from napreview.services import cycles as cycle_ops
 from napreview.services import letters as letter_ops
-from napreview.services import tasks
+from napreview.services import overview, tasks
 from napreview.web.web import PersonDep, Portal, PortalDep, Visitor, render
 
 router = APIRouter()
@@ -34,7 +33,7 @@ def _home(request: Request, portal: Portal, v: Visitor, found: tasks.WorkList) -
         letters = letter_ops.list_for(
             portal.store, v.actor, newest_first=True, limit=LATEST_LETTERS + 1
         )
-    cycles = cycle_ops.cycles_overview(portal.store) if v.actor.role is not Role.FOCAL_POINT else []
+    cycles = overview.cycles_overview(portal.store) if v.actor.role is not Role.FOCAL_POINT else []
     return render(
         request,
         "home.html",

@@ -1,17 +1,20 @@
-"""`python -m bench.portal`: the portal under load, as people feel it (issue #23).
+"""`make bench-portal` (`python -m bench.portal_load`): the portal under load, as people feel it,
+and the command-line calls, on the 83- and the 10,000-member cycle (issue #23).
 
-A finished cycle of BENCH_N members (83 by default; 1,000 and 10,000 to see scale) is written
-straight into a store of the bench's own: the read model (every review completed, with its
-stage history), the draw, and five letters per review, plus BENCH_OTHER_LETTERS letters of other
-cycles, so the focal point's home page is measured against a store much larger than its own
-letters. The portal runs as `napreview portal` runs it (uvicorn, one process, SQLite records),
-on loopback; no Temporal is needed for these pages. BENCH_CLIENTS (default 1,10,50) signed-in
-clients each ask BENCH_REQUESTS pages in a row (CSRF honoured at sign-in), at most that many at
-once; the load average is read before each run. Pages: the secretariat's cycle page, the focal
-point's home page, and sign-in (the password check itself, argon2 on purpose slow).
+A finished cycle of BENCH_N members (83 by default; `make bench-portal` runs 83 and 10,000) is
+written straight into a store of the bench's own: the read model (every review completed, with
+its stage history), the draw, and five letters per review, plus BENCH_OTHER_LETTERS letters of
+other cycles, so the focal point's home page is measured against a store much larger than its
+own letters. Then `napreview up` serves that store as shipped (the Temporal server, the worker
+and the portal each in a process of their own, SQLite records, loopback), and a small real cycle
+(five members, BENCH_LIVE) is started on it for the review page, which asks its review's
+workflow. BENCH_CLIENTS (default 1,10,50) signed-in clients each ask BENCH_REQUESTS pages in a
+row (CSRF honoured at sign-in): at most that many requests at once. Pages: the secretariat's
+cycle page, a review page, the focal point's and the secretariat's home pages, and sign-in (the
+password check itself, argon2 on purpose slow). The load average is read before each run.
 
-Prints p50 / p95 / max per page and client count, the 5xx and other failures, and writes
-bench/results/portal-n<N>.json.
+Prints p50 / p95 / max per page and client count, the 5xx and other failures, and the median
+wall and CPU seconds of the command-line calls, and writes bench/results/portal-n<N>.json.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import asyncio
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -41,9 +46,11 @@ from napreview.store.tables import LetterRow, ReviewRow, ReviewStageRow
 from napreview.web.web import SESSION_COOKIE
 
 RESULTS = Path(__file__).parent / "results"
-ROOT = Path(__file__).parent.parent
+NAPREVIEW = Path(sys.executable).parent / "napreview"
 STAGES = ("self_assessment", "peer_review", "cedaw_check", "sign_off", "completed")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LIVE_MEMBERS = ("DEU", "FRA", "MEX", "NAM", "JPN")
+WARM_CONNECTIONS = 8
 
 
 def _env(name: str, default: str) -> str:
@@ -224,31 +231,97 @@ def _figures(
     }
 
 
-def serve(home: Path, port: int) -> subprocess.Popen[bytes]:
-    """The portal as `napreview portal` serves it, in a process of its own."""
-    env = dict(os.environ, NAPREVIEW_HOME=str(home), NAPREVIEW_PORTAL_FAILURE_DELAY="0")
-    env["NAPREVIEW_DATABASE_URL"] = f"sqlite:///{home / 'napreview.db'}"
-    code = (
-        "import asyncio, sys\n"
-        "from napreview.settings import Settings\n"
-        "from napreview.web.config import load_portal_settings\n"
-        "from napreview.web.server import serve_portal\n"
-        "asyncio.run(serve_portal(Settings(), load_portal_settings(), '127.0.0.1', "
-        f"{port}, asyncio.Event()))\n"
-    )
-    return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
+def up(home: Path, port: int, portal_port: int) -> subprocess.Popen[str]:
+    """`napreview up` on the bench's store, as a person starts it; returns once it serves."""
+    process = subprocess.Popen(
+        [str(NAPREVIEW), "up", "--home", str(home), "--port", str(port),
+         "--portal-port", str(portal_port), "--headless"],
+        env=_env_for(home, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    said = []
+    for line in process.stdout:
+        said.append(line)
+        if "Ctrl-C stops" in line:
+            # What `up` prints from now on (a page's error, a worker's warning) is kept in
+            # up.log beside the store, and a full pipe never holds `up` up.
+            threading.Thread(target=_keep, args=(process, home / "up.log"), daemon=True).start()
+            return process
+    raise RuntimeError("napreview up did not start:\n" + "".join(said))
 
 
-async def wait_up(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(300):
+def _keep(process: subprocess.Popen[str], log: Path) -> None:
+    assert process.stdout is not None
+    with log.open("a", encoding="utf-8") as kept:
+        for line in process.stdout:
+            kept.write(line)
+            kept.flush()
+
+
+def _env_for(home: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NAPREVIEW_")}
+    env.update(NAPREVIEW_HOME=str(home), NAPREVIEW_TEMPORAL_ADDRESS=f"localhost:{port}")
+    env.update(NAPREVIEW_PORTAL_FAILURE_DELAY="0", XDG_CONFIG_HOME=str(home / "config"))
+    return env
+
+
+def start_live_cycle(home: Path, port: int, cycle: str) -> None:
+    """A small real cycle, for the review page (it asks its review's workflow)."""
+    done = subprocess.run(
+        [str(NAPREVIEW), "cycle", "start", cycle, "--members", ",".join(LIVE_MEMBERS),
+         "--chair", "NAM", "--as", SECRETARIAT_EMAIL],
+        env=_env_for(home, port),
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"the live cycle did not start: {done.stderr}")
+
+
+async def wait_for(base: str, path: str, email: str, within: float = 120) -> None:
+    """Until ``path`` answers 200 to a signed-in person (the portal up, the review started)."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            client = await signed_in(base, email)
             try:
-                if (await client.get("/healthz")).status_code == 200:
+                if (await client.get(path)).status_code == 200:
                     return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError("the portal did not start")
+            finally:
+                await client.aclose()
+        except (httpx.HTTPError, RuntimeError):
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} did not answer")
+        await asyncio.sleep(0.5)
+
+
+def command_line(home: Path, port: int, cycle: str, live: str) -> dict[str, Any]:
+    """The command-line calls a person makes, against the same store and stack: median wall
+    and CPU seconds of three runs each."""
+    secretariat, focal_point = (
+        ("--as", SECRETARIAT_EMAIL),
+        ("--as", example_focal_point_email("DEU")),
+    )
+    calls = {
+        "--help": ["--help"],
+        "cycle status --json": ["cycle", "status", cycle, "--json", *secretariat],
+        "cycle status (table)": ["cycle", "status", cycle, *secretariat],
+        "cycle status --json (focal point)": ["cycle", "status", cycle, "--json", *focal_point],
+        "tasks (focal point)": ["tasks", *focal_point],
+        "letters list (focal point)": ["letters", "list", *focal_point],
+        "review show --json": ["review", "show", live, "DEU", "--json", *secretariat],
+        "cycle status --live --json": ["cycle", "status", live, "--live", "--json", *secretariat],
+    }
+    env = _env_for(home, port)
+    timed = {name: measure.time_command([str(NAPREVIEW), *a], env) for name, a in calls.items()}
+    for name, t in timed.items():
+        print(f"  {name:36s} {t['seconds']:.3f} s wall, {t['cpu_seconds']:.3f} s CPU"
+              + (f", exit {t['exit_code']}" if t["exit_code"] else ""), flush=True)  # fmt: skip
+    return timed
 
 
 async def run() -> dict[str, Any]:
@@ -257,30 +330,35 @@ async def run() -> dict[str, Any]:
     requests = int(_env("BENCH_REQUESTS", "5"))
     other = int(_env("BENCH_OTHER_LETTERS", str(max(5 * n, 16000))))
     home = Path(tempfile.mkdtemp(prefix="napreview-portal-bench-"))
-    url = f"sqlite:///{home / 'napreview.db'}"
-    store = open_store(url)
+    store = open_store(f"sqlite:///{home / 'napreview.db'}")
     seed(store)
-    cycle = "2019"
+    cycle, live = "2019", _env("BENCH_LIVE", "2019-live")
     Accounts(store).give_example_passwords()  # as `napreview up` does on a trial installation
     started = time.perf_counter()
     members = fill(store, cycle, n, other)
     filled = time.perf_counter() - started
-    print(f"portal bench: {n} members, {len(members) * 5 + other} letters in the store, "
-          f"filled in {filled:.1f} s; data in {home}", flush=True)  # fmt: skip
+    letters = len(members) * 5 + other
+    print(f"portal bench: {n} members, {letters} letters in the store, filled in "
+          f"{filled:.1f} s; data in {home}", flush=True)  # fmt: skip
     store.engine.dispose()
-    port = int(_env("BENCH_PORT", "0")) or _free_port()
-    base = f"http://127.0.0.1:{port}"
-    portal = serve(home, port)
+    port, portal_port = _free_port(), _free_port()
+    base = f"http://127.0.0.1:{portal_port}"
+    stack = up(home, port, portal_port)
     pages = {
         "cycle page (secretariat)": (f"/cycles/{cycle}", SECRETARIAT_EMAIL),
+        "review page (secretariat)": (f"/reviews/{live}/DEU", SECRETARIAT_EMAIL),
         "home page (focal point)": ("/", example_focal_point_email("DEU")),
         "home page (secretariat)": ("/", SECRETARIAT_EMAIL),
     }
     results: dict[str, Any] = {}
     try:
-        await wait_up(base)
+        start_live_cycle(home, port, live)
+        await wait_for(base, f"/reviews/{live}/DEU", SECRETARIAT_EMAIL)
         for name, (path, email) in pages.items():
-            await load(base, path, email, 1, 2)  # warm: templates compiled, caches filled
+            # Warm: templates compiled and caches filled in every portal process (the kernel
+            # hands each new connection to one of them); a cold process compiling the same
+            # templates in many threads at once holds a burst of pages for seconds, once.
+            await load(base, path, email, WARM_CONNECTIONS, 2)
             for count in clients:
                 found = await load(base, path, email, count, requests)
                 results.setdefault(name, {})[str(count)] = found
@@ -293,14 +371,27 @@ async def run() -> dict[str, Any]:
             print(f"  {'sign-in':28s} {count:3d} clients: p50 {found['p50_s']:.3f} s, "
                   f"p95 {found['p95_s']:.3f} s, failed {found['server_errors']}, "
                   f"load {found['load_at_start'][0]:.2f}", flush=True)  # fmt: skip
+        load_before_calls = os.getloadavg()
+        calls = command_line(home, port, cycle, live)
     finally:
-        portal.terminate()
-        portal.wait(30)
+        stack.send_signal(signal.SIGTERM)
+        stack.wait(90)
+        for database in (*home.glob("*.db"), *home.glob("*.db-*")):
+            database.unlink()  # a gigabyte at 10,000 members; up.log stays
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": measure.machine(),
-        "config": {"n": n, "letters_in_store": len(members) * 5 + other, "requests": requests},
+        "config": {
+            "n": n,
+            "letters_in_store": letters,
+            "requests": requests,
+            "served_by": "napreview up (server, worker, portal: three processes), SQLite",
+        },
         "pages": results,
+        "command_line": {
+            "load_at_start": [round(x, 2) for x in load_before_calls],
+            "calls": calls,
+        },
     }
 
 
