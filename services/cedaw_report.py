@@ -6,9 +6,9 @@ the member supported, the gaps the CEDAW linkage check found (each with its GR30
 the member's indicator values (GR30 para 83: trends, by sex). It is a draft for the member's
 drafters, never sent anywhere.
 
-Follow-up items (status per recommendation, issue #22's follow-up) come in as ``DraftItem``s:
-the caller turns its items into them, so this module depends on no follow-up code; with none,
-the section on follow-up is left out.
+Follow-up items (status per recommendation) come in as ``DraftItem``s, so that ``compose``
+depends on no follow-up code; ``draft`` reads them from the review's follow-up (``items_of``).
+With none, the section on follow-up is left out.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from napreview.schemas.members import Actor, Language, Member
 from napreview.schemas.nap import Nap
 from napreview.schemas.review import RecommendationResponse
 from napreview.services import documents, indicators
+from napreview.services.follow_up import items_of_member
 from napreview.store.records import Store
 
 STATUSES = ("not_started", "under_way", "done", "not_pursued")
@@ -372,24 +373,24 @@ async def draft(
     cycle: str,
     member: str,
     language: str | None = None,
-    items: Sequence[DraftItem] = (),
 ) -> ReportDraft:
     """The draft for a member's review, read by its focal points, the secretariat and auditors
     (refused and recorded for anyone else); in the member's language unless one is asked for.
-    ``items``: the member's follow-up items, where the caller has them."""
+    Its follow-up's items, once the review has one, say what became of each recommendation."""
     import asyncio
 
     code = await asyncio.to_thread(indicators.readable_member, store, actor, member)
     dossier = await documents.dossier(client, store, actor, cycle, code)
 
-    def read() -> tuple[Member, list[IndicatorValue], list[Indicator]]:
+    def read() -> tuple[Member, list[IndicatorValue], list[Indicator], list[DraftItem]]:
         return (
             store.members.get(code),
             indicators.values(store, actor, code),
             indicators.catalogue(store, actor, code),
+            items_of(store, cycle, code),
         )
 
-    found, values, catalogue = await asyncio.to_thread(read)
+    found, values, catalogue, items = await asyncio.to_thread(read)
     assessment = dossier.latest_self_assessment
     supported = [
         r.text for r in dossier.recommendations if r.response is RecommendationResponse.SUPPORTED
@@ -405,3 +406,17 @@ async def draft(
         catalogue=catalogue,
         items=items,
     )
+
+
+def items_of(store: Store, cycle: str, member: str) -> list[DraftItem]:
+    """The items of the review's follow-up as the draft cites them (none before it has one)."""
+    return [
+        DraftItem(
+            item.text,
+            item.status.value,
+            gr30_paragraphs=item.tags.gr30_paragraph,
+            article=item.tags.cedaw_article,
+        )
+        for item in items_of_member(store, member)
+        if item.cycle == cycle
+    ]

@@ -1,6 +1,7 @@
 """`napreview cedaw report-draft` end to end on the real dev server (issue #22): a review driven
-to completed, the member's indicator values recorded, and the draft section for its next CEDAW
-periodic report read from the command line, scoped like every read."""
+to completed (which starts its follow-up), the member's indicator values recorded, and the draft
+section for its next CEDAW periodic report read from the command line, citing the follow-up's
+items, scoped like every read."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from napreview.services import documents, indicators
 
 from ..conftest import running_worker
 from ..helpers import AUDITOR, complete_review, fp, start_cycle
+from ..workflows.test_review_timers import until
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 
@@ -34,6 +36,10 @@ async def test_the_draft_cites_what_the_member_supported_its_gaps_and_its_values
             source="Bundestag, members by sex",
         )
         await asyncio.to_thread(indicators.record, store, germany, value)
+        followed = await until(
+            lambda: asyncio.to_thread(store.follow_ups.get, cycle, "DEU"), "Germany's follow-up"
+        )
+        assert followed.texts
         dossier = await documents.dossier(client, store, germany, cycle, "DEU")
         supported = [r.text for r in dossier.recommendations if r.response]
         assert supported and dossier.cedaw is not None
@@ -55,6 +61,9 @@ async def test_the_draft_cites_what_the_member_supported_its_gaps_and_its_values
         assert all(f"  - {r}" in draft for r in supported)
         assert "(general recommendation No. 30, para" in draft
         assert "(SG-09), 2024, measured: women 280, men 456, total 736" in draft
+        assert "E. Follow-up to the recommendations" in draft
+        words = " ".join(draft.split())
+        assert all(f"{' '.join(t.split())}: not started" in words for t in followed.texts.values())
 
         page = tmp_path / "draft.html"
         french = await asyncio.to_thread(
