@@ -61,6 +61,8 @@ from napreview.workflows.review_steps import (
     Refused,
     actor_params,
     deadline_notices,
+    refuse_key_retired_wrongly,
+    refuse_key_trusted_again,
 )
 
 # The Network's recommendations a member still works on: those it has not achieved and that
@@ -336,19 +338,13 @@ def check_trust_key(s: FollowUpState, c: Context, cmd: TrustKey) -> None:
     """A new front-end key, trusted before the front ends sign with it (services/keys.py)."""
     check_proof(s, c, "trust_key", cmd)
     check_open(s, c, cmd, Role.SECRETARIAT)
-    if s.trusted_keys.get(cmd.key_id) == cmd.public_key:
-        raise Refused("key_trusted", key_id=cmd.key_id)
+    refuse_key_trusted_again(s.trusted_keys, cmd)
 
 
 def check_distrust_key(s: FollowUpState, c: Context, cmd: DistrustKey) -> None:
     check_proof(s, c, "distrust_key", cmd)
     check_open(s, c, cmd, Role.SECRETARIAT)
-    if cmd.key_id not in s.trusted_keys:
-        raise Refused("key_not_trusted", key_id=cmd.key_id)
-    if cmd.proof is not None and cmd.proof.key_id == cmd.key_id:
-        raise Refused("key_retires_itself")
-    if len(s.trusted_keys) == 1:
-        raise Refused("last_key")
+    refuse_key_retired_wrongly(s.trusted_keys, cmd)
 
 
 # ---------------------------------------------------------------- applying a step

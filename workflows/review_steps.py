@@ -15,7 +15,7 @@ own language.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -620,18 +620,29 @@ def check_trust_key(s: ReviewState, c: Context, cmd: TrustKey) -> None:
     check_open(s, c, cmd, Role.SECRETARIAT)
     if not s.trusted_keys:
         raise Refused("started_unsigned", member=c.member)
-    if s.trusted_keys.get(cmd.key_id) == cmd.public_key:
-        raise Refused("key_trusted", key_id=cmd.key_id)
+    refuse_key_trusted_again(s.trusted_keys, cmd)
 
 
 def check_distrust_key(s: ReviewState, c: Context, cmd: DistrustKey) -> None:
     check_proof(s, c, "distrust_key", cmd)
     check_open(s, c, cmd, Role.SECRETARIAT)
-    if cmd.key_id not in s.trusted_keys:
+    refuse_key_retired_wrongly(s.trusted_keys, cmd)
+
+
+def refuse_key_trusted_again(trusted_keys: Mapping[str, str], cmd: TrustKey) -> None:
+    """A key already trusted is not trusted twice (a review's and a follow-up's rule alike)."""
+    if trusted_keys.get(cmd.key_id) == cmd.public_key:
+        raise Refused("key_trusted", key_id=cmd.key_id)
+
+
+def refuse_key_retired_wrongly(trusted_keys: Mapping[str, str], cmd: DistrustKey) -> None:
+    """Only a trusted key is retired, never by itself, and never the last one: a workflow with
+    no key left could take no signed step again."""
+    if cmd.key_id not in trusted_keys:
         raise Refused("key_not_trusted", key_id=cmd.key_id)
     if cmd.proof is not None and cmd.proof.key_id == cmd.key_id:
         raise Refused("key_retires_itself")
-    if len(s.trusted_keys) == 1:
+    if len(trusted_keys) == 1:
         raise Refused("last_key")
 
 
