@@ -50,10 +50,18 @@ async def test_the_member_reports_from_the_follow_up_page_and_the_secretariat_ac
     assert seen.status_code == 200 and 'id="report"' not in seen.text
     assert (await reviewer.post(f"{page}/report", {"narrative": "x"})).status_code == 404
 
-    # A recommendation not pursued without a reason is refused, and nothing changes.
-    refused = await deu.post(f"{page}/report", {"status_0": "not_pursued"})
+    # A recommendation not pursued without a reason is refused, and nothing changes; what the
+    # focal point wrote comes back in the form, to be sent again once the reason is given.
+    narrative = "Two ministries <drafted> the budget line."
+    refused = await deu.post(
+        f"{page}/report",
+        {"status_0": "not_pursued", "lead_0": "Federal Foreign Office", "narrative": narrative},
+    )
     assert refused.status_code == 409 and 'id="error"' in refused.text
     assert "Say why item" in refused.text
+    assert ">Two ministries &lt;drafted&gt; the budget line.</textarea>" in refused.text
+    assert 'value="not_pursued" selected' in refused.text
+    assert 'value="Federal Foreign Office"' in refused.text
     state = (await asyncio.to_thread(portal_env.store.follow_ups.get, cycle, "DEU")).state
     assert not state.reports
 

@@ -5,6 +5,7 @@ letters that ask for a report link to this page. Every step is the command line'
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Mapping
 from datetime import date
 from typing import Any
 
@@ -65,8 +66,11 @@ def page_with(
     error: str = "",
     reason: Reason | None = None,
     status: int = 200,
+    typed: Mapping[str, str] | None = None,
 ) -> Response:
-    """The follow-up page: where it stands, its items, its reports, and this person's part."""
+    """The follow-up page: where it stands, its items, its reports, and this person's part;
+    ``typed``: the report form as the person sent it, when it was refused, so nothing they
+    wrote is lost."""
     portal = portal_of(request)
     assert v.actor is not None
     try:
@@ -88,6 +92,7 @@ def page_with(
         "done": done,
         "error": error,
         "refusal_reason": reason,
+        "typed": typed or {},
     }
     return render(request, "follow_up.html", context, status=status)
 
@@ -132,27 +137,20 @@ async def report_post(
     """The member's progress report: a narrative and the items it changes."""
     code = await run_in_threadpool(member_code, request, member)
     portal = portal_of(request)
-    assert v.actor is not None
-    if not (v.actor.role is Role.FOCAL_POINT and v.actor.member == code):
+    actor = v.actor
+    assert actor is not None
+    if not (actor.role is Role.FOCAL_POINT and actor.member == code):
         raise PageNotFound()
-    try:
-        record = await run_in_threadpool(follow_up.read, portal.store, v.actor, cycle, code)
+
+    async def send() -> None:
+        record = await run_in_threadpool(follow_up.read, portal.store, actor, cycle, code)
         body = ProgressReport(
             narrative=str(form.get("narrative") or ""), updates=_updates(record.state, form)
         )
-        await follow_up.report(await portal.client(), portal.store, v.actor, cycle, code, body)
-    except (access.ReadRefused, NotFoundError):
-        raise PageNotFound() from None
-    except StepRefused as refusal:
-        return await run_in_threadpool(
-            page_with, request, v, cycle, code, error=str(refusal), reason=refusal.reason,
-            status=409,
-        )  # fmt: skip
-    except (ValidationError, ValueError):
-        return await run_in_threadpool(
-            page_with, request, v, cycle, code, error="invalid", status=422
-        )
-    return see_other(f"/reviews/{cycle}/{code}/follow-up?done=report")
+        await follow_up.report(await portal.client(), portal.store, actor, cycle, code, body)
+
+    typed = {k: str(value) for k, value in form.items() if k != "csrf_token"}
+    return await _step(request, v, cycle, code, send(), "report", typed)
 
 
 @router.post("/reviews/{cycle}/{member}/follow-up/acknowledge")
@@ -162,27 +160,46 @@ async def acknowledge_post(
     """The secretariat acknowledges a progress report."""
     code = await run_in_threadpool(member_code, request, member)
     portal = portal_of(request)
-    assert v.actor is not None
-    if v.actor.role is not Role.SECRETARIAT:
+    actor = v.actor
+    assert actor is not None
+    if actor.role is not Role.SECRETARIAT:
         raise PageNotFound()
-    try:
+
+    async def send() -> None:
         period = int(str(form.get("period") or ""))
         comments = str(form.get("comments") or "")
         await follow_up.acknowledge(
-            await portal.client(), portal.store, v.actor, cycle, code, period, comments
+            await portal.client(), portal.store, actor, cycle, code, period, comments
         )
-    except NotFoundError:
+
+    return await _step(request, v, cycle, code, send(), "acknowledge")
+
+
+async def _step(
+    request: Request,
+    v: Visitor,
+    cycle: str,
+    code: str,
+    send: Awaitable[None],
+    done: str,
+    typed: Mapping[str, str] | None = None,
+) -> Response:
+    """Take a step from the follow-up page: on to the page that says it was taken, or the page
+    again with the refusal and, for the report, everything the person typed."""
+    try:
+        await send
+    except (access.ReadRefused, NotFoundError):
         raise PageNotFound() from None
     except StepRefused as refusal:
         return await run_in_threadpool(
             page_with, request, v, cycle, code, error=str(refusal), reason=refusal.reason,
-            status=409,
+            status=409, typed=typed,
         )  # fmt: skip
     except (ValidationError, ValueError):
         return await run_in_threadpool(
-            page_with, request, v, cycle, code, error="invalid", status=422
+            page_with, request, v, cycle, code, error="invalid", status=422, typed=typed
         )
-    return see_other(f"/reviews/{cycle}/{code}/follow-up?done=acknowledge")
+    return see_other(f"/reviews/{cycle}/{code}/follow-up?done={done}")
 
 
 @router.get("/follow-ups")
