@@ -2,6 +2,9 @@
 
 Every simulated person acts through the same operations as the command line, as the example
 people of DESIGN §10.4. One member's review is returned for revision once, to show a second round.
+Once approved, each member's follow-up (issue #22) gets its first progress report, with one
+recommendation under way and a figure for one of the global indicators, and the secretariat
+acknowledges it: what the next cycle's self-assessment and the CEDAW report draft start from.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from napreview.cli.common import (
 )
 from napreview.people.examples import SECRETARIAT_EMAIL, example_focal_point_email
 from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.follow_up import ItemStatus, ItemUpdate, ProgressReport
+from napreview.schemas.indicators import NewValue, Reading
 from napreview.schemas.review import (
     CycleSettings,
     Decision,
@@ -33,7 +38,16 @@ from napreview.schemas.review import (
     Stage,
 )
 from napreview.schemas.submissions import RecommendationResponse
-from napreview.services import cycles, documents, members, network, steps, users
+from napreview.services import (
+    cycles,
+    documents,
+    follow_up,
+    indicators,
+    members,
+    network,
+    steps,
+    users,
+)
 from napreview.services.errors import NotFoundError
 from napreview.services.installation import Store
 
@@ -107,6 +121,44 @@ async def _drive(client: Client, s: Store, cycle: str, member: str, returned: bo
     )
 
 
+# A global indicator kept by sex (S/2010/498), for the demo's one figure per member.
+DEMO_INDICATOR = "SG-09"
+FOLLOW_UP_WAIT = 60.0  # seconds for an approved review's follow-up to draw its items
+
+
+async def _follow_up(client: Client, s: Store, cycle: str, member: str) -> None:
+    """The member's first progress report on its follow-up and an indicator's figure; the
+    secretariat acknowledges the report."""
+    fp = users.actor(s, example_focal_point_email(member))
+    secretariat = users.actor(s, SECRETARIAT_EMAIL)
+    deadline = asyncio.get_running_loop().time() + FOLLOW_UP_WAIT
+    while not (
+        (record := await asyncio.to_thread(s.follow_ups.get, cycle, member)) and record.state.drawn
+    ):
+        if asyncio.get_running_loop().time() > deadline:
+            raise RuntimeError(f"The follow-up of {member}'s review never drew its items.")
+        await asyncio.sleep(0.2)
+    figure = NewValue(
+        indicator=DEMO_INDICATOR,
+        member=member,
+        period=str(datetime.now(UTC).year - 1),
+        reading=Reading(women=40 + len(member), men=60),
+        source="Demonstration figure, not an official statistic",
+    )
+    await asyncio.to_thread(indicators.record, s, fp, figure)
+    updates = [
+        ItemUpdate(
+            key=item.key,
+            status=ItemStatus.UNDER_WAY,
+            lead_institution="Ministry of Foreign Affairs",
+        )
+        for item in record.state.items[:1]
+    ]
+    body = ProgressReport(narrative="A budget line for the plan was adopted.", updates=updates)
+    await follow_up.report(client, s, fp, cycle, member, body)
+    await follow_up.acknowledge(client, s, secretariat, cycle, member, 1, "Thank you.")
+
+
 def _table(cycle: str, counts: dict[str, int], total: int, elapsed: float) -> Table:
     table = Table(title=f"Demo cycle {cycle}: {total} members, {elapsed:.0f}s")
     table.add_column("Stage")
@@ -140,6 +192,7 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
         async def one(member: str, returned: bool) -> None:
             async with limit:
                 await _drive(temporal, s, cycle, member, returned)
+                await _follow_up(temporal, s, cycle, member)
 
         people = asyncio.gather(*(one(m, i == 0) for i, m in enumerate(sorted(taking_part))))
         counts: dict[str, int] = {}
@@ -160,9 +213,16 @@ async def _demo(codes: list[str] | None) -> dict[str, int]:
             # Live's last table ends without a newline when it is not drawn on a terminal.
             console.line()
         await people
+    first = sorted(taking_part)[0]
     console.print(
-        f"All {len(taking_part)} reviews of cycle {cycle} are completed. "
-        f"See them with: napreview cycle status {cycle}"
+        f"All {len(taking_part)} reviews of cycle {cycle} are completed.\n"
+        "Each member's follow-up has its first progress report, acknowledged.\n"
+        "See them with:\n"
+        f"  napreview cycle status {cycle}\n"
+        f"  napreview follow-up show {cycle} {first}\n"
+        f"  napreview cedaw report-draft {cycle} {first}\n"
+        f"  napreview template self-assessment {first}   (its next self-assessment, pre-filled)",
+        soft_wrap=True,
     )
     return counts
 

@@ -228,6 +228,21 @@ def demo_all(napreview) -> None:
             break
         time.sleep(0.5)
     assert status["counts"]["completed"] == 83
+    # Each member's follow-up has its first progress report, acknowledged (the read model
+    # follows the workflow a moment later).
+    assert "Each member's follow-up has its first progress report, acknowledged." in result.output
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        shown = napreview(
+            "follow-up", "show", cycle, "NAM", "--json", "--as", "auditor@example.org"
+        )
+        assert shown.exit_code == 0, shown.output
+        namibia = json.loads(shown.stdout)
+        if namibia["reports"] and namibia["reports"][0]["acknowledged_at"]:
+            break
+        time.sleep(0.5)
+    assert namibia["reports"][0]["acknowledged_at"]
+    assert namibia["items"][0]["status"] == "under_way"
 
 
 @pytest.mark.slow
