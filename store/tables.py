@@ -676,7 +676,7 @@ class FollowUpConsentRow(Base):
     __tablename__ = "follow_up_consents"
     __table_args__ = (Index("ix_follow_up_consents_cycle_member", "cycle_id", "member_code"),)
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     cycle_id: Mapped[str] = mapped_column(String(40))
     member_code: Mapped[str] = mapped_column(String(16))
     public: Mapped[bool] = mapped_column(Boolean)

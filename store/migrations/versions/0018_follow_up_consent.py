@@ -16,7 +16,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "follow_up_consents",
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("cycle_id", sa.String(length=40), nullable=False),
         sa.Column("member_code", sa.String(length=16), nullable=False),
         sa.Column("public", sa.Boolean(), nullable=False),
