@@ -270,5 +270,30 @@ def export(
     say(f"{len(table.rows)} rows written to {output}.")
 
 
+@follow_up_app.command("publish")
+@handled
+def publish(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
+    """Make the follow-up public on a read-only page (the member's focal point): its items,
+    their status and tags and the report dates; no one's name. Nothing is public before."""
+    from napreview.services import publication
+
+    code = _member(member)
+    given = publication.publish(store(), acting(as_), cycle, code)
+    url = settings().portal_url.rstrip("/") + publication.path(cycle, code)
+    say(f"The follow-up of {code} in cycle {cycle} is public since {given.at:%Y-%m-%d}: {url}")
+
+
+@follow_up_app.command("unpublish")
+@handled
+def unpublish(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
+    """Withdraw the consent to publish the follow-up (the member's focal point), at any time:
+    its public page is gone at once."""
+    from napreview.services import publication
+
+    code = _member(member)
+    publication.unpublish(store(), acting(as_), cycle, code)
+    say(f"The follow-up of {code} in cycle {cycle} is not public.")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(follow_up_app, name="follow-up")

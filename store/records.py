@@ -21,6 +21,7 @@ from napreview.store.deputies import DeputyRepository
 from napreview.store.documents import DocumentRepository
 from napreview.store.drafts import DraftRepository
 from napreview.store.focal_points import FocalPointRepository
+from napreview.store.follow_up_consents import FollowUpConsentRepository
 from napreview.store.follow_ups import FollowUpRepository
 from napreview.store.front_end_keys import FrontEndKeyRepository
 from napreview.store.indicators import IndicatorRepository
@@ -63,6 +64,7 @@ class Store:
         self.preferences = PreferenceRepository(sessions)
         self.indicators = IndicatorRepository(sessions)
         self.follow_ups = FollowUpRepository(sessions)
+        self.follow_up_consents = FollowUpConsentRepository(sessions)
 
     @classmethod
     def from_url(cls, url: str) -> Store:

@@ -667,3 +667,18 @@ class FollowUpTermsRow(Base):
     cycle_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     interval_seconds: Mapped[int] = mapped_column(BigInteger)
     reminder_seconds: Mapped[int] = mapped_column(BigInteger)
+
+
+class FollowUpConsentRow(Base):
+    """Each time a member's focal point gave or withdrew consent to publish its follow-up, kept
+    as it happened (who and when); the last one says whether the follow-up is public."""
+
+    __tablename__ = "follow_up_consents"
+    __table_args__ = (Index("ix_follow_up_consents_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    public: Mapped[bool] = mapped_column(Boolean)
+    by: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
