@@ -134,16 +134,30 @@ class Accounts:
     def sign_in(self, email: str, password: str, address: str | None = None) -> SignIn:
         """Check a password, count failures, lock after MAX_FAILURES; every attempt is recorded.
 
-        The check and its count are one transaction holding the account, so parallel guesses
-        take their turn: at most MAX_FAILURES passwords are ever checked before the lock, and
-        a locked account is refused even with the right password, so guessing gains nothing.
+        The slow check (argon2, about half a second) runs with no transaction open, between two
+        short ones that hold the account: the first counts the attempt as a wrong password
+        before it is checked, and refuses it unchecked while MAX_FAILURES counted ones are
+        unsettled; the second settles it once checked, rereading the account. So at most
+        MAX_FAILURES passwords are ever checked before the lock, a right password clears
+        neither a lock nor the guesses counted after it, and no other writer waits for a check
+        (on SQLite a transaction that holds the account holds the whole database).
         An address without an account costs the same hashing and keeps the same count (from
         its recorded attempts), so neither the time nor the words tell which addresses exist.
         """
         email = _email(email)[:254]
-        now = _now()
         with self.records.held(email) as held:
-            outcome = _check(held, password, now)
+            now = _now()
+            counted = _count(held, now)
+            if isinstance(counted, _Decided):
+                held.record(False, counted.outcome.reason, address, now)
+        if isinstance(counted, _Decided):
+            if counted.costs_a_check:
+                _dummy_verify(password)
+            return counted.outcome
+        right = _verify(counted.password_hash, password)
+        with self.records.held(email) as held:
+            now = _now()
+            outcome = _settle(held, counted, right, now)
             held.record(outcome.ok, outcome.reason, address, now)
         return outcome
 
@@ -266,35 +280,84 @@ class Accounts:
         return self.records.people()
 
 
-def _check(held: HeldAccount, password: str, now: datetime) -> SignIn:
+@dataclass(frozen=True)
+class _Decided:
+    """An attempt answered without checking its password; ``costs_a_check``: it takes the
+    time of one all the same, so that time does not tell the answer."""
+
+    outcome: SignIn
+    costs_a_check: bool
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """An attempt counted as a wrong password until its check proves otherwise: the hash it is
+    checked against, and the count in a row it made."""
+
+    password_hash: str
+    failures: int
+
+
+def _count(held: HeldAccount, now: datetime) -> _Decided | _Counted:
+    """The first step of a sign-in, with the account held: refuse what needs no check, or
+    count the attempt before its check."""
     account = held.account
     if account is None or account.password_hash is None:
-        return _check_without_account(held, password, now)
+        return _without_account(held, now)
     if account.locked_until is not None and account.locked_until > now:
-        return SignIn(False, "locked", account.locked_until, account.failures)
-    right = _verify(account.password_hash, password)
+        return _Decided(SignIn(False, "locked", account.locked_until, account.failures), False)
     if not account.active:
-        return SignIn(False, "inactive", failures=len(held.failed_since(now - LOCK_FOR)) + 1)
-    if right:
-        held.clear_failures()
-        return SignIn(True, "ok")
+        failures = len(held.failed_since(now - LOCK_FOR)) + 1
+        return _Decided(SignIn(False, "inactive", failures=failures), True)
     failures = held.count_failure(now)
-    if failures >= MAX_FAILURES:
+    if failures > MAX_FAILURES:
+        # MAX_FAILURES counted attempts are still being checked (or were cut off mid-check):
+        # guesses come faster than they are checked, so the account locks and this one is
+        # refused unchecked. The lock runs out like any other, and the count with it.
         held.lock(now + LOCK_FOR)
-        return SignIn(False, "wrong_password_locked", now + LOCK_FOR, failures)
-    return SignIn(False, "wrong_password", failures=failures)
+        return _Decided(SignIn(False, "locked", now + LOCK_FOR, failures), False)
+    return _Counted(account.password_hash, failures)
 
 
-def _check_without_account(held: HeldAccount, password: str, now: datetime) -> SignIn:
+def _settle(held: HeldAccount, counted: _Counted, right: bool, now: datetime) -> SignIn:
+    """The second step, with the account held again and read afresh: what the check means now.
+    A right password clears the count up to it, never a lock set while it was checked (by
+    guesses counted with or after it) nor the guesses counted after it; a wrong one that was
+    the MAX_FAILURES-th in a row locks the account, unless a right one cleared the count."""
+    account = held.account
+    if account is None or account.password_hash != counted.password_hash:
+        # A new password was set meanwhile (and the count cleared): the old one is wrong now.
+        return SignIn(False, "wrong_password", failures=counted.failures)
+    if not account.active:
+        return SignIn(False, "inactive", failures=counted.failures)
+    locked_until = account.locked_until
+    if locked_until is not None and locked_until <= now:
+        locked_until = None
+    if right:
+        if locked_until is not None:
+            return SignIn(False, "locked", locked_until, account.failures)
+        held.clear_failures(counted.failures)
+        return SignIn(True, "ok")
+    if counted.failures < MAX_FAILURES or account.failures < MAX_FAILURES:
+        return SignIn(False, "wrong_password", locked_until, counted.failures)
+    if locked_until is None:
+        locked_until = now + LOCK_FOR
+        held.lock(locked_until)
+    return SignIn(False, "wrong_password_locked", locked_until, counted.failures)
+
+
+def _without_account(held: HeldAccount, now: datetime) -> _Decided:
     """The answer an address without a password gets is the one a wrong password would:
-    the same hashing, the same count in a row, a "lock" after as many failures."""
+    the same hashing, the same count in a row, a "lock" after as many failures. Its count is
+    its recorded attempts, so this attempt is recorded before its hashing."""
     reason = "no_password" if held.registered else "unknown"
     failed = held.failed_since(now - LOCK_FOR)
     if len(failed) >= MAX_FAILURES:
-        return SignIn(False, reason, failed[MAX_FAILURES - 1] + LOCK_FOR, MAX_FAILURES)
-    _dummy_verify(password)
+        return _Decided(
+            SignIn(False, reason, failed[MAX_FAILURES - 1] + LOCK_FOR, MAX_FAILURES), False
+        )
     locked_until = now + LOCK_FOR if len(failed) + 1 >= MAX_FAILURES else None
-    return SignIn(False, reason, locked_until, len(failed) + 1)
+    return _Decided(SignIn(False, reason, locked_until, len(failed) + 1), True)
 
 
 def _verify(hashed: str, password: str) -> bool:

@@ -126,7 +126,7 @@ class HeldAccount:
 
     def count_failure(self, now: datetime) -> int:
         """One more wrong password in a row (a lock that has run out starts the count again);
-        returns the count."""
+        returns the count. An attempt is counted before its password is checked."""
         row = self._existing()
         if row.locked_until is not None and row.locked_until <= now:
             row.failures = 0
@@ -137,9 +137,11 @@ class HeldAccount:
     def lock(self, until: datetime) -> None:
         self._existing().locked_until = until
 
-    def clear_failures(self) -> None:
+    def clear_failures(self, counted: int) -> None:
+        """A right password: the ``counted`` failures up to it and its own count are cleared,
+        and with them any lock; attempts counted after it (still being checked) stay."""
         row = self._existing()
-        row.failures = 0
+        row.failures = max(0, row.failures - counted)
         row.locked_until = None
 
     def failed_since(self, since: datetime) -> list[datetime]:
@@ -281,9 +283,11 @@ class AccountRepository(Repository):
 
     @contextmanager
     def held(self, email: str) -> Iterator[HeldAccount]:
-        """The person's account held for one sign-in attempt: the check and what it changes
-        (failures, lock, the attempt's record) are one transaction, and parallel attempts at
-        the same address take their turn, so none reads a count another is about to change."""
+        """The person's account held for one step of a sign-in attempt (counting it, then
+        settling it once its password is checked): what the step reads and changes (failures,
+        lock, the attempt's record) is one short transaction, and parallel attempts at the
+        same address take their turn, so none reads a count another is about to change. The
+        password is never checked while the account is held (people/accounts.py)."""
         with self._held() as s:
             row = s.get(AccountRow, email, with_for_update=True)
             yield HeldAccount(s, email, row)

@@ -4,6 +4,7 @@ one single-use link, on SQLite and PostgreSQL, with 50 requests at once."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 import pytest
+from argon2 import PasswordHasher
 
 from napreview.people import accounts as accounts_module
 from napreview.people.accounts import MAX_FAILURES, Accounts
@@ -117,3 +119,80 @@ def test_an_expired_link_is_refused_and_changes_nothing(any_store):
     with pytest.raises(ConflictError, match="expired"):
         accounts.use_link(link, "chosen password 1")
     assert accounts.sign_in(EMAIL, RIGHT).ok
+
+
+def test_a_sign_in_checking_its_password_keeps_no_other_writer_waiting(any_store, monkeypatch):
+    """The password is checked outside any write transaction (issue #23): on SQLite the check
+    once held the whole database's write lock (and on PostgreSQL the account's row) for its
+    whole length, so other writers waited and some gave up ("database is locked"). The hash is
+    made slow by its parameters (four times the default work), so the check lasts about a
+    second while a write takes milliseconds."""
+    monkeypatch.setattr(accounts_module, "_hasher", PasswordHasher(time_cost=12))
+    accounts = _guarded(any_store)
+    checking, checked = threading.Event(), threading.Event()
+    verify = accounts_module._verify
+
+    def observed(hashed: str, password: str) -> bool:
+        checking.set()
+        try:
+            return verify(hashed, password)
+        finally:
+            checked.set()
+
+    monkeypatch.setattr(accounts_module, "_verify", observed)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        signing_in = pool.submit(accounts.sign_in, EMAIL, RIGHT)
+        assert checking.wait(timeout=30)
+        started = time.perf_counter()
+        accounts.set_language(EMAIL, "fr")  # the same person's account, on both databases
+        any_store.people.register("another@example.org", Role.AUDITOR)
+        waited = time.perf_counter() - started
+        assert not checked.is_set(), f"the writes waited {waited:.2f} s for the check"
+        assert signing_in.result().ok
+    assert accounts.language(EMAIL) == "fr"
+
+
+def _meanwhile(
+    monkeypatch: pytest.MonkeyPatch, password: str, action: Callable[[], object]
+) -> None:
+    """Run ``action`` (on another thread, as another request would) while ``password`` is
+    being checked."""
+    verify = accounts_module._verify
+
+    def checking(hashed: str, typed: str) -> bool:
+        if typed == password:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(action).result(timeout=60)
+        return verify(hashed, typed)
+
+    monkeypatch.setattr(accounts_module, "_verify", checking)
+
+
+def test_a_lock_set_while_the_right_password_is_checked_stays(any_store, monkeypatch):
+    """The order the parallel test leaves to chance, made certain: guesses lock the account
+    while the right password is being checked; the right password is then refused and does
+    not clear the lock (it was decided on a reading from before the lock)."""
+    accounts = _guarded(any_store)
+    guesses: list[str] = []
+
+    def guess() -> None:
+        for n in range(MAX_FAILURES):
+            guesses.append(accounts.sign_in(EMAIL, f"guess number {n}").reason)
+
+    _meanwhile(monkeypatch, RIGHT, guess)
+    outcome = accounts.sign_in(EMAIL, RIGHT)
+    # the right password, counted first and not yet proven, counts as a wrong one: the fourth
+    # guess is the fifth in a row and locks, and the fifth guess is refused unchecked
+    assert guesses == ["wrong_password"] * (MAX_FAILURES - 2) + ["wrong_password_locked", "locked"]
+    assert not outcome.ok and outcome.reason == "locked"
+    assert accounts.sign_in(EMAIL, RIGHT).reason == "locked"
+
+
+def test_a_password_replaced_while_the_old_one_is_checked_no_longer_signs_in(
+    any_store, monkeypatch
+):
+    accounts = _guarded(any_store)
+    _meanwhile(monkeypatch, RIGHT, lambda: accounts.set_password(EMAIL, "the new password"))
+    outcome = accounts.sign_in(EMAIL, RIGHT)
+    assert not outcome.ok and outcome.reason == "wrong_password"
+    assert accounts.sign_in(EMAIL, "the new password").ok
