@@ -9,6 +9,11 @@ deadline for the sign-off signal, sends the final letter and tells its cycle. Th
 signals, eleven activities (five letters, four documents, the answers, one check), four deadline
 timers and one signal to the parent: the floor napreview's own review is measured against.
 
+Approved, a bare review starts its follow-up as napreview's does (a child that outlives it): the
+follow-up draws its items (an activity), publishes them (an activity) and waits on a timer for
+its first progress report's reminder: left idle, as a real follow-up is for the months until
+its first report is due.
+
 The bare cycle starts its children in batches and continues as new after a fixed number of
 children, so it stays far from Temporal's cap of 2,000 open children at any size.
 """
@@ -23,6 +28,7 @@ from temporalio import activity, workflow
 from temporalio.common import WorkflowIDReusePolicy
 
 DEADLINE = timedelta(days=60)
+REPORT_DUE = timedelta(days=365)
 STEP_TIMEOUT = timedelta(seconds=20)
 STAGES = ("self_assessment", "peer_review", "cedaw_check", "sign_off", "completed")
 
@@ -38,6 +44,12 @@ class BareReviewInput:
     cycle: str
     member: str
     parent_id: str
+
+
+@dataclass
+class BareFollowUpInput:
+    cycle: str
+    member: str
 
 
 @dataclass
@@ -79,6 +91,13 @@ class BareReview:
         await self._wait(lambda: self.decided)
         await _step("final_feedback")
         self.stage = "completed"
+        await workflow.start_child_workflow(
+            BareFollowUp.run,
+            BareFollowUpInput(cycle=inp.cycle, member=inp.member),
+            id=bare_follow_up_id(inp.cycle, inp.member),
+            parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
         await workflow.wait_condition(workflow.all_handlers_finished)
         await workflow.get_external_workflow_handle(inp.parent_id).signal(
             "review_finished", inp.member
@@ -112,6 +131,23 @@ class BareReview:
     @workflow.query
     def current_stage(self) -> str:
         return self.stage
+
+
+@workflow.defn(name="BareFollowUp")
+class BareFollowUp:
+    def __init__(self) -> None:
+        self.drawn = False
+
+    @workflow.run
+    async def run(self, inp: BareFollowUpInput) -> None:
+        await _step("draw")
+        await _step("publish")
+        self.drawn = True
+        await workflow.sleep(REPORT_DUE)  # the report's reminder would go out here
+
+    @workflow.query
+    def items_drawn(self) -> bool:
+        return self.drawn
 
 
 @workflow.defn(name="BareCycle")
@@ -176,6 +212,10 @@ class BareCycle:
 
 def bare_review_id(cycle: str, member: str) -> str:
     return f"bare-{cycle}-{member}"
+
+
+def bare_follow_up_id(cycle: str, member: str) -> str:
+    return f"bare-follow-up-{cycle}-{member}"
 
 
 def bare_cycle_id(cycle: str) -> str:

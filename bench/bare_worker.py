@@ -15,7 +15,7 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bench.bare import BareCycle, BareReview, bare_step
+from bench.bare import BareCycle, BareFollowUp, BareReview, bare_step
 
 
 async def serve() -> None:
@@ -27,7 +27,7 @@ async def serve() -> None:
     async with Worker(
         client,
         task_queue=os.environ["NAPREVIEW_TASK_QUEUE"],
-        workflows=[BareCycle, BareReview],
+        workflows=[BareCycle, BareReview, BareFollowUp],
         activities=[bare_step],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         graceful_shutdown_timeout=timedelta(seconds=10),

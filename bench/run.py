@@ -8,13 +8,19 @@ through `services/` and updates, as the command line and the demo do, at most
 BENCH_CONCURRENCY reviews in flight, polling a review's state every BENCH_POLL seconds.
 
 A round starts its cycle and waits, nobody acting, until every review has started (the cycle
-start is timed alone); then the people act; the round ends when the cycle has finished and, for
-napreview, every letter of the cycle is delivered (its PDF laid out, its email sent or filed),
-so no round leaves work to the next. Rounds alternate which side goes first (bare then
-napreview, napreview then bare, ...). The headline is the CPU ratio: what a review costs the
-bare shape over what it costs napreview, every process charged (worker with its PDF process,
-server, the people's side), which is what a saturated machine gives whatever else ran; the
-throughput ratio (reviews per second, median of the per-round ratios) is reported beside it.
+start is timed alone); then the people act; the round ends when the cycle has finished, every
+review's follow-up has drawn its items and published them, and, for napreview, every letter of
+the cycle is delivered (its PDF laid out, its email sent or filed), so no round leaves work to
+the next. Each follow-up is then left idle, waiting for its first progress report months away:
+the shape a real cycle leaves behind (nobody reports progress the day a review is approved),
+and an idle workflow costs no CPU. The bare review starts a bare follow-up of the same shape
+(a child, two activities, a timer) so the ratio compares like with like; after the rounds,
+each side's follow-ups are started again alone to say what a follow-up costs by itself. Rounds
+alternate which side goes first (bare then napreview, napreview then bare, ...). The headline
+is the CPU ratio: what a review costs the bare shape over what it costs napreview, every
+process charged (worker with its PDF process, server, the people's side), which is what a
+saturated machine gives whatever else ran; the throughput ratio (reviews per second, median
+of the per-round ratios) is reported beside it.
 The load average is read before anything starts, at the start of each round and at the end.
 BENCH_SIDES=napreview or bare runs one side alone. Settings (environment): BENCH_N (members;
 83 by default, synthetic members are added beyond the Network's 83), BENCH_ROUNDS,
@@ -49,16 +55,27 @@ from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench import measure
-from bench.bare import BareCycle, BareCycleInput, BareReview, bare_cycle_id, bare_review_id
+from bench.bare import (
+    BareCycle,
+    BareCycleInput,
+    BareFollowUp,
+    BareFollowUpInput,
+    BareReview,
+    bare_cycle_id,
+    bare_follow_up_id,
+    bare_review_id,
+)
 from bench.drain import deliveries_drained
 from bench.letters import letters_per_second, review_letters
 from bench.synthetic import add_synthetic_members
 from napreview.people import signing
 from napreview.people.examples import SECRETARIAT_EMAIL, example_focal_point_email
 from napreview.schemas.examples import example_peer_review, example_self_assessment
+from napreview.schemas.follow_up import FollowUpInput
 from napreview.schemas.members import Actor
 from napreview.schemas.network import CHAIRS
 from napreview.schemas.review import (
@@ -75,7 +92,7 @@ from napreview.services import cycles, documents, steps
 from napreview.services.installation import Store, open_store, seed
 from napreview.settings import Settings
 from napreview.temporal.dev_server import start_dev_server, stop_process, temporal_cli_path
-from napreview.workflows import contract
+from napreview.workflows import contract, follow_up_rules
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).parent.parent
@@ -393,6 +410,10 @@ class Bench:
                 )
                 await at(member, lambda s: s.stage is Stage.COMPLETED)
                 result.latencies["sign_off"].append(time.perf_counter() - moved)
+                # Approved, the review starts its follow-up: the round waits until it has
+                # drawn its items and published them (the portal shows them), then leaves it.
+                while await asyncio.to_thread(store.follow_ups.get, cycle, member) is None:
+                    await asyncio.sleep(poll)
 
         await asyncio.gather(*(one(m) for m in sorted(members)))
         await _finished(handle.result())
@@ -450,16 +471,107 @@ class Bench:
                 await review.signal(BareReview.sign_off)
                 await at(member, lambda s: s == "completed")
                 result.latencies["sign_off"].append(time.perf_counter() - moved)
+                follow_up = self.client.get_workflow_handle(bare_follow_up_id(cycle, member))
+                while True:
+                    with contextlib.suppress(Exception):
+                        if await follow_up.query(BareFollowUp.items_drawn):
+                            break
+                    await asyncio.sleep(poll)
 
         await asyncio.gather(*(one(m) for m in sorted(members)))
         await _finished(handle.result())
         result.cycle_done_s = time.perf_counter() - t0
         return time.perf_counter()
 
+    # ------------------------------------------------------------------ the follow-up alone
+
+    async def follow_ups_alone(self, side: str, cycle: str, members: list[str]) -> dict[str, float]:
+        """What a follow-up costs, measured apart: the round's follow-ups are stopped, then
+        started again with nothing else running, and charged (worker, server, people's side)
+        until each has drawn and published its items. Started from outside (the secretariat's
+        way, `napreview follow-up start`) rather than by its review: napreview's then also
+        checks the start's signature (a local activity), so its figure is a little high."""
+        started: list[Awaitable[object]] = []
+        if side == "napreview":
+            ids = [contract.follow_up_workflow_id(cycle, m) for m in members]
+            chair = self.store.cycles.settings(cycle)["chair"]
+            keys = signing.signer().public_keys()
+            self.store.front_end_keys.vouch_for(keys)
+            inputs = []
+            for member in members:  # read before the clock starts: a closed review replays
+                review = await steps.review_state(self.client, cycle, member)
+                inputs.append(
+                    FollowUpInput(
+                        cycle=cycle,
+                        member=member,
+                        chair=chair,
+                        sources=follow_up_rules.sources_of(review),
+                        trusted_keys=keys,
+                        started_at=review.finished_at,
+                    )
+                )
+        else:
+            ids = [bare_follow_up_id(cycle, m) for m in members]
+        for wid in ids:
+            await self.client.get_workflow_handle(wid).terminate("measured again, alone")
+        before, since = self.cpu(), datetime.now(UTC)
+        t0 = time.perf_counter()
+        if side == "napreview":
+            for wid, inp in zip(ids, inputs, strict=True):
+                started.append(
+                    self.client.start_workflow(
+                        contract.FOLLOW_UP_WORKFLOW,
+                        signing.signer().sign("start_follow_up", wid, inp),
+                        id=wid,
+                        task_queue="bench-napreview",
+                        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+                        search_attributes=follow_up_rules.search_attributes(inp),
+                    )
+                )
+        else:
+            for wid, member in zip(ids, members, strict=True):
+                started.append(
+                    self.client.start_workflow(
+                        BareFollowUp.run,
+                        BareFollowUpInput(cycle=cycle, member=member),
+                        id=wid,
+                        task_queue="bench-bare",
+                    )
+                )
+        await asyncio.gather(*started)
+        while not await self._follow_ups_drawn(side, cycle, ids, since):
+            await asyncio.sleep(self.config.poll)
+        seconds = time.perf_counter() - t0
+        after = self.cpu()
+        worker = f"worker_{side}"
+        return {
+            part: round((after[key] - before[key]) / len(members), 4)
+            for part, key in (("worker", worker), ("server", "server"), ("driver", "driver"))
+        } | {"seconds": round(seconds, 2)}
+
+    async def _follow_ups_drawn(
+        self, side: str, cycle: str, ids: list[str], since: datetime
+    ) -> bool:
+        """Whether every follow-up started again has published its items (napreview: the
+        store shows them; bare: it says so)."""
+        if side == "napreview":
+            records = await asyncio.to_thread(self.store.follow_ups.of_cycle, cycle)
+            fresh = [r for r in records if r.state.as_of is not None and r.state.as_of >= since]
+            return len(fresh) >= len(ids)
+        for wid in ids:
+            if not await self.client.get_workflow_handle(wid).query(BareFollowUp.items_drawn):
+                return False
+        return True
+
     # ------------------------------------------------------------------ histories and the rest
 
-    def histories(self, cycle_id: str, review_ids: list[str]) -> dict[str, Any]:
+    def histories(
+        self, cycle_id: str, review_ids: list[str], follow_up_ids: list[str]
+    ) -> dict[str, Any]:
         reviews = [measure.history_size(self.temporal, self.address, wid) for wid in review_ids]
+        follow_ups = [
+            measure.history_size(self.temporal, self.address, wid) for wid in follow_up_ids
+        ]
         runs = measure.run_ids(self.temporal, self.address, cycle_id)
         cycle_runs = [
             measure.history_size(self.temporal, self.address, cycle_id, run) for run in runs
@@ -470,6 +582,9 @@ class Bench:
             "review_kb_mean": round(statistics.mean(r.bytes for r in reviews) / 1024, 1),
             "review_kb_max": round(max(r.bytes for r in reviews) / 1024, 1),
             "reviews_sampled": len(reviews),
+            # The follow-up as the round leaves it: items drawn and published, idle.
+            "follow_up_events_max": max(f.events for f in follow_ups),
+            "follow_up_kb_max": round(max(f.bytes for f in follow_ups) / 1024, 1),
             "cycle_runs": len(cycle_runs),
             "cycle_events_total": sum(r.events for r in cycle_runs),
             "cycle_events_max_run": max((r.events for r in cycle_runs), default=0),
@@ -590,8 +705,13 @@ def _side_history(bench: Bench, rounds: list[Round], sample: list[str]) -> dict[
         return bench.histories(
             contract.cycle_workflow_id(cycle),
             [contract.review_workflow_id(cycle, m) for m in sample],
+            [contract.follow_up_workflow_id(cycle, m) for m in sample],
         )
-    return bench.histories(bare_cycle_id(cycle), [bare_review_id(cycle, m) for m in sample])
+    return bench.histories(
+        bare_cycle_id(cycle),
+        [bare_review_id(cycle, m) for m in sample],
+        [bare_follow_up_id(cycle, m) for m in sample],
+    )
 
 
 async def run_bench(config: Config, home: Path) -> dict[str, Any]:
@@ -626,6 +746,24 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
         nap = [r for r in rounds if r.side == "napreview"]
         bare = [r for r in rounds if r.side == "bare"]
         sample = sorted(bench.members)[:: max(1, len(bench.members) // 5)][:5]
+        sides = {
+            side: (
+                summarise_side(
+                    runs,
+                    _side_history(bench, runs, sample),
+                    measure.peak_rss_mb(bench.workers[side].pid),
+                )
+                if runs
+                else None
+            )
+            for side, runs in (("napreview", nap), ("bare", bare))
+        }
+        # After the histories are read (the follow-ups are started again here).
+        for side, runs in (("napreview", nap), ("bare", bare)):
+            summary = sides[side]
+            if summary is not None:
+                last = runs[-1].cycle
+                summary["follow_up_alone"] = await bench.follow_ups_alone(side, last, bench.members)
         cli = letters = None
         if nap:  # the command line first: the letters' figure stores letters of its own
             cli = bench.command_line(nap[-1].cycle, sample[0])
@@ -659,18 +797,7 @@ async def run_bench(config: Config, home: Path) -> dict[str, Any]:
             # throughput, which depends on what else the machine did meanwhile.
             "ratio": round(statistics.median(ratios), 3) if ratios else None,
             "ratios_by_round": [round(r, 3) for r in ratios],
-            **{
-                side: (
-                    summarise_side(
-                        runs,
-                        _side_history(bench, runs, sample),
-                        measure.peak_rss_mb(bench.workers[side].pid),
-                    )
-                    if runs
-                    else None
-                )
-                for side, runs in (("napreview", nap), ("bare", bare))
-            },
+            **sides,
             "letters": letters,
             "command_line": cli,
             "server_peak_rss_mb": round(measure.peak_rss_mb(bench.server.pid), 1),
@@ -729,6 +856,8 @@ _EMPTY_SIDE: dict[str, Any] = {
         for key in (
             "review_events_max",
             "review_kb_max",
+            "follow_up_events_max",
+            "follow_up_kb_max",
             "cycle_runs",
             "cycle_events_total",
             "cycle_kb_max_run",
@@ -736,6 +865,7 @@ _EMPTY_SIDE: dict[str, Any] = {
     },
     "cpu_seconds_per_review": {"worker": "-", "server": "-", "driver": "-"},
     "worker_peak_rss_mb": "-",
+    "follow_up_alone": {"worker": "-", "server": "-", "driver": "-", "seconds": "-"},
 }
 
 
@@ -775,6 +905,10 @@ def report(results: dict[str, Any]) -> str:
         bare["history"]["review_events_max"])  # fmt: skip
     row("history KB per review (max)", nap["history"]["review_kb_max"],
         bare["history"]["review_kb_max"])  # fmt: skip
+    row("follow-up history events (max)", nap["history"]["follow_up_events_max"],
+        bare["history"]["follow_up_events_max"])  # fmt: skip
+    row("follow-up history KB (max)", nap["history"]["follow_up_kb_max"],
+        bare["history"]["follow_up_kb_max"])  # fmt: skip
     row("cycle history runs", nap["history"]["cycle_runs"], bare["history"]["cycle_runs"])
     row("cycle history events (all runs)", nap["history"]["cycle_events_total"],
         bare["history"]["cycle_events_total"])  # fmt: skip
@@ -784,6 +918,9 @@ def report(results: dict[str, Any]) -> str:
         row(f"CPU s per review: {part}", nap["cpu_seconds_per_review"][part],
             bare["cpu_seconds_per_review"][part])  # fmt: skip
     row("worker peak RSS (MB)", nap["worker_peak_rss_mb"], bare["worker_peak_rss_mb"])
+    for part in ("worker", "server", "driver"):
+        row(f"follow-up alone, CPU s: {part}", nap["follow_up_alone"][part],
+            bare["follow_up_alone"][part])  # fmt: skip
     lines.append("")
     if results["letters"] is not None:
         letters = results["letters"]
