@@ -14,7 +14,7 @@ from napreview.schemas.letters import LetterRef
 from napreview.schemas.members import Actor, Member
 from napreview.schemas.proof import KEY_ID_PATTERN, Proof
 from napreview.schemas.recommendations import DEFAULT_SET
-from napreview.schemas.refusals import Param
+from napreview.schemas.refusals import Param, Reason
 from napreview.schemas.submissions import DocumentRef, RecommendationResponse
 from napreview.schemas.text import Comments, Duration, Explanation
 
@@ -261,6 +261,12 @@ class Refusal(BaseModel):
     reason: str
     code: str | None = None
     params: dict[str, Param] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, at: datetime, actor: str, step: str, reason: Reason, english: str) -> Refusal:
+        return cls(
+            at=at, actor=actor, step=step, reason=english, code=reason.code, params=reason.params
+        )
 
 
 class Redraw(BaseModel):

@@ -56,11 +56,11 @@ from napreview.schemas.submissions import (
 from napreview.workflows import contract
 from napreview.workflows.review_steps import (
     MAX_NONCES_KEPT,
-    MAX_REFUSALS_KEPT,
     Notice,
     Refused,
     actor_params,
     deadline_notices,
+    keep_refusal,
     refuse_key_retired_wrongly,
     refuse_key_trusted_again,
 )
@@ -412,17 +412,7 @@ def remember_nonce(s: FollowUpState, cmd: Command) -> None:
 
 
 def record_refusal(s: FollowUpState, c: Context, step: str, actor: str, reason: Reason) -> None:
-    s.rejected.append(
-        Refusal(
-            at=c.now,
-            actor=actor,
-            step=step,
-            reason=c.english(reason),
-            code=reason.code,
-            params=reason.params,
-        )
-    )
-    del s.rejected[:-MAX_REFUSALS_KEPT]
+    keep_refusal(s.rejected, Refusal.of(c.now, actor, step, reason, c.english(reason)))
 
 
 @dataclass(frozen=True)

@@ -419,18 +419,14 @@ def actor_params(actor: Actor) -> dict[str, Param]:
 
 
 def record_refusal(s: ReviewState, c: Context, step: str, actor: str, reason: Reason) -> None:
-    """Actor, step and reason only: a refused payload is never kept."""
-    s.rejected.append(
-        Refusal(
-            at=c.now,
-            actor=actor,
-            step=step,
-            reason=c.english(reason),
-            code=reason.code,
-            params=reason.params,
-        )
-    )
-    del s.rejected[:-MAX_REFUSALS_KEPT]
+    keep_refusal(s.rejected, Refusal.of(c.now, actor, step, reason, c.english(reason)))
+
+
+def keep_refusal(rejected: list[Refusal], refusal: Refusal) -> None:
+    """Actor, step and reason only: a refused payload is never kept; the latest few are (a
+    review's and a follow-up's alike)."""
+    rejected.append(refusal)
+    del rejected[:-MAX_REFUSALS_KEPT]
 
 
 def remember_nonce(s: ReviewState, c: Context, cmd: Command) -> None:

@@ -22,7 +22,7 @@ from napreview.schemas.follow_up import (
     ProgressReport,
 )
 from napreview.schemas.letters import LetterKind
-from napreview.schemas.review import Decision, SignOff, Stage
+from napreview.schemas.review import Decision, SignOff
 from napreview.services import follow_up
 from napreview.workflows import contract
 from napreview.workflows.follow_up_rules import search_attributes
@@ -31,16 +31,12 @@ from ..conftest import running_worker
 from ..helpers import SECRETARIAT, complete_review, fp, start_cycle
 from .test_review_timers import (
     HOUR,
+    at_sign_off,
     cycle_running,
-    invited,
     letters_when,
     no_delivery,  # noqa: F401 (autouse: letters are stored, not delivered, on either server)
-    send_answers,
-    send_peer_review,
-    send_self_assessment,
     signal,
     skip_to,
-    state_when,
     ts_env,  # noqa: F401 (fixture)
     until,
 )
@@ -112,15 +108,7 @@ async def test_an_approved_review_is_followed_until_every_item_is_settled_and_bo
 async def test_the_progress_report_has_a_reminder_then_an_overdue_notice(ts_env, store, tmp_path):  # noqa: F811
     client = ts_env.client
     async with cycle_running(ts_env, store, tmp_path) as cycle:
-        await invited(client, store, cycle, "DEU")
-        await send_self_assessment(client, store, cycle, "DEU")
-        review = await state_when(
-            client, cycle, "DEU", lambda s: s.stage is Stage.PEER_REVIEW, "peer review"
-        )
-        for slot in review.reviewers:
-            await send_peer_review(client, store, cycle, "DEU", slot.member)
-        await send_answers(client, store, cycle, "DEU")
-        await state_when(client, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF, "sign-off")
+        await at_sign_off(client, store, cycle, "DEU")
         approve = SignOff(actor=store.people.actor(SECRETARIAT), decision=Decision.APPROVE)
         await signal(client, cycle, "DEU", "sign_off", approve)
 

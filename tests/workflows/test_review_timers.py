@@ -268,6 +268,20 @@ async def send_peer_review(
     )
 
 
+async def at_sign_off(client: Client, store: Store, cycle: str, member: str) -> ReviewState:
+    """The member's review taken to sign-off: invited, its self-assessment, every peer review,
+    every recommendation answered."""
+    await invited(client, store, cycle, member)
+    await send_self_assessment(client, store, cycle, member)
+    review = await state_when(
+        client, cycle, member, lambda s: s.stage is Stage.PEER_REVIEW, "peer review"
+    )
+    for slot in review.reviewers:
+        await send_peer_review(client, store, cycle, member, slot.member)
+    await send_answers(client, store, cycle, member)
+    return await state_when(client, cycle, member, lambda s: s.stage is Stage.SIGN_OFF, "sign-off")
+
+
 async def send_answers(client: Client, store: Store, cycle: str, member: str) -> ReviewState:
     """Once every peer review is in, the member marks each recommendation supported."""
     review = await state_when(
@@ -528,17 +542,7 @@ async def test_peer_review_reminders_and_overdue_notices_go_to_each_late_reviewe
 async def test_sign_off_reminder_and_overdue_notice_go_to_the_secretariat(ts_env, store, tmp_path):
     client = ts_env.client
     async with cycle_running(ts_env, store, tmp_path) as cycle:
-        await invited(client, store, cycle, "DEU")
-        await send_self_assessment(client, store, cycle, "DEU")
-        review = await state_when(
-            client, cycle, "DEU", lambda s: s.stage is Stage.PEER_REVIEW, "peer review"
-        )
-        for slot in review.reviewers:
-            await send_peer_review(client, store, cycle, "DEU", slot.member)
-        await send_answers(client, store, cycle, "DEU")
-        review = await state_when(
-            client, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF, "sign-off"
-        )
+        review = await at_sign_off(client, store, cycle, "DEU")
         deadline = review.deadline
         assert deadline.due - deadline.remind_at == timedelta(days=7)
         secretariat = store.people.secretariat_email()
