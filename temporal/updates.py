@@ -1,11 +1,13 @@
 """Sending an update to a workflow: sent again while the workflow cannot take it yet, and with
 asyncio's cancellation kept intact.
 
-Two answers of the server mean the update was not processed and may be sent again as it is (the
-same signed command: the workflow never saw it): the workflow's last task failed and its retry has
-not run yet (a worker died or was starved past the task's timeout), or the worker completed a task
-without processing the update ("UnprocessedUpdate", seen when many updates reach one review at
-once). Both pass in seconds.
+Three answers of the server mean the update was not processed and may be sent again as it is
+(the same signed command: the workflow never saw it): the workflow's last task failed and its
+retry has not run yet (a worker died or was starved past the task's timeout); the worker completed
+a task without processing the update ("UnprocessedUpdate", seen when many updates reach one review
+at once); or the task that carried the update failed on the server's side ("unexpected workflow
+task failure", WorkflowNotReady: the workflow tried to end while a signal arrived, as when a copy
+of a step reaches a review that is completing after its sign-off). All pass in seconds.
 
 The SDK turns a cancelled update call into ``WorkflowUpdateRPCTimeoutOrCancelledError``, an
 ordinary exception. A caller's timeout, a browser that closed its request or Ctrl-C would then
@@ -29,6 +31,7 @@ from temporalio.service import RPCError
 T = TypeVar("T")
 
 TASK_RETRYING = "Workflow Task in failed state"
+TASK_FAILED = "unexpected workflow task failure"
 UNPROCESSED = "UnprocessedUpdate"
 RETRY_FOR = 60.0  # seconds
 
@@ -74,5 +77,5 @@ async def execute_update(
 def _not_processed(err: RPCError | WorkflowUpdateFailedError) -> bool:
     """Whether the server's answer says the workflow never saw the update (see above)."""
     if isinstance(err, RPCError):
-        return TASK_RETRYING in err.message
+        return TASK_RETRYING in err.message or TASK_FAILED in err.message
     return isinstance(err.cause, ApplicationError) and err.cause.type == UNPROCESSED

@@ -14,12 +14,15 @@ from datetime import timedelta
 
 import pytest
 from temporalio import workflow
-from temporalio.api.enums.v1 import TaskQueueKind
+from temporalio.api.command.v1 import Command, CompleteWorkflowExecutionCommandAttributes
+from temporalio.api.enums.v1 import CommandType, TaskQueueKind
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import (
     PollWorkflowTaskQueueRequest,
     RespondWorkflowTaskCompletedRequest,
+    RespondWorkflowTaskFailedRequest,
 )
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from napreview.temporal import updates
@@ -38,8 +41,16 @@ class Receiver:
     async def receive(self, text: str) -> str:
         return f"received {text}"
 
+    @workflow.signal
+    def nudge(self) -> None:
+        """A signal that changes nothing."""
 
-async def test_an_update_the_worker_did_not_process_is_sent_again(dev_env):
+
+@pytest.mark.parametrize("the_task", ["completed without it", "failed", "ended the workflow"])
+async def test_an_update_the_worker_did_not_process_is_sent_again(dev_env, the_task):
+    """The task that carried the update was completed without a word about it, or failed (the
+    server then answers "unexpected workflow task failure": seen in the fault suite when a
+    copy of a step reached a review that was completing, after its sign-off)."""
     client = dev_env.client
     queue = f"unprocessed-{uuid.uuid4().hex[:8]}"
     handle = await client.start_workflow(
@@ -63,15 +74,39 @@ async def test_an_update_the_worker_did_not_process_is_sent_again(dev_env):
             )
         )
         carried = any(m.body.type_url.endswith("update.v1.Request") for m in task.messages)
-        force = not carried  # another task at once, to carry the update
-        await service.respond_workflow_task_completed(
-            RespondWorkflowTaskCompletedRequest(
-                namespace=client.namespace,
-                task_token=task.task_token,
-                identity="by hand",
-                force_create_new_workflow_task=force,
+        if carried and the_task == "failed":
+            await service.respond_workflow_task_failed(
+                RespondWorkflowTaskFailedRequest(
+                    namespace=client.namespace, task_token=task.task_token, identity="by hand"
+                )
             )
+            break
+        ending = []
+        if carried and the_task == "ended the workflow":
+            # A signal came meanwhile: the server refuses to end the workflow (an unhandled
+            # command) and fails the task, as with a copy of a step sent to a review that is
+            # completing.
+            await handle.signal("nudge")
+            ending = [
+                Command(
+                    command_type=CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+                    complete_workflow_execution_command_attributes=(
+                        CompleteWorkflowExecutionCommandAttributes()
+                    ),
+                )
+            ]
+        force = not carried  # another task at once, to carry the update
+        completion = RespondWorkflowTaskCompletedRequest(
+            namespace=client.namespace,
+            task_token=task.task_token,
+            identity="by hand",
+            force_create_new_workflow_task=force,
+            commands=ending,
         )
+        try:
+            await service.respond_workflow_task_completed(completion)
+        except RPCError as refused:
+            assert ending and refused.message == "UnhandledCommand", refused
         if carried:
             break
     assert carried, "no workflow task carried the update"
