@@ -198,6 +198,10 @@ class FollowUpState(BaseModel):
     rejected: list[Refusal] = Field(default_factory=list)
     closed_at: datetime | None = None
     as_of: datetime | None = Field(default=None, description="the follow-up's clock when published")
+    published: int = Field(
+        default=0,
+        description="how many times it was published: orders projections of the same moment",
+    )
 
     def item(self, key: str) -> FollowUpItem | None:
         return next((i for i in self.items if i.key == key), None)

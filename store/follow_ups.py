@@ -52,13 +52,17 @@ class FollowUpRepository(Repository):
 
     def project(self, state: FollowUpState) -> None:
         """Keep the follow-up as it published itself; an older projection arriving late
-        (by the follow-up's clock) changes nothing."""
+        (by the follow-up's clock, then by its count of publications: a step and the close
+        published in one workflow task share the clock) changes nothing."""
         with self._session() as s:
             row = s.get(FollowUpRow, (state.cycle, state.member))
             if row is None:
                 row = FollowUpRow(cycle_id=state.cycle, member_code=state.member)
                 s.add(row)
-            elif state.as_of is not None and row.at > state.as_of:
+            elif state.as_of is not None and (row.at, row.state.get("published", 0)) > (
+                state.as_of,
+                state.published,
+            ):
                 return
             row.closed = state.closed_at is not None
             row.period = state.period

@@ -108,6 +108,7 @@ class FollowUpWorkflow:
         """Keep the search attributes and the store's read model in step with the follow-up."""
         s = self.state
         s.as_of = workflow.now()
+        s.published += 1  # two published in one task share their clock (a step, then the close)
         stage = rules.CLOSED_STAGE if s.closed_at else rules.FOLLOW_UP_STAGE
         workflow.upsert_search_attributes(
             [contract.NAP_STAGE.value_set(stage), contract.NAP_OVERDUE.value_set(s.overdue)]

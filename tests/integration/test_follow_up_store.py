@@ -51,3 +51,18 @@ def test_follow_ups_are_read_with_their_wording_by_member_cycle_and_openness(any
     follow_ups.project(published("2027", "MEX", closed=True, at=AT - timedelta(days=1)))
     found = follow_ups.get("2027", "MEX")
     assert found is not None and found.state.closed_at is None
+
+
+def test_of_two_projections_of_the_same_moment_the_later_published_is_kept(any_store):
+    """A step and the close published in one workflow task share the follow-up's clock; the
+    close (published after) stays whichever lands last."""
+    follow_ups = any_store.follow_ups
+    step = published("2027", "DEU").model_copy(update={"published": 4})
+    close = published("2027", "DEU", closed=True).model_copy(update={"published": 5})
+    follow_ups.project(close)
+    follow_ups.project(step)  # its activity finished second
+    found = follow_ups.get("2027", "DEU")
+    assert found is not None and found.state.closed_at is not None
+    follow_ups.project(step.model_copy(update={"published": 6}))  # a later one of that moment
+    found = follow_ups.get("2027", "DEU")
+    assert found is not None and found.state.closed_at is None
