@@ -53,9 +53,11 @@ class FollowUpRepository(Repository):
     def project(self, state: FollowUpState) -> None:
         """Keep the follow-up as it published itself; an older projection arriving late
         (by the follow-up's clock, then by its count of publications: a step and the close
-        published in one workflow task share the clock) changes nothing."""
-        with self._session() as s:
-            row = s.get(FollowUpRow, (state.cycle, state.member))
+        published in one workflow task share the clock) changes nothing. The row is held from
+        its read to its write: two projections landing at once (activities in parallel threads)
+        would otherwise both pass the check, and the older could be written last."""
+        with self._held() as s:
+            row = s.get(FollowUpRow, (state.cycle, state.member), with_for_update=True)
             if row is None:
                 row = FollowUpRow(cycle_id=state.cycle, member_code=state.member)
                 s.add(row)

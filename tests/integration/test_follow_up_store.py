@@ -3,6 +3,8 @@ items' wording, found by member, by cycle and still open; a late projection chan
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from napreview.schemas.follow_up import FollowUpItem, FollowUpState, ItemSeed, ItemSource
@@ -66,3 +68,25 @@ def test_of_two_projections_of_the_same_moment_the_later_published_is_kept(any_s
     follow_ups.project(step.model_copy(update={"published": 6}))  # a later one of that moment
     found = follow_ups.get("2027", "DEU")
     assert found is not None and found.state.closed_at is None
+
+
+def test_projections_landing_at_once_keep_the_latest(any_store):
+    """Projections of one moment written by parallel activity threads: the row is held from its
+    read to its write, so the one published last is what stays (seen: the close lost to the
+    acknowledgement's projection written a moment after it)."""
+    follow_ups = any_store.follow_ups
+    follow_ups.project(published("2027", "DEU"))
+    states = [
+        published("2027", "DEU", closed=n == 30).model_copy(update={"published": n})
+        for n in range(1, 31)
+    ]
+    start = threading.Barrier(len(states))
+
+    def land(state: FollowUpState) -> None:
+        start.wait()
+        follow_ups.project(state)
+
+    with ThreadPoolExecutor(max_workers=len(states)) as pool:
+        list(pool.map(land, reversed(states)))
+    found = follow_ups.get("2027", "DEU")
+    assert found is not None and found.state.published == 30 and found.state.closed_at
