@@ -71,12 +71,16 @@ async def up_and_its_records(
 
 
 async def kill_up(process: subprocess.Popen[str], port: int, server_pid: int) -> float:
-    """SIGKILL `up`, then wait (within a generous while) for its Temporal server to end with it
-    (the parent-death signal) and free the port; returns when it was killed (monotonic)."""
+    """SIGKILL `up`, then wait (within a generous while) for its Temporal server and its portal
+    processes to end with it (the parent-death signal) and free their ports (Temporal's, its
+    Web UI's, the portal's); returns when it was killed (monotonic)."""
     process.send_signal(signal.SIGKILL)
     process.wait()
     down_at = time.monotonic()
-    while (alive(server_pid) or not port_free(port)) and time.monotonic() - down_at < 30:
+    ports = (port, port + 1000, port + 2000)
+    while alive(server_pid) or not all(port_free(p) for p in ports):
+        if time.monotonic() - down_at > 30:
+            break
         await asyncio.sleep(0.2)
     return down_at
 
