@@ -27,7 +27,7 @@ from napreview.schemas.members import Actor, Language, Member
 from napreview.schemas.nap import Nap
 from napreview.schemas.review import RecommendationResponse
 from napreview.services import documents, indicators
-from napreview.services.follow_up import items_of_member
+from napreview.services.follow_up import views
 from napreview.store.records import Store
 
 STATUSES = ("not_started", "under_way", "done", "not_pursued")
@@ -410,6 +410,7 @@ async def draft(
 
 def items_of(store: Store, cycle: str, member: str) -> list[DraftItem]:
     """The items of the review's follow-up as the draft cites them (none before it has one)."""
+    record = store.follow_ups.get(cycle, member)
     return [
         DraftItem(
             item.text,
@@ -417,6 +418,5 @@ def items_of(store: Store, cycle: str, member: str) -> list[DraftItem]:
             gr30_paragraphs=item.tags.gr30_paragraph,
             article=item.tags.cedaw_article,
         )
-        for item in items_of_member(store, member)
-        if item.cycle == cycle
+        for item in (views(record) if record is not None else [])
     ]
