@@ -368,6 +368,9 @@ class ReviewState(BaseModel):
     withdrawal: Withdraw | None = None
     withdrawn_reason: str | None = None
     published_overdue: bool | None = None
+    # How many times the review has published itself: projections asked for in one workflow
+    # task share its clock, and the store keeps the later by this count.
+    publications: int = 0
     finished_at: datetime | None = None
     runs: int = 1
 
@@ -513,6 +516,10 @@ class ReviewProjection(BaseModel):
     unanswered: int | None = None
     at: datetime | None = Field(
         default=None, description="the review's clock when it published this (stage history)"
+    )
+    publication: int | None = Field(
+        default=None,
+        description="which of the review's publications this is: orders those of one moment",
     )
 
 

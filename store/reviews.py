@@ -88,20 +88,33 @@ def _record(row: ReviewRow) -> ReviewRecord:
     )
 
 
+def _later(row: ReviewRow, p: ReviewProjection) -> bool:
+    """What is stored was published after ``p`` (a count missing, from an older worker, is 0)."""
+    if row.at is None or p.at is None:
+        return False
+    return (row.at, row.publication or 0) > (p.at, p.publication or 0)
+
+
 class ReviewRepository(Repository):
     # --- writing ---
 
     def project(self, projection: ReviewProjection) -> None:
-        """Keep what the review published; add a stage history row when it entered a stage."""
+        """Keep what the review published; add a stage history row when it entered a stage.
+
+        One published before what is stored changes nothing: by the review's clock, then by its
+        count of publications (two published in one workflow task share the clock, and their
+        local activities can land in either order). The row is held from its read to its write:
+        two projections landing at once (parallel activity threads) would otherwise both pass
+        the check, and the older could be written last."""
         p = projection
         now = datetime.now(UTC)
-        with self._session() as s:
-            row = s.get(ReviewRow, (p.cycle, p.member))
+        with self._held() as s:
+            row = s.get(ReviewRow, (p.cycle, p.member), with_for_update=True)
             if row is None:
                 row = ReviewRow(cycle_id=p.cycle, member_code=p.member)
                 s.add(row)
-            elif p.at is not None and row.at is not None and p.at < row.at:
-                return  # published before what is stored: a late retry
+            elif _later(row, p):
+                return  # published before what is stored: landed late
             entered = row.stage != p.stage.value or row.round != p.round
             row.stage = p.stage.value
             row.round = p.round
@@ -115,6 +128,7 @@ class ReviewRepository(Repository):
                 row.unanswered = p.unanswered
             if p.at is not None:
                 row.at = p.at
+                row.publication = p.publication
             if entered:
                 s.add(
                     ReviewStageRow(

@@ -269,7 +269,8 @@ class ReviewRow(Base):
     pages and the cycle summary read instead of asking Temporal, which stays the truth.
 
     ``reviewers`` is None while only an older worker has projected the review (it sent no
-    deadlines or slots); ``at`` is the review's own clock when it last published.
+    deadlines or slots); ``at`` is the review's own clock when it last published, and
+    ``publication`` its count of publications then (None from a worker older than the count).
     """
 
     __tablename__ = "reviews"
@@ -293,6 +294,8 @@ class ReviewRow(Base):
     answers_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
     unanswered: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Which of the review's publications is kept: orders those sharing ``at`` (one task).
+    publication: Mapped[int | None] = mapped_column(Integer)
 
 
 # A page of a cycle, overdue first then by member, read in index order: at ten thousand reviews

@@ -368,6 +368,7 @@ class MemberReviewWorkflow:
             )
             self.published = shown
         s.published_overdue = s.overdue
+        s.publications += 1  # two published in one task share their clock (a step, then the end)
         projection = rules.projection(s, self._context())
         if self.patches.read_model:
             # Not awaited: no step's answer may wait on a local activity. Its result reaches the

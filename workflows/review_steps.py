@@ -205,6 +205,7 @@ def projection(s: ReviewState, c: Context) -> ReviewProjection:
             "answers_due": s.answers_due,
             "unanswered": len(unanswered(s)),
             "at": c.now,
+            "publication": s.publications,
         }
     )
 

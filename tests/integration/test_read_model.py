@@ -4,6 +4,8 @@ found by the person and member they were addressed to, a page at a time."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -83,6 +85,53 @@ def test_a_projection_is_kept_whole_with_one_stage_row_per_stage_entered(any_sto
         (Stage.SIGN_OFF, 1),
         (Stage.SELF_ASSESSMENT, 2),
     ]
+
+
+def test_of_two_projections_of_the_same_moment_the_later_published_is_kept(any_store):
+    """The last step and the end of a review are published in one workflow task, so they share
+    the review's clock; their local activities can land in either order. The completed review
+    stays completed whichever lands last."""
+    reviews = any_store.reviews
+    at = T0 + 30 * DAY
+    step = projection("DEU", Stage.SIGN_OFF, at, publication=7)
+    end = projection("DEU", Stage.COMPLETED, at, publication=8)
+    reviews.project(end)
+    reviews.project(step)  # its activity finished second
+    assert reviews.get(CYCLE, "DEU").stage is Stage.COMPLETED  # type: ignore[union-attr]
+    assert [e.stage for e in reviews.stages(CYCLE, ["DEU"])["DEU"]] == [Stage.COMPLETED]
+    # an older worker sends no count: of one moment, the later to land is kept, as before
+    reviews.project(projection("MEX", Stage.COMPLETED, at))
+    reviews.project(projection("MEX", Stage.SIGN_OFF, at))
+    assert reviews.get(CYCLE, "MEX").stage is Stage.SIGN_OFF  # type: ignore[union-attr]
+
+
+def test_projections_landing_at_once_keep_the_latest(any_store):
+    """Projections of one moment written by parallel activity threads: the row is held from its
+    read to its write, so the one published last is what stays, and each stage entered is one
+    row of the stage history."""
+    reviews = any_store.reviews
+    reviews.project(projection("DEU", Stage.PEER_REVIEW, T0, publication=0))
+    landing = [
+        projection(
+            "DEU",
+            Stage.COMPLETED if n == 30 else Stage.SIGN_OFF,
+            T0 + DAY,
+            publication=n,
+        )
+        for n in range(1, 31)
+    ]
+    start = threading.Barrier(len(landing))
+
+    def land(p: ReviewProjection) -> None:
+        start.wait()
+        reviews.project(p)
+
+    with ThreadPoolExecutor(max_workers=len(landing)) as pool:
+        list(pool.map(land, reversed(landing)))
+    record = reviews.get(CYCLE, "DEU")
+    assert record is not None and record.stage is Stage.COMPLETED
+    entered = [e.stage for e in reviews.stages(CYCLE, ["DEU"])["DEU"]]
+    assert entered[0] is Stage.PEER_REVIEW and entered[-1] is Stage.COMPLETED
 
 
 def test_an_older_worker_leaves_deadlines_and_slots_as_they_are(any_store):
