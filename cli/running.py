@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the embedded Temporal server, a worker and the portal; Ctrl-C stops all."""
         from napreview.cli.portal import example_sign_ins
-        from napreview.cli.supervisor import start_children, supervise
+        from napreview.cli.supervisor import end_previous_stack, start_children, supervise
         from napreview.people.trial import give_example_passwords_once, trial_open
         from napreview.settings import Settings, load_settings
         from napreview.temporal.dev_server import (
@@ -106,12 +106,13 @@ def register(app: typer.Typer) -> None:
         from napreview.temporal.sdk_version import assert_tested_sdk
 
         assert_tested_sdk()  # before the server starts: its worker would refuse anyway
-        problem = port_problem(stack_ports(port, portal_port, headless), port_free)
-        if problem:
-            raise fail(EXIT_USAGE, problem)
         # As configured here, not the stack another `up` serves (cli/stack.py).
         base = load_settings(find_stack=False)
         folder = _writable_home(home or base.home)
+        end_previous_stack(folder)  # a killed `up`'s processes let go of their ports first
+        problem = port_problem(stack_ports(port, portal_port, headless), port_free)
+        if problem:
+            raise fail(EXIT_USAGE, problem)
         config = Settings(home=folder, temporal_address=f"localhost:{port}")
         ui_port = port + UI_OFFSET
         try:
@@ -178,6 +179,7 @@ def register(app: typer.Typer) -> None:
             _store.engine.dispose()  # the worker and the portal open their own
             # The worker writes the letters: their links go to the portal served here.
             children = start_children(
+                folder,
                 {
                     "NAPREVIEW_HOME": str(folder),
                     "NAPREVIEW_TEMPORAL_ADDRESS": config.temporal_address,

@@ -22,24 +22,30 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 
 # Long enough for the worker to finish the activities it runs (a letter, a PDF); then killed.
 STOP_WITHIN = 30.0
 # Portal processes on the one port (SO_REUSEPORT): a page is Python holding one interpreter
 # lock, so one process serves one page at a time; two use both cores of a small machine.
 PORTALS = 2
+# In the data folder while `up` runs: its children's process ids, one a line.
+CHILDREN_FILE = "up-children.pid"
 
 
-def start_children(environment: Mapping[str, str], portal_port: int) -> dict[str, subprocess.Popen]:
+def start_children(
+    home: Path, environment: Mapping[str, str], portal_port: int
+) -> dict[str, subprocess.Popen]:
     """The worker, then the portal's processes, each a process of its own that ends with `up`;
-    keyed by what they are ("worker", "portal", "portal (process 2)")."""
+    keyed by what they are ("worker", "portal", "portal (process 2)"). Their ids are recorded
+    in ``home`` for the next `up` (``end_previous_stack``)."""
     from napreview.temporal.dev_server import die_with_parent
 
     env = {**os.environ, **environment}
     roles = {"worker": "worker"}
     for n in range(1, PORTALS + 1):
         roles["portal" + (f" (process {n})" if n > 1 else "")] = "portal"
-    return {
+    children = {
         name: subprocess.Popen(
             [sys.executable, "-m", "napreview.cli.supervisor", role, str(portal_port)],
             env=env,
@@ -48,6 +54,18 @@ def start_children(environment: Mapping[str, str], portal_port: int) -> dict[str
         )
         for name, role in roles.items()
     }
+    (home / CHILDREN_FILE).write_text("".join(f"{p.pid}\n" for p in children.values()))
+    return children
+
+
+def end_previous_stack(home: Path) -> None:
+    """Before `up` checks its ports: a previous `up` of this data folder that was killed leaves
+    its server and children shutting down (the parent-death signal) and holding their ports a
+    moment longer; wait for them to end (or end them), so that starting again at once works."""
+    from napreview.temporal.dev_server import end_recorded, end_stale_server
+
+    end_stale_server(home)
+    end_recorded(home / CHILDREN_FILE, lambda command: b"napreview.cli.supervisor" in command)
 
 
 def supervise(children: Mapping[str, subprocess.Popen]) -> str | None:

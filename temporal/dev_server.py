@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from napreview.workflows.contract import SEARCH_ATTRIBUTES
@@ -144,29 +145,57 @@ def die_with_parent() -> None:
 
 def end_stale_server(home: Path) -> None:
     """A server a previous `up` started and did not stop (where the parent-death signal is not
-    available): end it, by its recorded pid, if it is still that server."""
-    pid_file = home / PID_FILE
-    try:
-        pid = int(pid_file.read_text().strip())
-    except (OSError, ValueError):
-        return
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        pid_file.unlink(missing_ok=True)
-        return
+    available, or it is still shutting down after `up` was killed): end it, by its recorded
+    pid, if it is still that server."""
     ours = str(home / "temporal.db").encode()
-    if any(part.endswith(b"temporal") for part in command[:1]) and ours in command:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
-            if not Path(f"/proc/{pid}").exists():
-                break
-            time.sleep(0.1)
-        else:
+    end_recorded(
+        home / PID_FILE,
+        lambda command: any(part.endswith(b"temporal") for part in command[:1]) and ours in command,
+    )
+
+
+def end_recorded(pid_file: Path, is_ours: Callable[[list[bytes]], bool]) -> None:
+    """End the processes whose ids ``pid_file`` lists (one a line) that are still running and
+    still ours by their command line (a recycled id is left alone): SIGTERM, a moment to let go
+    of their ports and files, then SIGKILL. The file goes."""
+    try:
+        pids = [int(line) for line in pid_file.read_text().split()]
+    except (OSError, ValueError):
+        pids = []
+    ending = []
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if is_ours(command):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            ending.append(pid)
+    if not _all_gone(ending, within=5.0):
+        for pid in ending:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        _all_gone(ending, within=5.0)
     pid_file.unlink(missing_ok=True)
+
+
+def _all_gone(pids: list[int], within: float) -> bool:
+    """Wait until none of ``pids`` runs (ended, or a zombie whose files are closed)."""
+    deadline = time.monotonic() + within
+    while any(_running(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:

@@ -295,6 +295,35 @@ def test_up_killed_outright_leaves_no_server_behind(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_up_started_again_at_once_after_being_killed(tmp_path: Path) -> None:
+    """Someone kills `up` and starts it again straight away: the killed stack's server and
+    children are still shutting down and holding their ports; the new `up` waits for them
+    (or ends them) instead of refusing a port its own data folder's old stack held."""
+    home, port = tmp_path / "home", free_port()
+    process = start_up(home, port)
+    try:
+        assert healthz(f"http://localhost:{port + 2000}") == 200
+        old_children = children_serving(port)
+        assert len(old_children) == 3
+    except AssertionError:
+        stop(process)
+        raise
+    # The old children are slow to let go: frozen, they act on the parent-death signal only
+    # when someone wakes or kills them, and keep the portal's port meanwhile.
+    for pid in old_children:
+        os.kill(int(pid), signal.SIGSTOP)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    again = start_up(home, port)  # at once: no waiting for ports here
+    try:
+        assert healthz(f"http://localhost:{port + 2000}") == 200
+        serving = children_serving(port)
+        assert len(serving) == 3 and not set(serving) & set(old_children), "only the new stack's"
+    finally:
+        stop(again)
+
+
+@pytest.mark.slow
 def test_a_portal_process_that_dies_stops_up_and_says_so(tmp_path: Path) -> None:
     """The worker and the portal run in processes of their own under `up`: one ending by itself
     stops the others and the server, and `up` names it, instead of serving half a stack."""
