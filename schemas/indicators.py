@@ -78,6 +78,9 @@ class Indicator(BaseModel):
     checked: bool = Field(
         default=True, description="the wording was checked against its source (global only)"
     )
+    checked_against: str | None = Field(
+        default=None, description="where the wording was checked: a source that quotes the annex"
+    )
 
     @property
     def is_global(self) -> bool:
@@ -100,6 +103,11 @@ class Catalogue(BaseModel):
             raise ValueError(f"global indicator ids start with {GLOBAL_PREFIX}: {wrong}")
         if untranslated := [i.id for i in self.indicators if not (i.title.fr and i.title.es)]:
             raise ValueError(f"global indicators without French or Spanish: {untranslated}")
+        # a wording said to be checked names where, so that a reader can check it again
+        if unsourced := [i.id for i in self.indicators if i.checked != bool(i.checked_against)]:
+            raise ValueError(
+                f"global indicators checked without a source, or the reverse: {unsourced}"
+            )
         return self
 
 

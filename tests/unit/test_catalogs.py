@@ -15,6 +15,7 @@ from napreview.i18n.catalogs import catalog, po_file, translated
 from napreview.i18n.refusals import MEMBER_PARAMS
 from napreview.i18n.translator import translator
 from napreview.schemas.cedaw import LinkageRating, Severity
+from napreview.schemas.follow_up import ItemStatus
 from napreview.schemas.indicators import ValueKind
 from napreview.schemas.letters import LetterKind
 from napreview.schemas.members import CedawStatus, Location, MemberKind, RegionalGroup, Role
@@ -65,6 +66,7 @@ def test_every_message_id_of_the_code_and_the_pages_is_translated(language):
     wanted = extracted()
     assert len(wanted) > 500  # the extraction found the portal, the timeline and the refusals
     assert (None, "Review of {member}") in wanted and ("stage", "peer_review") in wanted
+    assert (None, "C. Linkage with the Convention") in wanted  # the CEDAW report draft's words
     assert not sorted(wanted - translated(language), key=str)
 
 
@@ -102,6 +104,7 @@ CODED = {
     "outcome": [Stage.COMPLETED, Stage.WITHDRAWN],
     "plan_status": ["active", "expired", "upcoming"],
     "value_kind": list(ValueKind),
+    "item_status": list(ItemStatus),
 }
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from napreview.i18n.translator import translator
+from napreview.i18n.typography import french_spacing
 from napreview.schemas.examples import example_self_assessment
+from napreview.schemas.follow_up import ItemStatus
 from napreview.schemas.indicators import IndicatorValue, Reading, ValueKind, global_catalogue
 from napreview.schemas.network import MEMBERS_BY_CODE
 from napreview.services.cedaw_report import DraftItem, compose
@@ -84,18 +87,18 @@ def test_the_english_draft_cites_gr30_for_each_gap_and_gives_values_and_items():
 def test_the_french_and_spanish_drafts_speak_their_language():
     french = _draft("fr").as_text()
     assert "mise en œuvre par les Pays-Bas du programme du Conseil de sécurité" in french
-    assert "ont été soutenues par les Pays-Bas\u00a0:" in french
+    assert "ont été acceptées par les Pays-Bas\u00a0:" in french
     assert "aucun budget alloué au plan (recommandation générale nº 30, par. 28 a))" in french
     assert "mesure\u00a0: femmes 40, hommes 60, total 100" in french
     assert "Réseau des points focaux pour les femmes et la paix et la sécurité" in french
     assert "en cours (recommandation générale nº 30, par. 46 c)) (article 7)" in french
     spanish = _draft("es").as_text()
-    assert "recibieron el apoyo de los Países Bajos:" in spanish
+    assert "contaron con el apoyo de los Países Bajos:" in spanish
     assert "(recomendación general núm. 30, párrs. 58 a 61)" in spanish
     assert "medición: mujeres 40, hombres 60, total 100 (fuente: House of Representatives)" in (
         spanish
     )
-    assert "descartada (recomendación general núm. 30, párr. 28 a)) (motivo: budget cycle)" in (
+    assert "sin curso (recomendación general núm. 30, párr. 28 a)) (motivo: budget cycle)" in (
         spanish
     )
 
@@ -111,3 +114,15 @@ def test_the_html_escapes_what_people_typed():
     assert '<section lang="en">' in page and "<h2>A. The national action plan</h2>" in page
     assert "organisations &lt;directly&gt;" in page and "<directly>" not in page
     assert "<ul><li>" in page
+
+
+def test_statuses_read_as_on_the_follow_up_pages():
+    """One vocabulary: an item's status in the draft is the word the follow-up pages show."""
+    for language in ("en", "fr", "es"):
+        t = translator(language)
+        items = [DraftItem(f"Item {s.value}", s.value) for s in ItemStatus]
+        text = " ".join(_draft(language, items=items).as_text().split())
+        for s in ItemStatus:
+            said = t.gettext("{recommendation}: {status}", recommendation=f"Item {s.value}",
+                             status=t.term("item_status", s))  # fmt: skip
+            assert " ".join(french_spacing(said).split()) in text, (language, s)

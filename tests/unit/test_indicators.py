@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from napreview.schemas.indicators import (
+    Catalogue,
     Indicator,
     Measure,
     Reading,
@@ -47,11 +48,22 @@ def test_every_global_indicator_is_titled_in_english_french_and_spanish():
         assert found.is_global
 
 
-def test_the_catalogue_says_which_wordings_are_still_to_be_checked():
-    checked = {i.id for i in global_catalogue().indicators if i.checked}
-    assert {"SG-01", "SG-02", "SG-03"} <= checked  # seen in a copy of the annex's list
+def test_the_catalogue_says_which_wordings_are_still_to_be_checked_and_against_what():
+    indicators = {i.id: i for i in global_catalogue().indicators}
+    checked = {code for code, i in indicators.items() if i.checked}
+    assert {"SG-01", "SG-02", "SG-03", "SG-07"} <= checked  # seen in sources quoting the annex
+    assert "PeaceWomen" in (indicators["SG-01"].checked_against or "")
+    assert "11a" in (indicators["SG-07"].checked_against or "")  # the annex's own number
+    assert indicators["SG-07"].title.en.startswith("Representation of women among mediators")
     if len(checked) < 26:
         assert "still to be checked" in global_catalogue().note
+
+
+def test_a_wording_said_to_be_checked_names_its_source():
+    catalogue = global_catalogue().model_dump()
+    catalogue["indicators"][3]["checked"] = True  # SG-04, whose source nobody has named
+    with pytest.raises(ValueError, match="SG-04"):
+        Catalogue.model_validate(catalogue)
 
 
 @pytest.mark.parametrize("period", ["2024", "2024-H1", "2024-H2", "2024-Q1", "2000", "2100"])
