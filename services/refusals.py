@@ -84,11 +84,14 @@ FOLLOW_UP_STEPS = frozenset(
 
 
 def recorded_refusals(
-    store: Store, cycle: str, member: str | None, *, follow_up: bool = False
+    store: Store, cycle: str, member: str | None, *, follow_up: bool | None = None
 ) -> list[RefusalRecord]:
-    """The refusals the store kept of one member's review (or, without a member, of the
-    cycle itself; with ``follow_up``, of the member's follow-up), oldest first."""
+    """The refusals the store kept of one member's review and its follow-up (or, without a
+    member, of the cycle itself), oldest first; ``follow_up`` True: only the follow-up's,
+    False: only the review's (each on its own audit timeline)."""
     kept = store.refusals.of_review(cycle, member)
+    if follow_up is None:
+        return kept
     return [r for r in kept if (r.step in FOLLOW_UP_STEPS) == follow_up]
 
 
