@@ -200,7 +200,7 @@ class HistoryReader:
         if self.workflow_type == contract.CYCLE_WORKFLOW:
             self._cycle_started(event, value)
             return
-        if self.workflow_type == contract.FOLLOW_UP_WORKFLOW:
+        if self._follow_up:
             self._follow_up_started(event, value)
             return
         inp = _as(ReviewInput, value)
