@@ -35,6 +35,7 @@ from napreview.audit.payloads import decode_first, decode_one
 from napreview.audit.signatures import HOLDS, StepSignature
 from napreview.audit.words import describe_duration
 from napreview.schemas.cedaw import CedawSummary
+from napreview.schemas.follow_up import DrawnItems, FollowUpInput, FollowUpTaken
 from napreview.schemas.letters import LetterRef, LetterRequest
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
@@ -62,6 +63,14 @@ _STEP_KINDS = {
     "withdraw": "withdrawal",
     "cancel": "cancellation",
     "cancel_cycle": "cancellation",
+}
+# The letter that labels the timer before it: a review's notices, and a follow-up's about its
+# progress report.
+_NOTICES = {
+    "reminder": "reminder",
+    "overdue": "overdue",
+    "report_reminder": "reminder",
+    "report_overdue": "overdue",
 }
 # "p-1a2b (focal point of DEU)", as a workflow names the sender of a refused signal.
 _SENDER = re.compile(r"^(?P<who>\S+)(?: \((?P<role>[a-z ]+?)(?: of (?P<member>\S+))?\))?$")
@@ -171,6 +180,10 @@ class HistoryReader:
         )
         return len(self.events) - 1
 
+    @property
+    def _follow_up(self) -> bool:
+        return self.workflow_type == contract.FOLLOW_UP_WORKFLOW
+
     def read(self, event: HistoryEvent) -> None:
         which = event.WhichOneof("attributes")
         if which is None:
@@ -186,6 +199,9 @@ class HistoryReader:
         value = decode_first(a.input)
         if self.workflow_type == contract.CYCLE_WORKFLOW:
             self._cycle_started(event, value)
+            return
+        if self._follow_up:
+            self._follow_up_started(event, value)
             return
         inp = _as(ReviewInput, value)
         if inp is None:
@@ -227,11 +243,31 @@ class HistoryReader:
             detail.update(started=inp.started, finished=len(inp.finished))
         self.add(event, "started", detail, actor_of(s.started_by.model_dump(mode="json")))
 
+    def _follow_up_started(self, event: HistoryEvent, value: Any) -> None:
+        inp = _as(FollowUpInput, value)
+        if inp is None:
+            self.add(event, "started", {"workflow_type": self.workflow_type, "input": value})
+            return
+        detail = {
+            "follow_up": True,
+            "cycle": inp.cycle,
+            "member": inp.member,
+            "chair": inp.chair,
+            "review_approved_at": inp.started_at.isoformat() if inp.started_at else None,
+            "supported": inp.sources.supported,
+            "continued": inp.carried is not None,
+            "trusted_keys": sorted(inp.trusted_keys),
+        }
+        self.add(event, "started", detail)
+
     def _on_workflow_execution_completed(self, event: HistoryEvent, a: Any) -> None:
         self.status = "completed"
         value = decode_first(a.result)
         detail: dict[str, Any] = {}
-        if isinstance(value, dict) and "outcome" in value:
+        taken = _as(FollowUpTaken, value) if self._follow_up else None
+        if taken is not None:
+            detail = {"follow_up_closed": taken.closed, "reports": taken.period - 1}
+        elif isinstance(value, dict) and "outcome" in value:
             detail = {"outcome": value.get("outcome"), "rounds": value.get("rounds")}
         elif isinstance(value, dict) and "outcomes" in value:
             detail = {
@@ -394,7 +430,9 @@ class HistoryReader:
     def _moved(self, event: HistoryEvent, stage: str, round_: int, overdue: bool) -> None:
         if stage != self.stage or round_ != self.round:
             self.stage, self.round = stage, round_
-            self.add(event, "stage", {"stage": stage, "round": round_})
+            # A follow-up has progress reports, not rounds.
+            detail = {"stage": stage} if self._follow_up else {"stage": stage, "round": round_}
+            self.add(event, "stage", detail)
         if overdue != self.overdue:
             self.overdue = overdue
             if overdue:
@@ -419,6 +457,10 @@ class HistoryReader:
                 self.add(event, "draw", plan.model_dump(mode="json"))
         elif name == contract.WITHDRAW_REVIEWS:
             self.add(event, "withdrawals_sent", {"reviews": result})
+        elif name == contract.DRAW_FOLLOW_UP:
+            drawn = _as(DrawnItems, result)
+            if drawn is not None:
+                self._items_drawn(event, drawn)
 
     def _on_activity_task_failed(self, event: HistoryEvent, a: Any) -> None:
         name, _request = self.scheduled.get(a.scheduled_event_id, ("", None))
@@ -443,9 +485,24 @@ class HistoryReader:
                 deadline=request.deadline,
             )
         self.add(event, "letter", detail)
-        if self.unlabelled_timer is not None and ref.kind.value in ("reminder", "overdue"):
-            self.events[self.unlabelled_timer].detail["notice"] = ref.kind.value
+        notice = _NOTICES.get(ref.kind.value)
+        if self.unlabelled_timer is not None and notice is not None:
+            self.events[self.unlabelled_timer].detail["notice"] = notice
             self.unlabelled_timer = None
+
+    def _items_drawn(self, event: HistoryEvent, drawn: DrawnItems) -> None:
+        """The items a follow-up follows, by where they come from, and how often the member
+        reports on them."""
+        sources: dict[str, int] = {}
+        for seed in drawn.seeds:
+            sources[seed.source.value] = sources.get(seed.source.value, 0) + 1
+        detail = {
+            "items": [seed.key for seed in drawn.seeds],
+            "sources": sources,
+            "interval_seconds": int(drawn.terms.interval.total_seconds()),
+            "reminder_seconds": int(drawn.terms.reminder.total_seconds()),
+        }
+        self.add(event, "items_drawn", detail)
 
     def _redraw(
         self, event: HistoryEvent, request: RedrawRequest | None, outcome: RedrawOutcome | None
@@ -471,6 +528,9 @@ class HistoryReader:
         self.unlabelled_timer = self.add(event, "timer_fired", {"timer_id": a.timer_id})
 
     def _on_start_child_workflow_execution_initiated(self, event: HistoryEvent, a: Any) -> None:
+        if a.workflow_type.name == contract.FOLLOW_UP_WORKFLOW:
+            self.add(event, "follow_up_started", {"workflow_id": a.workflow_id})
+            return
         inp = _as(ReviewInput, decode_first(a.input))
         if inp is None:
             self.add(event, "review_started", {"workflow_id": a.workflow_id})

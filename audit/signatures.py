@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from temporalio.api.history.v1 import HistoryEvent
 
 from napreview.audit.payloads import decode_first
+from napreview.schemas.follow_up import FollowUpInput
 from napreview.schemas.proof import Proof, verify
 from napreview.schemas.review import (
     CycleCancel,
@@ -39,6 +40,7 @@ from napreview.schemas.review import (
     TrustKey,
 )
 from napreview.workflows import contract
+from napreview.workflows.follow_up_rules import STEPS as FOLLOW_UP_STEPS
 from napreview.workflows.review_steps import STEPS
 
 # Verdicts, as the export and the timeline write them.
@@ -53,8 +55,10 @@ STARTED_BY_NAPREVIEW = "napreview started this run"
 BEFORE_START_CHECKS = "its start was not checked (a run from before starts were checked)"
 SIGNED_START_PATCH = "signed-start"  # workflows/start.py SIGNED_START (the sandbox's module)
 
-# Commands by step name, for both workflows.
-MODELS: dict[str, type[BaseModel]] = {name: step.command for name, step in STEPS.items()}
+# Commands by step name, for every workflow: the review, the cycle, the follow-up.
+MODELS: dict[str, type[BaseModel]] = {
+    name: step.command for name, step in (STEPS | FOLLOW_UP_STEPS).items()
+}
 MODELS["cancel_cycle"] = CycleCancel
 
 
@@ -191,6 +195,12 @@ class _Checker:
                 self.cycle = cycle.settings.cycle
                 given = cycle.trusted_keys
                 keys = dict(given if given is not None else cycle.settings.trusted_keys)
+        elif a.workflow_type.name == contract.FOLLOW_UP_WORKFLOW:
+            follow_up = _model(FollowUpInput, value)
+            if follow_up is not None:
+                self.cycle = follow_up.cycle
+                carried = follow_up.carried.trusted_keys if follow_up.carried else None
+                keys = dict(carried if carried is not None else follow_up.trusted_keys)
         self.trusted = dict(keys)
         self.report.keys_at_start = dict(keys)
 
@@ -280,7 +290,9 @@ class _Start:
         self.parent = a.parent_workflow_execution.workflow_id or None
         self.workflow_type = a.workflow_type.name
         self.value = value
-        self.checked = False  # the run carries the signed-start patch
+        # The run checked its start: reviews and cycles since the signed-start patch, every
+        # follow-up (they came after it).
+        self.checked = self.workflow_type == contract.FOLLOW_UP_WORKFLOW
         self.vouched: dict[str, str] | None = None  # the keys the workers vouched for
         self.refused: str | None = None  # the workflow's own refusal of its start
 
@@ -315,8 +327,16 @@ class _Start:
             if cycle is None:
                 return "its input cannot be read as a cycle's"
             step, model = "start_cycle", cycle
+        elif self.workflow_type == contract.FOLLOW_UP_WORKFLOW:
+            follow_up = _model(FollowUpInput, self.value)
+            if follow_up is None:
+                return "its input cannot be read as a follow-up's"
+            # An approved review starts its follow-up as its child; the secretariat, signed.
+            if self.parent == contract.review_workflow_id(follow_up.cycle, follow_up.member):
+                return STARTED_BY_NAPREVIEW
+            step, model = "start_follow_up", follow_up
         else:
-            return BEFORE_START_CHECKS  # only reviews and cycles check their start
+            return BEFORE_START_CHECKS  # only reviews, cycles and follow-ups check their start
         if self.vouched is None:
             return "no front-end key was looked up for its start"
         reason = verify(model.proof, step, self.workflow_id, model, self.vouched, self.at)

@@ -100,6 +100,8 @@ def describe_step(step: str, command: dict[str, Any], lang: str = EN) -> str:
         return t.gettext("Reassignment of reviewer {reviewer}", reviewer=reviewer)
     if step == "sign_off":
         return _sign_off(t, command)
+    if step in _FOLLOW_UP_STEPS:
+        return _FOLLOW_UP_STEPS[step](t, command)
     if step == "extend":
         if command.get("by"):
             return t.gettext("Deadline extension by {by}", by=command["by"]) + reason
@@ -121,10 +123,54 @@ def _sign_off(t: Translator, command: dict[str, Any]) -> str:
         said = t.gettext("Sign-off: {decision}", decision=t.term("decision_taken", decision))
     else:
         said = t.term("step", "sign_off")
-    comments = str(command.get("comments") or "")
-    if comments:
-        said += f" (“{comments[:80]}{'…' if len(comments) > 80 else ''}”)"
-    return said
+    return said + _quoted(command.get("comments"))
+
+
+def _quoted(comments: Any) -> str:
+    """The start of what the secretariat wrote, quoted after the step it came with."""
+    said = str(comments or "")
+    return f" (“{said[:80]}{'…' if len(said) > 80 else ''}”)" if said else ""
+
+
+# --------------------------------------------------------------------------- a follow-up's steps
+
+
+def _update_item(t: Translator, command: dict[str, Any]) -> str:
+    update = command.get("update")
+    if not isinstance(update, dict) or not update.get("key"):
+        return t.term("step", "update_item")
+    status = update.get("status")
+    if status and t.has_term("item_status", status):
+        status = t.term("item_status", status)
+        said = t.gettext("Recommendation {key}: {status}", key=update["key"], status=status)
+    else:
+        said = t.gettext("Recommendation {key} updated", key=update["key"])
+    return said + (f" ({update['reason']})" if update.get("reason") else "")
+
+
+def _progress_report(t: Translator, command: dict[str, Any]) -> str:
+    count = len(command.get("updates") or [])
+    if not count:
+        return t.term("step", "submit_progress_report")
+    return t.ngettext(
+        "Progress report sent, changing {n} recommendation",
+        "Progress report sent, changing {n} recommendations",
+        count,
+    )
+
+
+def _acknowledgement(t: Translator, command: dict[str, Any]) -> str:
+    if not command.get("period"):
+        return t.term("step", "acknowledge_report")
+    said = t.gettext("Progress report {n} acknowledged", n=command["period"])
+    return said + _quoted(command.get("comments"))
+
+
+_FOLLOW_UP_STEPS: dict[str, Callable[[Translator, dict[str, Any]], str]] = {
+    "update_item": _update_item,
+    "submit_progress_report": _progress_report,
+    "acknowledge_report": _acknowledgement,
+}
 
 
 def stage_name(stage: str | None, lang: str = EN) -> str:
@@ -222,6 +268,18 @@ def _duration(value: Any, lang: str) -> str:
 
 def _started(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
+    if d.get("follow_up"):
+        if d.get("continued"):
+            return t.gettext(
+                "The follow-up {member} carries on in a new part of its history",
+                member=t.member_name(d["member"], "of"),
+            )
+        return t.gettext(
+            "Follow-up {member} ({code}) started after its review in cycle {cycle}",
+            member=t.member_name(d["member"], "of"),
+            code=d["member"],
+            cycle=d["cycle"],
+        )
     if "member_name" in d:
         return t.gettext(
             "Review {member} ({code}) in cycle {cycle} started; reviewers {reviewers} drawn "
@@ -267,6 +325,14 @@ def _member_of(t: Translator, code: str, name: str) -> str:
 
 def _completed(t: Translator, e: TimelineEvent) -> str:
     d = e.detail
+    if "follow_up_closed" in d:
+        return t.ngettext(
+            "Follow-up closed, every recommendation done or no longer pursued, after {n} "
+            "progress report",
+            "Follow-up closed, every recommendation done or no longer pursued, after {n} "
+            "progress reports",
+            int(d.get("reports") or 0),
+        )
     if "outcome" in d:
         rounds = int(d.get("rounds") or 0)
         return t.ngettext(
@@ -407,6 +473,8 @@ def _cedaw(t: Translator, e: TimelineEvent) -> str:
 
 
 def _stage(t: Translator, e: TimelineEvent) -> str:
+    if "round" not in e.detail:  # a follow-up's: it has progress reports, not rounds
+        return t.gettext("Stage: {stage}", stage=stage_name(e.detail["stage"], t.language))
     return t.gettext(
         "Stage: {stage} (round {round})",
         stage=stage_name(e.detail["stage"], t.language),
@@ -465,6 +533,16 @@ _KINDS: dict[str, Callable[[Translator, TimelineEvent], str]] = {
     "timer_set": _timer_set,
     "timer_fired": _timer_fired,
     "review_started": _review_started,
+    "items_drawn": lambda t, e: t.ngettext(
+        "{n} recommendation to follow, with a progress report every {interval}",
+        "{n} recommendations to follow, with a progress report every {interval}",
+        len(e.detail.get("items") or []),
+        interval=_duration(e.detail.get("interval_seconds"), t.language),
+    ),
+    "follow_up_started": lambda t, e: t.gettext(
+        "Follow-up of the recommendations started ({workflow_id})",
+        workflow_id=e.detail.get("workflow_id"),
+    ),
     "review_start_failed": lambda t, e: t.gettext(
         "Review {workflow_id} could not start ({cause})",
         workflow_id=e.detail.get("workflow_id"),

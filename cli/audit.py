@@ -1,11 +1,12 @@
 """`napreview audit`: the auditor's timeline, export and replay check (DESIGN §8, §10.2).
 
 Reading an audit trail needs an identity (a personal token, or --as on a trial installation):
-auditors and the secretariat read every one, a focal point only its own member's review; each
-read is recorded, each refusal too (exit 3). `audit verify-export DIR` reads only the folder and
-needs nobody. One command serves both spellings of §10.2, `audit CYCLE [MEMBER]` and `audit
-verify-export DIR`, because a Typer group cannot take arguments of its own and subcommands at
-once. The work itself is services/audit.py, shared with the portal.
+auditors and the secretariat read every one, a focal point only its own member's review and
+follow-up; each read is recorded, each refusal too (exit 3). `audit CYCLE MEMBER --follow-up`
+reads the member's follow-up of that review, with the same options. `audit verify-export DIR`
+reads only the folder and needs nobody. One command serves both spellings of §10.2, `audit
+CYCLE [MEMBER]` and `audit verify-export DIR`, because a Typer group cannot take arguments of its
+own and subcommands at once. The work itself is services/audit.py, shared with the portal.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ def register(app: typer.Typer) -> None:
         "audit",
         help=(
             "A review's timeline from its Temporal history: who did what, when, and what was "
-            "refused. 'audit CYCLE MEMBER' for a member's review, 'audit CYCLE' for the cycle "
-            "itself, 'audit verify-export DIR' to check an export offline."
+            "refused. 'audit CYCLE MEMBER' for a member's review, 'audit CYCLE MEMBER "
+            "--follow-up' for its follow-up, 'audit CYCLE' for the cycle itself, 'audit "
+            "verify-export DIR' to check an export offline."
         ),
     )(audit_command)
 
@@ -87,16 +89,30 @@ def audit_command(
         help="Replay the history against the current workflow code; fail unless it replays "
         "in full and every step it took is signed",
     ),
+    follow_up: bool = typer.Option(
+        False,
+        "--follow-up",
+        help="The member's follow-up of that review (follow-up-CYCLE-MEMBER) instead of the "
+        "review itself",
+    ),
     as_: str | None = AS_OPTION,
 ) -> None:
     if cycle == VERIFY_EXPORT:
         if not member:
             raise fail(EXIT_USAGE, "Say which folder to check: napreview audit verify-export DIR")
-        if export or verify:
-            raise fail(EXIT_USAGE, "verify-export takes a folder only, no --export or --verify.")
+        if export or verify or follow_up:
+            raise fail(
+                EXIT_USAGE,
+                "verify-export takes a folder only, no --export, --verify or --follow-up.",
+            )
         _verify_export(Path(member), as_json)
         return
-    run(_audit(cycle, member, as_json, export, verify, as_))
+    if follow_up and not member:
+        raise fail(
+            EXIT_USAGE,
+            "A follow-up is a member's: napreview audit CYCLE MEMBER --follow-up",
+        )
+    run(_audit(cycle, member, as_json, export, verify, as_, follow_up))
 
 
 async def _audit(
@@ -106,6 +122,7 @@ async def _audit(
     export: Path | None,
     verify: bool,
     as_: str | None,
+    follow_up: bool,
 ) -> None:
     from napreview.audit.export import ExportError
     from napreview.services import audit as audits
@@ -132,6 +149,7 @@ async def _audit(
             what=", ".join(what),
             via=audits.COMMAND_LINE,
             replay=replay,
+            follow_up=follow_up,
         )
     except audits.AuditUnavailable as err:
         raise fail(EXIT_UNEXPECTED, str(err)) from None

@@ -46,15 +46,21 @@ def can_audit(actor: Actor, member: str | None) -> bool:
     return actor.role is Role.FOCAL_POINT and member is not None and actor.member == member
 
 
-def require_audit(store: Store, actor: Actor, cycle: str, member: str | None) -> None:
-    """Refuse (and record) an audit read outside the person's scope."""
+def require_audit(
+    store: Store, actor: Actor, cycle: str, member: str | None, *, follow_up: bool = False
+) -> None:
+    """Refuse (and record) an audit read outside the person's scope. A member's follow-up is
+    read by whoever reads the audit trail of the review it follows."""
     if can_audit(actor, member):
         return
-    what = f"the review of {member} in cycle {cycle}" if member else f"cycle {cycle}"
+    if follow_up:
+        what = f"the follow-up of {member} in cycle {cycle}"
+    else:
+        what = f"the review of {member} in cycle {cycle}" if member else f"cycle {cycle}"
     raise refuse_read(
         store,
         actor,
-        "audit",
+        "follow_up_audit" if follow_up else "audit",
         cycle,
         member,
         f"the audit trail of {what}: only auditors, the secretariat and the member's own "

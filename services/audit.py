@@ -1,10 +1,12 @@
 """Reading an audit trail, for the command line (`napreview audit`) and the portal alike.
 
-One function reads it: the person's scope is checked (services/access.py; a refusal is
-recorded), the history is fetched once and decrypted when the installation encrypts payloads,
-replayed against the current workflow code, its signatures re-checked, merged with the store's
-refusals into one timeline, and the read itself is recorded (store/audit_reads.py). The export
-the command line writes into a folder is the very bundle the portal zips for a download.
+One function reads it, for a member's review, the cycle itself, or a member's follow-up (one
+reader and one timeline for every kind of workflow): the person's scope is checked
+(services/access.py; a refusal is recorded), the history is fetched once and decrypted when
+the installation encrypts payloads, replayed against the current workflow code, its signatures
+re-checked, merged with the store's refusals into one timeline, and the read itself is recorded
+(store/audit_reads.py). The export the command line writes into a folder is the very bundle the
+portal zips for a download.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import tempfile
 import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +66,7 @@ class AuditView:
     signatures: SignatureReport
     cycle: str
     member: str | None
+    follow_up: bool = False
 
     @property
     def encrypted(self) -> bool:
@@ -86,10 +90,12 @@ class AuditView:
         return self.deterministic and not self.unresolved
 
 
-def workflow_id_for(cycle: str, member: str | None) -> str:
-    return (
-        contract.review_workflow_id(cycle, member) if member else contract.cycle_workflow_id(cycle)
-    )
+def workflow_id_for(cycle: str, member: str | None, *, follow_up: bool = False) -> str:
+    if member is None:
+        return contract.cycle_workflow_id(cycle)
+    if follow_up:
+        return contract.follow_up_workflow_id(cycle, member)
+    return contract.review_workflow_id(cycle, member)
 
 
 async def read_audit(
@@ -102,12 +108,16 @@ async def read_audit(
     what: str,
     via: str,
     replay: Replay = replay_history,
+    follow_up: bool = False,
 ) -> AuditView:
-    """The audit trail of a member's review (or, without a member, of the cycle itself). The
-    store is read in a worker thread: the portal's event loop serves other people meanwhile."""
-    await asyncio.to_thread(access.require_audit, store, actor, cycle, member)
-    workflow_id = workflow_id_for(cycle, member)
-    stored = await _fetch(client, workflow_id, cycle, member)
+    """The audit trail of a member's review (or, without a member, of the cycle itself; with
+    ``follow_up``, of the member's follow-up). The store is read in a worker thread: the
+    portal's event loop serves other people meanwhile."""
+    if follow_up and member is None:
+        raise ValueError("a follow-up is a member's: name the member")
+    await asyncio.to_thread(access.require_audit, store, actor, cycle, member, follow_up=follow_up)
+    workflow_id = workflow_id_for(cycle, member, follow_up=follow_up)
+    stored = await _fetch(client, workflow_id, cycle, member, follow_up)
     try:
         history = await payloads.decoded(stored, client.data_converter.payload_codec)
     except payloads.UnreadableHistory as err:
@@ -115,7 +125,9 @@ async def read_audit(
     report = await replay(history)
     refusals = [
         StoredRefusal(at=r.at, actor=r.actor, role=r.role, step=r.step, reason=r.reason)
-        for r in await asyncio.to_thread(recorded_refusals, store, cycle, member)
+        for r in await asyncio.to_thread(
+            partial(recorded_refusals, store, cycle, member, follow_up=follow_up)
+        )
     ]
     signatures = check_signatures(history.workflow_id, history.events)
     timeline = await asyncio.to_thread(
@@ -137,22 +149,27 @@ async def read_audit(
         what=what,
         via=via,
     )
-    return AuditView(timeline, history, stored, report, signatures, cycle, member)
+    return AuditView(timeline, history, stored, report, signatures, cycle, member, follow_up)
 
 
 async def _fetch(
-    client: Client, workflow_id: str, cycle: str, member: str | None
+    client: Client, workflow_id: str, cycle: str, member: str | None, follow_up: bool
 ) -> WorkflowHistory:
     try:
         return await client.get_workflow_handle(workflow_id).fetch_history()
     except RPCError as err:
-        if err.status == RPCStatusCode.NOT_FOUND:
-            what = f"review of {member} in cycle {cycle}" if member else f"cycle {cycle!r}"
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise
+        if follow_up:
             raise NotFoundError(
-                f"There is no {what} ({workflow_id}). 'napreview cycle status {cycle}' lists "
-                "the reviews."
+                f"There is no follow-up of {member} in cycle {cycle} ({workflow_id}): it starts "
+                "when the review is approved."
             ) from None
-        raise
+        what = f"review of {member} in cycle {cycle}" if member else f"cycle {cycle!r}"
+        raise NotFoundError(
+            f"There is no {what} ({workflow_id}). 'napreview cycle status {cycle}' lists "
+            "the reviews."
+        ) from None
 
 
 # --------------------------------------------------------------------------- the export

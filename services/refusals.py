@@ -66,10 +66,39 @@ def record_refusal(
     return said
 
 
-def recorded_refusals(store: Store, cycle: str, member: str | None) -> list[RefusalRecord]:
-    """The refusals the store kept of one member's review (or, without a member, of the
-    cycle itself), oldest first."""
-    return store.refusals.of_review(cycle, member)
+# The steps of a member's follow-up (workflows/follow_up_rules.py STEPS, its start, its
+# publication, reading its audit trail). The store keeps their refusals under the review's cycle
+# and member; they belong on the follow-up's timeline, not the review's. Key rotations
+# (trust_key, distrust_key) record no refusal.
+FOLLOW_UP_STEPS = frozenset(
+    {
+        "start_follow_up",
+        "update_item",
+        "submit_progress_report",
+        "acknowledge_report",
+        "publish_follow_up",
+        "unpublish_follow_up",
+        "read_follow_up_audit",
+    }
+)
 
 
-__all__ = ["acting", "record_refusal", "recorded_refusals", "require_secretariat"]
+def recorded_refusals(
+    store: Store, cycle: str, member: str | None, *, follow_up: bool | None = None
+) -> list[RefusalRecord]:
+    """The refusals the store kept of one member's review and its follow-up (or, without a
+    member, of the cycle itself), oldest first; ``follow_up`` True: only the follow-up's,
+    False: only the review's (each on its own audit timeline)."""
+    kept = store.refusals.of_review(cycle, member)
+    if follow_up is None:
+        return kept
+    return [r for r in kept if (r.step in FOLLOW_UP_STEPS) == follow_up]
+
+
+__all__ = [
+    "FOLLOW_UP_STEPS",
+    "acting",
+    "record_refusal",
+    "recorded_refusals",
+    "require_secretariat",
+]

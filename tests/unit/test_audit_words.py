@@ -9,9 +9,13 @@ import re
 
 import pytest
 
+from napreview.audit.export import outcomes_of
 from napreview.audit.replay import replay
+from napreview.audit.signatures import STARTED_BY_NAPREVIEW, check_signatures, judge
 from napreview.audit.timeline import Timeline, build_timeline
 from napreview.audit.words import describe_step, localized, summarize
+from napreview.services.refusals import FOLLOW_UP_STEPS
+from napreview.workflows.follow_up_rules import STEPS as FOLLOW_UP_TABLE
 from napreview.workflows.review_steps import STEPS
 
 from ..workflows.test_replay import HISTORIES, RECORDED, load
@@ -101,4 +105,46 @@ def test_every_step_of_the_table_has_words_in_the_timeline(step, language):
     command = {"reviewer": "FRA", "key_id": "k2027", "reason": "a reason", "decision": "approve"}
     said = describe_step(step, command, language)
     unknown = describe_step("no_such_step", command, language)
+    assert said != unknown and step not in said, said
+
+
+# --------------------------------------------------------------------------- a follow-up
+
+FOLLOW_UP = "follow-up-2026-12-04/follow-up-closed.json"
+
+
+async def test_a_recorded_follow_up_is_said_like_a_review_and_its_signatures_hold():
+    """The follow-up a review's approval started (recorded under patch 'follow-up'): one reader
+    and timeline builder, the same words in three languages, every signed step re-checked."""
+    history = load(FOLLOW_UP)
+    report = await replay(history)
+    assert report.deterministic, report.error
+    signatures = check_signatures(history.workflow_id, history.events)
+    english = build_timeline(history, [], report.signals, signatures=signatures)
+    verdict = judge(signatures, outcomes_of(english))
+    assert verdict.ok and verdict.signed == verdict.holding == 3
+    assert signatures.start == STARTED_BY_NAPREVIEW  # the approved review's own child
+    assert english.events[0].summary.startswith("Follow-up of Germany (DEU) started after its")
+    assert english.events[-1].summary == (
+        "Follow-up closed, every recommendation done or no longer pursued, after 1 progress report"
+    )
+    fr, es = localized(english, "fr"), localized(english, "es")
+    assert fr.events[0].summary.startswith("Suivi de l'Allemagne (DEU) lancé après son examen")
+    assert es.events[0].summary.startswith("Seguimiento de Alemania (DEU) iniciado tras su examen")
+    assert _first(fr, step="acknowledge_report").startswith(
+        "Accusé de réception du rapport d'étape nº 1 (“Thanks.”) par "
+    )
+    assert _first(es, stage="follow_up_closed") == "Etapa: seguimiento cerrado"
+    for ours, theirs in zip(english.events, fr.events, strict=True):
+        assert theirs.summary and not re.search(r"[{}]", theirs.summary), theirs.summary
+        if ours.kind in ("started", "items_drawn", "stage", "step", "completed"):
+            assert theirs.summary != ours.summary, theirs.summary
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("step", sorted(FOLLOW_UP_STEPS | set(FOLLOW_UP_TABLE)))
+def test_every_step_of_a_follow_up_has_words_in_the_timeline(step, language):
+    """A follow-up's steps, and those whose refusals its timeline shows, said in words."""
+    said = describe_step(step, {"key_id": "k2027"}, language)
+    unknown = describe_step("no_such_step", {}, language)
     assert said != unknown and step not in said, said

@@ -93,6 +93,7 @@ def page_with(
         "error": error,
         "refusal_reason": reason,
         "typed": typed or {},
+        "can_audit": access.can_audit(v.actor, code),
     }
     return render(request, "follow_up.html", context, status=status)
 

@@ -578,11 +578,12 @@ async def peer_review_post(
 
 
 async def _audit(
-    request: Request, v: Visitor, cycle: str, member: str, what: str
+    request: Request, v: Visitor, cycle: str, member: str, what: str, follow_up: bool = False
 ) -> audit_ops.AuditView:
     """The audit trail through the same operation as `napreview audit`: auditors and the
-    secretariat read every review's, a focal point its own member's; anyone else, or a review
-    that does not exist, is told the page does not exist (the refusal is recorded)."""
+    secretariat read every review's (and follow-up's), a focal point its own member's; anyone
+    else, or a review that does not exist, is told the page does not exist (the refusal is
+    recorded)."""
     assert v.actor is not None
     code = await run_in_threadpool(member_code, request, member)
     portal = portal_of(request)
@@ -595,6 +596,7 @@ async def _audit(
             code,
             what=what,
             via=audit_ops.PORTAL,
+            follow_up=follow_up,
         )
     except (access.ReadRefused, NotFoundError):
         raise PageNotFound() from None
@@ -605,14 +607,28 @@ async def _audit(
 
 @router.get("/reviews/{cycle}/{member}/timeline")
 async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep) -> Response:
-    view = await _audit(request, v, cycle, member, audit_ops.TIMELINE)
+    return await _timeline(request, v, cycle, member, follow_up=False)
+
+
+@router.get("/reviews/{cycle}/{member}/follow-up/timeline")
+async def follow_up_timeline_page(
+    request: Request, cycle: str, member: str, v: PersonDep
+) -> Response:
+    return await _timeline(request, v, cycle, member, follow_up=True)
+
+
+async def _timeline(
+    request: Request, v: Visitor, cycle: str, member: str, *, follow_up: bool
+) -> Response:
+    """A review's timeline, or its follow-up's: one page for both, in the reader's language."""
+    view = await _audit(request, v, cycle, member, audit_ops.TIMELINE, follow_up)
     lang = v.language
     code = view.member
     assert v.actor is not None
     # The conversation is the store's, not Temporal's: beside the history, not in its digest.
     comments = (
         await run_in_threadpool(conversation.thread, portal_of(request).store, v.actor, cycle, code)
-        if code
+        if code and not follow_up
         else []
     )
     return await run_in_threadpool(
@@ -625,20 +641,34 @@ async def timeline_page(request: Request, cycle: str, member: str, v: PersonDep)
             "cycle": cycle,
             "code": code,
             "comments": comments,
+            "follow_up": follow_up,
+            "base": f"/reviews/{cycle}/{code}" + ("/follow-up" if follow_up else ""),
         },
     )
 
 
 @router.get("/reviews/{cycle}/{member}/export")
 async def export(request: Request, cycle: str, member: str, v: PersonDep) -> Response:
-    view = await _audit(request, v, cycle, member, audit_ops.EXPORT)
+    return await _export(request, v, cycle, member, follow_up=False)
+
+
+@router.get("/reviews/{cycle}/{member}/follow-up/export")
+async def follow_up_export(request: Request, cycle: str, member: str, v: PersonDep) -> Response:
+    return await _export(request, v, cycle, member, follow_up=True)
+
+
+async def _export(
+    request: Request, v: Visitor, cycle: str, member: str, *, follow_up: bool
+) -> Response:
+    """The bundle of `napreview audit --export`, zipped, named after the workflow."""
+    view = await _audit(request, v, cycle, member, audit_ops.EXPORT, follow_up)
     data, digest = await run_in_threadpool(audit_ops.export_zip, portal_of(request).store, view)
     return Response(
         data,
         media_type="application/zip",
         headers={
             "Content-Disposition": (
-                f'attachment; filename="review-{cycle}-{view.member}-export.zip"'
+                f'attachment; filename="{view.timeline.workflow_id}-export.zip"'
             ),
             "X-Export-Digest": digest,
         },
