@@ -8,6 +8,10 @@ for real members. They live only in the bench's temporary store.
 
 from __future__ import annotations
 
+import itertools
+import string
+from collections.abc import Iterator
+
 from napreview.people.examples import example_focal_point_email
 from napreview.schemas.members import CedawStatus, Language, Member, MemberKind, RegionalGroup
 from napreview.store.focal_points import Designation
@@ -20,8 +24,16 @@ _GROUPS = ["AF"] * 14 + ["APG"] * 14 + ["EEG"] * 16 + ["GRULAC"] * 9 + ["WEOG"] 
 _LANGUAGES = ["en"] * 7 + ["fr"] * 2 + ["es"] * 2
 
 
-def synthetic_code(index: int) -> str:
-    return f"X{index:05d}"
+def synthetic_codes(taken: set[str]) -> Iterator[str]:
+    """Codes for synthetic members, three capital letters as a state's (the CEDAW symbols of
+    its self-assessment are checked against that shape), none a real member's: the ISO 3166
+    user-assigned ranges first (X.., Q.., Z..: 1,092 codes, no country's), then any other."""
+    letters = string.ascii_uppercase
+    first = ["X", "Q", "Z"] + [c for c in letters if c not in "XQZ"]
+    for a in first:
+        for b, c in itertools.product(letters, repeat=2):
+            if (code := a + b + c) not in taken:
+                yield code
 
 
 def add_synthetic_members(store: Store, total: int) -> list[str]:
@@ -30,8 +42,8 @@ def add_synthetic_members(store: Store, total: int) -> list[str]:
     if have >= total:
         return []
     members, focal_points = [], []
-    for index in range(have, total):
-        code = synthetic_code(index)
+    codes = synthetic_codes({m.code for m in store.members.all()})
+    for index, code in zip(range(have, total), codes, strict=False):
         organisation = index % 12 == 0
         group = None if organisation else _GROUPS[index % len(_GROUPS)]
         members.append(
