@@ -1,7 +1,7 @@
 """Following a completed review's recommendations, for both doors: start a follow-up, read it,
-change an item, send a progress report (either with documents as evidence: services/evidence.py),
-acknowledge one, export the items; and a member's items
-with their status and tags for whoever builds on them (indicators, the CEDAW report draft)."""
+change an item or send a progress report (with documents as evidence: services/evidence.py),
+acknowledge a report, export the items; and a member's items with their status and tags for
+whoever builds on them (indicators, the CEDAW report draft)."""
 
 from __future__ import annotations
 

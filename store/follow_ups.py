@@ -184,6 +184,8 @@ class FollowUpRepository(Repository):
     ) -> list[EvidenceFile]:
         """Store documents (name, media type, bytes) before the step that names them is sent:
         all of them or, if one cannot be written, none."""
+        if not files:
+            return []
         rows = [
             FollowUpEvidenceRow(
                 id=uuid.uuid4().hex,
