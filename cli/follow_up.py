@@ -32,6 +32,7 @@ from napreview.cli.common import (
 
 if TYPE_CHECKING:
     from napreview.schemas.follow_up import FollowUpTaken
+    from napreview.services.evidence import Upload
     from napreview.services.follow_up import FollowUpRecord
 
 follow_up_app = typer.Typer(
@@ -45,6 +46,16 @@ def _member(code: str) -> str:
     from napreview.services.members import get
 
     return get(store(), code).code
+
+
+def _upload(path: Path, option: str) -> Upload:
+    """A file named on the command line, to be kept as evidence under its own name."""
+    from napreview.services.evidence import Upload
+
+    try:
+        return Upload(path.name, path.read_bytes())
+    except OSError as err:
+        raise fail(EXIT_USAGE, f"{option}: cannot read {path} ({err.strerror}).") from None
 
 
 def _answered(taken: FollowUpTaken, what: str) -> None:
@@ -178,10 +189,13 @@ def update(
     target: str | None = typer.Option(None, "--target", help="Target date, 2028-12-31"),
     link: list[str] = typer.Option([], "--link", help="A public page as evidence (repeat)"),
     sdg: str | None = typer.Option(None, "--sdg", help="The SDG target, e.g. 5.5"),
+    file: list[Path] = typer.Option(
+        [], "--file", help="A document as evidence: PDF, Word, Excel or OpenDocument (repeat)"
+    ),
     as_: str | None = AS_OPTION,
 ) -> None:
     """Change one item (the member's focal point): its status, lead institution, target date,
-    evidence or SDG target."""
+    evidence (links, documents) or SDG target."""
     from napreview.schemas.follow_up import Evidence, EvidenceKind, ItemStatus, ItemUpdate
     from napreview.services import follow_up
 
@@ -197,32 +211,69 @@ def update(
         evidence=[Evidence(kind=EvidenceKind.LINK, ref=url) for url in link],
         sdg_target=sdg,
     )
+    files = [_upload(path, "--file") for path in file]
     actor = acting(as_)
 
     async def go() -> FollowUpTaken:
-        return await follow_up.update_item(await client(), store(), actor, cycle, code, change)
+        return await follow_up.update_item(
+            await client(), store(), actor, cycle, code, change, files
+        )
 
     _answered(run(go()), f"Item {item} updated")
 
 
 @follow_up_app.command("report")
 @handled
-def report(cycle: str, member: str, file: Path, as_: str | None = AS_OPTION) -> None:
+def report(
+    cycle: str,
+    member: str,
+    file: Path,
+    evidence_file: list[str] = typer.Option(
+        [],
+        "--evidence-file",
+        help="ITEM=PATH: a document as evidence of an item, e.g. network:P4=law.pdf (repeat)",
+    ),
+    as_: str | None = AS_OPTION,
+) -> None:
     """Send the progress report asked for now (the member's focal point): a JSON file with a
     narrative and the items it changes ('napreview template progress-report MEMBER' starts one
-    with the open items; 'napreview schema progress-report' describes it)."""
+    with the open items; 'napreview schema progress-report' describes it), and documents as
+    evidence (PDF, Word, Excel or OpenDocument)."""
     from napreview.schemas.follow_up import ProgressReport
     from napreview.services import follow_up
     from napreview.services.steps import read_document
 
     code = _member(member)
     body = read_document(file, ProgressReport)
+    files: dict[str, list[Upload]] = {}
+    for given in evidence_file:
+        item, sep, path = given.partition("=")
+        if not sep or not item or not path:
+            raise fail(EXIT_USAGE, f"--evidence-file: give ITEM=PATH, not {given!r}.")
+        files.setdefault(item, []).append(_upload(Path(path), "--evidence-file"))
     actor = acting(as_)
 
     async def go() -> FollowUpTaken:
-        return await follow_up.report(await client(), store(), actor, cycle, code, body)
+        return await follow_up.report(await client(), store(), actor, cycle, code, body, files)
 
     _answered(run(go()), "Progress report received")
+
+
+@follow_up_app.command("evidence")
+@handled
+def evidence(
+    cycle: str,
+    member: str,
+    document: str = typer.Argument(..., help="The document's id (see follow-up show --json)"),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to save it"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Save a document kept as evidence of the follow-up (for those who read the review)."""
+    from napreview.services.evidence import download
+
+    found, data = download(store(), acting(as_), cycle, _member(member), document)
+    output.write_bytes(data)
+    say(f"{found.filename} ({found.size} bytes, SHA-256 {found.sha256}) saved to {output}.")
 
 
 @follow_up_app.command("acknowledge")

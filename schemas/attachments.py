@@ -35,6 +35,8 @@ ENDINGS: dict[AttachmentKind, tuple[str, ...]] = {
     AttachmentKind.MONITORING_FRAMEWORK: tuple(FILE_TYPES),
     AttachmentKind.ANNEX: tuple(FILE_TYPES),
 }
+# Evidence of a follow-up's item (a law, a budget, a report): any of the types an annex may be.
+EVIDENCE_ENDINGS: tuple[str, ...] = tuple(FILE_TYPES)
 # What browsers send for these files besides their own media types (or nothing at all).
 _LOOSE_MEDIA_TYPES = frozenset({"", "application/octet-stream", "application/x-pdf"})
 
@@ -47,15 +49,22 @@ def ending(filename: str) -> str:
 def file_problem(
     kind: AttachmentKind, filename: str, data: bytes, content_type: str | None, limit: int
 ) -> str | None:
-    """Why this file cannot be kept as ``kind`` (None: it can): ``empty``, ``too_large``
-    (over ``limit`` bytes), ``wrong_type`` (its name's ending is not one the kind takes, or
-    its bytes or media type are not what the ending says)."""
+    """Why this file cannot be kept as ``kind`` (None: it can); see ``unfit``."""
+    return unfit(ENDINGS[kind], filename, data, content_type, limit)
+
+
+def unfit(
+    endings: tuple[str, ...], filename: str, data: bytes, content_type: str | None, limit: int
+) -> str | None:
+    """Why this file cannot be kept among files of these ``endings`` (None: it can): ``empty``,
+    ``too_large`` (over ``limit`` bytes), ``wrong_type`` (its name's ending is not one of them,
+    or its bytes or media type are not what the ending says)."""
     if not data:
         return "empty"
     if len(data) > limit:
         return "too_large"
     found = ending(filename)
-    if found not in ENDINGS[kind]:
+    if found not in endings:
         return "wrong_type"
     media_type, magic = FILE_TYPES[found]
     if not data.startswith(magic):

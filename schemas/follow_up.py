@@ -70,11 +70,27 @@ class EvidenceKind(StrEnum):
 
 
 class Evidence(BaseModel):
+    """A link, or a document kept in the store: history holds its id, digest and name, never
+    its body (services/evidence.py fills them in from the store)."""
+
     model_config = ConfigDict(frozen=True)
 
     kind: EvidenceKind
     ref: str = Field(min_length=1, max_length=500, description="a document id or an address")
     note: str = Field(default="", max_length=200)
+    sha256: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="a document's SHA-256"
+    )
+    filename: str | None = Field(
+        default=None, max_length=255, description="a document's name as it was uploaded"
+    )
+
+    @property
+    def label(self) -> str:
+        """What a reader is shown: a link's address, a document's name."""
+        if self.kind is EvidenceKind.DOCUMENT:
+            return self.filename or self.ref
+        return self.ref
 
     @model_validator(mode="after")
     def _link_is_an_address(self) -> Evidence:

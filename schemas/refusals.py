@@ -140,6 +140,13 @@ ENGLISH: dict[str, str] = {
     "no_such_item": "The follow-up has no item {key}.",
     "reason_needed": "Say why item {key} is not pursued.",
     "too_much_evidence": "Item {key} can hold at most 50 pieces of evidence.",
+    "no_such_evidence_file": "The follow-up of {member} keeps no document {ref} as evidence.",
+    "evidence_file_empty": "{name} is empty; nothing was sent.",
+    "evidence_file_too_large": "{name} is larger than {mb} MB; nothing was sent.",
+    "evidence_file_wrong_type": (
+        "{name} is not a PDF, Word, Excel or OpenDocument file, or is not what its name says; "
+        "nothing was sent."
+    ),
     "item_twice": "The report changes one item twice; give each item once.",
     "no_such_report": "{member} has sent no progress report number {period}.",
     "report_acknowledged": "Progress report number {period} is already acknowledged.",

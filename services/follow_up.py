@@ -1,12 +1,13 @@
 """Following a completed review's recommendations, for both doors: start a follow-up, read it,
-change an item, send a progress report, acknowledge one, export the items; and a member's items
-with their status and tags for whoever builds on them (indicators, the CEDAW report draft)."""
+change an item or send a progress report (with documents as evidence: services/evidence.py),
+acknowledge a report, export the items; and a member's items with their status and tags for
+whoever builds on them (indicators, the CEDAW report draft)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,7 @@ from napreview.people.signing import signer
 from napreview.schemas.cedaw import Finding
 from napreview.schemas.follow_up import (
     AcknowledgeReport,
+    Evidence,
     FollowUpInput,
     FollowUpItem,
     FollowUpTaken,
@@ -33,7 +35,8 @@ from napreview.schemas.follow_up import (
 from napreview.schemas.members import Actor
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import Command, Stage
-from napreview.services import access
+from napreview.services import access, evidence
+from napreview.services.attachments import DEFAULT_LIMIT_MB
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.services.exports import Cell, Table
 from napreview.services.refusals import record_refusal, require_secretariat
@@ -67,7 +70,7 @@ class ItemView:
     lead_institution: str | None
     target_date: date | None
     tags: Tags
-    evidence: list[str]
+    evidence: list[Evidence]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -80,7 +83,7 @@ class ItemView:
             "lead_institution": self.lead_institution,
             "target_date": self.target_date.isoformat() if self.target_date else None,
             "tags": self.tags.model_dump(mode="json"),
-            "evidence": self.evidence,
+            "evidence": [e.model_dump(mode="json", exclude_none=True) for e in self.evidence],
         }
 
 
@@ -213,7 +216,7 @@ def _view(cycle: str, member: str, item: FollowUpItem, text: str) -> ItemView:
         lead_institution=item.lead_institution,
         target_date=item.target_date,
         tags=item.tags,
-        evidence=[e.ref for e in item.evidence],
+        evidence=list(item.evidence),
     )
 
 
@@ -247,7 +250,7 @@ def export(store: Store, actor: Actor, cycle: str, member: str | None = None) ->
             v.tags.gr30_paragraph or "",
             v.tags.cedaw_article or "",
             v.tags.sdg_target or "",
-            " ".join(v.evidence),
+            " ".join(e.label for e in v.evidence),
         ]
         for record in records
         for v in views(record)
@@ -275,20 +278,49 @@ def export(store: Store, actor: Actor, cycle: str, member: str | None = None) ->
 
 
 async def update_item(
-    client: Client, store: Store, actor: Actor, cycle: str, member: str, update: ItemUpdate
+    client: Client,
+    store: Store,
+    actor: Actor,
+    cycle: str,
+    member: str,
+    update: ItemUpdate,
+    files: Sequence[evidence.Upload] = (),
+    *,
+    limit_mb: int = DEFAULT_LIMIT_MB,
 ) -> FollowUpTaken:
+    """Change one item; ``files``: documents kept as its evidence first."""
+    step = "update_item"
+    updates = await asyncio.to_thread(
+        evidence.attach, store, actor, cycle, member, step, [update], {update.key: files},
+        limit_mb=limit_mb,
+    )  # fmt: skip
     return await _step(
-        client, store, cycle, member, "update_item", UpdateItem(actor=actor, update=update)
+        client, store, cycle, member, step, UpdateItem(actor=actor, update=updates[0])
     )
 
 
 async def report(
-    client: Client, store: Store, actor: Actor, cycle: str, member: str, body: ProgressReport
+    client: Client,
+    store: Store,
+    actor: Actor,
+    cycle: str,
+    member: str,
+    body: ProgressReport,
+    files: Mapping[str, Sequence[evidence.Upload]] | None = None,
+    *,
+    limit_mb: int = DEFAULT_LIMIT_MB,
 ) -> FollowUpTaken:
-    """Keep the report's body, then send the step that names it by id and digest."""
+    """Keep the documents sent as evidence (``files`` by item key) and the report's body, then
+    send the step that names them by id and digest."""
+    step = "submit_progress_report"
+    updates = await asyncio.to_thread(
+        evidence.attach, store, actor, cycle, member, step, body.updates, files or {},
+        limit_mb=limit_mb,
+    )  # fmt: skip
+    body = body.model_copy(update={"updates": updates})
     ref = await asyncio.to_thread(store.follow_ups.keep_report, cycle, member, body, actor.ref)
     cmd = SubmitProgressReport(actor=actor, report=ref, updates=body.updates)
-    return await _step(client, store, cycle, member, "submit_progress_report", cmd)
+    return await _step(client, store, cycle, member, step, cmd)
 
 
 async def acknowledge(

@@ -102,5 +102,5 @@ def _evidence(cycle: str, item: FollowUpItem) -> str:
     if item.target_date:
         said.append(f"target date: {item.target_date.isoformat()}")
     if item.evidence:
-        said.append("evidence: " + " ".join(e.ref for e in item.evidence))
+        said.append("evidence: " + " ".join(e.label for e in item.evidence))
     return ("; ".join(said) + ".")[:5000]

@@ -1,6 +1,6 @@
 """Follow-ups of completed reviews: the read model each follow-up publishes, its items' wording,
-the progress reports' bodies and each cycle's reporting terms. Temporal stays the truth; this is
-what the command line, the portal and the exports read."""
+the progress reports' bodies, the documents kept as evidence and each cycle's reporting terms.
+Temporal stays the truth; this is what the command line, the portal and the exports read."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, select, true, tuple_
+from sqlalchemy.orm import defer
 
 from napreview.schemas.follow_up import FollowUpState, FollowUpTerms, ItemSeed, ProgressReport
 from napreview.schemas.proof import canonical_json
@@ -18,6 +19,7 @@ from napreview.schemas.submissions import DocumentRef
 from napreview.store.db import Repository
 from napreview.store.errors import NotFoundError
 from napreview.store.tables import (
+    FollowUpEvidenceRow,
     FollowUpItemRow,
     FollowUpReportRow,
     FollowUpRow,
@@ -32,6 +34,35 @@ class FollowUpRecord:
 
     state: FollowUpState
     texts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A document kept as evidence of a follow-up's items, without its bytes."""
+
+    id: str
+    cycle: str
+    member: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+def _evidence_file(row: FollowUpEvidenceRow) -> EvidenceFile:
+    return EvidenceFile(
+        id=row.id,
+        cycle=row.cycle_id,
+        member=row.member_code,
+        filename=row.filename,
+        media_type=row.media_type,
+        size=row.size,
+        sha256=row.sha256,
+        uploaded_by=row.uploaded_by,
+        uploaded_at=row.uploaded_at,
+    )
 
 
 class FollowUpRepository(Repository):
@@ -143,6 +174,61 @@ class FollowUpRepository(Repository):
             if row is None:
                 raise NotFoundError(f"There is no progress report {report_id}.")
             return ProgressReport.model_validate(row.body)
+
+    def keep_evidence(
+        self,
+        cycle: str,
+        member: str,
+        files: Sequence[tuple[str, str, bytes]],
+        uploaded_by: str,
+    ) -> list[EvidenceFile]:
+        """Store documents (name, media type, bytes) before the step that names them is sent:
+        all of them or, if one cannot be written, none."""
+        if not files:
+            return []
+        rows = [
+            FollowUpEvidenceRow(
+                id=uuid.uuid4().hex,
+                cycle_id=cycle,
+                member_code=member,
+                filename=filename,
+                media_type=media_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+                uploaded_by=uploaded_by,
+                uploaded_at=utcnow(),
+            )
+            for filename, media_type, data in files
+        ]
+        with self._session() as s:
+            s.add_all(rows)
+            s.flush()
+            return [_evidence_file(row) for row in rows]
+
+    def evidence_files(
+        self, cycle: str, member: str, ids: Sequence[str]
+    ) -> dict[str, EvidenceFile]:
+        """The follow-up's documents among ``ids``, by id; never their bytes."""
+        if not ids:
+            return {}
+        with self._session() as s:
+            rows = s.scalars(
+                select(FollowUpEvidenceRow)
+                .where(FollowUpEvidenceRow.cycle_id == cycle)
+                .where(FollowUpEvidenceRow.member_code == member)
+                .where(FollowUpEvidenceRow.id.in_(ids))
+                .options(defer(FollowUpEvidenceRow.data))
+            ).all()
+            return {row.id: _evidence_file(row) for row in rows}
+
+    def evidence(self, file_id: str) -> tuple[EvidenceFile, bytes]:
+        """A document kept as evidence, and its bytes."""
+        with self._session() as s:
+            row = s.get(FollowUpEvidenceRow, file_id)
+            if row is None:
+                raise NotFoundError(f"There is no document {file_id!r}.")
+            return _evidence_file(row), bytes(row.data)
 
     def set_terms(self, cycle: str, terms: FollowUpTerms) -> None:
         with self._session() as s:

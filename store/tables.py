@@ -662,6 +662,25 @@ class FollowUpReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class FollowUpEvidenceRow(Base):
+    """A document a member keeps as evidence of its follow-up's items, with the name it was
+    uploaded under and its SHA-256 (history names it by id and digest)."""
+
+    __tablename__ = "follow_up_evidence"
+    __table_args__ = (Index("ix_follow_up_evidence_cycle_member", "cycle_id", "member_code"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cycle_id: Mapped[str] = mapped_column(String(40))
+    member_code: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(254))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class FollowUpTermsRow(Base):
     """How often a cycle's members report on their follow-up, if not every twelve months."""
 

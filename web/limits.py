@@ -3,7 +3,8 @@
 A form is read whole by its parser, so a body with thousands of fields or one enormous part,
 sent in chunks without a length, would be held in memory before the CSRF check could refuse
 it. The portal reads at most this much of any body, and answers 413 beyond it; only the pages
-that take a file (the plan as a PDF, a document as JSON) get the upload limit.
+that take a file (the plan as a PDF, a document as JSON, a follow-up's evidence) get the upload
+limit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 FORM_BYTES = 256 * 1024  # any form without a file: far above the longest comments allowed
-UPLOAD_PAGES = ("/self-assessment", "/peer-review")
+UPLOAD_PAGES = ("/self-assessment", "/peer-review", "/follow-up/report")
 MAX_FIELDS = 500  # the self-assessment form has about 120
 MAX_FILES = 2
 

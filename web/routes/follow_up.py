@@ -1,7 +1,7 @@
 """A review's follow-up (issue #22): its items and progress reports for whoever reads the review;
 the member's focal point sends a progress report here, the secretariat acknowledges it. The
-letters that ask for a report link to this page. Every step is the command line's
-(services/follow_up.py)."""
+letters that ask for a report link to this page, and a document sent as evidence is downloaded
+from it. Every step is the command line's (services/follow_up.py, services/evidence.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from napreview.schemas.follow_up import (
     Evidence,
@@ -25,7 +25,7 @@ from napreview.schemas.follow_up import (
 )
 from napreview.schemas.members import Role
 from napreview.schemas.refusals import Reason
-from napreview.services import access, exports, follow_up, implementation
+from napreview.services import access, evidence, exports, follow_up, implementation
 from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.web.downloads import download
@@ -94,6 +94,7 @@ def page_with(
         "refusal_reason": reason,
         "typed": typed or {},
         "can_audit": access.can_audit(v.actor, code),
+        "max_mb": portal.options.max_upload_mb,
     }
     return render(request, "follow_up.html", context, status=status)
 
@@ -148,10 +149,45 @@ async def report_post(
         body = ProgressReport(
             narrative=str(form.get("narrative") or ""), updates=_updates(record.state, form)
         )
-        await follow_up.report(await portal.client(), portal.store, actor, cycle, code, body)
+        files = await _evidence_file(record.state, form)
+        await follow_up.report(
+            await portal.client(), portal.store, actor, cycle, code, body, files,
+            limit_mb=portal.options.max_upload_mb,
+        )  # fmt: skip
 
-    typed = {k: str(value) for k, value in form.items() if k != "csrf_token"}
+    typed = {
+        k: value
+        for k, value in form.items()
+        if k != "csrf_token" and isinstance(value, str)  # a file cannot be offered back
+    }
     return await _step(request, v, cycle, code, send(), "report", typed)
+
+
+async def _evidence_file(state: FollowUpState, form: FormData) -> dict[str, list[evidence.Upload]]:
+    """The document the report sends as evidence (``evidence_file``) of the item chosen for it
+    (``evidence_item``, its number): one a report, as the portal takes few files a form."""
+    upload = form.get("evidence_file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return {}
+    n = int(str(form.get("evidence_item") or ""))  # ValueError: the page again, "invalid"
+    if not 0 <= n < len(state.items):
+        raise ValueError(f"there is no item {n}")
+    sent = evidence.Upload(upload.filename, await upload.read(), upload.content_type)
+    return {state.items[n].key: [sent]}
+
+
+@router.get("/reviews/{cycle}/{member}/follow-up/evidence/{file_id}")
+def evidence_download(
+    request: Request, cycle: str, member: str, file_id: str, v: PersonDep
+) -> Response:
+    """A document kept as evidence, for whoever reads the follow-up (404 for anyone else)."""
+    code = member_code(request, member)
+    assert v.actor is not None
+    try:
+        found, data = evidence.download(portal_of(request).store, v.actor, cycle, code, file_id)
+    except (access.ReadRefused, NotFoundError):
+        raise PageNotFound() from None
+    return download(data, found.filename, found.media_type, **{"X-Content-SHA256": found.sha256})
 
 
 @router.post("/reviews/{cycle}/{member}/follow-up/acknowledge")
