@@ -19,7 +19,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 FORM_BYTES = 256 * 1024  # any form without a file: far above the longest comments allowed
-UPLOAD_PAGES = ("/self-assessment", "/peer-review", "/follow-up/report")
+UPLOAD_PAGES = ("/self-assessment", "/peer-review", "/follow-up/report", "/files")
 MAX_FIELDS = 500  # the self-assessment form has about 120
 MAX_FILES = 2
 

@@ -11,6 +11,8 @@ from ..helpers import SECRETARIAT, fp
 from .test_access import _cycle
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+# An annex of a real plan's size (a megabyte), far above a form without a file's 256 KB.
+ANNEX = PDF[:-6] + b"% page content\n" * 70_000 + b"%%EOF\n"
 
 
 async def test_documents_conversation_search_and_exports(portal_env, http):
@@ -22,7 +24,7 @@ async def test_documents_conversation_search_and_exports(portal_env, http):
     added = await deu.post(
         f"{page}/files",
         {"kind": "annex"},
-        files={"file": ("PAN-Sénégal-2025.pdf", PDF, "application/pdf")},
+        files={"file": ("PAN-Sénégal-2025.pdf", ANNEX, "application/pdf")},
     )
     assert added.status_code == 303
     refused = await deu.post(
@@ -35,7 +37,7 @@ async def test_documents_conversation_search_and_exports(portal_env, http):
         part.split('"')[0] for part in shown.text.split('href="/reviews/') if "/files/" in part
     )
     got = await deu.get(file_path)
-    assert got.content == PDF
+    assert got.content == ANNEX
     assert "filename*=UTF-8''PAN-S%C3%A9n%C3%A9gal-2025.pdf" in got.headers["content-disposition"]
 
     posted = await deu.post(f"{page}/comments", {"text": "<b>Le cadre</b> suivra."})
