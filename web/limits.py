@@ -3,8 +3,8 @@
 A form is read whole by its parser, so a body with thousands of fields or one enormous part,
 sent in chunks without a length, would be held in memory before the CSRF check could refuse
 it. The portal reads at most this much of any body, and answers 413 beyond it; only the pages
-that take a file (the plan as a PDF, a document as JSON, a follow-up's evidence) get the upload
-limit.
+that take a file (the plan as a PDF, a document as JSON, a review's documents, a follow-up's
+evidence) get the upload limit.
 """
 
 from __future__ import annotations
