@@ -21,9 +21,9 @@ from napreview.schemas.indicators import (
 from napreview.schemas.members import Actor, Role
 from napreview.services import access, exports, indicators
 from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
+from napreview.services.trends import Trend, trend
 from napreview.web.downloads import download
 from napreview.web.routes.reviews import member_code
-from napreview.web.trends import Trend, trend
 from napreview.web.web import (
     ChangeFormDep,
     PageNotFound,

@@ -1,7 +1,8 @@
 """Indicator values over time as a picture: one line per series (women, men and total of one
 member; or one member each, for the secretariat's view of one indicator across members).
 Coordinates are computed here so the template only draws (inline SVG, no script); the table
-beside it gives the same values in words."""
+beside it gives the same values in words. A service, not a page's helper: the annual-meeting
+report (services/annual_report.py) draws the same trends for the portal and the command line."""
 
 from __future__ import annotations
 
