@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from napreview import templates
 from napreview.i18n.translator import translator
+from napreview.i18n.typography import french_spacing_html
 from napreview.letters.pdf import letter_pdf, letter_pdf_elsewhere
 from napreview.schemas.follow_up import ItemStatus
 from napreview.schemas.indicators import GLOBAL_PREFIX, Indicator, ValueKind, global_catalogue
@@ -114,13 +115,14 @@ def as_html(report: AnnualReport, language: str, *, pdf_link: bool = False) -> s
     """The report as one HTML document in ``language``. ``pdf_link``: with the portal's links
     (back to the overview, the PDF), which printing leaves out."""
     page = _pages(language).get_template("annual_report.html")
-    return page.render(
+    html = page.render(
         report=report,
         statuses=list(ItemStatus),
         order=ORDER,
         stylesheet=Markup(STYLESHEET),  # CSS, not text: a <style> element is not HTML-escaped
         pdf_link=pdf_link,
     )
+    return french_spacing_html(html) if language == "fr" else html
 
 
 def file_name(cycle: str, language: str) -> str:
