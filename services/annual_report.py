@@ -73,10 +73,13 @@ class AnnualReport:
 
 
 def annual_report(
-    store: Store, actor: Actor, cycle: str, issued: date | None = None
+    store: Store, actor: Actor, cycle: str | None, issued: date | None = None
 ) -> AnnualReport:
-    """The figures of the cycle's report (the secretariat and auditors; anyone else is refused
-    and the refusal recorded). A cycle without follow-ups has no report."""
+    """The figures of the cycle's report (the newest cycle with follow-ups, where None), for
+    the secretariat and auditors; anyone else is refused and the refusal recorded. A cycle
+    without follow-ups has no report."""
+    if cycle is None:
+        cycle = next(iter(implementation(store, actor).cycles), "")
     seen = implementation(store, actor, cycle)
     if cycle not in seen.cycles:
         raise NotFoundError(f"No review of cycle {cycle} has been followed up yet.")
@@ -117,8 +120,7 @@ def as_html(report: AnnualReport, language: str, *, pdf_link: bool = False) -> s
     page = _pages(language).get_template("annual_report.html")
     html = page.render(
         report=report,
-        statuses=list(ItemStatus),
-        order=ORDER,
+        statuses=ORDER,
         stylesheet=Markup(STYLESHEET),  # CSS, not text: a <style> element is not HTML-escaped
         pdf_link=pdf_link,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from napreview.schemas.follow_up import ItemStatus
 from napreview.services.implementation import Standing
 
-WIDTH, LEFT, RIGHT, ROW, BAR, TOP = 760, 190, 140, 34, 22, 6
+WIDTH, LEFT, RIGHT, ROW, BAR, TOP = 800, 240, 140, 34, 22, 6
 # Read from the left: what is done first, what was given up last.
 ORDER = (ItemStatus.DONE, ItemStatus.UNDER_WAY, ItemStatus.NOT_STARTED, ItemStatus.NOT_PURSUED)
 # A count is written inside its part of the bar only where it fits.
