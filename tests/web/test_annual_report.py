@@ -7,11 +7,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import httpx
+
 from napreview.services.annual_report import STYLE_DIGEST
+from napreview.web.app import create_app
+from napreview.web.config import PortalSettings
 
 from ..follow_up_seed import seed_follow_ups
 from ..helpers import AUDITOR, SECRETARIAT, fp
 from ..vocabulary import problems
+from .conftest import Http
+from .test_event_loop import store_calls_on_the_loop
 
 
 async def seeded(portal_env) -> tuple[str, str]:
@@ -77,3 +83,17 @@ async def test_the_charts_and_the_report_for_the_secretariat_and_auditors_only(p
         f"/follow-ups/report.pdf?cycle={cycle}",
     ):
         assert (await member.get(path)).status_code == 404, path
+
+
+async def test_the_report_and_its_pdf_read_the_store_off_the_event_loop(portal_env):
+    _, cycle = await seeded(portal_env)
+    app = create_app(portal_env.settings, PortalSettings(failure_delay=0.01), portal_env.store)
+    sec = Http("http://portal", transport=httpx.ASGITransport(app=app))
+    with store_calls_on_the_loop(portal_env.store) as (on_loop, off_loop):
+        assert (await sec.sign_in(SECRETARIAT)).status_code == 303
+        assert (await sec.get(f"/follow-ups?cycle={cycle}")).status_code == 200
+        assert (await sec.get(f"/follow-ups/report?cycle={cycle}")).status_code == 200
+        assert (await sec.get(f"/follow-ups/report.pdf?cycle={cycle}")).status_code == 200
+        await sec.close()
+    assert on_loop == [], "store calls on the event loop:\n" + "\n".join(on_loop)
+    assert off_loop
