@@ -10,6 +10,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 220, 60, 110, 16, 30
+# Each series' colour, drawn into the picture itself: a PDF (WeasyPrint) or a saved page draws
+# it without the portal's stylesheet.
+COLOURS = {
+    "women": "#b3246e",
+    "men": "#2f6fb3",
+    "total": "#333333",
+    "series-0": "#2f6fb3",
+    "series-1": "#c77c1e",
+    "series-2": "#2e7d4f",
+    "series-3": "#7d5fb2",
+    "series-4": "#b3246e",
+    "series-5": "#555555",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +38,10 @@ class Line:
     label: str
     key: str  # a CSS class: women, men, total, or series-N
     points: list[Point]
+
+    @property
+    def colour(self) -> str:
+        return COLOURS.get(self.key, COLOURS["total"])
 
     @property
     def path(self) -> str:

@@ -124,6 +124,9 @@ def test_the_report_is_one_dated_document_in_each_language(
     # Two bar charts and two trends, each a picture with its title and description.
     assert len(re.findall(r'<svg role="img" aria-labelledby="[^"]+-title [^"]+-desc"', html)) == 4
     assert html.count("<table") == 5  # themes, members, cycles, the two indicators
+    # Their colours are in the drawing, which WeasyPrint draws without the page's stylesheet.
+    assert '<polyline points="' in html and 'fill="none" stroke="#2f6fb3"' in html
+    assert html.count('fill="#1f4e8c"') >= 2  # the parts done, in both bar charts
     assert 'id="pdf"' not in html  # the portal's links only on the portal
     # The stylesheet inside is the one the portal allows by its digest.
     style = re.search(r"<style>(.*?)</style>", html, re.S)
