@@ -33,7 +33,7 @@ from napreview.services import indicators
 from napreview.services.errors import NotFoundError
 from napreview.services.implementation import Implementation, Standing, implementation
 from napreview.services.stacked_bars import ORDER, Bars, stacked
-from napreview.services.trends import Trend, trend
+from napreview.services.trends import Trend, by_member
 from napreview.store.records import Store
 
 PAGES = Path(templates.__file__).parent / "portal"
@@ -97,20 +97,18 @@ def _trends(store: Store, actor: Actor) -> list[IndicatorTrend]:
     """Each global indicator with measured totals, in the catalogue's order: a line per member."""
     totals: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for value in indicators.values(store, actor):
-        measured = value.kind is ValueKind.MEASURED and value.reading.total is not None
-        if measured and value.indicator.startswith(GLOBAL_PREFIX):
-            assert value.reading.total is not None
-            totals[value.indicator][value.member][value.period] = value.reading.total
+        total = value.reading.total
+        global_ = value.indicator.startswith(GLOBAL_PREFIX)
+        if global_ and value.kind is ValueKind.MEASURED and total is not None:
+            totals[value.indicator][value.member][value.period] = total
     found = []
     for indicator in global_catalogue().indicators:
-        by_member = totals.get(indicator.id)
-        if not by_member:
-            continue
-        members = sorted(by_member)
-        chart = trend([(f"series-{i % 6}", m, by_member[m]) for i, m in enumerate(members)])
-        assert chart is not None  # every member listed has a value
-        periods = sorted({p for values in by_member.values() for p in values})
-        found.append(IndicatorTrend(indicator, periods, {m: by_member[m] for m in members}, chart))
+        by_indicator = totals.get(indicator.id, {})
+        chart = by_member(by_indicator)
+        if chart is not None:
+            periods = sorted({p for values in by_indicator.values() for p in values})
+            members = {m: by_indicator[m] for m in sorted(by_indicator)}
+            found.append(IndicatorTrend(indicator, periods, members, chart))
     return found
 
 

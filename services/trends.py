@@ -86,3 +86,10 @@ def trend(series: Sequence[Series]) -> Trend | None:
     ]
     ticks = [(y(top * f), top * f) for f in (0, 0.5, 1)]
     return Trend([(x(p), p) for p in periods], ticks, lines)
+
+
+def by_member(totals: Mapping[str, Mapping[str, float]]) -> Trend | None:
+    """One line per member, in the order of their codes, each of its own colour (six, then
+    the same again): one indicator across members."""
+    members = sorted(totals)
+    return trend([(f"series-{i % 6}", m, totals[m]) for i, m in enumerate(members)])
