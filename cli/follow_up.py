@@ -321,6 +321,37 @@ def export(
     say(f"{len(table.rows)} rows written to {output}.")
 
 
+@follow_up_app.command("annual-report")
+@handled
+def annual_report(
+    cycle: str,
+    language: str = typer.Option("en", "--language", help="en, fr or es"),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Write the report as PDF to this file"),
+    html: Path | None = typer.Option(None, "--html", help="Write it as HTML to this file"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """The report for the Network's annual meeting (the secretariat, auditors): implementation
+    of the cycle by theme and by member, the cycles side by side and the trends of the global
+    indicators, dated; the document /follow-ups/report shows. Without --pdf or --html, the HTML
+    is printed."""
+    from napreview.services import annual_report as report_ops
+
+    if language not in ("en", "fr", "es"):
+        raise fail(EXIT_USAGE, "--language: give en, fr or es.")
+    if pdf is not None and html is not None:
+        raise fail(EXIT_USAGE, "Give --pdf or --html, not both.")
+    report = report_ops.annual_report(store(), acting(as_), cycle)
+    document = report_ops.as_html(report, language)
+    if pdf is not None:
+        pdf.write_bytes(report_ops.as_pdf(document))
+        say(f"The report of cycle {cycle} is written to {pdf}.")
+    elif html is not None:
+        html.write_text(document, encoding="utf-8")
+        say(f"The report of cycle {cycle} is written to {html}.")
+    else:
+        print(document, end="")
+
+
 @follow_up_app.command("publish")
 @handled
 def publish(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:

@@ -1,5 +1,5 @@
 """Implementation across the Network (issue #22), for the secretariat and auditors: each
-member's follow-up items by status per cycle, and every item by theme."""
+member's follow-up items by status per cycle, every item by theme, and each cycle's items."""
 
 from __future__ import annotations
 
@@ -42,11 +42,14 @@ class MemberStanding:
 
 @dataclass(frozen=True)
 class Implementation:
-    """Implementation across the Network: per member and cycle, and per theme."""
+    """Implementation across the Network: per member and cycle, and per theme (of the cycle
+    asked for, or of every cycle); ``by_cycle``: every cycle's items, oldest first, whatever
+    cycle was asked for, to compare the cycles."""
 
     members: list[MemberStanding]
     themes: list[Standing]
     cycles: list[str]
+    by_cycle: list[Standing]
 
 
 def _standing(label: str, items: Sequence[FollowUpItem]) -> Standing:
@@ -61,7 +64,8 @@ def implementation(store: Store, actor: Actor, cycle: str | None = None) -> Impl
     in each cycle, and every item by theme (the pillar or the Network's theme it serves)."""
     if not access.reads_everything(actor):
         raise access.refuse_read(store, actor, "follow_ups", cycle, None, "every follow-up")
-    records = [r for r in store.follow_ups.all() if cycle is None or r.state.cycle == cycle]
+    every = store.follow_ups.all()
+    records = [r for r in every if cycle is None or r.state.cycle == cycle]
     members = [
         MemberStanding(
             cycle=r.state.cycle,
@@ -79,5 +83,8 @@ def implementation(store: Store, actor: Actor, cycle: str | None = None) -> Impl
         for item in r.state.items:
             by_theme.setdefault(item.tags.pillar or "", []).append(item)
     themes = [_standing(label, items) for label, items in sorted(by_theme.items())]
-    cycles = sorted({r.state.cycle for r in store.follow_ups.all()}, reverse=True)
-    return Implementation(members, themes, cycles)
+    by_cycle: dict[str, list[FollowUpItem]] = {}
+    for r in every:
+        by_cycle.setdefault(r.state.cycle, []).extend(r.state.items)
+    cycles = [_standing(label, items) for label, items in sorted(by_cycle.items())]
+    return Implementation(members, themes, [c.label for c in reversed(cycles)], cycles)

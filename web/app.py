@@ -21,6 +21,7 @@ from napreview.web.kept import held_form, keep_typed
 from napreview.web.limits import BodyLimit
 from napreview.web.routes import (
     account,
+    annual_report,
     bulk,
     conversation,
     cycles,
@@ -119,6 +120,7 @@ def create_app(
         home,
         review_files,
         conversation,
+        annual_report,
         follow_up,
         publication,
         reviews,

@@ -25,7 +25,7 @@ from napreview.schemas.follow_up import (
 )
 from napreview.schemas.members import Role
 from napreview.schemas.refusals import Reason
-from napreview.services import access, evidence, exports, follow_up, implementation
+from napreview.services import access, evidence, exports, follow_up, implementation, stacked_bars
 from napreview.services import members as member_ops
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.web.downloads import download
@@ -248,7 +248,13 @@ def implementation_page(
     seen = implementation.implementation(portal.store, v.actor, cycle or None)
     if cycle and cycle not in seen.cycles:
         raise PageNotFound()
-    context = {"seen": seen, "cycle": cycle, "statuses": list(ItemStatus)}
+    context = {
+        "seen": seen,
+        "cycle": cycle,
+        "statuses": stacked_bars.ORDER,  # the tables read in the bars' order
+        "themes": stacked_bars.stacked(seen.themes),
+        "cycles_chart": stacked_bars.stacked(seen.by_cycle),
+    }
     return render(request, "follow_ups.html", context)
 
 

@@ -21,9 +21,9 @@ from napreview.schemas.indicators import (
 from napreview.schemas.members import Actor, Role
 from napreview.services import access, exports, indicators
 from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
+from napreview.services.trends import Trend, by_member, trend
 from napreview.web.downloads import download
 from napreview.web.routes.reviews import member_code
-from napreview.web.trends import Trend, trend
 from napreview.web.web import (
     ChangeFormDep,
     PageNotFound,
@@ -57,8 +57,7 @@ def overview(request: Request, v: PersonDep, indicator: str = "SG-09") -> Respon
     for value in view.values:
         if value.kind is ValueKind.MEASURED and value.reading.total is not None:
             measured[value.member][value.period] = value.reading.total
-    members = sorted(measured)
-    chart = trend([(f"series-{i % 6}", m, measured[m]) for i, m in enumerate(members)])
+    chart = by_member(measured)
     context = {
         "chosen": view.indicator,
         "catalogue": indicators.catalogue(store, v.actor),
