@@ -1,11 +1,18 @@
 """Implementation's charts and the annual-meeting report in Debian's Chromium (issue #22): the
-secretariat reads /follow-ups with its bar charts, opens the report and prints it; each page is
+secretariat reads /follow-ups with its bar charts, downloads the items as a spreadsheet and
+opens it, opens the report and prints it; each page is
 photographed in English, French and Spanish (tests/screenshots/follow-up-<language>-charts.png,
 follow-up-<language>-annual-report.png, and the report as printed,
 annual-report-print-<language>.png), and axe-core finds no serious violation on any of them."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from ..follow_up_seed import ITEMS
 from ..helpers import SECRETARIAT
 from .browser import shoot, signed_in
 from .test_annual_report import seeded
@@ -20,6 +27,19 @@ async def test_the_charts_and_the_report_read_and_printed_in_a_browser(portal_en
     assert await charts.count() == 2
     assert await charts.first.is_visible()
     problems = await _photographed(page, portal_env, SECRETARIAT, "charts")
+
+    # The items as a spreadsheet, opened as a spreadsheet program would.
+    async with page.expect_download() as started:
+        await page.get_by_role("link", name="XLSX").click()
+    download = await started.value
+    assert download.suggested_filename == f"follow-up-{cycle}.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(await download.path()).read_bytes())).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    items = [dict(zip(header, row, strict=True)) for row in rows]
+    seeded_items = ITEMS["second"]
+    assert sorted((i["member"], i["status"]) for i in items) == sorted(
+        (member, status.value) for member, seeded in seeded_items.items() for _, status in seeded
+    )
 
     await page.locator("#annual-report").click()
     await page.wait_for_url(f"**/follow-ups/report?cycle={cycle}")
