@@ -108,9 +108,7 @@ class Store:
     preferences: _Repository[PreferenceRepository] = _Repository(
         "preferences", "PreferenceRepository"
     )
-    indicators: _Repository[IndicatorRepository] = _Repository(
-        "indicators", "IndicatorRepository"
-    )
+    indicators: _Repository[IndicatorRepository] = _Repository("indicators", "IndicatorRepository")
     follow_ups: _Repository[FollowUpRepository] = _Repository("follow_ups", "FollowUpRepository")
     follow_up_consents: _Repository[FollowUpConsentRepository] = _Repository(
         "follow_up_consents", "FollowUpConsentRepository"
