@@ -19,6 +19,7 @@ from napreview.schemas.stages import STAGE_ORDER as STAGE_ORDER
 from napreview.schemas.stages import ReviewerStatus as ReviewerStatus
 from napreview.schemas.stages import SlotProjection as SlotProjection
 from napreview.schemas.stages import Stage as Stage
+from napreview.schemas.stages import Waiting as Waiting
 from napreview.schemas.submissions import DocumentRef, RecommendationResponse
 from napreview.schemas.text import Comments, Duration, Explanation
 
@@ -276,15 +277,6 @@ class SignOffRecord(BaseModel):
     round: int
     decision: Decision
     comments: str
-
-
-class Waiting(StrEnum):
-    """What a review waits for next, from whom."""
-
-    SELF_ASSESSMENT = "self_assessment"  # the member's focal point
-    PEER_REVIEWS = "peer_reviews"  # its reviewers
-    ANSWERS = "answers"  # the member, marking the peer recommendations supported or noted
-    SIGN_OFF = "sign_off"  # the secretariat
 
 
 class StepTaken(BaseModel):

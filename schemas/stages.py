@@ -35,6 +35,15 @@ class ReviewerStatus(StrEnum):
     REASSIGNED = "reassigned"
 
 
+class Waiting(StrEnum):
+    """What a review waits for next, from whom."""
+
+    SELF_ASSESSMENT = "self_assessment"  # the member's focal point
+    PEER_REVIEWS = "peer_reviews"  # its reviewers
+    ANSWERS = "answers"  # the member, marking the peer recommendations supported or noted
+    SIGN_OFF = "sign_off"  # the secretariat
+
+
 class SlotProjection(BaseModel):
     """One reviewer of a review, as the read model keeps it."""
 
