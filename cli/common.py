@@ -357,8 +357,8 @@ def print_table(
 
 def print_json(value: Any) -> None:
     """A model, or a list of models, is written by pydantic's own encoder, the same text as
-    ``json.dumps`` of its JSON form, ten times faster (ten thousand lines of a cycle: 0.02 s
-    instead of 0.2 s; ten thousand members: 0.03 s instead of 0.3 s)."""
+    ``json.dumps`` of its JSON form, several times faster (ten thousand lines of a cycle: 0.02 s
+    instead of 0.2 s; ten thousand members: 0.02 s instead of 0.07 s)."""
     if isinstance(value, BaseModel):
         sys.stdout.write(value.model_dump_json(indent=2) + "\n")
         return
