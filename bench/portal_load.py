@@ -15,6 +15,8 @@ password check itself, argon2 on purpose slow). The load average is read before 
 
 Prints p50 / p95 / max per page and client count, the 5xx and other failures, and the median
 wall and CPU seconds of the command-line calls, and writes bench/results/portal-n<N>.json.
+BENCH_PARTS=command-line times the command-line calls alone (no page is asked) and writes
+bench/results/cli-n<N>.json.
 """
 
 from __future__ import annotations
@@ -308,6 +310,7 @@ def command_line(home: Path, port: int, cycle: str, live: str) -> dict[str, Any]
     )
     calls = {
         "--help": ["--help"],
+        "members list --json": ["members", "list", "--json"],
         "cycle status --json": ["cycle", "status", cycle, "--json", *secretariat],
         "cycle status (table)": ["cycle", "status", cycle, *secretariat],
         "cycle status --json (focal point)": ["cycle", "status", cycle, "--json", *focal_point],
@@ -328,6 +331,7 @@ async def run() -> dict[str, Any]:
     n = int(_env("BENCH_N", "83"))
     clients = [int(c) for c in _env("BENCH_CLIENTS", "1,10,50").split(",")]
     requests = int(_env("BENCH_REQUESTS", "5"))
+    pages_too = "pages" in _env("BENCH_PARTS", "pages,command-line").split(",")
     other = int(_env("BENCH_OTHER_LETTERS", str(max(5 * n, 16000))))
     home = Path(tempfile.mkdtemp(prefix="napreview-portal-bench-"))
     store = open_store(f"sqlite:///{home / 'napreview.db'}")
@@ -354,7 +358,7 @@ async def run() -> dict[str, Any]:
     try:
         start_live_cycle(home, port, live)
         await wait_for(base, f"/reviews/{live}/DEU", SECRETARIAT_EMAIL)
-        for name, (path, email) in pages.items():
+        for name, (path, email) in pages.items() if pages_too else ():
             # Warm: templates compiled and caches filled in every portal process (the kernel
             # hands each new connection to one of them); a cold process compiling the same
             # templates in many threads at once holds a burst of pages for seconds, once.
@@ -365,7 +369,7 @@ async def run() -> dict[str, Any]:
                 print(f"  {name:28s} {count:3d} clients: p50 {found['p50_s']:.3f} s, "
                       f"p95 {found['p95_s']:.3f} s, 5xx {found['server_errors']}, "
                       f"load {found['load_at_start'][0]:.2f}", flush=True)  # fmt: skip
-        for count in clients:
+        for count in clients if pages_too else ():
             found = await sign_ins(base, SECRETARIAT_EMAIL, count, 2)
             results.setdefault("sign-in", {})[str(count)] = found
             print(f"  {'sign-in':28s} {count:3d} clients: p50 {found['p50_s']:.3f} s, "
@@ -406,7 +410,8 @@ def _free_port() -> int:
 def main() -> None:
     results = asyncio.run(run())
     RESULTS.mkdir(exist_ok=True)
-    name = os.environ.get("BENCH_RESULT") or f"portal-n{results['config']['n']}"
+    part = "portal" if results["pages"] else "cli"
+    name = os.environ.get("BENCH_RESULT") or f"{part}-n{results['config']['n']}"
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

@@ -8,10 +8,13 @@ every module, in ``MODULES`` order, which is the order of the help. ``app`` (for
 
 The rule for a new command, so that a short call stays under half a second: register it in its
 module's ``register(app)`` and name it in ``COMMANDS``; import Temporal (``temporalio``,
-``napreview.temporal``, ``napreview.workflows``, a service that talks to Temporal) inside the
-command that needs it, never at the top of a ``cli/`` module; a command that only reads the
-store calls services that import no Temporal at all (``services/overview.py``, ``tasks.py``).
-``tests/integration/test_cli_imports.py`` fails when ``--help`` or a read loads the SDK.
+``napreview.temporal``, ``napreview.workflows``, a service that talks to Temporal) and the
+review's models (``napreview.schemas.review``; a stage is named from ``schemas/stages.py``)
+inside the command that needs them, never at the top of a ``cli/`` module; a command that only
+reads the store calls services that import neither (``services/overview.py``, ``tasks.py``).
+The store makes each repository on first use, so a read compiles only the models it returns.
+``tests/integration/test_cli_imports.py`` fails when ``--help`` or a read loads the SDK, the
+review's models, argon2, Babel or Jinja2.
 """
 
 from __future__ import annotations

@@ -25,12 +25,13 @@ from napreview.cli.common import (
     words,
 )
 from napreview.schemas.recommendations import DEFAULT_SET
-from napreview.schemas.review import CycleSettings, Durations, Stage
+from napreview.schemas.stages import Stage
 from napreview.services.errors import StepRefused
 from napreview.services.overview import CycleStatus
 
 if TYPE_CHECKING:
     from napreview.schemas.members import Member
+    from napreview.schemas.review import Durations
     from napreview.services.repair import TaskFailing
     from napreview.workflows.troika import TroikaDraw
 
@@ -105,6 +106,8 @@ def _explain_relaxations(draw: TroikaDraw) -> None:
 def _durations(**given: str) -> Durations:
     """The cycle's durations, each named by its option when it is not one (at most three
     years, like every duration a review keeps)."""
+    from napreview.schemas.review import Durations
+
     return Durations(
         **{field: parse_span(text, "--" + field.replace("_", "-")) for field, text in given.items()}
     )
@@ -149,6 +152,7 @@ def cycle_start(
         reminder=reminder,
         responses=responses,
     )
+    from napreview.schemas.review import CycleSettings
     from napreview.services import members as network_members
     from napreview.services.network import chair_of_cycle
 

@@ -86,7 +86,7 @@ def members_list(
     check_acting(as_)
     members = network.every_member(store()) if all_ else network.current(store())
     if as_json:
-        print_json([member_json(m) for m in members])
+        print_json(members)
         return
     day = today()
     former = [m for m in members if not m.belongs_on(day)]

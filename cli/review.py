@@ -30,27 +30,13 @@ from napreview.cli.common import (
     store,
     words,
 )
-from napreview.schemas.members import Actor
-from napreview.schemas.review import (
-    Command,
-    Decision,
-    Extend,
-    ReassignReviewer,
-    Recuse,
-    Remind,
-    ReplaceReviewer,
-    ReviewerStatus,
-    ReviewState,
-    SignOff,
-    StepTaken,
-    Waiting,
-    Withdraw,
-)
-from napreview.schemas.submissions import PeerReview, SelfAssessment
+from napreview.schemas.stages import ReviewerStatus, Waiting
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the review's models load inside the commands that send or read one
     from pydantic import BaseModel
 
+    from napreview.schemas.members import Actor
+    from napreview.schemas.review import Command, ReviewState, SignOff, StepTaken
     from napreview.services.installation import Store
     from napreview.services.repair import TaskFailing
 
@@ -384,6 +370,8 @@ def review_extend(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Move the current stage's deadline (secretariat)."""
+    from napreview.schemas.review import Extend
+
     delta = parse_span(by, "--by")
     answer = _step(cycle, member, "extend", lambda a: Extend(actor=a, by=delta, reason=reason), as_)
     extension = answer.extension
@@ -401,6 +389,8 @@ def review_remind(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
     """Send the reminder of the current deadline now (secretariat): to the member's focal
     point for the self-assessment, to each reviewer still to submit in peer review. The
     reminders sent on their own before each deadline still go out."""
+    from napreview.schemas.review import Remind
+
     answer = _step(cycle, member, "remind", lambda a: Remind(actor=a), as_)
     done(answer, "Reminder sent.")
 
@@ -414,6 +404,8 @@ def review_withdraw(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Withdraw a review at any stage (secretariat); a withdrawal letter goes to the member."""
+    from napreview.schemas.review import Withdraw
+
     state = _step(cycle, member, "withdraw", lambda a: Withdraw(actor=a, reason=reason), as_)
     done(state, "Withdrawn.")
 
@@ -424,6 +416,7 @@ def submit_self_assessment(
     cycle: str, member: str, file: Path, as_: str | None = AS_OPTION
 ) -> None:
     """Submit a member's self-assessment (its focal point)."""
+    from napreview.schemas.submissions import SelfAssessment
     from napreview.services import steps
 
     document = steps.read_document(file, SelfAssessment)
@@ -443,6 +436,7 @@ def submit_self_assessment(
 @handled
 def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS_OPTION) -> None:
     """Submit a peer review of MEMBER; the reviewer is the acting person's member."""
+    from napreview.schemas.submissions import PeerReview
     from napreview.services import steps
 
     document = steps.read_document(file, PeerReview)
@@ -460,6 +454,7 @@ def submit_peer_review(cycle: str, member: str, file: Path, as_: str | None = AS
 @handled
 def reviewers_replace(cycle: str, member: str, reviewer: str, as_: str | None = AS_OPTION) -> None:
     """The reviewed member's one substitution of a reviewer per cycle."""
+    from napreview.schemas.review import ReplaceReviewer
     from napreview.services.members import get
 
     code = get(store(), reviewer).code
@@ -473,6 +468,8 @@ def reviewers_replace(cycle: str, member: str, reviewer: str, as_: str | None = 
 @handled
 def reviewers_recuse(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
     """The acting reviewer steps down from reviewing MEMBER."""
+    from napreview.schemas.review import Recuse
+
     state = _step(cycle, member, "recuse", lambda a: Recuse(actor=a), as_)
     _changed(state)
 
@@ -481,6 +478,7 @@ def reviewers_recuse(cycle: str, member: str, as_: str | None = AS_OPTION) -> No
 @handled
 def reviewers_reassign(cycle: str, member: str, reviewer: str, as_: str | None = AS_OPTION) -> None:
     """Replace a reviewer that does not respond (secretariat)."""
+    from napreview.schemas.review import ReassignReviewer
     from napreview.services.members import get
 
     code = get(store(), reviewer).code
@@ -515,6 +513,8 @@ def register(app: typer.Typer) -> None:
         as_: str | None = AS_OPTION,
     ) -> None:
         """The secretariat's decision: approve, or return for revision."""
+        from napreview.schemas.review import Decision, SignOff
+
         if approve == return_:
             raise fail(EXIT_USAGE, "Give exactly one of --approve or --return.")
         decision = Decision.APPROVE if approve else Decision.RETURN_FOR_REVISION

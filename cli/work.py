@@ -26,11 +26,9 @@ from napreview.cli.common import (
     store,
     words,
 )
-from napreview.schemas.recommendations import RECOMMENDATIONS
-from napreview.schemas.review import StepTaken
-from napreview.schemas.submissions import DocumentKind, PeerReview, SelfAssessment
 
-if TYPE_CHECKING:  # services (the Temporal client, the store) load inside the commands
+if TYPE_CHECKING:  # services (the Temporal client, the store) and models: inside the commands
+    from napreview.schemas.review import StepTaken
     from napreview.services import documents, tasks
 
 documents_app = typer.Typer(
@@ -150,6 +148,7 @@ def documents_show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """A submitted document, for those who may read it (others: exit 3, recorded)."""
+    from napreview.schemas.submissions import DocumentKind
     from napreview.services import documents
 
     actor = acting(as_)
@@ -191,6 +190,9 @@ def documents_show(
 
 
 def _print_self_assessment(view: documents.DocumentView) -> None:
+    from napreview.schemas.recommendations import RECOMMENDATIONS
+    from napreview.schemas.submissions import SelfAssessment
+
     sa = SelfAssessment.model_validate(view.body)
     nap = sa.nap
     console.print(
@@ -221,6 +223,8 @@ def _print_self_assessment(view: documents.DocumentView) -> None:
 
 
 def _print_peer_review(view: documents.DocumentView) -> None:
+    from napreview.schemas.submissions import PeerReview
+
     review = PeerReview.model_validate(view.body)
     console.print(
         f"[bold]Peer review of {view.member} by {view.reviewer}[/bold], cycle {view.cycle} "

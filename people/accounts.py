@@ -10,13 +10,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from napreview.store.accounts import Attempt, HeldAccount, Link, Person
 from napreview.store.errors import ConflictError
 from napreview.store.records import Store
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 # The documented password of the example people on a development installation (DESIGN §10.4).
 # `napreview portal` refuses to start while any active example account still has it.
@@ -33,7 +34,15 @@ RESETS_PER_ADDRESS = 3
 RESETS_PER_CLIENT = 10
 RESET_WINDOW = timedelta(hours=1)
 
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's recommended parameters, loaded by the first call that hashes
+    or checks a password: a command that only names a person (``--as``) needs none of it."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
 
 __all__ = [
     "EXAMPLE_PASSWORD",
@@ -109,7 +118,7 @@ class Accounts:
         sessions were closed."""
         email = _email(email)
         check_password_rules(password, email)
-        return self.records.replace_password(email, _hasher.hash(password), _now())
+        return self.records.replace_password(email, _hasher().hash(password), _now())
 
     def give_example_passwords(self) -> int:
         """The documented development password for example people who have none yet (one hash
@@ -117,7 +126,7 @@ class Accounts:
         pending = self.records.without_password(self.store.people.example_emails())
         if pending:
             self.records.set_password_hash(
-                pending, _hasher.hash(EXAMPLE_PASSWORD), _now(), example=True
+                pending, _hasher().hash(EXAMPLE_PASSWORD), _now(), example=True
             )
         return len(pending)
 
@@ -251,7 +260,7 @@ class Accounts:
         if found is None or state != "ok":
             raise ConflictError(state)
         check_password_rules(password, found.email)
-        return self.records.use_link(digest(token), _hasher.hash(password), _now())
+        return self.records.use_link(digest(token), _hasher().hash(password), _now())
 
     # --- people ---
 
@@ -361,8 +370,10 @@ def _without_account(held: HeldAccount, now: datetime) -> _Decided:
 
 
 def _verify(hashed: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return _hasher.verify(hashed, password)
+        return _hasher().verify(hashed, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -371,7 +382,7 @@ def _verify(hashed: str, password: str) -> bool:
 def _dummy_hash() -> str:
     """Made on first use, not on import: an argon2 hash is a fifth of a second, which every
     command naming a person paid at start-up (issue #23)."""
-    return _hasher.hash("napreview: a password nobody has")
+    return _hasher().hash("napreview: a password nobody has")
 
 
 def _dummy_verify(password: str) -> None:

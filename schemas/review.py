@@ -15,27 +15,16 @@ from napreview.schemas.members import Actor, Member
 from napreview.schemas.proof import KEY_ID_PATTERN, Proof
 from napreview.schemas.recommendations import DEFAULT_SET
 from napreview.schemas.refusals import Param, Reason
+from napreview.schemas.stages import STAGE_ORDER as STAGE_ORDER
+from napreview.schemas.stages import ReviewerStatus as ReviewerStatus
+from napreview.schemas.stages import SlotProjection as SlotProjection
+from napreview.schemas.stages import Stage as Stage
+from napreview.schemas.stages import Waiting as Waiting
 from napreview.schemas.submissions import DocumentRef, RecommendationResponse
 from napreview.schemas.text import Comments, Duration, Explanation
 
 # Ed25519 public keys by key id, as the workflows are given them at start.
 TrustedKeys = dict[str, str]
-
-
-class Stage(StrEnum):
-    SELF_ASSESSMENT = "self_assessment"
-    PEER_REVIEW = "peer_review"
-    CEDAW_CHECK = "cedaw_check"
-    SIGN_OFF = "sign_off"
-    COMPLETED = "completed"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def terminal(self) -> bool:
-        return self in (Stage.COMPLETED, Stage.WITHDRAWN)
-
-
-STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
 
 
 class Durations(BaseModel):
@@ -200,14 +189,6 @@ class DistrustKey(Command):
 # --- state and results ---
 
 
-class ReviewerStatus(StrEnum):
-    ACTIVE = "active"
-    SUBMITTED = "submitted"
-    REPLACED = "replaced"
-    RECUSED = "recused"
-    REASSIGNED = "reassigned"
-
-
 class Deadline(BaseModel):
     """A deadline with its reminder; both notices go out at most once per deadline."""
 
@@ -296,15 +277,6 @@ class SignOffRecord(BaseModel):
     round: int
     decision: Decision
     comments: str
-
-
-class Waiting(StrEnum):
-    """What a review waits for next, from whom."""
-
-    SELF_ASSESSMENT = "self_assessment"  # the member's focal point
-    PEER_REVIEWS = "peer_reviews"  # its reviewers
-    ANSWERS = "answers"  # the member, marking the peer recommendations supported or noted
-    SIGN_OFF = "sign_off"  # the secretariat
 
 
 class StepTaken(BaseModel):
@@ -483,15 +455,6 @@ class RedrawRequest(BaseModel):
 class RedrawOutcome(BaseModel):
     chosen: str
     relaxed: list[str]
-
-
-class SlotProjection(BaseModel):
-    """One reviewer of a review, as the read model keeps it."""
-
-    member: str
-    status: ReviewerStatus
-    due: datetime | None = None
-    overdue: bool = False
 
 
 class ReviewProjection(BaseModel):

@@ -7,13 +7,17 @@ recorded, like a refused step. The portal answers a refusal with 404, so ids do 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
-from napreview.schemas.submissions import DocumentKind
 from napreview.services.errors import StepRefused
 from napreview.services.refusals import record_refusal
 from napreview.store.letters import Addressees, Letter, LetterSummary
 from napreview.store.records import Store
+
+if TYPE_CHECKING:  # the documents' models are compiled by the calls that read a document
+    from napreview.schemas.submissions import DocumentKind
 
 
 class ReadRefused(StepRefused):
@@ -94,6 +98,8 @@ def can_read_document(
         return False
     if actor.member == member:
         return True
+    from napreview.schemas.submissions import DocumentKind
+
     if kind is DocumentKind.SELF_ASSESSMENT:
         return store.cycles.is_drawn_reviewer(cycle, member, actor.member)
     return reviewer is not None and reviewer == actor.member

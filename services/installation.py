@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from napreview.people.examples import add_example_people
 from napreview.people.trial import close_trial, trial_open
-from napreview.schemas.network import MEMBERS
 from napreview.store.db import migrate
 from napreview.store.records import Store
 
@@ -33,6 +32,8 @@ def seed(store: Store, *, production: bool = False) -> bool:
     that already has members is left untouched (False)."""
     if store.members.count() > 0:
         return False
+    from napreview.schemas.network import MEMBERS  # the 83 founding members: read once, here
+
     store.members.add_many(MEMBERS)
     if not production:
         add_example_people(store, MEMBERS)

@@ -7,9 +7,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from napreview.letters.email import attachment_name
-from napreview.letters.files import file_letter
-from napreview.letters.pdf import letter_pdf_elsewhere
 from napreview.schemas.members import Actor
 from napreview.services import access
 from napreview.store.letters import Letter, LetterSummary
@@ -62,6 +59,11 @@ def letter(store: Store, actor: Actor, letter_id: str) -> Letter:
 async def as_pdf(store: Store, letter: Letter) -> tuple[bytes, str]:
     """The letter as the PDF its email carries, and the name it is filed under ("Sénégal —
     examen 2027 — conclusions finales.pdf"); laid out in a process of its own."""
+    # Composing and laying out letters (Babel, the catalogs, the PDF process) loads only here:
+    # listing letters and showing one answer without it (issue #23).
+    from napreview.letters.email import attachment_name
+    from napreview.letters.pdf import letter_pdf_elsewhere
+
     member = await asyncio.to_thread(store.members.find, letter.member_code)
     return await letter_pdf_elsewhere(letter.body_html), attachment_name(letter, member)
 
@@ -77,6 +79,8 @@ def export_files(
     """Rewrite every letter file (text and HTML) from the store; files already right are kept.
     An operator's repair of the data folder; with a person named, only for those who read every
     letter (ReadRefused, recorded). Returns the letters checked and the files written."""
+    from napreview.letters.files import file_letter
+
     if actor is not None and not access.reads_everything(actor):
         raise access.refuse_read(store, actor, "letter_files", cycle, None, "every letter's file")
     letters = store.letters.with_bodies(cycle)

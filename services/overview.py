@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from napreview.schemas.review import ReviewerStatus, Stage
+from napreview.schemas.stages import ReviewerStatus, Stage
 from napreview.services.errors import NotFoundError
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads with the first call, not with the models

@@ -23,14 +23,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from napreview.schemas.members import Actor, Role
-from napreview.schemas.review import (
-    Decision,
-    ReviewerStatus,
-    ReviewState,
-    SlotProjection,
-    Stage,
-    recommendation_keys,
-)
+from napreview.schemas.stages import ReviewerStatus, SlotProjection, Stage
 from napreview.services.errors import NotFoundError
 from napreview.store.follow_ups import FollowUpRecord
 from napreview.store.records import Store
@@ -38,6 +31,8 @@ from napreview.store.reviews import ReviewRecord
 
 if TYPE_CHECKING:  # Temporal loads only when a list must ask a review (`napreview tasks` reads)
     from temporalio.client import Client
+
+    from napreview.schemas.review import ReviewState
 
 
 class TaskKind(StrEnum):
@@ -286,6 +281,8 @@ async def _with_comments(client: _Lazy, tasks: list[Task]) -> None:
     revisions = [t for t in tasks if t.kind is TaskKind.REVISION]
     if not revisions or not client.possible:
         return
+    from napreview.schemas.review import Decision
+
     states = await _states(await client(), revisions)
     for task in revisions:
         state = states.get((task.cycle, task.member))
@@ -317,6 +314,8 @@ async def _states(
 
 def from_state(state: ReviewState, record: ReviewRecord) -> ReviewRecord:
     """A review's record as a current worker would have projected it, from its state."""
+    from napreview.schemas.review import recommendation_keys
+
     answered = set(state.responses)
     return ReviewRecord(
         cycle=state.cycle,

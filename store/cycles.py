@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, insert, select
 
-from napreview.schemas.review import RedrawOutcome, recommendation_set_of
 from napreview.store.db import Repository
 from napreview.store.errors import ConflictError, NotFoundError
 from napreview.store.tables import AssignmentRow, CycleRow, DocumentRow, ReviewRow
+
+if TYPE_CHECKING:  # the review's models are compiled by the calls that return them
+    from napreview.schemas.review import RedrawOutcome
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class CycleRepository(Repository):
     def recommendation_set(self, cycle: str) -> str:
         """The recommendation set a cycle names; a review started without its cycle recorded
         (before sets existed) answers the 2018 set."""
+        from napreview.schemas.review import recommendation_set_of
+
         with self._session() as s:
             row = s.get(CycleRow, cycle)
             return recommendation_set_of(row.settings if row is not None else {})
@@ -195,6 +199,8 @@ class CycleRepository(Repository):
 
     def redraw_result(self, cycle: str, member: str, seed: int) -> RedrawOutcome | None:
         """The reviewer a re-draw with this seed already chose, so a retried activity agrees."""
+        from napreview.schemas.review import RedrawOutcome
+
         with self._session() as s:
             row = s.scalars(
                 select(AssignmentRow)

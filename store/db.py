@@ -68,7 +68,7 @@ def head_revisions() -> frozenset[str]:
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
-        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        for node in ast.parse(_header(script.read_text(encoding="utf-8"))).body:
             target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
             assigned = getattr(node, "value", None)
             if not isinstance(target, ast.Name) or assigned is None:
@@ -80,6 +80,13 @@ def head_revisions() -> frozenset[str]:
             names = {v for v in found if isinstance(v, str)}
             (revisions if target.id == "revision" else parents).update(names)
     return frozenset(revisions - parents)
+
+
+def _header(script: str) -> str:
+    """A migration script up to its first function: the statements that name its revisions,
+    parsed on every call of the command line, without the body of its steps."""
+    first = script.find("\ndef ")
+    return script if first < 0 else script[:first]
 
 
 def schema_is_current(url: str) -> bool:

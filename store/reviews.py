@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVarTuple
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 from sqlalchemy import Select, func, select, tuple_
 
-from napreview.schemas.review import ReviewProjection, SlotProjection, Stage
+from napreview.schemas.stages import SlotProjection, Stage
 from napreview.store.db import Repository
 from napreview.store.tables import (
     AssignmentRow,
@@ -25,6 +25,9 @@ from napreview.store.tables import (
     ReviewRow,
     ReviewStageRow,
 )
+
+if TYPE_CHECKING:  # the models of the whole review are compiled by who projects one
+    from napreview.schemas.review import ReviewProjection
 
 TERMINAL = (Stage.COMPLETED.value, Stage.WITHDRAWN.value)
 _Columns = TypeVarTuple("_Columns")  # what a query selects: whole rows, some columns, a count

@@ -127,7 +127,8 @@ def test_a_sign_in_checking_its_password_keeps_no_other_writer_waiting(any_store
     whole length, so other writers waited and some gave up ("database is locked"). The hash is
     made slow by its parameters (four times the default work), so the check lasts about a
     second while a write takes milliseconds."""
-    monkeypatch.setattr(accounts_module, "_hasher", PasswordHasher(time_cost=12))
+    slow = PasswordHasher(time_cost=12)
+    monkeypatch.setattr(accounts_module, "_hasher", lambda: slow)
     accounts = _guarded(any_store)
     checking, checked = threading.Event(), threading.Event()
     verify = accounts_module._verify

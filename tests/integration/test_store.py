@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -22,6 +23,7 @@ from napreview.store.db import migrate
 from napreview.store.errors import ConflictError, NotFoundError
 from napreview.store.focal_points import Designation
 from napreview.store.letters import NewLetter
+from napreview.store.records import Store
 
 
 def test_seed_gives_the_83_members_and_example_people_once(any_store):
@@ -307,3 +309,13 @@ def test_the_co_chairs_migration_keeps_every_year_recorded_before_it(kind, tmp_p
     assert store.chairs.all() == {2017: ("ESP",), 2018: ("DEU",), 2019: ("NAM",), 2020: ("CAN",)}
     store.chairs.record(2020, ["CAN", "URY"], by="sec@x.org")
     assert store.chairs.of_year(2020) == ("CAN", "URY")
+
+
+def test_each_repository_is_made_once_whichever_threads_ask_for_it_first(store):
+    """The store makes a repository on first use (issue #23); the members' keeps a cache, which
+    a second instance made by a racing thread would leave stale."""
+    fresh = Store(store.engine)  # no repository made yet
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: fresh.members, range(32)))
+    assert all(repository is found[0] for repository in found)
+    assert fresh.members.count() == 83
