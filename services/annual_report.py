@@ -17,12 +17,11 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
-from napreview import templates
+from napreview.i18n.pages import PAGES, page_environment
 from napreview.i18n.translator import translator
 from napreview.i18n.typography import french_spacing_html
 from napreview.letters.pdf import letter_pdf, letter_pdf_elsewhere
@@ -36,7 +35,6 @@ from napreview.services.stacked_bars import ORDER, Bars, stacked
 from napreview.services.trends import Trend, by_member
 from napreview.store.records import Store
 
-PAGES = Path(templates.__file__).parent / "portal"
 STYLESHEET = (PAGES / "annual_report.css").read_text(encoding="utf-8")
 STYLE_DIGEST = base64.b64encode(hashlib.sha256(STYLESHEET.encode()).digest()).decode()
 
@@ -145,23 +143,4 @@ async def as_pdf_elsewhere(html: str) -> bytes:
 def _pages(language: str) -> Environment:
     """The portal's templates with the words the report uses: the report shares its charts'
     macros with /follow-ups, but not the portal's page (no session, no navigation)."""
-    t = translator(language)
-    env = Environment(
-        loader=FileSystemLoader(PAGES),
-        autoescape=select_autoescape(["html"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        t.gettext, t.ngettext, newstyle=False, pgettext=t.pgettext, npgettext=t.npgettext
-    )
-    env.globals.update(
-        lang=t.language,
-        term=t.term,
-        member_label=t.member_label,
-        member_name=t.member_name,
-        day=t.day,
-        number=t.number,
-    )
-    return env
+    return page_environment(translator(language))

@@ -21,12 +21,12 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from starlette.datastructures import FormData
 from temporalio.client import Client
 
-from napreview import templates
 from napreview.i18n.catalogs import LANGUAGES
+from napreview.i18n.pages import page_environment
 from napreview.i18n.translator import Translator, language_names, pick_language, translator
 from napreview.letters.render import finding_text
 from napreview.people.accounts import Accounts
@@ -43,7 +43,6 @@ from napreview.web.limits import MAX_FIELDS, MAX_FILES
 SESSION_COOKIE = "napreview_session"
 ANON_CSRF_COOKIE = "napreview_csrf"
 LANG_COOKIE = "napreview_lang"
-TEMPLATES = Path(templates.__file__).parent / "portal"
 STATIC = Path(__file__).parent / "static"
 
 CSP = (
@@ -101,34 +100,17 @@ def make_templates() -> dict[str, Environment]:
 
 
 def _pages(t: Translator) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    # The translator fills each phrase's {fields} itself (newstyle off): one placeholder style
-    # for pages, the timeline and the refusals.
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        t.gettext, t.ngettext, newstyle=False, pgettext=t.pgettext, npgettext=t.npgettext
-    )
+    env = page_environment(t)
     env.globals.update(
-        lang=t.language,
-        term=t.term,
         words=t.words,
         finding=functools.partial(finding_text, language=t.language),
         recommendation=functools.partial(_recommendation, t.language),
-        member_name=t.member_name,
         about=t.about,
         by_name=t.by_name,
-        member_label=t.member_label,
-        day=t.day,
         moment=t.moment,
         clock=t.clock,
         size=t.size,
         deadline_at=t.deadline,
-        number=t.number,
         refusal=t.refusal,
         languages=language_names(),
         Role=Role,
