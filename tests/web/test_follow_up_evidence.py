@@ -28,6 +28,10 @@ async def test_a_document_sent_as_evidence_is_checked_kept_and_read_like_the_fol
     await deu.sign_in(fp("DEU"))
     form = (await deu.get(page)).text
     assert 'enctype="multipart/form-data"' in form and 'name="evidence_file"' in form
+    # The recommendation a document supports is chosen by its words, not by a key alone.
+    picker = form[form.index('<select id="evidence_item"') :].split("</select>")[0]
+    first = re.search(r'<option value="0"[^>]*>([^<]*)</option>', picker)
+    assert first is not None and " — " in first.group(1) and len(first.group(1)) > 30
 
     typed = {
         "status_0": "under_way",
