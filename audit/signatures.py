@@ -183,24 +183,21 @@ class _Checker:
         value = decode_first(a.input)
         keys: dict[str, str] = {}
         self.start = _Start(self.report.workflow_id, event, value)
-        if a.workflow_type.name == contract.REVIEW_WORKFLOW:
-            review = _model(ReviewInput, value)
-            if review is not None:
-                self.cycle = review.cycle
-                carried = review.carried.trusted_keys if review.carried else None
-                keys = dict(carried if carried is not None else review.trusted_keys)
-        elif a.workflow_type.name == contract.CYCLE_WORKFLOW:
+        name = a.workflow_type.name
+        if name in (contract.REVIEW_WORKFLOW, contract.FOLLOW_UP_WORKFLOW):
+            # A review and its follow-up: the keys they were started with, or carried into a
+            # continued run.
+            one = _model(ReviewInput if name == contract.REVIEW_WORKFLOW else FollowUpInput, value)
+            if one is not None:
+                self.cycle = one.cycle
+                carried = one.carried.trusted_keys if one.carried else None
+                keys = dict(carried if carried is not None else one.trusted_keys)
+        elif name == contract.CYCLE_WORKFLOW:
             cycle = _model(CycleInput, value)
             if cycle is not None:
                 self.cycle = cycle.settings.cycle
                 given = cycle.trusted_keys
                 keys = dict(given if given is not None else cycle.settings.trusted_keys)
-        elif a.workflow_type.name == contract.FOLLOW_UP_WORKFLOW:
-            follow_up = _model(FollowUpInput, value)
-            if follow_up is not None:
-                self.cycle = follow_up.cycle
-                carried = follow_up.carried.trusted_keys if follow_up.carried else None
-                keys = dict(carried if carried is not None else follow_up.trusted_keys)
         self.trusted = dict(keys)
         self.report.keys_at_start = dict(keys)
 
