@@ -98,6 +98,23 @@ async def test_a_review_stuck_after_up_was_killed_replays_with_its_late_updates(
     assert report.deterministic, report.error
 
 
+# `napreview up` killed twelve times again (5 December 2026, a clean clone's `make test-faults`):
+# two completed reviews whose histories neither the SDK nor the shim replays. In one workflow
+# task (after three letters' activity results) three peer reviews were accepted, the review
+# started its deadline timer, and only then were the three updates answered (they wait for the
+# review to settle): on replay the answers come before the timer ("Update machine does not handle
+# this event: ... TimerStarted"). The reviews completed live; a query or `audit --verify` of them
+# fails. Not fixed yet: this test fails (strict) the day they replay, to be turned into a plain one.
+SETTLED_AFTER_TIMER = sorted((HISTORIES / "settled-after-timer-up-killed").glob("*.json"))
+
+
+@pytest.mark.xfail(strict=True, reason="known: updates answered after the timer their task started")
+@pytest.mark.parametrize("path", SETTLED_AFTER_TIMER, ids=lambda p: p.stem)
+async def test_a_review_answered_after_its_timer_replays(path):
+    report = await replay(load(path))
+    assert report.deterministic, report.error
+
+
 def _task(*commands: HistoryEvent) -> list[HistoryEvent]:
     completed = HistoryEvent(event_type=EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
     return [completed, *commands]
