@@ -15,12 +15,12 @@ from typing import NoReturn
 
 from napreview.schemas.attachments import EVIDENCE_ENDINGS, kept_name, media_type, unfit
 from napreview.schemas.follow_up import Evidence, EvidenceKind, ItemUpdate
-from napreview.schemas.members import Actor, Role
+from napreview.schemas.members import Actor
 from napreview.schemas.refusals import Param, Reason
 from napreview.services import access
 from napreview.services.attachments import DEFAULT_LIMIT_MB
-from napreview.services.errors import NotFoundError, StepRefused
-from napreview.services.refusals import acting, record_refusal
+from napreview.services.errors import NotFoundError
+from napreview.services.refusals import refuse, require_own_focal_point
 from napreview.store.follow_ups import EvidenceFile
 from napreview.store.records import Store
 
@@ -51,7 +51,9 @@ def attach(
     Anything else is refused (StepRefused, recorded) before a file is kept."""
     files = {key: list(sent) for key, sent in files.items() if sent}
     if files:
-        _require_own_focal_point(store, actor, cycle, member, step)
+        # Only the member's focal points keep evidence, as only they report.
+        access.require_review(store, actor, cycle, member)
+        require_own_focal_point(store, actor, cycle, member, step)
         record = store.follow_ups.get(cycle, member)
         keys = {item.key for item in record.state.items} if record else set()
         for key in files:
@@ -73,15 +75,6 @@ def attach(
         u.model_copy(update={"evidence": u.evidence + added.pop(u.key, [])}) for u in updates
     ]
     return changed + [ItemUpdate(key=key, evidence=evidence) for key, evidence in added.items()]
-
-
-def _require_own_focal_point(
-    store: Store, actor: Actor, cycle: str, member: str, step: str
-) -> None:
-    """Only the member's focal points (its deputies too) keep evidence, as only they report."""
-    access.require_review(store, actor, cycle, member)
-    if not (actor.role is Role.FOCAL_POINT and actor.member == member):
-        _refuse(store, actor, cycle, member, step, "not_own_focal_point", **acting(actor))
 
 
 def _checked(
@@ -129,8 +122,9 @@ def _evidence(file: EvidenceFile, note: str = "") -> Evidence:
 def _refuse(
     store: Store, actor: Actor, cycle: str, member: str, step: str, code: str, **params: Param
 ) -> NoReturn:
-    reason = Reason(code=code, params={"member": member, **params})
-    raise StepRefused(record_refusal(store, cycle, member, actor, step, reason), reason)
+    refuse(
+        store, cycle, member, actor, step, Reason(code=code, params={"member": member, **params})
+    )
 
 
 def download(

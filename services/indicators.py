@@ -29,8 +29,8 @@ from napreview.schemas.indicators import (
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
 from napreview.services import access
-from napreview.services.errors import InvalidInput, NotFoundError, StepRefused
-from napreview.services.refusals import acting, record_refusal
+from napreview.services.errors import InvalidInput, NotFoundError
+from napreview.services.refusals import acting, refuse
 from napreview.store.records import Store
 
 
@@ -162,4 +162,4 @@ def _changeable(store: Store, actor: Actor, member: str, step: str) -> str:
         reason = Reason(
             code="wrong_role", params={**acting(actor), "roles": ["secretariat", "focal_point"]}
         )
-    raise StepRefused(record_refusal(store, None, code, actor, step, reason), reason)
+    refuse(store, None, code, actor, step, reason)

@@ -21,10 +21,8 @@ from datetime import date
 from napreview.schemas.cedaw import Finding
 from napreview.schemas.follow_up import EvidenceKind, ItemStatus, Tags
 from napreview.schemas.members import Actor, Role
-from napreview.schemas.refusals import Reason
 from napreview.services import follow_up
-from napreview.services.errors import StepRefused
-from napreview.services.refusals import acting, record_refusal
+from napreview.services.refusals import require_own_focal_point
 from napreview.store.follow_up_consents import Consent
 from napreview.store.records import Store
 
@@ -87,7 +85,7 @@ def unpublish(store: Store, actor: Actor, cycle: str, member: str) -> Consent | 
 
 def _decide(store: Store, actor: Actor, cycle: str, member: str, *, public: bool) -> Consent | None:
     step = "publish_follow_up" if public else "unpublish_follow_up"
-    _require_own_focal_point(store, actor, cycle, member, step)
+    require_own_focal_point(store, actor, cycle, member, step)
     follow_up.read(store, actor, cycle, member)  # NotFoundError: nothing to publish
     now = store.follow_up_consents.current(cycle, member)
     if (now is not None and now.public == public) or (now is None and not public):
@@ -98,15 +96,6 @@ def _decide(store: Store, actor: Actor, cycle: str, member: str, *, public: bool
 def decides(actor: Actor, member: str) -> bool:
     """Only the member decides: not the secretariat, an auditor or another member."""
     return actor.role is Role.FOCAL_POINT and actor.member == member
-
-
-def _require_own_focal_point(
-    store: Store, actor: Actor, cycle: str, member: str, step: str
-) -> None:
-    if decides(actor, member):
-        return
-    reason = Reason(code="not_own_focal_point", params={**acting(actor), "member": member})
-    raise StepRefused(record_refusal(store, cycle, member, actor, step, reason), reason)
 
 
 def published(store: Store, cycle: str, member: str) -> PublicFollowUp | None:

@@ -6,7 +6,7 @@ Chair, letters) do not import it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Param, Reason
@@ -26,7 +26,23 @@ def require_secretariat(
             code="secretariat_only",
             params={**acting(actor), "step": step.replace("_", " ")},
         )
-        raise StepRefused(record_refusal(store, cycle, member, actor, step, reason), reason)
+        refuse(store, cycle, member, actor, step, reason)
+
+
+def require_own_focal_point(
+    store: Store, actor: Actor, cycle: str | None, member: str, step: str
+) -> None:
+    """Steps only the member's own focal points (its deputies too) take; a refusal is recorded."""
+    if not (actor.role is Role.FOCAL_POINT and actor.member == member):
+        reason = Reason(code="not_own_focal_point", params={**acting(actor), "member": member})
+        refuse(store, cycle, member, actor, step, reason)
+
+
+def refuse(
+    store: Store, cycle: str | None, member: str | None, actor: Actor, step: str, reason: Reason
+) -> NoReturn:
+    """Record the refused step and answer it (StepRefused with the English sentence)."""
+    raise StepRefused(record_refusal(store, cycle, member, actor, step, reason), reason)
 
 
 def acting(actor: Actor) -> dict[str, Param]:
