@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from temporalio import activity
 from napreview.letters.compose import Sender, addressee_key, compose, new_letter
 from napreview.letters.context import LetterContext
 from napreview.letters.files import file_letter
-from napreview.letters.outbox import Outbox
+from napreview.letters.outbox import CLAIM, Outbox
 from napreview.letters.render import render_letter
 from napreview.schemas.delivery import DeliveryState
 from napreview.schemas.letters import LetterKind, LetterRef, LetterRequest
@@ -59,9 +60,9 @@ class LetterActivities:
     async def send_letter(self, request: LetterRequest) -> LetterRef:
         """Render and store the letter once per idempotency key (a retry finds the stored one),
         make its files right, and try its delivery (the outbox sends it once)."""
-        letter = await asyncio.to_thread(self.store_and_file, request)
+        letter, created = await asyncio.to_thread(self.stored_and_filed, request)
         if self.outbox is not None and letter.delivery_state == DeliveryState.QUEUED.value:
-            await self.outbox.send_soon(letter.id, FIRST_ATTEMPT_WAIT)
+            await self.outbox.send_soon(letter.id, FIRST_ATTEMPT_WAIT, held=created)
         # History names the addressee by member code (or "secretariat"), not by address.
         return LetterRef(
             id=letter.id,
@@ -71,17 +72,26 @@ class LetterActivities:
         )
 
     def store_and_file(self, request: LetterRequest) -> Letter:
+        return self.stored_and_filed(request)[0]
+
+    def stored_and_filed(self, request: LetterRequest) -> tuple[Letter, bool]:
+        """The letter, and whether this attempt stored it. With an outbox, a new letter is
+        stored held by this attempt for the outbox's claim: should its first delivery attempt
+        fail before it records anything (the database locked), the hold runs out and the
+        drainer tries the letter; a letter stored held by nobody would wait for ever."""
         key = request.idempotency_key
         letter = self.store.letters.find(key)
+        created = False
         if letter is None:
             composed = compose(self.store, request, self.clock(), self.sender)
             rendered = render_letter(composed.context)
-            letter, _created = self.store.letters.store(
-                key, new_letter(request, composed, rendered)
-            )
+            new = new_letter(request, composed, rendered)
+            if self.outbox is not None:
+                new = replace(new, delivery_due_at=self.outbox.clock() + CLAIM)
+            letter, created = self.store.letters.store(key, new)
         # Checked on every attempt: a file left wrong by a full or read-only disk is rewritten.
         file_letter(self.letters_dir, letter)
-        return letter
+        return letter, created
 
     def context_for(self, request: LetterRequest) -> LetterContext:
         """The context the letter would be rendered from today (golden tests, the bench)."""

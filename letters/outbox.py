@@ -85,11 +85,12 @@ class Outbox:
         # Attempts handed over by an activity that would not wait for them (kept referenced).
         self._running: set[asyncio.Task[Attempt | None]] = set()
 
-    async def send_soon(self, letter_id: str, wait: float) -> None:
+    async def send_soon(self, letter_id: str, wait: float, *, held: bool = False) -> None:
         """Try the letter now, waiting at most ``wait`` seconds for the attempt: one that takes
         longer (a slow mail server) goes on in the background under its claim, so the review
-        that wrote the letter is not held up."""
-        attempt = asyncio.create_task(self.attempt(letter_id))
+        that wrote the letter is not held up. ``held``: the caller stored the letter already
+        claimed (see :meth:`attempt`)."""
+        attempt = asyncio.create_task(self.attempt(letter_id, held=held))
         self._running.add(attempt)
         attempt.add_done_callback(self._forget)
         with contextlib.suppress(TimeoutError):
@@ -101,14 +102,18 @@ class Outbox:
             # The claim runs out and the drainer tries the letter again.
             log.warning("A letter's attempt failed: %r", attempt.exception())
 
-    async def attempt(self, letter_id: str) -> Attempt | None:
-        """One attempt at the letter, if it is queued and nobody holds it (else None)."""
-        now = self.clock()
-        claimed = await asyncio.to_thread(
-            self.store.letters.claim_delivery, letter_id, now, now + CLAIM
-        )
-        if not claimed:
-            return None
+    async def attempt(self, letter_id: str, *, held: bool = False) -> Attempt | None:
+        """One attempt at the letter, if it is queued and nobody holds it (else None).
+        ``held``: the caller holds the letter's claim already (it stored the letter claimed).
+        An attempt that fails on something else than the letter (the database away) leaves the
+        claim to run out, after which the drainer tries the letter again."""
+        if not held:
+            now = self.clock()
+            claimed = await asyncio.to_thread(
+                self.store.letters.claim_delivery, letter_id, now, now + CLAIM
+            )
+            if not claimed:
+                return None
         row = await asyncio.to_thread(self.store.letters.get, letter_id)
         try:
             state, detail = await asyncio.wait_for(

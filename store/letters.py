@@ -42,6 +42,9 @@ class NewLetter:
     copy_to: list[str] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)
     delivery_state: str | None = None
+    # Stored held by its sender until then (the outbox's claim), so that the letter is the
+    # drainer's to try if the sender's first attempt never ends (None: nobody will try it).
+    delivery_due_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,15 @@ async def assert_sound(
     # Every letter delivered once: the outbox (in the store) drained, whoever sent each letter
     # (its activity, or a drainer after a worker died holding it), one message per letter,
     # named by its id.
-    await deliveries_drained(store, cycle, interval=0.5, timeout=timeout)
+    try:
+        await deliveries_drained(store, cycle, interval=0.5, timeout=timeout)
+    except TimeoutError as timed_out:
+        waiting = [
+            f"{r.id} {r.kind} {r.member_code}: {r.delivery_attempts} attempts, {r.delivery_detail}"
+            for r in store.letters.list(cycle=cycle)
+            if r.delivery_state == "queued"
+        ]
+        raise AssertionError(f"{timed_out}:\n" + "\n".join(waiting)) from None
     messages = sorted(p.stem for p in settings.outbox_dir.glob("*.eml"))
     assert sorted(stored) == [m for m in messages if m in stored]
     assert {row.id: row.delivery_state for row in store.letters.list(cycle=cycle)} == dict.fromkeys(

@@ -270,6 +270,28 @@ async def test_a_letter_whose_sender_died_is_sent_once_its_claim_runs_out(
     assert [p.stem for p in (tmp_path / "outbox").glob("*.eml")] == [row.id]
 
 
+async def test_a_letter_whose_first_attempt_never_ended_is_sent_once_its_hold_runs_out(
+    store: Store, tmp_path: Path
+) -> None:
+    """The letter's activity stores it held for its own first attempt; if that attempt ends
+    without a word (the database locked as it began, the worker killed), the drainer sends it
+    once the hold runs out. (A letter stored held by nobody was never tried again: one of the
+    CI's fault runs left letters queued for good after the database was locked.)"""
+    settings = smtp_settings(tmp_path, None, "unused")
+    clock = Clock()
+    outbox = Outbox(store, settings, clock)
+    letters = LetterActivities(store, tmp_path / "letters", outbox)
+    row, created = letters.stored_and_filed(invitation("NOR"))  # and no attempt follows
+    assert created and row.delivery_state == "queued"
+    assert await outbox.drain() == 0
+    clock.now += CLAIM - timedelta(seconds=1)
+    assert await outbox.drain() == 0
+    clock.now += timedelta(seconds=2)
+    assert await outbox.drain() == 1
+    assert store.letters.get(row.id).delivery_state == "filed"
+    assert [p.stem for p in (tmp_path / "outbox").glob("*.eml")] == [row.id]
+
+
 async def test_a_full_disk_keeps_the_letter_queued_until_the_outbox_can_be_written(
     store: Store, tmp_path: Path
 ) -> None:
