@@ -18,6 +18,16 @@ jobs of its activation, as it was live; every other activation is passed through
 histories recorded in the SDK's own order replay exactly as before. Which updates ran late is read
 from the history itself: given to the Replayer, fetched by the worker (only for an activation that
 holds both an update and other work, which is rare).
+
+History cannot always tell. An update whose handler waits for the review to settle is accepted
+first and answered later in either order; when the activity results it was split from start
+a timer before the review settles, the task reads "accepted, timer, answered" whichever order
+ran live (the two reviews under tests/histories/settled-after-timer-up-killed/). So the runner
+also learns from the replay itself: when a replay fails as nondeterministic right after an
+activation of updates and other work that it left in the SDK's order, those updates are applied
+after the other work the next time that run is replayed (the workflow task's retry on a worker,
+the next attempt of :func:`napreview.audit.replay.replay`). A replay that fails either way fails
+as before.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from collections.abc import Callable, Iterable
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_activation import RemoveFromCache, WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import (
@@ -78,6 +88,7 @@ _UPDATE_ANSWERS = frozenset(
 
 # (workflow id, run id) -> ids of the updates that history shows ran after other work.
 LateUpdates = Callable[[str, str], frozenset[str]]
+Run = tuple[str, str]
 
 
 def late_updates(events: Iterable[HistoryEvent]) -> frozenset[str]:
@@ -162,6 +173,12 @@ class UpdateOrderRunner(WorkflowRunner):
         self._inner = inner
         self._late = late
         self._types = frozenset(workflow_types)
+        # Per run: updates a failed replay showed were applied late (see the module docstring).
+        self._learned: dict[Run, frozenset[str]] = {}
+
+    def learned(self, workflow_id: str, run_id: str) -> frozenset[str]:
+        """The updates this runner learned to apply late in that run, from failed replays."""
+        return self._learned.get((workflow_id, run_id), frozenset())
 
     def prepare_workflow(self, defn: _Definition) -> None:
         self._inner.prepare_workflow(defn)
@@ -171,15 +188,35 @@ class UpdateOrderRunner(WorkflowRunner):
         if det.defn.name not in self._types:
             return instance
         info = det.info
+        run = (info.workflow_id, info.run_id)
         original = instance.activate
         known: dict[str, frozenset[str]] = {}
+        # The updates that the activations of the last workflow task replayed (those of one
+        # task share its history length) applied first, in the SDK's order, beside other work:
+        # the suspects should the replay fail at the end of that task.
+        task: dict[str, int] = {"length": -1}
+        suspects: set[str] = set()
 
         def late_for_run() -> frozenset[str]:
             if "late" not in known:
-                known["late"] = self._late(info.workflow_id, info.run_id)
-            return known["late"]
+                known["late"] = self._late(*run)
+            return known["late"] | self._learned.get(run, frozenset())
 
         def activate(act: WorkflowActivation) -> WorkflowActivationCompletion:
+            if _failed_replay(act):
+                if suspects:
+                    self._learned[run] = self._learned.get(run, frozenset()) | suspects
+                    log.warning(
+                        "Replaying %s failed after %d update(s) applied in the SDK's order; "
+                        "its next replay applies them after the other work of their task",
+                        info.workflow_id,
+                        len(suspects),
+                    )
+            elif act.is_replaying:
+                if act.history_length != task["length"]:
+                    task["length"] = act.history_length
+                    suspects.clear()
+                suspects.update(_left_in_sdk_order(act, late_for_run))
             deferred = _deferred_jobs(act, late_for_run)
             if not deferred:
                 return original(act)
@@ -211,6 +248,28 @@ def _deferred_jobs(act: WorkflowActivation, late_for_run: Callable[[], frozenset
         return set()
     late = late_for_run()
     return {i for i in updates if act.jobs[i].do_update.protocol_instance_id in late}
+
+
+def _left_in_sdk_order(
+    act: WorkflowActivation, late_for_run: Callable[[], frozenset[str]]
+) -> frozenset[str]:
+    """The updates of a replayed activation that holds updates and other work and that are
+    applied first, in the SDK's order (empty for any other activation)."""
+    if not act.is_replaying:
+        return frozenset()
+    updates = {job.do_update.protocol_instance_id for job in act.jobs if job.HasField("do_update")}
+    if not updates or len(updates) == len(act.jobs):
+        return frozenset()
+    return frozenset(updates - late_for_run())
+
+
+def _failed_replay(act: WorkflowActivation) -> bool:
+    """An eviction because the replay did not match history."""
+    return any(
+        job.HasField("remove_from_cache")
+        and job.remove_from_cache.reason == RemoveFromCache.EvictionReason.NONDETERMINISM
+        for job in act.jobs
+    )
 
 
 def _merged(
