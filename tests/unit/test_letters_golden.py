@@ -241,6 +241,22 @@ def flowing(text: str) -> str:
     return " ".join(text.split())
 
 
+RESOLUTION_WITHOUT_YEAR = re.compile(r"(resolution|résolution|resolución) 1325(?! \(2000\))")
+
+
+def test_the_letters_cite_resolution_1325_with_its_year() -> None:
+    """United Nations style cites a resolution with its year, "resolution 1325 (2000)", in each
+    language: every letter template says it so (a plan's own title, typed by the member, is
+    quoted as it is, so the rendered letters are not the place to look)."""
+    templates = Path(__file__).parents[2] / "templates" / "letters"
+    cited = {
+        str(path.relative_to(templates)): found
+        for path in sorted(templates.rglob("*.j2"))
+        if (found := RESOLUTION_WITHOUT_YEAR.findall(flowing(path.read_text(encoding="utf-8"))))
+    }
+    assert not cited
+
+
 def test_a_french_letter_to_belgium_reads_as_french(stored: Store, tmp_path: Path) -> None:
     scene = Scene(stored, Language.FR)
     invitation = flowing(send(stored, tmp_path, scene, LetterKind.INVITATION).body_text)
