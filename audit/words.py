@@ -123,13 +123,14 @@ def _sign_off(t: Translator, command: dict[str, Any]) -> str:
         said = t.gettext("Sign-off: {decision}", decision=t.term("decision_taken", decision))
     else:
         said = t.term("step", "sign_off")
-    return said + _quoted(command.get("comments"))
+    return said + _quoted(t, command.get("comments"))
 
 
-def _quoted(comments: Any) -> str:
-    """The start of what the secretariat wrote, quoted after the step it came with."""
+def _quoted(t: Translator, comments: Any) -> str:
+    """The start of what the secretariat wrote, quoted after the step it came with, as the
+    reader's language quotes."""
     said = str(comments or "")
-    return f" (“{said[:80]}{'…' if len(said) > 80 else ''}”)" if said else ""
+    return f" ({t.quoted(said[:80] + ('…' if len(said) > 80 else ''))})" if said else ""
 
 
 # --------------------------------------------------------------------------- a follow-up's steps
@@ -163,7 +164,7 @@ def _acknowledgement(t: Translator, command: dict[str, Any]) -> str:
     if not command.get("period"):
         return t.term("step", "acknowledge_report")
     said = t.gettext("Progress report {n} acknowledged", n=command["period"])
-    return said + _quoted(command.get("comments"))
+    return said + _quoted(t, command.get("comments"))
 
 
 _FOLLOW_UP_STEPS: dict[str, Callable[[Translator, dict[str, Any]], str]] = {

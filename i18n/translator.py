@@ -87,6 +87,15 @@ class Translator:
             str(self._translations.npgettext(context, singular, plural, n)), {"n": n, **fields}
         )
 
+    def quoted(self, text: str) -> str:
+        """Someone's words quoted as the language quotes: “…” in English, « … » in French (with
+        its no-break spaces), «…» in Spanish."""
+        if self.language == "fr":
+            return f"«\u00a0{text}\u00a0»"
+        if self.language == "es":
+            return f"«{text}»"
+        return f"“{text}”"
+
     # --- the Network's words ---
 
     def has_term(self, group: str, code: Any) -> bool:

@@ -132,8 +132,9 @@ async def test_a_recorded_follow_up_is_said_like_a_review_and_its_signatures_hol
     assert fr.events[0].summary.startswith("Suivi de l'Allemagne (DEU) lancé après son examen")
     assert es.events[0].summary.startswith("Seguimiento de Alemania (DEU) iniciado tras su examen")
     assert _first(fr, step="acknowledge_report").startswith(
-        "Accusé de réception du rapport d'étape nº 1 (“Thanks.”) par "
+        "Accusé de réception du rapport d'étape nº 1 («\u00a0Thanks.\u00a0») par "
     )
+    assert "(«Thanks.») por " in _first(es, step="acknowledge_report")
     assert _first(es, stage="follow_up_closed") == "Etapa: seguimiento cerrado"
     for ours, theirs in zip(english.events, fr.events, strict=True):
         assert theirs.summary and not re.search(r"[{}]", theirs.summary), theirs.summary
