@@ -212,7 +212,10 @@ class UpdateOrderRunner(WorkflowRunner):
                         info.workflow_id,
                         len(suspects),
                     )
-            elif act.is_replaying:
+            elif not act.is_replaying:  # live work: a failure now is not the replay's
+                task["length"] = -1
+                suspects.clear()
+            else:
                 if act.history_length != task["length"]:
                     task["length"] = act.history_length
                     suspects.clear()

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_activation import RemoveFromCache, WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
@@ -301,3 +301,61 @@ def test_napreview_runs_the_shim_for_the_review_workflow_only():
     assert napreview_runner(lambda workflow_id, run_id: frozenset())._types == {
         contract.REVIEW_WORKFLOW
     }
+
+
+def _review_instance(runner: UpdateOrderRunner):
+    details = SimpleNamespace(
+        defn=SimpleNamespace(name=contract.REVIEW_WORKFLOW),
+        info=SimpleNamespace(workflow_id="w", run_id="r"),
+    )
+    return runner.create_instance(details)  # type: ignore[arg-type]
+
+
+def _mixed(update: str, history_length: int, replaying: bool = True) -> WorkflowActivation:
+    act = WorkflowActivation(run_id="r", is_replaying=replaying, history_length=history_length)
+    act.jobs.add().do_update.protocol_instance_id = update
+    act.jobs.add().resolve_activity.seq = 1
+    return act
+
+
+def _alone(history_length: int, replaying: bool = True) -> WorkflowActivation:
+    act = WorkflowActivation(run_id="r", is_replaying=replaying, history_length=history_length)
+    act.jobs.add().resolve_activity.seq = 2
+    return act
+
+
+def _evicted_as_nondeterministic() -> WorkflowActivation:
+    act = WorkflowActivation(run_id="r")
+    act.jobs.add().remove_from_cache.reason = RemoveFromCache.EvictionReason.NONDETERMINISM
+    return act
+
+
+@pytest.mark.parametrize(
+    ("activations", "learned"),
+    [
+        # The failing task held the update beside other work (then a local activity's result).
+        ([_mixed("u1", 44), _alone(44)], {"u1"}),
+        # The update was in an earlier task: the failure is not its.
+        ([_mixed("u1", 30), _alone(44)], set()),
+        # Live work came after: a failure now is not the replay's.
+        ([_mixed("u1", 44), _alone(50, replaying=False)], set()),
+    ],
+    ids=["same-task", "earlier-task", "live-after"],
+)
+def test_a_failed_replay_blames_only_the_updates_of_its_own_task(activations, learned):
+    runner = UpdateOrderRunner(
+        _SdkRunner(),  # type: ignore[arg-type]
+        lambda workflow_id, run_id: frozenset(),
+        [contract.REVIEW_WORKFLOW],
+    )
+    instance = _review_instance(runner)
+    for act in [*activations, _evicted_as_nondeterministic()]:
+        instance.activate(act)
+    assert runner.learned("w", "r") == learned
+    # The next replay of the run applies a learned update after the other work of its task.
+    again = _review_instance(runner)
+    again.activate(_mixed("u1", 44))
+    expected = (
+        [["resolve_activity"], ["do_update"]] if learned else [["do_update", "resolve_activity"]]
+    )
+    assert again.given == expected  # type: ignore[attr-defined]
