@@ -349,7 +349,7 @@ async def _step(
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
-            why = refusal_of(cause)
+            why = _naming_item(refusal_of(cause), command)
             await asyncio.to_thread(
                 record_refusal, store, cycle, member, command.actor, step, why,
                 english=cause.message,
@@ -368,3 +368,11 @@ async def _step(
             record_refusal, store, cycle, member, command.actor, step, why
         )
         raise StepRefused(said, why) from None
+
+
+def _naming_item(why: Reason | str, command: Command) -> Reason | str:
+    """A refused change to one item, recorded with the item's key so that the follow-up's
+    timeline can say which (the workflow's refusals name it only where their sentence does)."""
+    if isinstance(why, Reason) and isinstance(command, UpdateItem) and "key" not in why.params:
+        return why.model_copy(update={"params": {**why.params, "key": command.update.key}})
+    return why
