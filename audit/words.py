@@ -173,8 +173,8 @@ def _acknowledgement(t: Translator, command: dict[str, Any]) -> str:
 
 def item_named(t: Translator, detail: dict[str, Any]) -> str:
     """An item as people know it, from its key ("network:B4", "peer:SEN#2", "cedaw:X/Y"): the
-    Network recommendation's number, the peer recommendation's number and reviewer with the
-    start of its wording, the CEDAW gap's code; an unknown kind of key stands as it is."""
+    Network recommendation's number, the peer recommendation's number and reviewing member
+    with the start of its wording, the CEDAW gap's code; an unknown kind of key stands as it is."""
     kind, _, ref = str(detail["item"]).partition(":")
     if kind == "network":
         return t.gettext("Network recommendation {n}", n=ref)
@@ -183,9 +183,9 @@ def item_named(t: Translator, detail: dict[str, Any]) -> str:
     if kind != "peer":
         return str(detail["item"])
     reviewer, _, number = ref.partition("#")
-    said = t.gettext(
-        "recommendation {n} of the peer review by {reviewer}", n=number, reviewer=reviewer
-    )
+    # Translators: {member} the reviewing member's bare name; {member_name}, {member_of} and
+    # {member_to} with its article, after de/à.
+    said = t.gettext("peer recommendation {n} from {member}", n=number, **t.about(reviewer))
     return said + _quoted(t, detail.get("item_text"))
 
 

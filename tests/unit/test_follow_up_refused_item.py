@@ -1,6 +1,6 @@
 """A refused change to a follow-up's item names the item on the follow-up's timeline, as people
-know it (the Network recommendation's number, a peer recommendation's number, reviewer and
-wording, the CEDAW gap's code) in en/fr/es; a refusal recorded before items were named, or of a
+know it (the Network recommendation's number, a peer recommendation's number, reviewing member
+and wording, the CEDAW gap's code) in en/fr/es; a refusal recorded before items were named, or of a
 step that changes no item, is said as before."""
 
 from __future__ import annotations
@@ -57,12 +57,14 @@ def test_a_peer_recommendation_is_named_by_number_reviewer_and_wording():
     wording = "Adopt a budget line for the plan in the next finance law, " + "x" * 80
     event = shown(refused("update_item", key="peer:SEN#2"), {"peer:SEN#2": wording})
     assert summarize(event).startswith(
-        "A change to recommendation 2 of the peer review by SEN "
+        "A change to peer recommendation 2 from Senegal "
         "(“Adopt a budget line for the plan in the next finance law, xxxxxxxxxxxxxxxxxxxxxx…”) by"
     )
     assert summarize(event, "fr").startswith(
-        f"Une modification de la recommandation nº 2 de l'examen par les pairs mené par SEN "
-        f"(«{NB}Adopt a budget line"
+        f"Une modification de la recommandation des pairs nº 2 du Sénégal («{NB}Adopt a budget"
+    )
+    assert summarize(event, "es").startswith(
+        "Un cambio en la recomendación entre pares núm. 2 del Senegal («Adopt a budget"
     )
 
 
