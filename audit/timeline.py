@@ -57,6 +57,8 @@ __all__ = [
     "unresolved",
 ]
 
+# A follow-up's steps that change items: their refusals name the item (``key``) they were for.
+ITEM_STEPS = ("update_item", "submit_progress_report")
 # Store refusals further than this from a refused update in history are different attempts.
 SAME_REFUSAL_WINDOW = timedelta(minutes=10)
 
@@ -76,12 +78,14 @@ def build_timeline(
     replay_failed: bool = False,
     signatures: SignatureReport | None = None,
     deputies: Deputies | None = None,
+    items: Mapping[str, str] | None = None,
 ) -> Timeline:
     """The timeline of one workflow run.
 
     ``signals`` (from a replay) tell refused signals apart; without them (no replay made, or
     ``replay_failed``), signal outcomes are "not known" with that reason. History names people
     by opaque person ids; ``people`` says who they are, looked up once for the whole timeline.
+    ``items``: a follow-up's items' wording by key, for the refused changes the store kept.
     """
     if signatures is None:
         signatures = check_signatures(history.workflow_id, history.events)
@@ -98,7 +102,7 @@ def build_timeline(
     _resolve(reader.events, known)
     if deputies is not None:
         _mark_deputies(reader.events, deputies)
-    events = _merge(reader.events, list(refusals), known)
+    events = _merge(reader.events, list(refusals), known, items or {})
     for shown in events:
         shown.summary = summarize(shown)
     return Timeline(
@@ -155,7 +159,10 @@ def _mark_deputies(events: list[TimelineEvent], deputies: Deputies) -> None:
 
 
 def _merge(
-    events: list[TimelineEvent], refusals: list[StoredRefusal], people: Mapping[str, str]
+    events: list[TimelineEvent],
+    refusals: list[StoredRefusal],
+    people: Mapping[str, str],
+    items: Mapping[str, str],
 ) -> list[TimelineEvent]:
     """Insert the store's refusals by time, leaving out those history already shows."""
     pending = sorted((r for r in refusals if not _shown_in_history(r, events)), key=lambda r: r.at)
@@ -163,10 +170,10 @@ def _merge(
     stage: str | None = None
     for event in events:
         while pending and _aware(pending[0].at) < event.time:
-            merged.append(_refusal_event(pending.pop(0), stage, people))
+            merged.append(_refusal_event(pending.pop(0), stage, people, items))
         merged.append(event)
         stage = event.stage
-    merged.extend(_refusal_event(r, stage, people) for r in pending)
+    merged.extend(_refusal_event(r, stage, people, items) for r in pending)
     return merged
 
 
@@ -193,7 +200,7 @@ def _shown_in_history(refusal: StoredRefusal, events: list[TimelineEvent]) -> bo
 
 
 def _refusal_event(
-    refusal: StoredRefusal, stage: str | None, people: Mapping[str, str]
+    refusal: StoredRefusal, stage: str | None, people: Mapping[str, str], items: Mapping[str, str]
 ) -> TimelineEvent:
     person = refusal.actor if refusal.actor.startswith("p-") else None
     email = people.get(refusal.actor) if person else refusal.actor
@@ -207,6 +214,12 @@ def _refusal_event(
     }
     if refusal.code:
         detail["reason"] = {"code": refusal.code, "params": refusal.params or {}}
+    key = (refusal.params or {}).get("key")
+    if refusal.step in ITEM_STEPS and isinstance(key, str):
+        # A refused change to a follow-up's item: which item, as people know it.
+        detail["item"] = key
+        if items.get(key):
+            detail["item_text"] = items[key]
     return TimelineEvent(
         event_id=None,
         time=_aware(refusal.at),

@@ -127,8 +127,8 @@ def _sign_off(t: Translator, command: dict[str, Any]) -> str:
 
 
 def _quoted(t: Translator, comments: Any) -> str:
-    """The start of what the secretariat wrote, quoted after the step it came with, as the
-    reader's language quotes."""
+    """The start of what someone wrote (the secretariat's comments, a peer recommendation's
+    wording), quoted after what it came with, as the reader's language quotes."""
     said = str(comments or "")
     return f" ({t.quoted(said[:80] + ('…' if len(said) > 80 else ''))})" if said else ""
 
@@ -139,6 +139,8 @@ def _quoted(t: Translator, comments: Any) -> str:
 def _update_item(t: Translator, command: dict[str, Any]) -> str:
     update = command.get("update")
     if not isinstance(update, dict) or not update.get("key"):
+        if command.get("item"):  # a refused change the store kept: which item it was for
+            return t.gettext("A change to {item}", item=item_named(t, command))
         return t.term("step", "update_item")
     status = update.get("status")
     if status and t.has_term("item_status", status):
@@ -152,6 +154,8 @@ def _update_item(t: Translator, command: dict[str, Any]) -> str:
 def _progress_report(t: Translator, command: dict[str, Any]) -> str:
     count = len(command.get("updates") or [])
     if not count:
+        if command.get("item"):  # a refused report the store kept, refused for this item
+            return t.gettext("A progress report changing {item}", item=item_named(t, command))
         return t.term("step", "submit_progress_report")
     return t.ngettext(
         "Progress report sent, changing {n} recommendation",
@@ -165,6 +169,24 @@ def _acknowledgement(t: Translator, command: dict[str, Any]) -> str:
         return t.term("step", "acknowledge_report")
     said = t.gettext("Progress report {n} acknowledged", n=command["period"])
     return said + _quoted(t, command.get("comments"))
+
+
+def item_named(t: Translator, detail: dict[str, Any]) -> str:
+    """An item as people know it, from its key ("network:B4", "peer:SEN#2", "cedaw:X/Y"): the
+    Network recommendation's number, the peer recommendation's number and reviewing member
+    with the start of its wording, the CEDAW gap's code; an unknown kind of key stands as it is."""
+    kind, _, ref = str(detail["item"]).partition(":")
+    if kind == "network":
+        return t.gettext("Network recommendation {n}", n=ref)
+    if kind == "cedaw":
+        return t.gettext("the CEDAW linkage gap {code}", code=ref)
+    if kind != "peer":
+        return str(detail["item"])
+    reviewer, _, number = ref.partition("#")
+    # Translators: {member} the reviewing member's bare name; {member_name}, {member_of} and
+    # {member_to} with its article, after de/à.
+    said = t.gettext("peer recommendation {n} from {member}", n=number, **t.about(reviewer))
+    return said + _quoted(t, detail.get("item_text"))
 
 
 _FOLLOW_UP_STEPS: dict[str, Callable[[Translator, dict[str, Any]], str]] = {

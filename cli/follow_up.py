@@ -20,6 +20,7 @@ from napreview.cli.common import (
     handled,
     member_codes,
     parse_date,
+    parse_duration,
     parse_span,
     print_json,
     print_table,
@@ -32,6 +33,7 @@ from napreview.cli.common import (
 
 if TYPE_CHECKING:
     from napreview.schemas.follow_up import FollowUpTaken
+    from napreview.services.documents import Swept
     from napreview.services.evidence import Upload
     from napreview.services.follow_up import FollowUpRecord
 
@@ -375,6 +377,42 @@ def unpublish(cycle: str, member: str, as_: str | None = AS_OPTION) -> None:
     code = _member(member)
     publication.unpublish(store(), acting(as_), cycle, code)
     say(f"The follow-up of {code} in cycle {cycle} is not public.")
+
+
+@follow_up_app.command("sweep")
+@handled
+def sweep(
+    older_than: str = typer.Option(
+        "7d", "--older-than", help="Grace period: only files stored longer ago, e.g. 7d"
+    ),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """Remove the documents and progress-report bodies no follow-up took (kept for a step
+    whose front end died before sending it), once older than the grace period (secretariat).
+    Each follow-up with such files is asked first what it holds."""
+    from napreview.services import follow_up_files
+
+    grace = parse_duration(older_than, "--older-than")
+
+    async def swept_now() -> Swept:
+        held = follow_up_files.held_by_follow_ups(await client())
+        return await follow_up_files.sweep(store(), acting(as_), held, grace)
+
+    swept = run(swept_now())
+    say(
+        f"{_files(swept.removed)} no follow-up took, stored before "
+        f"{swept.before:%Y-%m-%d %H:%M} UTC, removed; {_files(swept.taken)} held by their "
+        "follow-up, kept."
+    )
+    if swept.unasked:
+        say(
+            f"{_files(swept.unasked)} kept: their follow-up did not answer (is a worker "
+            "running?). They will be looked at again by the next sweep."
+        )
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"
 
 
 def register(app: typer.Typer) -> None:

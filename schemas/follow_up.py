@@ -222,6 +222,15 @@ class FollowUpState(BaseModel):
     def item(self, key: str) -> FollowUpItem | None:
         return next((i for i in self.items if i.key == key), None)
 
+    def files_held(self) -> frozenset[str]:
+        """The ids of every file the follow-up took (documents its items name as evidence, the
+        progress reports' bodies): an item's evidence only grows, so this is all it ever took,
+        and no sweep removes any of it."""
+        return frozenset(
+            {e.ref for i in self.items for e in i.evidence if e.kind is EvidenceKind.DOCUMENT}
+            | {r.report.id for r in self.reports}
+        )
+
     @property
     def overdue(self) -> bool:
         return bool(self.deadline and self.deadline.overdue)

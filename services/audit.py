@@ -124,7 +124,15 @@ async def read_audit(
         raise AuditUnavailable(str(err)) from None
     report = await replay(history)
     refusals = [
-        StoredRefusal(at=r.at, actor=r.actor, role=r.role, step=r.step, reason=r.reason)
+        StoredRefusal(
+            at=r.at,
+            actor=r.actor,
+            role=r.role,
+            step=r.step,
+            reason=r.reason,
+            code=r.why.code if r.why else None,
+            params=dict(r.why.params) if r.why else None,
+        )
         for r in await asyncio.to_thread(
             partial(recorded_refusals, store, cycle, member, follow_up=follow_up)
         )
@@ -139,6 +147,7 @@ async def read_audit(
         replay_failed=not report.deterministic,
         signatures=signatures,
         deputies=store.deputies.periods,
+        items=await asyncio.to_thread(_item_texts, store, cycle, member) if follow_up else None,
     )
     await asyncio.to_thread(
         store.audit_reads.record,
@@ -150,6 +159,12 @@ async def read_audit(
         via=via,
     )
     return AuditView(timeline, history, stored, report, signatures, cycle, member, follow_up)
+
+
+def _item_texts(store: Store, cycle: str, member: str | None) -> dict[str, str]:
+    """A follow-up's items' wording by key, for its timeline to name a refused change's item."""
+    found = store.follow_ups.get(cycle, member) if member else None
+    return found.texts if found else {}
 
 
 async def _fetch(

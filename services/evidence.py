@@ -53,7 +53,8 @@ def attach(
     if files:
         # Only the member's focal points keep evidence, as only they report.
         access.require_review(store, actor, cycle, member)
-        require_own_focal_point(store, actor, cycle, member, step)
+        only = {"key": updates[0].key} if len(updates) == 1 and step == "update_item" else {}
+        require_own_focal_point(store, actor, cycle, member, step, about=only)
         record = store.follow_ups.get(cycle, member)
         keys = {item.key for item in record.state.items} if record else set()
         for key in files:
@@ -61,7 +62,7 @@ def attach(
                 _refuse(store, actor, cycle, member, step, "no_such_item", key=key)
     updates = [_named(store, actor, cycle, member, step, u) for u in updates]
     checked = {
-        key: [_checked(store, actor, cycle, member, step, f, limit_mb) for f in sent]
+        key: [_checked(store, actor, cycle, member, step, key, f, limit_mb) for f in sent]
         for key, sent in files.items()
     }
     flat = [(key, file) for key, named in checked.items() for file in named]
@@ -78,15 +79,24 @@ def attach(
 
 
 def _checked(
-    store: Store, actor: Actor, cycle: str, member: str, step: str, file: Upload, limit_mb: int
+    store: Store,
+    actor: Actor,
+    cycle: str,
+    member: str,
+    step: str,
+    key: str,
+    file: Upload,
+    limit_mb: int,
 ) -> tuple[str, str, bytes]:
-    """The file's name, media type and bytes once it may be kept."""
+    """The file's name, media type and bytes once it may be kept (``key``: the item it is
+    evidence of, named by a refusal)."""
     name = kept_name(file.filename) or "evidence"
     problem = unfit(EVIDENCE_ENDINGS, name, file.data, file.content_type, limit_mb * 1024 * 1024)
     if problem is not None:
         _refuse(
-            store, actor, cycle, member, step, f"evidence_file_{problem}", name=name, mb=limit_mb
-        )
+            store, actor, cycle, member, step, f"evidence_file_{problem}",
+            name=name, mb=limit_mb, key=key,
+        )  # fmt: skip
     return name, media_type(name), file.data
 
 
@@ -101,7 +111,9 @@ def _named(
     found = store.follow_ups.evidence_files(cycle, member, ids)
     for ref in ids:
         if ref not in found:
-            _refuse(store, actor, cycle, member, step, "no_such_evidence_file", ref=ref)
+            _refuse(
+                store, actor, cycle, member, step, "no_such_evidence_file", ref=ref, key=update.key
+            )
     evidence = [
         _evidence(found[e.ref], e.note) if e.kind is EvidenceKind.DOCUMENT else e
         for e in update.evidence

@@ -35,7 +35,7 @@ from napreview.schemas.follow_up import (
 from napreview.schemas.members import Actor
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import Command, Stage
-from napreview.services import access, evidence
+from napreview.services import access, evidence, follow_up_files
 from napreview.services.attachments import DEFAULT_LIMIT_MB
 from napreview.services.errors import NotFoundError, StepRefused
 from napreview.services.exports import Cell, Table
@@ -288,15 +288,15 @@ async def update_item(
     *,
     limit_mb: int = DEFAULT_LIMIT_MB,
 ) -> FollowUpTaken:
-    """Change one item; ``files``: documents kept as its evidence first."""
+    """Change one item; ``files``: documents kept as its evidence first (removed again if the
+    follow-up refuses the change)."""
     step = "update_item"
     updates = await asyncio.to_thread(
         evidence.attach, store, actor, cycle, member, step, [update], {update.key: files},
         limit_mb=limit_mb,
     )  # fmt: skip
-    return await _step(
-        client, store, cycle, member, step, UpdateItem(actor=actor, update=updates[0])
-    )
+    cmd = UpdateItem(actor=actor, update=updates[0])
+    return await _step_keeping(client, store, cycle, member, step, cmd, [update], updates)
 
 
 async def report(
@@ -311,16 +311,18 @@ async def report(
     limit_mb: int = DEFAULT_LIMIT_MB,
 ) -> FollowUpTaken:
     """Keep the documents sent as evidence (``files`` by item key) and the report's body, then
-    send the step that names them by id and digest."""
+    send the step that names them by id and digest (removing them again if it is refused)."""
     step = "submit_progress_report"
     updates = await asyncio.to_thread(
         evidence.attach, store, actor, cycle, member, step, body.updates, files or {},
         limit_mb=limit_mb,
     )  # fmt: skip
-    body = body.model_copy(update={"updates": updates})
-    ref = await asyncio.to_thread(store.follow_ups.keep_report, cycle, member, body, actor.ref)
-    cmd = SubmitProgressReport(actor=actor, report=ref, updates=body.updates)
-    return await _step(client, store, cycle, member, step, cmd)
+    kept = body.model_copy(update={"updates": updates})
+    ref = await asyncio.to_thread(store.follow_ups.keep_report, cycle, member, kept, actor.ref)
+    cmd = SubmitProgressReport(actor=actor, report=ref, updates=updates)
+    return await _step_keeping(
+        client, store, cycle, member, step, cmd, body.updates, updates, ref.id
+    )
 
 
 async def acknowledge(
@@ -336,6 +338,27 @@ async def acknowledge(
     return await _step(client, store, cycle, member, "acknowledge_report", cmd)
 
 
+async def _step_keeping(
+    client: Client,
+    store: Store,
+    cycle: str,
+    member: str,
+    step: str,
+    command: Command,
+    named: Sequence[ItemUpdate],
+    sent: Sequence[ItemUpdate],
+    report_id: str | None = None,
+) -> FollowUpTaken:
+    """Send a step that names files kept for it; if the follow-up refuses it (or is gone), they
+    are removed: nothing names them. Any other failure leaves them, as the step may have been
+    taken: the sweep asks the follow-up later (services/follow_up_files.py)."""
+    try:
+        return await _step(client, store, cycle, member, step, command)
+    except (StepRefused, NotFoundError):
+        await asyncio.to_thread(follow_up_files.discard, store, named, sent, report_id)
+        raise
+
+
 async def _step(
     client: Client, store: Store, cycle: str, member: str, step: str, command: Command
 ) -> FollowUpTaken:
@@ -349,7 +372,7 @@ async def _step(
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type == contract.REFUSED:
-            why = refusal_of(cause)
+            why = _naming_item(refusal_of(cause), command)
             await asyncio.to_thread(
                 record_refusal, store, cycle, member, command.actor, step, why,
                 english=cause.message,
@@ -368,3 +391,11 @@ async def _step(
             record_refusal, store, cycle, member, command.actor, step, why
         )
         raise StepRefused(said, why) from None
+
+
+def _naming_item(why: Reason | str, command: Command) -> Reason | str:
+    """A refused change to one item, recorded with the item's key so that the follow-up's
+    timeline can say which (the workflow's refusals name it only where their sentence does)."""
+    if isinstance(why, Reason) and isinstance(command, UpdateItem) and "key" not in why.params:
+        return why.model_copy(update={"params": {**why.params, "key": command.update.key}})
+    return why

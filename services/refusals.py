@@ -30,11 +30,18 @@ def require_secretariat(
 
 
 def require_own_focal_point(
-    store: Store, actor: Actor, cycle: str | None, member: str, step: str
+    store: Store,
+    actor: Actor,
+    cycle: str | None,
+    member: str,
+    step: str,
+    about: Mapping[str, Param] | None = None,
 ) -> None:
-    """Steps only the member's own focal points (its deputies too) take; a refusal is recorded."""
+    """Steps only the member's own focal points (its deputies too) take; a refusal is recorded
+    (``about``: what else it names, such as the follow-up item a change was for)."""
     if not (actor.role is Role.FOCAL_POINT and actor.member == member):
-        reason = Reason(code="not_own_focal_point", params={**acting(actor), "member": member})
+        params = {**(about or {}), **acting(actor), "member": member}
+        reason = Reason(code="not_own_focal_point", params=params)
         refuse(store, cycle, member, actor, step, reason)
 
 

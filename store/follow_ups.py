@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select, true, tuple_
+from sqlalchemy import ColumnElement, delete, select, true, tuple_, union_all
 from sqlalchemy.orm import defer
 
 from napreview.schemas.follow_up import FollowUpState, FollowUpTerms, ItemSeed, ProgressReport
@@ -229,6 +229,48 @@ class FollowUpRepository(Repository):
             if row is None:
                 raise NotFoundError(f"There is no document {file_id!r}.")
             return _evidence_file(row), bytes(row.data)
+
+    def discard(self, evidence_ids: Sequence[str] = (), report_id: str | None = None) -> None:
+        """Files kept for a step its follow-up refused: no step names them, nobody reads them."""
+        with self._session() as s:
+            if evidence_ids:
+                s.execute(
+                    delete(FollowUpEvidenceRow).where(FollowUpEvidenceRow.id.in_(evidence_ids))
+                )
+            if report_id is not None:
+                s.execute(delete(FollowUpReportRow).where(FollowUpReportRow.id == report_id))
+
+    def kept_before(self, stored_before: datetime) -> list[tuple[str, str, str]]:
+        """(id, cycle, member) of every document and report body stored before then, oldest
+        first: what a sweep asks their follow-ups about."""
+        evidence = select(
+            FollowUpEvidenceRow.id.label("id"),
+            FollowUpEvidenceRow.cycle_id.label("cycle"),
+            FollowUpEvidenceRow.member_code.label("member"),
+            FollowUpEvidenceRow.uploaded_at.label("at"),
+        ).where(FollowUpEvidenceRow.uploaded_at < stored_before)
+        reports = select(
+            FollowUpReportRow.id, FollowUpReportRow.cycle_id, FollowUpReportRow.member_code,
+            FollowUpReportRow.created_at,
+        ).where(FollowUpReportRow.created_at < stored_before)  # fmt: skip
+        both = union_all(evidence, reports).subquery()
+        query = select(both.c.id, both.c.cycle, both.c.member).order_by(both.c.at, both.c.id)
+        with self._session() as s:
+            return [(i, c, m) for i, c, m in s.execute(query)]
+
+    def sweep(self, ids: Sequence[str], stored_before: datetime) -> int:
+        """Remove these documents and report bodies if stored before then; returns how many."""
+        if not ids:
+            return 0
+        with self._session() as s:
+            removed = 0
+            for table, at in (
+                (FollowUpEvidenceRow, FollowUpEvidenceRow.uploaded_at),
+                (FollowUpReportRow, FollowUpReportRow.created_at),
+            ):
+                result = s.execute(delete(table).where(table.id.in_(ids)).where(at < stored_before))
+                removed += int(getattr(result, "rowcount", 0) or 0)
+            return removed
 
     def set_terms(self, cycle: str, terms: FollowUpTerms) -> None:
         with self._session() as s:

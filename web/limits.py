@@ -21,7 +21,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 FORM_BYTES = 256 * 1024  # any form without a file: far above the longest comments allowed
 UPLOAD_PAGES = ("/self-assessment", "/peer-review", "/follow-up/report", "/files")
 MAX_FIELDS = 500  # the self-assessment form has about 120
-MAX_FILES = 2
+# A progress report has a file input for each of its items (one left empty is a part too), each
+# taking several documents; the body's limit bounds what they bring.
+MAX_FILES = 200
 
 TOO_LARGE = (
     b"<!doctype html><title>Too large</title><p>The request is too large and was not read. "

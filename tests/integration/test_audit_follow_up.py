@@ -108,6 +108,12 @@ def test_the_follow_ups_timeline_says_who_did_what_when_and_what_was_refused(ger
     assert refused["kind"] == "refused" and refused["event_id"] is None
     assert refused["actor"]["email"] == fp("FRA")
     assert "only the focal point of" in refused["detail"]["refusal"]
+    # It names the item it was for, as people know it rather than by its key alone.
+    key = changed["detail"]["update"]["key"]
+    assert refused["detail"]["item"] == key
+    assert refused["detail"]["reason"]["params"]["key"] == key
+    assert refused["summary"].startswith("A change to ")
+    assert key not in refused["summary"]
     assert changed["detail"]["outcome"] == "accepted" and changed["detail"]["signature"] == "holds"
     assert {k: changed["actor"][k] for k in ("email", "role", "member")} == {
         "email": fp("DEU"),
@@ -183,6 +189,8 @@ def test_the_export_verifies_offline(exported):
     result = napreview_offline("audit", "verify-export", str(exported))
     assert result.exit_code == 0, result.output
     assert "Export intact" in result.stdout
+    timeline = (exported / "timeline.json").read_text()
+    assert "A change to " in timeline  # France's refused change, naming its item
 
 
 def _acknowledgement(folder: Path, change: Callable[[dict[str, Any]], None]) -> int:

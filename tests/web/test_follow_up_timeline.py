@@ -8,9 +8,12 @@ import html
 import io
 import zipfile
 
+import pytest
+
 from napreview.schemas.follow_up import ItemStatus, ItemUpdate, ProgressReport
 from napreview.services import follow_up
 from napreview.services.audit import reads_of
+from napreview.services.errors import StepRefused
 
 from ..helpers import AUDITOR, SECRETARIAT, complete_review, fp
 from .test_access import _cycle
@@ -25,6 +28,13 @@ async def test_the_follow_ups_timeline_is_read_like_the_reviews(portal_env, http
     record = store.follow_ups.get(cycle, "DEU")
     assert record is not None
     key = record.state.items[0].key
+    # Another member's focal point tries to change one of Germany's Network recommendations.
+    network = next(i.key for i in record.state.items if i.key.startswith("network:"))
+    with pytest.raises(StepRefused):
+        await follow_up.update_item(
+            portal_env.client, store, store.people.actor(fp(outsider)), cycle, "DEU",
+            ItemUpdate(key=network, status=ItemStatus.DONE),
+        )  # fmt: skip
     body = ProgressReport(updates=[ItemUpdate(key=key, status=ItemStatus.UNDER_WAY)])
     await follow_up.report(
         portal_env.client, store, store.people.actor(fp("DEU")), cycle, "DEU", body
@@ -41,6 +51,8 @@ async def test_the_follow_ups_timeline_is_read_like_the_reviews(portal_env, http
     assert "Chronologie du suivi de l'Allemagne" in text
     assert f"Suivi de l'Allemagne (DEU) lancé après son examen du cycle {cycle}" in text
     assert "Rapport d'étape remis, qui modifie 1 recommandation" in text
+    number = network.removeprefix("network:")
+    assert f"Une modification de la recommandation {number} du Réseau par {fp(outsider)}" in text
     assert "Vérifié de nouveau au regard des règles actuelles du suivi" in text
     assert f'href="{page}/export"' in text
     portal_env.accounts.set_language(fp("DEU"), "en")
@@ -50,6 +62,7 @@ async def test_the_follow_ups_timeline_is_read_like_the_reviews(portal_env, http
     english = html.unescape((await auditor.get(f"{page}/timeline")).text)
     assert "Timeline of the follow-up of Germany" in english
     assert "Progress report sent, changing 1 recommendation by fp.deu@example.org" in english
+    assert f"A change to Network recommendation {number} by {fp(outsider)}" in english
     bundle = await auditor.get(f"{page}/export")
     assert bundle.status_code == 200
     assert f"follow-up-{cycle}-DEU-export.zip" in bundle.headers["content-disposition"]

@@ -1,6 +1,6 @@
 """A review's follow-up (issue #22): its items and progress reports for whoever reads the review;
 the member's focal point sends a progress report here, the secretariat acknowledges it. The
-letters that ask for a report link to this page, and a document sent as evidence is downloaded
+letters that ask for a report link to this page, and the documents sent as evidence are downloaded
 from it. Every step is the command line's (services/follow_up.py, services/evidence.py)."""
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ async def report_post(
         body = ProgressReport(
             narrative=str(form.get("narrative") or ""), updates=_updates(record.state, form)
         )
-        files = await _evidence_file(record.state, form)
+        files = await _evidence_files(record.state, form)
         await follow_up.report(
             await portal.client(), portal.store, actor, cycle, code, body, files,
             limit_mb=portal.options.max_upload_mb,
@@ -163,17 +163,16 @@ async def report_post(
     return await _step(request, v, cycle, code, send(), "report", typed)
 
 
-async def _evidence_file(state: FollowUpState, form: FormData) -> dict[str, list[evidence.Upload]]:
-    """The document the report sends as evidence (``evidence_file``) of the item chosen for it
-    (``evidence_item``, its number): one a report, as the portal takes few files a form."""
-    upload = form.get("evidence_file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return {}
-    n = int(str(form.get("evidence_item") or ""))  # ValueError: the page again, "invalid"
-    if not 0 <= n < len(state.items):
-        raise ValueError(f"there is no item {n}")
-    sent = evidence.Upload(upload.filename, await upload.read(), upload.content_type)
-    return {state.items[n].key: [sent]}
+async def _evidence_files(state: FollowUpState, form: FormData) -> dict[str, list[evidence.Upload]]:
+    """The documents the report sends as evidence of each item (``evidence_<n>`` for the n-th,
+    any number each); the service checks every one before it keeps any."""
+    files: dict[str, list[evidence.Upload]] = {}
+    for n, item in enumerate(state.items):
+        for upload in form.getlist(f"evidence_{n}"):
+            if isinstance(upload, UploadFile) and upload.filename:  # an input left empty
+                sent = evidence.Upload(upload.filename, await upload.read(), upload.content_type)
+                files.setdefault(item.key, []).append(sent)
+    return files
 
 
 @router.get("/reviews/{cycle}/{member}/follow-up/evidence/{file_id}")
