@@ -452,7 +452,11 @@ class PortalSessionRow(Base):
     """A signed-in browser. Only the SHA-256 of the cookie's value is kept."""
 
     __tablename__ = "portal_sessions"
-    __table_args__ = (Index("ix_portal_sessions_email", "email"),)
+    # A form sent after its session ended is found by its page's CSRF token (web/kept.py).
+    __table_args__ = (
+        Index("ix_portal_sessions_email", "email"),
+        Index("ix_portal_sessions_csrf_token", "csrf_token"),
+    )
 
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
