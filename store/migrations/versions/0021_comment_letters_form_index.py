@@ -5,14 +5,14 @@ A comment posted while Temporal could not be reached is kept with ``letters_star
 and the worker's look starts its letters. Comments already stored are taken as started: their
 posting either started the letters or failed in front of the person.
 
-Revision ID: 0021_comment_letters_and_form_tokens
+Revision ID: 0021_comment_letters_form_index
 Revises: 0020_follow_up_evidence
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_comment_letters_and_form_tokens"
+revision = "0021_comment_letters_form_index"
 down_revision = "0020_follow_up_evidence"
 branch_labels = None
 depends_on = None
