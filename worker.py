@@ -28,6 +28,7 @@ from napreview.activities.letters import LetterActivities
 from napreview.activities.review import ReviewActivities
 from napreview.letters.compose import Sender
 from napreview.letters.outbox import Outbox, keep_delivering
+from napreview.services.conversation import keep_starting_letters
 from napreview.services.reminders import keep_reminding
 from napreview.settings import Settings, SettingsError, keep_files_private, load_settings
 from napreview.store.db import migrate
@@ -162,7 +163,9 @@ async def run_worker(settings: Settings, stop: asyncio.Event, serves: str = "all
         # Reminders of one's own go out beside the activities (the workers that send mail).
         # So do the letters waiting in the outbox: those whose first attempt failed (the mail
         # server away, a full disk) or whose sender died.
-        beside = []
+        # Every worker also starts the letters of comments posted while Temporal was away
+        # (each started once, by its workflow's id, however many workers look).
+        beside = [asyncio.create_task(keep_starting_letters(client, store, settings, stop))]
         if serves != "workflows":
             beside.append(asyncio.create_task(keep_reminding(store, settings, stop)))
             if settings.deliver_letters:

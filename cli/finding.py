@@ -114,6 +114,9 @@ def register(app: typer.Typer) -> None:
         cycle: str,
         what: str = typer.Argument(..., help="status or recommendations"),
         output: Path = typer.Option(..., "--output", "-o", help="The file (.csv or .xlsx)"),
+        language: str = typer.Option(
+            "en", "--language", help="The language of its headers and words: en, fr or es"
+        ),
         as_: str | None = AS_OPTION,
     ) -> None:
         """A cycle's spreadsheet: where each review stands, or the peer recommendations with
@@ -123,13 +126,17 @@ def register(app: typer.Typer) -> None:
         form = output.suffix.lstrip(".").lower()
         if form not in exports.FORMATS or what not in ("status", "recommendations"):
             raise fail(EXIT_USAGE, "Give status or recommendations, and a .csv or .xlsx file.")
+        if language not in ("en", "fr", "es"):
+            raise fail(EXIT_USAGE, "--language: give en, fr or es.")
         actor = acting(as_)
         if what == "status":
-            table = exports.cycle_status(store(), actor, cycle)
+            table = exports.cycle_status(store(), actor, cycle, language)
         else:
 
             async def read() -> exports.Table:
-                return await exports.recommendations(await client(), store(), actor, cycle)
+                return await exports.recommendations(
+                    await client(), store(), actor, cycle, language
+                )
 
             table = run(read())
         data, _, _ = exports.encoded(table, form)

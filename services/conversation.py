@@ -6,19 +6,23 @@ Who wrote a comment is the person the session or token proved, never a name type
 comment is kept in the store with the review's record and shown in its timeline. Each new
 comment is told to the others in the thread by letter, in their language, on the path every
 letter takes (stored, filed, delivered from the outbox, retried until sent): nobody
-has to watch the page.
+has to watch the page. A comment posted while Temporal cannot be reached is kept all the same,
+its letters waiting: the worker looks for such comments every minute and starts their letters
+(started once, by the workflow's id, however many workers look).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
 from napreview.schemas.letters import (
     Addressee,
@@ -37,6 +41,11 @@ from napreview.store.comments import Comment
 from napreview.store.errors import NotFoundError
 from napreview.store.records import Store
 from napreview.workflows import contract
+
+log = logging.getLogger(__name__)
+
+# How often the worker looks for comments whose letters wait to be started.
+LOOK_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -116,30 +125,76 @@ async def post(
     checked (UnfitText); anyone outside the thread is refused (recorded). The letters are
     written and delivered by a workflow (``comment-<cycle>-<member>-<id>``), so that an outage
     of the database or the mail server delays them and never loses them."""
-    view, notice = await asyncio.to_thread(_keep, store, actor, cycle, member, text)
-    with contextlib.suppress(WorkflowAlreadyStartedError):
-        await client.start_workflow(
-            contract.COMMENT_WORKFLOW,
-            notice,
-            id=comment_workflow_id(cycle, view.member, view.id),
-            task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    kept = await asyncio.to_thread(_keep, store, actor, cycle, member, text)
+    view, notice = await asyncio.to_thread(_notice, store, kept)
+    try:
+        await _start_letters(client, store, settings, kept, notice)
+    except (RPCError, RuntimeError):  # the server unreachable (RuntimeError: not connected)
+        log.warning(
+            "Temporal unreachable: the letters of comment %s wait for the worker's look",
+            kept.id,
+            exc_info=True,
         )
     return Posted(view, [r.recipient_key for r in notice.letters])
 
 
-def _keep(
-    store: Store, actor: Actor, cycle: str, member: str, text: str
-) -> tuple[CommentView, CommentNotice]:
+async def start_waiting_letters(client: Client, store: Store, settings: Settings) -> int:
+    """Start the letters of every comment still waiting for them; how many were started."""
+    waiting = await asyncio.to_thread(store.comments.waiting_letters)
+    for comment in waiting:
+        _, notice = await asyncio.to_thread(_notice, store, comment)
+        await _start_letters(client, store, settings, comment, notice)
+    return len(waiting)
+
+
+async def keep_starting_letters(
+    client: Client, store: Store, settings: Settings, stop: asyncio.Event
+) -> None:
+    """The worker's look for comments whose letters wait, every minute until ``stop`` is set;
+    a failed look is logged and the next one tries again."""
+    while not stop.is_set():
+        try:
+            started = await start_waiting_letters(client, store, settings)
+            if started:
+                log.info(
+                    "Started the letters of %d comment(s) posted while Temporal was away", started
+                )
+        except Exception:  # noqa: BLE001 - the next look tries again; the worker serves on
+            log.exception("comments' letters: this look failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), LOOK_EVERY.total_seconds())
+
+
+async def _start_letters(
+    client: Client, store: Store, settings: Settings, comment: Comment, notice: CommentNotice
+) -> None:
+    """Start the workflow writing the comment's letters (once: its id is the comment's), then
+    record it started."""
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            contract.COMMENT_WORKFLOW,
+            notice,
+            id=comment_workflow_id(comment.cycle, comment.member, comment.id),
+            task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    await asyncio.to_thread(store.comments.letters_started, comment.id)
+
+
+def _keep(store: Store, actor: Actor, cycle: str, member: str, text: str) -> Comment:
     code = store.members.get(member).code
     access.require_review(store, actor, cycle, code)
     if not may_comment(store, actor, cycle, code):
         raise access.refuse_read(
             store, actor, "comment", cycle, code, f"writing in the conversation of {code}"
         )
-    kept = store.comments.add(cycle, code, actor, fit_text("comment", text, MESSAGE_LENGTH))
-    (view,) = _views(store, [kept])
-    return view, CommentNotice(letters=_letters_for(store, view, cycle, code))
+    return store.comments.add(cycle, code, actor, fit_text("comment", text, MESSAGE_LENGTH))
+
+
+def _notice(store: Store, comment: Comment) -> tuple[CommentView, CommentNotice]:
+    """The comment as people read it, and the letters telling the others in the thread."""
+    (view,) = _views(store, [comment])
+    return view, CommentNotice(letters=_letters_for(store, view, comment.cycle, comment.member))
 
 
 def _letters_for(

@@ -8,16 +8,17 @@ import asyncio
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from temporalio.client import Client
 
+from napreview.i18n.translator import translator
 from napreview.schemas.members import Actor
 from napreview.schemas.review import ReviewerStatus
 from napreview.services import access, documents, indicators
 from napreview.store.records import Store
 
-Cell = str | int | float | None
+Cell = str | int | float | datetime | None
 FORMATS = ("csv", "xlsx")
 # The reviewers a review counts: still to submit, or submitted (not replaced, recused...).
 _SERVING = (ReviewerStatus.ACTIVE, ReviewerStatus.SUBMITTED)
@@ -38,43 +39,51 @@ def _day(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
-def cycle_status(store: Store, actor: Actor, cycle: str) -> Table:
+def _utc(value: datetime | None) -> datetime | None:
+    """A moment as a spreadsheet keeps dates: without a zone (the header names UTC)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value else None
+
+
+def cycle_status(store: Store, actor: Actor, cycle: str, language: str = "en") -> Table:
     """Each review of the cycle the person reads: its stage, round, deadline and reviewers (those
-    who submitted included)."""
+    who submitted included), headed and worded in the reader's language."""
+    t = translator(language)
     readable = access.readable_reviews(store, actor, cycle)
-    names = {m.code: m.name for m in store.members.all()}
     rows: list[list[Cell]] = [
         [
             r.member,
-            names.get(r.member, r.member),
-            r.stage.value,
+            t.member_name(r.member),
+            t.term("stage", r.stage.value),
             r.round,
-            "yes" if r.overdue else "no",
-            _day(r.deadline),
-            " ".join(s.member for s in r.reviewers or () if s.status in _SERVING),
-            r.cedaw_rating or "",
-            r.unanswered if r.unanswered is not None else "",
+            t.gettext("yes") if r.overdue else t.gettext("no"),
+            _utc(r.deadline),
+            ", ".join(t.member_name(s.member) for s in r.reviewers or () if s.status in _SERVING),
+            t.term("linkage", r.cedaw_rating) if r.cedaw_rating else "",
+            r.unanswered,
         ]
         for r in store.reviews.of_cycle(cycle)
         if readable is None or r.member in readable
     ]
     header = [
-        "member",
-        "name",
-        "stage",
-        "round",
-        "overdue",
-        "deadline",
-        "reviewers",
-        "cedaw_rating",
-        "unanswered_recommendations",
+        t.gettext("Code"),
+        t.gettext("Member"),
+        t.gettext("Stage"),
+        t.gettext("Round"),
+        t.gettext("Overdue"),
+        t.gettext("Deadline (UTC)"),
+        t.gettext("Reviewers"),
+        t.gettext("Link with CEDAW"),
+        t.gettext("Recommendations not yet answered"),
     ]
     return Table(f"cycle-{cycle}-status", header, rows)
 
 
-async def recommendations(client: Client, store: Store, actor: Actor, cycle: str) -> Table:
+async def recommendations(
+    client: Client, store: Store, actor: Actor, cycle: str, language: str = "en"
+) -> Table:
     """Every peer recommendation of the reviews of the cycle the person reads, with the
-    reviewed member's answer (supported, noted, or none yet)."""
+    reviewed member's answer (supported, noted, or none yet), in the reader's language."""
+    t = translator(language)
     readable = await asyncio.to_thread(access.readable_reviews, store, actor, cycle)
     records = await asyncio.to_thread(store.reviews.of_cycle, cycle)
     members = [r.member for r in records if readable is None or r.member in readable]
@@ -84,12 +93,26 @@ async def recommendations(client: Client, store: Store, actor: Actor, cycle: str
         async with limit:
             d = await documents.dossier(client, store, actor, cycle, member)
         return [
-            [member, r.key, r.reviewer, r.number, r.text, r.response.value if r.response else ""]
+            [
+                member,
+                t.member_name(member),
+                t.member_name(r.reviewer),
+                r.number,
+                r.text,
+                t.term("response", r.response.value) if r.response else t.gettext("not answered"),
+            ]
             for r in d.recommendations
         ]
 
     rows = [row for found in await asyncio.gather(*map(one, members)) for row in found]
-    header = ["member", "key", "reviewer", "number", "recommendation", "answer"]
+    header = [
+        t.gettext("Code"),
+        t.gettext("Member"),
+        t.gettext("Reviewer"),
+        t.gettext("Number"),
+        t.gettext("Recommendation"),
+        t.gettext("Answer"),
+    ]
     return Table(f"cycle-{cycle}-recommendations", header, rows)
 
 

@@ -46,6 +46,24 @@ class CommentRepository(Repository):
             s.flush()
             return _comment(row)
 
+    def waiting_letters(self, limit: int = 100) -> list[Comment]:
+        """Comments whose letters were never started (Temporal was away), oldest first."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(ReviewCommentRow)
+                .where(ReviewCommentRow.letters_started_at.is_(None))
+                .order_by(ReviewCommentRow.id)
+                .limit(limit)
+            ).all()
+            return [_comment(r) for r in rows]
+
+    def letters_started(self, comment_id: int) -> None:
+        """The comment's letters are started (the first time said is kept)."""
+        with self._session() as s:
+            row = s.get_one(ReviewCommentRow, comment_id)
+            if row.letters_started_at is None:
+                row.letters_started_at = datetime.now(UTC)
+
     def get(self, comment_id: int) -> Comment:
         with self._session() as s:
             row = s.get(ReviewCommentRow, comment_id)

@@ -452,7 +452,11 @@ class PortalSessionRow(Base):
     """A signed-in browser. Only the SHA-256 of the cookie's value is kept."""
 
     __tablename__ = "portal_sessions"
-    __table_args__ = (Index("ix_portal_sessions_email", "email"),)
+    # A form sent after its session ended is found by its page's CSRF token (web/kept.py).
+    __table_args__ = (
+        Index("ix_portal_sessions_email", "email"),
+        Index("ix_portal_sessions_csrf_token", "csrf_token"),
+    )
 
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
@@ -548,7 +552,10 @@ class ReviewCommentRow(Base):
     and the role and member they wrote as), never a name typed in."""
 
     __tablename__ = "review_comments"
-    __table_args__ = (Index("ix_review_comments_cycle_member", "cycle_id", "member_code", "at"),)
+    __table_args__ = (
+        Index("ix_review_comments_cycle_member", "cycle_id", "member_code", "at"),
+        Index("ix_review_comments_letters_started", "letters_started_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     cycle_id: Mapped[str] = mapped_column(String(40))
@@ -558,6 +565,9 @@ class ReviewCommentRow(Base):
     author_member: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When the workflow writing its letters was started; None while they wait to be (Temporal
+    # was away when it was posted): the worker's look starts them (services/conversation.py).
+    letters_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DeputyRow(Base):

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from napreview.services import documents
 from napreview.services import members as member_ops
@@ -25,6 +25,7 @@ from napreview.web.routes.reviews import (
     SA_DRAFT,
     SA_GROUPS,
     STEP_DRAFT,
+    typed_fields,
 )
 from napreview.web.web import Portal, portal_of
 
@@ -83,10 +84,5 @@ def _what_was_typed(
     if what == "peer-review":
         return PR_DRAFT, forms.raw_from_form(PR_GROUPS, form), f"{review}/peer-review?kept=1"
     if what in PAGE_STEPS or what == "respond":
-        values = {
-            name: value
-            for name, value in form.multi_items()
-            if isinstance(value, str) and not isinstance(value, UploadFile) and name != "csrf_token"
-        }
-        return STEP_DRAFT + what, values, f"{review}?kept={what}"
+        return STEP_DRAFT + what, typed_fields(form), f"{review}?kept={what}"
     return None, {}, ""

@@ -811,6 +811,17 @@ def apply_extend(s: ReviewState, c: Context, cmd: Extend) -> Effects:
     return Effects(publish=s.overdue != s.published_overdue, rearm=True, extension=extension)
 
 
+def extended_deadlines(s: ReviewState, by: timedelta) -> list[tuple[str | None, datetime]]:
+    """Where an extension by ``by`` would move the deadlines ``apply_extend`` moves, for a
+    person to see before asking: each with the reviewer it is for (None: the member's own,
+    or the answers' while the member answers the peer recommendations)."""
+    if s.answers_due is not None and s.stage is Stage.PEER_REVIEW:
+        return [(None, s.answers_due + by)]
+    if s.stage is Stage.PEER_REVIEW:
+        return [(x.member, x.deadline.due + by) for x in active_slots(s) if x.deadline]
+    return [(None, s.deadline.due + by)] if s.deadline else []
+
+
 def apply_remind(s: ReviewState, c: Context, cmd: Remind) -> Effects:
     """A reminder letter for each open deadline, sent now; the reminders due on their own
     before each deadline still go out."""

@@ -100,6 +100,16 @@ async def test_a_comment_a_deputy_search_and_a_spreadsheet_from_the_command_line
     assert wrote.exit_code == 0, wrote.output
     rows = list(load_workbook(sheet).active.iter_rows(values_only=True))
     by_member = {r[0]: r for r in rows[1:]}
-    assert by_member["DEU"][1] == "Germany" and by_member["DEU"][2] == "self_assessment"
+    assert by_member["DEU"][1] == "Germany" and by_member["DEU"][2] == "Self-assessment"
+    sheet_es = tmp_path / "estado.xlsx"
+    wrote = await cli(
+        "export", cycle, "status", "-o", str(sheet_es), "--language", "es", "--as", SECRETARIAT
+    )
+    assert wrote.exit_code == 0, wrote.output
+    rows = list(load_workbook(sheet_es).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Código", "Miembro", "Etapa")
+    assert {r[0]: r[1] for r in rows[1:]}["DEU"] == "Alemania"
+    unknown = await cli("export", cycle, "status", "-o", str(sheet_es), "--language", "de")
+    assert unknown.exit_code == 2 and "en, fr or es" in unknown.output
     wrong = await cli("export", cycle, "status", "--output", str(tmp_path / "s.pdf"))
     assert wrong.exit_code == 2 and ".csv or .xlsx" in wrong.output

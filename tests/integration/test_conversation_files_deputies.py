@@ -146,7 +146,7 @@ def test_the_cycle_status_spreadsheet_holds_only_what_the_person_reads(any_store
     data, name, media = exports.encoded(table, "csv")
     assert name == "cycle-2027-status.csv" and media.startswith("text/csv")
     header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert header[:3] == ["member", "name", "stage"]
+    assert header[:3] == ["Code", "Member", "Stage"]
     xlsx, xlsx_name, _ = exports.encoded(table, "xlsx")
     assert (
         xlsx_name.endswith(".xlsx")

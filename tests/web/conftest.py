@@ -152,10 +152,9 @@ class Http:
         assert asked.status_code == 200 and 'id="what-happens"' in asked.text, asked.text
         form = asked.text.split('id="what-happens"')[1]
         action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', form).group(1))
-        fields = {
-            html.unescape(name): html.unescape(value)
-            for name, value in HIDDEN.findall(form.split("</form>")[0])
-        }
+        fields: dict[str, list[str]] = {}  # a field may repeat (the reviews chosen)
+        for name, value in HIDDEN.findall(form.split("</form>")[0]):
+            fields.setdefault(html.unescape(name), []).append(html.unescape(value))
         return await self.client.post(action, data=fields)
 
     async def sign_in(self, email: str, password: str = EXAMPLE_PASSWORD) -> httpx.Response:

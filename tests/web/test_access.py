@@ -486,8 +486,8 @@ async def test_every_review_step_from_the_review_page(portal_env, http):
     ).status_code == 303
     state = await env_state(env, cycle, lambda s: len(s.redraws) == 3)
     assert [r.why for r in state.redraws] == ["replaced", "recused", "reassigned"]
-    extended = await sec.post(f"{page}/extend", {"days": "14", "reason": "Elections"})
-    assert extended.status_code == 303
+    asked = await sec.post(f"{page}/extend", {"days": "14", "reason": "Elections"})
+    assert (await sec.confirm(asked)).status_code == 303
     empty = await sec.post(f"{page}/withdraw", {"reason": ""})
     assert empty.status_code == 422  # refused before it is even asked
     asked = await sec.post(f"{page}/withdraw", {"reason": "Asked by the member"})

@@ -143,6 +143,9 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
         choice = "supported" if n % 2 == 0 else "noted"
         await answers.nth(n).locator(f"input[value={choice}]").check()
     await deu.get_by_role("button", name="Record the answers").click()
+    await deu.locator("#what-happens").wait_for()  # asked first, each answer listed
+    assert await deu.locator("#what-happens ul.answers li").count() == 2 * len(reviewers)
+    await deu.get_by_role("button", name="Yes, record the answers").click()
     await deu.wait_for_url(f"**/reviews/{cycle}/DEU?done=respond")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.SIGN_OFF)
 
@@ -166,7 +169,7 @@ async def test_the_whole_path_in_a_browser(portal_env, browser):
     await sec.keyboard.press("Tab")
     await sec.keyboard.press("Enter")
     await sec.get_by_role("heading", name="Return the review of Germany for revision?").wait_for()
-    await sec.focus("#what-happens ~ form button[type=submit]")
+    await sec.focus("#what-happens ~ form button[type=submit]:not([name=back])")
     await sec.keyboard.press("Enter")
     await sec.wait_for_url(f"**/reviews/{cycle}/DEU?done=sign_off")
     await _reached(env, cycle, "DEU", lambda s: s.stage is Stage.SELF_ASSESSMENT and s.round == 2)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
+from napreview.i18n.translator import translator
 from napreview.schemas.examples import example_peer_review
 from napreview.schemas.review import Stage
 
@@ -196,18 +197,21 @@ async def test_search_and_the_cycle_spreadsheets_in_a_browser(portal_env, browse
 
     status = await sheet("where each review stands (Excel)")
     header, rows = status[0], {r[0]: dict(zip(status[0], r, strict=True)) for r in status[1:]}
-    assert header[:3] == ("member", "name", "stage")
-    assert rows["DEU"]["name"] == "Germany"
-    assert rows["DEU"]["stage"] in (Stage.CEDAW_CHECK.value, Stage.SIGN_OFF.value)
-    assert sorted(rows["DEU"]["reviewers"].split()) == sorted(reviewers)
-    assert rows[outsider]["stage"] == Stage.SELF_ASSESSMENT.value
+    assert header[:3] == ("Code", "Member", "Stage")  # in the reader's words
+    en = translator("en")
+    assert rows["DEU"]["Member"] == "Germany"
+    assert rows["DEU"]["Stage"] in (en.term("stage", "cedaw_check"), en.term("stage", "sign_off"))
+    assert sorted(rows["DEU"]["Reviewers"].split(", ")) == sorted(map(en.member_name, reviewers))
+    assert rows[outsider]["Stage"] == en.term("stage", "self_assessment")
 
     answers = await sheet("the recommendations and their answers (Excel)")
     of_germany = [dict(zip(answers[0], r, strict=True)) for r in answers[1:] if r[0] == "DEU"]
     assert len(of_germany) == 2 * len(reviewers)
-    first = next(r for r in of_germany if r["reviewer"] == reviewers[0] and r["number"] == 1)
-    assert first["recommendation"] == example_peer_review().recommendations[0]
-    assert first["answer"] == "supported"
+    first = next(
+        r for r in of_germany if r["Reviewer"] == en.member_name(reviewers[0]) and r["Number"] == 1
+    )
+    assert first["Recommendation"] == example_peer_review().recommendations[0]
+    assert first["Answer"] == en.term("response", "supported")
     await deu.context.close()
     await sec.context.close()
     assert problems == []

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from napreview.i18n.translator import translator
 from napreview.schemas.review import Durations, Stage
 
 from ..helpers import SECRETARIAT, at_stage, fp, start_cycle, state_when
@@ -59,10 +60,20 @@ async def test_extend_and_remind_several_overdue_reviews_at_once(portal_env, htt
         f"/cycles/{cycle}/overdue", {"action": "extend", "members": ["DEU"], "days": "0"}
     )
     assert refused.status_code == 422
-    extended = await sec.post(
-        f"/cycles/{cycle}/overdue",
-        {"action": "extend", "members": ["MEX", "NAM"], "days": "10", "reason": "Elections"},
-    )
+    typed = {"action": "extend", "members": ["MEX", "NAM"], "days": "10", "reason": "Elections"}
+    asked = await sec.post(f"/cycles/{cycle}/overdue", typed)
+    said = asked.text.split('id="what-happens"')[1].split("</ul>")[0]
+    assert "Extend the deadlines of 2 overdue reviews?" in asked.text
+    assert "Each deadline moves 10 days later:" in said and said.count("<li>") == 2
+    due = {r.member: r.deadline for r in env.store.reviews.of_cycle(cycle, None, True)}
+    for member in ("MEX", "NAM"):
+        assert translator("en").deadline(due[member] + timedelta(days=10), "UTC") in said
+    back = await sec.post(f"/cycles/{cycle}/overdue", {**typed, "confirmed": "yes", "back": "1"})
+    again = (await sec.get(back.headers["location"])).text
+    assert 'value="MEX" checked' in again and 'value="JPN">' in again
+    assert 'id="bulk-reason" name="reason" value="Elections"' in again
+    assert not (await at_stage(env.client, cycle, "MEX", Stage.SELF_ASSESSMENT)).extensions
+    extended = await sec.confirm(asked)
     assert extended.status_code == 200 and "2 reviews done." in extended.text
     for member in ("MEX", "NAM"):
         state = await state_when(env.client, cycle, member, lambda s: not s.overdue)

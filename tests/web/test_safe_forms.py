@@ -140,6 +140,18 @@ async def test_enter_the_confirmation_and_numbers_in_three_languages(portal_env,
         sec = await signed_in(browser, env.url, SECRETARIAT)
         posted = _posted_actions(sec)
         await sec.goto(f"/reviews/{cycle}/{member}")
+        # an extension is asked first, its new deadline said; going back keeps what was typed
+        await sec.fill("#extend-reason", "Elections")
+        await sec.fill("#days", "21")
+        await sec.locator("form[action$='/extend'] button.secondary").click()
+        await sec.locator("#what-happens ul.moves li").wait_for()
+        await shoot(sec, f"{language}-confirm-extend")
+        problems += await serious_violations(sec)
+        await sec.locator("#what-happens ~ form button[name=back]").click()
+        await sec.wait_for_url(f"**/reviews/{cycle}/{member}?kept=extend")
+        assert await sec.input_value("#extend-reason") == "Elections"
+        assert await sec.input_value("#days") == "21"
+        posted.clear()
         await sec.fill("#withdraw-reason", "Asked by the member")
         await sec.keyboard.press("Enter")
         await sec.fill("#extend-reason", "Elections")
@@ -150,7 +162,7 @@ async def test_enter_the_confirmation_and_numbers_in_three_languages(portal_env,
         assert "Asked by the member" in await sec.locator("#what-happens").inner_text()
         await shoot(sec, f"{language}-confirm-withdraw")
         problems += await serious_violations(sec)
-        await sec.locator("#what-happens ~ form button[type=submit]").click()
+        await sec.locator("#what-happens ~ form button[type=submit]:not([name=back])").click()
         await sec.wait_for_url(f"**/reviews/{cycle}/{member}?done=withdraw")
         await at_stage(env.client, cycle, member, Stage.WITHDRAWN)
         await sec.context.close()

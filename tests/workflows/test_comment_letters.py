@@ -5,13 +5,17 @@ workflow replays with today's code, so a change that would break runs in flight 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import socket
 from pathlib import Path
 
+import pytest
 from temporalio import activity
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client, WorkflowHistory
+from temporalio.service import RPCError
 
 from napreview.activities.letters import LetterActivities
 from napreview.audit.replay import replay
@@ -22,7 +26,7 @@ from napreview.services import conversation
 from napreview.workflows import contract
 from napreview.workflows.conversation import TellOfCommentWorkflow
 
-from ..conftest import settings_for, worker_with
+from ..conftest import running_worker, settings_for, worker_with
 from ..helpers import SECRETARIAT, at_stage, fp, start_cycle
 
 HISTORY = Path(__file__).parents[1] / "histories" / "comment-letters" / "comment-2026-12-04.json"
@@ -87,3 +91,66 @@ async def test_the_recorded_comment_workflow_replays_with_todays_code():
     completed = EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
     # A real run: a letter to the member and to each of its three reviewers, in turn.
     assert sum(e.event_type == completed for e in history.events) == 4
+
+
+async def _started(store) -> None:  # type: ignore[no-untyped-def]
+    """Until no comment waits for its letters."""
+    while await asyncio.to_thread(store.comments.waiting_letters):
+        await asyncio.sleep(0.05)
+
+
+def _closed_port() -> int:
+    """A port nothing listens on: the address of a Temporal that cannot be reached."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_a_comment_posted_while_temporal_is_away_is_told_once_the_worker_looks(
+    dev_env, store, tmp_path
+):
+    client = dev_env.client
+    async with running_worker(client, store, tmp_path) as settings:
+        cycle = await start_cycle(client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"])
+        state = await at_stage(client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+        reviewers = [slot.member for slot in state.reviewers]
+        # The front door's client, its server out of reach (nothing listens at its address).
+        away = await Client.connect(
+            f"127.0.0.1:{_closed_port()}", namespace=client.namespace, lazy=True
+        )
+        secretariat = store.people.actor(SECRETARIAT)
+        posted = await conversation.post(
+            away, store, settings, secretariat, cycle, "DEU", "Please attach the framework."
+        )
+        assert posted.told == ["DEU", *reviewers]
+        assert [c.text for c in conversation.thread(store, secretariat, cycle, "DEU")] == [
+            "Please attach the framework."
+        ]  # the comment is kept
+        assert [c.id for c in store.comments.waiting_letters()] == [posted.comment.id]
+        handle = client.get_workflow_handle(
+            comment_workflow_id(cycle, "DEU", posted.comment.id), result_type=list[LetterRef]
+        )
+        with pytest.raises(RPCError):  # and no letter is on its way yet
+            await handle.describe()
+
+        # The worker's look, as every worker runs it, with a client that reaches the server.
+        stop = asyncio.Event()
+        looking = asyncio.create_task(
+            conversation.keep_starting_letters(client, store, settings, stop)
+        )
+        try:
+            await asyncio.wait_for(_started(store), timeout=60)
+            refs = await asyncio.wait_for(handle.result(), timeout=60)
+        finally:
+            stop.set()
+            await looking
+        assert [r.recipient for r in refs] == ["DEU", *reviewers]
+        assert [store.letters.get(r.id).delivery_state for r in refs] == ["filed"] * len(refs)
+        # another look (another worker) starts nothing twice
+        assert await conversation.start_waiting_letters(client, store, settings) == 0
+        stored = [
+            letter
+            for letter in store.letters.list(cycle=cycle, member="DEU")
+            if letter.kind == "comment"
+        ]
+        assert len(stored) == len(refs)

@@ -26,9 +26,11 @@ async def export(cycle: str, what: str, format: str, v: PersonDep, portal: Porta
     if format not in exports.FORMATS or what not in ("status", "recommendations"):
         raise PageNotFound()
     if what == "status":
-        table = await run_in_threadpool(exports.cycle_status, portal.store, v.actor, cycle)
+        table = await run_in_threadpool(
+            exports.cycle_status, portal.store, v.actor, cycle, v.language
+        )
     else:
         client = await portal.client()
-        table = await exports.recommendations(client, portal.store, v.actor, cycle)
+        table = await exports.recommendations(client, portal.store, v.actor, cycle, v.language)
     data, name, media = await run_in_threadpool(exports.encoded, table, format)
     return download(data, name, media)

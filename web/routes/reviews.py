@@ -25,6 +25,7 @@ from napreview.schemas.members import Actor, Role
 from napreview.schemas.refusals import Reason
 from napreview.schemas.review import (
     Command,
+    Extend,
     ReviewerStatus,
     Stage,
 )
@@ -57,7 +58,7 @@ from napreview.web.web import (
     render,
     see_other,
 )
-from napreview.workflows.review_steps import STEPS
+from napreview.workflows.review_steps import STEPS, extended_deadlines
 
 router = APIRouter()
 log = logging.getLogger("napreview.portal")
@@ -73,9 +74,9 @@ PAGE_STEPS = frozenset(name for name, step in STEPS.items() if step.on_review_pa
 # The steps that cannot be undone, done only once the person confirmed what they will do; the
 # fields their forms post (carried through the confirmation page).
 CONFIRMED_STEPS = frozenset(
-    {"sign_off", "withdraw", "replace_reviewer", "reassign_reviewer", "recuse"}
+    {"sign_off", "withdraw", "replace_reviewer", "reassign_reviewer", "recuse", "extend"}
 )
-STEP_FIELDS = ("decision", "comments", "reason", "reviewer")
+STEP_FIELDS = ("decision", "comments", "reason", "reviewer", "days")
 # What a redirect after a step may say was done (anything else in ?done= is ignored).
 _DONE = PAGE_STEPS | {"self_assessment", "peer_review", "respond", "comment", "attach"}
 
@@ -687,6 +688,8 @@ async def review_action(
     portal = portal_of(request)
     assert v.actor is not None
     actor = v.actor
+    if form.get("back") and (action in CONFIRMED_STEPS or action == "respond"):
+        return await _went_back(request, v, d, action, form)
     client = await portal.client()
     try:
         if action == "respond":
@@ -699,11 +702,23 @@ async def review_action(
                 return await run_in_threadpool(
                     review_with, request, v, d, error="no_answers", status=422
                 )
+            if form.get("confirmed") != "yes":
+                fields = {f"answer-{key}": answer.value for key, answer in answers.items()}
+                chosen = [(r, answers[r.key]) for r in d.recommendations if r.key in answers]
+                return await run_in_threadpool(
+                    _confirm_step, request, d, action, fields, answers=chosen
+                )
             await documents.respond(client, portal.store, cycle, code, actor, answers)
         else:
             command = _command(action, actor, form)
             if action in CONFIRMED_STEPS and form.get("confirmed") != "yes":
-                return await run_in_threadpool(_confirm_step, request, d, action, form)
+                fields = {n: str(form.get(n)) for n in STEP_FIELDS if form.get(n) is not None}
+                moves = (
+                    extended_deadlines(d.state, command.by) if isinstance(command, Extend) else []
+                )
+                return await run_in_threadpool(
+                    _confirm_step, request, d, action, fields, moves=moves
+                )
             await steps.review_step(client, portal.store, cycle, code, action, command)
     except StepRefused as refusal:
         d = await dossier_of(request, v, cycle, code)
@@ -718,11 +733,41 @@ async def review_action(
     return see_other(f"/reviews/{cycle}/{code}?done={action}")
 
 
-def _confirm_step(request: Request, d: documents.Dossier, step: str, form: Any) -> Response:
-    """What the step will do, said before it is done; its button posts the same fields again,
-    confirmed."""
+async def _went_back(
+    request: Request, v: Visitor, d: documents.Dossier, step: str, form: Any
+) -> Response:
+    """ "No, go back" on a step's confirmation: nothing done, and the step's form shown again
+    as the person filled it in (kept as the step's draft, as after a session ended)."""
     cycle, code = d.state.cycle, d.state.member
-    fields = {name: str(form.get(name)) for name in STEP_FIELDS if form.get(name) is not None}
+    typed = {k: x for k, x in typed_fields(form).items() if k not in ("confirmed", "back")}
+    await run_in_threadpool(
+        documents.save_draft,
+        portal_of(request).store,
+        v.email,
+        cycle,
+        code,
+        STEP_DRAFT + step,
+        typed,
+    )
+    return see_other(f"/reviews/{cycle}/{code}?kept={step}")
+
+
+def typed_fields(form: Any) -> dict[str, str]:
+    """What a person typed or chose in a step's form: its text fields, the CSRF token aside."""
+    return {
+        name: value
+        for name, value in form.multi_items()
+        if isinstance(value, str) and name != "csrf_token"
+    }
+
+
+def _confirm_step(
+    request: Request, d: documents.Dossier, step: str, fields: dict[str, str], **extra: Any
+) -> Response:
+    """What the step will do, said before it is done; its button posts the same fields again,
+    confirmed, and "No, go back" posts them to be filled in again (``extra``: what the page
+    shows of them: an extension's new deadlines, the answers to be recorded)."""
+    cycle, code = d.state.cycle, d.state.member
     return render(
         request,
         "confirm.html",
@@ -736,6 +781,8 @@ def _confirm_step(request: Request, d: documents.Dossier, step: str, form: Any) 
             "fields": {**fields, "confirmed": "yes"},
             "numbers": [],
             "document": None,
+            "may_go_back": True,
+            **extra,
         },
     )
 
