@@ -7,7 +7,7 @@ may also hold documents a review refused, so every read goes through the review'
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -397,6 +397,36 @@ def held_by_reviews(client: Client, wait: timedelta = timedelta(seconds=10)) -> 
 
 
 @dataclass(frozen=True)
+class Answers:
+    """What the workflows holding stored files said of them: ``taken`` (they hold them),
+    ``doomed`` (they do not), and how many files were kept because their workflow could not be
+    asked."""
+
+    taken: list[str]
+    doomed: list[str]
+    unasked: int
+
+
+async def ask_holders(stored: Iterable[tuple[str, str, str]], held: HeldBy) -> Answers:
+    """Ask each workflow (by cycle and member) once about the files ``stored`` says it may
+    hold: (file id, cycle, member) rows."""
+    by_holder: dict[tuple[str, str], list[str]] = {}
+    for file_id, cycle, member in stored:
+        by_holder.setdefault((cycle, member), []).append(file_id)
+    taken: list[str] = []
+    doomed: list[str] = []
+    unasked = 0
+    for (cycle, member), ids in by_holder.items():
+        holds = await held(cycle, member)
+        if holds is None:
+            unasked += len(ids)
+            continue
+        taken += [i for i in ids if i in holds]
+        doomed += [i for i in ids if i not in holds]
+    return Answers(taken, doomed, unasked)
+
+
+@dataclass(frozen=True)
 class Swept:
     """What a sweep did: removed, found taken by their review (now marked so), and kept
     because their review could not be asked."""
@@ -417,21 +447,8 @@ async def sweep(store: Store, by: Actor, held: HeldBy, grace: timedelta = SWEEP_
     await asyncio.to_thread(require_secretariat, store, by, "sweep_documents")
     before = datetime.now(UTC) - grace
     unmarked = await asyncio.to_thread(store.documents.unmarked, before)
-    by_review: dict[tuple[str, str], list[str]] = {}
-    for document_id, cycle, member in unmarked:
-        by_review.setdefault((cycle, member), []).append(document_id)
-    doomed: list[str] = []
-    taken = unasked = 0
-    for (cycle, member), ids in by_review.items():
-        holds = await held(cycle, member)
-        if holds is None:
-            unasked += len(ids)
-            continue
-        for document_id in ids:
-            if document_id in holds:
-                await asyncio.to_thread(store.documents.take, document_id)
-                taken += 1
-            else:
-                doomed.append(document_id)
-    removed = await asyncio.to_thread(store.documents.sweep, doomed, before)
-    return Swept(removed, taken, unasked, before)
+    answers = await ask_holders(unmarked, held)
+    for document_id in answers.taken:
+        await asyncio.to_thread(store.documents.take, document_id)
+    removed = await asyncio.to_thread(store.documents.sweep, answers.doomed, before)
+    return Swept(removed, len(answers.taken), answers.unasked, before)

@@ -19,7 +19,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.schemas.follow_up import EvidenceKind, FollowUpState, ItemUpdate
 from napreview.schemas.members import Actor
-from napreview.services.documents import SWEEP_GRACE, HeldBy, Swept
+from napreview.services.documents import SWEEP_GRACE, HeldBy, Swept, ask_holders
 from napreview.services.errors import NotFoundError
 from napreview.services.refusals import require_secretariat
 from napreview.store.records import Store
@@ -75,17 +75,6 @@ async def sweep(store: Store, by: Actor, held: HeldBy, grace: timedelta = SWEEP_
     await asyncio.to_thread(require_secretariat, store, by, "sweep_follow_up_files")
     before = datetime.now(UTC) - grace
     stored = await asyncio.to_thread(store.follow_ups.kept_before, before)
-    by_follow_up: dict[tuple[str, str], list[str]] = {}
-    for file_id, cycle, member in stored:
-        by_follow_up.setdefault((cycle, member), []).append(file_id)
-    doomed: list[str] = []
-    taken = unasked = 0
-    for (cycle, member), ids in by_follow_up.items():
-        holds = await held(cycle, member)
-        if holds is None:
-            unasked += len(ids)
-            continue
-        taken += sum(1 for i in ids if i in holds)
-        doomed += [i for i in ids if i not in holds]
-    removed = await asyncio.to_thread(store.follow_ups.sweep, doomed, before)
-    return Swept(removed, taken, unasked, before)
+    answers = await ask_holders(stored, held)
+    removed = await asyncio.to_thread(store.follow_ups.sweep, answers.doomed, before)
+    return Swept(removed, len(answers.taken), answers.unasked, before)
