@@ -378,19 +378,24 @@ HeldBy = Callable[[str, str], Awaitable[frozenset[str] | None]]
 
 
 def held_by_reviews(client: Client, wait: timedelta = timedelta(seconds=10)) -> HeldBy:
-    """Asks each review which documents it holds. A review that does not exist holds none; one
-    that does not answer within ``wait`` is left alone (its documents kept until a later
-    sweep)."""
+    """Asks each review which documents it holds (see :func:`held_by`)."""
+
+    async def documents(cycle: str, member: str) -> frozenset[str]:
+        return (await review_state(client, cycle, member)).documents_held()
+
+    return held_by(documents, wait)
+
+
+def held_by(ask: Callable[[str, str], Awaitable[frozenset[str]]], wait: timedelta) -> HeldBy:
+    """``ask`` a workflow which files it holds: one that does not exist holds none; one that
+    does not answer within ``wait`` is left alone (its files kept until a later sweep)."""
 
     async def held(cycle: str, member: str) -> frozenset[str] | None:
         try:
-            state = await asyncio.wait_for(
-                review_state(client, cycle, member), wait.total_seconds()
-            )
-            return state.documents_held()
+            return await asyncio.wait_for(ask(cycle, member), wait.total_seconds())
         except NotFoundError:
             return frozenset()
-        except Exception:  # any failure to answer keeps the documents; nothing is guessed
+        except Exception:  # any failure to answer keeps the files; nothing is guessed
             return None
 
     return held

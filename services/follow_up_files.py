@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from napreview.schemas.follow_up import EvidenceKind, FollowUpState, ItemUpdate
 from napreview.schemas.members import Actor
-from napreview.services.documents import SWEEP_GRACE, HeldBy, Swept, ask_holders
-from napreview.services.errors import NotFoundError
+from napreview.services.documents import SWEEP_GRACE, HeldBy, Swept, ask_holders, held_by
 from napreview.services.refusals import require_secretariat
+from napreview.services.steps import workflow_state
 from napreview.store.records import Store
 from napreview.workflows import contract
 
@@ -42,31 +41,18 @@ def discard(
 
 async def follow_up_state(client: Client, cycle: str, member: str) -> FollowUpState:
     """The follow-up as its workflow answers now (not as it last published itself)."""
-    handle = client.get_workflow_handle(contract.follow_up_workflow_id(cycle, member))
-    try:
-        return await handle.query("state", result_type=FollowUpState)
-    except RPCError as err:
-        if err.status == RPCStatusCode.NOT_FOUND:
-            raise NotFoundError(f"There is no follow-up of {member} in cycle {cycle}.") from None
-        raise
+    workflow_id = contract.follow_up_workflow_id(cycle, member)
+    missing = f"There is no follow-up of {member} in cycle {cycle}."
+    return await workflow_state(client, workflow_id, FollowUpState, missing)
 
 
 def held_by_follow_ups(client: Client, wait: timedelta = timedelta(seconds=10)) -> HeldBy:
-    """Asks each follow-up which files it took. A follow-up that does not exist took none; one
-    that does not answer within ``wait`` is left alone (its files kept until a later sweep)."""
+    """Asks each follow-up which files it took (see services/documents.held_by)."""
 
-    async def held(cycle: str, member: str) -> frozenset[str] | None:
-        try:
-            state = await asyncio.wait_for(
-                follow_up_state(client, cycle, member), wait.total_seconds()
-            )
-            return state.files_held()
-        except NotFoundError:
-            return frozenset()
-        except Exception:  # any failure to answer keeps the files; nothing is guessed
-            return None
+    async def files(cycle: str, member: str) -> frozenset[str]:
+        return (await follow_up_state(client, cycle, member)).files_held()
 
-    return held
+    return held_by(files, wait)
 
 
 async def sweep(store: Store, by: Actor, held: HeldBy, grace: timedelta = SWEEP_GRACE) -> Swept:

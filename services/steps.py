@@ -44,6 +44,7 @@ from napreview.workflows import contract
 from napreview.workflows.review_steps import waiting_for
 
 M = TypeVar("M", bound=BaseModel)
+State = TypeVar("State")
 
 
 # A submitted document is a few kilobytes; anything far larger is not one.
@@ -284,12 +285,22 @@ async def closed_review_reason(
 
 
 async def review_state(client: Client, cycle: str, member: str) -> ReviewState:
-    handle = client.get_workflow_handle(contract.review_workflow_id(cycle, member))
+    """The review as its workflow answers now (not as it last published itself)."""
+    workflow_id = contract.review_workflow_id(cycle, member)
+    missing = f"There is no review of {member} in cycle {cycle}."
+    return await workflow_state(client, workflow_id, ReviewState, missing)
+
+
+async def workflow_state(
+    client: Client, workflow_id: str, result_type: type[State], missing: str
+) -> State:
+    """A workflow's ``state`` query; NotFoundError(``missing``) when there is no such workflow."""
+    handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.query("state", result_type=ReviewState)
+        return await handle.query("state", result_type=result_type)
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
-            raise NotFoundError(f"There is no review of {member} in cycle {cycle}.") from None
+            raise NotFoundError(missing) from None
         raise
 
 
