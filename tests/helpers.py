@@ -109,6 +109,21 @@ async def submit_pr(
     )
 
 
+async def answering(
+    client: Client, store: Store, task_queue: str, members: list[str], member: str = "DEU"
+) -> tuple[str, ReviewState]:
+    """A new cycle in which ``member``'s self-assessment and peer reviews are in: it answers
+    the recommendations now. Returns the cycle and the review's state with its reviewers."""
+    cycle = await start_cycle(client, store, task_queue, members)
+    await at_stage(client, cycle, member, Stage.SELF_ASSESSMENT)
+    await submit_sa(client, store, cycle, member)
+    state = await at_stage(client, cycle, member, Stage.PEER_REVIEW)
+    for slot in state.reviewers:
+        await submit_pr(client, store, cycle, member, slot.member)
+    await state_when(client, cycle, member, lambda s: s.answers_due is not None)
+    return cycle, state
+
+
 async def answer_all(
     client: Client,
     store: Store,

@@ -206,16 +206,8 @@ def test_the_read_model_migration_keeps_what_was_recorded_before_it(kind, tmp_pa
     """Letters stored before are found by the member they were addressed to (from their
     idempotency key), and each review projected before has the stage it was at as its first
     stage row."""
-    from alembic import command
     from sqlalchemy import text
 
-    from napreview.store.db import alembic_config, make_engine
-    from napreview.store.records import Store
-
-    from ..conftest import empty_database
-
-    url = empty_database(kind, tmp_path, "old.db")
-    command.upgrade(alembic_config(url), "0006_members_dated")
     at = datetime(2019, 3, 1, 12, tzinfo=UTC)
     letter = (
         "INSERT INTO letters (id, idempotency_key, kind, cycle_id, member_code, round, recipient,"
@@ -224,8 +216,8 @@ def test_the_read_model_migration_keeps_what_was_recorded_before_it(kind, tmp_pa
         " :kind, '2019', :member, 1, :to, 'X', '[]', 'en', 's', 't', 'h', 'x', 't', 'v', 'i',"
         " :at, '[]', 0)"
     )
-    engine = make_engine(url)
-    with engine.begin() as connection:
+
+    def recorded(connection) -> None:  # type: ignore[no-untyped-def]
         for id_, key, kind_, member, to in (
             ("a", "review-2019-MEX/review_request/1/DEU", "review_request", "MEX", "fp.deu@x.org"),
             ("b", "review-2019-DEU/overdue/1/secretariat", "overdue", "DEU", "sec@x.org"),
@@ -243,9 +235,8 @@ def test_the_read_model_migration_keeps_what_was_recorded_before_it(kind, tmp_pa
             ),
             {"at": at},
         )
-    engine.dispose()
-    migrate(url)
-    store = Store.from_url(url)
+
+    store = migrated_from(kind, tmp_path, "0006_members_dated", recorded)
     addressed = {x.id: x.recipient_member for x in store.letters.list()}
     assert addressed == {"a": "DEU", "b": None, "c": "NAM", "d": "DEU"}
     [entered] = store.reviews.stages("2019", ["DEU"])["DEU"]
@@ -284,18 +275,9 @@ def test_a_refusal_is_kept_as_a_code_with_parameters_beside_its_english(any_stor
 def test_the_co_chairs_migration_keeps_every_year_recorded_before_it(kind, tmp_path):
     """A Chair recorded before a year could have two reads as that year's one Chair after the
     migration, and a second can then be recorded beside it."""
-    from alembic import command
     from sqlalchemy import text
 
-    from napreview.store.db import alembic_config, make_engine
-    from napreview.store.records import Store
-
-    from ..conftest import empty_database
-
-    url = empty_database(kind, tmp_path, "old.db")
-    command.upgrade(alembic_config(url), "0010_resets_and_taken_documents")
-    engine = make_engine(url)
-    with engine.begin() as connection:
+    def recorded(connection) -> None:  # type: ignore[no-untyped-def]
         connection.execute(
             text(
                 "INSERT INTO network_chairs (year, member_code, recorded_by, recorded_at)"
@@ -303,9 +285,8 @@ def test_the_co_chairs_migration_keeps_every_year_recorded_before_it(kind, tmp_p
             ),
             {"at": datetime(2020, 1, 6, tzinfo=UTC)},
         )
-    engine.dispose()
-    migrate(url)
-    store = Store.from_url(url)
+
+    store = migrated_from(kind, tmp_path, "0010_resets_and_taken_documents", recorded)
     assert store.chairs.all() == {2017: ("ESP",), 2018: ("DEU",), 2019: ("NAM",), 2020: ("CAN",)}
     store.chairs.record(2020, ["CAN", "URY"], by="sec@x.org")
     assert store.chairs.of_year(2020) == ("CAN", "URY")
@@ -326,18 +307,9 @@ def test_comments_recorded_before_their_letters_were_tracked_do_not_wait(kind, t
     """Comments stored before migration 0021 are taken as told (their posting started the
     letters or failed in front of their author); a comment kept since waits for its letters
     until they are started."""
-    from alembic import command
     from sqlalchemy import text
 
-    from napreview.store.db import alembic_config, make_engine
-    from napreview.store.records import Store
-
-    from ..conftest import empty_database
-
-    url = empty_database(kind, tmp_path, "old.db")
-    command.upgrade(alembic_config(url), "0020_follow_up_evidence")
-    engine = make_engine(url)
-    with engine.begin() as connection:
+    def recorded(connection) -> None:  # type: ignore[no-untyped-def]
         connection.execute(
             text(
                 "INSERT INTO review_comments (cycle_id, member_code, author, author_role,"
@@ -346,9 +318,8 @@ def test_comments_recorded_before_their_letters_were_tracked_do_not_wait(kind, t
             ),
             {"at": datetime(2026, 11, 1, tzinfo=UTC)},
         )
-    engine.dispose()
-    migrate(url)
-    store = Store.from_url(url)
+
+    store = migrated_from(kind, tmp_path, "0020_follow_up_evidence", recorded)
     assert store.comments.waiting_letters() == []
     secretariat = Actor(person_id="p-1", role=Role.SECRETARIAT)
     kept = store.comments.add("2019", "DEU", secretariat, "After")
@@ -381,3 +352,22 @@ def test_a_form_sent_after_its_session_ended_is_found_by_an_index(kind, tmp_path
             plan = " ".join(str(row[0]) for row in connection.execute(text(f"EXPLAIN {query}")))
     engine.dispose()
     assert "ix_portal_sessions_csrf_token" in plan, plan
+
+
+def migrated_from(kind: str, tmp_path, revision: str, recorded) -> Store:  # type: ignore[no-untyped-def]
+    """A store of ``kind`` created at an earlier ``revision``, holding what ``recorded`` writes
+    (given a connection), then migrated to today's schema."""
+    from alembic import command
+
+    from napreview.store.db import alembic_config, make_engine
+
+    from ..conftest import empty_database
+
+    url = empty_database(kind, tmp_path, "old.db")
+    command.upgrade(alembic_config(url), revision)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        recorded(connection)
+    engine.dispose()
+    migrate(url)
+    return Store.from_url(url)

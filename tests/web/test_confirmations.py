@@ -11,7 +11,14 @@ from datetime import timedelta
 from napreview.i18n.translator import translator
 from napreview.schemas.review import Stage
 
-from ..helpers import SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_pr, submit_sa
+from ..helpers import (
+    SECRETARIAT,
+    answering,
+    at_stage,
+    fp,
+    start_cycle,
+    state_when,
+)
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 
@@ -55,13 +62,7 @@ async def test_an_extension_is_asked_first_with_the_new_deadline_in_the_readers_
 
 async def test_the_answers_are_asked_first_each_recommendation_with_its_answer(portal_env, http):
     env = portal_env
-    cycle = await start_cycle(env.client, env.store, env.settings.task_queue, MEMBERS)
-    await at_stage(env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-    await submit_sa(env.client, env.store, cycle, "DEU")
-    state = await at_stage(env.client, cycle, "DEU", Stage.PEER_REVIEW)
-    for slot in state.reviewers:
-        await submit_pr(env.client, env.store, cycle, "DEU", slot.member)
-    await state_when(env.client, cycle, "DEU", lambda s: s.answers_due is not None)
+    cycle, state = await answering(env.client, env.store, env.settings.task_queue, MEMBERS)
     env.accounts.set_language(fp("DEU"), "es")
     try:
         deu = http()

@@ -15,20 +15,19 @@ from napreview.i18n.translator import translator
 from napreview.schemas.review import RecommendationResponse, Stage
 from napreview.services import documents
 
-from ..helpers import SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_pr, submit_sa
+from ..helpers import (
+    SECRETARIAT,
+    answering,
+    fp,
+    state_when,
+)
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN"]
 
 
 async def _answered(env) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """A cycle where Germany's peer reviews are in and one recommendation is supported."""
-    cycle = await start_cycle(env.client, env.store, env.settings.task_queue, MEMBERS)
-    await at_stage(env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
-    await submit_sa(env.client, env.store, cycle, "DEU")
-    state = await at_stage(env.client, cycle, "DEU", Stage.PEER_REVIEW)
-    for slot in state.reviewers:
-        await submit_pr(env.client, env.store, cycle, "DEU", slot.member)
-    await state_when(env.client, cycle, "DEU", lambda s: s.answers_due is not None)
+    cycle, state = await answering(env.client, env.store, env.settings.task_queue, MEMBERS)
     key = f"{state.reviewers[0].member}#1"
     actor = env.store.people.actor(fp("DEU"))
     supported = {key: RecommendationResponse.SUPPORTED}
