@@ -47,7 +47,13 @@ def register(app: typer.Typer) -> None:
 
         async def post() -> conversation.Posted:
             return await conversation.post(
-                await client(), store(), settings(), acting(as_), cycle, member, typed
+                await conversation.reachable(client),
+                store(),
+                settings(),
+                acting(as_),
+                cycle,
+                member,
+                typed,
             )
 
         posted = run(post())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -112,8 +113,18 @@ def _views(store: Store, comments: list[Comment]) -> list[CommentView]:
     return views
 
 
+async def reachable(connect: Callable[[], Awaitable[Client]]) -> Client | None:
+    """The Temporal client, or None when its server cannot be reached now: a comment is kept
+    all the same, and the workers' look starts its letters later."""
+    try:
+        return await connect()
+    except (RPCError, RuntimeError):  # RuntimeError: "Failed client connect"
+        log.warning("Temporal unreachable: a comment's letters wait for the workers' look")
+        return None
+
+
 async def post(
-    client: Client,
+    client: Client | None,
     store: Store,
     settings: Settings,
     actor: Actor,
@@ -124,11 +135,13 @@ async def post(
     """Add a comment to the review's thread and tell the others in it by letter. The text is
     checked (UnfitText); anyone outside the thread is refused (recorded). The letters are
     written and delivered by a workflow (``comment-<cycle>-<member>-<id>``), so that an outage
-    of the database or the mail server delays them and never loses them."""
+    of the database or the mail server delays them and never loses them. ``client`` None:
+    Temporal cannot be reached (:func:`reachable`); the workers' look starts them later."""
     kept = await asyncio.to_thread(_keep, store, actor, cycle, member, text)
     view, notice = await asyncio.to_thread(_notice, store, kept)
     try:
-        await _start_letters(client, store, settings, kept, notice)
+        if client is not None:
+            await _start_letters(client, store, settings, kept, notice)
     except (RPCError, RuntimeError):  # the server unreachable (RuntimeError: not connected)
         log.warning(
             "Temporal unreachable: the letters of comment %s wait for the worker's look",

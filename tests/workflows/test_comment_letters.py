@@ -154,3 +154,25 @@ async def test_a_comment_posted_while_temporal_is_away_is_told_once_the_worker_l
             if letter.kind == "comment"
         ]
         assert len(stored) == len(refs)
+
+
+async def test_a_comment_posted_when_temporal_cannot_even_be_connected_to_is_kept(
+    dev_env, store, tmp_path
+):
+    """A door whose first connection to Temporal fails (the server down when the portal or the
+    command line first needs it) still keeps the comment, its letters waiting for the
+    workers' look; the person is not shown an error for what was kept."""
+    async with running_worker(dev_env.client, store, tmp_path) as settings:
+        cycle = await start_cycle(
+            dev_env.client, store, settings.task_queue, ["DEU", "FRA", "MEX", "NAM"]
+        )
+        await at_stage(dev_env.client, cycle, "DEU", Stage.SELF_ASSESSMENT)
+    client = await conversation.reachable(
+        lambda: Client.connect(f"127.0.0.1:{_closed_port()}", namespace="default")
+    )
+    assert client is None
+    secretariat = store.people.actor(SECRETARIAT)
+    posted = await conversation.post(
+        client, store, settings, secretariat, cycle, "DEU", "Please attach the framework."
+    )
+    assert [c.id for c in store.comments.waiting_letters()] == [posted.comment.id]

@@ -26,7 +26,13 @@ async def post_comment(
     text = str(form.get("text") or "")
     try:
         await conversation.post(
-            await portal.client(), portal.store, portal.settings, v.actor, cycle, code, text
+            await conversation.reachable(portal.client),
+            portal.store,
+            portal.settings,
+            v.actor,
+            cycle,
+            code,
+            text,
         )
     except access.ReadRefused:
         raise PageNotFound() from None
