@@ -116,7 +116,10 @@ async def test_a_comment_posted_while_temporal_is_away_is_told_once_the_worker_l
         reviewers = [slot.member for slot in state.reviewers]
         # The front door's client, its server out of reach (nothing listens at its address).
         away = await Client.connect(
-            f"127.0.0.1:{_closed_port()}", namespace=client.namespace, lazy=True
+            f"127.0.0.1:{_closed_port()}",
+            namespace=client.namespace,
+            data_converter=client.data_converter,
+            lazy=True,
         )
         secretariat = store.people.actor(SECRETARIAT)
         posted = await conversation.post(
