@@ -18,6 +18,7 @@ from napreview.schemas.proof import canonical_json
 from napreview.schemas.submissions import DocumentRef
 from napreview.store.db import Repository
 from napreview.store.errors import NotFoundError
+from napreview.store.stored_files import StoredFile, file_fields, new_file_row
 from napreview.store.tables import (
     FollowUpEvidenceRow,
     FollowUpItemRow,
@@ -36,33 +37,12 @@ class FollowUpRecord:
     texts: dict[str, str]
 
 
-@dataclass(frozen=True)
-class EvidenceFile:
+class EvidenceFile(StoredFile):
     """A document kept as evidence of a follow-up's items, without its bytes."""
-
-    id: str
-    cycle: str
-    member: str
-    filename: str
-    media_type: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: datetime
 
 
 def _evidence_file(row: FollowUpEvidenceRow) -> EvidenceFile:
-    return EvidenceFile(
-        id=row.id,
-        cycle=row.cycle_id,
-        member=row.member_code,
-        filename=row.filename,
-        media_type=row.media_type,
-        size=row.size,
-        sha256=row.sha256,
-        uploaded_by=row.uploaded_by,
-        uploaded_at=row.uploaded_at,
-    )
+    return EvidenceFile(**file_fields(row))
 
 
 class FollowUpRepository(Repository):
@@ -187,19 +167,8 @@ class FollowUpRepository(Repository):
         if not files:
             return []
         rows = [
-            FollowUpEvidenceRow(
-                id=uuid.uuid4().hex,
-                cycle_id=cycle,
-                member_code=member,
-                filename=filename,
-                media_type=media_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                data=data,
-                uploaded_by=uploaded_by,
-                uploaded_at=utcnow(),
-            )
-            for filename, media_type, data in files
+            new_file_row(FollowUpEvidenceRow, cycle, member, name, media_type, data, uploaded_by)
+            for name, media_type, data in files
         ]
         with self._session() as s:
             s.add_all(rows)

@@ -3,10 +3,7 @@ was uploaded under, its kind, media type and SHA-256, for one member's review in
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer
@@ -14,36 +11,17 @@ from sqlalchemy.orm import defer
 from napreview.schemas.attachments import AttachmentKind
 from napreview.store.db import Repository
 from napreview.store.errors import NotFoundError
+from napreview.store.stored_files import StoredFile, file_fields, new_file_row
 from napreview.store.tables import ReviewFileRow
 
 
 @dataclass(frozen=True)
-class ReviewFile:
-    id: str
-    cycle: str
-    member: str
+class ReviewFile(StoredFile):
     kind: AttachmentKind
-    filename: str
-    media_type: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: datetime
 
 
 def _review_file(row: ReviewFileRow) -> ReviewFile:
-    return ReviewFile(
-        id=row.id,
-        cycle=row.cycle_id,
-        member=row.member_code,
-        kind=AttachmentKind(row.kind),
-        filename=row.filename,
-        media_type=row.media_type,
-        size=row.size,
-        sha256=row.sha256,
-        uploaded_by=row.uploaded_by,
-        uploaded_at=row.uploaded_at,
-    )
+    return ReviewFile(kind=AttachmentKind(row.kind), **file_fields(row))
 
 
 class ReviewFileRepository(Repository):
@@ -58,18 +36,9 @@ class ReviewFileRepository(Repository):
         kind: AttachmentKind = AttachmentKind.NAP,
         media_type: str = "application/pdf",
     ) -> ReviewFile:
-        row = ReviewFileRow(
-            id=uuid.uuid4().hex,
-            cycle_id=cycle,
-            member_code=member,
-            kind=kind.value,
-            filename=filename[-255:] or "nap.pdf",
-            media_type=media_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-            uploaded_by=uploaded_by,
-            uploaded_at=datetime.now(UTC),
+        name = filename[-255:] or "nap.pdf"
+        row = new_file_row(
+            ReviewFileRow, cycle, member, name, media_type, data, uploaded_by, kind=kind.value
         )
         with self._session() as s:
             s.add(row)
