@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from temporalio.client import Client
@@ -214,3 +215,18 @@ async def complete_review(client: Client, store: Store, cycle: str, member: str)
     await steps.review_step(client, store, cycle, member, "sign_off", approve)
     workflow_id = contract.review_workflow_id(cycle, member)
     return await client.get_workflow_handle(workflow_id, result_type=ReviewSummary).result()
+
+
+def auditor_env(
+    tmp: Path, store: Store, client: Client, **more: str | None
+) -> dict[str, str | None]:
+    """The environment of the auditor's command line against this store and server (the
+    auditor named, no token saved); ``more``: other variables."""
+    return {
+        "NAPREVIEW_HOME": str(tmp),
+        "NAPREVIEW_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
+        "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+        "NAPREVIEW_USER": AUDITOR,
+        "NAPREVIEW_TOKEN": None,
+        **more,
+    }

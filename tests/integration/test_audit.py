@@ -37,10 +37,10 @@ from napreview.workflows.cycle import CycleWorkflow
 
 from ..conftest import make_store, running_worker
 from ..helpers import (
-    AUDITOR,
     SECRETARIAT,
     answer_all,
     at_stage,
+    auditor_env,
     fp,
     handle,
     signal,
@@ -103,13 +103,7 @@ async def germany(dev_env, tmp_path_factory) -> AsyncIterator[Audited]:
             ),
         )
         await handle(client, cycle, "DEU").result()
-    env = {
-        "NAPREVIEW_HOME": str(tmp),
-        "NAPREVIEW_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
-        "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "NAPREVIEW_USER": AUDITOR,
-        "NAPREVIEW_TOKEN": None,
-    }
+    env = auditor_env(tmp, store, client)
     yield Audited(cycle=cycle, env=env, started=started, folder=tmp)
     store.engine.dispose()
 

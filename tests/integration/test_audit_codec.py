@@ -53,6 +53,7 @@ from ..helpers import (
     SECRETARIAT,
     answer_all,
     at_stage,
+    auditor_env,
     fp,
     handle,
     signal,
@@ -104,14 +105,7 @@ async def encrypted(dev_env, tmp_path_factory) -> AsyncIterator[Encrypted]:
         )
         await steps.review_step(client, store, cycle, "DEU", "sign_off", decision)
         await handle(client, cycle, "DEU").result()
-    env = {
-        "NAPREVIEW_HOME": str(tmp),
-        "NAPREVIEW_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
-        "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "NAPREVIEW_USER": AUDITOR,
-        "NAPREVIEW_TOKEN": None,
-        "NAPREVIEW_CODEC_KEYS": KEYS,
-    }
+    env = auditor_env(tmp, store, client, NAPREVIEW_CODEC_KEYS=KEYS)
     yield Encrypted(cycle, env, client, store, tmp, settings)
     store.engine.dispose()
 

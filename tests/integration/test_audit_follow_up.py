@@ -27,7 +27,7 @@ from napreview.store.records import Store
 from napreview.workflows import contract
 
 from ..conftest import make_store, running_worker
-from ..helpers import AUDITOR, SECRETARIAT, complete_review, fp, start_cycle
+from ..helpers import AUDITOR, SECRETARIAT, auditor_env, complete_review, fp, start_cycle
 from ..workflows.test_follow_up import follow_up_when
 from .test_audit import MEMBERS, Audited, napreview, napreview_offline
 
@@ -66,13 +66,7 @@ async def germany(dev_env, tmp_path_factory) -> AsyncIterator[Audited]:
         await follow_up_when(
             client, cycle, "DEU", lambda s: s.reports[0].acknowledged_at, "acknowledged"
         )
-    env = {
-        "NAPREVIEW_HOME": str(tmp),
-        "NAPREVIEW_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
-        "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "NAPREVIEW_USER": AUDITOR,
-        "NAPREVIEW_TOKEN": None,
-    }
+    env = auditor_env(tmp, store, client)
     yield Audited(cycle=cycle, env=env, started=started, folder=tmp)
     await client.get_workflow_handle(contract.follow_up_workflow_id(cycle, "DEU")).terminate(
         "end of test"

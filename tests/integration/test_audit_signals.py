@@ -41,7 +41,15 @@ from napreview.worker import build_worker
 from napreview.workflows import contract
 
 from ..conftest import make_store, settings_for
-from ..helpers import AUDITOR, SECRETARIAT, at_stage, fp, start_cycle, state_when, submit_sa
+from ..helpers import (
+    SECRETARIAT,
+    at_stage,
+    auditor_env,
+    fp,
+    start_cycle,
+    state_when,
+    submit_sa,
+)
 
 MEMBERS = ["DEU", "FRA", "MEX", "NAM", "JPN", "AU"]
 NO_SUCH_DOCUMENT = DocumentRef(id="doc-that-was-never-stored", sha256="0" * 64)
@@ -168,14 +176,7 @@ async def bad(dev_env, tmp_path_factory) -> AsyncIterator[Bad]:
             "do_extend", newcomer.sign("extend", workflow_id, rotated), result_type=StepTaken
         )
         after = await review.query("state", result_type=ReviewState)
-    env = {
-        "NAPREVIEW_HOME": str(tmp),
-        "NAPREVIEW_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
-        "NAPREVIEW_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "NAPREVIEW_USER": AUDITOR,
-        "NAPREVIEW_TOKEN": None,
-        "COLUMNS": "250",
-    }
+    env = auditor_env(tmp, store, client, COLUMNS="250")
     for name in LOGGERS:
         logging.getLogger(name).removeHandler(logs)
         logging.getLogger(name).setLevel(levels[name])
