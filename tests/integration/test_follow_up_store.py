@@ -3,11 +3,12 @@ items' wording, found by member, by cycle and still open; a late projection chan
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import functools
 from datetime import UTC, datetime, timedelta
 
 from napreview.schemas.follow_up import FollowUpItem, FollowUpState, ItemSeed, ItemSource
+
+from .test_races import at_once
 
 AT = datetime(2027, 3, 1, tzinfo=UTC)
 
@@ -80,13 +81,7 @@ def test_projections_landing_at_once_keep_the_latest(any_store):
         published("2027", "DEU", closed=n == 30).model_copy(update={"published": n})
         for n in range(1, 31)
     ]
-    start = threading.Barrier(len(states))
-
-    def land(state: FollowUpState) -> None:
-        start.wait()
-        follow_ups.project(state)
-
-    with ThreadPoolExecutor(max_workers=len(states)) as pool:
-        list(pool.map(land, reversed(states)))
+    landed = at_once([functools.partial(follow_ups.project, s) for s in reversed(states)])
+    assert not [r for r in landed if isinstance(r, Exception)]
     found = follow_ups.get("2027", "DEU")
     assert found is not None and found.state.published == 30 and found.state.closed_at

@@ -4,8 +4,7 @@ found by the person and member they were addressed to, a page at a time."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import functools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from napreview.services.errors import NotFoundError
 from napreview.store.letters import NewLetter
 
 from ..helpers import AUDITOR, SECRETARIAT, fp
+from .test_races import at_once
 
 T0 = datetime(2030, 1, 1, 9, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -120,14 +120,8 @@ def test_projections_landing_at_once_keep_the_latest(any_store):
         )
         for n in range(1, 31)
     ]
-    start = threading.Barrier(len(landing))
-
-    def land(p: ReviewProjection) -> None:
-        start.wait()
-        reviews.project(p)
-
-    with ThreadPoolExecutor(max_workers=len(landing)) as pool:
-        list(pool.map(land, reversed(landing)))
+    landed = at_once([functools.partial(reviews.project, p) for p in reversed(landing)])
+    assert not [r for r in landed if isinstance(r, Exception)]
     record = reviews.get(CYCLE, "DEU")
     assert record is not None and record.stage is Stage.COMPLETED
     entered = [e.stage for e in reviews.stages(CYCLE, ["DEU"])["DEU"]]
