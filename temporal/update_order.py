@@ -203,6 +203,8 @@ class UpdateOrderRunner(WorkflowRunner):
             return known["late"] | self._learned.get(run, frozenset())
 
         def activate(act: WorkflowActivation) -> WorkflowActivationCompletion:
+            mixed = _mixed_updates(act)
+            late = late_for_run() if mixed else frozenset()
             if _failed_replay(act):
                 if suspects:
                     self._learned[run] = self._learned.get(run, frozenset()) | suspects
@@ -219,8 +221,8 @@ class UpdateOrderRunner(WorkflowRunner):
                 if act.history_length != task["length"]:
                     task["length"] = act.history_length
                     suspects.clear()
-                suspects.update(_left_in_sdk_order(act, late_for_run))
-            deferred = _deferred_jobs(act, late_for_run)
+                suspects.update(u for u in mixed.values() if u not in late)
+            deferred = {index for index, update in mixed.items() if update in late}
             if not deferred:
                 return original(act)
             first, second = WorkflowActivation(), WorkflowActivation()
@@ -242,28 +244,17 @@ class UpdateOrderRunner(WorkflowRunner):
         return instance
 
 
-def _deferred_jobs(act: WorkflowActivation, late_for_run: Callable[[], frozenset[str]]) -> set[int]:
-    """Indexes of update jobs to apply after the rest, for a replayed activation that has both."""
+def _mixed_updates(act: WorkflowActivation) -> dict[int, str]:
+    """The update jobs (index: update id) of a replayed activation that holds updates and other
+    work; empty for any other activation, which the shim passes through untouched."""
     if not act.is_replaying:
-        return set()
-    updates = [i for i, job in enumerate(act.jobs) if job.HasField("do_update")]
-    if not updates or len(updates) == len(act.jobs):
-        return set()
-    late = late_for_run()
-    return {i for i in updates if act.jobs[i].do_update.protocol_instance_id in late}
-
-
-def _left_in_sdk_order(
-    act: WorkflowActivation, late_for_run: Callable[[], frozenset[str]]
-) -> frozenset[str]:
-    """The updates of a replayed activation that holds updates and other work and that are
-    applied first, in the SDK's order (empty for any other activation)."""
-    if not act.is_replaying:
-        return frozenset()
-    updates = {job.do_update.protocol_instance_id for job in act.jobs if job.HasField("do_update")}
-    if not updates or len(updates) == len(act.jobs):
-        return frozenset()
-    return frozenset(updates - late_for_run())
+        return {}
+    updates = {
+        index: job.do_update.protocol_instance_id
+        for index, job in enumerate(act.jobs)
+        if job.HasField("do_update")
+    }
+    return updates if len(updates) < len(act.jobs) else {}
 
 
 def _failed_replay(act: WorkflowActivation) -> bool:
